@@ -1,0 +1,21 @@
+// Where the shared PDQ test vectors live: ../shared/triage-vectors beside the repository.
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+
+export const VECTORS_DIR = path.resolve(process.cwd(), '../shared/triage-vectors')
+export const VECTORS_PRESENT = existsSync(path.join(VECTORS_DIR, 'expected-pdq.csv'))
+export const VECTORS_MISSING_MESSAGE = `PDQ test vectors not found at ${VECTORS_DIR}; skipping the vector tests`
+
+export interface PdqVector {
+  hash: string
+  quality: number
+  path: string
+}
+
+export function readPdqVectors(): PdqVector[] {
+  const lines = readFileSync(path.join(VECTORS_DIR, 'expected-pdq.csv'), 'utf8').trim().split(/\r?\n/)
+  return lines.slice(1).map((line) => {
+    const [hash = '', quality = '', file = ''] = line.split(',')
+    return { hash, quality: Number(quality), path: file }
+  })
+}
