@@ -1,0 +1,6 @@
+import type { Command } from './command.ts'
+import { migrateCommand } from './migrate.ts'
+import { serveCommand } from './serve.ts'
+
+/** Every kestrel subcommand, in the order help lists them. */
+export const commands: Command[] = [serveCommand, migrateCommand]

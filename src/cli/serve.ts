@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util'
+import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
+import type { Command } from './command.ts'
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Start the web application and API',
+  help: `Usage: kestrel serve [--demo]
+
+Migrates the database, then serves Kestrel on HOST:PORT (default 127.0.0.1:3000).
+  --demo   on an empty embedded database, create demo accounts (one per role) and demo data,
+           printing each generated password once.
+Stops cleanly on SIGINT or SIGTERM.`,
+  async run(args, config) {
+    const { values } = parseArgs({ args, options: { demo: { type: 'boolean', default: false } } })
+    const started = performance.now()
+    const settings = config()
+    const { handle } = await openMigratedDatabase(settings)
+    const kestrel = await buildKestrel(settings, handle)
+    void values.demo
+    const address = await kestrel.app.listen({ port: settings.port, host: settings.host })
+    console.log(
+      `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,
+    )
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    await kestrel.close()
+    await handle.close()
+    return 0
+  },
+}

@@ -1,0 +1,8 @@
+import { platformMigration } from './platform/db/migrations/0001-platform.ts'
+import type { KestrelMigration } from './platform/db/migrator.ts'
+
+/**
+ * Every migration, in the order it runs. Each module owns its migration files; this is the one place
+ * that puts them in sequence. Names sort in the order listed.
+ */
+export const migrations: KestrelMigration[] = [platformMigration]

@@ -1,0 +1,136 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type TransactionSettings,
+} from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config.ts'
+import type { DB } from './schema.ts'
+
+export type Database = Kysely<DB>
+export type DatabaseKind = 'postgres' | 'pglite'
+
+export class DatabaseStartError extends Error {}
+
+// timestamptz as Date, bigint counts as numbers: the same shapes PGlite gives, so code sees one database.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
+
+/**
+ * PGlite has one session. Kysely's PGlite driver hands that one connection to every caller, so two
+ * transactions (or a query beside a transaction) would interleave on it. This driver queues callers:
+ * one query or one whole transaction at a time, as a single PostgreSQL connection would have it.
+ */
+class SerialisedDriver implements Driver {
+  #inner: Driver
+  #queue: Promise<void> = Promise.resolve()
+  #release: (() => void) | undefined
+
+  constructor(inner: Driver) {
+    this.#inner = inner
+  }
+  init() {
+    return this.#inner.init()
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.#queue
+    let release!: () => void
+    this.#queue = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await previous
+    this.#release = release
+    return this.#inner.acquireConnection()
+  }
+  async releaseConnection(connection: DatabaseConnection) {
+    await this.#inner.releaseConnection(connection)
+    const release = this.#release
+    this.#release = undefined
+    release?.()
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    return this.#inner.beginTransaction(connection, settings)
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.#inner.commitTransaction(connection)
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.#inner.rollbackTransaction(connection)
+  }
+  destroy() {
+    return this.#inner.destroy()
+  }
+}
+
+class SerialisedPGliteDialect extends PGliteDialect {
+  override createDriver(): Driver {
+    return new SerialisedDriver(super.createDriver())
+  }
+}
+
+export interface DatabaseHandle {
+  db: Database
+  kind: DatabaseKind
+  /** Where the data lives, for messages: a folder or the database name, never a password. */
+  location: string
+  /** The embedded instance itself, for dumps and tests; absent on PostgreSQL. */
+  pglite?: PGlite
+  close(): Promise<void>
+}
+
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<DatabaseHandle> {
+  if (dataDir) {
+    try {
+      fs.mkdirSync(dataDir, { recursive: true })
+      fs.accessSync(dataDir, fs.constants.W_OK)
+    } catch (error) {
+      throw new DatabaseStartError(
+        `Cannot use data folder ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      )
+    }
+  }
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+  const { fuzzystrmatch } = await import('@electric-sql/pglite/contrib/fuzzystrmatch')
+  const pglite = new PGlite(dataDir ?? 'memory://', {
+    extensions: { pg_trgm, fuzzystrmatch },
+    ...(loadDataDir ? { loadDataDir } : {}),
+  })
+  await pglite.waitReady
+  const db = new Kysely<DB>({ dialect: new SerialisedPGliteDialect({ pglite }) })
+  return {
+    db,
+    kind: 'pglite',
+    location: dataDir ? path.resolve(dataDir) : 'memory',
+    pglite,
+    close: () => db.destroy(),
+  }
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  let location = 'postgres'
+  try {
+    const parsed = new URL(url)
+    location = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`
+    const client = await pool.connect()
+    client.release()
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw new DatabaseStartError(`Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`)
+  }
+  return { db, kind: 'postgres', location, close: () => db.destroy() }
+}
+
+export function openDatabase(config: Config): Promise<DatabaseHandle> {
+  return config.database.kind === 'postgres'
+    ? openPostgres(config.database.url)
+    : openPglite(config.database.dataDir)
+}

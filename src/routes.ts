@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify'
+import { homeRoutes } from './modules/home/routes.ts'
+import { signedIn } from './platform/access/access.ts'
+import type { NavigationItem } from './platform/http/app.ts'
+import { healthRoutes } from './platform/http/health.ts'
+import type { Services } from './services.ts'
+
+/** The menu, in the order people see it; each item shows only to the roles its page admits. */
+export const navigation: NavigationItem[] = [{ text: 'Home', href: '/', access: signedIn }]
+
+/** Every route Kestrel serves is registered here, module by module. */
+export function registerRoutes(app: FastifyInstance, services: Services) {
+  healthRoutes(app, services.db)
+  homeRoutes(app, services)
+}

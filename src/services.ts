@@ -1,0 +1,31 @@
+import { forceWideRoles, type Role } from './platform/access/roles.ts'
+import type { Area } from './platform/auth/principal.ts'
+import { sessionStore } from './platform/auth/sessions.ts'
+import { principalLoader } from './platform/auth/users.ts'
+import type { Clock } from './platform/clock.ts'
+import type { Config } from './platform/config.ts'
+import type { Database, DatabaseKind } from './platform/db/database.ts'
+
+export interface CoreDependencies {
+  config: Config
+  db: Database
+  dbKind: DatabaseKind
+  clock: Clock
+}
+
+/**
+ * Every service Kestrel has, built in one place with no container: each takes what it needs explicitly.
+ * Modules reach each other only through what is returned here.
+ */
+export function createServices(deps: CoreDependencies) {
+  const { db, clock, config } = deps
+  const sessions = sessionStore(db, clock, config.sessionHours)
+  const resolveArea = async (_staffId: string | null, roles: readonly Role[]): Promise<Area> =>
+    roles.some((r) => forceWideRoles.has(r))
+      ? { forceWide: true }
+      : { forceWide: false, bcuId: null, boroughId: null }
+  const principals = principalLoader(db, clock, sessions, resolveArea)
+  return { ...deps, sessions, principals }
+}
+
+export type Services = ReturnType<typeof createServices>
