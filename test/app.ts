@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildKestrel, type Kestrel } from '../src/kestrel.ts'
+import type { Role } from '../src/platform/access/roles.ts'
 import { type Clock, systemClock } from '../src/platform/clock.ts'
 import { type Config, loadConfig } from '../src/platform/config.ts'
 import type { DatabaseHandle } from '../src/platform/db/database.ts'
@@ -28,4 +29,32 @@ export async function testKestrel(
       await handle.close()
     },
   }
+}
+
+export interface SignedInUser {
+  userId: string
+  /** Pass as `headers: { cookie }` to app.inject. */
+  cookie: string
+  csrfToken: string
+}
+
+/**
+ * Creates an account with the given roles and a live session for it, without going through the login
+ * form (tests of the login form itself live with the auth module).
+ */
+export async function signIn(
+  kestrel: Kestrel,
+  roles: Role[],
+  options: { username?: string; staffId?: string | null } = {},
+): Promise<SignedInUser> {
+  const db = kestrel.services.db
+  const username =
+    options.username ?? `test.${roles.join('-').replace(/_/g, '')}.${Math.random().toString(36).slice(2, 8)}`
+  const user = await db
+    .insertInto('app_user')
+    .values({ username, display_name: `Test ${roles.join(', ')}`, roles, staff_id: options.staffId ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const session = await kestrel.services.sessions.create(user.id, {})
+  return { userId: user.id, cookie: `kestrel_session=${session.token}`, csrfToken: session.csrfToken }
 }
