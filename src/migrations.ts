@@ -1,3 +1,4 @@
+import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
 import type { KestrelMigration } from './platform/db/migrator.ts'
 
@@ -5,4 +6,4 @@ import type { KestrelMigration } from './platform/db/migrator.ts'
  * Every migration, in the order it runs. Each module owns its migration files; this is the one place
  * that puts them in sequence. Names sort in the order listed.
  */
-export const migrations: KestrelMigration[] = [platformMigration]
+export const migrations: KestrelMigration[] = [platformMigration, organisationMigration]

@@ -46,6 +46,30 @@ export interface AppUser {
   version: Generated<number>
 }
 
+export interface Bcu {
+  id: Generated<string>
+  force_id: string
+  code: string
+  name: string
+  version: Generated<number>
+}
+
+export interface Borough {
+  id: Generated<string>
+  force_id: string
+  name: string
+  version: Generated<number>
+}
+
+export interface BoroughBcu {
+  id: Generated<string>
+  borough_id: string
+  bcu_id: string
+  effective_from: string
+  effective_to: string | null
+  version: Generated<number>
+}
+
 export interface ChangeHistory {
   id: Generated<number>
   record_table: string
@@ -55,6 +79,47 @@ export interface ChangeHistory {
   changed_by: string
   changed_at: ColumnType<Date, Date | string, Date | string>
   changes: unknown
+}
+
+export interface Force {
+  id: Generated<string>
+  code: string
+  name: string
+  version: Generated<number>
+}
+
+export interface Staff {
+  id: Generated<string>
+  force_id: string
+  staff_number: string
+  name: string
+  rank: string
+  role: Generated<string>
+  team_id: string | null
+  start_date: string
+  active: Generated<boolean>
+  version: Generated<number>
+}
+
+export interface Team {
+  id: Generated<string>
+  force_id: string
+  name: string
+  kind: string
+  borough_id: string | null
+  bcu_id: string | null
+  capacity: number | null
+  review_cadence_days: number | null
+  active: Generated<boolean>
+  version: Generated<number>
+}
+
+export interface TrainingRecord {
+  id: Generated<string>
+  staff_id: string
+  course: string
+  completed_on: string
+  version: Generated<number>
 }
 
 export interface UserSession {
@@ -72,6 +137,13 @@ export interface DB {
   access_log: AccessLog
   api_token: ApiToken
   app_user: AppUser
+  bcu: Bcu
+  borough: Borough
+  borough_bcu: BoroughBcu
   change_history: ChangeHistory
+  force: Force
+  staff: Staff
+  team: Team
+  training_record: TrainingRecord
   user_session: UserSession
 }
