@@ -1,9 +1,14 @@
 import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
+import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log-head.ts'
 import type { KestrelMigration } from './platform/db/migrator.ts'
 
 /**
  * Every migration, in the order it runs. Each module owns its migration files; this is the one place
  * that puts them in sequence. Names sort in the order listed.
  */
-export const migrations: KestrelMigration[] = [platformMigration, organisationMigration]
+export const migrations: KestrelMigration[] = [
+  platformMigration,
+  organisationMigration,
+  accessLogHeadMigration,
+]

@@ -16,6 +16,12 @@ export interface AccessLog {
   hash: string
 }
 
+export interface AccessLogHead {
+  id: Generated<boolean>
+  seq: number
+  hash: string
+}
+
 export interface ApiToken {
   id: Generated<string>
   name: string
@@ -135,6 +141,7 @@ export interface UserSession {
 
 export interface DB {
   access_log: AccessLog
+  access_log_head: AccessLogHead
   api_token: ApiToken
   app_user: AppUser
   bcu: Bcu
