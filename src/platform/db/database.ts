@@ -7,6 +7,7 @@ import {
   Kysely,
   PGliteDialect,
   PostgresDialect,
+  type Transaction as KyselyTransaction,
   type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
@@ -14,6 +15,9 @@ import type { Config } from '../config.ts'
 import type { DB } from './schema.ts'
 
 export type Database = Kysely<DB>
+export type Transaction = KyselyTransaction<DB>
+/** Repository functions take either, so a service decides where the transaction begins. */
+export type Executor = Database | Transaction
 export type DatabaseKind = 'postgres' | 'pglite'
 
 export class DatabaseStartError extends Error {}

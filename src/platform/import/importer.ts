@@ -1,0 +1,188 @@
+import { z } from 'zod'
+import type { Clock } from '../clock.ts'
+import type { Database } from '../db/database.ts'
+import type { ImportKind, ImportLine, Reference, Transaction } from './kinds.ts'
+
+export interface ImportError {
+  line: number
+  field?: string
+  reason: string
+}
+
+export class ImportRejected extends Error {
+  constructor(readonly errors: ImportError[]) {
+    const first = errors[0]
+    super(
+      `Import rejected, nothing written: line ${first?.line}${first?.field ? ` ${first.field}` : ''}: ${first?.reason}` +
+        (errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''),
+    )
+  }
+}
+
+export interface ImportOutcome {
+  lines: number
+  written: Record<string, number>
+}
+
+/** Called in the import's transaction with what was written, so rules are evaluated before it commits. */
+export type AfterImport = (trx: Transaction, written: Map<string, string[]>) => Promise<void>
+
+const envelope = z.object({
+  kind: z.string().min(1, 'kind is required'),
+  ref: z.string().trim().min(1, 'ref is required').max(200, 'ref is longer than 200 characters'),
+})
+
+// A batch with thousands of bad lines should say enough to find the fault, not print them all.
+const maxReportedErrors = 50
+
+/**
+ * The import contract: JSON Lines, one record a line, `{"kind": ..., "ref": ..., ...fields}`. Each batch
+ * is one transaction: every line is validated and every reference resolved before anything is written,
+ * and any failure rejects the batch with its line number and reason.
+ */
+export function importer(db: Database, clock: Clock, kinds: ImportKind[], afterImport?: AfterImport) {
+  const byKind = new Map(kinds.map((k, order) => [k.kind, { definition: k, order }]))
+
+  function parse(text: string): { lines: Map<string, ImportLine<unknown>[]>; count: number } {
+    const errors: ImportError[] = []
+    const lines = new Map<string, ImportLine<unknown>[]>()
+    let count = 0
+    const rows = text.split('\n')
+    for (let index = 0; index < rows.length && errors.length < maxReportedErrors; index++) {
+      const raw = (rows[index] as string).replace(/^\uFEFF/, '').trim()
+      const lineNumber = index + 1
+      if (!raw) continue
+      count++
+      let value: unknown
+      try {
+        value = JSON.parse(raw)
+      } catch (error) {
+        errors.push({ line: lineNumber, reason: `not valid JSON (${(error as Error).message})` })
+        continue
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        errors.push({ line: lineNumber, reason: 'each line must be a JSON object' })
+        continue
+      }
+      const head = envelope.safeParse(value)
+      if (!head.success) {
+        const issue = head.error.issues[0]
+        errors.push({
+          line: lineNumber,
+          field: String(issue?.path[0] ?? ''),
+          reason: issue?.message ?? 'invalid',
+        })
+        continue
+      }
+      const kind = byKind.get(head.data.kind)
+      if (!kind) {
+        errors.push({
+          line: lineNumber,
+          field: 'kind',
+          reason: `unknown kind "${head.data.kind}" (known: ${[...byKind.keys()].join(', ')})`,
+        })
+        continue
+      }
+      const { kind: _kind, ref: _ref, ...fields } = value as Record<string, unknown>
+      const parsed = kind.definition.schema.safeParse(fields)
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues.slice(0, 5)) {
+          errors.push({ line: lineNumber, field: issue.path.join('.') || undefined, reason: issue.message })
+        }
+        continue
+      }
+      const list = lines.get(head.data.kind) ?? []
+      list.push({ lineNumber, ref: head.data.ref, record: parsed.data })
+      lines.set(head.data.kind, list)
+    }
+    if (errors.length) throw new ImportRejected(errors)
+    return { lines, count }
+  }
+
+  async function run(text: string, actor: string): Promise<ImportOutcome> {
+    const { lines, count } = parse(text)
+    // Kinds are written in registration order, which puts every kind after the kinds it points at.
+    const ordered = [...lines.entries()].sort(
+      ([a], [b]) => (byKind.get(a)?.order ?? 0) - (byKind.get(b)?.order ?? 0),
+    )
+    const written: Record<string, number> = {}
+    await db.transaction().execute(async (trx) => {
+      const ids = new Map<string, Map<string, string>>()
+      const idsOf = (kind: string) => {
+        let map = ids.get(kind)
+        if (!map) {
+          map = new Map()
+          ids.set(kind, map)
+        }
+        return map
+      }
+      const bySubject = new Map<string, string[]>()
+      for (const [kindName, kindLines] of ordered) {
+        const definition = (byKind.get(kindName) as { definition: ImportKind }).definition
+        await resolveReferences(trx, definition, kindLines, idsOf)
+        const result = await definition.write(kindLines, {
+          trx,
+          clock,
+          actor,
+          idOf(kind, ref) {
+            const id = idsOf(kind).get(ref)
+            if (!id) throw new Error(`internal: ${kind} ${ref} was not resolved before write`)
+            return id
+          },
+        })
+        for (const [ref, id] of result) idsOf(kindName).set(ref, id)
+        written[kindName] = kindLines.length
+        if (definition.subjectKind) {
+          bySubject.set(definition.subjectKind, [
+            ...(bySubject.get(definition.subjectKind) ?? []),
+            ...result.values(),
+          ])
+        }
+      }
+      if (afterImport) await afterImport(trx, bySubject)
+    })
+    return { lines: count, written }
+  }
+
+  async function resolveReferences(
+    trx: Transaction,
+    definition: ImportKind,
+    kindLines: ImportLine<unknown>[],
+    idsOf: (kind: string) => Map<string, string>,
+  ) {
+    if (!definition.references) return
+    const wanted = new Map<string, { reference: Reference; lineNumber: number }[]>()
+    for (const line of kindLines) {
+      for (const reference of definition.references(line.record)) {
+        const list = wanted.get(reference.kind) ?? []
+        list.push({ reference, lineNumber: line.lineNumber })
+        wanted.set(reference.kind, list)
+      }
+    }
+    const errors: ImportError[] = []
+    for (const [targetKind, references] of wanted) {
+      const target = byKind.get(targetKind)?.definition
+      if (!target)
+        throw new Error(`internal: kind ${definition.kind} points at unregistered kind ${targetKind}`)
+      const known = idsOf(targetKind)
+      const missing = [...new Set(references.map((r) => r.reference.ref).filter((ref) => !known.has(ref)))]
+      if (missing.length) {
+        for (const [ref, id] of await target.lookup(trx, missing)) known.set(ref, id)
+      }
+      for (const { reference, lineNumber } of references) {
+        if (!known.has(reference.ref) && errors.length < maxReportedErrors) {
+          errors.push({
+            line: lineNumber,
+            field: reference.field,
+            reason: `no ${targetKind} with ref "${reference.ref}" in this batch or in Kestrel`,
+          })
+        }
+      }
+    }
+    if (errors.length) throw new ImportRejected(errors.sort((a, b) => a.line - b.line))
+  }
+
+  return { run, kinds: () => [...byKind.values()].map((k) => k.definition) }
+}
+
+export type Importer = ReturnType<typeof importer>

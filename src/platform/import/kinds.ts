@@ -1,0 +1,56 @@
+import type { z } from 'zod'
+import type { Clock } from '../clock.ts'
+import type { Transaction } from '../db/database.ts'
+
+export type { Transaction }
+
+/** One validated line of an import, with where it came from. */
+export interface ImportLine<T> {
+  lineNumber: number
+  ref: string
+  record: T
+}
+
+/** A field of a line that names another record by its `ref`. */
+export interface Reference {
+  field: string
+  kind: string
+  ref: string
+}
+
+export interface ImportContext {
+  trx: Transaction
+  clock: Clock
+  /** Who the import runs as, for history rows. */
+  actor: string
+  /** The id of a referenced record; every reference was checked to exist before `write` is called. */
+  idOf(kind: string, ref: string): string
+}
+
+/**
+ * What a module registers for each kind of record it accepts in JSON Lines. The importer validates every
+ * line with `schema`, checks every reference exists (in the database or earlier in the batch), then calls
+ * `write` once per kind with all that kind's lines, so a module can write them set-wise.
+ */
+export interface ImportKind<T = unknown> {
+  kind: string
+  /** Validates a line without its `kind` and `ref`. */
+  schema: z.ZodType<T>
+  /** The other records a line points at, by ref. */
+  references?(record: T): Reference[]
+  /** Ids of existing records of this kind, by ref. */
+  lookup(trx: Transaction, refs: string[]): Promise<Map<string, string>>
+  /**
+   * Inserts or updates the lines' records by ref and returns each ref's id. Lines arrive in file order;
+   * a later line with the same ref updates the earlier one.
+   */
+  write(lines: ImportLine<T>[], context: ImportContext): Promise<Map<string, string>>
+  /** The subject kind the standards engine knows these records by, when rules apply to them. */
+  subjectKind?: string
+  /** Documentation for docs/import-format.md. */
+  describe: { summary: string; example: Record<string, unknown> }
+}
+
+export function defineImportKind<T>(kind: ImportKind<T>): ImportKind<T> {
+  return kind
+}
