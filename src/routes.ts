@@ -3,6 +3,7 @@ import { homeRoutes } from './modules/home/routes.ts'
 import { signedIn } from './platform/access/access.ts'
 import type { NavigationItem } from './platform/http/app.ts'
 import { healthRoutes } from './platform/http/health.ts'
+import { importRoutes } from './platform/import/routes.ts'
 import type { Services } from './services.ts'
 
 /** The menu, in the order people see it; each item shows only to the roles its page admits. */
@@ -12,4 +13,5 @@ export const navigation: NavigationItem[] = [{ text: 'Home', href: '/', access: 
 export function registerRoutes(app: FastifyInstance, services: Services) {
   healthRoutes(app, services.db)
   homeRoutes(app, services)
+  importRoutes(app, services.imports)
 }

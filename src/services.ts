@@ -1,3 +1,4 @@
+import { importKinds } from './import-kinds.ts'
 import { forceWideRoles, type Role } from './platform/access/roles.ts'
 import type { Area } from './platform/auth/principal.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
@@ -5,6 +6,7 @@ import { principalLoader } from './platform/auth/users.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import type { Database, DatabaseKind } from './platform/db/database.ts'
+import { importer } from './platform/import/importer.ts'
 
 export interface CoreDependencies {
   config: Config
@@ -25,7 +27,8 @@ export function createServices(deps: CoreDependencies) {
       ? { forceWide: true }
       : { forceWide: false, bcuId: null, boroughId: null }
   const principals = principalLoader(db, clock, sessions, resolveArea)
-  return { ...deps, sessions, principals }
+  const imports = importer(db, clock, importKinds)
+  return { ...deps, sessions, principals, imports }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -1,6 +1,7 @@
 import type { Command } from './command.ts'
+import { importCommand } from './import.ts'
 import { migrateCommand } from './migrate.ts'
 import { serveCommand } from './serve.ts'
 
 /** Every kestrel subcommand, in the order help lists them. */
-export const commands: Command[] = [serveCommand, migrateCommand]
+export const commands: Command[] = [serveCommand, migrateCommand, importCommand]

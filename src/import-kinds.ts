@@ -1,0 +1,7 @@
+import type { ImportKind } from './platform/import/kinds.ts'
+
+/**
+ * Every kind of record Kestrel accepts in JSON Lines, in dependency order: a kind comes after every kind
+ * it points at (organisation and staff first, then each module's). The importer writes a batch in this order.
+ */
+export const importKinds: ImportKind[] = []
