@@ -1,7 +1,8 @@
 import type { Command } from './command.ts'
 import { importCommand } from './import.ts'
 import { migrateCommand } from './migrate.ts'
+import { seedCommand } from './seed.ts'
 import { serveCommand } from './serve.ts'
 
 /** Every kestrel subcommand, in the order help lists them. */
-export const commands: Command[] = [serveCommand, migrateCommand, importCommand]
+export const commands: Command[] = [serveCommand, migrateCommand, importCommand, seedCommand]

@@ -1,0 +1,4 @@
+import type { SeedGenerator } from './platform/seed/seeder.ts'
+
+/** Demo data generators, in order: each may use what the ones before it shared. */
+export const seedGenerators: SeedGenerator[] = []
