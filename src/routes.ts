@@ -1,17 +1,26 @@
 import type { FastifyInstance } from 'fastify'
 import { homeRoutes } from './modules/home/routes.ts'
-import { signedIn } from './platform/access/access.ts'
+import { allow, signedIn } from './platform/access/access.ts'
+import { adminUserRoutes } from './platform/auth/admin-users.ts'
+import { loginRoutes } from './platform/auth/login.ts'
+import { oidcRoutes } from './platform/auth/oidc.ts'
 import type { NavigationItem } from './platform/http/app.ts'
 import { healthRoutes } from './platform/http/health.ts'
 import { importRoutes } from './platform/import/routes.ts'
 import type { Services } from './services.ts'
 
 /** The menu, in the order people see it; each item shows only to the roles its page admits. */
-export const navigation: NavigationItem[] = [{ text: 'Home', href: '/', access: signedIn }]
+export const navigation: NavigationItem[] = [
+  { text: 'Home', href: '/', access: signedIn },
+  { text: 'Users', href: '/admin/users', access: allow('admin') },
+]
 
 /** Every route Kestrel serves is registered here, module by module. */
 export function registerRoutes(app: FastifyInstance, services: Services) {
   healthRoutes(app, services.db)
   homeRoutes(app, services)
+  loginRoutes(app, services)
+  oidcRoutes(app, services)
+  adminUserRoutes(app, services)
   importRoutes(app, services.imports)
 }

@@ -1,6 +1,7 @@
 import { importKinds } from './import-kinds.ts'
 import { forceWideRoles, type Role } from './platform/access/roles.ts'
 import type { Area } from './platform/auth/principal.ts'
+import { accountService } from './platform/auth/accounts.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
 import { principalLoader } from './platform/auth/users.ts'
 import type { Clock } from './platform/clock.ts'
@@ -28,7 +29,8 @@ export function createServices(deps: CoreDependencies) {
       : { forceWide: false, bcuId: null, boroughId: null }
   const principals = principalLoader(db, clock, sessions, resolveArea)
   const imports = importer(db, clock, importKinds)
-  return { ...deps, sessions, principals, imports }
+  const accounts = accountService(db, clock)
+  return { ...deps, sessions, principals, imports, accounts }
 }
 
 export type Services = ReturnType<typeof createServices>
