@@ -19,7 +19,7 @@ describe('admin pages for users', () => {
       headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams(
         Object.entries({ ...form, _csrf: user.csrfToken }).flatMap(([k, v]) =>
-          (Array.isArray(v) ? v : [v]).map((one) => [k, one]),
+          (Array.isArray(v) ? v : [v]).map((one): [string, string] => [k, one]),
         ),
       ).toString(),
     })
