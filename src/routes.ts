@@ -4,8 +4,11 @@ import { allow, signedIn } from './platform/access/access.ts'
 import { adminUserRoutes } from './platform/auth/admin-users.ts'
 import { loginRoutes } from './platform/auth/login.ts'
 import { oidcRoutes } from './platform/auth/oidc.ts'
+import { apiRoutes } from './platform/http/api.ts'
+import { apiTokenRoutes } from './platform/http/api-tokens.ts'
 import type { NavigationItem } from './platform/http/app.ts'
 import { healthRoutes } from './platform/http/health.ts'
+import { metricsRoutes } from './platform/http/metrics.ts'
 import { importRoutes } from './platform/import/routes.ts'
 import type { Services } from './services.ts'
 
@@ -13,11 +16,15 @@ import type { Services } from './services.ts'
 export const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', access: signedIn },
   { text: 'Users', href: '/admin/users', access: allow('admin') },
+  { text: 'API tokens', href: '/admin/api-tokens', access: allow('admin') },
 ]
 
 /** Every route Kestrel serves is registered here, module by module. */
 export function registerRoutes(app: FastifyInstance, services: Services) {
   healthRoutes(app, services.db)
+  metricsRoutes(app)
+  apiRoutes(app, services.config)
+  apiTokenRoutes(app, services.apiTokens)
   homeRoutes(app, services)
   loginRoutes(app, services)
   oidcRoutes(app, services)

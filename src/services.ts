@@ -1,4 +1,5 @@
 import { importKinds } from './import-kinds.ts'
+import { accessLogService } from './platform/access/access-log.ts'
 import { forceWideRoles, type Role } from './platform/access/roles.ts'
 import type { Area } from './platform/auth/principal.ts'
 import { accountService } from './platform/auth/accounts.ts'
@@ -7,6 +8,8 @@ import { principalLoader } from './platform/auth/users.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import type { Database, DatabaseKind } from './platform/db/database.ts'
+import { historyService } from './platform/db/history.ts'
+import { apiTokenService } from './platform/http/api-tokens.ts'
 import { importer } from './platform/import/importer.ts'
 
 export interface CoreDependencies {
@@ -23,6 +26,9 @@ export interface CoreDependencies {
 export function createServices(deps: CoreDependencies) {
   const { db, clock, config } = deps
   const sessions = sessionStore(db, clock, config.sessionHours)
+  const accessLog = accessLogService(db, clock)
+  const history = historyService(db, clock)
+  const apiTokens = apiTokenService(db, clock, accessLog)
   const resolveArea = async (_staffId: string | null, roles: readonly Role[]): Promise<Area> =>
     roles.some((r) => forceWideRoles.has(r))
       ? { forceWide: true }
@@ -30,7 +36,7 @@ export function createServices(deps: CoreDependencies) {
   const principals = principalLoader(db, clock, sessions, resolveArea)
   const imports = importer(db, clock, importKinds)
   const accounts = accountService(db, clock)
-  return { ...deps, sessions, principals, imports, accounts }
+  return { ...deps, sessions, principals, imports, accounts, accessLog, history, apiTokens }
 }
 
 export type Services = ReturnType<typeof createServices>

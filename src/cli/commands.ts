@@ -1,8 +1,17 @@
+import { auditCommand } from './audit.ts'
 import type { Command } from './command.ts'
 import { importCommand } from './import.ts'
 import { migrateCommand } from './migrate.ts'
 import { seedCommand } from './seed.ts'
 import { serveCommand } from './serve.ts'
+import { tokensCommand } from './tokens.ts'
 
 /** Every kestrel subcommand, in the order help lists them. */
-export const commands: Command[] = [serveCommand, migrateCommand, importCommand, seedCommand]
+export const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  importCommand,
+  seedCommand,
+  auditCommand,
+  tokensCommand,
+]

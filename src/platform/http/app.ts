@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.ts'
 import type { Config } from '../config.ts'
 import { createViewEnvironment, projectRoot } from '../views/render.ts'
 import { HttpError, ValidationError } from './errors.ts'
+import { observeRequest } from './metrics.ts'
 import { securityHeaders } from './security-headers.ts'
 
 export const sessionCookie = 'kestrel_session'
@@ -28,7 +29,17 @@ export interface ShellDependencies {
   navigation: NavigationItem[]
 }
 
+/** A route as registered, for the route-declaration sweep. */
+export interface RegisteredRoute {
+  method: string | string[]
+  url: string
+  config: { access?: Access } | undefined
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    routeRegistry: RegisteredRoute[]
+  }
   interface FastifyRequest {
     principal: Principal | undefined
     csrfToken: string | undefined
@@ -39,8 +50,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Requests answered as a machine would want: bearer tokens accepted, 401 rather than a sign-in redirect,
+ * problem details for errors. That is the API and /metrics, but not the API's documentation page, which
+ * people read in a browser.
+ */
 export function isApiRequest(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/')
+  const path = request.url.split('?')[0] as string
+  if (path === '/metrics') return true
+  return path.startsWith('/api/') && path !== '/api/docs'
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -68,6 +86,7 @@ export async function createShell(
   views.addGlobal('forceName', deps.config.forceName)
 
   securityHeaders(app, { secure: deps.config.secureCookies })
+  app.addHook('onResponse', async (request, reply) => observeRequest(request, reply))
   await app.register(cookie)
   await app.register(formbody)
 
@@ -76,6 +95,11 @@ export async function createShell(
     if (route.url.startsWith('/assets/') && !route.config?.access) {
       route.config = { ...(route.config ?? {}), access: { kind: 'public' } }
     }
+  })
+  // Every route, as registered, so a test can check that each one declares who may use it.
+  app.decorate('routeRegistry', [] as RegisteredRoute[])
+  app.addHook('onRoute', (route) => {
+    app.routeRegistry.push({ method: route.method, url: route.url, config: route.config })
   })
   const assets: [string, string][] = [
     ['/assets/govuk/', 'node_modules/govuk-frontend/dist/govuk'],

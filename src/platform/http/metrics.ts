@@ -1,0 +1,79 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { allow } from '../access/access.ts'
+
+/**
+ * Prometheus metrics: the process's own (memory, event loop lag, GC) and how long requests take, by
+ * route pattern and status. Served two ways:
+ *  - GET /metrics on the application port, to an admin session or an API token holding the admin role;
+ *  - with KESTREL_METRICS_PORT set, also on a separate plain listener bound to 127.0.0.1 with no
+ *    authentication, for a scraper on the same host (or a sidecar) that should not hold a token.
+ */
+
+/** One registry per process: default metrics describe the process, whatever number of apps it builds. */
+let shared: { registry: Registry; requestDuration: Histogram<'method' | 'route' | 'status_code'> } | undefined
+
+export function metrics() {
+  if (!shared) {
+    const registry = new Registry()
+    collectDefaultMetrics({ register: registry, prefix: 'kestrel_' })
+    const requestDuration = new Histogram({
+      name: 'kestrel_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by route pattern and status',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    })
+    shared = { registry, requestDuration }
+  }
+  return shared
+}
+
+/**
+ * Observes one finished request. The label is the route pattern (/children/:id), never the URL, so a
+ * label cannot carry a person's identifier and the number of series stays bounded.
+ */
+export function observeRequest(request: FastifyRequest, reply: FastifyReply) {
+  if (request.url.startsWith('/assets/')) return
+  const route = request.routeOptions.url ?? 'unmatched'
+  metrics().requestDuration.observe(
+    { method: request.method, route, status_code: String(reply.statusCode) },
+    reply.elapsedTime / 1000,
+  )
+}
+
+export function metricsRoutes(app: FastifyInstance) {
+  app.get('/metrics', { config: { access: allow('admin') } }, async (_request, reply) => {
+    const { registry } = metrics()
+    return reply.type(registry.contentType).send(await registry.metrics())
+  })
+}
+
+/** The internal metrics listener: 127.0.0.1 only, GET /metrics only, no authentication. */
+export async function startMetricsServer(
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0]
+    if (request.method !== 'GET' || path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n')
+      return
+    }
+    const { registry } = metrics()
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => response.writeHead(500, { 'content-type': 'text/plain' }).end('Metrics unavailable\n'),
+    )
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
