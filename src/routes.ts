@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { homeRoutes } from './modules/home/routes.ts'
+import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
 import { allow, signedIn } from './platform/access/access.ts'
 import { adminUserRoutes } from './platform/auth/admin-users.ts'
 import { loginRoutes } from './platform/auth/login.ts'
@@ -17,6 +18,7 @@ export const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', access: signedIn },
   { text: 'Users', href: '/admin/users', access: allow('admin') },
   { text: 'API tokens', href: '/admin/api-tokens', access: allow('admin') },
+  { text: 'Organisation', href: organisationPath, access: allow('admin', 'bcu_lead', 'force_lead') },
 ]
 
 /** Every route Kestrel serves is registered here, module by module. */
@@ -26,6 +28,7 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   apiRoutes(app, services.config)
   apiTokenRoutes(app, services.apiTokens)
   homeRoutes(app, services)
+  organisationRoutes(app, services)
   loginRoutes(app, services)
   oidcRoutes(app, services)
   adminUserRoutes(app, services)

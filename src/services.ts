@@ -1,7 +1,6 @@
 import { importKinds } from './import-kinds.ts'
+import { organisationService } from './modules/organisation/service.ts'
 import { accessLogService } from './platform/access/access-log.ts'
-import { forceWideRoles, type Role } from './platform/access/roles.ts'
-import type { Area } from './platform/auth/principal.ts'
 import { accountService } from './platform/auth/accounts.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
 import { principalLoader } from './platform/auth/users.ts'
@@ -29,14 +28,11 @@ export function createServices(deps: CoreDependencies) {
   const accessLog = accessLogService(db, clock)
   const history = historyService(db, clock)
   const apiTokens = apiTokenService(db, clock, accessLog)
-  const resolveArea = async (_staffId: string | null, roles: readonly Role[]): Promise<Area> =>
-    roles.some((r) => forceWideRoles.has(r))
-      ? { forceWide: true }
-      : { forceWide: false, bcuId: null, boroughId: null }
-  const principals = principalLoader(db, clock, sessions, resolveArea)
+  const organisation = organisationService(db, clock)
+  const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   const imports = importer(db, clock, importKinds)
   const accounts = accountService(db, clock)
-  return { ...deps, sessions, principals, imports, accounts, accessLog, history, apiTokens }
+  return { ...deps, sessions, principals, imports, organisation, accounts, accessLog, history, apiTokens }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
+import { ensureOrganisation } from '../modules/organisation/seed.ts'
 import type { Command } from './command.ts'
 
 export const serveCommand: Command = {
@@ -16,6 +17,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const started = performance.now()
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)
+    await ensureOrganisation({ db: handle.db })
     const kestrel = await buildKestrel(settings, handle)
     void values.demo
     const address = await kestrel.app.listen({ port: settings.port, host: settings.host })

@@ -24,11 +24,20 @@ export const pathfinderMergedOn = '2017-01-01'
 export const defaultMergedOn = '2019-02-01'
 
 export const londonBcus: LondonBcu[] = [
-  { code: 'CW', name: 'Central West', boroughs: ['Westminster', 'Kensington and Chelsea', 'Hammersmith and Fulham'] },
+  {
+    code: 'CW',
+    name: 'Central West',
+    boroughs: ['Westminster', 'Kensington and Chelsea', 'Hammersmith and Fulham'],
+  },
   { code: 'CN', name: 'Central North', boroughs: ['Camden', 'Islington'], pathfinder: true },
   { code: 'CS', name: 'Central South', boroughs: ['Lambeth', 'Southwark'] },
   { code: 'CE', name: 'Central East', boroughs: ['Hackney', 'Tower Hamlets'] },
-  { code: 'EA', name: 'East Area', boroughs: ['Barking and Dagenham', 'Havering', 'Redbridge'], pathfinder: true },
+  {
+    code: 'EA',
+    name: 'East Area',
+    boroughs: ['Barking and Dagenham', 'Havering', 'Redbridge'],
+    pathfinder: true,
+  },
   { code: 'NA', name: 'North Area', boroughs: ['Enfield', 'Haringey'] },
   { code: 'NE', name: 'North East', boroughs: ['Newham', 'Waltham Forest'] },
   { code: 'NW', name: 'North West', boroughs: ['Barnet', 'Brent', 'Harrow'] },
