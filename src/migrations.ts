@@ -2,6 +2,7 @@ import { organisationMigration } from './modules/organisation/migrations/0002-or
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
 import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log-head.ts'
 import type { KestrelMigration } from './platform/db/migrator.ts'
+import { standardsMigration } from './standards/migrations/0004-standards.ts'
 
 /**
  * Every migration, in the order it runs. Each module owns its migration files; this is the one place
@@ -11,4 +12,5 @@ export const migrations: KestrelMigration[] = [
   platformMigration,
   organisationMigration,
   accessLogHeadMigration,
+  standardsMigration,
 ]

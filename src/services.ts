@@ -10,6 +10,9 @@ import type { Database, DatabaseKind } from './platform/db/database.ts'
 import { historyService } from './platform/db/history.ts'
 import { apiTokenService } from './platform/http/api-tokens.ts'
 import { importer } from './platform/import/importer.ts'
+import { loadWorkingDayCalendar } from './standards/calendar.ts'
+import { createRuleRegistry } from './standards/registry.ts'
+import { standardsService } from './standards/service.ts'
 
 export interface CoreDependencies {
   config: Config
@@ -32,7 +35,34 @@ export function createServices(deps: CoreDependencies) {
   const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   const imports = importer(db, clock, importKinds)
   const accounts = accountService(db, clock)
-  return { ...deps, sessions, principals, imports, organisation, accounts, accessLog, history, apiTokens }
+  const standards = standardsService({
+    db,
+    clock,
+    registry: createRuleRegistry(),
+    calendar: loadWorkingDayCalendar(config.bankHolidaysFile),
+    onRuleError: (result, context) =>
+      console.error(`Rule ${result.ruleId} failed on ${context.subjectKind}: ${result.error}`),
+    teamsOfStaff: async (staffId) => {
+      const member = await organisation.staffMember(staffId).catch(() => undefined)
+      return member?.teamId ? [member.teamId] : []
+    },
+    boroughs: async () => {
+      const force = await organisation.force().catch(() => undefined)
+      return force ? organisation.boroughs(force.id) : []
+    },
+  })
+  return {
+    ...deps,
+    sessions,
+    principals,
+    imports,
+    organisation,
+    accounts,
+    accessLog,
+    history,
+    apiTokens,
+    standards,
+  }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -87,10 +87,60 @@ export interface ChangeHistory {
   changes: unknown
 }
 
+export interface Finding {
+  id: Generated<string>
+  rule_id: string
+  subject_kind: string
+  subject_id: string
+  obligation_key: Generated<string>
+  subject_ref: string | null
+  status: string
+  opened_at: ColumnType<Date, Date | string, Date | string>
+  due_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  breached_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  met_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  closed_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  acknowledged_by: string | null
+  acknowledged_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  acknowledged_note: string | null
+  resolved_by: string | null
+  resolved_reason: string | null
+  detail: Generated<string>
+  borough_id: string | null
+  bcu_id: string | null
+  assignee_team_id: string | null
+  assignee_staff_id: string | null
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface FindingEvent {
+  id: Generated<number>
+  finding_id: string
+  at: ColumnType<Date, Date | string, Date | string>
+  event: string
+  by: string | null
+  note: string | null
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+}
+
 export interface Force {
   id: Generated<string>
   code: string
   name: string
+  version: Generated<number>
+}
+
+export interface RuleParameter {
+  id: Generated<string>
+  rule_id: string
+  name: string
+  borough_id: string | null
+  value: unknown
+  effective_from: ColumnType<Date, Date | string, Date | string>
+  set_by: string
+  set_at: ColumnType<Date, Date | string, Date | string>
+  reason: string
   version: Generated<number>
 }
 
@@ -148,7 +198,10 @@ export interface DB {
   borough: Borough
   borough_bcu: BoroughBcu
   change_history: ChangeHistory
+  finding: Finding
+  finding_event: FindingEvent
   force: Force
+  rule_parameter: RuleParameter
   staff: Staff
   team: Team
   training_record: TrainingRecord

@@ -1,0 +1,163 @@
+import { type Expression, type RawBuilder, sql } from 'kysely'
+import { z } from 'zod'
+import type { Database } from '../platform/db/database.ts'
+import type { WorkingDayCalendar } from './calendar.ts'
+
+/** Where a standard comes from (RULES.md): the law, national guidance, the inspection report, or force policy. */
+export type SourceTag = 'statute' | 'guidance' | 'report' | 'local'
+export type Severity = 'low' | 'medium' | 'high'
+
+export const sourceLabels: Record<SourceTag, string> = {
+  statute: 'Statute',
+  guidance: 'Guidance',
+  report: 'Inspection report',
+  local: 'Force policy',
+}
+
+/** A rule's parameter: a default that configuration may change, never a literal in the rule's SQL. */
+export interface ParameterSpec<T = unknown> {
+  default: T
+  description: string
+  /** Shown beside the value: 'hours', 'working days', ... */
+  unit?: string
+  /** RULES.md says boroughs may set their own value (REF-04's BRAG timescales). */
+  perBorough?: boolean
+  /** Validates a new value; without one, a value must have the default's type (numbers finite and ≥ 0). */
+  schema?: z.ZodType<T>
+}
+
+/**
+ * One obligation a rule finds on one record: when it started, when it falls due (null: breached on sight),
+ * and when it was met (null: not yet). The engine derives due / breached / met / met late at the as-of instant.
+ */
+export interface ObligationRow {
+  /** Defaults to the rule's `appliesTo`; must equal it. */
+  subjectKind?: string
+  subjectId: string
+  /** Tells apart several obligations of one rule on one record (each detention review); default ''. */
+  key?: string
+  subjectRef?: string | null
+  startedAt: Date
+  dueAt: Date | null
+  metAt: Date | null
+  /** What is wrong or owed, in words for the person who must act. */
+  detail: string
+  boroughId?: string | null
+  bcuId?: string | null
+  assigneeTeamId?: string | null
+  assigneeStaffId?: string | null
+}
+
+/** Parameter values in force at the as-of instant, force-wide and per borough. */
+export interface ResolvedParameters<P> {
+  readonly forceWide: P
+  /** The values for a record in this borough (a borough's override where it has one). */
+  forBorough(boroughId: string | null | undefined): P
+  /**
+   * A SQL expression for one parameter's value on each row: `case <boroughColumn> when ... else <force> end`,
+   * so one set-wise query uses every borough's own value. Numbers come out as double precision.
+   */
+  sql<K extends keyof P & string>(name: K, boroughColumn?: string | Expression<unknown>): RawBuilder<P[K]>
+}
+
+export interface RuleContext<P> {
+  /** The evaluation instant: anything dated after it has not happened yet. */
+  asOf: Date
+  /** Only these records of the rule's kind; undefined means every record. */
+  subjects: readonly string[] | undefined
+  params: ResolvedParameters<P>
+  calendar: WorkingDayCalendar
+  /** `column` when it is at or before asOf, else null: events after asOf are treated as not happened. */
+  upTo(column: string | Expression<unknown>): RawBuilder<Date | null>
+  /** `column = any(subjects)`, or `true` for a full sweep: add it to the query's where clause. */
+  subjectFilter(column: string | Expression<unknown>): RawBuilder<boolean>
+}
+
+export interface Rule<P extends Record<string, unknown> = Record<string, unknown>> {
+  /** The id in RULES.md, exactly: CUS-04. */
+  id: string
+  title: string
+  /** Shown to the user beside each finding. */
+  citation: string
+  source: SourceTag
+  /** The record kind the rule checks, as modules name it: 'custody-detention'. */
+  appliesTo: string
+  severity: Severity
+  params: { [K in keyof P]: ParameterSpec<P[K]> }
+  /** True when a finding can change with the passing of time alone: the scheduled sweep re-evaluates it. */
+  timeBased: boolean
+  /** One definition for both the set-wise sweep and single-record evaluation; usually one SQL query. */
+  obligations(db: Database, context: RuleContext<P>): Promise<ObligationRow[]>
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds rules of every parameter shape
+export type AnyRule = Rule<any>
+
+const ruleId = /^[A-Z]{2,6}-[0-9A-Za-z-]{1,20}$/
+const kindName = /^[a-z][a-z0-9-]{0,62}$/
+
+/** Declares a rule, checking its shape once at start so a mistake fails loudly, not at 3 a.m. in a sweep. */
+export function defineRule<P extends Record<string, unknown>>(rule: Rule<P>): Rule<P> {
+  if (!ruleId.test(rule.id)) throw new Error(`Rule id ${JSON.stringify(rule.id)} is not like CUS-04`)
+  if (!kindName.test(rule.appliesTo))
+    throw new Error(`${rule.id}: appliesTo must be a kebab-case record kind`)
+  if (!rule.title.trim() || !rule.citation.trim())
+    throw new Error(`${rule.id}: title and citation are required`)
+  for (const [name, spec] of Object.entries(rule.params) as [string, ParameterSpec][]) {
+    const checked = parameterSchema(spec).safeParse(spec.default)
+    if (!checked.success)
+      throw new Error(`${rule.id}: default of ${name} is invalid: ${checked.error.issues[0]?.message}`)
+  }
+  return rule
+}
+
+/** The schema a parameter's values must pass. */
+export function parameterSchema(spec: ParameterSpec): z.ZodType {
+  if (spec.schema) return spec.schema
+  switch (typeof spec.default) {
+    case 'number':
+      return z.number().finite().min(0)
+    case 'boolean':
+      return z.boolean()
+    case 'string':
+      return z.string().min(1)
+    default:
+      return z.unknown()
+  }
+}
+
+/** Reads a parameter value typed into a form, by the default's type; JSON for anything structured. */
+export function parseParameterInput(
+  spec: ParameterSpec,
+  text: string,
+): { value: unknown } | { error: string } {
+  const trimmed = text.trim()
+  if (!trimmed) return { error: 'Enter a value' }
+  let value: unknown = trimmed
+  if (typeof spec.default === 'number') {
+    value = Number(trimmed)
+    if (!Number.isFinite(value)) return { error: 'Enter a number, like 24' }
+  } else if (typeof spec.default === 'boolean') {
+    if (trimmed !== 'true' && trimmed !== 'false') return { error: 'Enter true or false' }
+    value = trimmed === 'true'
+  } else if (typeof spec.default !== 'string') {
+    try {
+      value = JSON.parse(trimmed)
+    } catch {
+      return { error: 'Enter the value as JSON, like the default' }
+    }
+  }
+  const checked = parameterSchema(spec).safeParse(value)
+  if (!checked.success) return { error: checked.error.issues[0]?.message ?? 'The value is not valid' }
+  return { value: checked.data }
+}
+
+export function columnRef(column: string | Expression<unknown>): Expression<unknown> {
+  return typeof column === 'string' ? sql.ref(column) : column
+}
+
+/** `column` when at or before asOf, else null. For rules that build SQL outside a RuleContext. */
+export function upTo(column: string | Expression<unknown>, asOf: Date): RawBuilder<Date | null> {
+  const ref = columnRef(column)
+  return sql<Date | null>`(case when ${ref} <= ${asOf} then ${ref} end)`
+}

@@ -1,0 +1,351 @@
+import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely'
+import type { Principal } from '../platform/auth/principal.ts'
+import type { Clock } from '../platform/clock.ts'
+import type { Database } from '../platform/db/database.ts'
+import type { DB } from '../platform/db/schema.ts'
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts'
+import type { WorkingDayCalendar } from './calendar.ts'
+import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
+import { type FindingEventKind, type FindingStatus, openStatuses } from './lifecycle.ts'
+import { parameterStore } from './parameters.ts'
+import type { RuleRegistry } from './registry.ts'
+import type { AnyRule } from './rule.ts'
+
+/** A finding as lists, the API and the CLI show it. */
+export interface FindingSummary {
+  id: string | null
+  ruleId: string
+  ruleTitle: string
+  severity: string
+  subjectKind: string
+  subjectId: string
+  subjectRef: string | null
+  subjectLink: string | null
+  status: FindingStatus
+  openedAt: Date
+  dueAt: Date | null
+  breachedAt: Date | null
+  closedAt: Date | null
+  detail: string
+  boroughId: string | null
+  bcuId: string | null
+  assigneeTeamId: string | null
+  assigneeStaffId: string | null
+  version: number
+}
+
+export interface FindingFilter {
+  ruleId?: string
+  subjectRef?: string
+  subjectKind?: string
+  subjectId?: string
+  /** 'open' means due, breached or acknowledged. */
+  status?: FindingStatus | 'open'
+  boroughId?: string
+  bcuId?: string
+  assigneeStaffId?: string
+  /** Only findings due at or before this instant (and those breached on sight). */
+  dueBefore?: Date
+  /** Whose findings: a team list and BCU (a supervisor), or the whole force. */
+  scope?: TeamScope
+  limit?: number
+}
+
+export type TeamScope =
+  | { forceWide: true }
+  | { forceWide: false; teamIds: readonly string[]; bcuId: string | null }
+
+export interface StandardsDependencies {
+  db: Database
+  clock: Clock
+  registry: RuleRegistry
+  calendar: WorkingDayCalendar
+  /** Reports a rule that failed after a write; the write itself goes on. */
+  onRuleError?: (
+    result: RuleResult,
+    context: { subjectKind?: string; subjectIds?: readonly string[] },
+  ) => void
+  /** The teams a member of staff belongs to, for "My team" (the organisation module knows). */
+  teamsOfStaff?: (staffId: string) => Promise<string[]>
+  /** Boroughs, for per-borough parameter values (the organisation module knows). */
+  boroughs?: () => Promise<{ id: string; name: string }[]>
+}
+
+type FindingRow = Selectable<DB['finding']>
+
+function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilter): Expression<SqlBool> {
+  const parts: Expression<SqlBool>[] = []
+  if (filter.ruleId) parts.push(eb('rule_id', '=', filter.ruleId))
+  if (filter.subjectRef) parts.push(eb('subject_ref', '=', filter.subjectRef))
+  if (filter.subjectKind) parts.push(eb('subject_kind', '=', filter.subjectKind))
+  if (filter.subjectId) parts.push(eb('subject_id', '=', filter.subjectId))
+  if (filter.status === 'open') parts.push(eb('closed_at', 'is', null))
+  else if (filter.status) parts.push(eb('status', '=', filter.status))
+  if (filter.boroughId) parts.push(eb('borough_id', '=', filter.boroughId))
+  if (filter.bcuId) parts.push(eb('bcu_id', '=', filter.bcuId))
+  if (filter.assigneeStaffId) parts.push(eb('assignee_staff_id', '=', filter.assigneeStaffId))
+  if (filter.dueBefore) parts.push(eb.or([eb('due_at', '<=', filter.dueBefore), eb('due_at', 'is', null)]))
+  if (filter.scope && !filter.scope.forceWide) {
+    const { teamIds, bcuId } = filter.scope
+    const within: Expression<SqlBool>[] = []
+    if (teamIds.length) within.push(eb('assignee_team_id', '=', sql<string>`any(${[...teamIds]}::uuid[])`))
+    if (bcuId) within.push(eb('bcu_id', '=', bcuId))
+    parts.push(within.length ? eb.or(within) : sql<SqlBool>`false`)
+  }
+  return eb.and(parts)
+}
+
+/**
+ * The practice standards engine as other code sees it: register rules, evaluate after a write or in a
+ * sweep, read and act on findings, set parameters.
+ */
+export function standardsService(deps: StandardsDependencies) {
+  const { db, clock, registry, calendar } = deps
+  const parameters = parameterStore(db, clock, registry)
+
+  const summary = (
+    row: Omit<FindingRow, 'id' | 'version' | 'obligation_key' | 'detail'> & {
+      id: string | null
+      version: number
+      detail: string
+    },
+  ): FindingSummary => {
+    const rule = registry.get(row.rule_id)
+    return {
+      id: row.id,
+      ruleId: row.rule_id,
+      ruleTitle: rule?.title ?? row.rule_id,
+      severity: rule?.severity ?? 'medium',
+      subjectKind: row.subject_kind,
+      subjectId: row.subject_id,
+      subjectRef: row.subject_ref,
+      subjectLink: registry.subjectLink(row.subject_kind, row.subject_id) ?? null,
+      status: row.status as FindingStatus,
+      openedAt: row.opened_at,
+      dueAt: row.due_at,
+      breachedAt: row.breached_at,
+      closedAt: row.closed_at,
+      detail: row.detail,
+      boroughId: row.borough_id,
+      bcuId: row.bcu_id,
+      assigneeTeamId: row.assignee_team_id,
+      assigneeStaffId: row.assignee_staff_id,
+      version: row.version,
+    }
+  }
+
+  function pickRules(ruleIds?: readonly string[]): AnyRule[] {
+    if (!ruleIds) return registry.all()
+    return ruleIds.map((id) => {
+      const rule = registry.get(id)
+      if (!rule) throw new ValidationError([{ field: 'rule', reason: `there is no rule ${id}` }])
+      return rule
+    })
+  }
+
+  async function listFindings(filter: FindingFilter = {}): Promise<FindingSummary[]> {
+    const rows = await db
+      .selectFrom('finding')
+      .selectAll()
+      .where((eb) => matchesFilter(eb, filter))
+      // Soonest due first; breached-on-sight findings (no due time) by when they opened.
+      .orderBy(sql`coalesce(due_at, opened_at)`)
+      .orderBy('rule_id')
+      .orderBy('subject_id')
+      .limit(filter.limit ?? 1000)
+      .execute()
+    return rows.map(summary)
+  }
+
+  /** Findings computed at asOf from the data, not stored: what was due and late at that instant. */
+  async function findingsAt(asOf: Date, filter: FindingFilter = {}) {
+    const rules = pickRules(filter.ruleId ? [filter.ruleId] : undefined)
+    const { obligations, results } = await obligationsAt(db, calendar, rules, asOf)
+    const findings = obligations
+      .map((o) =>
+        summary({
+          id: null,
+          version: 0,
+          rule_id: o.ruleId,
+          subject_kind: o.subjectKind,
+          subject_id: o.subjectId,
+          subject_ref: o.subjectRef,
+          status: o.state,
+          opened_at: o.startedAt,
+          due_at: o.dueAt,
+          breached_at: o.state === 'breached' || o.state === 'met_late' ? (o.dueAt ?? o.startedAt) : null,
+          met_at: o.metAt,
+          closed_at: o.metAt,
+          acknowledged_at: null,
+          acknowledged_by: null,
+          acknowledged_note: null,
+          resolved_by: null,
+          resolved_reason: null,
+          detail: o.detail,
+          borough_id: o.boroughId,
+          bcu_id: o.bcuId,
+          assignee_team_id: o.assigneeTeamId,
+          assignee_staff_id: o.assigneeStaffId,
+          updated_at: asOf,
+        }),
+      )
+      .filter(
+        (f) =>
+          (!filter.subjectRef || f.subjectRef === filter.subjectRef) &&
+          (!filter.subjectKind || f.subjectKind === filter.subjectKind) &&
+          (!filter.subjectId || f.subjectId === filter.subjectId) &&
+          (!filter.status ||
+            (filter.status === 'open' ? openStatuses.includes(f.status) : f.status === filter.status)) &&
+          (!filter.boroughId || f.boroughId === filter.boroughId) &&
+          (!filter.bcuId || f.bcuId === filter.bcuId) &&
+          (!filter.assigneeStaffId || f.assigneeStaffId === filter.assigneeStaffId),
+      )
+      .sort(
+        (a, b) =>
+          (a.dueAt ?? a.openedAt).getTime() - (b.dueAt ?? b.openedAt).getTime() ||
+          a.ruleId.localeCompare(b.ruleId) ||
+          a.subjectId.localeCompare(b.subjectId),
+      )
+    return { findings, results }
+  }
+
+  async function finding(id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('There is no such finding')
+    const row = await db.selectFrom('finding').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!row) throw new NotFoundError('There is no such finding')
+    const events = await db
+      .selectFrom('finding_event')
+      .select(['at', 'event', 'by', 'note'])
+      .where('finding_id', '=', id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute()
+    return {
+      ...summary(row),
+      rule: registry.get(row.rule_id),
+      acknowledgedBy: row.acknowledged_by,
+      acknowledgedAt: row.acknowledged_at,
+      acknowledgedNote: row.acknowledged_note,
+      resolvedBy: row.resolved_by,
+      resolvedReason: row.resolved_reason,
+      metAt: row.met_at,
+      events: events.map((e) => ({ ...e, event: e.event as FindingEventKind })),
+    }
+  }
+
+  /** A person's action on an open finding: one update guarded by the version they saw, and its history. */
+  async function act(
+    id: string,
+    version: number | undefined,
+    event: 'acknowledged' | 'resolved_by_supervisor',
+    by: string,
+    note: string,
+  ) {
+    const field = event === 'acknowledged' ? 'note' : 'reason'
+    const text = note.trim()
+    if (!text) throw new ValidationError([{ field, reason: `Enter the ${field}` }])
+    if (text.length > 2000)
+      throw new ValidationError([{ field, reason: `The ${field} must be 2000 characters or fewer` }])
+    const current = await finding(id)
+    if (!openStatuses.includes(current.status)) {
+      throw new ConflictError('This finding is already closed: reload the page to see what changed.')
+    }
+    const now = clock.now()
+    await db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('finding')
+        .set(
+          event === 'acknowledged'
+            ? { status: 'acknowledged', acknowledged_by: by, acknowledged_at: now, acknowledged_note: text }
+            : { status: 'resolved_by_supervisor', resolved_by: by, resolved_reason: text, closed_at: now },
+        )
+        .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+        .where('id', '=', id)
+        .where('version', '=', version ?? current.version)
+        .where('closed_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst()
+      if (!updated) throw new ConflictError()
+      await trx
+        .insertInto('finding_event')
+        .values({ finding_id: id, at: now, event, by, note: text, recorded_at: now })
+        .execute()
+    })
+  }
+
+  return {
+    registry,
+    calendar,
+    parameters,
+    register: registry.register,
+    registerSubjectLink: registry.registerSubjectLink,
+    rules: () => registry.all(),
+    rule: (id: string) => registry.get(id),
+
+    /** Evaluates and stores. Without `trx`, each rule commits on its own. */
+    evaluate(
+      options: {
+        ruleIds?: readonly string[]
+        subjects?: readonly string[]
+        asOf?: Date
+        trx?: Database
+      } = {},
+    ) {
+      return evaluateRules({
+        db,
+        calendar,
+        rules: pickRules(options.ruleIds),
+        asOf: options.asOf ?? clock.now(),
+        now: clock.now(),
+        ...(options.subjects ? { subjects: options.subjects } : {}),
+        ...(options.trx ? { trx: options.trx } : {}),
+      })
+    },
+
+    /**
+     * Call in the same transaction, after writing records of `subjectKind`: re-evaluates that kind's rules
+     * for those records, set-wise (an import passes every id it wrote in one call). A failing rule is
+     * reported and rolled back to its savepoint; the write goes on.
+     */
+    async afterWrite(
+      trx: Database,
+      subjectKind: string,
+      subjectIds: readonly string[],
+    ): Promise<RuleResult[]> {
+      const rules = registry.forKind(subjectKind)
+      if (rules.length === 0 || subjectIds.length === 0) return []
+      const now = clock.now()
+      const results = await evaluateRules({ db, trx, calendar, rules, subjects: subjectIds, asOf: now, now })
+      for (const r of results) if (!r.ok) deps.onRuleError?.(r, { subjectKind, subjectIds })
+      return results
+    },
+
+    /** The sweep: every rule (or the time-based ones, for the scheduler), each in its own transaction. */
+    sweep(options: { asOf?: Date; ruleIds?: readonly string[]; timeBasedOnly?: boolean } = {}) {
+      const rules = pickRules(options.ruleIds).filter((r) => !options.timeBasedOnly || r.timeBased)
+      return evaluateRules({ db, calendar, rules, asOf: options.asOf ?? clock.now(), now: clock.now() })
+    },
+
+    /** Whose findings a supervisor or lead sees on "My team": their teams and BCU, or the whole force. */
+    async teamScopeFor(principal: Principal): Promise<TeamScope> {
+      if (principal.area.forceWide) return { forceWide: true }
+      const teamIds = principal.staffId && deps.teamsOfStaff ? await deps.teamsOfStaff(principal.staffId) : []
+      return { forceWide: false, teamIds, bcuId: principal.area.bcuId }
+    },
+    async boroughs(): Promise<{ id: string; name: string }[]> {
+      return deps.boroughs ? deps.boroughs() : []
+    },
+
+    listFindings,
+    findingsAt,
+    finding,
+    /** For a record's own page. */
+    findingsForSubject: (subjectKind: string, subjectId: string) => listFindings({ subjectKind, subjectId }),
+    acknowledge: (id: string, by: string, note: string, version?: number) =>
+      act(id, version, 'acknowledged', by, note),
+    resolve: (id: string, by: string, reason: string, version?: number) =>
+      act(id, version, 'resolved_by_supervisor', by, reason),
+  }
+}
+
+export type StandardsService = ReturnType<typeof standardsService>
