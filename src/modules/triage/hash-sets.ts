@@ -9,7 +9,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import type { Readable, Writable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { CAID_UK_CATEGORY_MAP, type CategoryMap, type KnownCategory } from './categories.ts'
 import { readPdqList, readPlainList } from './hash-lists.ts'
 import { HashListError, type KnownHash } from './known-hash.ts'
@@ -159,7 +159,12 @@ export async function* readStoredRecords(storeDir: string, name: string): AsyncG
 const VICS_2_CONTEXT = 'http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media'
 
 /** Writes a stored set out again as a VICS 2.0 list, a plain list or a PDQ list. */
-export async function exportHashSet(storeDir: string, name: string, format: HashListFormat, out: Writable) {
+export async function exportHashSet(
+  storeDir: string,
+  name: string,
+  format: HashListFormat,
+  out: NodeJS.WritableStream,
+) {
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain')
   }
