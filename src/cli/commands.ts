@@ -5,6 +5,7 @@ import { migrateCommand } from './migrate.ts'
 import { seedCommand } from './seed.ts'
 import { serveCommand } from './serve.ts'
 import { tokensCommand } from './tokens.ts'
+import { usersCommand } from './users.ts'
 
 /** Every kestrel subcommand, in the order help lists them. */
 export const commands: Command[] = [
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   seedCommand,
   auditCommand,
   tokensCommand,
+  usersCommand,
 ]

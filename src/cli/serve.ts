@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
 import { ensureOrganisation } from '../modules/organisation/seed.ts'
+import { createFirstStartAccounts, firstStartNotice } from '../platform/auth/first-start.ts'
 import type { Command } from './command.ts'
 
 export const serveCommand: Command = {
@@ -19,11 +20,13 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const { handle } = await openMigratedDatabase(settings)
     await ensureOrganisation({ db: handle.db })
     const kestrel = await buildKestrel(settings, handle)
-    void values.demo
+    // Accounts exist before the server answers; their passwords are printed last, where they are seen.
+    const firstAccounts = values.demo ? await createFirstStartAccounts(kestrel.services) : []
     const address = await kestrel.app.listen({ port: settings.port, host: settings.host })
     console.log(
       `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,
     )
+    if (firstAccounts.length) console.log(firstStartNotice(firstAccounts))
     await new Promise<void>((resolve) => {
       const stop = () => resolve()
       process.once('SIGINT', stop)
