@@ -1,0 +1,804 @@
+import { type Selectable, sql } from 'kysely'
+import type { AccessLogService, Actor } from '../../platform/access/access-log.ts'
+import type { Clock } from '../../platform/clock.ts'
+import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
+import type { HistoryService } from '../../platform/db/history.ts'
+import type { DB } from '../../platform/db/schema.ts'
+import { ConflictError, type FieldError, HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { boroughsOf } from './boroughs.ts'
+import {
+  ageAt,
+  addDays,
+  asDay,
+  asDayOrNull,
+  type FlagInput,
+  type FlagKind,
+  flagLabels,
+  flagsAsOf,
+  type HouseholdRole,
+  householdRoles,
+  type IsoDate,
+  isChildAt,
+  isIsoDate,
+  londonDay,
+  type PersonInput,
+  type RelationshipKind,
+  relationshipKinds,
+  searchTokens,
+  validateFlag,
+  validatePeriod,
+  validatePerson,
+} from './person.ts'
+import { dayInstant, type TimelineItem, type TimelineProvider, timelineRegistry } from './timeline.ts'
+
+export interface Person {
+  id: string
+  ref: string
+  familyName: string
+  givenNames: string
+  dateOfBirth: IsoDate | null
+  estimatedAgeYears: number | null
+  estimatedAgeOn: IsoDate | null
+  gender: string
+  ethnicity: string
+  mergedInto: string | null
+  createdAt: Date
+  updatedAt: Date
+  version: number
+}
+
+export interface PersonAddress {
+  id: string
+  personId: string
+  address: string
+  postcode: string | null
+  boroughId: string | null
+  boroughName: string | null
+  fromDate: IsoDate
+  toDate: IsoDate | null
+  version: number
+}
+
+export interface PersonFlag {
+  id: string
+  personId: string
+  flag: FlagKind
+  detail: string | null
+  fromDate: IsoDate
+  toDate: IsoDate | null
+  version: number
+}
+
+export interface Membership {
+  id: string
+  householdId: string
+  householdRef: string
+  personId: string
+  role: HouseholdRole
+  fromDate: IsoDate
+  toDate: IsoDate | null
+  version: number
+}
+
+export interface Relationship {
+  id: string
+  /** The other person, seen from the person whose relationships were asked for. */
+  other: Person
+  kind: RelationshipKind
+  /** How the relationship reads from the asking person: "parent of", "child of", "sibling of"... */
+  reading: string
+  fromDate: IsoDate | null
+  toDate: IsoDate | null
+  version: number
+}
+
+export interface AddressInput {
+  address: string
+  postcode: string | null
+  boroughId: string | null
+  fromDate: IsoDate
+  toDate: IsoDate | null
+}
+
+export interface NewPerson extends PersonInput {
+  ref?: string | undefined
+  address?: AddressInput | null | undefined
+}
+
+export type PersonPatch = Partial<PersonInput>
+
+/** A create that looks like someone Kestrel already holds: the form asks the user to confirm. */
+export class PossibleDuplicateError extends HttpError {
+  constructor(readonly candidates: Person[]) {
+    super(
+      409,
+      `This person may already be recorded (${candidates.map((c) => c.ref).join(', ')}). ` +
+        'Check them, then confirm this is a different person to create a new record.',
+    )
+  }
+}
+
+export interface MergeEvent {
+  survivorId: string
+  mergedId: string
+}
+/** Runs in the merge's transaction: a module moves whatever of its records points at the merged person. */
+export type MergeHook = (trx: Transaction, event: MergeEvent) => Promise<void>
+
+type PersonRow = Selectable<DB['person']>
+
+export function toPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    ref: row.ref,
+    familyName: row.family_name,
+    givenNames: row.given_names,
+    dateOfBirth: asDayOrNull(row.date_of_birth),
+    estimatedAgeYears: row.estimated_age_years,
+    estimatedAgeOn: asDayOrNull(row.estimated_age_on),
+    gender: row.gender,
+    ethnicity: row.ethnicity,
+    mergedInto: row.merged_into,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  }
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const isUuid = (value: string) => uuidPattern.test(value)
+
+function fail(errors: FieldError[]): never {
+  throw new ValidationError(errors)
+}
+
+/** Columns a person's patch may set, as the table names them. */
+function personColumns(input: PersonPatch, today: IsoDate) {
+  const values: Record<string, unknown> = {}
+  if (input.familyName !== undefined) values.family_name = input.familyName.trim()
+  if (input.givenNames !== undefined) values.given_names = input.givenNames.trim().replace(/\s+/g, ' ')
+  if (input.dateOfBirth !== undefined) values.date_of_birth = input.dateOfBirth
+  if (input.estimatedAgeYears !== undefined) {
+    values.estimated_age_years = input.estimatedAgeYears
+    values.estimated_age_on = input.estimatedAgeYears === null ? null : today
+  }
+  if (input.gender !== undefined) values.gender = input.gender
+  if (input.ethnicity !== undefined) values.ethnicity = input.ethnicity
+  return values
+}
+
+export interface ChildrenDependencies {
+  history: HistoryService
+  accessLog: AccessLogService
+}
+
+/**
+ * The person index: children and the adults around them. Other modules point at a person by id and reach
+ * them through these functions; they register timeline providers and merge hooks here.
+ */
+export function childrenService(db: Database, clock: Clock, deps: ChildrenDependencies) {
+  const { history, accessLog } = deps
+  const today = () => londonDay(clock.now())
+  const timelines = timelineRegistry()
+  const mergeHooks: MergeHook[] = []
+
+  async function personById(q: Executor, id: string): Promise<Person | undefined> {
+    if (!isUuid(id)) return undefined
+    const row = await q.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst()
+    return row ? toPerson(row) : undefined
+  }
+
+  /** A merged record answers with its survivor; merges always point at a record that is not merged. */
+  async function resolve(q: Executor, person: Person | undefined): Promise<Person | undefined> {
+    let current = person
+    for (let hop = 0; current?.mergedInto && hop < 10; hop++) current = await personById(q, current.mergedInto)
+    return current
+  }
+
+  async function mustGet(q: Executor, id: string): Promise<Person> {
+    const person = await personById(q, id)
+    if (!person) throw new NotFoundError('There is no person with this id')
+    return person
+  }
+
+  async function checkBorough(q: Executor, boroughId: string | null): Promise<FieldError[]> {
+    if (!boroughId) return []
+    const boroughs = await boroughsOf(q, clock)
+    return boroughs.some((b) => b.id === boroughId) ? [] : [{ field: 'boroughId', reason: 'Select a borough from the list' }]
+  }
+
+  function validateAddress(input: Partial<AddressInput>): FieldError[] {
+    const errors: FieldError[] = []
+    if (!input.address?.trim()) errors.push({ field: 'address', reason: 'Enter the address' })
+    else if (input.address.length > 500) errors.push({ field: 'address', reason: 'Address must be 500 characters or fewer' })
+    if (input.postcode && !/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i.test(input.postcode.trim()))
+      errors.push({ field: 'postcode', reason: 'Enter a real postcode, like SW1A 2AA' })
+    errors.push(...validatePeriod(input, today()))
+    return errors
+  }
+
+  async function possibleDuplicates(q: Executor, input: PersonInput, excludeId?: string): Promise<Person[]> {
+    const family = input.familyName.trim()
+    const given = input.givenNames.trim()
+    const firstGiven = given.split(/\s+/)[0] ?? ''
+    // Same or sound-alike family name, and either the same date of birth or a similar given name.
+    const { rows } = await sql<PersonRow>`
+      select p.* from person p
+      where p.merged_into is null
+        and (${excludeId ?? null}::uuid is null or p.id <> ${excludeId ?? null}::uuid)
+        and (p.family_name ilike ${family} or p.family_name % ${family}
+             or dmetaphone(p.family_name) = dmetaphone(${family}))
+        and ((${input.dateOfBirth}::date is not null and p.date_of_birth = ${input.dateOfBirth}::date)
+             or (${firstGiven} <> '' and (dmetaphone(split_part(p.given_names, ' ', 1)) = dmetaphone(${firstGiven})
+                 or similarity(p.given_names, ${given}) >= 0.5)))
+      order by similarity(p.family_name, ${family}) desc, p.family_name, p.given_names
+      limit 20`.execute(q)
+    return rows.map(toPerson)
+  }
+
+  async function insertAddress(trx: Transaction, personId: string, input: AddressInput, actor: Actor) {
+    // A new current address ends the one before it the day before it starts.
+    const open = await trx
+      .selectFrom('person_address')
+      .select(['id', 'version', 'from_date'])
+      .where('person_id', '=', personId)
+      .where('to_date', 'is', null)
+      .where('from_date', '<', input.fromDate)
+      .execute()
+    if (input.toDate === null) {
+      for (const row of open) {
+        await history.updateRecord(trx, 'person_address', row.id, row.version, { to_date: addDays(input.fromDate, -1) }, actor)
+      }
+    }
+    return history.insertRecord(
+      trx,
+      'person_address',
+      {
+        person_id: personId,
+        address: input.address.trim(),
+        postcode: input.postcode?.trim().toUpperCase() || null,
+        borough_id: input.boroughId,
+        from_date: input.fromDate,
+        to_date: input.toDate,
+        created_at: clock.now(),
+      },
+      actor,
+    )
+  }
+
+  async function addresses(personId: string): Promise<PersonAddress[]> {
+    const rows = await db
+      .selectFrom('person_address')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .orderBy('from_date', 'desc')
+      .execute()
+    const boroughs = new Map((await boroughsOf(db, clock)).map((b) => [b.id, b.name]))
+    return rows.map((r) => ({
+      id: r.id,
+      personId: r.person_id,
+      address: r.address,
+      postcode: r.postcode,
+      boroughId: r.borough_id,
+      boroughName: r.borough_id ? (boroughs.get(r.borough_id) ?? null) : null,
+      fromDate: asDay(r.from_date),
+      toDate: asDayOrNull(r.to_date),
+      version: r.version,
+    }))
+  }
+
+  async function flags(personId: string): Promise<PersonFlag[]> {
+    const rows = await db
+      .selectFrom('person_flag')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .orderBy('from_date', 'desc')
+      .execute()
+    return rows.map((r) => ({
+      id: r.id,
+      personId: r.person_id,
+      flag: r.flag as FlagKind,
+      detail: r.detail,
+      fromDate: asDay(r.from_date),
+      toDate: asDayOrNull(r.to_date),
+      version: r.version,
+    }))
+  }
+
+  async function memberships(personId: string): Promise<Membership[]> {
+    const rows = await db
+      .selectFrom('household_membership as m')
+      .innerJoin('household as h', 'h.id', 'm.household_id')
+      .selectAll('m')
+      .select('h.ref as household_ref')
+      .where('m.person_id', '=', personId)
+      .orderBy('m.from_date', 'desc')
+      .execute()
+    return rows.map(toMembership)
+  }
+
+  function toMembership(r: Selectable<DB['household_membership']> & { household_ref: string }): Membership {
+    return {
+      id: r.id,
+      householdId: r.household_id,
+      householdRef: r.household_ref,
+      personId: r.person_id,
+      role: r.role as HouseholdRole,
+      fromDate: asDay(r.from_date),
+      toDate: asDayOrNull(r.to_date),
+      version: r.version,
+    }
+  }
+
+  /** Who was in the same household as each person on a day, for many people in one query. */
+  async function householdMembersOn(personIds: readonly string[], day: IsoDate) {
+    if (personIds.length === 0) return []
+    const { rows } = await sql<
+      PersonRow & { subject_id: string; household_id: string; household_ref: string; role: string; member_from: string; member_to: string | null }
+    >`
+      select m1.person_id as subject_id, h.id as household_id, h.ref as household_ref, m2.role,
+             m2.from_date as member_from, m2.to_date as member_to, p.*
+      from household_membership m1
+      join household h on h.id = m1.household_id
+      join household_membership m2 on m2.household_id = m1.household_id
+      join person p on p.id = m2.person_id and p.merged_into is null
+      where m1.person_id = any(${[...personIds]}::uuid[])
+        and m1.from_date <= ${day}::date and (m1.to_date is null or m1.to_date >= ${day}::date)
+        and m2.from_date <= ${day}::date and (m2.to_date is null or m2.to_date >= ${day}::date)
+      order by h.ref, p.date_of_birth nulls last, p.family_name`.execute(db)
+    return rows
+  }
+
+  /** The person index's own chronology: flags, addresses and households starting and ending. */
+  async function ownTimeline(personId: string): Promise<TimelineItem[]> {
+    const items: TimelineItem[] = []
+    const href = `/people/${personId}`
+    for (const flag of await flags(personId)) {
+      const label = flagLabels[flag.flag]
+      const detail = flag.detail ?? undefined
+      items.push({ at: dayInstant(flag.fromDate), kind: 'flag', title: `Flag started: ${label}`, ...(detail ? { detail } : {}), href: `${href}#flags` })
+      if (flag.toDate) items.push({ at: dayInstant(flag.toDate), kind: 'flag', title: `Flag ended: ${label}`, href: `${href}#flags` })
+    }
+    for (const address of await addresses(personId)) {
+      const where = [address.address, address.postcode, address.boroughName].filter(Boolean).join(', ')
+      items.push({ at: dayInstant(address.fromDate), kind: 'address', title: 'Address from this date', detail: where, href: `${href}#addresses` })
+      if (address.toDate) items.push({ at: dayInstant(address.toDate), kind: 'address', title: 'Address until this date', detail: where, href: `${href}#addresses` })
+    }
+    for (const m of await memberships(personId)) {
+      items.push({ at: dayInstant(m.fromDate), kind: 'household', title: `Joined household ${m.householdRef}`, detail: `Role: ${m.role}`, href: `${href}/household` })
+      if (m.toDate) items.push({ at: dayInstant(m.toDate), kind: 'household', title: `Left household ${m.householdRef}`, href: `${href}/household` })
+    }
+    return items
+  }
+  timelines.register(async (personId) => ownTimeline(personId))
+
+  const service = {
+    /** Other modules add their records to every child's chronology. */
+    registerTimelineProvider(provider: TimelineProvider) {
+      timelines.register(provider)
+    },
+
+    /** Other modules move their records from a merged person to the survivor, in the merge's transaction. */
+    onMerge(hook: MergeHook) {
+      mergeHooks.push(hook)
+    },
+
+    /** A person by id or ref; a merged record resolves to the person it was merged into. */
+    async find(idOrRef: string): Promise<Person | undefined> {
+      const key = idOrRef.trim()
+      if (!key) return undefined
+      const byId = isUuid(key) ? await personById(db, key) : undefined
+      if (byId) return resolve(db, byId)
+      const row = await db
+        .selectFrom('person')
+        .selectAll()
+        .where(sql<boolean>`upper(ref) = upper(${key})`)
+        .executeTakeFirst()
+      return resolve(db, row ? toPerson(row) : undefined)
+    },
+
+    async get(idOrRef: string): Promise<Person> {
+      const person = await service.find(idOrRef)
+      if (!person) throw new NotFoundError('There is no person with this reference')
+      return person
+    },
+
+    /** People Kestrel already holds who may be the person about to be created. */
+    possibleDuplicates(input: PersonInput, excludeId?: string): Promise<Person[]> {
+      return possibleDuplicates(db, input, excludeId)
+    },
+
+    /**
+     * Creates a person, with their first address when given. Unless the user has confirmed this is a
+     * different person, a possible duplicate stops the create with the candidates to check.
+     */
+    async create(input: NewPerson, actor: Actor, options: { confirmedNotDuplicate?: boolean } = {}): Promise<Person> {
+      const day = today()
+      const errors = validatePerson(input, day)
+      if (input.ref !== undefined && !/^[\w./-]{1,200}$/.test(input.ref))
+        errors.push({ field: 'ref', reason: 'Reference must be letters, numbers, dots, dashes or slashes' })
+      if (input.address) {
+        errors.push(...validateAddress(input.address).map((e) => ({ ...e, field: `address.${e.field}` })))
+        errors.push(...(await checkBorough(db, input.address.boroughId)).map((e) => ({ ...e, field: 'address.boroughId' })))
+      }
+      if (errors.length) fail(errors)
+      if (!options.confirmedNotDuplicate) {
+        const candidates = await possibleDuplicates(db, input)
+        if (candidates.length) throw new PossibleDuplicateError(candidates)
+      }
+      return db.transaction().execute(async (trx) => {
+        if (input.ref) {
+          const taken = await trx.selectFrom('person').select('id').where('ref', '=', input.ref).executeTakeFirst()
+          if (taken) fail([{ field: 'ref', reason: `Another person already has the reference ${input.ref}` }])
+        }
+        const now = clock.now()
+        const row = await history.insertRecord(
+          trx,
+          'person',
+          {
+            ...(input.ref ? { ref: input.ref } : {}),
+            ...personColumns(input, day),
+            created_at: now,
+            updated_at: now,
+          } as never,
+          actor,
+        )
+        if (input.address) await insertAddress(trx, row.id, input.address, actor)
+        await accessLog.logChange(actor, { action: 'create', subjectKind: 'person', subjectId: row.id }, trx)
+        return toPerson(row)
+      })
+    },
+
+    /** Changes a person's details if they are still at the version the user read (409 otherwise). */
+    async update(id: string, version: number, patch: PersonPatch, actor: Actor): Promise<Person> {
+      return db.transaction().execute(async (trx) => {
+        const current = await mustGet(trx, id)
+        if (current.mergedInto) throw new ConflictError('This record was merged into another; change the surviving record')
+        const merged = {
+          familyName: patch.familyName ?? current.familyName,
+          givenNames: patch.givenNames ?? current.givenNames,
+          dateOfBirth: patch.dateOfBirth !== undefined ? patch.dateOfBirth : current.dateOfBirth,
+          estimatedAgeYears: patch.estimatedAgeYears !== undefined ? patch.estimatedAgeYears : current.estimatedAgeYears,
+          gender: (patch.gender ?? current.gender) as PersonInput['gender'],
+          ethnicity: (patch.ethnicity ?? current.ethnicity) as PersonInput['ethnicity'],
+        }
+        const errors = validatePerson(merged, today())
+        if (errors.length) fail(errors)
+        const columns = personColumns(patch, today())
+        // An unchanged estimate keeps the day it was made.
+        if (patch.estimatedAgeYears !== undefined && patch.estimatedAgeYears === current.estimatedAgeYears) {
+          delete columns.estimated_age_years
+          delete columns.estimated_age_on
+        }
+        const row = await history.updateRecord(trx, 'person', id, version, { ...columns, updated_at: clock.now() }, actor)
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: id }, trx)
+        return toPerson(row)
+      })
+    },
+
+    /**
+     * Search by name (sound-alike and similar spellings, every word must match one of the person's
+     * names), date of birth and reference. Merged records are not listed; their ref finds the survivor.
+     */
+    async search(criteria: { q?: string | undefined; dob?: string | undefined }, limit = 50): Promise<Person[]> {
+      const q = criteria.q?.trim() ?? ''
+      const dob = criteria.dob && isIsoDate(criteria.dob) ? criteria.dob : null
+      const found: Person[] = []
+      if (q) {
+        const byRef = await service.find(q)
+        if (byRef && !isUuid(q) && (!dob || byRef.dateOfBirth === dob)) found.push(byRef)
+      }
+      const tokens = searchTokens(q)
+      if (tokens.length === 0 && !dob) return found
+      const tokenMatches = tokens.map(
+        (t) => sql`(
+          p.family_name ilike ${`${t}%`} or p.family_name % ${t} or ${t} <% p.family_name
+          or dmetaphone(p.family_name) = dmetaphone(${t})
+          or p.given_names ilike ${`${t}%`} or p.given_names ilike ${`% ${t}%`} or ${t} <% p.given_names
+          or dmetaphone(split_part(p.given_names, ' ', 1)) = dmetaphone(${t}))`,
+      )
+      const where = [
+        sql`p.merged_into is null`,
+        ...(dob ? [sql`p.date_of_birth = ${dob}::date`] : []),
+        ...tokenMatches,
+      ]
+      const { rows } = await sql<PersonRow>`
+        select p.* from person p
+        where ${sql.join(where, sql` and `)}
+        order by greatest(similarity(p.family_name || ' ' || p.given_names, ${q}),
+                          similarity(p.given_names || ' ' || p.family_name, ${q})) desc,
+                 p.family_name, p.given_names, p.ref
+        limit ${limit}`.execute(db)
+      for (const row of rows) if (!found.some((f) => f.id === row.id)) found.push(toPerson(row))
+      return found.slice(0, limit)
+    },
+
+    addresses,
+    flags,
+    memberships,
+
+    /** The flags a person had on a day (default today). */
+    async flagsOn(personId: string, day: IsoDate = today()): Promise<PersonFlag[]> {
+      return flagsAsOf(await flags(personId), day)
+    },
+
+    /** The borough of the person's address on a day, for area scoping; null when no address is known. */
+    async boroughOn(personId: string, day: IsoDate = today()): Promise<string | null> {
+      const row = await db
+        .selectFrom('person_address')
+        .select('borough_id')
+        .where('person_id', '=', personId)
+        .where('from_date', '<=', day)
+        .where((eb) => eb.or([eb('to_date', 'is', null), eb('to_date', '>=', day)]))
+        .orderBy('from_date', 'desc')
+        .executeTakeFirst()
+      return row?.borough_id ?? null
+    },
+
+    async addAddress(personId: string, input: AddressInput, actor: Actor): Promise<PersonAddress> {
+      const errors = [...validateAddress(input), ...(await checkBorough(db, input.boroughId))]
+      if (errors.length) fail(errors)
+      await db.transaction().execute(async (trx) => {
+        const person = await mustGet(trx, personId)
+        if (person.mergedInto) throw new ConflictError('This record was merged into another')
+        const clash = await trx
+          .selectFrom('person_address')
+          .select('id')
+          .where('person_id', '=', personId)
+          .where('from_date', '=', input.fromDate)
+          .executeTakeFirst()
+        if (clash) fail([{ field: 'fromDate', reason: 'This person already has an address from this date' }])
+        await insertAddress(trx, personId, input, actor)
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'address' } }, trx)
+      })
+      return (await addresses(personId)).find((a) => a.fromDate === input.fromDate) as PersonAddress
+    },
+
+    async addFlag(personId: string, input: FlagInput, actor: Actor): Promise<PersonFlag> {
+      const errors = validateFlag(input, today())
+      if (errors.length) fail(errors)
+      const row = await db.transaction().execute(async (trx) => {
+        const person = await mustGet(trx, personId)
+        if (person.mergedInto) throw new ConflictError('This record was merged into another')
+        const inserted = await history.insertRecord(
+          trx,
+          'person_flag',
+          {
+            person_id: personId,
+            flag: input.flag,
+            detail: input.detail?.trim() || null,
+            from_date: input.fromDate,
+            to_date: input.toDate,
+            created_at: clock.now(),
+          },
+          actor,
+        )
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'flag', flag: input.flag } }, trx)
+        return inserted
+      })
+      return { id: row.id, personId, flag: input.flag, detail: row.detail, fromDate: asDay(row.from_date), toDate: asDayOrNull(row.to_date), version: row.version }
+    },
+
+    /** Ends a flag on a day (inclusive). */
+    async endFlag(flagId: string, version: number, toDate: IsoDate, actor: Actor): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const flag = isUuid(flagId)
+          ? await trx.selectFrom('person_flag').selectAll().where('id', '=', flagId).executeTakeFirst()
+          : undefined
+        if (!flag) throw new NotFoundError('There is no such flag')
+        const errors = validatePeriod({ fromDate: asDay(flag.from_date), toDate }, today())
+        if (!isIsoDate(toDate)) errors.push({ field: 'toDate', reason: 'Enter the end date' })
+        if (errors.length) fail(errors.filter((e) => e.field === 'toDate'))
+        await history.updateRecord(trx, 'person_flag', flagId, version, { to_date: toDate }, actor)
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: flag.person_id, detail: { ended: 'flag', flag: flag.flag } }, trx)
+      })
+    },
+
+    /**
+     * Adds the person to a household from a day: the household named by ref (created when new), or a new
+     * household when no ref is given.
+     */
+    async addMembership(
+      personId: string,
+      input: { householdRef: string | null; role: HouseholdRole; fromDate: IsoDate; toDate: IsoDate | null },
+      actor: Actor,
+    ): Promise<Membership> {
+      const errors = validatePeriod(input, today())
+      if (!(householdRoles as readonly string[]).includes(input.role)) errors.push({ field: 'role', reason: 'Select a role in the household' })
+      if (input.householdRef && !/^[\w./-]{1,200}$/.test(input.householdRef))
+        errors.push({ field: 'householdRef', reason: 'Household reference must be letters, numbers, dots, dashes or slashes' })
+      if (errors.length) fail(errors)
+      const id = await db.transaction().execute(async (trx) => {
+        const person = await mustGet(trx, personId)
+        if (person.mergedInto) throw new ConflictError('This record was merged into another')
+        let household = input.householdRef
+          ? await trx.selectFrom('household').select(['id', 'ref']).where('ref', '=', input.householdRef).executeTakeFirst()
+          : undefined
+        household ??= await history.insertRecord(
+          trx,
+          'household',
+          { ...(input.householdRef ? { ref: input.householdRef } : {}), created_at: clock.now() } as never,
+          actor,
+        )
+        const row = await history.insertRecord(
+          trx,
+          'household_membership',
+          {
+            household_id: household.id,
+            person_id: personId,
+            role: input.role,
+            from_date: input.fromDate,
+            to_date: input.toDate,
+            created_at: clock.now(),
+          },
+          actor,
+        )
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'household', household: household.ref } }, trx)
+        return row.id
+      })
+      return (await memberships(personId)).find((m) => m.id === id) as Membership
+    },
+
+    /** Ends a household membership on a day (inclusive). */
+    async endMembership(membershipId: string, version: number, toDate: IsoDate, actor: Actor): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const row = isUuid(membershipId)
+          ? await trx.selectFrom('household_membership').selectAll().where('id', '=', membershipId).executeTakeFirst()
+          : undefined
+        if (!row) throw new NotFoundError('There is no such household membership')
+        const errors = validatePeriod({ fromDate: asDay(row.from_date), toDate }, today()).filter((e) => e.field === 'toDate')
+        if (!isIsoDate(toDate)) errors.push({ field: 'toDate', reason: 'Enter the end date' })
+        if (errors.length) fail(errors)
+        await history.updateRecord(trx, 'household_membership', membershipId, version, { to_date: toDate }, actor)
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: row.person_id, detail: { ended: 'household' } }, trx)
+      })
+    },
+
+    /** The household(s) a person lived in on a day, with everyone in them on that day and their ages. */
+    async householdOn(personId: string, day: IsoDate = today()) {
+      const rows = await householdMembersOn([personId], day)
+      const households = new Map<string, { id: string; ref: string; members: { person: Person; role: string; fromDate: string; toDate: string | null; age: ReturnType<typeof ageAt>; isChild: boolean }[] }>()
+      for (const row of rows) {
+        const household = households.get(row.household_id) ?? { id: row.household_id, ref: row.household_ref, members: [] }
+        const person = toPerson(row)
+        household.members.push({ person, role: row.role, fromDate: asDay(row.member_from), toDate: asDayOrNull(row.member_to), age: ageAt(person, day), isChild: isChildAt(person, day) })
+        households.set(row.household_id, household)
+      }
+      return [...households.values()]
+    },
+
+    /** The other children (under 18 on the day) living with each person on a day: REF-06 asks this. */
+    async otherChildrenInHousehold(personIds: readonly string[], day: IsoDate = today()): Promise<Map<string, Person[]>> {
+      const result = new Map<string, Person[]>(personIds.map((id) => [id, []]))
+      for (const row of await householdMembersOn(personIds, day)) {
+        if (row.id === row.subject_id) continue
+        const person = toPerson(row)
+        if (!isChildAt(person, day)) continue
+        const list = result.get(row.subject_id) ?? []
+        if (!list.some((p) => p.id === person.id)) list.push(person)
+        result.set(row.subject_id, list)
+      }
+      return result
+    },
+
+    async relationships(personId: string): Promise<Relationship[]> {
+      const rows = await db
+        .selectFrom('relationship')
+        .selectAll()
+        .where((eb) => eb.or([eb('person_a', '=', personId), eb('person_b', '=', personId)]))
+        .orderBy('created_at')
+        .execute()
+      const others = new Map<string, Person>()
+      const ids = [...new Set(rows.map((r) => (r.person_a === personId ? r.person_b : r.person_a)))]
+      if (ids.length) {
+        for (const row of await db.selectFrom('person').selectAll().where('id', 'in', ids).execute()) others.set(row.id, toPerson(row))
+      }
+      return rows.flatMap((r) => {
+        const forward = r.person_a === personId
+        const other = others.get(forward ? r.person_b : r.person_a)
+        if (!other) return []
+        const kind = r.kind as RelationshipKind
+        const reading =
+          kind === 'parent' ? (forward ? 'parent of' : 'child of')
+          : kind === 'carer' ? (forward ? 'carer of' : 'cared for by')
+          : kind === 'sibling' ? 'sibling of'
+          : 'associate of'
+        return [{ id: r.id, other, kind, reading, fromDate: asDayOrNull(r.from_date), toDate: asDayOrNull(r.to_date), version: r.version }]
+      })
+    },
+
+    /** Records that `personId` is the <kind> of the person with `otherRef` (parent, carer) or related both ways. */
+    async addRelationship(
+      personId: string,
+      input: { otherRef: string; kind: RelationshipKind; fromDate: IsoDate | null; toDate: IsoDate | null },
+      actor: Actor,
+    ): Promise<void> {
+      const errors: FieldError[] = []
+      if (!(relationshipKinds as readonly string[]).includes(input.kind)) errors.push({ field: 'kind', reason: 'Select the relationship' })
+      const other = input.otherRef.trim() ? await service.find(input.otherRef) : undefined
+      if (!other) errors.push({ field: 'otherRef', reason: 'Enter the reference of a person Kestrel holds' })
+      else if (other.id === personId) errors.push({ field: 'otherRef', reason: 'A person cannot be related to themselves' })
+      if (input.fromDate) errors.push(...validatePeriod(input, today()))
+      if (errors.length) fail(errors)
+      await db.transaction().execute(async (trx) => {
+        await mustGet(trx, personId)
+        await history.insertRecord(
+          trx,
+          'relationship',
+          {
+            person_a: personId,
+            person_b: (other as Person).id,
+            kind: input.kind,
+            from_date: input.fromDate,
+            to_date: input.toDate,
+            created_at: clock.now(),
+          },
+          actor,
+        )
+        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'relationship' } }, trx)
+      })
+    },
+
+    /**
+     * Merges a duplicate into the record that survives. Both histories are kept: the merged record stays,
+     * marked merged_into; its addresses, flags, memberships and relationships move to the survivor, each
+     * move a change_history row; modules that registered onMerge move their own records in the same
+     * transaction; anything that pointed at the merged record's ref now finds the survivor.
+     */
+    async merge(survivorId: string, mergedId: string, actor: Actor): Promise<Person> {
+      if (survivorId === mergedId) fail([{ field: 'mergedId', reason: 'Choose two different records to merge' }])
+      return db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .selectFrom('person')
+          .selectAll()
+          .where('id', 'in', [survivorId, mergedId].filter(isUuid))
+          .orderBy('id')
+          .forUpdate()
+          .execute()
+        const survivor = locked.find((r) => r.id === survivorId)
+        const merged = locked.find((r) => r.id === mergedId)
+        if (!survivor || !merged) throw new NotFoundError('One of the records to merge does not exist')
+        if (survivor.merged_into || merged.merged_into) throw new ConflictError('One of these records has already been merged')
+        for (const table of ['person_address', 'person_flag', 'household_membership'] as const) {
+          const rows = await trx.selectFrom(table).select(['id', 'version']).where('person_id', '=', mergedId).execute()
+          for (const row of rows) await history.updateRecord(trx, table, row.id, row.version, { person_id: survivorId }, actor)
+        }
+        const related = await trx
+          .selectFrom('relationship')
+          .selectAll()
+          .where((eb) => eb.or([eb('person_a', '=', mergedId), eb('person_b', '=', mergedId)]))
+          .execute()
+        for (const row of related) {
+          const a = row.person_a === mergedId ? survivorId : row.person_a
+          const b = row.person_b === mergedId ? survivorId : row.person_b
+          // A relationship between the two records of one person means nothing once they are one.
+          if (a === b) await history.deleteRecord(trx, 'relationship', row.id, row.version, actor)
+          else await history.updateRecord(trx, 'relationship', row.id, row.version, { person_a: a, person_b: b }, actor)
+        }
+        const earlier = await trx.selectFrom('person').select(['id', 'version']).where('merged_into', '=', mergedId).execute()
+        for (const row of earlier) await history.updateRecord(trx, 'person', row.id, row.version, { merged_into: survivorId }, actor)
+        const now = clock.now()
+        await history.updateRecord(trx, 'person', mergedId, merged.version, { merged_into: survivorId, merged_at: now, updated_at: now }, actor)
+        for (const hook of mergeHooks) await hook(trx, { survivorId, mergedId })
+        await accessLog.logChange(actor, { action: 'merge', subjectKind: 'person', subjectId: survivorId, detail: { mergedId, mergedRef: merged.ref } }, trx)
+        await accessLog.logChange(actor, { action: 'merge', subjectKind: 'person', subjectId: mergedId, detail: { survivorId, survivorRef: survivor.ref } }, trx)
+        return toPerson(survivor)
+      })
+    },
+
+    /** Everything Kestrel holds about a person, newest first, up to `asOf` when given. */
+    timeline(personId: string, asOf?: Date): Promise<TimelineItem[]> {
+      return timelines.collect(personId, asOf)
+    },
+
+    /** Every view of a person's record is logged: who, which person, which request. */
+    recordView(actor: Actor, personId: string, requestId: string, reason?: string): Promise<unknown> {
+      return accessLog.logRead(actor, 'person', personId, requestId, reason ?? null)
+    },
+
+    today,
+  }
+  return service
+}
+
+export type ChildrenService = ReturnType<typeof childrenService>
