@@ -1,7 +1,16 @@
+import {
+  householdMembershipImportKind,
+  personFlagImportKind,
+  personImportKind,
+} from './modules/children/import.ts'
 import type { ImportKind } from './platform/import/kinds.ts'
 
 /**
  * Every kind of record Kestrel accepts in JSON Lines, in dependency order: a kind comes after every kind
  * it points at (organisation and staff first, then each module's). The importer writes a batch in this order.
  */
-export const importKinds: ImportKind[] = []
+export const importKinds: ImportKind[] = [
+  personImportKind as ImportKind,
+  householdMembershipImportKind as ImportKind,
+  personFlagImportKind as ImportKind,
+]
