@@ -5,9 +5,9 @@ import {
   type DatabaseConnection,
   type Driver,
   Kysely,
+  type Transaction as KyselyTransaction,
   PGliteDialect,
   PostgresDialect,
-  type Transaction as KyselyTransaction,
   type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
@@ -104,6 +104,8 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   const { fuzzystrmatch } = await import('@electric-sql/pglite/contrib/fuzzystrmatch')
   const pglite = new PGlite(dataDir ?? 'memory://', {
     extensions: { pg_trgm, fuzzystrmatch },
+    // A calendar date stays 'YYYY-MM-DD', as pg gives it: a Date at UTC midnight shifts a day in some zones.
+    parsers: { 1082: (value: string) => value },
     ...(loadDataDir ? { loadDataDir } : {}),
   })
   await pglite.waitReady
