@@ -12,10 +12,15 @@ import { healthRoutes } from './platform/http/health.ts'
 import { metricsRoutes } from './platform/http/metrics.ts'
 import { importRoutes } from './platform/import/routes.ts'
 import type { Services } from './services.ts'
+import { staffAccess, standardsRoutes, teamRoles } from './standards/routes.ts'
 
 /** The menu, in the order people see it; each item shows only to the roles its page admits. */
 export const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', access: signedIn },
+  { text: 'My work', href: '/my-work', access: staffAccess },
+  { text: 'My team', href: '/my-team', access: teamRoles },
+  { text: 'Rules', href: '/rules', access: staffAccess },
+  { text: 'Rule parameters', href: '/admin/rule-parameters', access: allow('admin') },
   { text: 'Users', href: '/admin/users', access: allow('admin') },
   { text: 'API tokens', href: '/admin/api-tokens', access: allow('admin') },
   { text: 'Organisation', href: organisationPath, access: allow('admin', 'bcu_lead', 'force_lead') },
@@ -33,4 +38,5 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   oidcRoutes(app, services)
   adminUserRoutes(app, services)
   importRoutes(app, services.imports)
+  standardsRoutes(app, services.standards)
 }

@@ -1,7 +1,9 @@
 import { auditCommand } from './audit.ts'
 import type { Command } from './command.ts'
+import { findingsCommand } from './findings.ts'
 import { importCommand } from './import.ts'
 import { migrateCommand } from './migrate.ts'
+import { rulesCommand } from './rules.ts'
 import { seedCommand } from './seed.ts'
 import { serveCommand } from './serve.ts'
 import { tokensCommand } from './tokens.ts'
@@ -16,4 +18,6 @@ export const commands: Command[] = [
   auditCommand,
   tokensCommand,
   usersCommand,
+  rulesCommand,
+  findingsCommand,
 ]

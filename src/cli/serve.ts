@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
 import { ensureOrganisation } from '../modules/organisation/seed.ts'
 import { createFirstStartAccounts, firstStartNotice } from '../platform/auth/first-start.ts'
+import { startSweepScheduler } from '../standards/sweep.ts'
 import type { Command } from './command.ts'
 
 export const serveCommand: Command = {
@@ -23,6 +24,12 @@ Stops cleanly on SIGINT or SIGTERM.`,
     // Accounts exist before the server answers; their passwords are printed last, where they are seen.
     const firstAccounts = values.demo ? await createFirstStartAccounts(kestrel.services) : []
     const address = await kestrel.app.listen({ port: settings.port, host: settings.host })
+    // Time-based rules are re-checked every few minutes, so a finding breaches without anyone writing.
+    const stopSweeps = await startSweepScheduler({
+      config: settings,
+      dbKind: handle.kind,
+      standards: kestrel.services.standards,
+    })
     console.log(
       `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,
     )
@@ -32,6 +39,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
+    await stopSweeps()
     await kestrel.close()
     await handle.close()
     return 0

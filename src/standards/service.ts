@@ -277,6 +277,7 @@ export function standardsService(deps: StandardsDependencies) {
     registry,
     calendar,
     parameters,
+    now: () => clock.now(),
     register: registry.register,
     registerSubjectLink: registry.registerSubjectLink,
     rules: () => registry.all(),
