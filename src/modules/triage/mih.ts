@@ -46,16 +46,12 @@ export class PdqMultiIndex {
   private readonly hashes: Uint32Array
   private readonly starts: Uint32Array[]
   private readonly members: Uint32Array[]
-  // Last query that saw each hash, so a hash found in several slots is checked once.
-  private readonly seenBy: Uint32Array
-  private query = 0
   private readonly probe: number[] = []
 
   /** `hashes` holds `count` hashes of 8 words each (see hash256.ts); it is kept, not copied. */
   constructor(hashes: Uint32Array, count = Math.floor(hashes.length / WORDS_PER_HASH)) {
     this.hashes = hashes
     this.count = count
-    this.seenBy = new Uint32Array(count)
     this.starts = []
     this.members = []
     for (let slot = 0; slot < SLOTS; slot++) {
@@ -79,7 +75,7 @@ export class PdqMultiIndex {
 
   /** Bytes held by the index tables (not counting the hashes themselves). */
   get indexBytes(): number {
-    return SLOTS * ((SLOT_VALUES + 1) * 4 + this.count * 4) + this.count * 4
+    return SLOTS * ((SLOT_VALUES + 1) * 4 + this.count * 4)
   }
 
   /**
@@ -88,41 +84,46 @@ export class PdqMultiIndex {
    */
   search(query: Uint32Array, radius: number, at = 0): NearMatch[] {
     if (radius >= 64) return bruteForceSearch(this.hashes, this.count, query, radius, at)
-    this.query = (this.query + 1) >>> 0
-    if (this.query === 0) {
-      this.seenBy.fill(0)
-      this.query = 1
-    }
-    const stamp = this.query
+    const hashes = this.hashes
     const slotRadius = Math.floor(radius / SLOTS)
     const found: NearMatch[] = []
+    // Only matches are de-duplicated (a near copy turns up in several slots). Marking every
+    // candidate as seen would cost one more cache miss per candidate, and nearly all
+    // candidates are rejected after comparing two words.
+    const matched = new Set<number>()
+    const probe = this.probe
     for (let slot = 0; slot < SLOTS; slot++) {
       const starts = this.starts[slot] as Uint32Array
       const members = this.members[slot] as Uint32Array
-      neighbours(slotValue(query, at, slot), slotRadius, this.probe)
-      for (const v of this.probe) {
+      const own = slotValue(query, at, slot)
+      // Radius 31 (one flipped bit per slot) is the hot path: probes are generated inline.
+      const probes =
+        slotRadius <= 1 ? 1 + 16 * slotRadius : (neighbours(own, slotRadius, probe), probe.length)
+      for (let p = 0; p < probes; p++) {
+        const v = slotRadius <= 1 ? (p === 0 ? own : own ^ (1 << (p - 1))) : (probe[p] as number)
         const end = starts[v + 1] as number
         for (let m = starts[v] as number; m < end; m++) {
-          const i = members[m] as number
-          if (this.seenBy[i] === stamp) continue
-          this.seenBy[i] = stamp
-          const d = distanceWithin(this.hashes, i * WORDS_PER_HASH, query, at, radius)
-          if (d <= radius) found.push({ index: i, distance: d })
+          const base = (members[m] as number) * WORDS_PER_HASH
+          let d = 0
+          for (let w = 0; w < WORDS_PER_HASH && d <= radius; w++) {
+            // popcount, inline: this loop runs thousands of times per query
+            let x = ((hashes[base + w] as number) ^ (query[at + w] as number)) >>> 0
+            x -= (x >>> 1) & 0x55555555
+            x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+            d += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24
+          }
+          if (d <= radius) {
+            const i = members[m] as number
+            if (!matched.has(i)) {
+              matched.add(i)
+              found.push({ index: i, distance: d })
+            }
+          }
         }
       }
     }
     return found.sort((a, b) => a.distance - b.distance || a.index - b.index)
   }
-}
-
-/** Distance, giving up early once it passes `limit` (the value returned is then > limit). */
-function distanceWithin(a: Uint32Array, ai: number, b: Uint32Array, bi: number, limit: number): number {
-  let d = 0
-  for (let w = 0; w < WORDS_PER_HASH; w++) {
-    d += popcount32(((a[ai + w] as number) ^ (b[bi + w] as number)) >>> 0)
-    if (d > limit) return d
-  }
-  return d
 }
 
 /** The plain linear scan, for checking the index and for tiny sets. */
