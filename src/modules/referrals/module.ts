@@ -1,0 +1,39 @@
+import type { Executor } from '../../platform/db/database.ts'
+import type { StandardsService } from '../../standards/service.ts'
+import { type ChildrenService, childrenService } from '../children/service.ts'
+import { personIndexFromChildren } from './person-index.ts'
+import { pacKind, referralRules } from './rules.ts'
+import { type ReferralsDependencies, referralsService } from './service.ts'
+
+/**
+ * Builds the referrals service and registers what the module brings to the others: its rules and the PAC
+ * link with the standards engine, and PACs on each child's chronology.
+ */
+export function createReferrals(
+  deps: Omit<ReferralsDependencies, 'people' | 'calendar' | 'afterWrite'> & {
+    standards: StandardsService
+    children: ChildrenService
+  },
+) {
+  const { standards, children } = deps
+  const childrenOn = (executor: Executor) =>
+    childrenService(executor as ReferralsDependencies['db'], deps.clock, {
+      history: deps.history,
+      accessLog: deps.accessLog,
+    })
+  const people = personIndexFromChildren(children, childrenOn)
+  const service = referralsService({
+    ...deps,
+    people,
+    calendar: standards.calendar,
+    afterWrite: async (trx, written) => {
+      for (const [kind, ids] of written) await standards.afterWrite(trx, kind, ids)
+    },
+  })
+  for (const rule of referralRules(people.otherChildrenAt)) standards.register(rule)
+  standards.registerSubjectLink(pacKind, (id) => `/pacs/${id}`)
+  children.registerTimelineProvider((personId, asOf) => service.timelineItems(personId, asOf))
+  return Object.assign(service, { people })
+}
+
+export type Referrals = ReturnType<typeof createReferrals>

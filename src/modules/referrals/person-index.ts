@@ -1,0 +1,68 @@
+import type { Executor } from '../../platform/db/database.ts'
+import { displayName } from '../children/person.ts'
+import type { ChildrenService, Person } from '../children/service.ts'
+import { householdKey, type OtherChildrenAt } from './rules.ts'
+
+/**
+ * What the referrals module needs from the person index (the children module): a child by id or ref,
+ * a search for the "which child?" question, and the other children in a household on a day (REF-06).
+ */
+export interface ReferralPerson {
+  id: string
+  ref: string
+  name: string
+  dateOfBirth: string | null
+}
+
+export interface PersonIndex {
+  /** By id or ref; a merged record answers with the person it was merged into. */
+  find(idOrRef: string): Promise<ReferralPerson | undefined>
+  /** The borough of the person's address today, to suggest where the concern arose. */
+  boroughOf(personId: string): Promise<string | null>
+  search(text: string, dateOfBirth?: string): Promise<ReferralPerson[]>
+  otherChildrenAt: OtherChildrenAt
+}
+
+const summary = (p: Person): ReferralPerson => ({
+  id: p.id,
+  ref: p.ref,
+  name: displayName(p),
+  dateOfBirth: p.dateOfBirth,
+})
+
+/**
+ * The person index through the children service. `childrenOn(executor)` gives the same service on another
+ * executor: REF-06 runs inside the writing transaction after a PAC is saved, and on the embedded database a
+ * query on the outer connection would wait for that transaction for ever.
+ */
+export function personIndexFromChildren(
+  children: ChildrenService,
+  childrenOn: (executor: Executor) => ChildrenService,
+): PersonIndex {
+  return {
+    async find(idOrRef) {
+      const person = await children.find(idOrRef)
+      return person ? summary(person) : undefined
+    },
+    boroughOf: (personId) => children.boroughOn(personId),
+    async search(text, dateOfBirth) {
+      return (await children.search({ q: text, dob: dateOfBirth })).map((p) => summary(p))
+    },
+    async otherChildrenAt(executor, asked) {
+      const byDay = new Map<string, string[]>()
+      for (const a of asked) byDay.set(a.day, [...new Set([...(byDay.get(a.day) ?? []), a.personId])])
+      const service = childrenOn(executor)
+      const out = new Map<string, { personId: string; ref: string; name: string }[]>()
+      for (const [day, personIds] of byDay) {
+        const found = await service.otherChildrenInHousehold(personIds, day)
+        for (const [personId, others] of found) {
+          out.set(
+            householdKey(personId, day),
+            others.map((o) => ({ personId: o.id, ref: o.ref, name: displayName(o) })),
+          )
+        }
+      }
+      return out
+    },
+  }
+}

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { movableClock, type ReferralsFixture, referralsFixture } from './test-fixtures.ts'
+
+// Times in August 2018 are British Summer Time: 09:00Z is 10:00 in London.
+const clock = movableClock('2018-09-30T12:00:00Z')
+
+describe('referrals rules REF-01 to REF-06 (database)', () => {
+  let f: ReferralsFixture
+  let camden: string
+  let hackney: string
+  let childId: string
+
+  beforeAll(async () => {
+    f = await referralsFixture(clock)
+    camden = f.boroughId('Camden')
+    hackney = f.boroughId('Hackney')
+    childId = (await f.child('Ruby')).id
+  })
+  afterAll(() => f.kestrel.close())
+
+  const pac = (values: Partial<Parameters<ReferralsFixture['insertPac']>[0]> & { created: string }) =>
+    f.insertPac({ personId: childId, boroughId: camden, firstKnew: values.created, ...values })
+
+  describe('REF-01 PAC submitted late (24 h from first knowledge)', () => {
+    it('is met when created within 24 hours, exactly at 24 h included', async () => {
+      const onTime = await pac({ firstKnew: '2018-08-01T09:00:00Z', created: '2018-08-02T09:00:00Z' })
+      expect(await f.stateAt('REF-01', onTime, '2018-08-03T00:00:00Z')).toEqual(['met'])
+    })
+    it('is met late one minute after 24 hours, and for the 29-day case', async () => {
+      const late = await pac({ firstKnew: '2018-08-01T09:00:00Z', created: '2018-08-02T09:01:00Z' })
+      expect(await f.stateAt('REF-01', late, '2018-08-03T00:00:00Z')).toEqual(['met_late'])
+      const weeks = await pac({ firstKnew: '2018-07-01T09:00:00Z', created: '2018-07-30T09:00:00Z' })
+      expect(await f.stateAt('REF-01', weeks, '2018-08-03T00:00:00Z')).toEqual(['met_late'])
+    })
+    it('does not exist as of before the PAC was created', async () => {
+      const p = await pac({ firstKnew: '2018-08-01T09:00:00Z', created: '2018-08-05T09:00:00Z' })
+      expect(await f.stateAt('REF-01', p, '2018-08-04T00:00:00Z')).toEqual([])
+    })
+  })
+
+  describe('REF-02 waiting for supervisor review (24 h)', () => {
+    it('is due before 24 h, breached at 24 h, met when reviewed in time, met late after', async () => {
+      const p = await pac({ created: '2018-08-01T09:00:00Z' })
+      expect(await f.stateAt('REF-02', p, '2018-08-02T08:59:59Z')).toEqual(['due'])
+      expect(await f.stateAt('REF-02', p, '2018-08-02T09:00:00Z')).toEqual(['breached'])
+      const reviewed = await pac({ created: '2018-08-01T09:00:00Z', reviewedAt: '2018-08-02T08:59:00Z' })
+      expect(await f.stateAt('REF-02', reviewed, '2018-08-03T00:00:00Z')).toEqual(['met'])
+      const late = await pac({ created: '2018-08-01T09:00:00Z', reviewedAt: '2018-08-02T09:30:00Z' })
+      expect(await f.stateAt('REF-02', late, '2018-08-03T00:00:00Z')).toEqual(['met_late'])
+      // As of before the review, the review has not happened yet.
+      expect(await f.stateAt('REF-02', late, '2018-08-02T09:10:00Z')).toEqual(['breached'])
+    })
+    it('a resubmission after a return needs a fresh review', async () => {
+      const p = await pac({ created: '2018-08-01T09:00:00Z', submitted: '2018-08-03T09:00:00Z' })
+      expect(await f.stateAt('REF-02', p, '2018-08-03T10:00:00Z')).toEqual(['due'])
+    })
+  })
+
+  describe('REF-03 reviewed PAC not shared with the MASH (24 h)', () => {
+    it('starts at approval: due, breached at 24 h, met when shared', async () => {
+      const p = await pac({ created: '2018-08-01T09:00:00Z', reviewedAt: '2018-08-01T12:00:00Z' })
+      expect(await f.stateAt('REF-03', p, '2018-08-01T11:00:00Z')).toEqual([])
+      expect(await f.stateAt('REF-03', p, '2018-08-02T11:59:00Z')).toEqual(['due'])
+      expect(await f.stateAt('REF-03', p, '2018-08-02T12:00:00Z')).toEqual(['breached'])
+      const shared = await pac({
+        created: '2018-08-01T09:00:00Z',
+        reviewedAt: '2018-08-01T12:00:00Z',
+        shared: '2018-08-02T11:00:00Z',
+      })
+      expect(await f.stateAt('REF-03', shared, '2018-08-05T00:00:00Z')).toEqual(['met'])
+    })
+    it('does not apply to a PAC returned for more work', async () => {
+      const p = await pac({
+        created: '2018-08-01T09:00:00Z',
+        reviewedAt: '2018-08-01T12:00:00Z',
+        decision: 'returned',
+      })
+      expect(await f.stateAt('REF-03', p, '2018-08-05T00:00:00Z')).toEqual([])
+    })
+  })
+
+  describe('REF-04 MASH BRAG decision within the rating’s timescale, per borough', () => {
+    const shared = '2018-08-01T09:00:00Z'
+    const base = { created: '2018-08-01T08:00:00Z', reviewedAt: '2018-08-01T08:30:00Z', shared }
+    it('red 4 h, amber 24 h, green 72 h by default', async () => {
+      const red = await pac({ ...base, brag: 'red', ratedAt: shared })
+      expect(await f.stateAt('REF-04', red, '2018-08-01T12:59:00Z')).toEqual(['due'])
+      expect(await f.stateAt('REF-04', red, '2018-08-01T13:00:00Z')).toEqual(['breached'])
+      const amber = await pac({ ...base, brag: 'amber', ratedAt: shared, decidedAt: '2018-08-02T08:59:00Z' })
+      expect(await f.stateAt('REF-04', amber, '2018-08-03T00:00:00Z')).toEqual(['met'])
+      const green = await pac({ ...base, brag: 'green', ratedAt: shared, decidedAt: '2018-08-04T09:01:00Z' })
+      expect(await f.stateAt('REF-04', green, '2018-08-05T00:00:00Z')).toEqual(['met_late'])
+      expect(await f.stateAt('REF-04', green, '2018-08-04T08:59:00Z')).toEqual(['due'])
+    })
+    it('an unrated PAC is held to the red timescale', async () => {
+      const unrated = await pac(base)
+      expect(await f.stateAt('REF-04', unrated, '2018-08-01T13:00:00Z')).toEqual(['breached'])
+    })
+    it('uses a borough’s own timescale (Hackney red 2 h) and the force’s elsewhere', async () => {
+      await f.kestrel.services.standards.parameters.set({
+        ruleId: 'REF-04',
+        name: 'redHours',
+        boroughId: hackney,
+        value: 2,
+        effectiveFrom: new Date('2018-01-01T00:00:00Z'),
+        reason: 'Hackney MASH protocol',
+        setBy: 'tester',
+      })
+      const inHackney = await f.insertPac({
+        personId: childId,
+        boroughId: hackney,
+        firstKnew: base.created,
+        ...base,
+        brag: 'red',
+        ratedAt: shared,
+      })
+      expect(await f.stateAt('REF-04', inHackney, '2018-08-01T10:59:00Z')).toEqual(['due'])
+      expect(await f.stateAt('REF-04', inHackney, '2018-08-01T11:00:00Z')).toEqual(['breached'])
+      const inCamden = await pac({ ...base, brag: 'red', ratedAt: shared })
+      expect(await f.stateAt('REF-04', inCamden, '2018-08-01T11:00:00Z')).toEqual(['due'])
+    })
+  })
+
+  describe('REF-05 social care outcome in working days', () => {
+    // Friday 3 August 2018 16:00 in London: one working day is Monday 16:00, three is Wednesday 16:00.
+    const friday = '2018-08-03T15:00:00Z'
+    const base = { created: '2018-08-03T10:00:00Z', reviewedAt: '2018-08-03T11:00:00Z', shared: friday }
+    it('the decision is due on the next working day, not the next calendar day', async () => {
+      const p = await pac(base)
+      expect(await f.stateAt('REF-05', p, '2018-08-04T16:00:00Z', 'outcome within')).toEqual(['due'])
+      expect(await f.stateAt('REF-05', p, '2018-08-06T14:59:00Z', 'outcome within')).toEqual(['due'])
+      expect(await f.stateAt('REF-05', p, '2018-08-06T15:00:00Z', 'outcome within')).toEqual(['breached'])
+    })
+    it('flags a follow-up from the missed decision, due at three working days', async () => {
+      const p = await pac(base)
+      expect(await f.stateAt('REF-05', p, '2018-08-06T14:00:00Z', 'follow the referral up')).toEqual([])
+      expect(await f.stateAt('REF-05', p, '2018-08-08T14:59:00Z', 'follow the referral up')).toEqual(['due'])
+      expect(await f.stateAt('REF-05', p, '2018-08-08T15:00:00Z', 'follow the referral up')).toEqual([
+        'breached',
+      ])
+      const followed = await pac({ ...base, followUpAt: '2018-08-07T10:00:00Z' })
+      expect(await f.stateAt('REF-05', followed, '2018-08-09T00:00:00Z', 'follow the referral up')).toEqual([
+        'met',
+      ])
+    })
+    it('feedback in time meets the decision and asks no follow-up', async () => {
+      const p = await pac({ ...base, outcome: 'nfa', feedbackAt: '2018-08-06T09:00:00Z' })
+      expect(await f.stateAt('REF-05', p, '2018-08-10T00:00:00Z')).toEqual(['met'])
+    })
+    it('skips the bank holiday: shared Friday 24 August 2018, decision due Tuesday 28th', async () => {
+      const p = await pac({
+        created: '2018-08-24T10:00:00Z',
+        reviewedAt: '2018-08-24T11:00:00Z',
+        shared: '2018-08-24T15:00:00Z',
+      })
+      expect(await f.stateAt('REF-05', p, '2018-08-27T16:00:00Z', 'outcome within')).toEqual(['due'])
+      expect(await f.stateAt('REF-05', p, '2018-08-28T14:59:00Z', 'outcome within')).toEqual(['due'])
+      expect(await f.stateAt('REF-05', p, '2018-08-28T15:00:00Z', 'outcome within')).toEqual(['breached'])
+    })
+  })
+
+  describe('REF-06 other children in the household', () => {
+    it('a household of three children where only one has a PAC: the other two are found, until they get theirs', async () => {
+      const amy = await f.child('Amy', '2006-02-01', 'Household')
+      const ben = await f.child('Ben', '2009-03-01', 'Household')
+      const cal = await f.child('Cal', '2012-04-01', 'Household')
+      const mum = await f.child('Mum', '1980-01-01', 'Household')
+      await f.household('HH-THREE', [
+        { id: amy.id, role: 'child' },
+        { id: ben.id, role: 'child' },
+        { id: cal.id, role: 'child' },
+        { id: mum.id, role: 'parent' },
+      ])
+      const p = await f.insertPac({
+        personId: amy.id,
+        boroughId: camden,
+        firstKnew: '2018-08-10T09:00:00Z',
+        created: '2018-08-10T10:00:00Z',
+        aboutRef: 'CAD-1234',
+      })
+      const at = async (asOf: string) =>
+        (await f.findingsAt('REF-06', p, asOf)).map((x) => `${x.detail.split(' (')[0]}:${x.status}`).sort()
+      // The adult is no concern of this rule; Ben and Cal are, due within 24 hours.
+      expect(await at('2018-08-11T09:59:00Z')).toEqual([
+        expect.stringMatching(/Ben.*:due$/),
+        expect.stringMatching(/Cal.*:due$/),
+      ])
+      expect(await at('2018-08-11T10:00:00Z')).toEqual([
+        expect.stringMatching(/Ben.*:breached$/),
+        expect.stringMatching(/Cal.*:breached$/),
+      ])
+      // Ben gets his own PAC (same incident) late; Cal one within the window.
+      await f.insertPac({
+        personId: ben.id,
+        boroughId: camden,
+        firstKnew: '2018-08-10T09:00:00Z',
+        created: '2018-08-12T10:00:00Z',
+        aboutRef: 'CAD-1234',
+      })
+      await f.insertPac({
+        personId: cal.id,
+        boroughId: camden,
+        firstKnew: '2018-08-10T09:00:00Z',
+        created: '2018-08-10T20:00:00Z',
+      })
+      expect(await at('2018-08-13T00:00:00Z')).toEqual([
+        expect.stringMatching(/Ben.*:met_late$/),
+        expect.stringMatching(/Cal.*:met$/),
+      ])
+    })
+    it('a child living alone with adults, or a sibling who had left the household, raises nothing', async () => {
+      const solo = await f.child('Solo', '2007-01-01', 'Alone')
+      const dad = await f.child('Dad', '1975-01-01', 'Alone')
+      const left = await f.child('Left', '2010-01-01', 'Alone')
+      await f.household('HH-SOLO', [
+        { id: solo.id, role: 'child' },
+        { id: dad.id, role: 'parent' },
+      ])
+      await f.kestrel.services.children.addMembership(
+        left.id,
+        { householdRef: 'HH-SOLO', role: 'child', fromDate: '2015-01-01', toDate: '2018-06-30' },
+        { id: 't', username: 't' },
+      )
+      const p = await f.insertPac({
+        personId: solo.id,
+        boroughId: camden,
+        firstKnew: '2018-08-10T09:00:00Z',
+        created: '2018-08-10T10:00:00Z',
+      })
+      expect(await f.stateAt('REF-06', p, '2018-08-20T00:00:00Z')).toEqual([])
+    })
+  })
+
+  it('the stored findings follow a full sweep: every rule runs without error', async () => {
+    const results = await f.kestrel.services.standards.sweep({ asOf: new Date('2018-09-01T00:00:00Z') })
+    const ours = results.filter((r) => r.ruleId.startsWith('REF-'))
+    expect(ours.map((r) => r.ruleId)).toEqual(['REF-01', 'REF-02', 'REF-03', 'REF-04', 'REF-05', 'REF-06'])
+    expect(ours.filter((r) => !r.ok)).toEqual([])
+  })
+})
