@@ -211,7 +211,7 @@ function printTable(results: Record<string, unknown>) {
   const vp = pdq.vectorPhotos
   rows.push([
     'PDQ, vector photos',
-    typeof vp === 'string' ? vp : `${vp.imagesPerSecondOneThread} img/s`,
+    typeof vp === 'string' || vp === undefined ? String(vp) : `${vp.imagesPerSecondOneThread} img/s`,
     'one thread, decode + hash',
   ])
   for (const size of ['1.6MP', '256x256']) {

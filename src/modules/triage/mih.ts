@@ -9,7 +9,7 @@
 // Each slot's table is compressed-sparse-row: `starts` (65,537 offsets) and `members` (one
 // hash number per hash, grouped by slot value). For a million hashes that is 16 x 4 MB plus the
 // 32 MB of hashes, with no per-hash objects for the garbage collector to walk.
-import { hammingDistance, popcount32, WORDS_PER_HASH } from './hash256.ts'
+import { hammingDistance, WORDS_PER_HASH } from './hash256.ts'
 
 export const SLOTS = 16
 const SLOT_VALUES = 1 << 16
@@ -97,8 +97,8 @@ export class PdqMultiIndex {
       const members = this.members[slot] as Uint32Array
       const own = slotValue(query, at, slot)
       // Radius 31 (one flipped bit per slot) is the hot path: probes are generated inline.
-      const probes =
-        slotRadius <= 1 ? 1 + 16 * slotRadius : (neighbours(own, slotRadius, probe), probe.length)
+      if (slotRadius > 1) neighbours(own, slotRadius, probe)
+      const probes = slotRadius <= 1 ? 1 + 16 * slotRadius : probe.length
       for (let p = 0; p < probes; p++) {
         const v = slotRadius <= 1 ? (p === 0 ? own : own ^ (1 << (p - 1))) : (probe[p] as number)
         const end = starts[v + 1] as number
