@@ -86,8 +86,12 @@ describe('role matrix', () => {
     for (const page of pages) {
       const access = page.config?.access
       for (const role of roles) {
-        const response = await kestrel.app.inject({ url: page.url, headers: { cookie: users.get(role)?.cookie } })
-        if (access && permits(access, [role])) expect(response.statusCode, `${role} ${page.url}`).not.toBe(403)
+        const response = await kestrel.app.inject({
+          url: page.url,
+          headers: { cookie: users.get(role)?.cookie },
+        })
+        if (access && permits(access, [role]))
+          expect(response.statusCode, `${role} ${page.url}`).not.toBe(403)
         else expect(response.statusCode, `${role} ${page.url}`).toBe(403)
       }
       const anonymous = await kestrel.app.inject(page.url)
@@ -124,17 +128,23 @@ describe('API tokens', () => {
   })
 
   it('refuses an unknown, revoked or expired token', async () => {
-    expect((await kestrel.app.inject({ url: '/api/v1/me', headers: bearer('kst_nonsense') })).statusCode).toBe(401)
+    expect(
+      (await kestrel.app.inject({ url: '/api/v1/me', headers: bearer('kst_nonsense') })).statusCode,
+    ).toBe(401)
     const revoked = await token(['officer'])
     await kestrel.services.apiTokens.revoke(revoked.id, { id: 'test', username: 'test' })
-    expect((await kestrel.app.inject({ url: '/api/v1/me', headers: bearer(revoked.token) })).statusCode).toBe(401)
+    expect((await kestrel.app.inject({ url: '/api/v1/me', headers: bearer(revoked.token) })).statusCode).toBe(
+      401,
+    )
     const expired = await token(['officer'], '2099-01-01')
     await kestrel.services.db
       .updateTable('api_token')
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', expired.id)
       .execute()
-    expect((await kestrel.app.inject({ url: '/api/v1/me', headers: bearer(expired.token) })).statusCode).toBe(401)
+    expect((await kestrel.app.inject({ url: '/api/v1/me', headers: bearer(expired.token) })).statusCode).toBe(
+      401,
+    )
   })
 
   it('does not accept a token on the web pages', async () => {
