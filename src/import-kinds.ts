@@ -3,6 +3,8 @@ import {
   personFlagImportKind,
   personImportKind,
 } from './modules/children/import.ts'
+import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
+import { organisationImportKinds } from './modules/organisation/import-kinds.ts'
 import type { ImportKind } from './platform/import/kinds.ts'
 
 /**
@@ -10,7 +12,9 @@ import type { ImportKind } from './platform/import/kinds.ts'
  * it points at (organisation and staff first, then each module's). The importer writes a batch in this order.
  */
 export const importKinds: ImportKind[] = [
+  ...organisationImportKinds,
   personImportKind as ImportKind,
   householdMembershipImportKind as ImportKind,
   personFlagImportKind as ImportKind,
+  custodyDetentionImport as ImportKind,
 ]

@@ -1,4 +1,5 @@
+import { organisationSeed } from './modules/organisation/seed-generator.ts'
 import type { SeedGenerator } from './platform/seed/seeder.ts'
 
 /** Demo data generators, in order: each may use what the ones before it shared. */
-export const seedGenerators: SeedGenerator[] = []
+export const seedGenerators: SeedGenerator[] = [organisationSeed]

@@ -83,6 +83,15 @@ export function importer(db: Database, clock: Clock, kinds: ImportKind[], afterI
         })
         continue
       }
+      const refCheck = kind.definition.refSchema?.safeParse(head.data.ref)
+      if (refCheck && !refCheck.success) {
+        errors.push({
+          line: lineNumber,
+          field: 'ref',
+          reason: refCheck.error.issues[0]?.message ?? 'invalid ref',
+        })
+        continue
+      }
       const { kind: _kind, ref: _ref, ...fields } = value as Record<string, unknown>
       const parsed = kind.definition.schema.safeParse(fields)
       if (!parsed.success) {

@@ -1,0 +1,272 @@
+import { sql } from 'kysely'
+import { z } from 'zod'
+import type { Transaction } from '../../platform/db/database.ts'
+import { defineImportKind } from '../../platform/import/kinds.ts'
+import { courses, ranks, teamKinds } from './organisation.ts'
+
+/**
+ * Organisation and staff come first in any import: boroughs and BCUs by name, teams by name, staff by
+ * staff number with their training. Every other module's records point at these.
+ */
+
+const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' })
+
+async function forceId(trx: Transaction): Promise<string> {
+  const row = await trx.selectFrom('force').select('id').orderBy('code').executeTakeFirst()
+  if (row) return row.id
+  // A force without the London seed: the first import creates it.
+  return (
+    await trx
+      .insertInto('force')
+      .values({ code: 'FORCE', name: 'Police force' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+}
+
+async function history(
+  trx: Transaction,
+  table: string,
+  rows: { id: string; version: number }[],
+  actor: string,
+  at: Date,
+  changes: unknown[],
+) {
+  if (!rows.length) return
+  await sql`
+    insert into change_history (record_table, record_id, version, action, changed_by, changed_at, changes)
+    select ${table}, r.id, r.version, case when r.version = 1 then 'create' else 'update' end, ${actor}, ${at}, r.changes::jsonb
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.version)}::int[], ${changes.map((c) => JSON.stringify(c))}::text[])
+      as r(id, version, changes)`.execute(trx)
+}
+
+export const bcuKind = defineImportKind({
+  kind: 'bcu',
+  refSchema: z.string().regex(/^[A-Z0-9]{1,10}$/, 'a BCU ref is its code: 1 to 10 capital letters or digits'),
+  schema: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
+  async lookup(trx, refs) {
+    const rows = await trx.selectFrom('bcu').select(['id', 'code']).where('code', 'in', refs).execute()
+    return new Map(rows.map((r) => [r.code, r.id]))
+  },
+  async write(lines, { trx }) {
+    const force = await forceId(trx)
+    const ids = new Map<string, string>()
+    for (const line of lines) {
+      const row = await trx
+        .insertInto('bcu')
+        .values({ force_id: force, code: line.ref, name: line.record.name })
+        .onConflict((oc) =>
+          oc
+            .columns(['force_id', 'code'])
+            .doUpdateSet({ name: line.record.name, version: sql`bcu.version + 1` }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      ids.set(line.ref, row.id)
+    }
+    return ids
+  },
+  describe: {
+    summary: 'A basic command unit, by its code.',
+    example: { kind: 'bcu', ref: 'CN', name: 'Central North' },
+  },
+})
+
+export const boroughKind = defineImportKind({
+  kind: 'borough',
+  schema: z.object({ bcu: z.string().min(1).optional(), bcuFrom: isoDate.optional() }).strict(),
+  references: (record) => (record.bcu ? [{ field: 'bcu', kind: 'bcu', ref: record.bcu }] : []),
+  async lookup(trx, refs) {
+    const rows = await trx.selectFrom('borough').select(['id', 'name']).where('name', 'in', refs).execute()
+    return new Map(rows.map((r) => [r.name, r.id]))
+  },
+  async write(lines, { trx, idOf }) {
+    const force = await forceId(trx)
+    const ids = new Map<string, string>()
+    for (const line of lines) {
+      const inserted = await trx
+        .insertInto('borough')
+        .values({ force_id: force, name: line.ref })
+        .onConflict((oc) => oc.columns(['force_id', 'name']).doNothing())
+        .returning('id')
+        .executeTakeFirst()
+      const id =
+        inserted?.id ??
+        (
+          await trx
+            .selectFrom('borough')
+            .select('id')
+            .where('force_id', '=', force)
+            .where('name', '=', line.ref)
+            .executeTakeFirstOrThrow()
+        ).id
+      ids.set(line.ref, id)
+      // A borough's first BCU is set here; moving it later is a reorganisation, made on its own page.
+      if (line.record.bcu) {
+        const current = await trx
+          .selectFrom('borough_bcu')
+          .select('id')
+          .where('borough_id', '=', id)
+          .executeTakeFirst()
+        if (!current) {
+          await trx
+            .insertInto('borough_bcu')
+            .values({
+              borough_id: id,
+              bcu_id: idOf('bcu', line.record.bcu),
+              effective_from: line.record.bcuFrom ?? '2019-02-01',
+            })
+            .execute()
+        }
+      }
+    }
+    return ids
+  },
+  describe: {
+    summary: 'A borough, by its name, and the BCU it first belongs to (later moves are reorganisations).',
+    example: { kind: 'borough', ref: 'Camden', bcu: 'CN', bcuFrom: '2017-01-01' },
+  },
+})
+
+export const teamKind = defineImportKind({
+  kind: 'team',
+  schema: z
+    .object({
+      teamKind: z.enum(teamKinds),
+      borough: z.string().min(1).optional(),
+      bcu: z.string().min(1).optional(),
+      capacity: z.number().int().min(1).max(1000).nullable().optional(),
+      reviewCadenceDays: z.number().int().min(1).max(365).nullable().optional(),
+      active: z.boolean().default(true),
+    })
+    .strict()
+    .refine((t) => !(t.borough && t.bcu), {
+      message: 'a team serves a borough or a BCU, not both',
+      path: ['bcu'],
+    }),
+  references: (record) => [
+    ...(record.borough ? [{ field: 'borough', kind: 'borough', ref: record.borough }] : []),
+    ...(record.bcu ? [{ field: 'bcu', kind: 'bcu', ref: record.bcu }] : []),
+  ],
+  async lookup(trx, refs) {
+    const rows = await trx.selectFrom('team').select(['id', 'name']).where('name', 'in', refs).execute()
+    return new Map(rows.map((r) => [r.name, r.id]))
+  },
+  async write(lines, { trx, idOf, actor, clock }) {
+    const force = await forceId(trx)
+    const { rows } = await sql<{ id: string; name: string; version: number }>`
+      insert into team (force_id, name, kind, borough_id, bcu_id, capacity, review_cadence_days, active)
+      select ${force}, t.name, t.kind, t.borough_id, t.bcu_id, t.capacity, t.review_cadence_days, t.active
+      from unnest(
+        ${lines.map((l) => l.ref)}::text[], ${lines.map((l) => l.record.teamKind)}::text[],
+        ${lines.map((l) => (l.record.borough ? idOf('borough', l.record.borough) : null))}::uuid[],
+        ${lines.map((l) => (l.record.bcu ? idOf('bcu', l.record.bcu) : null))}::uuid[],
+        ${lines.map((l) => l.record.capacity ?? null)}::int[], ${lines.map((l) => l.record.reviewCadenceDays ?? null)}::int[],
+        ${lines.map((l) => l.record.active)}::boolean[]
+      ) as t(name, kind, borough_id, bcu_id, capacity, review_cadence_days, active)
+      on conflict (force_id, name) do update set kind = excluded.kind, borough_id = excluded.borough_id,
+        bcu_id = excluded.bcu_id, capacity = excluded.capacity, review_cadence_days = excluded.review_cadence_days,
+        active = excluded.active, version = team.version + 1
+      returning id, name, version`.execute(trx)
+    await history(
+      trx,
+      'team',
+      rows,
+      actor,
+      clock.now(),
+      rows.map((r) => ({ imported: [null, r.name] })),
+    )
+    return new Map(rows.map((r) => [r.name, r.id]))
+  },
+  describe: {
+    summary: 'A team, by its name: its kind, the borough or BCU it serves, its capacity and review cadence.',
+    example: {
+      kind: 'team',
+      ref: 'Camden CAIT',
+      teamKind: 'cait',
+      borough: 'Camden',
+      capacity: 12,
+      reviewCadenceDays: 28,
+    },
+  },
+})
+
+export const staffKind = defineImportKind({
+  kind: 'staff',
+  refSchema: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,20}$/, 'a staff ref is the staff number: 1 to 20 letters or digits'),
+  schema: z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      rank: z.enum(ranks),
+      role: z.string().max(200).default(''),
+      team: z.string().min(1).nullable().optional(),
+      startDate: isoDate,
+      active: z.boolean().default(true),
+      training: z.array(z.object({ course: z.enum(courses), completedOn: isoDate }).strict()).optional(),
+    })
+    .strict(),
+  references: (record) => (record.team ? [{ field: 'team', kind: 'team', ref: record.team }] : []),
+  async lookup(trx, refs) {
+    const rows = await trx
+      .selectFrom('staff')
+      .select(['id', 'staff_number'])
+      .where('staff_number', 'in', refs)
+      .execute()
+    return new Map(rows.map((r) => [r.staff_number, r.id]))
+  },
+  async write(lines, { trx, idOf, actor, clock }) {
+    const force = await forceId(trx)
+    const { rows } = await sql<{ id: string; staff_number: string; version: number }>`
+      insert into staff (force_id, staff_number, name, rank, role, team_id, start_date, active)
+      select ${force}, s.staff_number, s.name, s.rank, s.role, s.team_id, s.start_date, s.active
+      from unnest(
+        ${lines.map((l) => l.ref)}::text[], ${lines.map((l) => l.record.name)}::text[], ${lines.map((l) => l.record.rank)}::text[],
+        ${lines.map((l) => l.record.role)}::text[], ${lines.map((l) => (l.record.team ? idOf('team', l.record.team) : null))}::uuid[],
+        ${lines.map((l) => l.record.startDate)}::date[], ${lines.map((l) => l.record.active)}::boolean[]
+      ) as s(staff_number, name, rank, role, team_id, start_date, active)
+      on conflict (force_id, staff_number) do update set name = excluded.name, rank = excluded.rank, role = excluded.role,
+        team_id = excluded.team_id, start_date = excluded.start_date, active = excluded.active, version = staff.version + 1
+      returning id, staff_number, version`.execute(trx)
+    const ids = new Map(rows.map((r) => [r.staff_number, r.id]))
+    await history(
+      trx,
+      'staff',
+      rows,
+      actor,
+      clock.now(),
+      rows.map((r) => ({ imported: [null, r.staff_number] })),
+    )
+    // Training listed on a line replaces that person's training records: the sending system holds the full list.
+    const withTraining = lines.filter((l) => l.record.training)
+    if (withTraining.length) {
+      const staffIds = withTraining.map((l) => ids.get(l.ref) as string)
+      await trx.deleteFrom('training_record').where('staff_id', 'in', staffIds).execute()
+      const training = withTraining.flatMap((l) =>
+        (l.record.training ?? []).map((t) => ({
+          staff_id: ids.get(l.ref) as string,
+          course: t.course,
+          completed_on: t.completedOn,
+        })),
+      )
+      if (training.length) await trx.insertInto('training_record').values(training).execute()
+    }
+    return ids
+  },
+  describe: {
+    summary: 'A member of staff, by staff number, with rank, team and the training they have completed.',
+    example: {
+      kind: 'staff',
+      ref: 'MP100234',
+      name: 'Sam Okafor',
+      rank: 'constable',
+      role: 'Investigator',
+      team: 'Camden CAIT',
+      startDate: '2016-04-01',
+      training: [{ course: 'abe_interviewing', completedOn: '2017-03-10' }],
+    },
+  },
+})
+
+export const organisationImportKinds = [bcuKind, boroughKind, teamKind, staffKind]
