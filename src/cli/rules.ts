@@ -111,7 +111,7 @@ run   evaluates every rule (or one) and stores the findings, printing per rule: 
                 r.id,
                 r.source,
                 r.title,
-                r.citation,
+                r.citation.length > 60 ? `${r.citation.slice(0, 59)}…` : r.citation,
                 Object.entries(r.parameters)
                   .map(
                     ([name, p]) =>

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn, type TestKestrel, testKestrel } from '../../test/app.ts'
 import { fixedClock } from '../platform/clock.ts'
+import { createViewEnvironment } from '../platform/views/render.ts'
 import { defineRule } from './rule.ts'
 import { startSweepScheduler } from './sweep.ts'
 
@@ -195,6 +196,23 @@ describe('GET /api/v1/findings', () => {
     const bad = await get('/api/v1/findings?asOf=yesterday&rule=NOPE-1', lead.cookie)
     expect(bad.statusCode).toBe(400)
     expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('asOf')
+  })
+})
+
+describe('findingsForRecord', () => {
+  it("renders a record's findings for a module's page", async () => {
+    const findings = await kestrel.services.standards.findingsForSubject('test-gadget', 'g2')
+    const html = createViewEnvironment().renderString(
+      '{% from "views/findings-for-record.njk" import findingsForRecord %}{{ findingsForRecord(findings) }}',
+      { findings },
+    )
+    expect(html).toContain('TST-10 Gadget not checked')
+    expect(html).toContain('govuk-tag--blue">Due<')
+    const none = createViewEnvironment().renderString(
+      '{% from "views/findings-for-record.njk" import findingsForRecord %}{{ findingsForRecord([]) }}',
+      {},
+    )
+    expect(none).toContain('No findings')
   })
 })
 

@@ -6,7 +6,7 @@ import type { DB } from '../platform/db/schema.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
-import { type FindingEventKind, type FindingStatus, openStatuses } from './lifecycle.ts'
+import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels } from './lifecycle.ts'
 import { parameterStore } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
@@ -22,6 +22,7 @@ export interface FindingSummary {
   subjectRef: string | null
   subjectLink: string | null
   status: FindingStatus
+  statusLabel: string
   openedAt: Date
   dueAt: Date | null
   breachedAt: Date | null
@@ -121,6 +122,7 @@ export function standardsService(deps: StandardsDependencies) {
       subjectRef: row.subject_ref,
       subjectLink: registry.subjectLink(row.subject_kind, row.subject_id) ?? null,
       status: row.status as FindingStatus,
+      statusLabel: statusLabels[row.status as FindingStatus] ?? row.status,
       openedAt: row.opened_at,
       dueAt: row.due_at,
       breachedAt: row.breached_at,
