@@ -1,0 +1,31 @@
+import type { AccessLogService } from '../../platform/access/access-log.ts'
+import type { Clock } from '../../platform/clock.ts'
+import type { Database } from '../../platform/db/database.ts'
+import type { StandardsService } from '../../standards/service.ts'
+import type { ChildrenService } from '../children/service.ts'
+import type { OrganisationService } from '../organisation/service.ts'
+import { custodyRules, detentionKind } from './rules.ts'
+import { custodyService } from './service.ts'
+
+/** The custody module wired in: its service, its rules with the engine, its items on each child's chronology. */
+export function createCustody(deps: {
+  db: Database
+  clock: Clock
+  organisation: OrganisationService
+  accessLog: AccessLogService
+  standards: StandardsService
+  children: ChildrenService
+}) {
+  const { standards, children } = deps
+  const service = custodyService(deps.db, deps.clock, {
+    organisation: deps.organisation,
+    accessLog: deps.accessLog,
+    afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+  })
+  for (const rule of custodyRules) standards.register(rule)
+  standards.registerSubjectLink(detentionKind, (id) => `/custody/detentions/${id}`)
+  children.registerTimelineProvider((personId, asOf) => service.timelineFor(personId, asOf))
+  return service
+}
+
+export type Custody = ReturnType<typeof createCustody>
