@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import { childrenApiRoutes } from './modules/children/api.ts'
+import { childrenRoutes, peoplePath, personReaders } from './modules/children/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
 import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
 import { allow, signedIn } from './platform/access/access.ts'
@@ -17,6 +19,7 @@ import { staffAccess, standardsRoutes, teamRoles } from './standards/routes.ts'
 /** The menu, in the order people see it; each item shows only to the roles its page admits. */
 export const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', access: signedIn },
+  { text: 'People', href: peoplePath, access: personReaders },
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
   { text: 'Rules', href: '/rules', access: staffAccess },
@@ -38,5 +41,7 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   oidcRoutes(app, services)
   adminUserRoutes(app, services)
   importRoutes(app, services.imports)
+  childrenRoutes(app, services)
+  childrenApiRoutes(app, services)
   standardsRoutes(app, services.standards)
 }

@@ -1,4 +1,5 @@
 import { importKinds } from './import-kinds.ts'
+import { childrenService } from './modules/children/service.ts'
 import { organisationService } from './modules/organisation/service.ts'
 import { accessLogService } from './platform/access/access-log.ts'
 import { accountService } from './platform/auth/accounts.ts'
@@ -35,6 +36,7 @@ export function createServices(deps: CoreDependencies) {
   const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   const imports = importer(db, clock, importKinds)
   const accounts = accountService(db, clock)
+  const children = childrenService(db, clock, { history, accessLog })
   const standards = standardsService({
     db,
     clock,
@@ -62,6 +64,7 @@ export function createServices(deps: CoreDependencies) {
     history,
     apiTokens,
     standards,
+    children,
   }
 }
 

@@ -20,7 +20,10 @@ export function normaliseBoroughName(name: string): string {
 }
 
 /** Each name that names a borough, mapped to that borough's id; unknown names are left out. */
-export function matchBoroughNames(boroughs: readonly Borough[], names: readonly string[]): Map<string, string> {
+export function matchBoroughNames(
+  boroughs: readonly Borough[],
+  names: readonly string[],
+): Map<string, string> {
   const byName = new Map(boroughs.map((b) => [normaliseBoroughName(b.name), b.id]))
   const found = new Map<string, string>()
   for (const name of names) {

@@ -31,7 +31,10 @@ describe('children import kinds (database)', () => {
   afterAll(() => handle.close())
 
   const count = async (table: string) =>
-    Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(handle.db)).rows[0]?.n)
+    Number(
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(handle.db))
+        .rows[0]?.n,
+    )
 
   const amy = {
     kind: 'person',
@@ -47,21 +50,55 @@ describe('children import kinds (database)', () => {
   it('imports people, households and flags, resolving refs within the batch, and re-import updates', async () => {
     const outcome = await run(
       jsonl(
-        { kind: 'person-flag', ref: 'F-1', person: 'P-1', flag: 'child_protection_plan', detail: 'neglect', from: '2017-03-01' },
+        {
+          kind: 'person-flag',
+          ref: 'F-1',
+          person: 'P-1',
+          flag: 'child_protection_plan',
+          detail: 'neglect',
+          from: '2017-03-01',
+        },
         amy,
         { kind: 'person', ref: 'P-2', familyName: 'Smith', givenNames: 'Ben', estimatedAge: 6 },
         { kind: 'person', ref: 'P-3', familyName: 'Smith', givenNames: 'Carol', dateOfBirth: '1980-01-01' },
-        { kind: 'household-membership', ref: 'HM-1', household: 'H-1', person: 'P-1', role: 'child', from: '2016-09-01' },
-        { kind: 'household-membership', ref: 'HM-2', household: 'H-1', person: 'P-2', role: 'child', from: '2016-09-01' },
-        { kind: 'household-membership', ref: 'HM-3', household: 'H-1', person: 'P-3', role: 'parent', from: '2016-09-01' },
+        {
+          kind: 'household-membership',
+          ref: 'HM-1',
+          household: 'H-1',
+          person: 'P-1',
+          role: 'child',
+          from: '2016-09-01',
+        },
+        {
+          kind: 'household-membership',
+          ref: 'HM-2',
+          household: 'H-1',
+          person: 'P-2',
+          role: 'child',
+          from: '2016-09-01',
+        },
+        {
+          kind: 'household-membership',
+          ref: 'HM-3',
+          household: 'H-1',
+          person: 'P-3',
+          role: 'parent',
+          from: '2016-09-01',
+        },
       ),
       'importer',
     )
     expect(outcome.written).toEqual({ person: 3, 'household-membership': 3, 'person-flag': 1 })
     const p1 = await children.get('P-1')
-    expect((await children.flagsOn(p1.id)).map((f) => [f.flag, f.detail])).toEqual([['child_protection_plan', 'neglect']])
-    expect((await children.addresses(p1.id)).map((a) => [a.postcode, a.boroughName])).toEqual([['N1 9AA', 'Islington']])
-    expect((await children.otherChildrenInHousehold([p1.id], '2018-08-01')).get(p1.id)?.map((p) => p.givenNames)).toEqual(['Ben'])
+    expect((await children.flagsOn(p1.id)).map((f) => [f.flag, f.detail])).toEqual([
+      ['child_protection_plan', 'neglect'],
+    ])
+    expect((await children.addresses(p1.id)).map((a) => [a.postcode, a.boroughName])).toEqual([
+      ['N1 9AA', 'Islington'],
+    ])
+    expect(
+      (await children.otherChildrenInHousehold([p1.id], '2018-08-01')).get(p1.id)?.map((p) => p.givenNames),
+    ).toEqual(['Ben'])
     expect(await count('household')).toBe(1)
     const historyRows = await count('change_history')
     expect(historyRows).toBe(3 + 1 + 1 + 3 + 1) // people, address, household, memberships, flag
@@ -69,7 +106,14 @@ describe('children import kinds (database)', () => {
     // The same batch again changes nothing; a changed line updates its record and adds one history row.
     await run(jsonl(amy), 'importer')
     expect(await count('change_history')).toBe(historyRows)
-    await run(jsonl({ ...amy, givenNames: 'Amy Louise', address: { ...amy.address, address: '3 New Street', from: '2018-05-01' } }), 'importer')
+    await run(
+      jsonl({
+        ...amy,
+        givenNames: 'Amy Louise',
+        address: { ...amy.address, address: '3 New Street', from: '2018-05-01' },
+      }),
+      'importer',
+    )
     expect((await children.get('P-1')).givenNames).toBe('Amy Louise')
     expect((await children.get('P-1')).version).toBe(2)
     expect((await children.addresses(p1.id)).map((a) => [a.address, a.toDate])).toEqual([
@@ -108,17 +152,39 @@ describe('children import kinds (database)', () => {
     ],
     [
       'a child protection plan with an unknown category',
-      jsonl({ kind: 'person-flag', ref: 'F-9', person: 'P-1', flag: 'child_protection_plan', detail: 'bad luck', from: '2017-01-01' }),
+      jsonl({
+        kind: 'person-flag',
+        ref: 'F-9',
+        person: 'P-1',
+        flag: 'child_protection_plan',
+        detail: 'bad luck',
+        from: '2017-01-01',
+      }),
       { line: 1, field: 'detail', reason: /category/ },
     ],
     [
       'a membership that ends before it starts',
-      jsonl({ kind: 'household-membership', ref: 'HM-9', household: 'H-9', person: 'P-1', role: 'child', from: '2017-01-01', to: '2016-01-01' }),
+      jsonl({
+        kind: 'household-membership',
+        ref: 'HM-9',
+        household: 'H-9',
+        person: 'P-1',
+        role: 'child',
+        from: '2017-01-01',
+        to: '2016-01-01',
+      }),
       { line: 1, field: 'to', reason: /on or after from/ },
     ],
     [
       'a membership with an unknown role',
-      jsonl({ kind: 'household-membership', ref: 'HM-9', household: 'H-9', person: 'P-1', role: 'aunt', from: '2017-01-01' }),
+      jsonl({
+        kind: 'household-membership',
+        ref: 'HM-9',
+        household: 'H-9',
+        person: 'P-1',
+        role: 'aunt',
+        from: '2017-01-01',
+      }),
       { line: 1, field: 'role', reason: /must be one of/ },
     ],
   ]

@@ -7,7 +7,14 @@ import { changedFields } from '../../platform/db/history.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine, type Transaction } from '../../platform/import/kinds.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
-import { ethnicityCodes, flagKinds, genders, householdRoles, londonDay, protectionPlanCategories } from './person.ts'
+import {
+  ethnicityCodes,
+  flagKinds,
+  genders,
+  householdRoles,
+  londonDay,
+  protectionPlanCategories,
+} from './person.ts'
 
 /**
  * The person index's JSON Lines kinds: `person`, `household-membership` and `person-flag` (documented in
@@ -26,7 +33,11 @@ const personSchema = z
     dateOfBirth: isoDate.refine((d) => d >= '1900-01-01', 'must be on or after 1900-01-01').optional(),
     estimatedAge: z.number().int('must be a whole number of years').min(0).max(120).optional(),
     gender: z.enum(genders, { message: `must be one of: ${genders.join(', ')}` }).default('not known'),
-    ethnicity: z.enum(ethnicityCodes as [string, ...string[]], { message: 'must be an ethnicity code (see docs/import-format.md)' }).default('NS'),
+    ethnicity: z
+      .enum(ethnicityCodes as [string, ...string[]], {
+        message: 'must be an ethnicity code (see docs/import-format.md)',
+      })
+      .default('NS'),
     address: z
       .object({
         address: z.string().trim().min(1, 'is required').max(500),
@@ -67,10 +78,16 @@ const flagSchema = z
   })
   .strict()
   .refine((f) => !f.to || f.to >= f.from, toAfterFrom)
-  .refine((f) => f.flag !== 'child_protection_plan' || !f.detail || (protectionPlanCategories as readonly string[]).includes(f.detail), {
-    path: ['detail'],
-    message: `the category of a child protection plan must be one of: ${protectionPlanCategories.join(', ')}`,
-  })
+  .refine(
+    (f) =>
+      f.flag !== 'child_protection_plan' ||
+      !f.detail ||
+      (protectionPlanCategories as readonly string[]).includes(f.detail),
+    {
+      path: ['detail'],
+      message: `the category of a child protection plan must be one of: ${protectionPlanCategories.join(', ')}`,
+    },
+  )
 export type FlagLine = z.infer<typeof flagSchema>
 
 /** The last line for each ref: "a later line with the same ref updates the earlier one". */
@@ -83,12 +100,21 @@ function rejectIf(errors: ImportError[]) {
 }
 
 /** Nothing imported may start after today (the injected clock's London day). */
-function notInFuture<T>(lines: ImportLine<T>[], today: string, fields: [keyof T & string, string][]): ImportError[] {
+function notInFuture<T>(
+  lines: ImportLine<T>[],
+  today: string,
+  fields: [keyof T & string, string][],
+): ImportError[] {
   const errors: ImportError[] = []
   for (const line of lines) {
     for (const [field, label] of fields) {
       const value = line.record[field]
-      if (typeof value === 'string' && value > today) errors.push({ line: line.lineNumber, field: label, reason: `must not be in the future (today is ${today})` })
+      if (typeof value === 'string' && value > today)
+        errors.push({
+          line: line.lineNumber,
+          field: label,
+          reason: `must not be in the future (today is ${today})`,
+        })
     }
   }
   return errors
@@ -97,7 +123,14 @@ function notInFuture<T>(lines: ImportLine<T>[], today: string, fields: [keyof T 
 type Row = Record<string, unknown> & { id: string; version: number }
 
 /** change_history rows for what a set-wise upsert created or changed, in one insert per thousand. */
-async function writeHistory(trx: Transaction, table: string, before: Map<string, Row>, after: Row[], actor: string, at: Date) {
+async function writeHistory(
+  trx: Transaction,
+  table: string,
+  before: Map<string, Row>,
+  after: Row[],
+  actor: string,
+  at: Date,
+) {
   const rows = after.flatMap((row) => {
     const old = before.get(row.id)
     const changes = changedFields(old ?? {}, row, Object.keys(row))
@@ -114,10 +147,20 @@ async function writeHistory(trx: Transaction, table: string, before: Map<string,
       },
     ]
   })
-  for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('change_history').values(rows.slice(i, i + 1000)).execute()
+  for (let i = 0; i < rows.length; i += 1000)
+    await trx
+      .insertInto('change_history')
+      .values(rows.slice(i, i + 1000))
+      .execute()
 }
 
-async function logImported(trx: Transaction, clock: Clock, actor: string, personIds: Iterable<string>, what: string) {
+async function logImported(
+  trx: Transaction,
+  clock: Clock,
+  actor: string,
+  personIds: Iterable<string>,
+  what: string,
+) {
   const entries = [...new Set(personIds)].map((id) => ({
     actorId: actor,
     actorName: actor,
@@ -140,7 +183,11 @@ export const personImportKind = defineImportKind<PersonLine>({
   schema: personSchema as z.ZodType<PersonLine>,
   // A merged record's ref finds the survivor, so flags and memberships land on the one record.
   async lookup(trx, refs) {
-    const rows = await trx.selectFrom('person').select(['id', 'ref', 'merged_into']).where('ref', 'in', refs).execute()
+    const rows = await trx
+      .selectFrom('person')
+      .select(['id', 'ref', 'merged_into'])
+      .where('ref', 'in', refs)
+      .execute()
     return new Map(rows.map((r) => [r.ref, r.merged_into ?? r.id]))
   },
   async write(allLines, { trx, clock, actor }) {
@@ -148,23 +195,52 @@ export const personImportKind = defineImportKind<PersonLine>({
     const errors = notInFuture(allLines, today, [['dateOfBirth', 'dateOfBirth']])
     for (const line of allLines) {
       if (line.record.address && line.record.address.from > today)
-        errors.push({ line: line.lineNumber, field: 'address.from', reason: `must not be in the future (today is ${today})` })
+        errors.push({
+          line: line.lineNumber,
+          field: 'address.from',
+          reason: `must not be in the future (today is ${today})`,
+        })
     }
-    const boroughNames = [...new Set(allLines.flatMap((l) => (l.record.address ? [l.record.address.borough] : [])))]
-    const boroughIds = boroughNames.length ? matchBoroughNames(await boroughsOf(trx, clock), boroughNames) : new Map<string, string>()
+    const boroughNames = [
+      ...new Set(allLines.flatMap((l) => (l.record.address ? [l.record.address.borough] : []))),
+    ]
+    const boroughIds = boroughNames.length
+      ? matchBoroughNames(await boroughsOf(trx, clock), boroughNames)
+      : new Map<string, string>()
     for (const line of allLines) {
       const borough = line.record.address?.borough
       if (borough && !boroughIds.has(borough))
-        errors.push({ line: line.lineNumber, field: 'address.borough', reason: `no borough named "${borough}" in this force` })
+        errors.push({
+          line: line.lineNumber,
+          field: 'address.borough',
+          reason: `no borough named "${borough}" in this force`,
+        })
     }
     const lines = lastPerRef(allLines)
-    const existing = await trx.selectFrom('person').selectAll().where('ref', 'in', lines.map((l) => l.ref)).forUpdate().execute()
+    const existing = await trx
+      .selectFrom('person')
+      .selectAll()
+      .where(
+        'ref',
+        'in',
+        lines.map((l) => l.ref),
+      )
+      .forUpdate()
+      .execute()
     const byRef = new Map(existing.map((r) => [r.ref, r]))
     for (const line of lines) {
       const merged = byRef.get(line.ref)?.merged_into
       if (merged) {
-        const survivor = await trx.selectFrom('person').select('ref').where('id', '=', merged).executeTakeFirst()
-        errors.push({ line: line.lineNumber, field: 'ref', reason: `person ${line.ref} was merged into ${survivor?.ref}; import the surviving record's ref` })
+        const survivor = await trx
+          .selectFrom('person')
+          .select('ref')
+          .where('id', '=', merged)
+          .executeTakeFirst()
+        errors.push({
+          line: line.lineNumber,
+          field: 'ref',
+          reason: `person ${line.ref} was merged into ${survivor?.ref}; import the surviving record's ref`,
+        })
       }
     }
     rejectIf(errors)
@@ -193,7 +269,14 @@ export const personImportKind = defineImportKind<PersonLine>({
         is distinct from (excluded.family_name, excluded.given_names, excluded.date_of_birth, excluded.estimated_age_years,
                           excluded.gender, excluded.ethnicity)
       returning *`.execute(trx)
-    await writeHistory(trx, 'person', new Map(existing.map((r) => [r.id, r as unknown as Row])), rows, actor, now)
+    await writeHistory(
+      trx,
+      'person',
+      new Map(existing.map((r) => [r.id, r as unknown as Row])),
+      rows,
+      actor,
+      now,
+    )
     const ids = new Map(existing.map((r) => [r.ref, r.id]))
     for (const row of rows) ids.set(row.ref, row.id)
 
@@ -201,7 +284,12 @@ export const personImportKind = defineImportKind<PersonLine>({
     if (withAddress.length) {
       const personIds = withAddress.map((l) => ids.get(l.ref) as string)
       const froms = withAddress.map((l) => l.record.address?.from as string)
-      const before = await trx.selectFrom('person_address').selectAll().where('person_id', 'in', personIds).forUpdate().execute()
+      const before = await trx
+        .selectFrom('person_address')
+        .selectAll()
+        .where('person_id', 'in', personIds)
+        .forUpdate()
+        .execute()
       const { rows: written } = await sql<Row>`
         insert into person_address (person_id, address, postcode, borough_id, from_date, created_at)
         select * , ${now}::timestamptz from unnest(${personIds}::uuid[], ${withAddress.map((l) => l.record.address?.address)}::text[],
@@ -223,7 +311,13 @@ export const personImportKind = defineImportKind<PersonLine>({
       await writeHistory(trx, 'person_address', beforeById, written, actor, now)
       await writeHistory(trx, 'person_address', beforeById, closed, actor, now)
     }
-    await logImported(trx, clock, actor, rows.map((r) => r.id), 'person')
+    await logImported(
+      trx,
+      clock,
+      actor,
+      rows.map((r) => r.id),
+      'person',
+    )
     return ids
   },
   describe: {
@@ -236,7 +330,12 @@ export const personImportKind = defineImportKind<PersonLine>({
       dateOfBirth: '2009-04-17',
       gender: 'female',
       ethnicity: 'W1',
-      address: { address: '12 Example Road, London', postcode: 'N1 9AA', borough: 'Islington', from: '2016-09-01' },
+      address: {
+        address: '12 Example Road, London',
+        postcode: 'N1 9AA',
+        borough: 'Islington',
+        from: '2016-09-01',
+      },
     },
   },
 })
@@ -256,10 +355,23 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
       insert into household (ref, created_at) select ref, ${now}::timestamptz from unnest(${householdRefs}::text[]) as t(ref)
       on conflict (ref) do nothing returning *`.execute(trx)
     await writeHistory(trx, 'household', new Map(), newHouseholds, actor, now)
-    const households = await trx.selectFrom('household').select(['id', 'ref']).where('ref', 'in', householdRefs).execute()
+    const households = await trx
+      .selectFrom('household')
+      .select(['id', 'ref'])
+      .where('ref', 'in', householdRefs)
+      .execute()
     const householdId = new Map(households.map((h) => [h.ref, h.id]))
 
-    const before = await trx.selectFrom('household_membership').selectAll().where('ref', 'in', lines.map((l) => l.ref)).forUpdate().execute()
+    const before = await trx
+      .selectFrom('household_membership')
+      .selectAll()
+      .where(
+        'ref',
+        'in',
+        lines.map((l) => l.ref),
+      )
+      .forUpdate()
+      .execute()
     const personIds = lines.map((l) => idOf('person', l.record.person))
     const { rows } = await sql<Row & { ref: string }>`
       insert into household_membership (ref, household_id, person_id, role, from_date, to_date, created_at)
@@ -274,8 +386,21 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
              household_membership.from_date, household_membership.to_date)
         is distinct from (excluded.household_id, excluded.person_id, excluded.role, excluded.from_date, excluded.to_date)
       returning *`.execute(trx)
-    await writeHistory(trx, 'household_membership', new Map(before.map((r) => [r.id, r as unknown as Row])), rows, actor, now)
-    await logImported(trx, clock, actor, rows.map((r) => r.person_id as string), 'household-membership')
+    await writeHistory(
+      trx,
+      'household_membership',
+      new Map(before.map((r) => [r.id, r as unknown as Row])),
+      rows,
+      actor,
+      now,
+    )
+    await logImported(
+      trx,
+      clock,
+      actor,
+      rows.map((r) => r.person_id as string),
+      'household-membership',
+    )
     const ids = new Map(before.map((r) => [r.ref as string, r.id]))
     for (const row of rows) ids.set(row.ref, row.id)
     return ids
@@ -283,7 +408,14 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
   describe: {
     summary:
       'A person living in a household from a date (to a date when they left). The household is named by its own ref and created the first time it appears.',
-    example: { kind: 'household-membership', ref: 'HM-000456', household: 'H-000078', person: 'MERLIN-P-000123', role: 'child', from: '2016-09-01' },
+    example: {
+      kind: 'household-membership',
+      ref: 'HM-000456',
+      household: 'H-000078',
+      person: 'MERLIN-P-000123',
+      role: 'child',
+      from: '2016-09-01',
+    },
   },
 })
 
@@ -297,7 +429,16 @@ export const personFlagImportKind = defineImportKind<FlagLine>({
     rejectIf(notInFuture(allLines, today, [['from', 'from']]))
     const lines = lastPerRef(allLines)
     const now = clock.now()
-    const before = await trx.selectFrom('person_flag').selectAll().where('ref', 'in', lines.map((l) => l.ref)).forUpdate().execute()
+    const before = await trx
+      .selectFrom('person_flag')
+      .selectAll()
+      .where(
+        'ref',
+        'in',
+        lines.map((l) => l.ref),
+      )
+      .forUpdate()
+      .execute()
     const personIds = lines.map((l) => idOf('person', l.record.person))
     const { rows } = await sql<Row & { ref: string }>`
       insert into person_flag (ref, person_id, flag, detail, from_date, to_date, created_at)
@@ -309,15 +450,36 @@ export const personFlagImportKind = defineImportKind<FlagLine>({
       where (person_flag.person_id, person_flag.flag, person_flag.detail, person_flag.from_date, person_flag.to_date)
         is distinct from (excluded.person_id, excluded.flag, excluded.detail, excluded.from_date, excluded.to_date)
       returning *`.execute(trx)
-    await writeHistory(trx, 'person_flag', new Map(before.map((r) => [r.id, r as unknown as Row])), rows, actor, now)
-    await logImported(trx, clock, actor, rows.map((r) => r.person_id as string), 'person-flag')
+    await writeHistory(
+      trx,
+      'person_flag',
+      new Map(before.map((r) => [r.id, r as unknown as Row])),
+      rows,
+      actor,
+      now,
+    )
+    await logImported(
+      trx,
+      clock,
+      actor,
+      rows.map((r) => r.person_id as string),
+      'person-flag',
+    )
     const ids = new Map(before.map((r) => [r.ref as string, r.id]))
     for (const row of rows) ids.set(row.ref, row.id)
     return ids
   },
   describe: {
-    summary: 'A flag on a person from a date (to a date when it ended): looked after, child protection plan, CSE risk and others.',
-    example: { kind: 'person-flag', ref: 'F-000901', person: 'MERLIN-P-000123', flag: 'child_protection_plan', detail: 'neglect', from: '2017-03-01' },
+    summary:
+      'A flag on a person from a date (to a date when it ended): looked after, child protection plan, CSE risk and others.',
+    example: {
+      kind: 'person-flag',
+      ref: 'F-000901',
+      person: 'MERLIN-P-000123',
+      flag: 'child_protection_plan',
+      detail: 'neglect',
+      from: '2017-03-01',
+    },
   },
 })
 

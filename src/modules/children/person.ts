@@ -20,7 +20,10 @@ export const ethnicities = [
   { code: 'A9', label: 'Asian, Asian British or Asian Welsh: any other Asian background' },
   { code: 'B1', label: 'Black, Black British, Black Welsh, Caribbean or African: Caribbean' },
   { code: 'B2', label: 'Black, Black British, Black Welsh, Caribbean or African: African' },
-  { code: 'B9', label: 'Black, Black British, Black Welsh, Caribbean or African: any other Black background' },
+  {
+    code: 'B9',
+    label: 'Black, Black British, Black Welsh, Caribbean or African: any other Black background',
+  },
   { code: 'M1', label: 'Mixed or multiple ethnic groups: White and Black Caribbean' },
   { code: 'M2', label: 'Mixed or multiple ethnic groups: White and Black African' },
   { code: 'M3', label: 'Mixed or multiple ethnic groups: White and Asian' },
@@ -207,18 +210,24 @@ export function validatePerson(input: Partial<PersonInput>, today: IsoDate): Fie
   const errors: FieldError[] = []
   const family = input.familyName?.trim() ?? ''
   if (!family) errors.push({ field: 'familyName', reason: 'Enter a family name' })
-  else if (family.length > 200) errors.push({ field: 'familyName', reason: 'Family name must be 200 characters or fewer' })
+  else if (family.length > 200)
+    errors.push({ field: 'familyName', reason: 'Family name must be 200 characters or fewer' })
   if ((input.givenNames?.trim() ?? '').length > 200)
     errors.push({ field: 'givenNames', reason: 'Given names must be 200 characters or fewer' })
   const dob = input.dateOfBirth ?? null
   const estimate = input.estimatedAgeYears ?? null
   if (dob !== null) {
     if (!isIsoDate(dob)) errors.push({ field: 'dateOfBirth', reason: 'Date of birth must be a real date' })
-    else if (dob > today) errors.push({ field: 'dateOfBirth', reason: 'Date of birth must be today or in the past' })
-    else if (dob < '1900-01-01') errors.push({ field: 'dateOfBirth', reason: 'Date of birth must be after 1 January 1900' })
+    else if (dob > today)
+      errors.push({ field: 'dateOfBirth', reason: 'Date of birth must be today or in the past' })
+    else if (dob < '1900-01-01')
+      errors.push({ field: 'dateOfBirth', reason: 'Date of birth must be after 1 January 1900' })
   }
   if (estimate !== null && (!Number.isInteger(estimate) || estimate < 0 || estimate > 120))
-    errors.push({ field: 'estimatedAgeYears', reason: 'Estimated age must be a whole number of years from 0 to 120' })
+    errors.push({
+      field: 'estimatedAgeYears',
+      reason: 'Estimated age must be a whole number of years from 0 to 120',
+    })
   if (dob === null && estimate === null)
     errors.push({ field: 'dateOfBirth', reason: 'Enter a date of birth or an estimated age' })
   if (input.gender !== undefined && !(genders as readonly string[]).includes(input.gender))
@@ -240,19 +249,32 @@ export function validateFlag(input: Partial<FlagInput>, today: IsoDate): FieldEr
   if (!input.flag || !(flagKinds as readonly string[]).includes(input.flag))
     errors.push({ field: 'flag', reason: 'Select a flag' })
   const detail = input.detail?.trim() || null
-  if (input.flag === 'child_protection_plan' && detail && !(protectionPlanCategories as readonly string[]).includes(detail))
-    errors.push({ field: 'detail', reason: `Category must be one of: ${protectionPlanCategories.join(', ')}` })
-  if (detail && detail.length > 200) errors.push({ field: 'detail', reason: 'Detail must be 200 characters or fewer' })
+  if (
+    input.flag === 'child_protection_plan' &&
+    detail &&
+    !(protectionPlanCategories as readonly string[]).includes(detail)
+  )
+    errors.push({
+      field: 'detail',
+      reason: `Category must be one of: ${protectionPlanCategories.join(', ')}`,
+    })
+  if (detail && detail.length > 200)
+    errors.push({ field: 'detail', reason: 'Detail must be 200 characters or fewer' })
   errors.push(...validatePeriod(input, today))
   return errors
 }
 
 /** From is required and not in the future; to, when given, is on or after from. */
-export function validatePeriod(input: { fromDate?: IsoDate | null; toDate?: IsoDate | null }, today: IsoDate): FieldError[] {
+export function validatePeriod(
+  input: { fromDate?: IsoDate | null; toDate?: IsoDate | null },
+  today: IsoDate,
+): FieldError[] {
   const errors: FieldError[] = []
   if (!input.fromDate) errors.push({ field: 'fromDate', reason: 'Enter the start date' })
-  else if (!isIsoDate(input.fromDate)) errors.push({ field: 'fromDate', reason: 'Start date must be a real date' })
-  else if (input.fromDate > today) errors.push({ field: 'fromDate', reason: 'Start date must be today or in the past' })
+  else if (!isIsoDate(input.fromDate))
+    errors.push({ field: 'fromDate', reason: 'Start date must be a real date' })
+  else if (input.fromDate > today)
+    errors.push({ field: 'fromDate', reason: 'Start date must be today or in the past' })
   if (input.toDate) {
     if (!isIsoDate(input.toDate)) errors.push({ field: 'toDate', reason: 'End date must be a real date' })
     else if (input.fromDate && input.toDate < input.fromDate)
@@ -263,7 +285,9 @@ export function validatePeriod(input: { fromDate?: IsoDate | null; toDate?: IsoD
 
 /** The name as the force writes it on a record: FAMILY, Given names. */
 export function displayName(person: { familyName: string; givenNames: string }): string {
-  return person.givenNames ? `${person.familyName.toUpperCase()}, ${person.givenNames}` : person.familyName.toUpperCase()
+  return person.givenNames
+    ? `${person.familyName.toUpperCase()}, ${person.givenNames}`
+    : person.familyName.toUpperCase()
 }
 
 /** The words of a search: names split on spaces, commas and hyphens, lower case. */

@@ -13,8 +13,21 @@ import { type ChildrenService, childrenService, PossibleDuplicateError } from '.
 const actor = { id: 'tester', username: 'tester' }
 const clock = fixedClock('2018-08-01T09:00:00Z')
 
-function person(familyName: string, givenNames: string, dateOfBirth: string | null, extra: Partial<PersonInput> = {}): PersonInput {
-  return { familyName, givenNames, dateOfBirth, estimatedAgeYears: null, gender: 'not known', ethnicity: 'NS', ...extra }
+function person(
+  familyName: string,
+  givenNames: string,
+  dateOfBirth: string | null,
+  extra: Partial<PersonInput> = {},
+): PersonInput {
+  return {
+    familyName,
+    givenNames,
+    dateOfBirth,
+    estimatedAgeYears: null,
+    gender: 'not known',
+    ethnicity: 'NS',
+    ...extra,
+  }
 }
 
 describe('children service (database)', () => {
@@ -51,16 +64,21 @@ describe('children service (database)', () => {
 
   describe('search', () => {
     beforeAll(async () => {
-      await children.create(person('Smith', 'John Paul', '2010-05-01'), actor, { confirmedNotDuplicate: true })
+      await children.create(person('Smith', 'John Paul', '2010-05-01'), actor, {
+        confirmedNotDuplicate: true,
+      })
       await children.create(person('Okafor', 'Ada', '2012-01-02', { ref: 'MERLIN-77' } as never), actor)
       await children.create(person('Brown', 'Jon', '2009-03-03'), actor, { confirmedNotDuplicate: true })
     })
-    const names = (people: { familyName: string; givenNames: string }[]) => people.map((p) => `${p.givenNames} ${p.familyName}`)
+    const names = (people: { familyName: string; givenNames: string }[]) =>
+      people.map((p) => `${p.givenNames} ${p.familyName}`)
 
     it('finds "Smith" when asked for "Smyth" and "John" when asked for "Jon"', async () => {
       expect(names(await children.search({ q: 'Smyth' }))).toContain('John Paul Smith')
       expect(names(await children.search({ q: 'Jon Smyth' }))).toEqual(['John Paul Smith'])
-      expect(names(await children.search({ q: 'John' }))).toEqual(expect.arrayContaining(['John Paul Smith', 'Jon Brown']))
+      expect(names(await children.search({ q: 'John' }))).toEqual(
+        expect.arrayContaining(['John Paul Smith', 'Jon Brown']),
+      )
       expect(names(await children.search({ q: 'Paul' }))).toEqual(['John Paul Smith'])
     })
 
@@ -78,14 +96,22 @@ describe('children service (database)', () => {
 
   it('warns of a possible duplicate on create: sound-alike family name with the same dob or a similar given name', async () => {
     await children.create(person('Macdonald', 'Kayleigh', '2011-07-07'), actor)
-    const sameDob = await children.create(person('McDonald', 'Kay', '2011-07-07'), actor).catch((e: unknown) => e)
+    const sameDob = await children
+      .create(person('McDonald', 'Kay', '2011-07-07'), actor)
+      .catch((e: unknown) => e)
     expect(sameDob).toBeInstanceOf(PossibleDuplicateError)
     expect((sameDob as PossibleDuplicateError).candidates.map((c) => c.givenNames)).toEqual(['Kayleigh'])
-    const similarName = await children.create(person('Macdonald', 'Kayleigh', '2011-07-08'), actor).catch((e: unknown) => e)
+    const similarName = await children
+      .create(person('Macdonald', 'Kayleigh', '2011-07-08'), actor)
+      .catch((e: unknown) => e)
     expect(similarName).toBeInstanceOf(PossibleDuplicateError)
     // A different family name, or the same family name with a different child, is not a duplicate.
-    await expect(children.create(person('Macdonald', 'Tom', '2014-01-01'), actor)).resolves.toMatchObject({ givenNames: 'Tom' })
-    await expect(children.create(person('Patel', 'Kayleigh', '2011-07-07'), actor)).resolves.toMatchObject({ familyName: 'Patel' })
+    await expect(children.create(person('Macdonald', 'Tom', '2014-01-01'), actor)).resolves.toMatchObject({
+      givenNames: 'Tom',
+    })
+    await expect(children.create(person('Patel', 'Kayleigh', '2011-07-07'), actor)).resolves.toMatchObject({
+      familyName: 'Patel',
+    })
     // Once confirmed, the user may create the record anyway.
     await expect(
       children.create(person('McDonald', 'Kay', '2011-07-07'), actor, { confirmedNotDuplicate: true }),
@@ -94,29 +120,74 @@ describe('children service (database)', () => {
 
   it('gives a household on a day and the other children in it', async () => {
     const mum = await children.create(person('Household', 'Mum', '1985-01-01'), actor)
-    const older = await children.create(person('Household', 'Older', '2001-01-01'), actor, { confirmedNotDuplicate: true })
-    const middle = await children.create(person('Household', 'Middle', '2008-01-01'), actor, { confirmedNotDuplicate: true })
-    const young = await children.create(person('Household', 'Young', '2015-01-01'), actor, { confirmedNotDuplicate: true })
+    const older = await children.create(person('Household', 'Older', '2001-01-01'), actor, {
+      confirmedNotDuplicate: true,
+    })
+    const middle = await children.create(person('Household', 'Middle', '2008-01-01'), actor, {
+      confirmedNotDuplicate: true,
+    })
+    const young = await children.create(person('Household', 'Young', '2015-01-01'), actor, {
+      confirmedNotDuplicate: true,
+    })
     const lodger = await children.create(person('Lodger', 'Child', '2012-01-01'), actor)
-    await children.addMembership(mum.id, { householdRef: 'H-REF06', role: 'parent', fromDate: '2015-01-01', toDate: null }, actor)
-    await children.addMembership(older.id, { householdRef: 'H-REF06', role: 'child', fromDate: '2015-01-01', toDate: null }, actor)
-    await children.addMembership(middle.id, { householdRef: 'H-REF06', role: 'child', fromDate: '2015-01-01', toDate: null }, actor)
-    await children.addMembership(young.id, { householdRef: 'H-REF06', role: 'child', fromDate: '2015-01-01', toDate: null }, actor)
+    await children.addMembership(
+      mum.id,
+      { householdRef: 'H-REF06', role: 'parent', fromDate: '2015-01-01', toDate: null },
+      actor,
+    )
+    await children.addMembership(
+      older.id,
+      { householdRef: 'H-REF06', role: 'child', fromDate: '2015-01-01', toDate: null },
+      actor,
+    )
+    await children.addMembership(
+      middle.id,
+      { householdRef: 'H-REF06', role: 'child', fromDate: '2015-01-01', toDate: null },
+      actor,
+    )
+    await children.addMembership(
+      young.id,
+      { householdRef: 'H-REF06', role: 'child', fromDate: '2015-01-01', toDate: null },
+      actor,
+    )
     // Left before the day asked about.
-    await children.addMembership(lodger.id, { householdRef: 'H-REF06', role: 'lodger', fromDate: '2016-01-01', toDate: '2017-12-31' }, actor)
+    await children.addMembership(
+      lodger.id,
+      { householdRef: 'H-REF06', role: 'lodger', fromDate: '2016-01-01', toDate: '2017-12-31' },
+      actor,
+    )
 
     const others = await children.otherChildrenInHousehold([middle.id, mum.id], '2018-08-01')
     // Older turned 17 in 2018: still a child. Mum is not a child; the lodger had left.
-    expect(others.get(middle.id)?.map((p) => p.givenNames).sort()).toEqual(['Older', 'Young'])
-    expect(others.get(mum.id)?.map((p) => p.givenNames).sort()).toEqual(['Middle', 'Older', 'Young'])
+    expect(
+      others
+        .get(middle.id)
+        ?.map((p) => p.givenNames)
+        .sort(),
+    ).toEqual(['Older', 'Young'])
+    expect(
+      others
+        .get(mum.id)
+        ?.map((p) => p.givenNames)
+        .sort(),
+    ).toEqual(['Middle', 'Older', 'Young'])
     const onEarlierDay = await children.otherChildrenInHousehold([middle.id], '2017-06-01')
-    expect(onEarlierDay.get(middle.id)?.map((p) => p.givenNames).sort()).toEqual(['Child', 'Older', 'Young'])
+    expect(
+      onEarlierDay
+        .get(middle.id)
+        ?.map((p) => p.givenNames)
+        .sort(),
+    ).toEqual(['Child', 'Older', 'Young'])
     // In 2019 Older is 18 and no longer counted.
     const later = childrenService(handle.db, fixedClock('2019-02-01T09:00:00Z'), {
       history: historyService(handle.db, clock),
       accessLog: accessLogService(handle.db, clock),
     })
-    expect((await later.otherChildrenInHousehold([middle.id], '2019-02-01')).get(middle.id)?.map((p) => p.givenNames)).toEqual(['Young'])
+    expect(
+      (await later.otherChildrenInHousehold([middle.id], '2019-02-01'))
+        .get(middle.id)
+        ?.map((p) => p.givenNames),
+    ).toEqual(['Young'])
     const [household] = await children.householdOn(middle.id, '2018-08-01')
     expect(household?.ref).toBe('H-REF06')
     expect(household?.members).toHaveLength(4)
@@ -126,24 +197,51 @@ describe('children service (database)', () => {
     const child = await children.create(
       {
         ...person('Flagged', 'Fiona', '2006-02-02'),
-        address: { address: '1 High Street', postcode: 'nw1 1aa', boroughId: camden, fromDate: '2017-01-01', toDate: null },
+        address: {
+          address: '1 High Street',
+          postcode: 'nw1 1aa',
+          boroughId: camden,
+          fromDate: '2017-01-01',
+          toDate: null,
+        },
       },
       actor,
     )
-    await children.addAddress(child.id, { address: '2 Low Road', postcode: null, boroughId: camden, fromDate: '2018-03-01', toDate: null }, actor)
+    await children.addAddress(
+      child.id,
+      { address: '2 Low Road', postcode: null, boroughId: camden, fromDate: '2018-03-01', toDate: null },
+      actor,
+    )
     const addresses = await children.addresses(child.id)
     expect(addresses.map((a) => [a.address, a.fromDate, a.toDate, a.boroughName])).toEqual([
       ['2 Low Road', '2018-03-01', null, 'Camden'],
       ['1 High Street', '2017-01-01', '2018-02-28', 'Camden'],
     ])
     expect(await children.boroughOn(child.id)).toBe(camden)
-    await children.addFlag(child.id, { flag: 'child_protection_plan', detail: 'neglect', fromDate: '2017-05-01', toDate: null }, actor)
-    const cse = await children.addFlag(child.id, { flag: 'cse_risk', detail: null, fromDate: '2016-01-01', toDate: null }, actor)
+    await children.addFlag(
+      child.id,
+      { flag: 'child_protection_plan', detail: 'neglect', fromDate: '2017-05-01', toDate: null },
+      actor,
+    )
+    const cse = await children.addFlag(
+      child.id,
+      { flag: 'cse_risk', detail: null, fromDate: '2016-01-01', toDate: null },
+      actor,
+    )
     await children.endFlag(cse.id, cse.version, '2017-12-31', actor)
-    expect((await children.flagsOn(child.id, '2017-06-01')).map((f) => f.flag)).toEqual(['child_protection_plan', 'cse_risk'])
-    expect((await children.flagsOn(child.id, '2018-08-01')).map((f) => f.flag)).toEqual(['child_protection_plan'])
+    expect((await children.flagsOn(child.id, '2017-06-01')).map((f) => f.flag)).toEqual([
+      'child_protection_plan',
+      'cse_risk',
+    ])
+    expect((await children.flagsOn(child.id, '2018-08-01')).map((f) => f.flag)).toEqual([
+      'child_protection_plan',
+    ])
     const bad = await children
-      .addFlag(child.id, { flag: 'child_protection_plan', detail: 'bad luck', fromDate: '2017-05-01', toDate: null }, actor)
+      .addFlag(
+        child.id,
+        { flag: 'child_protection_plan', detail: 'bad luck', fromDate: '2017-05-01', toDate: null },
+        actor,
+      )
       .catch((e: unknown) => e)
     expect((bad as ValidationError).errors[0]?.field).toBe('detail')
     const timeline = await children.timeline(child.id)
@@ -153,13 +251,32 @@ describe('children service (database)', () => {
   })
 
   it('merges two records keeping both histories, moving flags and memberships, and resolves the merged ref', async () => {
-    const survivor = await children.create(person('Merger', 'Sam', '2010-10-10', { ref: 'MERGE-A' } as never), actor)
-    const duplicate = await children.create(person('Merger', 'Samuel', '2010-10-10', { ref: 'MERGE-B' } as never), actor, {
-      confirmedNotDuplicate: true,
-    })
-    const flag = await children.addFlag(duplicate.id, { flag: 'missing_history', detail: null, fromDate: '2018-01-01', toDate: null }, actor)
-    await children.addMembership(duplicate.id, { householdRef: 'H-MERGE', role: 'child', fromDate: '2018-01-01', toDate: null }, actor)
-    await children.addRelationship(survivor.id, { otherRef: 'MERGE-B', kind: 'sibling', fromDate: null, toDate: null }, actor)
+    const survivor = await children.create(
+      person('Merger', 'Sam', '2010-10-10', { ref: 'MERGE-A' } as never),
+      actor,
+    )
+    const duplicate = await children.create(
+      person('Merger', 'Samuel', '2010-10-10', { ref: 'MERGE-B' } as never),
+      actor,
+      {
+        confirmedNotDuplicate: true,
+      },
+    )
+    const flag = await children.addFlag(
+      duplicate.id,
+      { flag: 'missing_history', detail: null, fromDate: '2018-01-01', toDate: null },
+      actor,
+    )
+    await children.addMembership(
+      duplicate.id,
+      { householdRef: 'H-MERGE', role: 'child', fromDate: '2018-01-01', toDate: null },
+      actor,
+    )
+    await children.addRelationship(
+      survivor.id,
+      { otherRef: 'MERGE-B', kind: 'sibling', fromDate: null, toDate: null },
+      actor,
+    )
     const hooked: string[] = []
     children.onMerge(async (_trx, event) => {
       hooked.push(`${event.mergedId}->${event.survivorId}`)
@@ -185,6 +302,8 @@ describe('children service (database)', () => {
   it('refuses a stale version on update', async () => {
     const p = await children.create(person('Version', 'Vic', '2013-03-03'), actor)
     await children.update(p.id, p.version, { givenNames: 'Victor' }, actor)
-    await expect(children.update(p.id, p.version, { givenNames: 'Vicky' }, actor)).rejects.toMatchObject({ statusCode: 409 })
+    await expect(children.update(p.id, p.version, { givenNames: 'Vicky' }, actor)).rejects.toMatchObject({
+      statusCode: 409,
+    })
   })
 })

@@ -4,11 +4,17 @@ import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
 import type { DB } from '../../platform/db/schema.ts'
-import { ConflictError, type FieldError, HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import {
+  ConflictError,
+  type FieldError,
+  HttpError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/http/errors.ts'
 import { boroughsOf } from './boroughs.ts'
 import {
-  ageAt,
   addDays,
+  ageAt,
   asDay,
   asDayOrNull,
   type FlagInput,
@@ -191,7 +197,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
   /** A merged record answers with its survivor; merges always point at a record that is not merged. */
   async function resolve(q: Executor, person: Person | undefined): Promise<Person | undefined> {
     let current = person
-    for (let hop = 0; current?.mergedInto && hop < 10; hop++) current = await personById(q, current.mergedInto)
+    for (let hop = 0; current?.mergedInto && hop < 10; hop++)
+      current = await personById(q, current.mergedInto)
     return current
   }
 
@@ -204,13 +211,16 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
   async function checkBorough(q: Executor, boroughId: string | null): Promise<FieldError[]> {
     if (!boroughId) return []
     const boroughs = await boroughsOf(q, clock)
-    return boroughs.some((b) => b.id === boroughId) ? [] : [{ field: 'boroughId', reason: 'Select a borough from the list' }]
+    return boroughs.some((b) => b.id === boroughId)
+      ? []
+      : [{ field: 'boroughId', reason: 'Select a borough from the list' }]
   }
 
   function validateAddress(input: Partial<AddressInput>): FieldError[] {
     const errors: FieldError[] = []
     if (!input.address?.trim()) errors.push({ field: 'address', reason: 'Enter the address' })
-    else if (input.address.length > 500) errors.push({ field: 'address', reason: 'Address must be 500 characters or fewer' })
+    else if (input.address.length > 500)
+      errors.push({ field: 'address', reason: 'Address must be 500 characters or fewer' })
     if (input.postcode && !/^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$/i.test(input.postcode.trim()))
       errors.push({ field: 'postcode', reason: 'Enter a real postcode, like SW1A 2AA' })
     errors.push(...validatePeriod(input, today()))
@@ -247,7 +257,14 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       .execute()
     if (input.toDate === null) {
       for (const row of open) {
-        await history.updateRecord(trx, 'person_address', row.id, row.version, { to_date: addDays(input.fromDate, -1) }, actor)
+        await history.updateRecord(
+          trx,
+          'person_address',
+          row.id,
+          row.version,
+          { to_date: addDays(input.fromDate, -1) },
+          actor,
+        )
       }
     }
     return history.insertRecord(
@@ -331,10 +348,17 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
   }
 
   /** Who was in the same household as each person on a day, for many people in one query. */
-  async function householdMembersOn(personIds: readonly string[], day: IsoDate) {
+  async function householdMembersOn(personIds: readonly string[], day: IsoDate, q: Executor = db) {
     if (personIds.length === 0) return []
     const { rows } = await sql<
-      PersonRow & { subject_id: string; household_id: string; household_ref: string; role: string; member_from: string; member_to: string | null }
+      PersonRow & {
+        subject_id: string
+        household_id: string
+        household_ref: string
+        role: string
+        member_from: string
+        member_to: string | null
+      }
     >`
       select m1.person_id as subject_id, h.id as household_id, h.ref as household_ref, m2.role,
              m2.from_date as member_from, m2.to_date as member_to, p.*
@@ -345,7 +369,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       where m1.person_id = any(${[...personIds]}::uuid[])
         and m1.from_date <= ${day}::date and (m1.to_date is null or m1.to_date >= ${day}::date)
         and m2.from_date <= ${day}::date and (m2.to_date is null or m2.to_date >= ${day}::date)
-      order by h.ref, p.date_of_birth nulls last, p.family_name`.execute(db)
+      order by h.ref, p.date_of_birth nulls last, p.family_name`.execute(q)
     return rows
   }
 
@@ -356,17 +380,54 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     for (const flag of await flags(personId)) {
       const label = flagLabels[flag.flag]
       const detail = flag.detail ?? undefined
-      items.push({ at: dayInstant(flag.fromDate), kind: 'flag', title: `Flag started: ${label}`, ...(detail ? { detail } : {}), href: `${href}#flags` })
-      if (flag.toDate) items.push({ at: dayInstant(flag.toDate), kind: 'flag', title: `Flag ended: ${label}`, href: `${href}#flags` })
+      items.push({
+        at: dayInstant(flag.fromDate),
+        kind: 'flag',
+        title: `Flag started: ${label}`,
+        ...(detail ? { detail } : {}),
+        href: `${href}#flags`,
+      })
+      if (flag.toDate)
+        items.push({
+          at: dayInstant(flag.toDate),
+          kind: 'flag',
+          title: `Flag ended: ${label}`,
+          href: `${href}#flags`,
+        })
     }
     for (const address of await addresses(personId)) {
       const where = [address.address, address.postcode, address.boroughName].filter(Boolean).join(', ')
-      items.push({ at: dayInstant(address.fromDate), kind: 'address', title: 'Address from this date', detail: where, href: `${href}#addresses` })
-      if (address.toDate) items.push({ at: dayInstant(address.toDate), kind: 'address', title: 'Address until this date', detail: where, href: `${href}#addresses` })
+      items.push({
+        at: dayInstant(address.fromDate),
+        kind: 'address',
+        title: 'Address from this date',
+        detail: where,
+        href: `${href}#addresses`,
+      })
+      if (address.toDate)
+        items.push({
+          at: dayInstant(address.toDate),
+          kind: 'address',
+          title: 'Address until this date',
+          detail: where,
+          href: `${href}#addresses`,
+        })
     }
     for (const m of await memberships(personId)) {
-      items.push({ at: dayInstant(m.fromDate), kind: 'household', title: `Joined household ${m.householdRef}`, detail: `Role: ${m.role}`, href: `${href}/household` })
-      if (m.toDate) items.push({ at: dayInstant(m.toDate), kind: 'household', title: `Left household ${m.householdRef}`, href: `${href}/household` })
+      items.push({
+        at: dayInstant(m.fromDate),
+        kind: 'household',
+        title: `Joined household ${m.householdRef}`,
+        detail: `Role: ${m.role}`,
+        href: `${href}/household`,
+      })
+      if (m.toDate)
+        items.push({
+          at: dayInstant(m.toDate),
+          kind: 'household',
+          title: `Left household ${m.householdRef}`,
+          href: `${href}/household`,
+        })
     }
     return items
   }
@@ -412,14 +473,23 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
      * Creates a person, with their first address when given. Unless the user has confirmed this is a
      * different person, a possible duplicate stops the create with the candidates to check.
      */
-    async create(input: NewPerson, actor: Actor, options: { confirmedNotDuplicate?: boolean } = {}): Promise<Person> {
+    async create(
+      input: NewPerson,
+      actor: Actor,
+      options: { confirmedNotDuplicate?: boolean } = {},
+    ): Promise<Person> {
       const day = today()
       const errors = validatePerson(input, day)
       if (input.ref !== undefined && !/^[\w./-]{1,200}$/.test(input.ref))
         errors.push({ field: 'ref', reason: 'Reference must be letters, numbers, dots, dashes or slashes' })
       if (input.address) {
         errors.push(...validateAddress(input.address).map((e) => ({ ...e, field: `address.${e.field}` })))
-        errors.push(...(await checkBorough(db, input.address.boroughId)).map((e) => ({ ...e, field: 'address.boroughId' })))
+        errors.push(
+          ...(await checkBorough(db, input.address.boroughId)).map((e) => ({
+            ...e,
+            field: 'address.boroughId',
+          })),
+        )
       }
       if (errors.length) fail(errors)
       if (!options.confirmedNotDuplicate) {
@@ -428,7 +498,11 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       }
       return db.transaction().execute(async (trx) => {
         if (input.ref) {
-          const taken = await trx.selectFrom('person').select('id').where('ref', '=', input.ref).executeTakeFirst()
+          const taken = await trx
+            .selectFrom('person')
+            .select('id')
+            .where('ref', '=', input.ref)
+            .executeTakeFirst()
           if (taken) fail([{ field: 'ref', reason: `Another person already has the reference ${input.ref}` }])
         }
         const now = clock.now()
@@ -453,12 +527,14 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     async update(id: string, version: number, patch: PersonPatch, actor: Actor): Promise<Person> {
       return db.transaction().execute(async (trx) => {
         const current = await mustGet(trx, id)
-        if (current.mergedInto) throw new ConflictError('This record was merged into another; change the surviving record')
+        if (current.mergedInto)
+          throw new ConflictError('This record was merged into another; change the surviving record')
         const merged = {
           familyName: patch.familyName ?? current.familyName,
           givenNames: patch.givenNames ?? current.givenNames,
           dateOfBirth: patch.dateOfBirth !== undefined ? patch.dateOfBirth : current.dateOfBirth,
-          estimatedAgeYears: patch.estimatedAgeYears !== undefined ? patch.estimatedAgeYears : current.estimatedAgeYears,
+          estimatedAgeYears:
+            patch.estimatedAgeYears !== undefined ? patch.estimatedAgeYears : current.estimatedAgeYears,
           gender: (patch.gender ?? current.gender) as PersonInput['gender'],
           ethnicity: (patch.ethnicity ?? current.ethnicity) as PersonInput['ethnicity'],
         }
@@ -470,7 +546,14 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           delete columns.estimated_age_years
           delete columns.estimated_age_on
         }
-        const row = await history.updateRecord(trx, 'person', id, version, { ...columns, updated_at: clock.now() }, actor)
+        const row = await history.updateRecord(
+          trx,
+          'person',
+          id,
+          version,
+          { ...columns, updated_at: clock.now() },
+          actor,
+        )
         await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: id }, trx)
         return toPerson(row)
       })
@@ -480,7 +563,10 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
      * Search by name (sound-alike and similar spellings, every word must match one of the person's
      * names), date of birth and reference. Merged records are not listed; their ref finds the survivor.
      */
-    async search(criteria: { q?: string | undefined; dob?: string | undefined }, limit = 50): Promise<Person[]> {
+    async search(
+      criteria: { q?: string | undefined; dob?: string | undefined },
+      limit = 50,
+    ): Promise<Person[]> {
       const q = criteria.q?.trim() ?? ''
       const dob = criteria.dob && isIsoDate(criteria.dob) ? criteria.dob : null
       const found: Person[] = []
@@ -549,7 +635,11 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           .executeTakeFirst()
         if (clash) fail([{ field: 'fromDate', reason: 'This person already has an address from this date' }])
         await insertAddress(trx, personId, input, actor)
-        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'address' } }, trx)
+        await accessLog.logChange(
+          actor,
+          { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'address' } },
+          trx,
+        )
       })
       return (await addresses(personId)).find((a) => a.fromDate === input.fromDate) as PersonAddress
     },
@@ -573,10 +663,27 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           },
           actor,
         )
-        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'flag', flag: input.flag } }, trx)
+        await accessLog.logChange(
+          actor,
+          {
+            action: 'update',
+            subjectKind: 'person',
+            subjectId: personId,
+            detail: { added: 'flag', flag: input.flag },
+          },
+          trx,
+        )
         return inserted
       })
-      return { id: row.id, personId, flag: input.flag, detail: row.detail, fromDate: asDay(row.from_date), toDate: asDayOrNull(row.to_date), version: row.version }
+      return {
+        id: row.id,
+        personId,
+        flag: input.flag,
+        detail: row.detail,
+        fromDate: asDay(row.from_date),
+        toDate: asDayOrNull(row.to_date),
+        version: row.version,
+      }
     },
 
     /** Ends a flag on a day (inclusive). */
@@ -590,7 +697,16 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         if (!isIsoDate(toDate)) errors.push({ field: 'toDate', reason: 'Enter the end date' })
         if (errors.length) fail(errors.filter((e) => e.field === 'toDate'))
         await history.updateRecord(trx, 'person_flag', flagId, version, { to_date: toDate }, actor)
-        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: flag.person_id, detail: { ended: 'flag', flag: flag.flag } }, trx)
+        await accessLog.logChange(
+          actor,
+          {
+            action: 'update',
+            subjectKind: 'person',
+            subjectId: flag.person_id,
+            detail: { ended: 'flag', flag: flag.flag },
+          },
+          trx,
+        )
       })
     },
 
@@ -604,15 +720,23 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       actor: Actor,
     ): Promise<Membership> {
       const errors = validatePeriod(input, today())
-      if (!(householdRoles as readonly string[]).includes(input.role)) errors.push({ field: 'role', reason: 'Select a role in the household' })
+      if (!(householdRoles as readonly string[]).includes(input.role))
+        errors.push({ field: 'role', reason: 'Select a role in the household' })
       if (input.householdRef && !/^[\w./-]{1,200}$/.test(input.householdRef))
-        errors.push({ field: 'householdRef', reason: 'Household reference must be letters, numbers, dots, dashes or slashes' })
+        errors.push({
+          field: 'householdRef',
+          reason: 'Household reference must be letters, numbers, dots, dashes or slashes',
+        })
       if (errors.length) fail(errors)
       const id = await db.transaction().execute(async (trx) => {
         const person = await mustGet(trx, personId)
         if (person.mergedInto) throw new ConflictError('This record was merged into another')
         let household = input.householdRef
-          ? await trx.selectFrom('household').select(['id', 'ref']).where('ref', '=', input.householdRef).executeTakeFirst()
+          ? await trx
+              .selectFrom('household')
+              .select(['id', 'ref'])
+              .where('ref', '=', input.householdRef)
+              .executeTakeFirst()
           : undefined
         household ??= await history.insertRecord(
           trx,
@@ -633,7 +757,16 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           },
           actor,
         )
-        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'household', household: household.ref } }, trx)
+        await accessLog.logChange(
+          actor,
+          {
+            action: 'update',
+            subjectKind: 'person',
+            subjectId: personId,
+            detail: { added: 'household', household: household.ref },
+          },
+          trx,
+        )
         return row.id
       })
       return (await memberships(personId)).find((m) => m.id === id) as Membership
@@ -643,34 +776,88 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     async endMembership(membershipId: string, version: number, toDate: IsoDate, actor: Actor): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const row = isUuid(membershipId)
-          ? await trx.selectFrom('household_membership').selectAll().where('id', '=', membershipId).executeTakeFirst()
+          ? await trx
+              .selectFrom('household_membership')
+              .selectAll()
+              .where('id', '=', membershipId)
+              .executeTakeFirst()
           : undefined
         if (!row) throw new NotFoundError('There is no such household membership')
-        const errors = validatePeriod({ fromDate: asDay(row.from_date), toDate }, today()).filter((e) => e.field === 'toDate')
+        const errors = validatePeriod({ fromDate: asDay(row.from_date), toDate }, today()).filter(
+          (e) => e.field === 'toDate',
+        )
         if (!isIsoDate(toDate)) errors.push({ field: 'toDate', reason: 'Enter the end date' })
         if (errors.length) fail(errors)
-        await history.updateRecord(trx, 'household_membership', membershipId, version, { to_date: toDate }, actor)
-        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: row.person_id, detail: { ended: 'household' } }, trx)
+        await history.updateRecord(
+          trx,
+          'household_membership',
+          membershipId,
+          version,
+          { to_date: toDate },
+          actor,
+        )
+        await accessLog.logChange(
+          actor,
+          {
+            action: 'update',
+            subjectKind: 'person',
+            subjectId: row.person_id,
+            detail: { ended: 'household' },
+          },
+          trx,
+        )
       })
     },
 
     /** The household(s) a person lived in on a day, with everyone in them on that day and their ages. */
     async householdOn(personId: string, day: IsoDate = today()) {
       const rows = await householdMembersOn([personId], day)
-      const households = new Map<string, { id: string; ref: string; members: { person: Person; role: string; fromDate: string; toDate: string | null; age: ReturnType<typeof ageAt>; isChild: boolean }[] }>()
+      const households = new Map<
+        string,
+        {
+          id: string
+          ref: string
+          members: {
+            person: Person
+            role: string
+            fromDate: string
+            toDate: string | null
+            age: ReturnType<typeof ageAt>
+            isChild: boolean
+          }[]
+        }
+      >()
       for (const row of rows) {
-        const household = households.get(row.household_id) ?? { id: row.household_id, ref: row.household_ref, members: [] }
+        const household = households.get(row.household_id) ?? {
+          id: row.household_id,
+          ref: row.household_ref,
+          members: [],
+        }
         const person = toPerson(row)
-        household.members.push({ person, role: row.role, fromDate: asDay(row.member_from), toDate: asDayOrNull(row.member_to), age: ageAt(person, day), isChild: isChildAt(person, day) })
+        household.members.push({
+          person,
+          role: row.role,
+          fromDate: asDay(row.member_from),
+          toDate: asDayOrNull(row.member_to),
+          age: ageAt(person, day),
+          isChild: isChildAt(person, day),
+        })
         households.set(row.household_id, household)
       }
       return [...households.values()]
     },
 
-    /** The other children (under 18 on the day) living with each person on a day: REF-06 asks this. */
-    async otherChildrenInHousehold(personIds: readonly string[], day: IsoDate = today()): Promise<Map<string, Person[]>> {
+    /**
+     * The other children (under 18 on the day) living with each person on a day, for many people in one
+     * query: REF-06 asks this. Pass the caller's transaction as `executor` when asking from inside one.
+     */
+    async otherChildrenInHousehold(
+      personIds: readonly string[],
+      day: IsoDate = today(),
+      executor: Executor = db,
+    ): Promise<Map<string, Person[]>> {
       const result = new Map<string, Person[]>(personIds.map((id) => [id, []]))
-      for (const row of await householdMembersOn(personIds, day)) {
+      for (const row of await householdMembersOn(personIds, day, executor)) {
         if (row.id === row.subject_id) continue
         const person = toPerson(row)
         if (!isChildAt(person, day)) continue
@@ -691,7 +878,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       const others = new Map<string, Person>()
       const ids = [...new Set(rows.map((r) => (r.person_a === personId ? r.person_b : r.person_a)))]
       if (ids.length) {
-        for (const row of await db.selectFrom('person').selectAll().where('id', 'in', ids).execute()) others.set(row.id, toPerson(row))
+        for (const row of await db.selectFrom('person').selectAll().where('id', 'in', ids).execute())
+          others.set(row.id, toPerson(row))
       }
       return rows.flatMap((r) => {
         const forward = r.person_a === personId
@@ -699,11 +887,28 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         if (!other) return []
         const kind = r.kind as RelationshipKind
         const reading =
-          kind === 'parent' ? (forward ? 'parent of' : 'child of')
-          : kind === 'carer' ? (forward ? 'carer of' : 'cared for by')
-          : kind === 'sibling' ? 'sibling of'
-          : 'associate of'
-        return [{ id: r.id, other, kind, reading, fromDate: asDayOrNull(r.from_date), toDate: asDayOrNull(r.to_date), version: r.version }]
+          kind === 'parent'
+            ? forward
+              ? 'parent of'
+              : 'child of'
+            : kind === 'carer'
+              ? forward
+                ? 'carer of'
+                : 'cared for by'
+              : kind === 'sibling'
+                ? 'sibling of'
+                : 'associate of'
+        return [
+          {
+            id: r.id,
+            other,
+            kind,
+            reading,
+            fromDate: asDayOrNull(r.from_date),
+            toDate: asDayOrNull(r.to_date),
+            version: r.version,
+          },
+        ]
       })
     },
 
@@ -714,10 +919,12 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       actor: Actor,
     ): Promise<void> {
       const errors: FieldError[] = []
-      if (!(relationshipKinds as readonly string[]).includes(input.kind)) errors.push({ field: 'kind', reason: 'Select the relationship' })
+      if (!(relationshipKinds as readonly string[]).includes(input.kind))
+        errors.push({ field: 'kind', reason: 'Select the relationship' })
       const other = input.otherRef.trim() ? await service.find(input.otherRef) : undefined
       if (!other) errors.push({ field: 'otherRef', reason: 'Enter the reference of a person Kestrel holds' })
-      else if (other.id === personId) errors.push({ field: 'otherRef', reason: 'A person cannot be related to themselves' })
+      else if (other.id === personId)
+        errors.push({ field: 'otherRef', reason: 'A person cannot be related to themselves' })
       if (input.fromDate) errors.push(...validatePeriod(input, today()))
       if (errors.length) fail(errors)
       await db.transaction().execute(async (trx) => {
@@ -735,7 +942,11 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           },
           actor,
         )
-        await accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'relationship' } }, trx)
+        await accessLog.logChange(
+          actor,
+          { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'relationship' } },
+          trx,
+        )
       })
     },
 
@@ -746,7 +957,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
      * transaction; anything that pointed at the merged record's ref now finds the survivor.
      */
     async merge(survivorId: string, mergedId: string, actor: Actor): Promise<Person> {
-      if (survivorId === mergedId) fail([{ field: 'mergedId', reason: 'Choose two different records to merge' }])
+      if (survivorId === mergedId)
+        fail([{ field: 'mergedId', reason: 'Choose two different records to merge' }])
       return db.transaction().execute(async (trx) => {
         const locked = await trx
           .selectFrom('person')
@@ -758,10 +970,16 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         const survivor = locked.find((r) => r.id === survivorId)
         const merged = locked.find((r) => r.id === mergedId)
         if (!survivor || !merged) throw new NotFoundError('One of the records to merge does not exist')
-        if (survivor.merged_into || merged.merged_into) throw new ConflictError('One of these records has already been merged')
+        if (survivor.merged_into || merged.merged_into)
+          throw new ConflictError('One of these records has already been merged')
         for (const table of ['person_address', 'person_flag', 'household_membership'] as const) {
-          const rows = await trx.selectFrom(table).select(['id', 'version']).where('person_id', '=', mergedId).execute()
-          for (const row of rows) await history.updateRecord(trx, table, row.id, row.version, { person_id: survivorId }, actor)
+          const rows = await trx
+            .selectFrom(table)
+            .select(['id', 'version'])
+            .where('person_id', '=', mergedId)
+            .execute()
+          for (const row of rows)
+            await history.updateRecord(trx, table, row.id, row.version, { person_id: survivorId }, actor)
         }
         const related = await trx
           .selectFrom('relationship')
@@ -773,15 +991,53 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           const b = row.person_b === mergedId ? survivorId : row.person_b
           // A relationship between the two records of one person means nothing once they are one.
           if (a === b) await history.deleteRecord(trx, 'relationship', row.id, row.version, actor)
-          else await history.updateRecord(trx, 'relationship', row.id, row.version, { person_a: a, person_b: b }, actor)
+          else
+            await history.updateRecord(
+              trx,
+              'relationship',
+              row.id,
+              row.version,
+              { person_a: a, person_b: b },
+              actor,
+            )
         }
-        const earlier = await trx.selectFrom('person').select(['id', 'version']).where('merged_into', '=', mergedId).execute()
-        for (const row of earlier) await history.updateRecord(trx, 'person', row.id, row.version, { merged_into: survivorId }, actor)
+        const earlier = await trx
+          .selectFrom('person')
+          .select(['id', 'version'])
+          .where('merged_into', '=', mergedId)
+          .execute()
+        for (const row of earlier)
+          await history.updateRecord(trx, 'person', row.id, row.version, { merged_into: survivorId }, actor)
         const now = clock.now()
-        await history.updateRecord(trx, 'person', mergedId, merged.version, { merged_into: survivorId, merged_at: now, updated_at: now }, actor)
+        await history.updateRecord(
+          trx,
+          'person',
+          mergedId,
+          merged.version,
+          { merged_into: survivorId, merged_at: now, updated_at: now },
+          actor,
+        )
         for (const hook of mergeHooks) await hook(trx, { survivorId, mergedId })
-        await accessLog.logChange(actor, { action: 'merge', subjectKind: 'person', subjectId: survivorId, detail: { mergedId, mergedRef: merged.ref } }, trx)
-        await accessLog.logChange(actor, { action: 'merge', subjectKind: 'person', subjectId: mergedId, detail: { survivorId, survivorRef: survivor.ref } }, trx)
+        await accessLog.logChange(
+          actor,
+          {
+            action: 'merge',
+            subjectKind: 'person',
+            subjectId: survivorId,
+            detail: { mergedId, mergedRef: merged.ref },
+          },
+          trx,
+        )
+        await accessLog.logChange(
+          actor,
+          {
+            action: 'merge',
+            subjectKind: 'person',
+            subjectId: mergedId,
+            detail: { survivorId, survivorRef: survivor.ref },
+          },
+          trx,
+        )
         return toPerson(survivor)
       })
     },

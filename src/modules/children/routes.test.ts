@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { fixedClock } from '../../platform/clock.ts'
+import { seedLondon } from '../organisation/seed.ts'
+import type { Person } from './service.ts'
+
+describe('people pages and API', () => {
+  let kestrel: TestKestrel
+  let officer: SignedInUser
+  let partner: SignedInUser
+  let auditor: SignedInUser
+  let child: Person
+
+  beforeAll(async () => {
+    kestrel = await testKestrel({ clock: fixedClock('2018-08-01T09:00:00Z') })
+    await seedLondon(kestrel.services.db)
+    officer = await signIn(kestrel, ['officer'])
+    partner = await signIn(kestrel, ['partner'])
+    auditor = await signIn(kestrel, ['dit_auditor'])
+    child = await kestrel.services.children.create(
+      {
+        familyName: 'Page',
+        givenNames: 'Polly',
+        dateOfBirth: '2008-02-02',
+        estimatedAgeYears: null,
+        gender: 'female',
+        ethnicity: 'W1',
+        ref: 'PAGE-1',
+      },
+      { id: 'setup', username: 'setup' },
+    )
+    await kestrel.services.children.addFlag(
+      child.id,
+      { flag: 'looked_after', detail: 'Camden', fromDate: '2017-01-01', toDate: null },
+      { id: 'setup', username: 'setup' },
+    )
+  })
+  afterAll(() => kestrel.close())
+
+  const get = (user: SignedInUser, url: string) =>
+    kestrel.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } })
+  const post = (user: SignedInUser, url: string, form: Record<string, string>) =>
+    kestrel.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: user.csrfToken, ...form }).toString(),
+    })
+
+  it('lets staff search and see the results; partners get 403', async () => {
+    const page = await get(officer, '/people?q=Paige')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('PAGE, Polly')
+    expect((await get(officer, '/people?dob-day=2&dob-month=2&dob-year=2008')).body).toContain('PAGE, Polly')
+    const badDate = await get(officer, '/people?dob-day=31&dob-month=2&dob-year=2008')
+    expect(badDate.body).toContain('Date of birth must be a real date')
+    expect((await get(partner, '/people?q=Page')).statusCode).toBe(403)
+    expect((await get(officer, '/')).body).toContain('href="/people"')
+  })
+
+  it('shows the child page with identity bar and flags, writes an access log read, and refuses partners', async () => {
+    const before = await kestrel.services.accessLog.forSubject('person', child.id)
+    for (const suffix of ['', '/household', '/timeline']) {
+      const page = await get(officer, `/people/${child.id}${suffix}`)
+      expect(page.statusCode, suffix).toBe(200)
+      expect(page.body).toContain('moj-identity-bar')
+      expect(page.body).toContain('Looked after: Camden')
+      expect(page.body).toContain('Age 10')
+    }
+    const after = await kestrel.services.accessLog.forSubject('person', child.id)
+    expect(after.length - before.length).toBe(3)
+    expect(after[0]).toMatchObject({ action: 'read', actorId: officer.userId })
+    expect((await get(partner, `/people/${child.id}`)).statusCode).toBe(403)
+    expect((await get(auditor, `/people/${child.id}`)).statusCode).toBe(200)
+    expect((await get(officer, `/people/${child.id}/timeline`)).body).toContain('Flag started: Looked after')
+    // A ref in the address finds the person's page.
+    expect((await get(officer, '/people/PAGE-1')).headers.location).toBe(`/people/${child.id}`)
+  })
+
+  it('creates a person through the form, warning of a possible duplicate until confirmed', async () => {
+    const form = {
+      familyName: 'Paige',
+      givenNames: 'Polly',
+      'dateOfBirth-day': '2',
+      'dateOfBirth-month': '2',
+      'dateOfBirth-year': '2008',
+      gender: 'female',
+      ethnicity: 'W1',
+    }
+    const warned = await post(officer, '/people/new', form)
+    expect(warned.statusCode).toBe(200)
+    expect(warned.body).toContain('Check this is a new person')
+    expect(warned.body).toContain('PAGE-1')
+    const created = await post(officer, '/people/new', { ...form, confirmNotDuplicate: 'yes' })
+    expect(created.statusCode).toBe(303)
+    expect(created.headers.location).toMatch(/^\/people\/[0-9a-f-]{36}$/)
+  })
+
+  it('shows errors for a future date of birth and re-shows what was typed; auditors may not create', async () => {
+    const page = await post(officer, '/people/new', {
+      familyName: 'Later',
+      givenNames: 'Lou',
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '1',
+      'dateOfBirth-year': '2030',
+    })
+    expect(page.statusCode).toBe(400)
+    expect(page.body).toContain('govuk-error-summary')
+    expect(page.body).toContain('Date of birth must be today or in the past')
+    expect(page.body).toContain('value="Later"')
+    expect((await get(auditor, '/people/new')).statusCode).toBe(403)
+  })
+
+  it('adds a flag, an address and a household membership through their forms', async () => {
+    const flag = await post(officer, `/people/${child.id}/flags/new`, {
+      flag: 'child_protection_plan',
+      detail: 'neglect',
+      'fromDate-day': '1',
+      'fromDate-month': '6',
+      'fromDate-year': '2018',
+    })
+    expect(flag.statusCode).toBe(303)
+    const badFlag = await post(officer, `/people/${child.id}/flags/new`, {
+      flag: 'cse_risk',
+      'fromDate-day': '1',
+      'fromDate-month': '6',
+    })
+    expect(badFlag.statusCode).toBe(400)
+    expect(badFlag.body).toContain('Start date must include a year')
+    const boroughs = await kestrel.services.organisation.boroughs(
+      (await kestrel.services.organisation.force()).id,
+    )
+    const address = await post(officer, `/people/${child.id}/addresses/new`, {
+      address: '1 Test Street',
+      postcode: 'NW1 1AA',
+      boroughId: boroughs.find((b) => b.name === 'Camden')?.id as string,
+      'fromDate-day': '1',
+      'fromDate-month': '1',
+      'fromDate-year': '2018',
+    })
+    expect(address.statusCode).toBe(303)
+    const household = await post(officer, `/people/${child.id}/households/new`, {
+      householdRef: 'H-PAGE',
+      role: 'child',
+      'fromDate-day': '1',
+      'fromDate-month': '1',
+      'fromDate-year': '2018',
+    })
+    expect(household.statusCode).toBe(303)
+    const summary = await get(officer, `/people/${child.id}`)
+    expect(summary.body).toContain('Child protection plan: neglect')
+    expect(summary.body).toContain('1 Test Street')
+    expect((await get(officer, `/people/${child.id}/household`)).body).toContain('H-PAGE')
+    expect(await kestrel.services.children.boroughOn(child.id)).toBe(
+      boroughs.find((b) => b.name === 'Camden')?.id,
+    )
+  })
+
+  describe('API', () => {
+    const api = (user: SignedInUser, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) =>
+      kestrel.app.inject({
+        method,
+        url,
+        headers: {
+          cookie: user.cookie,
+          'x-csrf-token': user.csrfToken,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { payload: JSON.stringify(body) } : {}),
+      })
+
+    it('searches, reads (logging the read), creates and updates with optimistic locking', async () => {
+      const found = await api(officer, 'GET', '/api/v1/people?q=Polly%20Paige')
+      expect(found.statusCode).toBe(200)
+      expect(found.json().people.map((p: Person) => p.ref)).toContain('PAGE-1')
+
+      const read = await api(officer, 'GET', '/api/v1/people/PAGE-1')
+      expect(read.statusCode).toBe(200)
+      expect(read.json()).toMatchObject({
+        ref: 'PAGE-1',
+        flags: expect.arrayContaining([expect.objectContaining({ flag: 'looked_after', detail: 'Camden' })]),
+      })
+      expect((await kestrel.services.accessLog.forSubject('person', child.id))[0]).toMatchObject({
+        action: 'read',
+        actorId: officer.userId,
+      })
+
+      const created = await api(officer, 'POST', '/api/v1/people', {
+        ref: 'API-1',
+        familyName: 'Interface',
+        givenNames: 'Ivy',
+        dateOfBirth: '2011-11-11',
+        address: { address: '5 Api Road', borough: 'Barking & Dagenham', from: '2018-01-01' },
+      })
+      expect(created.statusCode).toBe(201)
+      expect(created.json()).toMatchObject({ ref: 'API-1', version: 1 })
+
+      const duplicate = await api(officer, 'POST', '/api/v1/people', {
+        familyName: 'Interfase',
+        givenNames: 'Ivy',
+        dateOfBirth: '2011-11-11',
+      })
+      expect(duplicate.statusCode).toBe(409)
+      expect(duplicate.json().possibleDuplicates.map((p: Person) => p.ref)).toEqual(['API-1'])
+
+      const badBorough = await api(officer, 'POST', '/api/v1/people', {
+        familyName: 'Nowhere',
+        dateOfBirth: '2011-11-11',
+        address: { address: 'x', borough: 'Atlantis', from: '2018-01-01' },
+      })
+      expect(badBorough.statusCode).toBe(400)
+      expect(badBorough.json().errors[0]).toMatchObject({ field: 'address.borough' })
+
+      const future = await api(officer, 'POST', '/api/v1/people', {
+        familyName: 'Future',
+        dateOfBirth: '2019-01-01',
+      })
+      expect(future.statusCode).toBe(400)
+      expect(future.json().errors[0]).toMatchObject({ field: 'dateOfBirth' })
+
+      const patched = await api(officer, 'PATCH', '/api/v1/people/API-1', {
+        version: 1,
+        givenNames: 'Ivy May',
+      })
+      expect(patched.statusCode).toBe(200)
+      expect(patched.json()).toMatchObject({ givenNames: 'Ivy May', version: 2 })
+      const stale = await api(officer, 'PATCH', '/api/v1/people/API-1', {
+        version: 1,
+        givenNames: 'Ivy June',
+      })
+      expect(stale.statusCode).toBe(409)
+    })
+
+    it('refuses partners and unknown refs', async () => {
+      expect((await api(partner, 'GET', '/api/v1/people?q=Page')).statusCode).toBe(403)
+      expect((await api(partner, 'GET', '/api/v1/people/PAGE-1')).statusCode).toBe(403)
+      expect(
+        (await api(partner, 'POST', '/api/v1/people', { familyName: 'X', dateOfBirth: '2010-01-01' }))
+          .statusCode,
+      ).toBe(403)
+      expect((await api(officer, 'GET', '/api/v1/people/NOPE-404')).statusCode).toBe(404)
+    })
+  })
+})
