@@ -1,5 +1,7 @@
 import { childrenMigration } from './modules/children/migrations/0005-children.ts'
+import { custodyMigration } from './modules/custody/migrations/0007-custody.ts'
 import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
+import { referralsMigration } from './modules/referrals/migrations/0006-referrals.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
 import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log-head.ts'
 import type { KestrelMigration } from './platform/db/migrator.ts'
@@ -15,4 +17,6 @@ export const migrations: KestrelMigration[] = [
   accessLogHeadMigration,
   standardsMigration,
   childrenMigration,
+  referralsMigration,
+  custodyMigration,
 ]

@@ -48,7 +48,7 @@ export interface AppUser {
   failed_logins: Generated<number>
   locked_until: ColumnType<Date | null, Date | string | null, Date | string | null>
   last_login_at: ColumnType<Date | null, Date | string | null, Date | string | null>
-  created_at: Generated<ColumnType<Date, Date | string, Date | string>>
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
   version: Generated<number>
 }
 
@@ -87,7 +87,61 @@ export interface ChangeHistory {
   changes: unknown
 }
 
+export interface CustodyDetention {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string
+  custody_suite_team_id: string
+  borough_id: string | null
+  bcu_id: string | null
+  custody_record_number: string | null
+  offences: string[]
+  arrested_at: ColumnType<Date, Date | string, Date | string>
+  age_at_arrest: number | null
+  appears_under_18: Generated<boolean>
+  pac_ref: string | null
+  pac_linked_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_at: ColumnType<Date, Date | string, Date | string>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
 
+export interface CustodyEvent {
+  id: Generated<string>
+  detention_id: string
+  kind: string
+  at: ColumnType<Date, Date | string, Date | string>
+  person_name: string | null
+  aa_relationship: string | null
+  officer_name: string | null
+  officer_rank: string | null
+  aa_present: boolean | null
+  countersigned: boolean | null
+  in_person: boolean | null
+  absence_reason: string | null
+  observation_level: string | null
+  ended_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  urgent_interview_authorised: boolean | null
+  search_type: string | null
+  persons_present: string | null
+  urgency_reason: string | null
+  extension_kind: string | null
+  extended_until: ColumnType<Date | null, Date | string | null, Date | string | null>
+  bail_refused: boolean | null
+  secure: boolean | null
+  local_authority: string | null
+  ratified_by: string | null
+  ratified_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  la_response: string | null
+  related_event_id: string | null
+  representations: string | null
+  destination: string | null
+  reason: string | null
+  note: string | null
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
 
 export interface Finding {
   id: Generated<string>
@@ -152,7 +206,53 @@ export interface HouseholdMembership {
   version: Generated<number>
 }
 
+export interface Pac {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string
+  about_kind: string
+  about_ref: string | null
+  about_summary: string
+  concerns: string[]
+  risk_level: string
+  risk_assessment: string
+  child_spoken_to: boolean
+  voice_of_child: string
+  police_first_knew_at: ColumnType<Date, Date | string, Date | string>
+  created_at: ColumnType<Date, Date | string, Date | string>
+  submitted_at: ColumnType<Date, Date | string, Date | string>
+  raised_by_staff_id: string | null
+  raised_by_name: string
+  raised_by_team_id: string | null
+  created_by: string
+  borough_id: string
+  bcu_id: string | null
+  reviewed_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  reviewed_by_staff_id: string | null
+  reviewed_by_name: string | null
+  review_decision: string | null
+  review_note: string | null
+  shared_with_mash_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  mash_brag: string | null
+  mash_rated_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  mash_decision_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  outcome: string | null
+  outcome_reason: string | null
+  feedback_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  follow_up: string | null
+  follow_up_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
 
+export interface PacDraft {
+  id: Generated<string>
+  user_id: string
+  answers: Generated<unknown>
+  created_at: ColumnType<Date, Date | string, Date | string>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
 
 export interface Person {
   id: Generated<string>
@@ -273,11 +373,15 @@ export interface DB {
   borough: Borough
   borough_bcu: BoroughBcu
   change_history: ChangeHistory
+  custody_detention: CustodyDetention
+  custody_event: CustodyEvent
   finding: Finding
   finding_event: FindingEvent
   force: Force
   household: Household
   household_membership: HouseholdMembership
+  pac: Pac
+  pac_draft: PacDraft
   person: Person
   person_address: PersonAddress
   person_flag: PersonFlag
