@@ -1,0 +1,362 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { apiRoute } from '../../platform/http/api.ts'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import type { Services } from '../../services.ts'
+import {
+  aboutKinds,
+  bragRatings,
+  concernCategories,
+  outcomes,
+  pacStages,
+  reviewDecisions,
+  riskLevels,
+} from './pac.ts'
+import { actorOf, partners, raisers, readers } from './routes.ts'
+import { type PacChange, type PacSummary, partnerBorough, scopeOf } from './service.ts'
+
+const tags = ['PACs']
+const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
+const toDate = (v: string | null | undefined) =>
+  v === undefined ? undefined : v === null ? null : new Date(v)
+
+const pacResponse = z.object({
+  id: z.string(),
+  ref: z.string(),
+  child: z.object({ id: z.string(), ref: z.string(), name: z.string() }),
+  aboutKind: z.enum(aboutKinds),
+  aboutRef: z.string().nullable(),
+  aboutSummary: z.string(),
+  concerns: z.array(z.enum(concernCategories)),
+  riskLevel: z.enum(riskLevels),
+  riskAssessment: z.string(),
+  childSpokenTo: z.boolean(),
+  voiceOfChild: z.string(),
+  policeFirstKnewAt: z.date(),
+  createdAt: z.date(),
+  submittedAt: z.date(),
+  raisedBy: z.object({ staffId: z.string().nullable(), name: z.string() }),
+  borough: z.object({ id: z.string(), name: z.string() }),
+  bcuId: z.string().nullable(),
+  review: z
+    .object({
+      at: z.date(),
+      by: z.string().nullable(),
+      decision: z.enum(reviewDecisions),
+      note: z.string().nullable(),
+    })
+    .nullable(),
+  sharedWithMashAt: z.date().nullable(),
+  mash: z.object({
+    brag: z.enum(bragRatings).nullable(),
+    ratedAt: z.date().nullable(),
+    decisionAt: z.date().nullable(),
+  }),
+  outcome: z
+    .object({ outcome: z.enum(outcomes), reason: z.string().nullable(), feedbackAt: z.date().nullable() })
+    .nullable(),
+  followUp: z.object({ text: z.string(), at: z.date() }).nullable(),
+  stage: z.enum(pacStages as [string, ...string[]]),
+  version: z.number().describe('Send back on PATCH; a stale version gets 409'),
+})
+
+function toResponse(p: PacSummary): z.input<typeof pacResponse> {
+  return {
+    id: p.id,
+    ref: p.ref,
+    child: { id: p.personId, ref: p.childRef, name: p.childName },
+    aboutKind: p.aboutKind,
+    aboutRef: p.aboutRef,
+    aboutSummary: p.aboutSummary,
+    concerns: p.concerns,
+    riskLevel: p.riskLevel,
+    riskAssessment: p.riskAssessment,
+    childSpokenTo: p.childSpokenTo,
+    voiceOfChild: p.voiceOfChild,
+    policeFirstKnewAt: p.policeFirstKnewAt,
+    createdAt: p.createdAt,
+    submittedAt: p.submittedAt,
+    raisedBy: { staffId: p.raisedByStaffId, name: p.raisedByName },
+    borough: { id: p.boroughId, name: p.boroughName },
+    bcuId: p.bcuId,
+    review:
+      p.reviewedAt && p.reviewDecision
+        ? { at: p.reviewedAt, by: p.reviewedByName, decision: p.reviewDecision, note: p.reviewNote }
+        : null,
+    sharedWithMashAt: p.sharedWithMashAt,
+    mash: { brag: p.mashBrag, ratedAt: p.mashRatedAt, decisionAt: p.mashDecisionAt },
+    outcome: p.outcome ? { outcome: p.outcome, reason: p.outcomeReason, feedbackAt: p.feedbackAt } : null,
+    followUp: p.followUp && p.followUpAt ? { text: p.followUp, at: p.followUpAt } : null,
+    stage: p.stage,
+    version: p.version,
+  }
+}
+
+const createBody = z
+  .object({
+    child: z.string().trim().min(1, 'is required').describe('The child: Kestrel person id or ref'),
+    aboutKind: z.enum(aboutKinds),
+    aboutRef: z.string().trim().max(100).optional(),
+    aboutSummary: z.string().trim().min(1, 'is required').max(5000),
+    concerns: z.array(z.enum(concernCategories)).min(1, 'select at least one'),
+    riskLevel: z.enum(riskLevels),
+    riskAssessment: z.string().trim().min(1, 'is required').max(5000),
+    childSpokenTo: z.boolean(),
+    voiceOfChild: z.string().trim().min(1, 'is required').max(5000),
+    policeFirstKnewAt: instant,
+    boroughId: z.string().uuid('must be a borough id'),
+  })
+  .strict()
+
+const patchBody = z
+  .object({
+    version: z.number().int().min(1),
+    reviewedAt: instant.nullable(),
+    reviewDecision: z.enum(reviewDecisions).nullable(),
+    reviewNote: z.string().max(5000).nullable(),
+    sharedWithMashAt: instant.nullable(),
+    mashBrag: z.enum(bragRatings, { message: 'must be blue, red, amber or green' }).nullable(),
+    mashRatedAt: instant.nullable(),
+    mashDecisionAt: instant.nullable(),
+    outcome: z.enum(outcomes).nullable(),
+    outcomeReason: z.string().max(5000).nullable(),
+    feedbackAt: instant.nullable(),
+    followUp: z.string().max(5000).nullable(),
+    followUpAt: instant.nullable(),
+  })
+  .partial()
+  .required({ version: true })
+  .strict()
+
+const listQuery = z
+  .object({
+    child: z.string().max(200).optional().describe('Person id or ref'),
+    boroughId: z.string().uuid().optional(),
+    bcuId: z.string().uuid().optional(),
+    stage: z.enum(pacStages as [string, ...string[]]).optional(),
+    brag: z.enum(bragRatings).optional(),
+    createdFrom: instant.optional(),
+    createdTo: instant.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict()
+
+const idParams = z.object({ id: z.string().uuid('must be a PAC id') })
+
+const outcomeBody = z
+  .object({
+    version: z.number().int().min(1),
+    outcome: z.enum(outcomes),
+    outcomeReason: z.string().trim().max(5000).nullable().optional(),
+    feedbackAt: instant.optional().describe('Default: now'),
+  })
+  .strict()
+
+/** The PAC API: create, read, list and update for the force; partners read and answer their borough's. */
+export function referralsApiRoutes(app: FastifyInstance, services: Services) {
+  const { referrals } = services
+  const scope = (principal: { area: Parameters<typeof scopeOf>[0]; staffId: string | null }) =>
+    scopeOf(principal.area, principal.staffId)
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/pacs',
+    access: raisers,
+    summary: 'Raise a PAC for a child',
+    tags,
+    body: createBody,
+    response: pacResponse,
+    status: 201,
+    handler: async ({ body, principal }) => {
+      const person = await referrals.people.find(body.child)
+      if (!person)
+        throw new ValidationError([{ field: 'child', reason: 'there is no person with this id or ref' }])
+      const created = await referrals.create(
+        {
+          personId: person.id,
+          aboutKind: body.aboutKind,
+          aboutRef: body.aboutRef ?? null,
+          aboutSummary: body.aboutSummary,
+          concerns: body.concerns,
+          riskLevel: body.riskLevel,
+          riskAssessment: body.riskAssessment,
+          childSpokenTo: body.childSpokenTo,
+          voiceOfChild: body.voiceOfChild,
+          policeFirstKnewAt: new Date(body.policeFirstKnewAt),
+          boroughId: body.boroughId,
+        },
+        actorOf(principal),
+      )
+      return toResponse((await referrals.get(created.id)) as PacSummary)
+    },
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/pacs',
+    access: readers,
+    summary: 'List PACs in your area, newest first, with filters',
+    tags,
+    query: listQuery,
+    response: z.object({ total: z.number(), pacs: z.array(pacResponse) }),
+    handler: async ({ query, principal }) => {
+      let personId: string | undefined
+      if (query.child) {
+        const person = await referrals.people.find(query.child)
+        if (!person) return { total: 0, pacs: [] }
+        personId = person.id
+      }
+      const { items, total } = await referrals.list(
+        {
+          personId,
+          boroughId: query.boroughId,
+          bcuId: query.bcuId,
+          stage: query.stage as PacSummary['stage'] | undefined,
+          brag: query.brag,
+          createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
+          createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+          limit: query.limit,
+          offset: query.offset,
+        },
+        scope(principal),
+      )
+      return { total, pacs: items.map(toResponse) }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/pacs/:id',
+    access: readers,
+    summary: 'Read a PAC',
+    tags,
+    params: idParams,
+    response: pacResponse,
+    handler: async ({ params, principal }) =>
+      toResponse(await referrals.read(params.id, scope(principal), actorOf(principal), 'api')),
+  })
+
+  apiRoute(app, {
+    method: 'PATCH',
+    url: '/api/v1/pacs/:id',
+    access: readers,
+    summary: 'Record the review, MASH, outcome or follow-up of a PAC',
+    description:
+      'Send the version you read; a stale version gets 409. Each step must follow the one before it: no MASH ' +
+      'rating or outcome before the PAC is shared, nothing dated before the PAC or in the future.',
+    tags,
+    params: idParams,
+    body: patchBody,
+    response: pacResponse,
+    handler: async ({ params, body, principal }) => {
+      const roles = principal.roles
+      const wants = (keys: string[]) => keys.some((k) => k in body)
+      const refuse = (what: string, ok: boolean) => {
+        if (!ok) throw new ForbiddenError(`Your role may not record ${what}`)
+      }
+      refuse(
+        'a supervisor review',
+        !wants(['reviewedAt', 'reviewDecision', 'reviewNote']) ||
+          roles.some((r) => ['supervisor', 'admin'].includes(r)),
+      )
+      refuse(
+        'MASH decisions',
+        !wants(['mashBrag', 'mashRatedAt', 'mashDecisionAt']) ||
+          roles.some((r) => ['mash', 'admin'].includes(r)),
+      )
+      refuse(
+        'sharing',
+        !wants(['sharedWithMashAt']) || roles.some((r) => ['supervisor', 'mash', 'admin'].includes(r)),
+      )
+      refuse(
+        'outcomes',
+        !wants(['outcome', 'outcomeReason', 'feedbackAt']) ||
+          roles.some((r) => ['mash', 'admin'].includes(r)),
+      )
+      await referrals.read(params.id, scope(principal), actorOf(principal), 'api update')
+      const { version, ...rest } = body
+      const change: PacChange = {
+        ...rest,
+        reviewedAt: toDate(rest.reviewedAt),
+        sharedWithMashAt: toDate(rest.sharedWithMashAt),
+        mashRatedAt: toDate(rest.mashRatedAt),
+        mashDecisionAt: toDate(rest.mashDecisionAt),
+        feedbackAt: toDate(rest.feedbackAt),
+        followUpAt: toDate(rest.followUpAt),
+      }
+      for (const key of Object.keys(change) as (keyof PacChange)[])
+        if (change[key] === undefined) delete change[key]
+      if ('reviewDecision' in body) {
+        change.reviewedByName = principal.displayName
+        change.reviewedByStaffId = principal.staffId
+      }
+      await referrals.update(params.id, version, change, actorOf(principal))
+      return toResponse((await referrals.get(params.id)) as PacSummary)
+    },
+  })
+
+  // Partners: only PACs shared with the MASH for their own borough; anything else is not found.
+  const boroughOf = (principal: { area: Parameters<typeof partnerBorough>[0] }) => {
+    const borough = partnerBorough(principal.area)
+    if (!borough) throw new ForbiddenError('Your account is not linked to a borough')
+    return borough
+  }
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/partner/pacs',
+    access: partners,
+    summary: 'PACs shared with your borough (partner agencies)',
+    tags,
+    query: z.object({ awaitingOutcome: z.enum(['true', 'false']).optional() }).strict(),
+    response: z.object({ pacs: z.array(pacResponse) }),
+    handler: async ({ query, principal }) => ({
+      pacs: (
+        await referrals.partner.list(boroughOf(principal), {
+          awaitingOutcome: query.awaitingOutcome === 'true',
+        })
+      ).map(toResponse),
+    }),
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/partner/pacs/:id',
+    access: partners,
+    summary: 'Read a PAC shared with your borough',
+    tags,
+    params: idParams,
+    response: pacResponse,
+    handler: async ({ params, principal }) =>
+      toResponse(await referrals.partner.read(params.id, boroughOf(principal), actorOf(principal))),
+  })
+
+  apiRoute(app, {
+    method: 'PUT',
+    url: '/api/v1/partner/pacs/:id/outcome',
+    access: partners,
+    summary: 'Record children’s social care outcome on a PAC shared with your borough',
+    tags,
+    params: idParams,
+    body: outcomeBody,
+    response: pacResponse,
+    handler: async ({ params, body, principal }) => {
+      const borough = boroughOf(principal)
+      await referrals.partner.recordOutcome(
+        params.id,
+        body.version,
+        {
+          outcome: body.outcome,
+          outcomeReason: body.outcomeReason ?? null,
+          feedbackAt: body.feedbackAt ? new Date(body.feedbackAt) : undefined,
+        },
+        borough,
+        actorOf(principal),
+      )
+      const pac = await referrals.get(params.id)
+      if (!pac) throw new NotFoundError()
+      return toResponse(pac)
+    },
+  })
+}
