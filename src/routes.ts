@@ -3,6 +3,13 @@ import { childrenApiRoutes } from './modules/children/api.ts'
 import { childrenRoutes, peoplePath, personReaders } from './modules/children/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
 import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
+import { referralsApiRoutes } from './modules/referrals/api.ts'
+import {
+  partners as pacPartners,
+  readers as pacReaders,
+  referralsPath,
+  referralsRoutes,
+} from './modules/referrals/routes.ts'
 import { allow, signedIn } from './platform/access/access.ts'
 import { adminUserRoutes } from './platform/auth/admin-users.ts'
 import { loginRoutes } from './platform/auth/login.ts'
@@ -20,6 +27,8 @@ import { staffAccess, standardsRoutes, teamRoles } from './standards/routes.ts'
 export const navigation: NavigationItem[] = [
   { text: 'Home', href: '/', access: signedIn },
   { text: 'People', href: peoplePath, access: personReaders },
+  { text: 'PACs', href: referralsPath, access: pacReaders },
+  { text: 'Shared PACs', href: '/partner/pacs', access: pacPartners },
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
   { text: 'Rules', href: '/rules', access: staffAccess },
@@ -44,4 +53,6 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   childrenRoutes(app, services)
   childrenApiRoutes(app, services)
   standardsRoutes(app, services.standards)
+  referralsRoutes(app, services)
+  referralsApiRoutes(app, services)
 }

@@ -1,6 +1,7 @@
 import { importKinds } from './import-kinds.ts'
 import { childrenService } from './modules/children/service.ts'
 import { organisationService } from './modules/organisation/service.ts'
+import { createReferrals } from './modules/referrals/module.ts'
 import { accessLogService } from './platform/access/access-log.ts'
 import { accountService } from './platform/auth/accounts.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
@@ -53,6 +54,7 @@ export function createServices(deps: CoreDependencies) {
       return force ? organisation.boroughs(force.id) : []
     },
   })
+  const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
   return {
     ...deps,
     sessions,
@@ -65,6 +67,7 @@ export function createServices(deps: CoreDependencies) {
     apiTokens,
     standards,
     children,
+    referrals,
   }
 }
 
