@@ -109,13 +109,19 @@ export function worstCategory(categories: readonly KnownCategory[]): KnownCatego
   return order.find((c) => categories.includes(c)) ?? 'ignorable'
 }
 
-export function buildReport(input: ReportInput): TriageReport {
-  const exactMatches: ExactMatch[] = []
-  const nearMatches: NearMatch[] = []
-  const unreadable: UnreadableFile[] = []
-  const exactByCategory = emptyCounts()
-  const nearByCategory = emptyCounts()
-  const counts = {
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+
+/**
+ * Counts and matches, file by file, so a device of millions of files is matched as it is hashed
+ * and only the matches, not every file's hashes, are kept in memory.
+ */
+export class ReportTally {
+  private readonly exactMatches: ExactMatch[] = []
+  private readonly nearMatches: NearMatch[] = []
+  private readonly unreadable: UnreadableFile[] = []
+  private readonly exactByCategory = emptyCounts()
+  private readonly nearByCategory = emptyCounts()
+  private readonly counts = {
     files: 0,
     bytes: 0,
     images: 0,
@@ -123,74 +129,93 @@ export function buildReport(input: ReportInput): TriageReport {
     imagesHashed: 0,
     lowQualityImages: 0,
     unreadable: 0,
-    problems: input.problems.length,
+    problems: 0,
     exactMatches: 0,
     nearMatches: 0,
   }
-  const files = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  for (const f of files) {
+
+  constructor(private readonly matching: Pick<ReportInput, 'known' | 'threshold' | 'dihedral'>) {}
+
+  add(f: JournalEntry): void {
+    const counts = this.counts
     counts.files++
     counts.bytes += f.size
     if (f.kind === 'image') counts.images++
     if (f.kind === 'video') counts.videos++
-    const modified = new Date(f.mtimeMs).toISOString()
     if (f.unreadable) {
       counts.unreadable++
-      unreadable.push({ path: f.path, size: f.size, stage: f.unreadable.stage, reason: f.unreadable.reason })
+      this.unreadable.push({
+        path: f.path,
+        size: f.size,
+        stage: f.unreadable.stage,
+        reason: f.unreadable.reason,
+      })
     }
-    if (f.unreadable?.stage === 'read') continue
-    const exact = input.known.matchExact(f.md5, f.sha1)
+    if (f.unreadable?.stage === 'read') return
+    const exact = this.matching.known.matchExact(f.md5, f.sha1)
     if (exact.length > 0) {
       counts.exactMatches++
-      exactByCategory[worstCategory(exact.map((k) => k.category))]++
-      exactMatches.push({ path: f.path, size: f.size, modified, md5: f.md5, sha1: f.sha1, known: exact })
-      continue // an exact match says more than a near one
+      this.exactByCategory[worstCategory(exact.map((k) => k.category))]++
+      const modified = new Date(f.mtimeMs).toISOString()
+      this.exactMatches.push({ path: f.path, size: f.size, modified, md5: f.md5, sha1: f.sha1, known: exact })
+      return // an exact match says more than a near one
     }
-    if (f.pdq === undefined || f.quality === undefined) continue
+    if (f.pdq === undefined || f.quality === undefined) return
     counts.imagesHashed++
     if (f.quality < MIN_PDQ_QUALITY) {
       counts.lowQualityImages++
-      continue
+      return
     }
-    const near = nearestMatch(f, input)
+    const near = nearestMatch(f, this.matching)
     if (near) {
       counts.nearMatches++
-      nearByCategory[worstCategory(near.known.map((k) => k.category))]++
-      nearMatches.push(near)
+      this.nearByCategory[worstCategory(near.known.map((k) => k.category))]++
+      this.nearMatches.push(near)
     }
   }
-  const report: TriageReport = {
-    kind: 'triage-result',
-    version: 1,
-    device: input.device,
-    root: input.root,
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: input.finishedAt.toISOString(),
-    complete: input.complete,
-    settings: {
-      threshold: input.threshold,
-      dihedral: input.dihedral,
-      minimumQuality: MIN_PDQ_QUALITY,
-      hashSets: [...input.known.setNames],
-      knownRecords: input.known.counts.records,
-    },
-    counts,
-    exactMatchesByCategory: exactByCategory,
-    nearMatchesByCategory: nearByCategory,
-    exactMatches,
-    nearMatches,
-    unreadable,
-    problems: input.problems
-      .map(({ type: _, ...p }) => p)
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    recommendation: { decision: 'no-known-material-found', reason: '' },
+
+  finish(run: Omit<ReportInput, 'files' | 'known' | 'threshold' | 'dihedral'>): TriageReport {
+    const { known, threshold, dihedral } = this.matching
+    const report: TriageReport = {
+      kind: 'triage-result',
+      version: 1,
+      device: run.device,
+      root: run.root,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: run.finishedAt.toISOString(),
+      complete: run.complete,
+      settings: {
+        threshold,
+        dihedral,
+        minimumQuality: MIN_PDQ_QUALITY,
+        hashSets: [...known.setNames],
+        knownRecords: known.counts.records,
+      },
+      counts: { ...this.counts, problems: run.problems.length },
+      exactMatchesByCategory: { ...this.exactByCategory },
+      nearMatchesByCategory: { ...this.nearByCategory },
+      exactMatches: [...this.exactMatches].sort(byPath),
+      nearMatches: [...this.nearMatches].sort(byPath),
+      unreadable: [...this.unreadable].sort(byPath),
+      problems: run.problems.map(({ type: _, ...p }) => p).sort(byPath),
+      recommendation: { decision: 'no-known-material-found', reason: '' },
+    }
+    if (run.interruption !== undefined) report.interruption = run.interruption
+    report.recommendation = recommend(report)
+    return report
   }
-  if (input.interruption !== undefined) report.interruption = input.interruption
-  report.recommendation = recommend(report)
-  return report
 }
 
-function nearestMatch(f: JournalEntry, input: ReportInput): NearMatch | undefined {
+export function buildReport(input: ReportInput): TriageReport {
+  const tally = new ReportTally(input)
+  for (const f of input.files) tally.add(f)
+  return tally.finish(input)
+}
+
+function nearestMatch(
+  f: JournalEntry,
+  input: Pick<ReportInput, 'known' | 'threshold' | 'dihedral'>,
+): NearMatch | undefined {
   const orientations: [Dihedral, string][] = [['original', f.pdq as string]]
   if (input.dihedral && f.variants) {
     for (const [d, h] of Object.entries(f.variants)) if (h) orientations.push([d as Dihedral, h])

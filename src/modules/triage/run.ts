@@ -6,7 +6,7 @@ import { CAID_UK_CATEGORY_MAP, type CategoryMap } from './categories.ts'
 import { loadKnownMaterial } from './hash-sets.ts'
 import { HashingPool } from './hashing-pool.ts'
 import { JOURNAL_FILE, type JournalEntry, JournalWriter, readJournal, stillValid } from './journal.ts'
-import { buildReport, DEFAULT_THRESHOLD, type TriageReport } from './report.ts'
+import { DEFAULT_THRESHOLD, ReportTally, type TriageReport } from './report.ts'
 import { renderReportHtml } from './report-html.ts'
 import { checkDeviceRoot, type WalkProblem, walkDevice } from './walk.ts'
 
@@ -98,10 +98,10 @@ export async function runTriage(o: TriageOptions): Promise<TriageOutcome> {
       : { journal: 'kestrel-triage', version: 1, device: o.device, root, startedAt: startedAt.toISOString() },
   )
   const pool = new HashingPool(o.workers)
-  const files: JournalEntry[] = []
   const problems: WalkProblem[] = []
   const progress: TriageProgress = { filesSeen: 0, filesDone: 0, bytesSeen: 0, bytesDone: 0, walking: true }
   const options = { pdq: true, dihedral: o.dihedral ?? false }
+  const tally = new ReportTally({ known, threshold, dihedral: options.dihedral })
   let resumedFiles = 0
   let failure: Error | undefined
   const inFlight = new Set<Promise<void>>()
@@ -119,7 +119,7 @@ export async function runTriage(o: TriageOptions): Promise<TriageOutcome> {
         stillValid(earlier, item.size, item.mtimeMs) &&
         (!options.dihedral || earlier.kind !== 'image' || earlier.variants || earlier.unreadable)
       ) {
-        files.push(earlier)
+        tally.add(earlier)
         resumedFiles++
         progress.filesDone++
         progress.bytesDone += item.size
@@ -130,7 +130,7 @@ export async function runTriage(o: TriageOptions): Promise<TriageOutcome> {
         .hash(item.absolute, options)
         .then((hashes) => {
           const entry: JournalEntry = { path: item.path, size: item.size, mtimeMs: item.mtimeMs, ...hashes }
-          files.push(entry)
+          tally.add(entry)
           journal.append(entry)
           progress.filesDone++
           progress.bytesDone += item.size
@@ -153,21 +153,8 @@ export async function runTriage(o: TriageOptions): Promise<TriageOutcome> {
   if (failure) throw new TriageError(`hashing failed: ${failure.message}`)
 
   const interrupted = o.signal?.aborted === true
-  const reportInput = {
-    device: o.device,
-    root,
-    startedAt,
-    finishedAt: now(),
-    complete: !interrupted,
-    files,
-    problems,
-    known,
-    threshold,
-    dihedral: options.dihedral,
-  }
-  const report = buildReport(
-    interrupted ? { ...reportInput, interruption: 'interrupted by the operator' } : reportInput,
-  )
+  const run = { device: o.device, root, startedAt, finishedAt: now(), complete: !interrupted, problems }
+  const report = tally.finish(interrupted ? { ...run, interruption: 'interrupted by the operator' } : run)
   const reportPath = path.join(outDir, REPORT_JSON)
   const htmlPath = path.join(outDir, REPORT_HTML)
   await writeAtomically(reportPath, `${JSON.stringify(report, null, 2)}\n`)
