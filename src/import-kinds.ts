@@ -5,6 +5,7 @@ import {
 } from './modules/children/import.ts'
 import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
 import { organisationImportKinds } from './modules/organisation/import-kinds.ts'
+import { pacImportKind } from './modules/referrals/import-kinds.ts'
 import type { ImportKind } from './platform/import/kinds.ts'
 
 /**
@@ -16,5 +17,6 @@ export const importKinds: ImportKind[] = [
   personImportKind as ImportKind,
   householdMembershipImportKind as ImportKind,
   personFlagImportKind as ImportKind,
+  pacImportKind as ImportKind,
   custodyDetentionImport as ImportKind,
 ]
