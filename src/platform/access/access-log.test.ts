@@ -100,6 +100,13 @@ describe('access log', () => {
     expect(await log.verify()).toEqual({ ok: true, rows: 2500, firstProblem: undefined })
   })
 
+  it('logs a read inside the caller’s transaction', async () => {
+    await handle.db.transaction().execute(async (trx) => {
+      await log.logRead(officer, 'child', 'c1', 'r1', 'strategy discussion', trx)
+    })
+    expect((await log.forSubject('child', 'c1')).map((r) => r.reason)).toEqual(['strategy discussion'])
+  })
+
   it('refuses edits and deletions through the database', async () => {
     await appendFive()
     await expect(

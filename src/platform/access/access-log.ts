@@ -217,23 +217,30 @@ export function accessLogService(db: Database, clock: Clock) {
     record,
     recordMany,
 
-    /** Every read of a person's record goes through here. */
+    /**
+     * Every read of a person's record goes through here. Inside a transaction pass it as trx (on the
+     * embedded database a second connection would wait for the first forever).
+     */
     logRead(
       actor: Actor,
       subjectKind: string,
       subjectId: string,
       requestId: string | null | undefined,
       reason?: string | null,
+      trx?: Executor,
     ): Promise<AccessLogRow> {
-      return record({
-        actorId: actor.id,
-        actorName: actor.username,
-        action: 'read',
-        subjectKind,
-        subjectId,
-        requestId: requestId ?? null,
-        reason: reason ?? null,
-      })
+      return record(
+        {
+          actorId: actor.id,
+          actorName: actor.username,
+          action: 'read',
+          subjectKind,
+          subjectId,
+          requestId: requestId ?? null,
+          reason: reason ?? null,
+        },
+        trx,
+      )
     },
 
     /** Every change to a record; pass the transaction that makes the change so both commit or neither does. */
