@@ -246,6 +246,7 @@ function describeCategories(c: Record<KnownCategory, number>): string {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+const were = (n: number) => (n === 1 ? 'was' : 'were')
 
 /**
  * The decision. Any match to material that is not listed as ignorable means submit, even if the
@@ -291,16 +292,18 @@ export function recommend(r: TriageReport): { decision: Decision; reason: string
     if (unreadFolders > 0) parts.push(plural(unreadFolders, 'folder or entry', 'folders or entries'))
     return {
       decision: 'could-not-complete',
-      reason: `${parts.join(' and ')} could not be read, so the device cannot be cleared; no match in the ${plural(r.counts.files - unreadFiles, 'file')} that were read.`,
+      reason: `${parts.join(' and ')} could not be read, so the device cannot be cleared; no match in the ${plural(r.counts.files - unreadFiles, 'file')} that ${were(r.counts.files - unreadFiles)} read.`,
     }
   }
   const notes: string[] = []
   const undecoded = r.unreadable.filter((u) => u.stage === 'decode').length
   if (undecoded > 0)
-    notes.push(`${plural(undecoded, 'image')} could not be decoded and were checked by exact hash only`)
+    notes.push(
+      `${plural(undecoded, 'image')} could not be decoded and ${were(undecoded)} checked by exact hash only`,
+    )
   if (r.counts.lowQualityImages > 0) {
     notes.push(
-      `${plural(r.counts.lowQualityImages, 'image')} of PDQ quality under ${r.settings.minimumQuality} were checked by exact hash only`,
+      `${plural(r.counts.lowQualityImages, 'image')} of PDQ quality under ${r.settings.minimumQuality} ${were(r.counts.lowQualityImages)} checked by exact hash only`,
     )
   }
   const ignorable = r.exactMatchesByCategory.ignorable + r.nearMatchesByCategory.ignorable
