@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signIn } from '../../../test/app.ts'
+import { custodyFixture, ev, movableClock } from './test-fixtures.ts'
+
+const clock = movableClock('2018-08-01T20:00:00Z')
+let fx: Awaited<ReturnType<typeof custodyFixture>>
+let detentionId: string
+let version: number
+
+beforeAll(async () => {
+  fx = await custodyFixture(clock)
+  const d = await fx.detention('2018-08-01T12:00:00Z', [
+    ev('arrived', '2018-08-01T12:30:00Z'),
+    ev('detention_authorised', '2018-08-01T13:00:00Z', { officerName: 'PS Custody' }),
+    ev('aa_contacted', '2018-08-01T13:05:00Z', { personName: 'Mother', aaRelationship: 'parent' }),
+  ])
+  detentionId = d.id
+  version = d.version
+})
+afterAll(async () => {
+  await fx?.kestrel.close()
+})
+
+async function staffIn(teamId: string, staffNumber: string) {
+  const force = await fx.kestrel.services.organisation.force()
+  return fx.kestrel.services.organisation.createStaff(
+    force.id,
+    {
+      staffNumber,
+      name: `Officer ${staffNumber}`,
+      rank: 'sergeant',
+      role: 'Custody sergeant',
+      teamId,
+      startDate: '2015-01-01',
+      active: true,
+    },
+    'test',
+  )
+}
+
+describe('custody pages', () => {
+  it('shows the live timeline with the next deadline counting down', async () => {
+    const admin = await signIn(fx.kestrel, ['admin'])
+    const res = await fx.kestrel.app.inject({
+      url: `/custody/detentions/${detentionId}`,
+      headers: { cookie: admin.cookie },
+    })
+    expect(res.statusCode).toBe(200)
+    // First review was due at 19:00Z (6 h after 13:00Z); at 20:00Z it is an hour overdue.
+    expect(res.body).toContain('Next detention review due')
+    expect(res.body).toContain('Overdue by 1 h 00 min')
+    expect(res.body).toContain('Waiting 7 h 00 min')
+    expect(res.body).toContain('CUS-04')
+    expect(res.body).toContain('moj-timeline')
+  })
+
+  it('lists the child on the inspector’s view', async () => {
+    const admin = await signIn(fx.kestrel, ['admin'])
+    const res = await fx.kestrel.app.inject({ url: '/custody', headers: { cookie: admin.cookie } })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain(`/custody/detentions/${detentionId}`)
+    expect(res.body).toContain('Brixton custody suite')
+  })
+
+  it('records an event through the form and refuses one out of order, naming the field', async () => {
+    const user = await signIn(fx.kestrel, ['admin'])
+    const form = await fx.kestrel.app.inject({
+      url: `/custody/detentions/${detentionId}/events/new?kind=review`,
+      headers: { cookie: user.cookie },
+    })
+    expect(form.statusCode).toBe(200)
+    const post = (fields: Record<string, string>) =>
+      fx.kestrel.app.inject({
+        method: 'POST',
+        url: `/custody/detentions/${detentionId}/events`,
+        headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: user.csrfToken,
+          version: String(version),
+          ...fields,
+        }).toString(),
+      })
+    // A review at 12:30 London time (11:30Z) is before detention was authorised.
+    const early = await post({
+      kind: 'review',
+      'at-day': '1',
+      'at-month': '8',
+      'at-year': '2018',
+      'at-time': '12:30',
+      officerName: 'Insp R',
+      officerRank: 'inspector',
+      inPerson: 'yes',
+    })
+    expect(early.statusCode).toBe(400)
+    expect(early.body).toContain('before detention was authorised')
+    expect(early.body).toContain('href="#at-day"')
+    const ok = await post({
+      kind: 'review',
+      'at-day': '1',
+      'at-month': '8',
+      'at-year': '2018',
+      'at-time': '20:30',
+      officerName: 'Insp R',
+      officerRank: 'inspector',
+      inPerson: 'yes',
+    })
+    expect(ok.statusCode).toBe(303)
+    const view = await fx.kestrel.services.custody.get(
+      detentionId,
+      (await import('./test-fixtures.ts')).principal(),
+    )
+    expect(view.events.filter((e) => e.kind === 'review')).toHaveLength(1)
+    version = view.detention.version
+  })
+
+  it('shows custody staff only their own suite’s detentions', async () => {
+    const brixtonStaff = await staffIn(fx.brixton.id, 'C100')
+    const wembleyStaff = await staffIn(fx.wembley.id, 'C200')
+    const own = await signIn(fx.kestrel, ['custody'], { staffId: brixtonStaff.id })
+    const other = await signIn(fx.kestrel, ['custody'], { staffId: wembleyStaff.id })
+    const page = (cookie: string) =>
+      fx.kestrel.app.inject({ url: `/custody/detentions/${detentionId}`, headers: { cookie } })
+    expect((await page(own.cookie)).statusCode).toBe(200)
+    expect((await page(other.cookie)).statusCode).toBe(403)
+    const list = await fx.kestrel.app.inject({ url: '/custody', headers: { cookie: other.cookie } })
+    expect(list.body).not.toContain(detentionId)
+    const partner = await signIn(fx.kestrel, ['partner'])
+    expect((await page(partner.cookie)).statusCode).toBe(403)
+  })
+})
+
+describe('custody API', () => {
+  it('refuses a person 18 or over at arrest, naming the field, and writes nothing', async () => {
+    const adult = await fx.child('1990-01-01')
+    const user = await signIn(fx.kestrel, ['admin'])
+    const before = await fx.kestrel.services.db
+      .selectFrom('custody_detention')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()
+    const res = await fx.kestrel.app.inject({
+      method: 'POST',
+      url: '/api/v1/custody/detentions',
+      headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken },
+      payload: {
+        child: adult.ref,
+        custodySuite: fx.brixton.name,
+        offences: ['Theft'],
+        arrestedAt: '2018-08-01T10:00:00Z',
+      },
+    })
+    expect(res.statusCode).toBe(400)
+    expect(JSON.stringify(res.json())).toContain('child')
+    const after = await fx.kestrel.services.db
+      .selectFrom('custody_detention')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()
+    expect(after.n).toBe(before.n)
+  })
+
+  it('refuses a charge before the arrest and a strip search with no authority', async () => {
+    const child = await fx.child('2004-01-01')
+    const user = await signIn(fx.kestrel, ['admin'])
+    const post = (events: unknown[]) =>
+      fx.kestrel.app.inject({
+        method: 'POST',
+        url: '/api/v1/custody/detentions',
+        headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken },
+        payload: {
+          child: child.ref,
+          custodySuite: fx.brixton.name,
+          offences: ['Theft'],
+          arrestedAt: '2018-08-01T10:00:00Z',
+          events,
+        },
+      })
+    const charged = await post([{ kind: 'charged', at: '2018-08-01T09:00:00Z' }])
+    expect(charged.statusCode).toBe(400)
+    expect(JSON.stringify(charged.json())).toContain('events.0.at')
+    const strip = await post([
+      { kind: 'search', at: '2018-08-01T11:00:00Z', searchType: 'strip', aaPresent: false },
+    ])
+    expect(strip.statusCode).toBe(400)
+    expect(JSON.stringify(strip.json())).toContain('events.0.officerName')
+    const fine = await post([{ kind: 'arrived', at: '2018-08-01T10:30:00Z' }])
+    expect(fine.statusCode).toBe(201)
+    expect(fine.json().clocks.inCustody).toBe(true)
+  })
+
+  it('accepts a person recorded as appearing under 18 whatever their recorded age', async () => {
+    const adult = await fx.child('1999-01-01')
+    const user = await signIn(fx.kestrel, ['admin'])
+    const res = await fx.kestrel.app.inject({
+      method: 'POST',
+      url: '/api/v1/custody/detentions',
+      headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken },
+      payload: {
+        child: adult.ref,
+        custodySuite: fx.brixton.name,
+        offences: ['Theft'],
+        arrestedAt: '2018-08-01T10:00:00Z',
+        appearsUnder18: true,
+      },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ ageAtArrest: 19, appearsUnder18: true })
+  })
+})
