@@ -173,7 +173,7 @@ async function existingFindings(
     ])
     .where('rule_id', '=', rule.id)
     .where('subject_kind', '=', rule.appliesTo)
-  if (subjects) query = query.where('subject_id', '=', sql<string>`any(${[...subjects]}::text[])`)
+  if (subjects) query = query.where('subject_id', '=', sql<string>`any(cast(${[...subjects]} as text[]))`)
   const rows = await query.execute()
   return rows.map((r) => ({
     id: r.id,

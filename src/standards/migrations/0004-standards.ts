@@ -36,12 +36,12 @@ create table finding (
   -- the last evaluation or action that changed the row (an evaluation that changes nothing writes nothing)
   updated_at timestamptz not null,
   version integer not null default 1,
-  unique (rule_id, subject_kind, subject_id, obligation_key),
+  -- subject first: evaluating a few records after a write looks them up by id, before any statistics exist
+  unique (subject_id, subject_kind, rule_id, obligation_key),
   check ((status in ('due', 'breached', 'acknowledged')) = (closed_at is null)),
   check (status <> 'acknowledged' or acknowledged_at is not null),
   check (status <> 'resolved_by_supervisor' or resolved_reason is not null)
 );
-create index finding_subject on finding(subject_kind, subject_id);
 create index finding_open_staff on finding(assignee_staff_id, due_at) where closed_at is null;
 create index finding_open_team on finding(assignee_team_id, due_at) where closed_at is null;
 create index finding_open_bcu on finding(bcu_id, due_at) where closed_at is null;
