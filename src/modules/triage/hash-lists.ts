@@ -44,13 +44,16 @@ export async function* readPlainList(input: Readable, options: LineListOptions):
   }
 }
 
+/** A CSV header such as the reference vectors' `hash,quality,path`, allowed on the first line. */
+export const PDQ_HEADER = /^hash\s*(,|$)/i
+
 export async function* readPdqList(input: Readable, options: LineListOptions): AsyncGenerator<KnownHash> {
   const category = mapCategory(options.category, options.categories)
   let n = 0
   for await (const raw of lines(input)) {
     n++
     const line = content(raw, n)
-    if (line === undefined) continue
+    if (line === undefined || (n === 1 && PDQ_HEADER.test(line))) continue
     const [hashField = '', qualityField] = line.split(',').map((f) => f.trim())
     const hash = hashField.toLowerCase()
     if (!PDQ_HEX.test(hash))

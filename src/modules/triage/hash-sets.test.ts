@@ -159,7 +159,7 @@ describe('line lists', () => {
   })
 
   it('reads PDQ lists with quality and extra fields', async () => {
-    const text = `${'a'.repeat(64)},100,photos/x.jpg\n${'b'.repeat(64)}\n`
+    const text = `hash,quality,path\n${'a'.repeat(64)},100,photos/x.jpg\n${'b'.repeat(64)}\n`
     expect(await collect(readHashList(Readable.from([text]), { format: 'pdq' }))).toEqual([
       { pdq: 'a'.repeat(64), pdqQuality: 100, category: 'ungraded' },
       { pdq: 'b'.repeat(64), category: 'ungraded' },

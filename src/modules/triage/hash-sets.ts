@@ -11,7 +11,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CAID_UK_CATEGORY_MAP, type CategoryMap, type KnownCategory } from './categories.ts'
-import { readPdqList, readPlainList } from './hash-lists.ts'
+import { PDQ_HEADER, readPdqList, readPlainList } from './hash-lists.ts'
 import { HashListError, type KnownHash } from './known-hash.ts'
 import { type KnownMaterial, KnownMaterialBuilder } from './known-material.ts'
 import { readVics, type VicsContext } from './vics.ts'
@@ -199,7 +199,7 @@ export async function sniffListFormat(file: string): Promise<HashListFormat> {
   const text = head.replace(/^\uFEFF/, '').trimStart()
   if (text.startsWith('{')) return 'vics'
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#')) ?? ''
-  return /^[0-9a-fA-F]{64}\s*,/.test(first) ? 'pdq' : 'plain'
+  return PDQ_HEADER.test(first) || /^[0-9a-fA-F]{64}\s*,/.test(first) ? 'pdq' : 'plain'
 }
 
 async function readHead(file: string, bytes: number): Promise<string> {
