@@ -45,7 +45,8 @@ const vics1 = `\uFEFF{
         { "MediaID": 12, "Category": 3, "SHA1": "${sha1(2).toUpperCase()}" }
       ]
     },
-    { "CaseID": "C-2", "Media": [ { "MediaID": 13, "Category": 0, "MD5": "${md5(3)}" } ] }
+    { "CaseID": "C-2", "Media": [ { "MediaID": 13, "Category": 0, "MD5": "${md5(3)}" } ] },
+    { "CaseID": "C-3", "CaseNumber": "EMPTY" }
   ]
 }`
 
@@ -53,7 +54,7 @@ const vics2 = `{"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/Dat
 "value":[
 {"MediaID":1,"Category":2,"MD5":"${md5(4)}","SHA1":"${sha1(4)}","MediaSize":2835,"DateUpdated":"2023-06-07T02:31:49.8300Z","IsPrecategorized":"true"},
 {"MediaID":2,"Category":9,"MD5":"${md5(5)}"},
-{"MediaID":3,"MD5":"${md5(6)}"}
+{"MediaID":3,"MD5":"${md5(6)}","PhotoDNA":{"Hash":"AbC"}}
 ]}`
 
 describe('VICS lists', () => {
@@ -87,7 +88,7 @@ describe('VICS lists', () => {
     expect(records).toEqual([
       { md5: md5(4), sha1: sha1(4), category: 'B', sourceCategory: '2', mediaId: '1' },
       { md5: md5(5), category: 'ungraded', sourceCategory: '9', mediaId: '2' },
-      { md5: md5(6), category: 'ungraded', mediaId: '3' },
+      { md5: md5(6), category: 'ungraded', mediaId: '3', photoDna: '{"Hash":"AbC"}' },
     ])
   })
 

@@ -139,7 +139,9 @@ class VicsHandler implements JsonHandler {
     if (this.item) {
       this.flushMediaKey()
       if (this.item.end()) {
-        if (!this.itemIsCase) this.records.push(this.toKnownHash(this.item.result, this.itemLine))
+        // A case without a Media list (CaseID but no hashes) holds nothing to import.
+        const isCase = this.itemIsCase || isCaseWithoutMedia(this.item.result)
+        if (!isCase) this.records.push(this.toKnownHash(this.item.result, this.itemLine))
         this.item = undefined
       }
       return
@@ -161,6 +163,8 @@ class VicsHandler implements JsonHandler {
       const v = fields.get(name)
       if (v === undefined || v === null || v === '') return undefined
       if (typeof v === 'string' || typeof v === 'number') return String(v)
+      // Pass-through fields in a shape we do not know are kept as JSON rather than rejected.
+      if (name === 'photodna' || name === 'series' || name === 'mediaid') return JSON.stringify(v)
       throw new HashListError(`${name} is not a string or number`, line)
     }
     const md5 = text('md5')?.toLowerCase()
@@ -184,6 +188,11 @@ class VicsHandler implements JsonHandler {
     if (photoDna !== undefined) entry.photoDna = photoDna
     return entry
   }
+}
+
+function isCaseWithoutMedia(item: unknown): boolean {
+  const keys = Object.keys(item as Record<string, unknown>).map((k) => k.toLowerCase())
+  return keys.includes('caseid') && !keys.includes('md5') && !keys.includes('sha1')
 }
 
 /**
