@@ -50,15 +50,16 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 }
 
 /** Creates an account with a known password through the users service, for logging in through the form. */
-export async function createAccount(harness: BrowserHarness, roles: Role[]): Promise<{ username: string; password: string }> {
+export async function createAccount(
+  harness: BrowserHarness,
+  roles: Role[],
+): Promise<{ username: string; password: string }> {
   const username = `e2e.${roles.join('.').replace(/_/g, '')}.${Math.random().toString(36).slice(2, 7)}`
   const password = `Correct-Horse-${Math.random().toString(36).slice(2, 10)}-Battery`
-  await harness.kestrel.services.accounts.createAccount({
-    username,
-    displayName: `E2E ${roles.join(' ')}`,
-    roles,
-    password,
-  })
+  await harness.kestrel.services.accounts.create(
+    { username, displayName: `E2E ${roles.join(' ')}`, roles, password },
+    'e2e-setup',
+  )
   return { username, password }
 }
 
@@ -72,12 +73,19 @@ export class Journey {
     readonly context: BrowserContext,
     readonly page: Page,
     private readonly baseUrl: string,
+    /** axe runs as a script in the page; a journey without JavaScript is checked in a second, scripted page. */
+    private readonly checker: { context: BrowserContext; page: Page } | undefined,
   ) {}
 
   static async start(harness: BrowserHarness, options: { javaScript: boolean }): Promise<Journey> {
     const context = await harness.browser.newContext({ javaScriptEnabled: options.javaScript })
     const page = await context.newPage()
-    return new Journey(context, page, harness.baseUrl)
+    let checker: { context: BrowserContext; page: Page } | undefined
+    if (!options.javaScript) {
+      const checkerContext = await harness.browser.newContext()
+      checker = { context: checkerContext, page: await checkerContext.newPage() }
+    }
+    return new Journey(context, page, harness.baseUrl, checker)
   }
 
   async goto(path: string) {
@@ -88,7 +96,16 @@ export class Journey {
   /** Call after any click or submit that lands on a new page. */
   async checkAccessible() {
     await this.page.waitForLoadState('load')
-    const results = await new AxeBuilder({ page: this.page })
+    let target = this.page
+    if (this.checker) {
+      // The page exactly as the script-less browser got it, scripts removed, on the same origin so its
+      // stylesheets load: colour contrast and layout are checked as that user sees them.
+      const html = (await this.page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '')
+      await this.checker.page.goto(new URL('/health', this.baseUrl).toString())
+      await this.checker.page.setContent(html, { waitUntil: 'load' })
+      target = this.checker.page
+    }
+    const results = await new AxeBuilder({ page: target })
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
       .analyze()
     const url = new URL(this.page.url()).pathname
@@ -99,7 +116,17 @@ export class Journey {
     expect(summary, `axe violations on ${url}`).toEqual([])
   }
 
+  /** Signs in through the form, as a person would, and lands on the home page. */
+  async signIn(account: { username: string; password: string }) {
+    await this.goto('/login')
+    await this.page.getByLabel('Username').fill(account.username)
+    await this.page.getByLabel('Password').fill(account.password)
+    await this.page.getByRole('button', { name: 'Sign in' }).click()
+    await this.checkAccessible()
+  }
+
   async close() {
     await this.context.close()
+    await this.checker?.context.close()
   }
 }

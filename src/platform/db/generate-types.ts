@@ -84,7 +84,14 @@ export async function renderSchema(): Promise<string> {
             : `${type.select} | null`
         }
         const generated = column.column_default !== null || column.is_identity === 'YES'
-        lines.push(`  ${column.column_name}: ${generated ? `Generated<${ts}>` : ts}`)
+        if (generated && type.insert) {
+          // Generated<ColumnType<...>> would make Kysely select the wrapper; say "optional on insert" directly.
+          const n = nullable ? ' | null' : ''
+          ts = `ColumnType<${type.select}${n}, ${type.insert}${n} | undefined, ${type.insert}${n}>`
+        } else if (generated) {
+          ts = `Generated<${ts}>`
+        }
+        lines.push(`  ${column.column_name}: ${ts}`)
       }
       lines.push('}', '')
     }
