@@ -81,6 +81,7 @@ describe('the recommendation', () => {
   it('does not near-match images of quality under 50', () => {
     const r = report([image(1, 8, 49)], known([{ n: 9, category: 'B', pdqOnes: 0 }]))
     expect(r.counts.lowQualityImages).toBe(1)
+    expect(r.counts.nearMatches).toBe(0)
     expect(r.recommendation.decision).toBe('no-known-material-found')
     expect(r.recommendation.reason).toMatch(/1 image of PDQ quality under 50 was checked by exact hash only/)
   })
@@ -107,7 +108,7 @@ describe('the recommendation', () => {
       report([file(1)], known([]), { complete: false, interruption: 'stopped' }).recommendation.decision,
     ).toBe('could-not-complete')
     const unreadable = file(2, { unreadable: { stage: 'read', reason: 'EIO' } })
-    expect(report([file(1), unreadable]).recommendation).toEqual({
+    expect(report([file(1), unreadable], known([{ n: 7, category: 'A' }])).recommendation).toEqual({
       decision: 'could-not-complete',
       reason:
         '1 file could not be read, so the device cannot be cleared; no match in the 1 file that was read.',

@@ -295,6 +295,12 @@ export function recommend(r: TriageReport): { decision: Decision; reason: string
       reason: `${parts.join(' and ')} could not be read, so the device cannot be cleared; no match in the ${plural(r.counts.files - unreadFiles, 'file')} that ${were(r.counts.files - unreadFiles)} read.`,
     }
   }
+  if (r.settings.knownRecords === 0) {
+    return {
+      decision: 'could-not-complete',
+      reason: `No hash set with any known hashes was given, so the ${plural(r.counts.files, 'file')} could not be checked. Run it again with --hashes.`,
+    }
+  }
   const notes: string[] = []
   const undecoded = r.unreadable.filter((u) => u.stage === 'decode').length
   if (undecoded > 0)

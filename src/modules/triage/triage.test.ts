@@ -415,7 +415,11 @@ describe('interrupt and resume', () => {
     expect(second.report.counts.files).toBe(30)
     expect(second.report.counts.images).toBe(30)
     expect(second.report.startedAt).toBe(first.report.startedAt)
-    expect(second.report.recommendation.decision).toBe('no-known-material-found')
+    expect(second.report.recommendation).toEqual({
+      decision: 'could-not-complete',
+      reason:
+        'No hash set with any known hashes was given, so the 30 files could not be checked. Run it again with --hashes.',
+    })
   }, 60_000)
 
   it('returns exit status 130 when the command is interrupted', async () => {
