@@ -156,8 +156,8 @@ const outcomeBody = z
 /** The PAC API: create, read, list and update for the force; partners read and answer their borough's. */
 export function referralsApiRoutes(app: FastifyInstance, services: Services) {
   const { referrals } = services
-  const scope = (principal: { area: Parameters<typeof scopeOf>[0]; staffId: string | null }) =>
-    scopeOf(principal.area, principal.staffId)
+  const scope = (principal: { area: Parameters<typeof scopeOf>[0]; staffId: string | null; id: string }) =>
+    scopeOf(principal.area, principal.staffId, principal.id)
 
   apiRoute(app, {
     method: 'POST',

@@ -204,7 +204,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
   const now = () => services.clock.now()
   const scope = (request: FastifyRequest): PacScope => {
     const principal = request.principal as Principal
-    return scopeOf(principal.area, principal.staffId)
+    return scopeOf(principal.area, principal.staffId, principal.id)
   }
 
   async function boroughOptions(selected?: string) {

@@ -62,6 +62,8 @@ export interface Pac {
   raisedByStaffId: string | null
   raisedByName: string
   raisedByTeamId: string | null
+  /** The account that raised it: an officer always sees their own PACs. */
+  createdBy: string
   boroughId: string
   bcuId: string | null
   reviewedAt: Date | null
@@ -117,6 +119,7 @@ export const toPac = (r: PacRow): Pac => {
     raisedByStaffId: r.raised_by_staff_id,
     raisedByName: r.raised_by_name,
     raisedByTeamId: r.raised_by_team_id,
+    createdBy: r.created_by,
     boroughId: r.borough_id,
     bcuId: r.bcu_id,
     reviewedAt: r.reviewed_at,
@@ -142,17 +145,18 @@ export const toPac = (r: PacRow): Pac => {
 /** Where a reader's PACs lie: the force, or their BCU (and always the PACs they raised themselves). */
 export type PacScope =
   | { forceWide: true }
-  | { forceWide: false; bcuId: string | null; staffId: string | null }
+  | { forceWide: false; bcuId: string | null; staffId: string | null; userId?: string | null }
 
-export function scopeOf(area: Area, staffId: string | null): PacScope {
-  return area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId, staffId }
+export function scopeOf(area: Area, staffId: string | null, userId: string | null = null): PacScope {
+  return area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId, staffId, userId }
 }
 
-export function inScope(pac: Pick<Pac, 'bcuId' | 'raisedByStaffId'>, scope: PacScope): boolean {
+export function inScope(pac: Pick<Pac, 'bcuId' | 'raisedByStaffId' | 'createdBy'>, scope: PacScope): boolean {
   if (scope.forceWide) return true
   return (
     (scope.bcuId !== null && pac.bcuId === scope.bcuId) ||
-    (scope.staffId !== null && pac.raisedByStaffId === scope.staffId)
+    (scope.staffId !== null && pac.raisedByStaffId === scope.staffId) ||
+    (!!scope.userId && pac.createdBy === scope.userId)
   )
 }
 
@@ -304,6 +308,7 @@ export function referralsService(deps: ReferralsDependencies) {
       eb.or([
         scope.bcuId ? eb('pac.bcu_id', '=', scope.bcuId) : sql<boolean>`false`,
         scope.staffId ? eb('pac.raised_by_staff_id', '=', scope.staffId) : sql<boolean>`false`,
+        scope.userId ? eb('pac.created_by', '=', scope.userId) : sql<boolean>`false`,
       ]),
     ) as Q
   }
