@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { childrenApiRoutes } from './modules/children/api.ts'
 import { childrenRoutes, peoplePath, personReaders } from './modules/children/routes.ts'
+import { custodyApi } from './modules/custody/api.ts'
+import { custodyPath, custodyReaders, custodyRoutes } from './modules/custody/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
 import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
 import { referralsApiRoutes } from './modules/referrals/api.ts'
@@ -31,6 +33,7 @@ export const navigation: NavigationItem[] = [
   { text: 'Shared PACs', href: '/partner/pacs', access: pacPartners },
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
+  { text: 'Custody', href: custodyPath, access: custodyReaders },
   { text: 'Rules', href: '/rules', access: staffAccess },
   { text: 'Rule parameters', href: '/admin/rule-parameters', access: allow('admin') },
   { text: 'Users', href: '/admin/users', access: allow('admin') },
@@ -53,6 +56,8 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   childrenRoutes(app, services)
   childrenApiRoutes(app, services)
   standardsRoutes(app, services.standards)
+  custodyRoutes(app, services)
+  custodyApi(app, services.custody)
   referralsRoutes(app, services)
   referralsApiRoutes(app, services)
 }

@@ -1,5 +1,6 @@
 import { importKinds } from './import-kinds.ts'
 import { childrenService } from './modules/children/service.ts'
+import { createCustody } from './modules/custody/module.ts'
 import { organisationService } from './modules/organisation/service.ts'
 import { createReferrals } from './modules/referrals/module.ts'
 import { accessLogService } from './platform/access/access-log.ts'
@@ -55,6 +56,7 @@ export function createServices(deps: CoreDependencies) {
     },
   })
   const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
+  const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
   return {
     ...deps,
     sessions,
@@ -68,6 +70,7 @@ export function createServices(deps: CoreDependencies) {
     standards,
     children,
     referrals,
+    custody,
   }
 }
 

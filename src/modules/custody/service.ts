@@ -713,20 +713,19 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
     },
 
     /**
-     * The dashboard's custody measures for detentions with an arrest in [from, until): by suite, by BCU
-     * (the suite's BCU on the day of arrest) and force-wide.
+     * The dashboard's custody measures for detentions with an arrest in [from, until): by suite, by area and
+     * force-wide. The area is the suite's BCU on the day of arrest, or its borough where the borough was
+     * still its own borough command then (before the 2019 BCU merge).
      */
     async measures(options: { from: Date; until: Date; bcuId?: string | null }) {
       const { rows } = await sql<{
         suite_id: string | null
-        bcu_id: string | null
+        area_id: string | null
         level: number
         detentions: number
-        aa_waits: number
         median_aa_wait_hours: number | null
         reviews: number
         reviews_in_person: number
-        refused_bail: number
         refused_bail_left: number
         transferred: number
         median_hours_after_charge: number | null
@@ -735,7 +734,7 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
         kept_with_certificate: number
       }>`
         with f as (
-          select d.id, d.custody_suite_team_id as suite_id, d.bcu_id,
+          select d.id, d.custody_suite_team_id as suite_id, coalesce(d.bcu_id, d.borough_id) as area_id,
             min(e.at) filter (where e.kind = 'detention_authorised') as authorised_at,
             min(e.at) filter (where e.kind = 'aa_arrived') as aa_arrived_at,
             min(e.at) filter (where e.kind = 'charged') as charged_at,
@@ -751,17 +750,16 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
             ${options.bcuId ? sql`and d.bcu_id = ${options.bcuId}` : sql``}
           group by d.id
         ), g as (
-          select f.*, extract(epoch from aa_arrived_at - authorised_at) / 3600 as aa_wait,
-            case when refused and left_at is not null then extract(epoch from left_at - charged_at) / 3600 end as after_charge,
+          select f.*, extract(epoch from aa_arrived_at - authorised_at)::float8 / 3600 as aa_wait,
+            case when refused and left_at is not null
+              then extract(epoch from left_at - charged_at)::float8 / 3600 end as after_charge,
             refused and coalesce(destination = any(${[...transferDestinations]}::text[]), false) as transferred
           from f
         )
-        select suite_id, bcu_id, grouping(suite_id, bcu_id) as level,
+        select suite_id, area_id, grouping(suite_id, area_id)::int as level,
           count(*)::int as detentions,
-          count(aa_wait)::int as aa_waits,
           percentile_cont(0.5) within group (order by aa_wait) as median_aa_wait_hours,
           sum(reviews)::int as reviews, sum(reviews_in_person)::int as reviews_in_person,
-          count(*) filter (where refused)::int as refused_bail,
           count(*) filter (where refused and left_at is not null)::int as refused_bail_left,
           count(*) filter (where transferred)::int as transferred,
           percentile_cont(0.5) within group (order by after_charge) as median_hours_after_charge,
@@ -770,18 +768,26 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
           count(*) filter (where refused and not transferred and left_at is not null and certificates > 0)::int
             as kept_with_certificate
         from g
-        group by grouping sets ((suite_id, bcu_id), (bcu_id), ())
-        order by level, bcu_id, suite_id`.execute(db)
+        group by grouping sets ((suite_id, area_id), (area_id), ())
+        order by level, area_id, suite_id`.execute(db)
       const suites = await suiteNames()
       const force = await organisation.force().catch(() => undefined)
-      const bcus = new Map((force ? await organisation.bcus(force.id) : []).map((b) => [b.id, b.name]))
+      const areaNames = new Map<string, string>([
+        ...(force ? await organisation.boroughs(force.id) : []).map(
+          (b) => [b.id, b.name] as [string, string],
+        ),
+        ...(force ? await organisation.bcus(force.id) : []).map((b) => [b.id, b.name] as [string, string]),
+      ])
       const share = (n: number, d: number) => (d ? n / d : null)
+      // grouping(suite_id, area_id): 0 a suite (with its area), 2 an area, 3 the force.
+      const levelOf = (level: number) =>
+        (level === 0 ? 'suite' : level === 2 ? 'area' : 'force') as 'suite' | 'area' | 'force'
       return rows.map((r) => ({
-        level: r.level === 0 ? ('suite' as const) : r.level === 1 ? ('bcu' as const) : ('force' as const),
+        level: levelOf(r.level),
         suiteId: r.level === 0 ? r.suite_id : null,
         suiteName: r.level === 0 && r.suite_id ? (suites.get(r.suite_id)?.name ?? '') : null,
-        bcuId: r.level < 3 ? r.bcu_id : null,
-        bcuName: r.level < 3 && r.bcu_id ? (bcus.get(r.bcu_id) ?? '') : null,
+        areaId: r.level < 3 ? r.area_id : null,
+        areaName: r.level < 3 && r.area_id ? (areaNames.get(r.area_id) ?? '') : null,
         detentions: r.detentions,
         medianAppropriateAdultWaitHours: r.median_aa_wait_hours,
         reviewsInPersonShare: share(r.reviews_in_person, r.reviews),
