@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
+import sharp from 'sharp'
 import { decodeImage } from '../src/modules/triage/decode.ts'
 import { WORDS_PER_HASH } from '../src/modules/triage/hash256.ts'
 import { HashingPool } from '../src/modules/triage/hashing-pool.ts'
@@ -70,10 +71,14 @@ async function benchFileHashing(dir: string) {
 
 async function pdqRate(images: Buffer[], repeat: number) {
   // Decode + hash in this thread: the per-core figure to set beside the single-threaded reference.
+  // One core: libvips would otherwise decode on a second thread.
+  const threads = sharp.concurrency()
+  sharp.concurrency(1)
   for (const img of images) pdqHash(await decodeImage(img)) // warm up
   const [, oneThread] = await timeIt(async () => {
     for (let r = 0; r < repeat; r++) for (const img of images) pdqHash(await decodeImage(img))
   })
+  sharp.concurrency(threads)
   return round((images.length * repeat) / oneThread, 1)
 }
 
@@ -192,7 +197,12 @@ export async function benchTriage(): Promise<Record<string, unknown>> {
     const pdq = await benchPdq(dir)
     const search = benchSearch()
     return {
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      machine: {
+        cpus: cpus().length,
+        model: cpus()[0]?.model,
+        node: process.version,
+        loadAverage: loadavg()[0],
+      },
       fileHashing,
       pdq,
       search,
