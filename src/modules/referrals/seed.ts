@@ -1,0 +1,280 @@
+import type { Random } from '../../platform/seed/random.ts'
+import type { SeedGenerator } from '../../platform/seed/seeder.ts'
+import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed-generator.ts'
+import {
+  type AboutKind,
+  type BragRating,
+  type ConcernCategory,
+  concernCategories,
+  type Outcome,
+} from './pac.ts'
+
+/**
+ * A year of PACs. The inspection report gives no count of Merlin PACs, so scale 1 is an estimate: about
+ * 655,000 referrals a year to children's social care in England (DfE children in need census 2017-18),
+ * roughly 12% of them in London (about 79,000); 37% of referrals come from the police (report, London
+ * MASH review), so about 29,000 police referrals; the MASHs pass on roughly three in five police contacts
+ * as referrals, so about 48,000 PACs a year.
+ *
+ * Failings at the rates the report describes, or a stated estimate where it gives none:
+ * - late submission (REF-01): 12% more than 24 h after the police knew, a tail of weeks (the 29-day case);
+ * - no supervisor review (REF-02): 8% never reviewed (supervision findings; estimate);
+ * - no social care feedback (REF-05): 30% never answered ("this is not happening consistently"), and only
+ *   a third of those followed up ("frequently officers are not following up these referrals");
+ * - outcomes: 36% no further action ("more than a third of contacts that resulted in no further action
+ *   originated from the police").
+ */
+export const pacsPerYearAtScale1 = 48_000
+
+/** Children other generators may publish: person refs with their borough name. */
+export const seededChildrenKey = 'children:children'
+export interface SeededChild {
+  ref: string
+  borough: string
+}
+export const seededPacsKey = 'referrals:pacs'
+
+const given = [
+  'Amara',
+  'Ben',
+  'Chloe',
+  'Dylan',
+  'Ella',
+  'Finn',
+  'Grace',
+  'Hamza',
+  'Isla',
+  'Jayden',
+  'Kemi',
+  'Leo',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Rhys',
+  'Sofia',
+  'Tyler',
+  'Zara',
+  'Yusuf',
+]
+const family = [
+  'Adams',
+  'Begum',
+  'Clarke',
+  'Da Silva',
+  'Evans',
+  'Fofana',
+  'Green',
+  'Hussain',
+  'Ivanova',
+  'Jones',
+  'Khan',
+  'Lewis',
+  'Mensah',
+  'Nowak',
+  'Okafor',
+  'Patel',
+  'Quinn',
+  'Rahman',
+  'Smith',
+  'Taylor',
+  'Walker',
+  'Yilmaz',
+]
+const londonBoroughsFallback = ['Camden', 'Hackney', 'Lambeth', 'Croydon', 'Newham', 'Barnet']
+
+const hour = 3_600_000
+const iso = (ms: number) => new Date(ms).toISOString()
+
+const summaries: Record<AboutKind, string[]> = {
+  incident: [
+    'Domestic incident, child present',
+    'Child found alone late at night',
+    'Assault at school gates',
+  ],
+  missing_episode: ['Missing overnight, found with older associates', 'Absent from care placement'],
+  custody_detention: ['Detained for robbery', 'Detained for possession with intent to supply'],
+  investigation: ['Disclosure during investigation', 'Sibling of a victim in a CAIT investigation'],
+  offender: ['Registered sex offender seen with the child', 'Child living with a person posing a risk'],
+}
+const concernsFor: Record<AboutKind, ConcernCategory[]> = {
+  incident: ['domestic_abuse_stalking_harassment', 'child_abuse', 'hate_crime'],
+  missing_episode: ['missing_people', 'cse', 'modern_slavery_trafficking_cce'],
+  custody_detention: [
+    'young_offenders',
+    'modern_slavery_trafficking_cce',
+    'mental_health_drugs_alcohol_suicide',
+  ],
+  investigation: ['child_abuse', 'rape_serious_sexual_offences_sex_workers', 'online_csea'],
+  offender: ['child_abuse', 'online_csea'],
+}
+
+/** Hours from the police first knowing to the PAC: mostly the same shift, 12% late, a tail of weeks. */
+function submissionDelayHours(random: Random): number {
+  return random.weighted<() => number>([
+    [() => 0.5 + random.next() * 11.5, 70],
+    [() => 12 + random.next() * 12, 18],
+    [() => 24 + random.next() * 144, 10],
+    [() => 168 + random.next() * 528, 2],
+  ])()
+}
+
+export const referralsSeed: SeedGenerator = {
+  name: 'referrals',
+  *generate({ scale, random, from, until, shared }) {
+    const teams = (shared.get(seededTeamsKey) as SeededTeam[] | undefined) ?? []
+    const boroughs = (shared.get(seededBoroughsKey) as string[] | undefined) ?? londonBoroughsFallback
+    const officersIn = new Map<string, string[]>()
+    for (const team of teams) {
+      if (!team.borough) continue
+      const refs = team.staff.filter((s) => s.rank === 'constable' || s.rank === 'sergeant').map((s) => s.ref)
+      officersIn.set(team.borough, [...(officersIn.get(team.borough) ?? []), ...refs])
+    }
+    const pacCount = Math.max(1, Math.round(pacsPerYearAtScale1 * scale))
+
+    // The children: from the person index's generator when it ran first, otherwise our own, in households.
+    let children = shared.get(seededChildrenKey) as SeededChild[] | undefined
+    if (!children?.length) {
+      children = []
+      const wanted = Math.max(1, Math.round(pacCount / 1.4))
+      const day = (ms: number) => iso(ms).slice(0, 10)
+      for (let h = 0; children.length < wanted; h++) {
+        const borough = random.pick(boroughs)
+        const surname = random.pick(family)
+        const household = `KH-SEED-${h}`
+        // A third of the children live with brothers or sisters: REF-06 has households to find.
+        const size = random.weighted([
+          [1, 67],
+          [2, 22],
+          [3, 11],
+        ])
+        for (let c = 0; c < size && children.length < wanted; c++) {
+          const ref = `KP-SEED-${children.length + 1}`
+          const born =
+            until.getTime() - random.int(2, 17) * 365.25 * 86_400_000 - random.int(0, 364) * 86_400_000
+          yield {
+            kind: 'person',
+            ref,
+            familyName: surname,
+            givenNames: random.pick(given),
+            dateOfBirth: day(born),
+            gender: random.pick(['female', 'male']),
+            ethnicity: random.pick(['W1', 'B2', 'A1', 'M1', 'O9', 'NS']),
+            address: { address: `${random.int(1, 300)} Seed Street`, borough, from: '2015-01-01' },
+          }
+          if (size > 1) {
+            yield {
+              kind: 'household-membership',
+              ref: `${household}-${c}`,
+              household,
+              person: ref,
+              role: 'child',
+              from: '2015-01-01',
+            }
+          }
+          children.push({ ref, borough })
+        }
+      }
+      shared.set(seededChildrenKey, children)
+    }
+
+    const start = from.getTime()
+    const span = until.getTime() - start
+    const last = until.getTime() - hour
+    const pacRefs: string[] = []
+    for (let i = 0; i < pacCount; i++) {
+      const child = random.pick(children)
+      const aboutKind = random.weighted<AboutKind>([
+        ['incident', 60],
+        ['missing_episode', 20],
+        ['custody_detention', 10],
+        ['investigation', 7],
+        ['offender', 3],
+      ])
+      const firstKnew = start + random.next() * span * 0.98
+      const created = Math.min(last, firstKnew + submissionDelayHours(random) * hour)
+      const officers = officersIn.get(child.borough) ?? []
+      const pool = concernsFor[aboutKind]
+      const concerns = [
+        ...new Set([random.pick(pool), ...(random.chance(0.3) ? [random.pick(concernCategories)] : [])]),
+      ]
+      const spoken = random.chance(0.75)
+      const ref = `PAC-SEED-${i + 1}`
+      const line: Record<string, unknown> = {
+        kind: 'pac',
+        ref,
+        child: child.ref,
+        aboutKind,
+        aboutRef: `${aboutKind === 'custody_detention' ? 'CUS' : 'CAD'}-${random.int(1000, 9999)}`,
+        aboutSummary: random.pick(summaries[aboutKind]),
+        concerns,
+        riskLevel: random.weighted([
+          ['standard', 50],
+          ['medium', 35],
+          ['high', 15],
+        ]),
+        riskAssessment: 'Assessed from the incident and checks on police systems',
+        childSpokenTo: spoken,
+        voiceOfChild: spoken
+          ? random.pick(['I want to go home', 'I was scared', 'It happens a lot', 'I am fine'])
+          : 'Child asleep when officers attended',
+        policeFirstKnewAt: iso(firstKnew),
+        createdAt: iso(created),
+        borough: child.borough,
+        ...(officers.length
+          ? { raisedBy: random.pick(officers) }
+          : { raisedByName: `PC ${random.pick(family)}` }),
+      }
+      pacRefs.push(ref)
+      // 8% never reviewed; 5% of reviews send it back.
+      const reviewed = created + Math.max(0.25, random.normal(10, 8)) * hour
+      if (random.chance(0.92) && reviewed < last) {
+        const returned = random.chance(0.05)
+        line.review = {
+          at: iso(reviewed),
+          decision: returned ? 'returned' : 'approved',
+          ...(returned ? { note: 'Add the checks on the other children in the household' } : {}),
+        }
+        const sharedAt =
+          reviewed + (random.chance(0.95) ? 0.5 + random.next() * 20 : 24 + random.next() * 72) * hour
+        if (!returned && sharedAt < last) {
+          line.sharedWithMashAt = iso(sharedAt)
+          const brag = random.weighted<BragRating>([
+            ['red', 10],
+            ['amber', 35],
+            ['green', 40],
+            ['blue', 15],
+          ])
+          const rated = sharedAt + (0.25 + random.next() * 2) * hour
+          const limit = { red: 4, amber: 24, green: 72, blue: 72 }[brag]
+          // 85% decided within the rating's timescale.
+          const decided =
+            rated + (random.chance(0.85) ? random.next() * (limit - 2.5) : limit + random.next() * 48) * hour
+          if (rated < last) {
+            line.mash = { brag, ratedAt: iso(rated), ...(decided < last ? { decisionAt: iso(decided) } : {}) }
+          }
+          const feedback = Math.max(decided, sharedAt) + (2 + random.next() * 40) * hour
+          if (random.chance(0.7) && decided < last && feedback < last) {
+            const outcome = random.weighted<Outcome>([
+              ['nfa', 36],
+              ['early_help', 25],
+              ['section_17', 17],
+              ['section_47', 10],
+              ['already_open', 12],
+            ])
+            line.outcome = {
+              outcome,
+              feedbackAt: iso(feedback),
+              ...(outcome === 'nfa' ? { reason: 'Does not meet the threshold for social care' } : {}),
+            }
+          } else if (random.chance(0.33)) {
+            const followed = sharedAt + (72 + random.next() * 72) * hour
+            if (followed < last)
+              line.followUp = { text: 'Phoned the MASH for the outcome', at: iso(followed) }
+          }
+        }
+      }
+      yield line
+    }
+    shared.set(seededPacsKey, pacRefs)
+  },
+}
