@@ -127,6 +127,10 @@ describe('people pages and API', () => {
     })
     expect(badFlag.statusCode).toBe(400)
     expect(badFlag.body).toContain('Start date must include a year')
+    const empty = await post(officer, `/people/${child.id}/flags/new`, {})
+    expect(empty.statusCode).toBe(400)
+    expect(empty.body).toContain('Select a flag')
+    expect(empty.body).toContain('Enter start date')
     const boroughs = await kestrel.services.organisation.boroughs(
       (await kestrel.services.organisation.force()).id,
     )

@@ -323,6 +323,8 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     template: string
     dates: { name: string; label: string; required: boolean }[]
     view(values: Record<string, string>): Promise<Record<string, unknown>> | Record<string, unknown>
+    /** Fields that must be answered, checked with the dates so the user sees every problem at once. */
+    required: { field: string; reason: string }[]
     save(person: Person, body: Body, dates: Record<string, string | null>, actor: Principal): Promise<unknown>
     back: string
   }
@@ -383,7 +385,9 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
           const error = parsed[d.name]?.error
           if (error) errors.push({ field: d.name, reason: error })
         }
-        if (errors.length) return render(reply, person, values, parsed, errors)
+        const missing = form.required.filter((r) => !text(body, r.field))
+        if (errors.length || missing.length)
+          return render(reply, person, values, parsed, [...missing, ...errors])
         try {
           await form.save(
             person,
@@ -404,6 +408,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     path: '/flags/new',
     title: 'Add a flag',
     template: 'children/views/flag-form.njk',
+    required: [{ field: 'flag', reason: 'Select a flag' }],
     back: '#flags',
     dates: [
       { name: 'fromDate', label: 'Start date', required: true },
@@ -430,6 +435,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     path: '/addresses/new',
     title: 'Add an address',
     template: 'children/views/address-form.njk',
+    required: [{ field: 'address', reason: 'Enter the address' }],
     back: '#addresses',
     dates: [{ name: 'fromDate', label: 'Date they started living there', required: true }],
     view: async (values) => ({
@@ -460,6 +466,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     path: '/households/new',
     title: 'Add to a household',
     template: 'children/views/membership-form.njk',
+    required: [{ field: 'role', reason: 'Select a role in the household' }],
     back: '/household',
     dates: [
       { name: 'fromDate', label: 'Date they started living there', required: true },
@@ -485,6 +492,10 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     path: '/relationships/new',
     title: 'Add a relationship',
     template: 'children/views/relationship-form.njk',
+    required: [
+      { field: 'kind', reason: 'Select the relationship' },
+      { field: 'otherRef', reason: 'Enter the reference of the other person' },
+    ],
     back: '/household',
     dates: [{ name: 'fromDate', label: 'Start date', required: false }],
     view: (values) => ({
