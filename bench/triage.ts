@@ -244,6 +244,10 @@ function printTable(results: Record<string, unknown>) {
   rows.push(['  brute force for comparison', `${s.bruteForceQueriesPerSecond} q/s`, ''])
   const w0 = Math.max(...rows.map((r) => r[0].length))
   const w1 = Math.max(...rows.map((r) => r[1].length))
+  const machine = results.machine as Record<string, unknown>
+  console.log(
+    `${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, load average ${machine.loadAverage}`,
+  )
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`)
 }
 
