@@ -14,6 +14,10 @@ export const custodyDetentionImport = defineImportKind({
   kind: 'custody-detention',
   subjectKind: detentionKind,
   schema: detentionInput.extend({ events: z.array(eventInput).max(500).default([]) }),
+  references: (record) => [
+    { field: 'child', kind: 'person', ref: record.child },
+    { field: 'custodySuite', kind: 'team', ref: record.custodySuite },
+  ],
   async lookup(trx, refs) {
     const rows = await trx
       .selectFrom('custody_detention')
