@@ -1,5 +1,6 @@
 import { childrenMigration } from './modules/children/migrations/0005-children.ts'
 import { custodyMigration } from './modules/custody/migrations/0007-custody.ts'
+import { missingMigration } from './modules/missing/migrations/0008-missing.ts'
 import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
 import { referralsMigration } from './modules/referrals/migrations/0006-referrals.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
@@ -19,4 +20,5 @@ export const migrations: KestrelMigration[] = [
   childrenMigration,
   referralsMigration,
   custodyMigration,
+  missingMigration,
 ]

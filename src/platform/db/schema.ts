@@ -206,6 +206,79 @@ export interface HouseholdMembership {
   version: Generated<number>
 }
 
+export interface MissingEpisode {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string
+  borough_id: string
+  bcu_id: string | null
+  unit_team_id: string | null
+  reported_at: ColumnType<Date, Date | string, Date | string>
+  reported_by_kind: string
+  reported_by_name: string | null
+  last_seen_at: ColumnType<Date, Date | string, Date | string>
+  last_seen_place: string
+  circumstances: string
+  age_at_report: number | null
+  grade: string
+  risk_factors: Generated<string[]>
+  history_factors: Generated<string[]>
+  suggested_grade: string
+  grading_reason: string | null
+  graded_by_name: string
+  graded_by_staff_id: string | null
+  supervisor_name: string | null
+  supervisor_staff_id: string | null
+  below_suggestion_reason: string | null
+  review_due_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  actions: string | null
+  trigger_plan_id: string | null
+  plan_acknowledged_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  plan_acknowledged_by: string | null
+  returned_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  found_place: string | null
+  found_by: string | null
+  found_with: string | null
+  prevention_interview_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  prevention_interview_by: string | null
+  disclosures: string | null
+  la_notified_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  return_home_interview_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  return_home_interview_declined: Generated<boolean>
+  pac_id: string | null
+  pac_linked_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_by: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface MissingReview {
+  id: Generated<string>
+  ref: string | null
+  episode_id: string
+  reviewed_at: ColumnType<Date, Date | string, Date | string>
+  reviewer_name: string
+  reviewer_staff_id: string | null
+  grade: string
+  reason: string
+  next_review_due_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_by: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface MissingUnitDuty {
+  id: Generated<string>
+  team_id: string
+  on_duty_from: ColumnType<Date, Date | string, Date | string>
+  staff_on_duty: number
+  names: string | null
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface Pac {
   id: Generated<string>
   ref: Generated<string>
@@ -353,6 +426,27 @@ export interface TrainingRecord {
   version: Generated<number>
 }
 
+export interface TriggerPlan {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string
+  borough_id: string
+  places_to_search: string
+  people_to_contact: string
+  risks: string
+  author_name: string
+  author_staff_id: string | null
+  agreed_with: string[]
+  start_date: string
+  review_date: string
+  ended_on: string | null
+  end_reason: string | null
+  created_by: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface UserSession {
   id_hash: string
   user_id: string
@@ -380,6 +474,9 @@ export interface DB {
   force: Force
   household: Household
   household_membership: HouseholdMembership
+  missing_episode: MissingEpisode
+  missing_review: MissingReview
+  missing_unit_duty: MissingUnitDuty
   pac: Pac
   pac_draft: PacDraft
   person: Person
@@ -390,5 +487,6 @@ export interface DB {
   staff: Staff
   team: Team
   training_record: TrainingRecord
+  trigger_plan: TriggerPlan
   user_session: UserSession
 }
