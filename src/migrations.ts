@@ -1,6 +1,7 @@
 import { childrenMigration } from './modules/children/migrations/0005-children.ts'
 import { custodyMigration } from './modules/custody/migrations/0007-custody.ts'
 import { missingMigration } from './modules/missing/migrations/0008-missing.ts'
+import { investigationsMigration } from './modules/investigations/migrations/0009-investigations.ts'
 import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
 import { referralsMigration } from './modules/referrals/migrations/0006-referrals.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
@@ -21,4 +22,5 @@ export const migrations: KestrelMigration[] = [
   referralsMigration,
   custodyMigration,
   missingMigration,
+  investigationsMigration,
 ]

@@ -87,6 +87,17 @@ export interface ChangeHistory {
   changes: unknown
 }
 
+export interface ChildProtectionConference {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  held_at: ColumnType<Date, Date | string, Date | string>
+  police_attended: boolean
+  police_attendee_name: string | null
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface CustodyDetention {
   id: Generated<string>
   ref: Generated<string>
@@ -203,6 +214,94 @@ export interface HouseholdMembership {
   from_date: string
   to_date: string | null
   created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface Investigation {
+  id: Generated<string>
+  ref: Generated<string>
+  case_type: string
+  strands: string[]
+  risk_level: string
+  summary: string
+  borough_id: string
+  bcu_id: string | null
+  opened_at: ColumnType<Date, Date | string, Date | string>
+  status: Generated<string>
+  team_id: string | null
+  officer_staff_id: string | null
+  allocated_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  offence: string | null
+  crime_reference: string | null
+  crime_recorded_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  outcome: string | null
+  closed_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  closed_by_staff_id: string | null
+  closed_by_name: string | null
+  closure_rationale: string | null
+  welfare_visit_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  social_care_referral_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_by: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface InvestigationAction {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  kind: string
+  description: string
+  owner_staff_id: string | null
+  owner_name: string | null
+  due_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  directed_by_staff_id: string | null
+  directed_by_name: string | null
+  directed_at: ColumnType<Date, Date | string, Date | string>
+  review_id: string | null
+  done_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface InvestigationAllocation {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  team_id: string
+  staff_id: string
+  allocated_at: ColumnType<Date, Date | string, Date | string>
+  allocated_by_staff_id: string | null
+  allocated_by_name: string
+  missing_courses: Generated<string[]>
+  open_cases: number
+  team_capacity: number | null
+  reason: string | null
+  version: Generated<number>
+}
+
+export interface InvestigationPac {
+  id: Generated<string>
+  investigation_id: string
+  pac_id: string
+  linked_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface InvestigationPerson {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  person_id: string
+  role: string
+  is_child: boolean
+  seen_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  seen_by_staff_id: string | null
+  seen_by_name: string | null
+  spoken_to: boolean | null
+  not_seen_reason: string | null
+  seen_recorded_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   version: Generated<number>
 }
 
@@ -368,6 +467,20 @@ export interface PersonFlag {
   version: Generated<number>
 }
 
+export interface PoliceProtection {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  person_id: string
+  started_at: ColumnType<Date, Date | string, Date | string>
+  designated_officer_staff_id: string | null
+  designated_officer_name: string | null
+  designated_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  ended_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface Relationship {
   id: Generated<string>
   person_a: string
@@ -402,6 +515,40 @@ export interface Staff {
   team_id: string | null
   start_date: string
   active: Generated<boolean>
+  version: Generated<number>
+}
+
+export interface StrategyDiscussion {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  held_at: ColumnType<Date, Date | string, Date | string>
+  decisions: string
+  joint_safety_plan: string | null
+  begins_section_47: Generated<boolean>
+  recorded_by_name: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface StrategyParticipant {
+  id: Generated<string>
+  strategy_discussion_id: string
+  agency: string
+  name: string
+  role: string | null
+  version: Generated<number>
+}
+
+export interface SupervisoryReview {
+  id: Generated<string>
+  ref: Generated<string>
+  investigation_id: string
+  reviewed_at: ColumnType<Date, Date | string, Date | string>
+  reviewer_staff_id: string | null
+  reviewer_name: string
+  findings: string
+  created_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
 }
 
@@ -467,6 +614,7 @@ export interface DB {
   borough: Borough
   borough_bcu: BoroughBcu
   change_history: ChangeHistory
+  child_protection_conference: ChildProtectionConference
   custody_detention: CustodyDetention
   custody_event: CustodyEvent
   finding: Finding
@@ -474,6 +622,11 @@ export interface DB {
   force: Force
   household: Household
   household_membership: HouseholdMembership
+  investigation: Investigation
+  investigation_action: InvestigationAction
+  investigation_allocation: InvestigationAllocation
+  investigation_pac: InvestigationPac
+  investigation_person: InvestigationPerson
   missing_episode: MissingEpisode
   missing_review: MissingReview
   missing_unit_duty: MissingUnitDuty
@@ -482,9 +635,13 @@ export interface DB {
   person: Person
   person_address: PersonAddress
   person_flag: PersonFlag
+  police_protection: PoliceProtection
   relationship: Relationship
   rule_parameter: RuleParameter
   staff: Staff
+  strategy_discussion: StrategyDiscussion
+  strategy_participant: StrategyParticipant
+  supervisory_review: SupervisoryReview
   team: Team
   training_record: TrainingRecord
   trigger_plan: TriggerPlan
