@@ -199,7 +199,7 @@ export function custodyRoutes(
       openFindings: findings.filter(
         (f) => f.status === 'due' || f.status === 'breached' || f.status === 'acknowledged',
       ).length,
-      timeline: events.map((e) => ({ ...describeEvent(e), at: e.at, id: e.id, recordedBy: e.kind })),
+      timeline: events.map((e) => ({ ...describeEvent(e), at: e.at, id: e.id })),
       kindItems: [
         { value: '', text: 'Choose what happened' },
         ...eventKinds.map((k) => ({ value: k, text: eventKindLabels[k] })),

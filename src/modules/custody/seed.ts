@@ -12,6 +12,16 @@ import { londonDate, londonInstant, yearsOn } from './custody.ts'
  */
 const detentionsPerYear = 15_000
 
+/** What this generator shares with later ones: each detention's ref, child, suite and linked PAC ref. */
+export const seededDetentionsKey = 'custody:detentions'
+export interface SeededDetention {
+  ref: string
+  child: string
+  suite: string
+  arrestedAt: Date
+  pacRef: string | null
+}
+
 // Rates, from the report where it gives them (section "Police detention"):
 const rates = {
   // "In 15 of the 30 cases we assessed, officers and staff had conducted the first custody PACE review ... in person."
@@ -136,6 +146,7 @@ export const custodySeed: SeedGenerator = {
     const total = Math.max(1, Math.round(detentionsPerYear * scale))
     const span = until.getTime() - from.getTime()
     const children: { ref: string; dob: string; borough: string | null }[] = []
+    const detentions: SeededDetention[] = []
     for (let n = 1; n <= total; n++) {
       const suite = random.pick(suites)
       const staff = suite.staff.length ? suite.staff : [{ ref: 'MP0', rank: 'sergeant' as const }]
@@ -180,7 +191,7 @@ export const custodySeed: SeedGenerator = {
             : {}),
         } satisfies Line
       }
-      yield detention(
+      const line = detention(
         random,
         n,
         child.ref,
@@ -191,7 +202,16 @@ export const custodySeed: SeedGenerator = {
         staff,
         inspector as { ref: string },
       )
+      detentions.push({
+        ref: line.ref as string,
+        child: child.ref,
+        suite: suite.ref,
+        arrestedAt,
+        pacRef: (line.pacRef as string | undefined) ?? null,
+      })
+      yield line
     }
+    shared.set(seededDetentionsKey, detentions)
   },
 }
 
