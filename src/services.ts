@@ -1,6 +1,7 @@
 import { importKinds } from './import-kinds.ts'
 import { childrenService } from './modules/children/service.ts'
 import { createCustody } from './modules/custody/module.ts'
+import { createInvestigations } from './modules/investigations/module.ts'
 import { organisationService } from './modules/organisation/service.ts'
 import { createReferrals } from './modules/referrals/module.ts'
 import { accessLogService } from './platform/access/access-log.ts'
@@ -36,7 +37,6 @@ export function createServices(deps: CoreDependencies) {
   const apiTokens = apiTokenService(db, clock, accessLog)
   const organisation = organisationService(db, clock)
   const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
-  const imports = importer(db, clock, importKinds)
   const accounts = accountService(db, clock)
   const children = childrenService(db, clock, { history, accessLog })
   const standards = standardsService({
@@ -55,8 +55,13 @@ export function createServices(deps: CoreDependencies) {
       return force ? organisation.boroughs(force.id) : []
     },
   })
+  // Rules are evaluated for everything a batch wrote before it commits, as for a write through a page.
+  const imports = importer(db, clock, importKinds, async (trx, written) => {
+    for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
+  })
   const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
   const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
+  const investigations = createInvestigations({ db, clock, history, accessLog, organisation, standards, children })
   return {
     ...deps,
     sessions,
@@ -71,6 +76,7 @@ export function createServices(deps: CoreDependencies) {
     children,
     referrals,
     custody,
+    investigations,
   }
 }
 
