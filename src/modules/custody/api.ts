@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { apiRoute } from '../../platform/http/api.ts'
+import { ValidationError } from '../../platform/http/errors.ts'
 import { eventInput, eventKinds } from './custody.ts'
 import { custodyReaders, custodyRecorders } from './routes.ts'
 import { type CustodyService, detentionInput } from './service.ts'
@@ -143,7 +144,17 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
     response: detentionOutput,
     status: 201,
     handler: async ({ principal, params, body }) => {
-      await custody.addEvent(params.id, body.version, body.event, principal)
+      try {
+        await custody.addEvent(params.id, body.version, body.event, principal)
+      } catch (error) {
+        // The service names an event's own fields; on the API they sit under `event`.
+        if (error instanceof ValidationError) {
+          throw new ValidationError(
+            error.errors.map((e) => ({ field: `event.${e.field}`, reason: e.reason })),
+          )
+        }
+        throw error
+      }
       return show(params.id, principal)
     },
   })

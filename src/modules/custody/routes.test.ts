@@ -186,6 +186,38 @@ describe('custody API', () => {
     expect(fine.json().clocks.inCustody).toBe(true)
   })
 
+  it('adds an event with the version read, refusing a stale version and an event out of order', async () => {
+    const user = await signIn(fx.kestrel, ['admin'])
+    const current = await fx.kestrel.services.custody.get(
+      detentionId,
+      (await import('./test-fixtures.ts')).principal(),
+    )
+    const post = (body: unknown) =>
+      fx.kestrel.app.inject({
+        method: 'POST',
+        url: `/api/v1/custody/detentions/${detentionId}/events`,
+        headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken },
+        payload: body as Record<string, unknown>,
+      })
+    const early = await post({
+      version: current.detention.version,
+      event: { kind: 'aa_left', at: '2018-08-01T12:10:00Z' },
+    })
+    expect(early.statusCode).toBe(400)
+    expect(JSON.stringify(early.json())).toContain('event.at')
+    const stale = await post({
+      version: current.detention.version - 1,
+      event: { kind: 'charged', at: '2018-08-01T19:00:00Z' },
+    })
+    expect(stale.statusCode).toBe(409)
+    const ok = await post({
+      version: current.detention.version,
+      event: { kind: 'charged', at: '2018-08-01T19:00:00Z' },
+    })
+    expect(ok.statusCode).toBe(201)
+    expect(ok.json().clocks.hoursSinceCharge).toBe(1)
+  })
+
   it('accepts a person recorded as appearing under 18 whatever their recorded age', async () => {
     const adult = await fx.child('1999-01-01')
     const user = await signIn(fx.kestrel, ['admin'])
