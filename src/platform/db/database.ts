@@ -121,6 +121,12 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
 
 export async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })
+  // An idle connection the server drops (a restart, a failover) must not crash the process: the pool
+  // replaces it on next use, and the query that needed it reports the error.
+  pool.on('error', (error) => {
+    if ((error as { code?: string }).code !== '57P01')
+      console.warn(`PostgreSQL connection lost: ${error.message}`)
+  })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   let location = 'postgres'
   try {
