@@ -168,6 +168,7 @@ export async function exportHashSet(
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain')
   }
+  await describeHashSet(storeDir, name) // a missing set fails before anything is written
   let written = 0
   if (format === 'vics') await write(`{"@odata.context":${JSON.stringify(VICS_2_CONTEXT)},"value":[`)
   for await (const r of readStoredRecords(storeDir, name)) {

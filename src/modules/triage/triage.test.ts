@@ -345,6 +345,36 @@ describe('triage decisions and failures', () => {
     expect(list.out()).toMatch(/No hash sets/)
   })
 
+  it('lists and exports stored sets from the command line', async () => {
+    const store = path.join(work, 'store-cli')
+    await put(path.join(work, 'lists/cli.txt'), `${'c'.repeat(32)}\n${'d'.repeat(64)}\n`)
+    const io = capture()
+    expect(
+      await hashsetsCommand(
+        ['import', path.join(work, 'lists/cli.txt'), '--name', 'cli', '--format', 'plain', '--store', store],
+        io,
+      ),
+    ).toBe(0)
+    const list = capture()
+    expect(await hashsetsCommand(['list', '--store', store], list)).toBe(0)
+    expect(list.out()).toMatch(/^cli\tplain\t2 records \(MD5 1, SHA-1 0, PDQ 1\)\tfrom cli\.txt\timported /)
+    const exported = capture()
+    expect(await hashsetsCommand(['export', 'cli', '--format', 'pdq', '--store', store], exported)).toBe(0)
+    expect(exported.out()).toBe(`${'d'.repeat(64)}\n`)
+    const file = path.join(work, 'cli-export.txt')
+    expect(
+      await hashsetsCommand(
+        ['export', 'cli', '--format', 'plain', '--out', file, '--store', store],
+        exported,
+      ),
+    ).toBe(0)
+    expect(await readFile(file, 'utf8')).toBe(`${'c'.repeat(32)}\n${'d'.repeat(64)}\n`)
+    const missing = capture()
+    expect(await hashsetsCommand(['export', 'nope', '--format', 'vics', '--store', store], missing)).toBe(1)
+    expect(missing.err()).toMatch(/no hash set named "nope"/)
+    expect(missing.out()).toBe('')
+  })
+
   it('explains usage errors', async () => {
     const io = capture()
     expect(await triageCommand(['somewhere'], io)).toBe(2)
