@@ -25,6 +25,14 @@ export function createCustody(deps: {
   for (const rule of custodyRules) standards.register(rule)
   standards.registerSubjectLink(detentionKind, (id) => `/custody/detentions/${id}`)
   children.registerTimelineProvider((personId, asOf) => service.timelineFor(personId, asOf))
+  // When two person records are found to be one child, their detentions go with the surviving record.
+  children.onMerge(async (trx, { survivorId, mergedId }) => {
+    await trx
+      .updateTable('custody_detention')
+      .set((eb) => ({ person_id: survivorId, version: eb('version', '+', 1) }))
+      .where('person_id', '=', mergedId)
+      .execute()
+  })
   return service
 }
 

@@ -129,6 +129,19 @@ describe('custody pages', () => {
   })
 })
 
+describe('the child’s chronology', () => {
+  it('shows the detention on the child’s timeline', async () => {
+    const view = await fx.kestrel.services.custody.get(
+      detentionId,
+      (await import('./test-fixtures.ts')).principal(),
+    )
+    const items = await fx.kestrel.services.children.timeline(view.detention.personId)
+    expect(items.find((i) => i.kind === 'custody-detention')).toMatchObject({
+      href: `/custody/detentions/${detentionId}`,
+    })
+  })
+})
+
 describe('custody API', () => {
   it('refuses a person 18 or over at arrest, naming the field, and writes nothing', async () => {
     const adult = await fx.child('1990-01-01')
