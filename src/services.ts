@@ -1,6 +1,7 @@
 import { importKinds } from './import-kinds.ts'
 import { childrenService } from './modules/children/service.ts'
 import { createCustody } from './modules/custody/module.ts'
+import { createMissing } from './modules/missing/module.ts'
 import { createInvestigations } from './modules/investigations/module.ts'
 import { organisationService } from './modules/organisation/service.ts'
 import { createReferrals } from './modules/referrals/module.ts'
@@ -61,6 +62,7 @@ export function createServices(deps: CoreDependencies) {
   })
   const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
   const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
+  const missing = createMissing({ db, clock, history, accessLog, organisation, standards, children })
   const investigations = createInvestigations({ db, clock, history, accessLog, organisation, standards, children })
   return {
     ...deps,
@@ -76,6 +78,7 @@ export function createServices(deps: CoreDependencies) {
     children,
     referrals,
     custody,
+    missing,
     investigations,
   }
 }

@@ -234,7 +234,8 @@ export function validateStrategyDiscussion(
 ): FieldError[] {
   const errors: FieldError[] = []
   if (!input.heldAt) errors.push({ field: 'heldAt', reason: 'Enter the date and time of the discussion' })
-  else if (input.heldAt > now) errors.push({ field: 'heldAt', reason: 'The discussion must not be in the future' })
+  else if (input.heldAt > now)
+    errors.push({ field: 'heldAt', reason: 'The discussion must not be in the future' })
   else if (input.heldAt < openedAt)
     errors.push({ field: 'heldAt', reason: 'The discussion must not be before the investigation was opened' })
   const named = input.participants.filter((p) => p.agency || p.name.trim())
@@ -252,7 +253,10 @@ export function validateStrategyDiscussion(
   if (input.decisions.length > 5000)
     errors.push({ field: 'decisions', reason: 'Decisions must be 5000 characters or fewer' })
   if (input.jointSafetyPlan.length > 5000)
-    errors.push({ field: 'jointSafetyPlan', reason: 'The joint safety plan must be 5000 characters or fewer' })
+    errors.push({
+      field: 'jointSafetyPlan',
+      reason: 'The joint safety plan must be 5000 characters or fewer',
+    })
   return errors
 }
 
@@ -278,7 +282,8 @@ export interface ReviewInput {
 export function validateReview(input: ReviewInput, openedAt: Date, now: Date): FieldError[] {
   const errors: FieldError[] = []
   if (!input.reviewedAt) errors.push({ field: 'reviewedAt', reason: 'Enter the date of the review' })
-  else if (input.reviewedAt > now) errors.push({ field: 'reviewedAt', reason: 'The review must not be in the future' })
+  else if (input.reviewedAt > now)
+    errors.push({ field: 'reviewedAt', reason: 'The review must not be in the future' })
   else if (input.reviewedAt < openedAt)
     errors.push({ field: 'reviewedAt', reason: 'The review must not be before the investigation was opened' })
   if (!input.findings.trim())
@@ -292,7 +297,10 @@ export function validateReview(input: ReviewInput, openedAt: Date, now: Date): F
     if (!a.dueOn)
       errors.push({ field: `actions.${i}.dueOn`, reason: `Enter a due date for further work ${i + 1}` })
     else if (input.reviewedAt && a.dueOn < input.reviewedAt.toISOString().slice(0, 10))
-      errors.push({ field: `actions.${i}.dueOn`, reason: `Further work ${i + 1} must be due after the review` })
+      errors.push({
+        field: `actions.${i}.dueOn`,
+        reason: `Further work ${i + 1} must be due after the review`,
+      })
   })
   return errors
 }
@@ -303,21 +311,21 @@ export interface ClosureInput {
   closedAt: Date
 }
 
-export function validateClosure(
-  input: ClosureInput,
-  openedAt: Date,
-  now: Date,
-): FieldError[] {
+export function validateClosure(input: ClosureInput, openedAt: Date, now: Date): FieldError[] {
   const errors: FieldError[] = []
   if (!input.outcome) errors.push({ field: 'outcome', reason: 'Select the outcome' })
   else if (!isOutcomeCode(input.outcome))
-    errors.push({ field: 'outcome', reason: `There is no outcome code ${input.outcome}: select one from the list` })
+    errors.push({
+      field: 'outcome',
+      reason: `There is no outcome code ${input.outcome}: select one from the list`,
+    })
   if (!input.rationale.trim()) errors.push({ field: 'rationale', reason: 'Enter the rationale for closing' })
   if (input.rationale.length > 5000)
     errors.push({ field: 'rationale', reason: 'The rationale must be 5000 characters or fewer' })
   if (input.closedAt < openedAt)
     errors.push({ field: 'closedAt', reason: 'The case cannot close before it was opened' })
-  if (input.closedAt > now) errors.push({ field: 'closedAt', reason: 'The closure must not be in the future' })
+  if (input.closedAt > now)
+    errors.push({ field: 'closedAt', reason: 'The closure must not be in the future' })
   return errors
 }
 
@@ -331,5 +339,7 @@ export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }

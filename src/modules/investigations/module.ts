@@ -1,0 +1,55 @@
+import type { Executor } from '../../platform/db/database.ts'
+import type { StandardsService } from '../../standards/service.ts'
+import { displayName } from '../children/person.ts'
+import { type ChildrenService, childrenService } from '../children/service.ts'
+import { type ChildrenInHousehold, householdKey, investigationKind, investigationRules } from './rules.ts'
+import { type InvestigationsDependencies, investigationsService } from './service.ts'
+
+/**
+ * Builds the investigations service and registers what the module brings to the others: its rules and
+ * the investigation link with the standards engine, and investigations on each child's chronology.
+ */
+export function createInvestigations(
+  deps: Omit<InvestigationsDependencies, 'people' | 'standards'> & {
+    standards: StandardsService
+    children: ChildrenService
+  },
+) {
+  const { standards, children } = deps
+  // INV-12 runs inside the writing transaction: the person index must answer on that executor (on the
+  // embedded database a query on the outer connection would wait for the transaction for ever).
+  const childrenOn = (executor: Executor) =>
+    childrenService(executor as InvestigationsDependencies['db'], deps.clock, {
+      history: deps.history,
+      accessLog: deps.accessLog,
+    })
+  const childrenInHousehold: ChildrenInHousehold = async (executor, asked) => {
+    const byDay = new Map<string, string[]>()
+    for (const a of asked) byDay.set(a.day, [...new Set([...(byDay.get(a.day) ?? []), a.personId])])
+    const service = childrenOn(executor)
+    const out = new Map<string, number>()
+    for (const [day, personIds] of byDay) {
+      const found = await service.otherChildrenInHousehold(personIds, day, executor)
+      for (const [personId, others] of found) out.set(householdKey(personId, day), others.length)
+    }
+    return out
+  }
+  const service = investigationsService({
+    ...deps,
+    standards,
+    people: {
+      async find(idOrRef) {
+        const person = await children.find(idOrRef)
+        return person
+          ? { id: person.id, ref: person.ref, name: displayName(person), dateOfBirth: person.dateOfBirth }
+          : undefined
+      },
+    },
+  })
+  for (const rule of investigationRules(childrenInHousehold)) standards.register(rule)
+  standards.registerSubjectLink(investigationKind, (id) => `/investigations/${id}`)
+  children.registerTimelineProvider((personId, asOf) => service.timelineItems(personId, asOf))
+  return service
+}
+
+export type Investigations = ReturnType<typeof createInvestigations>
