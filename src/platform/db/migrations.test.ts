@@ -1,0 +1,47 @@
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { postgresAdminUrl, testDatabaseKind } from '../../../test/database.ts'
+import { migrations } from '../../migrations.ts'
+import { type DatabaseHandle, openPglite, openPostgres } from './database.ts'
+import { migrateToLatest } from './migrator.ts'
+
+async function emptyDatabase(): Promise<DatabaseHandle & { drop(): Promise<void> }> {
+  if (testDatabaseKind() === 'pglite') {
+    const handle = await openPglite(undefined)
+    return { ...handle, drop: () => handle.close() }
+  }
+  const name = `kestrel_empty_${Math.random().toString(36).slice(2, 10)}`
+  const admin = await openPostgres(postgresAdminUrl(), 1)
+  await sql.raw(`create database ${name}`).execute(admin.db)
+  const url = new URL(postgresAdminUrl())
+  url.pathname = `/${name}`
+  const handle = await openPostgres(url.toString(), 2)
+  return {
+    ...handle,
+    async drop() {
+      await handle.close()
+      await sql.raw(`drop database ${name} with (force)`).execute(admin.db)
+      await admin.close()
+    },
+  }
+}
+
+describe(`migrations on an empty ${testDatabaseKind()} database`, () => {
+  it('apply every migration in order, and a second run applies nothing', async () => {
+    const handle = await emptyDatabase()
+    try {
+      const first = await migrateToLatest(handle.db, migrations)
+      expect(first.applied).toEqual(migrations.map((m) => m.name))
+      expect([...first.applied].sort()).toEqual(first.applied)
+      const second = await migrateToLatest(handle.db, migrations)
+      expect(second.applied).toEqual([])
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from information_schema.tables where table_schema = 'public'`.execute(
+        handle.db,
+      )
+      expect(rows[0]?.n).toBeGreaterThan(10)
+    } finally {
+      await handle.drop()
+    }
+  })
+})
