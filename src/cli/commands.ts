@@ -1,5 +1,7 @@
 import { auditCommand } from './audit.ts'
 import type { Command } from './command.ts'
+import { hashsetsCliCommand } from './commands/hashsets.ts'
+import { triageCliCommand } from './commands/triage.ts'
 import { findingsCommand } from './findings.ts'
 import { importCommand } from './import.ts'
 import { migrateCommand } from './migrate.ts'
@@ -20,4 +22,6 @@ export const commands: Command[] = [
   usersCommand,
   rulesCommand,
   findingsCommand,
+  triageCliCommand,
+  hashsetsCliCommand,
 ]
