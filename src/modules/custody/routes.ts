@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { allow } from '../../platform/access/access.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FieldError, ValidationError } from '../../platform/http/errors.ts'
+import { statusLabels } from '../../standards/lifecycle.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import type { DatePart } from '../organisation/form-dates.ts'
 import {
@@ -195,7 +196,7 @@ export function custodyRoutes(
       child: view.child,
       suiteName: view.suiteName,
       clocks: clockView(view.clocks, asOf),
-      findings: findings.map((f) => ({ ...f, statusLabel: f.status })),
+      findings: findings.map((f) => ({ ...f, statusLabel: statusLabels[f.status] })),
       openFindings: findings.filter(
         (f) => f.status === 'due' || f.status === 'breached' || f.status === 'acknowledged',
       ).length,
