@@ -1,9 +1,10 @@
 import { childrenMigration } from './modules/children/migrations/0005-children.ts'
 import { custodyMigration } from './modules/custody/migrations/0007-custody.ts'
-import { missingMigration } from './modules/missing/migrations/0008-missing.ts'
 import { investigationsMigration } from './modules/investigations/migrations/0009-investigations.ts'
+import { missingMigration } from './modules/missing/migrations/0008-missing.ts'
 import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
 import { referralsMigration } from './modules/referrals/migrations/0006-referrals.ts'
+import { triageMigration } from './modules/triage/migrations/0010-triage.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
 import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log-head.ts'
 import type { KestrelMigration } from './platform/db/migrator.ts'
@@ -23,4 +24,5 @@ export const migrations: KestrelMigration[] = [
   custodyMigration,
   missingMigration,
   investigationsMigration,
+  triageMigration,
 ]

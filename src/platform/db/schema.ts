@@ -154,6 +154,35 @@ export interface CustodyEvent {
   version: Generated<number>
 }
 
+export interface Device {
+  id: Generated<string>
+  ref: Generated<string>
+  description: string
+  device_kind: string
+  case_ref: string | null
+  seized_at: ColumnType<Date, Date | string, Date | string>
+  owner_person_id: string | null
+  team_id: string | null
+  borough_id: string | null
+  bcu_id: string | null
+  status: string
+  status_at: ColumnType<Date, Date | string, Date | string>
+  created_at: ColumnType<Date, Date | string, Date | string>
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface DeviceStatusEvent {
+  id: Generated<string>
+  device_id: string
+  status: string
+  at: ColumnType<Date, Date | string, Date | string>
+  note: string | null
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface Finding {
   id: Generated<string>
   rule_id: string
@@ -196,6 +225,40 @@ export interface Force {
   code: string
   name: string
   version: Generated<number>
+}
+
+export interface HashSet {
+  id: Generated<string>
+  name: string
+  format: string
+  source: string
+  source_bytes: number
+  category_map_name: string
+  category_map: unknown
+  vics_context: string | null
+  vics_version: string | null
+  imported_at: ColumnType<Date, Date | string, Date | string>
+  imported_by: string
+  records: number
+  md5_count: number
+  sha1_count: number
+  pdq_count: number
+  by_category: unknown
+  version: Generated<number>
+}
+
+export interface HashSetEntry {
+  hash_set_id: string
+  seq: number
+  md5: string | null
+  sha1: string | null
+  pdq: string | null
+  pdq_quality: number | null
+  category: string
+  source_category: string | null
+  media_id: string | null
+  series: string | null
+  photo_dna: string | null
 }
 
 export interface Household {
@@ -573,6 +636,64 @@ export interface TrainingRecord {
   version: Generated<number>
 }
 
+export interface TriageMatch {
+  id: Generated<string>
+  triage_result_id: string
+  match_kind: string
+  path: string
+  size: number
+  modified_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  md5: string | null
+  sha1: string | null
+  pdq: string | null
+  quality: number | null
+  distance: number | null
+  orientation: string | null
+  category: string
+  hash_sets: string[]
+  media_id: string | null
+  known_pdq: string | null
+  version: Generated<number>
+}
+
+export interface TriageResult {
+  id: Generated<string>
+  device_id: string
+  started_at: ColumnType<Date, Date | string, Date | string>
+  run_at: ColumnType<Date, Date | string, Date | string>
+  complete: boolean
+  interruption: string | null
+  tool_version: string
+  hash_sets: unknown
+  known_records: number
+  threshold: number
+  dihedral: boolean
+  files: number
+  bytes: number
+  images: number
+  videos: number
+  unreadable: number
+  problems: number
+  exact_matches: number
+  near_matches: number
+  exact_a: number
+  exact_b: number
+  exact_c: number
+  exact_ungraded: number
+  exact_ignorable: number
+  near_a: number
+  near_b: number
+  near_c: number
+  near_ungraded: number
+  near_ignorable: number
+  decision: string
+  reason: string
+  received_by: string
+  received_at: ColumnType<Date, Date | string, Date | string>
+  received_via: string
+  version: Generated<number>
+}
+
 export interface TriggerPlan {
   id: Generated<string>
   ref: Generated<string>
@@ -617,9 +738,13 @@ export interface DB {
   child_protection_conference: ChildProtectionConference
   custody_detention: CustodyDetention
   custody_event: CustodyEvent
+  device: Device
+  device_status_event: DeviceStatusEvent
   finding: Finding
   finding_event: FindingEvent
   force: Force
+  hash_set: HashSet
+  hash_set_entry: HashSetEntry
   household: Household
   household_membership: HouseholdMembership
   investigation: Investigation
@@ -644,6 +769,8 @@ export interface DB {
   supervisory_review: SupervisoryReview
   team: Team
   training_record: TrainingRecord
+  triage_match: TriageMatch
+  triage_result: TriageResult
   trigger_plan: TriggerPlan
   user_session: UserSession
 }
