@@ -4,6 +4,12 @@ import { childrenRoutes, peoplePath, personReaders } from './modules/children/ro
 import { custodyApi } from './modules/custody/api.ts'
 import { custodyPath, custodyReaders, custodyRoutes } from './modules/custody/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
+import { investigationsApi } from './modules/investigations/api.ts'
+import {
+  readers as investigationReaders,
+  investigationsPath,
+  investigationsRoutes,
+} from './modules/investigations/routes.ts'
 import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
 import { referralsApiRoutes } from './modules/referrals/api.ts'
 import {
@@ -31,6 +37,7 @@ export const navigation: NavigationItem[] = [
   { text: 'People', href: peoplePath, access: personReaders },
   { text: 'PACs', href: referralsPath, access: pacReaders },
   { text: 'Shared PACs', href: '/partner/pacs', access: pacPartners },
+  { text: 'Investigations', href: investigationsPath, access: investigationReaders },
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
   { text: 'Custody', href: custodyPath, access: custodyReaders },
@@ -60,4 +67,6 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   custodyApi(app, services.custody)
   referralsRoutes(app, services)
   referralsApiRoutes(app, services)
+  investigationsRoutes(app, services)
+  investigationsApi(app, services)
 }

@@ -1,0 +1,230 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { apiRoute } from '../../platform/http/api.ts'
+import type { Services } from '../../services.ts'
+import { agencies, caseTypes, outcomeCodes } from './investigation.ts'
+import { actorOf, readers, supervisors, workers } from './routes.ts'
+import { type InvestigationRow, scopeOf } from './service.ts'
+
+const tags = ['Investigations']
+const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
+const id = z.object({ id: z.uuid({ message: 'must be an investigation id' }) })
+
+const investigationResponse = z.object({
+  id: z.string(),
+  ref: z.string(),
+  caseType: z.enum(caseTypes),
+  strands: z.array(z.string()),
+  riskLevel: z.string(),
+  summary: z.string(),
+  boroughId: z.string(),
+  bcuId: z.string().nullable(),
+  openedAt: z.date(),
+  status: z.enum(['open', 'closed']),
+  teamId: z.string().nullable(),
+  officerStaffId: z.string().nullable(),
+  allocatedAt: z.date().nullable(),
+  offence: z.string().nullable(),
+  crimeReference: z.string().nullable(),
+  outcome: z.enum(outcomeCodes as [string, ...string[]]).nullable(),
+  closedAt: z.date().nullable(),
+  version: z.number().describe('Send back with every change; a stale version gets 409'),
+})
+
+const toResponse = (i: InvestigationRow): z.input<typeof investigationResponse> => ({
+  id: i.id,
+  ref: i.ref,
+  caseType: i.case_type as (typeof caseTypes)[number],
+  strands: i.strands,
+  riskLevel: i.risk_level,
+  summary: i.summary,
+  boroughId: i.borough_id,
+  bcuId: i.bcu_id,
+  openedAt: i.opened_at,
+  status: i.status as 'open' | 'closed',
+  teamId: i.team_id,
+  officerStaffId: i.officer_staff_id,
+  allocatedAt: i.allocated_at,
+  offence: i.offence,
+  crimeReference: i.crime_reference,
+  outcome: i.outcome,
+  closedAt: i.closed_at,
+  version: i.version,
+})
+
+/** The investigations API: read in the caller's area; supervisors allocate, review and close. */
+export function investigationsApi(app: FastifyInstance, services: Services) {
+  const { investigations } = services
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/investigations',
+    access: readers,
+    summary: 'Investigations in the caller’s area, filtered and sorted',
+    tags,
+    query: z.object({
+      caseType: z.enum(caseTypes).optional(),
+      status: z.enum(['open', 'closed']).optional(),
+      teamId: z.uuid().optional(),
+      limit: z.coerce.number().int().min(1).max(500).optional(),
+      offset: z.coerce.number().int().min(0).optional(),
+    }),
+    response: z.object({ items: z.array(investigationResponse), total: z.number() }),
+    async handler({ query, principal }) {
+      const { items, total } = await investigations.list(query, scopeOf(principal.area, principal.staffId))
+      return { items: items.map(toResponse), total }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/investigations/:id',
+    access: readers,
+    summary: 'One investigation',
+    tags,
+    params: id,
+    response: investigationResponse,
+    async handler({ params, principal, request }) {
+      const c = await investigations.read(
+        params.id,
+        scopeOf(principal.area, principal.staffId),
+        actorOf(principal),
+        request.id,
+      )
+      return toResponse(c.investigation)
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/investigations/:id/allocations',
+    access: supervisors,
+    summary: 'Allocate to an officer; a choice that does not fit needs a reason',
+    tags,
+    params: id,
+    status: 201,
+    body: z.object({
+      version: z.number().int(),
+      teamId: z.uuid(),
+      staffId: z.uuid(),
+      reason: z.string().max(2000).optional(),
+    }),
+    async handler({ params, body, principal }) {
+      const fit = await investigations.allocate(
+        params.id,
+        body.version,
+        body,
+        actorOf(principal),
+        scopeOf(principal.area, principal.staffId),
+      )
+      return { fit }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/investigations/:id/reviews',
+    access: supervisors,
+    summary: 'Record a supervisory review with the further work it directs',
+    tags,
+    params: id,
+    status: 201,
+    body: z.object({
+      version: z.number().int(),
+      reviewedAt: instant,
+      findings: z.string().min(1).max(10000),
+      actions: z
+        .array(
+          z.object({
+            description: z.string().min(1).max(2000),
+            dueOn: z.iso.date(),
+            ownerStaffId: z.uuid().optional(),
+          }),
+        )
+        .max(20)
+        .default([]),
+    }),
+    async handler({ params, body, principal }) {
+      const reviewId = await investigations.recordReview(
+        params.id,
+        body.version,
+        {
+          reviewedAt: new Date(body.reviewedAt),
+          findings: body.findings,
+          actions: body.actions.map((a) => ({
+            description: a.description,
+            dueOn: a.dueOn,
+            ownerStaffId: a.ownerStaffId ?? null,
+          })),
+        },
+        actorOf(principal),
+        scopeOf(principal.area, principal.staffId),
+      )
+      return { id: reviewId }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/investigations/:id/strategy-discussions',
+    access: workers,
+    summary: 'Record a strategy discussion with its participants by agency',
+    tags,
+    params: id,
+    status: 201,
+    body: z.object({
+      version: z.number().int(),
+      heldAt: instant,
+      participants: z
+        .array(
+          z.object({
+            agency: z.enum(agencies),
+            name: z.string().min(1).max(200),
+            role: z.string().max(200).optional(),
+          }),
+        )
+        .min(1, 'needs at least one participant'),
+      decisions: z.string().min(1).max(5000),
+      jointSafetyPlan: z.string().max(5000).default(''),
+      beginsSection47: z.boolean().default(false),
+    }),
+    async handler({ params, body, principal }) {
+      const discussionId = await investigations.recordStrategyDiscussion(
+        params.id,
+        body.version,
+        { ...body, heldAt: new Date(body.heldAt) },
+        actorOf(principal),
+        scopeOf(principal.area, principal.staffId),
+      )
+      return { id: discussionId }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/investigations/:id/closure',
+    access: supervisors,
+    summary: 'Close with a Home Office outcome and the rationale',
+    tags,
+    params: id,
+    body: z.object({
+      version: z.number().int(),
+      outcome: z.enum(outcomeCodes as [string, ...string[]], {
+        message: 'must be a Home Office outcome code 1-22, cancelled or transferred',
+      }),
+      rationale: z.string().min(1).max(5000),
+      welfareVisit: z.boolean().optional(),
+      socialCareReferral: z.boolean().optional(),
+    }),
+    async handler({ params, body, principal }) {
+      await investigations.close(
+        params.id,
+        body.version,
+        body,
+        actorOf(principal),
+        scopeOf(principal.area, principal.staffId),
+      )
+      return { closed: true }
+    },
+  })
+}

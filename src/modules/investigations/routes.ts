@@ -1,0 +1,520 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { allow, permits } from '../../platform/access/access.ts'
+import { staffRoles } from '../../platform/access/roles.ts'
+import type { Principal } from '../../platform/auth/principal.ts'
+import { ConflictError, type FieldError, ValidationError } from '../../platform/http/errors.ts'
+import type { Services } from '../../services.ts'
+import { londonInstant } from '../../standards/calendar.ts'
+import { parseDateInput } from '../organisation/form-dates.ts'
+import {
+  actionKindLabels,
+  agencies,
+  agencyLabels,
+  type CaseType,
+  caseTypeLabels,
+  caseTypes,
+  outcomeCodes,
+  outcomeLabels,
+  personRoleLabels,
+  strandLabels,
+} from './investigation.ts'
+import { investigationKind } from './rules.ts'
+import {
+  type InvestigationActor,
+  type InvestigationScope,
+  type SortKey,
+  scopeOf,
+  sortKeys,
+} from './service.ts'
+
+export const investigationsPath = '/investigations'
+/** Everyone in the force reads investigations in their area; partners do not. */
+export const readers = allow(...staffRoles)
+/** Who directs the work: supervisors and leads. */
+export const supervisors = allow('supervisor', 'bcu_lead', 'force_lead', 'admin')
+/** Who records strategy discussions and the work on a case: investigators and supervisors. */
+export const workers = allow(
+  'officer',
+  'supervisor',
+  'online_csae',
+  'missing_persons_unit',
+  'bcu_lead',
+  'admin',
+)
+
+type Body = Record<string, unknown> | undefined
+const text = (body: Body, key: string) => {
+  const value = body?.[key]
+  return typeof value === 'string' ? value.trim() : ''
+}
+const errorList = (errors: FieldError[]) =>
+  errors.map((e) => ({ text: e.reason, href: `#${e.field.replace(/\./g, '-')}` }))
+const fieldErrors = (errors: FieldError[]) =>
+  Object.fromEntries(errors.map((e) => [e.field, { text: e.reason }]))
+
+export function actorOf(principal: Principal): InvestigationActor {
+  return {
+    id: principal.id,
+    username: principal.username,
+    displayName: principal.displayName,
+    staffId: principal.staffId,
+  }
+}
+const scope = (request: FastifyRequest): InvestigationScope => {
+  const p = request.principal as Principal
+  return scopeOf(p.area, p.staffId)
+}
+
+/** A GOV.UK date with a 24-hour time, read as London time; errors name the date's field. */
+function dateTimeOf(
+  body: Body,
+  name: string,
+  label: string,
+  withTime: boolean,
+): { value: Date | null; error?: FieldError } {
+  const date = parseDateInput(body, name, { label, required: true })
+  if (date.error || !date.value)
+    return { value: null, error: { field: name, reason: date.error ?? `Enter the ${label.toLowerCase()}` } }
+  if (!withTime) return { value: londonInstant(date.value, '12:00') }
+  const time = /^(\d{1,2})[:.](\d{2})$/.exec(text(body, `${name}-time`))
+  if (!time || Number(time[1]) > 23 || Number(time[2]) > 59)
+    return {
+      value: null,
+      error: { field: `${name}-time`, reason: 'Enter the time on the 24-hour clock, like 14:30' },
+    }
+  return { value: londonInstant(date.value, `${time[1]?.padStart(2, '0')}:${time[2]}`) }
+}
+
+const conflictMessage: FieldError = {
+  field: 'version',
+  reason:
+    'Someone else changed this investigation while you were working on it. What you entered is kept below: ' +
+    'check the case, then save again.',
+}
+
+const tabs = ['summary', 'people', 'actions', 'reviews', 'strategy', 'timeline'] as const
+type Tab = (typeof tabs)[number]
+const tabLabels: Record<Tab, string> = {
+  summary: 'Summary',
+  people: 'People',
+  actions: 'Actions',
+  reviews: 'Reviews',
+  strategy: 'Strategy',
+  timeline: 'Timeline',
+}
+
+export function investigationsRoutes(app: FastifyInstance, services: Services) {
+  const { investigations, organisation, standards } = services
+
+  async function casePage(request: FastifyRequest, reply: FastifyReply, id: string, tab: Tab) {
+    const principal = request.principal as Principal
+    const c = await investigations.read(id, scope(request), actorOf(principal), request.id)
+    const findings = await standards.findingsForSubject(investigationKind, id)
+    const open = findings.filter((f) => ['due', 'breached', 'acknowledged'].includes(f.status))
+    const i = c.investigation
+    const timeline = [
+      { at: i.opened_at, title: 'Investigation opened' },
+      ...c.allocations.map((a) => ({
+        at: a.allocated_at,
+        title: `Allocated to ${a.staffName}`,
+        detail: a.reason ?? undefined,
+      })),
+      ...c.actions.map((a) => ({
+        at: a.directed_at,
+        title: `${actionKindLabels[a.kind as 'action']}: ${a.description}`,
+      })),
+      ...c.actions
+        .filter((a) => a.done_at)
+        .map((a) => ({ at: a.done_at as Date, title: `Done: ${a.description}` })),
+      ...c.reviews.map((r) => ({
+        at: r.reviewed_at,
+        title: `Supervisory review by ${r.reviewer_name}`,
+        detail: r.findings,
+      })),
+      ...c.discussions.map((d) => ({ at: d.held_at, title: 'Strategy discussion', detail: d.decisions })),
+      ...c.conferences.map((x) => ({ at: x.held_at, title: 'Initial child protection conference' })),
+      ...c.protections.map((p) => ({
+        at: p.started_at,
+        title: `Police protection of ${p.personName} began`,
+      })),
+      ...(i.closed_at
+        ? [
+            {
+              at: i.closed_at,
+              title: `Closed by ${i.closed_by_name}`,
+              detail: i.closure_rationale ?? undefined,
+            },
+          ]
+        : []),
+    ].sort((a, b) => b.at.getTime() - a.at.getTime())
+    const base = `${investigationsPath}/${id}`
+    return reply.render('investigations/views/investigation.njk', {
+      pageTitle: `${i.ref}: ${tabLabels[tab]}`,
+      c,
+      i,
+      tab,
+      subNav: tabs.map((t) => ({
+        text: tabLabels[t],
+        href: t === 'summary' ? base : `${base}/${t}`,
+        active: t === tab,
+      })),
+      caseTypeLabel: caseTypeLabels[i.case_type as CaseType],
+      strandLabels: i.strands.map((s) => strandLabels[s as 'cse']),
+      outcomeLabel: i.outcome ? outcomeLabels[i.outcome as '1'] : null,
+      personRoleLabels,
+      agencyLabels,
+      actionKindLabels,
+      findings,
+      openFindings: open.length,
+      timeline,
+      isSupervisor: permits(supervisors, principal.roles),
+      isWorker: permits(workers, principal.roles),
+    })
+  }
+
+  app.get(investigationsPath, { config: { access: readers } }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>
+    const principal = request.principal as Principal
+    const force = await organisation.force()
+    const teams = (await organisation.teams(force.id, { activeOnly: true })).filter((t) =>
+      [
+        'cait',
+        'sapphire',
+        'online_csae',
+        'missing_persons_unit',
+        'response_neighbourhood',
+        'jigsaw',
+      ].includes(t.kind),
+    )
+    const sort = (sortKeys as readonly string[]).includes(q.sort ?? '') ? (q.sort as SortKey) : 'opened'
+    const filter = {
+      teamId: teams.some((t) => t.id === q.team) ? q.team : undefined,
+      caseType: (caseTypes as readonly string[]).includes(q.caseType ?? '')
+        ? (q.caseType as CaseType)
+        : undefined,
+      status:
+        q.status === 'closed' ? ('closed' as const) : q.status === 'all' ? undefined : ('open' as const),
+      unallocated: q.unallocated === 'yes',
+      q: q.q?.trim().slice(0, 100) || undefined,
+      sort,
+      direction: q.direction === 'asc' ? ('asc' as const) : ('desc' as const),
+      limit: 50,
+      offset: Math.max(0, Number(q.page ?? 1) - 1) * 50,
+    }
+    const { items, total } = await investigations.list(filter, scopeOf(principal.area, principal.staffId))
+    const query = (over: Record<string, string>) =>
+      new URLSearchParams(
+        Object.entries({
+          team: q.team ?? '',
+          caseType: q.caseType ?? '',
+          status: q.status ?? '',
+          q: q.q ?? '',
+          sort,
+          direction: filter.direction,
+          ...over,
+        }).filter(([, v]) => v),
+      ).toString()
+    return reply.render('investigations/views/list.njk', {
+      pageTitle: 'Investigations',
+      items: items.map((r) => ({ ...r, caseTypeLabel: caseTypeLabels[r.case_type as CaseType] })),
+      total,
+      values: { ...q, status: q.status ?? 'open' },
+      teamItems: [
+        { value: '', text: 'All teams' },
+        ...teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === q.team })),
+      ],
+      caseTypeItems: [
+        { value: '', text: 'All case types' },
+        ...caseTypes.map((t) => ({ value: t, text: caseTypeLabels[t], selected: t === q.caseType })),
+      ],
+      sortLinks: Object.fromEntries(
+        sortKeys.map((k) => [
+          k,
+          `?${query({ sort: k, direction: sort === k && filter.direction === 'desc' ? 'asc' : 'desc' })}`,
+        ]),
+      ),
+      sort,
+      direction: filter.direction,
+      nextPage: filter.offset + 50 < total ? `?${query({ page: String(Number(q.page ?? 1) + 1) })}` : null,
+      teamWorkload: filter.teamId ? `${investigationsPath}/workload?team=${filter.teamId}` : null,
+    })
+  })
+
+  app.get(`${investigationsPath}/workload`, { config: { access: supervisors } }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>
+    const force = await organisation.force()
+    const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
+      (t) => t.reviewCadenceDays !== null || t.capacity !== null,
+    )
+    const principal = request.principal as Principal
+    const own = principal.staffId ? (await organisation.staffMember(principal.staffId))?.teamId : undefined
+    const teamId = teams.some((t) => t.id === q.team) ? (q.team as string) : (own ?? teams[0]?.id)
+    const team = teamId ? await organisation.team(teamId) : undefined
+    const rows = teamId ? await investigations.workload(teamId) : []
+    return reply.render('investigations/views/workload.njk', {
+      pageTitle: team ? `Workload: ${team.name}` : 'Team workload',
+      team,
+      rows,
+      teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
+    })
+  })
+
+  app.get(`${investigationsPath}/:id`, { config: { access: readers } }, async (request, reply) =>
+    casePage(request, reply, (request.params as { id: string }).id, 'summary'),
+  )
+  for (const tab of tabs.filter((t) => t !== 'summary')) {
+    app.get(`${investigationsPath}/:id/${tab}`, { config: { access: readers } }, async (request, reply) =>
+      casePage(request, reply, (request.params as { id: string }).id, tab),
+    )
+  }
+
+  /** Shows a form page: on a field error or a conflict, again with what the user typed. */
+  async function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    template: string,
+    title: string,
+    extra: Record<string, unknown> = {},
+    errors: FieldError[] = [],
+    values: Body = {},
+  ) {
+    const { id } = request.params as { id: string }
+    const c = await investigations.read(
+      id,
+      scope(request),
+      actorOf(request.principal as Principal),
+      request.id,
+    )
+    reply.code(errors.length ? (errors.some((e) => e.field === 'version') ? 409 : 400) : 200)
+    return reply.render(`investigations/views/${template}`, {
+      pageTitle: errors.length ? `Error: ${title}` : title,
+      heading: title,
+      c,
+      i: c.investigation,
+      errors: errorList(errors),
+      fieldErrors: fieldErrors(errors),
+      values: values ?? {},
+      ...extra,
+    })
+  }
+
+  /** Runs a form's change; a field error or a conflict re-shows the form with the user's entries. */
+  async function submit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    template: string,
+    title: string,
+    extra: () => Promise<Record<string, unknown>>,
+    work: (id: string, version: number, body: Body) => Promise<unknown>,
+    then: (id: string) => string,
+  ) {
+    const { id } = request.params as { id: string }
+    const body = request.body as Body
+    const version = Number(text(body, 'version'))
+    try {
+      if (!Number.isInteger(version) || version < 1) throw new ConflictError()
+      await work(id, version, body)
+    } catch (error) {
+      if (error instanceof ValidationError)
+        return formPage(request, reply, template, title, await extra(), error.errors, body)
+      if (error instanceof ConflictError)
+        return formPage(request, reply, template, title, await extra(), [conflictMessage], body)
+      throw error
+    }
+    return reply.redirect(then(id), 303)
+  }
+
+  // ---- supervisory review ----
+  const reviewExtra = async () => ({ actionRows: [0, 1, 2] })
+  app.get(`${investigationsPath}/:id/review`, { config: { access: supervisors } }, async (request, reply) =>
+    formPage(request, reply, 'review.njk', 'Record a supervisory review', await reviewExtra()),
+  )
+  app.post(`${investigationsPath}/:id/review`, { config: { access: supervisors } }, async (request, reply) =>
+    submit(
+      request,
+      reply,
+      'review.njk',
+      'Record a supervisory review',
+      reviewExtra,
+      async (id, version, body) => {
+        const date = dateTimeOf(body, 'reviewedAt', 'Date of the review', false)
+        const actions = [0, 1, 2].map((n) => {
+          const due = text(body, `actions-${n}-dueOn-day`)
+            ? parseDateInput(body, `actions-${n}-dueOn`, { label: 'Due date' })
+            : { value: null, error: null }
+          return {
+            description: text(body, `actions-${n}-description`),
+            ownerStaffId: null,
+            dueOn: due.value,
+            dueError: due.error,
+          }
+        })
+        const errors: FieldError[] = date.error ? [date.error] : []
+        actions.forEach((a, n) => {
+          if (a.dueError) errors.push({ field: `actions.${n}.dueOn`, reason: a.dueError })
+        })
+        if (errors.length) throw new ValidationError(errors)
+        // A review before the investigation began is refused by the service, naming the date.
+        return investigations.recordReview(
+          id,
+          version,
+          { reviewedAt: date.value, findings: text(body, 'findings'), actions },
+          actorOf(request.principal as Principal),
+          scope(request),
+        )
+      },
+      (id) => `${investigationsPath}/${id}/reviews`,
+    ),
+  )
+
+  // ---- strategy discussion ----
+  const strategyExtra = async () => ({
+    participantRows: [0, 1, 2, 3, 4],
+    agencyItems: [
+      { value: '', text: 'Select an agency' },
+      ...agencies.map((a) => ({ value: a, text: agencyLabels[a] })),
+    ],
+  })
+  app.get(
+    `${investigationsPath}/:id/strategy-discussion`,
+    { config: { access: workers } },
+    async (request, reply) =>
+      formPage(request, reply, 'strategy.njk', 'Record a strategy discussion', await strategyExtra()),
+  )
+  app.post(
+    `${investigationsPath}/:id/strategy-discussion`,
+    { config: { access: workers } },
+    async (request, reply) =>
+      submit(
+        request,
+        reply,
+        'strategy.njk',
+        'Record a strategy discussion',
+        strategyExtra,
+        async (id, version, body) => {
+          const held = dateTimeOf(body, 'heldAt', 'Date of the discussion', true)
+          if (held.error) throw new ValidationError([held.error])
+          return investigations.recordStrategyDiscussion(
+            id,
+            version,
+            {
+              heldAt: held.value,
+              participants: [0, 1, 2, 3, 4].map((n) => ({
+                agency: text(body, `participants-${n}-agency`),
+                name: text(body, `participants-${n}-name`),
+              })),
+              decisions: text(body, 'decisions'),
+              jointSafetyPlan: text(body, 'jointSafetyPlan'),
+              beginsSection47: text(body, 'beginsSection47') === 'yes',
+            },
+            actorOf(request.principal as Principal),
+            scope(request),
+          )
+        },
+        (id) => `${investigationsPath}/${id}/strategy`,
+      ),
+  )
+
+  // ---- allocation ----
+  async function allocateExtra(request: FastifyRequest) {
+    const { id } = request.params as { id: string }
+    const q = {
+      ...(request.query as Record<string, string>),
+      ...((request.body as Record<string, string>) ?? {}),
+    }
+    const found = await investigations.get(id)
+    const force = await organisation.force()
+    const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
+      (t) => t.capacity !== null && t.kind !== 'mash',
+    )
+    const teamId = teams.some((t) => t.id === q.teamId) ? q.teamId : (found?.team_id ?? teams[0]?.id)
+    const officers = teamId && found ? await investigations.allocationOptions(id, teamId, scope(request)) : []
+    return {
+      teamId,
+      teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
+      officers,
+    }
+  }
+  app.get(`${investigationsPath}/:id/allocate`, { config: { access: supervisors } }, async (request, reply) =>
+    formPage(request, reply, 'allocate.njk', 'Allocate the investigation', await allocateExtra(request)),
+  )
+  app.post(
+    `${investigationsPath}/:id/allocate`,
+    { config: { access: supervisors } },
+    async (request, reply) =>
+      submit(
+        request,
+        reply,
+        'allocate.njk',
+        'Allocate the investigation',
+        () => allocateExtra(request),
+        async (id, version, body) => {
+          if (!text(body, 'staffId'))
+            throw new ValidationError([{ field: 'staffId', reason: 'Select the officer' }])
+          return investigations.allocate(
+            id,
+            version,
+            { teamId: text(body, 'teamId'), staffId: text(body, 'staffId'), reason: text(body, 'reason') },
+            actorOf(request.principal as Principal),
+            scope(request),
+          )
+        },
+        (id) => `${investigationsPath}/${id}`,
+      ),
+  )
+
+  // ---- closure ----
+  const closeExtra = async () => ({
+    outcomeItems: [
+      { value: '', text: 'Select the outcome' },
+      ...outcomeCodes.map((c) => ({
+        value: c,
+        text: /^\d+$/.test(c) ? `${c}: ${outcomeLabels[c]}` : outcomeLabels[c],
+      })),
+    ],
+  })
+  app.get(`${investigationsPath}/:id/close`, { config: { access: supervisors } }, async (request, reply) =>
+    formPage(request, reply, 'close.njk', 'Close the investigation', await closeExtra()),
+  )
+  app.post(`${investigationsPath}/:id/close`, { config: { access: supervisors } }, async (request, reply) =>
+    submit(
+      request,
+      reply,
+      'close.njk',
+      'Close the investigation',
+      closeExtra,
+      (id, version, body) =>
+        investigations.close(
+          id,
+          version,
+          {
+            outcome: text(body, 'outcome'),
+            rationale: text(body, 'rationale'),
+            welfareVisit: text(body, 'welfareVisit') === 'yes',
+            socialCareReferral: text(body, 'socialCareReferral') === 'yes',
+          },
+          actorOf(request.principal as Principal),
+          scope(request),
+        ),
+      (id) => `${investigationsPath}/${id}`,
+    ),
+  )
+
+  // ---- an action done ----
+  app.post(
+    `${investigationsPath}/:id/actions/:actionId/done`,
+    { config: { access: workers } },
+    async (request, reply) => {
+      const { id, actionId } = request.params as { id: string; actionId: string }
+      const body = request.body as Body
+      await investigations.completeAction(
+        id,
+        Number(text(body, 'version')),
+        actionId,
+        actorOf(request.principal as Principal),
+        scope(request),
+      )
+      return reply.redirect(`${investigationsPath}/${id}/actions`, 303)
+    },
+  )
+}
