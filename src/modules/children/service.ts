@@ -453,7 +453,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       const row = await db
         .selectFrom('person')
         .selectAll()
-        .where(sql<boolean>`upper(ref) = upper(${key})`)
+        // Both forms hit the unique index on ref; references are written in capitals almost everywhere.
+        .where('ref', 'in', [...new Set([key, key.toUpperCase()])])
         .executeTakeFirst()
       return resolve(db, row ? toPerson(row) : undefined)
     },
@@ -573,23 +574,47 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       if (q) {
         const byRef = await service.find(q)
         if (byRef && !isUuid(q) && (!dob || byRef.dateOfBirth === dob)) found.push(byRef)
+        // A reference is exact: when one is found there is no need to read it as a name.
+        if (byRef && !/\s/.test(q)) return found
       }
       const tokens = searchTokens(q)
       if (tokens.length === 0 && !dob) return found
-      const tokenMatches = tokens.map(
-        (t) => sql`(
-          p.family_name ilike ${`${t}%`} or p.family_name % ${t} or ${t} <% p.family_name
-          or dmetaphone(p.family_name) = dmetaphone(${t})
-          or p.given_names ilike ${`${t}%`} or p.given_names ilike ${`% ${t}%`} or ${t} <% p.given_names
+      // Each word must match one of the person's names. The longest word (usually the most selective)
+      // finds the candidates through a union whose every arm has its own index (trigram for spellings and
+      // prefixes, double metaphone for sound-alikes); the other words are then checked on those rows only.
+      // One OR over all the arms, or a full candidate set per word, would scan far more of a force's index.
+      const words = tokens.length > 1 ? tokens.filter((t) => t.length > 1) : tokens
+      const driver = [...words].sort((a, b) => b.length - a.length)[0]
+      // Materialised, so the planner looks the candidates up first instead of testing every row.
+      const candidates = driver
+        ? sql`with candidate_id as materialized (
+            select id from person where family_name ilike ${`${driver}%`}
+            union select id from person where family_name ilike ${`%-${driver}%`}
+            union select id from person where family_name ilike ${`% ${driver}%`}
+            union select id from person where family_name % ${driver} and similarity(family_name, ${driver}) >= 0.5
+            union select id from person where dmetaphone(family_name) = dmetaphone(${driver})
+            union select id from person where given_names ilike ${`${driver}%`}
+            union select id from person where given_names ilike ${`% ${driver}%`}
+            union select id from person where dmetaphone(split_part(given_names, ' ', 1)) = dmetaphone(${driver}))
+          , candidate as materialized (select p.* from candidate_id c join person p on p.id = c.id)
+          select p.* from candidate p`
+        : sql`select p.* from person p`
+      const tokenMatches = words
+        .filter((t) => t !== driver)
+        .map(
+          (t) => sql`(
+          p.family_name ilike ${`${t}%`} or p.family_name ilike ${`%-${t}%`} or p.family_name ilike ${`% ${t}%`}
+          or similarity(p.family_name, ${t}) >= 0.5 or dmetaphone(p.family_name) = dmetaphone(${t})
+          or p.given_names ilike ${`${t}%`} or p.given_names ilike ${`% ${t}%`}
           or dmetaphone(split_part(p.given_names, ' ', 1)) = dmetaphone(${t}))`,
-      )
+        )
       const where = [
         sql`p.merged_into is null`,
         ...(dob ? [sql`p.date_of_birth = ${dob}::date`] : []),
         ...tokenMatches,
       ]
       const { rows } = await sql<PersonRow>`
-        select p.* from person p
+        ${candidates}
         where ${sql.join(where, sql` and `)}
         order by greatest(similarity(p.family_name || ' ' || p.given_names, ${q}),
                           similarity(p.given_names || ' ' || p.family_name, ${q})) desc,
