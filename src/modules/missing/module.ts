@@ -1,0 +1,54 @@
+import type { AccessLogService } from '../../platform/access/access-log.ts'
+import type { Clock } from '../../platform/clock.ts'
+import type { Database, Executor } from '../../platform/db/database.ts'
+import type { HistoryService } from '../../platform/db/history.ts'
+import type { StandardsService } from '../../standards/service.ts'
+import { type ChildrenService, childrenService } from '../children/service.ts'
+import { type OrganisationService, organisationService } from '../organisation/service.ts'
+import { boroughKind, episodeKind, missingRules, teamKind } from './rules.ts'
+import { missingService } from './service.ts'
+
+/**
+ * The missing module wired in: its service, its rules and record links with the engine, and its episodes
+ * and trigger plans on each child's chronology.
+ */
+export function createMissing(deps: {
+  db: Database
+  clock: Clock
+  history: HistoryService
+  accessLog: AccessLogService
+  organisation: OrganisationService
+  standards: StandardsService
+  children: ChildrenService
+}) {
+  const { standards, children, clock } = deps
+  const childrenOn = (executor: Executor) =>
+    childrenService(executor as Database, clock, { history: deps.history, accessLog: deps.accessLog })
+  const organisationOn = (executor: Executor) => organisationService(executor as Database, clock)
+  const service = missingService(deps.db, clock, {
+    history: deps.history,
+    accessLog: deps.accessLog,
+    children,
+    organisation: deps.organisation,
+    childrenOn,
+    organisationOn,
+    afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+  })
+  const areaNames = async (executor: Executor, ids: readonly string[]) => {
+    const organisation = organisationOn(executor)
+    const names = new Map<string, string>()
+    for (const id of new Set(ids)) {
+      const name = (await organisation.borough(id))?.name ?? (await organisation.team(id))?.name
+      if (name) names.set(id, name)
+    }
+    return names
+  }
+  for (const rule of missingRules(areaNames)) standards.register(rule)
+  standards.registerSubjectLink(episodeKind, (id) => `/missing/episodes/${id}`)
+  standards.registerSubjectLink(boroughKind, (id) => `/missing?borough=${id}`)
+  standards.registerSubjectLink(teamKind, (id) => `/missing?unit=${id}`)
+  children.registerTimelineProvider((personId, asOf) => service.timelineFor(personId, asOf))
+  return service
+}
+
+export type Missing = ReturnType<typeof createMissing>
