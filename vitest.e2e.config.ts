@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { defineConfig } from 'vitest/config'
+
+process.env.KESTREL_TEST_RUN ??= randomBytes(4).toString('hex')
 
 /** Browser tests: real Chromium against a real Kestrel server on an embedded database. */
 export default defineConfig({

@@ -9,7 +9,10 @@ export function testDatabaseKind(): 'pglite' | 'postgres' {
   return process.env.KESTREL_TEST_DB === 'postgres' ? 'postgres' : 'pglite'
 }
 
-export const pgliteTemplateFile = path.resolve('.tmp/pglite-template.tar')
+/** One template per test run, so runs side by side on one machine never read each other's half-written file. */
+export const pgliteTemplateFile = path.resolve(
+  `.tmp/pglite-template-${process.env.KESTREL_TEST_RUN ?? 'local'}.tar`,
+)
 
 export function postgresAdminUrl(): string {
   return process.env.KESTREL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'

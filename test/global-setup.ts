@@ -38,7 +38,10 @@ export default async function setup() {
   await migrateToLatest(handle.db, migrations)
   const dump = await (handle.pglite as NonNullable<typeof handle.pglite>).dumpDataDir('none')
   fs.mkdirSync(path.dirname(pgliteTemplateFile), { recursive: true })
-  fs.writeFileSync(pgliteTemplateFile, Buffer.from(await dump.arrayBuffer()))
+  fs.writeFileSync(`${pgliteTemplateFile}.partial`, Buffer.from(await dump.arrayBuffer()))
+  fs.renameSync(`${pgliteTemplateFile}.partial`, pgliteTemplateFile)
   await handle.close()
-  return undefined
+  return async () => {
+    fs.rmSync(pgliteTemplateFile, { force: true })
+  }
 }
