@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Database } from '../platform/db/database.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import {
@@ -11,7 +11,16 @@ import {
   transition,
 } from './lifecycle.ts'
 import { type ParameterValue, parameterValuesAt, resolveParameters } from './parameters.ts'
-import { type AnyRule, columnRef, type ObligationRow, type RuleContext, upTo } from './rule.ts'
+import {
+  type AnyRule,
+  columnRef,
+  isObligationQuery,
+  type ObligationQuery,
+  type ObligationQueryRow,
+  type ObligationRow,
+  type RuleContext,
+  upTo,
+} from './rule.ts'
 
 /** How one rule's evaluation went: the sweep reports every rule, including the ones that failed. */
 export interface RuleResult {
@@ -72,10 +81,45 @@ function ruleContext(
     params: resolveParameters(rule, values),
     calendar,
     upTo: (column) => upTo(column, asOf),
+    // No cast on the column, so the record's own index finds it: the array takes the column's type, which
+    // PostgreSQL infers from the comparison (uuid[] for a uuid id, text[] for a text one).
     subjectFilter: (column) =>
-      subjects
-        ? sql<boolean>`${columnRef(column)}::text = any(${[...subjects]}::text[])`
-        : sql<boolean>`true`,
+      subjects ? sql<boolean>`${columnRef(column)} = any(${[...subjects]})` : sql<boolean>`true`,
+  }
+}
+
+/** A rule's obligations query, wrapped: the columns typed, the subjects and asOf applied, milliseconds kept. */
+function wrappedQuery(query: ObligationQuery, context: RuleContext<Record<string, unknown>>) {
+  const { asOf, subjects } = context
+  // Stored findings hold JavaScript's milliseconds: compare like with like, or every row would differ.
+  const ms = (column: string) => sql`date_trunc('milliseconds', cast(${sql.ref(column)} as timestamptz))`
+  return sql<ObligationQueryRow>`
+    select cast(q.subject_id as text) as subject_id,
+      coalesce(cast(q.obligation_key as text), '') as obligation_key,
+      cast(q.subject_ref as text) as subject_ref, ${ms('q.started_at')} as started_at,
+      ${ms('q.due_at')} as due_at,
+      case when q.met_at <= ${asOf} then ${ms('q.met_at')} end as met_at,
+      coalesce(cast(q.detail as text), '') as detail, cast(q.borough_id as uuid) as borough_id,
+      cast(q.bcu_id as uuid) as bcu_id, cast(q.assignee_team_id as uuid) as assignee_team_id,
+      cast(q.assignee_staff_id as uuid) as assignee_staff_id
+    from (${query}) as q
+    where q.started_at <= ${asOf}
+      and ${subjects ? sql`cast(q.subject_id as text) = any(cast(${[...subjects]} as text[]))` : sql`true`}`
+}
+
+function rowOfQuery(r: ObligationQueryRow): ObligationRow {
+  return {
+    subjectId: r.subject_id,
+    key: r.obligation_key,
+    subjectRef: r.subject_ref,
+    startedAt: r.started_at,
+    dueAt: r.due_at,
+    metAt: r.met_at,
+    detail: r.detail,
+    boroughId: r.borough_id,
+    bcuId: r.bcu_id,
+    assigneeTeamId: r.assignee_team_id,
+    assigneeStaffId: r.assignee_staff_id,
   }
 }
 
@@ -89,8 +133,19 @@ export async function deriveObligations(
   rule: AnyRule,
   context: RuleContext<Record<string, unknown>>,
 ): Promise<DerivedObligation[]> {
+  const found = await rule.obligations(db, context)
+  const rows = isObligationQuery(found)
+    ? (await wrappedQuery(found, context).execute(db)).rows.map(rowOfQuery)
+    : found
+  return derive(rule, rows, context)
+}
+
+function derive(
+  rule: AnyRule,
+  rows: readonly ObligationRow[],
+  context: RuleContext<Record<string, unknown>>,
+): DerivedObligation[] {
   const { asOf, subjects } = context
-  const rows = await rule.obligations(db, context)
   const wanted = subjects ? new Set(subjects) : undefined
   const seen = new Set<string>()
   const out: DerivedObligation[] = []
@@ -146,55 +201,6 @@ interface ExistingFinding extends StoredFinding {
   assigneeStaffId: string | null
 }
 
-async function existingFindings(
-  db: Database,
-  rule: AnyRule,
-  subjects: readonly string[] | undefined,
-): Promise<ExistingFinding[]> {
-  let query = db
-    .selectFrom('finding')
-    .select([
-      'id',
-      'version',
-      'subject_id',
-      'obligation_key',
-      'status',
-      'opened_at',
-      'due_at',
-      'breached_at',
-      'met_at',
-      'closed_at',
-      'subject_ref',
-      'detail',
-      'borough_id',
-      'bcu_id',
-      'assignee_team_id',
-      'assignee_staff_id',
-    ])
-    .where('rule_id', '=', rule.id)
-    .where('subject_kind', '=', rule.appliesTo)
-  if (subjects) query = query.where('subject_id', '=', sql<string>`any(cast(${[...subjects]} as text[]))`)
-  const rows = await query.execute()
-  return rows.map((r) => ({
-    id: r.id,
-    version: r.version,
-    subjectId: r.subject_id,
-    key: r.obligation_key,
-    status: r.status as FindingStatus,
-    openedAt: r.opened_at,
-    dueAt: r.due_at,
-    breachedAt: r.breached_at,
-    metAt: r.met_at,
-    closedAt: r.closed_at,
-    subjectRef: r.subject_ref,
-    detail: r.detail,
-    boroughId: r.borough_id,
-    bcuId: r.bcu_id,
-    assigneeTeamId: r.assignee_team_id,
-    assigneeStaffId: r.assignee_staff_id,
-  }))
-}
-
 const time = (d: Date | null) => d?.getTime() ?? null
 
 function detailsDiffer(e: ExistingFinding, o: DerivedObligation): boolean {
@@ -217,9 +223,154 @@ interface EventRow {
   recorded_at: Date
 }
 
+/** A row of the comparison: an obligation (o_ columns null when it vanished) beside its stored finding. */
+interface CandidateRow {
+  obligations: number
+  opened: number
+  subject_id: string | null
+  obligation_key: string | null
+  subject_ref: string | null
+  started_at: Date | null
+  due_at: Date | null
+  met_at: Date | null
+  detail: string | null
+  borough_id: string | null
+  bcu_id: string | null
+  assignee_team_id: string | null
+  assignee_staff_id: string | null
+  state: ObligationState | null
+  f_id: string | null
+  f_version: number
+  f_subject_id: string
+  f_obligation_key: string
+  f_status: FindingStatus
+  f_opened_at: Date
+  f_due_at: Date | null
+  f_breached_at: Date | null
+  f_met_at: Date | null
+  f_closed_at: Date | null
+  f_subject_ref: string | null
+  f_detail: string
+  f_borough_id: string | null
+  f_bcu_id: string | null
+  f_assignee_team_id: string | null
+  f_assignee_staff_id: string | null
+}
+
+/** Obligations a rule computed in JavaScript, as a relation with the columns of a rule's query. */
+function obligationsRelation(obligations: readonly DerivedObligation[]) {
+  const json = JSON.stringify(
+    obligations.map((o) => ({
+      subject_id: o.subjectId,
+      obligation_key: o.key,
+      subject_ref: o.subjectRef,
+      started_at: o.startedAt,
+      due_at: o.dueAt,
+      met_at: o.metAt,
+      detail: o.detail,
+      borough_id: o.boroughId,
+      bcu_id: o.bcuId,
+      assignee_team_id: o.assigneeTeamId,
+      assignee_staff_id: o.assigneeStaffId,
+    })),
+  )
+  return sql<ObligationQueryRow>`
+    select * from jsonb_to_recordset(cast(${json} as jsonb)) as x(subject_id text, obligation_key text,
+      subject_ref text, started_at timestamptz, due_at timestamptz, met_at timestamptz, detail text,
+      borough_id uuid, bcu_id uuid, assignee_team_id uuid, assignee_staff_id uuid)`
+}
+
 /**
- * Brings one rule's stored findings into line with its obligations at asOf, set-wise: one query for the
- * obligations, one for the stored findings, then batched inserts and updates of only what changed.
+ * One statement that compares a rule's obligations with its stored findings in the database. It opens the
+ * findings that are new (with their history, as `transition` would write it for a finding seen the first
+ * time) and returns only the stored findings whose state or details may change, and the open ones whose
+ * obligation is gone: in a steady state, nothing at all. `lifecycle.transition` then decides those in
+ * JavaScript, so the life of a finding stays in one tested place.
+ */
+function compareStatement(
+  rule: AnyRule,
+  obligations: RawBuilder<ObligationQueryRow>,
+  subjects: readonly string[] | undefined,
+  asOf: Date,
+  now: Date,
+) {
+  const differs = (a: string, b: string) => sql`${sql.ref(a)} is distinct from ${sql.ref(b)}`
+  return sql<CandidateRow>`
+    with o as materialized (${obligations}),
+    t as (
+      select o.*, case when o.state in ('breached', 'met_late') then coalesce(o.due_at, o.started_at) end
+        as breached_at
+      from (select o.*,
+          case when o.met_at is not null then
+              case when o.due_at is not null and o.met_at > o.due_at then 'met_late' else 'met' end
+            when o.due_at is null or ${asOf} >= o.due_at then 'breached' else 'due' end as state
+        from o) as o
+    ),
+    f as (
+      select * from finding
+      where rule_id = ${rule.id} and subject_kind = ${rule.appliesTo}
+        and ${subjects ? sql`subject_id = any(cast(${[...subjects]} as text[]))` : sql`true`}
+    ),
+    j as (
+      select t.*, f.id as f_id, f.version as f_version, f.subject_id as f_subject_id,
+        f.obligation_key as f_obligation_key, f.status as f_status, f.opened_at as f_opened_at,
+        f.due_at as f_due_at, f.breached_at as f_breached_at, f.met_at as f_met_at,
+        f.closed_at as f_closed_at, f.subject_ref as f_subject_ref, f.detail as f_detail,
+        f.borough_id as f_borough_id, f.bcu_id as f_bcu_id, f.assignee_team_id as f_assignee_team_id,
+        f.assignee_staff_id as f_assignee_staff_id
+      from t full join f on f.subject_id = t.subject_id and f.obligation_key = t.obligation_key
+    ),
+    ins as (
+      insert into finding (rule_id, subject_kind, subject_id, obligation_key, subject_ref, status, opened_at,
+        due_at, breached_at, met_at, closed_at, detail, borough_id, bcu_id, assignee_team_id,
+        assignee_staff_id, updated_at)
+      select ${rule.id}, ${rule.appliesTo}, j.subject_id, j.obligation_key, j.subject_ref, j.state,
+        j.started_at, j.due_at, j.breached_at, j.met_at, j.met_at, j.detail, j.borough_id, j.bcu_id,
+        j.assignee_team_id, j.assignee_staff_id, cast(${now} as timestamptz)
+      from j where j.f_id is null
+      -- A concurrent evaluation may have opened the same finding: it wins, and writes the history.
+      on conflict (subject_id, subject_kind, rule_id, obligation_key) do nothing
+      returning id, opened_at, breached_at, met_at
+    ),
+    ev as (
+      insert into finding_event (finding_id, at, event, recorded_at)
+      select ins.id, e.at, e.event, cast(${now} as timestamptz)
+      from ins cross join lateral (values (1, 'opened', ins.opened_at), (2, 'breached', ins.breached_at),
+        (3, 'met', ins.met_at)) as e(n, event, at)
+      where e.at is not null
+      order by ins.id, e.n
+    )
+    select k.obligations, k.opened, c.*
+    from (select cast((select count(*) from t) as integer) as obligations,
+      cast((select count(*) from ins) as integer) as opened) as k
+    left join (
+      select * from j
+      where j.f_id is not null and (
+        (j.subject_id is null and j.f_closed_at is null)
+        or (j.subject_id is not null and (
+          ${differs('j.f_opened_at', 'j.started_at')} or ${differs('j.f_due_at', 'j.due_at')}
+          or ${differs('j.f_subject_ref', 'j.subject_ref')} or ${differs('j.f_detail', 'j.detail')}
+          or ${differs('j.f_borough_id', 'j.borough_id')} or ${differs('j.f_bcu_id', 'j.bcu_id')}
+          or ${differs('j.f_assignee_team_id', 'j.assignee_team_id')}
+          or ${differs('j.f_assignee_staff_id', 'j.assignee_staff_id')}
+          -- the cases where lifecycle.transition leaves a finding as it is
+          or not (
+            (j.f_status = 'resolved_by_supervisor' and j.f_due_at is not distinct from j.due_at)
+            or (j.f_status in ('met', 'met_late') and j.f_status = j.state
+              and j.f_met_at is not distinct from j.met_at)
+            or (j.f_status = 'acknowledged' and j.state in ('due', 'breached')
+              and j.f_breached_at is not distinct from j.breached_at)
+            or (j.f_status in ('due', 'breached') and j.f_status = j.state
+              and j.f_breached_at is not distinct from j.breached_at)
+          )))
+      )
+    ) as c on true`
+}
+
+/**
+ * Brings one rule's stored findings into line with its obligations at asOf. The comparison happens in the
+ * database (compareStatement): new findings are opened there, set-wise; only what may change comes back, is
+ * decided by `transition`, and is written in batches.
  */
 async function applyRule(
   db: Database,
@@ -228,23 +379,85 @@ async function applyRule(
   now: Date,
 ): Promise<Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>> {
   const { asOf, subjects } = context
-  const obligations = await deriveObligations(db, rule, context)
-  const existing = await existingFindings(db, rule, subjects)
-  const byIdentity = new Map(existing.map((e) => [`${e.subjectId}\u0000${e.key}`, e]))
+  const found = await rule.obligations(db, context)
+  const relation = isObligationQuery(found)
+    ? wrappedQuery(found, context)
+    : obligationsRelation(derive(rule, found, context))
+  const { rows } = await compareStatement(rule, relation, subjects, asOf, now).execute(db)
+  const counts = rows[0] ?? { obligations: 0, opened: 0 }
 
-  const inserts: { obligation: DerivedObligation; next: FindingTransition }[] = []
   const updates: { row: Record<string, unknown>; events: { event: FindingEventKind; at: Date }[] }[] = []
+  const seen = new Set<string>()
   let closed = 0
-
-  for (const o of obligations) {
-    const identity = `${o.subjectId}\u0000${o.key}`
-    const e = byIdentity.get(identity)
-    byIdentity.delete(identity)
-    const next = transition(e, o, asOf)
-    if (!e) {
-      if (next) inserts.push({ obligation: o, next })
+  for (const r of rows) {
+    if (!r.f_id) continue
+    if (seen.has(r.f_id)) {
+      throw new Error(
+        `${rule.id} returned two obligations for ${rule.appliesTo} ${r.f_subject_id} key '${r.f_obligation_key}'`,
+      )
+    }
+    seen.add(r.f_id)
+    const e: ExistingFinding = {
+      id: r.f_id,
+      version: r.f_version,
+      subjectId: r.f_subject_id,
+      key: r.f_obligation_key,
+      status: r.f_status,
+      openedAt: r.f_opened_at,
+      dueAt: r.f_due_at,
+      breachedAt: r.f_breached_at,
+      metAt: r.f_met_at,
+      closedAt: r.f_closed_at,
+      subjectRef: r.f_subject_ref,
+      detail: r.f_detail,
+      boroughId: r.f_borough_id,
+      bcuId: r.f_bcu_id,
+      assigneeTeamId: r.f_assignee_team_id,
+      assigneeStaffId: r.f_assignee_staff_id,
+    }
+    if (r.subject_id === null) {
+      // Not found this time: fixed, or the record no longer matches the rule.
+      const next = transition(e, undefined, asOf)
+      if (!next) continue
+      closed++
+      updates.push({
+        row: {
+          id: e.id,
+          version: e.version,
+          status: next.status,
+          opened_at: e.openedAt,
+          due_at: e.dueAt,
+          breached_at: next.breachedAt,
+          met_at: next.metAt,
+          closed_at: next.closedAt,
+          subject_ref: e.subjectRef,
+          detail: e.detail,
+          borough_id: e.boroughId,
+          bcu_id: e.bcuId,
+          assignee_team_id: e.assigneeTeamId,
+          assignee_staff_id: e.assigneeStaffId,
+        },
+        events: next.events,
+      })
       continue
     }
+    const o: DerivedObligation = {
+      ruleId: rule.id,
+      subjectKind: rule.appliesTo,
+      subjectId: r.subject_id,
+      key: r.obligation_key ?? '',
+      subjectRef: r.subject_ref,
+      startedAt: r.started_at as Date,
+      dueAt: r.due_at,
+      metAt: r.met_at,
+      detail: r.detail ?? '',
+      boroughId: r.borough_id,
+      bcuId: r.bcu_id,
+      assigneeTeamId: r.assignee_team_id,
+      assigneeStaffId: r.assignee_staff_id,
+      state: r.state as ObligationState,
+    }
+    const next = transition(e, o, asOf)
     if (!next && !detailsDiffer(e, o)) continue
     updates.push({
       row: {
@@ -266,76 +479,11 @@ async function applyRule(
       events: next?.events ?? [],
     })
   }
-  // What is left was not found this time: fixed, or the record no longer matches the rule.
-  for (const e of byIdentity.values()) {
-    const next = transition(e, undefined, asOf)
-    if (!next) continue
-    closed++
-    updates.push({
-      row: {
-        id: e.id,
-        version: e.version,
-        status: next.status,
-        opened_at: e.openedAt,
-        due_at: e.dueAt,
-        breached_at: next.breachedAt,
-        met_at: next.metAt,
-        closed_at: next.closedAt,
-        subject_ref: e.subjectRef,
-        detail: e.detail,
-        borough_id: e.boroughId,
-        bcu_id: e.bcuId,
-        assignee_team_id: e.assigneeTeamId,
-        assignee_staff_id: e.assigneeStaffId,
-      },
-      events: next.events,
-    })
-  }
 
   const events: EventRow[] = []
-  let opened = 0
-  for (const batch of chunks(inserts)) {
-    const written = await db
-      .insertInto('finding')
-      .values(
-        batch.map(({ obligation: o, next }) => ({
-          rule_id: rule.id,
-          subject_kind: o.subjectKind,
-          subject_id: o.subjectId,
-          obligation_key: o.key,
-          subject_ref: o.subjectRef,
-          status: next.status,
-          opened_at: o.startedAt,
-          due_at: o.dueAt,
-          breached_at: next.breachedAt,
-          met_at: next.metAt,
-          closed_at: next.closedAt,
-          detail: o.detail,
-          borough_id: o.boroughId,
-          bcu_id: o.bcuId,
-          assignee_team_id: o.assigneeTeamId,
-          assignee_staff_id: o.assigneeStaffId,
-          updated_at: now,
-        })),
-      )
-      // A concurrent evaluation may have opened the same finding: it wins, and writes the history.
-      .onConflict((oc) => oc.columns(['rule_id', 'subject_kind', 'subject_id', 'obligation_key']).doNothing())
-      .returning(['id', 'subject_id', 'obligation_key'])
-      .execute()
-    const eventsOf = new Map(
-      batch.map((b) => [`${b.obligation.subjectId}\u0000${b.obligation.key}`, b.next.events]),
-    )
-    for (const w of written) {
-      opened++
-      for (const ev of eventsOf.get(`${w.subject_id}\u0000${w.obligation_key}`) ?? []) {
-        events.push({ finding_id: w.id, at: ev.at, event: ev.event, recorded_at: now })
-      }
-    }
-  }
-
   let changed = 0
   for (const batch of chunks(updates)) {
-    const { rows } = await sql<{ id: string }>`
+    const { rows: written } = await sql<{ id: string }>`
       update finding as f set
         status = x.status, opened_at = x.opened_at, due_at = x.due_at, breached_at = x.breached_at,
         met_at = x.met_at, closed_at = x.closed_at, subject_ref = x.subject_ref, detail = x.detail,
@@ -349,16 +497,16 @@ async function applyRule(
       returning f.id`.execute(db)
     // A row changed meanwhile (an acknowledgement, a concurrent evaluation) keeps its newer state; the next
     // evaluation sees it afresh.
-    const written = new Set(rows.map((r) => r.id))
+    const done = new Set(written.map((r) => r.id))
     for (const b of batch) {
       const id = b.row.id as string
-      if (!written.has(id)) continue
+      if (!done.has(id)) continue
       changed++
       for (const ev of b.events) events.push({ finding_id: id, at: ev.at, event: ev.event, recorded_at: now })
     }
   }
   for (const batch of chunks(events)) await db.insertInto('finding_event').values(batch).execute()
-  return { obligations: obligations.length, opened, changed, closed }
+  return { obligations: counts.obligations, opened: counts.opened, changed, closed }
 }
 
 let savepointCounter = 0

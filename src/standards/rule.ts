@@ -1,4 +1,4 @@
-import { type Expression, type RawBuilder, sql } from 'kysely'
+import { type Expression, type OperationNodeSource, type RawBuilder, sql } from 'kysely'
 import { z } from 'zod'
 import type { Database } from '../platform/db/database.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
@@ -48,6 +48,41 @@ export interface ObligationRow {
   assigneeStaffId?: string | null
 }
 
+/**
+ * The columns of a set-wise obligations query, one row per obligation; every column must be there (null where
+ * it does not apply). The same meanings as ObligationRow; `obligation_key` is '' when a record has one.
+ */
+export interface ObligationQueryRow {
+  subject_id: string
+  obligation_key: string
+  subject_ref: string | null
+  started_at: Date
+  due_at: Date | null
+  met_at: Date | null
+  detail: string
+  borough_id: string | null
+  bcu_id: string | null
+  assignee_team_id: string | null
+  assignee_staff_id: string | null
+}
+
+/**
+ * An obligations query not yet run (a `sql` template or a Kysely select) with the columns of
+ * ObligationQueryRow. A rule that returns one lets the engine compare it with the stored findings inside the
+ * database, so a sweep reads nothing into JavaScript when nothing changed.
+ */
+export type ObligationQuery = RawBuilder<ObligationQueryRow> | OperationNodeSource
+
+/** Tells a query a rule returned from the rows of one that ran it itself. */
+export function isObligationQuery(value: unknown): value is ObligationQuery {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as OperationNodeSource).toOperationNode === 'function'
+  )
+}
+
 /** Parameter values in force at the as-of instant, force-wide and per borough. */
 export interface ResolvedParameters<P> {
   readonly forceWide: P
@@ -86,8 +121,17 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
   params: { [K in keyof P]: ParameterSpec<P[K]> }
   /** True when a finding can change with the passing of time alone: the scheduled sweep re-evaluates it. */
   timeBased: boolean
-  /** One definition for both the set-wise sweep and single-record evaluation; usually one SQL query. */
-  obligations(db: Database, context: RuleContext<P>): Promise<ObligationRow[]>
+  /**
+   * One definition for both the set-wise sweep and single-record evaluation; usually one SQL query. Either
+   * run it and return the rows, or return the query itself (ObligationQuery, not run): then the engine wraps
+   * it and derives, compares and writes findings in the database, which is much faster for a sweep.
+   */
+  obligations(db: Database, context: RuleContext<P>): Promise<ObligationRow[] | ObligationQuery>
+  /**
+   * The tables the rule reads, for the benchmark's baseline (a plain count(*) over them). Optional and only
+   * descriptive: the engine does not use it to evaluate.
+   */
+  tables?: readonly string[]
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds rules of every parameter shape

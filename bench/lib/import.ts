@@ -1,0 +1,145 @@
+import { chmodSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import type { Importer } from '../../src/platform/import/importer.ts'
+import { seededRandom } from '../../src/platform/seed/random.ts'
+import type { SeedGenerator } from '../../src/platform/seed/seeder.ts'
+import type { Services } from '../../src/services.ts'
+import type { BenchDatabase } from './database.ts'
+import { round, timed } from './stats.ts'
+
+export interface GeneratedData {
+  /** Each generator's lines, as JSON text, in the order the seeder writes them. */
+  byGenerator: { name: string; lines: string[] }[]
+  total: number
+  until: Date
+}
+
+/** The seed generators' lines at a scale, generated up front so the timing is of the import alone. */
+export function generate(
+  generators: SeedGenerator[],
+  scale: number,
+  seed: number,
+  until: Date,
+): GeneratedData {
+  // As runSeed does: one random stream per generator, forked by name, and what earlier ones shared.
+  const root = seededRandom(seed)
+  const from = new Date(until.getTime() - 365 * 86_400_000)
+  const shared = new Map<string, unknown>()
+  const byGenerator = generators.map((g) => ({
+    name: g.name,
+    lines: [...g.generate({ scale, random: root.fork(g.name), until, from, shared })].map((r) =>
+      JSON.stringify(r),
+    ),
+  }))
+  return { byGenerator, total: byGenerator.reduce((n, g) => n + g.lines.length, 0), until }
+}
+
+export interface ImportFigures {
+  records: number
+  batchSize: number
+  importSeconds: number
+  importRate: number
+  byGenerator: { name: string; records: number; seconds: number; rate: number }[]
+  copyRows: number
+  copySeconds: number
+  copyRate: number
+  copyMethod: string
+  /** importRate / copyRate: the target is at least 0.5. */
+  ratio: number
+}
+
+/** Imports every line through the importer, in the seeder's batches of 5000 (one transaction each). */
+export async function importAll(imports: Importer, data: GeneratedData, batchSize = 5000) {
+  const byGenerator: ImportFigures['byGenerator'] = []
+  let total = 0
+  for (const g of data.byGenerator) {
+    let ms = 0
+    for (let start = 0; start < g.lines.length; start += batchSize) {
+      const text = g.lines.slice(start, start + batchSize).join('\n')
+      const [, took] = await timed(() => imports.run(text, `bench:${g.name}`))
+      ms += took
+      process.stderr.write(
+        `\r  import ${g.name}: ${Math.min(start + batchSize, g.lines.length)}/${g.lines.length}   `,
+      )
+    }
+    process.stderr.write('\n')
+    total += ms
+    byGenerator.push({
+      name: g.name,
+      records: g.lines.length,
+      seconds: round(ms / 1000, 2),
+      rate: round(g.lines.length / (ms / 1000), 0),
+    })
+  }
+  return { ms: total, byGenerator }
+}
+
+/** COPY's text format reads backslashes as escapes; JSON has no raw tabs or newlines inside a line. */
+const copyText = (lines: readonly string[]) => `${lines.map((l) => l.replace(/\\/g, '\\\\')).join('\n')}\n`
+
+/**
+ * The baseline: PostgreSQL COPY of the same lines, each record's JSON text into a one-column text table with
+ * no index, no constraint and no key: the least work a database can do to keep the rows.
+ */
+export async function copyBaseline(database: BenchDatabase, data: GeneratedData) {
+  const lines = data.byGenerator.flatMap((g) => g.lines)
+  const text = copyText(lines)
+  const db = database.handle.db
+  await sql`create unlogged table if not exists bench_copy_probe (line text)`.execute(db)
+  await sql`drop table bench_copy_probe`.execute(db)
+  const samples: number[] = []
+  let method = ''
+  // Three runs into a fresh table each time; the fastest is the baseline (the most generous to COPY).
+  for (let run = 0; run < 3; run++) {
+    await sql`drop table if exists bench_copy`.execute(db)
+    await sql`create table bench_copy (line text)`.execute(db)
+    if (database.kind === 'postgres') {
+      const file = path.join(tmpdir(), `kestrel-bench-copy-${process.pid}.txt`)
+      writeFileSync(file, text)
+      chmodSync(file, 0o644)
+      try {
+        const [, ms] = await timed(() => sql`copy bench_copy (line) from ${sql.lit(file)}`.execute(db))
+        samples.push(ms)
+        method = "server-side COPY bench_copy FROM '/tmp/file' (text format), same machine"
+      } finally {
+        rmSync(file, { force: true })
+      }
+    } else {
+      const pglite = database.handle.pglite
+      if (!pglite) throw new Error('no PGlite handle')
+      const blob = new Blob([text])
+      const [, ms] = await timed(() => pglite.query(`copy bench_copy (line) from '/dev/blob'`, [], { blob }))
+      samples.push(ms)
+      method = "PGlite COPY bench_copy FROM '/dev/blob' (text format)"
+    }
+  }
+  const { rows } = await sql<{ n: number }>`select cast(count(*) as integer) as n from bench_copy`.execute(db)
+  await sql`drop table bench_copy`.execute(db)
+  const ms = Math.min(...samples)
+  return { rows: rows[0]?.n ?? 0, ms, method }
+}
+
+export async function benchImport(
+  services: Services,
+  database: BenchDatabase,
+  data: GeneratedData,
+): Promise<ImportFigures> {
+  const imported = await importAll(services.imports, data)
+  const copy = await copyBaseline(database, data)
+  const importRate = data.total / (imported.ms / 1000)
+  const copyRate = copy.rows / (copy.ms / 1000)
+  return {
+    records: data.total,
+    batchSize: 5000,
+    importSeconds: round(imported.ms / 1000, 2),
+    importRate: round(importRate, 0),
+    byGenerator: imported.byGenerator,
+    copyRows: copy.rows,
+    copySeconds: round(copy.ms / 1000, 3),
+    copyRate: round(copyRate, 0),
+    copyMethod: copy.method,
+    ratio: round(importRate / copyRate, 3),
+  }
+}

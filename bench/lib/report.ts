@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import type { BenchResults } from './results.ts'
+
+const fmt = (n: number | null | undefined, unit = '') =>
+  n === null || n === undefined || Number.isNaN(n) ? 'n/a' : `${n.toLocaleString('en-GB')}${unit}`
+const x = (n: number | null | undefined) => (n === null || n === undefined ? 'n/a' : `${n}x`)
+
+const begin = '<!-- results:begin (written by npm run bench; edit the text around it, not inside) -->'
+const end = '<!-- results:end -->'
+
+/** The results as Markdown: the part of bench/README.md that each run rewrites. */
+export function resultsMarkdown(r: BenchResults): string {
+  const out: string[] = []
+  out.push(`Last run: ${r.startedAt}, \`${r.command}\``)
+  out.push('')
+  out.push(
+    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGb} GB, Node ${r.machine.node}, ` +
+      `${r.machine.os}; database ${r.database.version} (${r.database.kind}); scale ${r.scale}, seed ${r.seed}, ` +
+      `data up to ${r.until}.`,
+  )
+  out.push('')
+  if (r.import) {
+    const i = r.import
+    out.push('### Import against COPY')
+    out.push('')
+    out.push('| | records | seconds | records/s |')
+    out.push('|---|---:|---:|---:|')
+    out.push(
+      `| importer (\`imports.run\`, batches of ${i.batchSize}) | ${fmt(i.records)} | ${i.importSeconds} | ${fmt(i.importRate)} |`,
+    )
+    for (const g of i.byGenerator)
+      out.push(`| &nbsp; of which ${g.name} | ${fmt(g.records)} | ${g.seconds} | ${fmt(g.rate)} |`)
+    out.push(
+      `| COPY of the same lines into a one-column text table | ${fmt(i.copyRows)} | ${i.copySeconds} | ${fmt(i.copyRate)} |`,
+    )
+    out.push('')
+    out.push(`**Import / COPY: ${i.ratio}** (target: at least 0.5). COPY: ${i.copyMethod}.`)
+    out.push('')
+  }
+  if (r.sweep) {
+    out.push('### Full sweep per rule against count(*) over its tables')
+    out.push('')
+    out.push('| rule | form | obligations | count(*) ms | first sweep ms | ratio | steady sweep ms | ratio |')
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|')
+    for (const s of r.sweep) {
+      out.push(
+        `| ${s.ruleId}${s.ok ? '' : ' (failed)'} | ${s.form} | ${fmt(s.obligations)} | ${fmt(s.countMs)} | ${fmt(s.firstMs)} | ${x(s.firstRatio)} | ${fmt(s.steadyMs)} | ${x(s.steadyRatio)} |`,
+      )
+    }
+    out.push('')
+    out.push(
+      'Target: within 3x. "form": `query` rules return their obligations query and are compared with the stored ' +
+        'findings inside the database; `rows` rules compute their obligations in JavaScript, which the engine ' +
+        'then sends to the database for the comparison. "steady": the median of three sweeps after the first, ' +
+        "when nothing has changed. count(*): a plain `select count(*)` over each table in the rule's `tables`, " +
+        'summed, median of five; "n/a" for a rule that does not name its tables.',
+    )
+    out.push('')
+  }
+  if (r.evaluate) {
+    out.push('### Single-record evaluation (`afterWrite` for one record, in its own transaction)')
+    out.push('')
+    out.push('| record kind | rules | samples | median ms | p99 ms |')
+    out.push('|---|---:|---:|---:|---:|')
+    for (const e of r.evaluate)
+      out.push(`| ${e.kind} | ${e.rules} | ${e.samples} | ${e.medianMs} | ${e.p99Ms} |`)
+    out.push('')
+    out.push('Target: under 10 ms median. The time covers every rule of the kind, with begin and commit.')
+    out.push('')
+  }
+  if (r.myTeam) {
+    const m = r.myTeam
+    out.push('### "My team"')
+    out.push('')
+    out.push(
+      `Supervisor of the team with the most open findings (${fmt(m.teamOpenFindings)} open; the page shows ` +
+        `${fmt(m.rowsShown)} rows), ${m.samples} requests through \`app.inject\` in the same process: ` +
+        `**p50 ${m.p50Ms} ms, p95 ${m.p95Ms} ms** at scale ${r.scale} (target: p95 under 100 ms at scale 10).`,
+    )
+    out.push('')
+  }
+  if (r.coldStart) {
+    out.push('### Cold start')
+    out.push('')
+    out.push(
+      `\`kestrel serve\` on an empty embedded database, from spawning the process to the first 200 on /health ` +
+        `(it creates and migrates the database): **median ${fmt(r.coldStart.medianMs)} ms** ` +
+        `(runs: ${r.coldStart.runsMs.join(', ')} ms).`,
+    )
+    out.push('')
+  }
+  if (r.load) {
+    const l = r.load
+    out.push('### Load: an authenticated page')
+    out.push('')
+    out.push(
+      `autocannon, ${l.connections} connections for ${l.seconds} s against \`kestrel serve\` on 127.0.0.1 ` +
+        `(${r.machine.cores} cores shared by server, database and autocannon), GET ${l.url} signed in: ` +
+        `**${fmt(l.requestsPerSecond)} requests/s, p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms** ` +
+        `(${fmt(l.requests)} requests, ${l.non2xx} not 2xx, ${l.errors} errors). ${l.note ?? ''}`,
+    )
+    out.push('')
+  }
+  if (r.triage) {
+    out.push('### Triage')
+    out.push('')
+    out.push('```json')
+    out.push(JSON.stringify(r.triage, null, 2))
+    out.push('```')
+    out.push('')
+  }
+  return out.join('\n')
+}
+
+/** Rewrites the results part of bench/README.md, keeping the text around it. */
+export function writeReadme(file: string, results: BenchResults) {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    text = `# Benchmarks\n\n${begin}\n${end}\n`
+  }
+  const a = text.indexOf(begin)
+  const b = text.indexOf(end)
+  const body = `${begin}\n\n${resultsMarkdown(results)}\n${end}`
+  text =
+    a >= 0 && b > a ? text.slice(0, a) + body + text.slice(b + end.length) : `${text.trimEnd()}\n\n${body}\n`
+  writeFileSync(file, text)
+}
