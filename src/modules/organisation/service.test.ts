@@ -259,6 +259,7 @@ describe('organisation service', () => {
         forceWide: false,
         bcuId: null,
         boroughId: null,
+        boroughIds: [],
       })
       const croydon = await boroughId('Croydon')
       const team = await organisation.createTeam(
@@ -288,11 +289,16 @@ describe('organisation service', () => {
         admin,
       )
       // Croydon moved to South East on 2023-04-01 (above); the clock says 2024.
-      expect(await organisation.resolveArea(staff.id, ['officer'])).toEqual({
-        forceWide: false,
-        bcuId: await bcuId('SE'),
-        boroughId: croydon,
-      })
+      // The area covers every borough in South East today, Croydon among them.
+      const southEast = await organisation.resolveArea(staff.id, ['officer'])
+      expect(southEast).toMatchObject({ forceWide: false, bcuId: await bcuId('SE'), boroughId: croydon })
+      const southEastBoroughs = (await organisation.areasAt(forceId, '2024-05-01')).bcus.find(
+        (b) => b.code === 'SE',
+      )
+      expect(southEast.forceWide ? [] : [...southEast.boroughIds].sort()).toEqual(
+        southEastBoroughs?.boroughs.map((b) => b.id).sort(),
+      )
+      expect(southEast.forceWide ? [] : southEast.boroughIds).toContain(croydon)
       const bcuTeam = await organisation.createTeam(
         forceId,
         {
@@ -307,7 +313,7 @@ describe('organisation service', () => {
         admin,
       )
       await organisation.updateStaff(staff.id, 1, { ...staff, teamId: bcuTeam.id }, admin)
-      expect(await organisation.resolveArea(staff.id, ['supervisor'])).toEqual({
+      expect(await organisation.resolveArea(staff.id, ['supervisor'])).toMatchObject({
         forceWide: false,
         bcuId: await bcuId('NW'),
         boroughId: null,

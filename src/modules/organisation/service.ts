@@ -823,7 +823,7 @@ export function organisationService(db: Database, clock: Clock) {
      */
     async resolveArea(staffId: string | null, roles: readonly Role[]): Promise<Area> {
       if (roles.some((r) => forceWideRoles.has(r))) return { forceWide: true }
-      const none: Area = { forceWide: false, bcuId: null, boroughId: null }
+      const none: Area = { forceWide: false, bcuId: null, boroughId: null, boroughIds: [] }
       if (!staffId || !isUuid(staffId)) return none
       const team = await db
         .selectFrom('staff')
@@ -833,14 +833,22 @@ export function organisationService(db: Database, clock: Clock) {
         .where('staff.active', '=', true)
         .executeTakeFirst()
       if (!team) return none
-      if (team.borough_id) {
-        return {
-          forceWide: false,
-          bcuId: await bcuIdForBorough(db, team.borough_id, today()),
-          boroughId: team.borough_id,
-        }
-      }
-      return { forceWide: false, bcuId: team.bcu_id, boroughId: null }
+      const day = today()
+      const bcuId = team.borough_id ? await bcuIdForBorough(db, team.borough_id, day) : team.bcu_id
+      const boroughIds = bcuId
+        ? (
+            await db
+              .selectFrom('borough_bcu')
+              .select('borough_id')
+              .where('bcu_id', '=', bcuId)
+              .where('effective_from', '<=', day)
+              .where((eb) => eb.or([eb('effective_to', 'is', null), eb('effective_to', '>=', day)]))
+              .execute()
+          ).map((r) => r.borough_id)
+        : team.borough_id
+          ? [team.borough_id]
+          : []
+      return { forceWide: false, bcuId, boroughId: team.borough_id, boroughIds }
     },
   }
   return service

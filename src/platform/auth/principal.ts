@@ -1,7 +1,19 @@
 import type { Role } from '../access/roles.ts'
 
 /** Where a user's work lies: the whole force, or one BCU (and borough, where their team has one). */
-export type Area = { forceWide: true } | { forceWide: false; bcuId: string | null; boroughId: string | null }
+export type Area =
+  | { forceWide: true }
+  | {
+      forceWide: false
+      bcuId: string | null
+      boroughId: string | null
+      /**
+       * The boroughs whose records this person's area covers today: every borough now in their BCU, or
+       * their own borough. Scope records by borough, not by the BCU stored on them, so records from before
+       * a reorganisation (when a borough was its own command) stay visible to the area that now owns them.
+       */
+      boroughIds: string[]
+    }
 
 /** Who is making a request: a signed-in person or a system client with an API token. */
 export interface Principal {
