@@ -287,7 +287,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
     )
     reply.code(errors.length ? (errors.some((e) => e.field === 'version') ? 409 : 400) : 200)
     return reply.render(`investigations/views/${template}`, {
-      pageTitle: errors.length ? `Error: ${title}` : title,
+      pageTitle: title,
       heading: title,
       c,
       i: c.investigation,
