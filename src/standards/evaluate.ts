@@ -4,7 +4,6 @@ import type { WorkingDayCalendar } from './calendar.ts'
 import {
   type FindingEventKind,
   type FindingStatus,
-  type FindingTransition,
   type ObligationState,
   obligationState,
   type StoredFinding,

@@ -5,6 +5,8 @@ import { inspectorOrAbove, transferDestinations } from './custody.ts'
 
 /** The record kind the custody rules check, as findings and subject links name it. */
 export const detentionKind = 'custody-detention'
+/** What every custody rule reads (the benchmark's count(*) baseline). */
+const detentionTables = ['custody_detention', 'custody_event']
 
 /**
  * Every custody rule reads the timeline as it stood at asOf: events dated after it have not happened.
@@ -122,6 +124,7 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     'is force policy.',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     aaArrivalHours: {
@@ -159,6 +162,7 @@ export const cus02 = defineRule<Record<string, never>>({
     'Code C 11.1 or 11.18 to 11.20 apply (an urgent interview authorised by a superintendent).',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {},
   timeBased: false,
@@ -197,6 +201,7 @@ export const cus03 = defineRule<Record<string, never>>({
     'adult ... it was not clear that officers and staff had repeated the rights and entitlements".',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'medium',
   params: {},
   timeBased: true,
@@ -240,6 +245,7 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
     'second not later than nine hours after the first, and later reviews at intervals of not more than nine hours.',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     firstReviewHours: {
@@ -296,6 +302,7 @@ export const cus05 = defineRule<Record<string, never>>({
     'this had in fact happened, nor if the child had been given the opportunity to make representations".',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'medium',
   params: {},
   timeBased: false,
@@ -339,6 +346,7 @@ export const cus06 = defineRule<Record<string, never>>({
     'out without an appropriate adult, with no supporting rationale as to why the search was urgent".',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {},
   timeBased: false,
@@ -380,6 +388,7 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
     `accommodation unless the custody officer certifies it is impracticable (or secure accommodation is needed and none is available). ${chargedCitation}. The number of hours is force policy.`,
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     accommodationRequestHours: {
@@ -417,6 +426,7 @@ export const cus08 = defineRule<{ certificateHours: number }>({
     'The hours from the local authority’s answer to the certificate are force policy.',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     certificateHours: {
@@ -462,6 +472,7 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     'the local authority". The number of hours is force policy.',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     escalationHours: {
@@ -509,6 +520,7 @@ export const cus10 = defineRule<Record<string, never>>({
     'always ratified by an inspector as required."',
   source: 'report',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'medium',
   params: {},
   timeBased: false,
@@ -543,6 +555,7 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
     'professional ... This never took place and there is no record of why not." The number of hours is force policy.',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     healthcareHours: {
@@ -588,6 +601,7 @@ export const cus12 = defineRule<Record<string, never>>({
     'detention to help inform future risk-assessments".',
   source: 'report',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'medium',
   params: {},
   timeBased: false,
@@ -615,6 +629,7 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
     'and s44 (longer only with a warrant of further detention from a magistrates’ court).',
   source: 'statute',
   appliesTo: detentionKind,
+  tables: detentionTables,
   severity: 'high',
   params: {
     limitHours: { default: 24, unit: 'hours', description: 'Hours from the relevant time without charge' },

@@ -1,7 +1,12 @@
 import { sql } from 'kysely'
 import type { Database } from '../../platform/db/database.ts'
 import { addHours } from '../../standards/calendar.ts'
-import { defineRule, type ObligationRow, type RuleContext } from '../../standards/rule.ts'
+import {
+  defineRule,
+  type ObligationQueryRow,
+  type ObligationRow,
+  type RuleContext,
+} from '../../standards/rule.ts'
 
 /** The record kind the referrals rules check, as findings and subject links name it. */
 export const pacKind = 'pac'
@@ -47,6 +52,7 @@ export const ref01 = defineRule<{ hours: number }>({
     'submitted Merlin forms for the children in the family". The number of hours is force policy.',
   source: 'report',
   appliesTo: pacKind,
+  tables: ['pac'],
   severity: 'medium',
   params: {
     hours: { default: 24, unit: 'hours', description: 'Hours from when the police first knew to the PAC' },
@@ -81,25 +87,23 @@ export const ref02 = defineRule<{ hours: number }>({
     'the number of hours is force policy.',
   source: 'report',
   appliesTo: pacKind,
+  tables: ['pac'],
   severity: 'medium',
   params: {
     hours: { default: 24, unit: 'hours', description: 'Hours a PAC may wait for its supervisor review' },
   },
   timeBased: true,
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
-    const { rows } = await sql<PacRow & { due_at: Date }>`
-      select pac.*, pac.submitted_at + make_interval(secs => ${hours} * 3600) as due_at
-      from pac where ${ctx.subjectFilter('pac.id')} and pac.submitted_at <= ${ctx.asOf}`.execute(db)
-    return rows.map((p) => ({
-      ...area(p),
-      startedAt: p.submitted_at,
-      dueAt: p.due_at,
-      // A review of an earlier submission does not answer a resubmission.
-      metAt: p.reviewed_at && p.reviewed_at >= p.submitted_at ? p.reviewed_at : null,
-      detail: 'Supervisor to review the PAC',
-      assigneeTeamId: p.raised_by_team_id,
-    }))
+    return sql<ObligationQueryRow>`
+      select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
+        pac.submitted_at as started_at, pac.submitted_at + make_interval(secs => ${hours} * 3600) as due_at,
+        -- A review of an earlier submission does not answer a resubmission.
+        case when pac.reviewed_at >= pac.submitted_at then pac.reviewed_at end as met_at,
+        'Supervisor to review the PAC' as detail, pac.borough_id, pac.bcu_id,
+        pac.raised_by_team_id as assignee_team_id, null as assignee_staff_id
+      from pac where ${ctx.subjectFilter('pac.id')} and pac.submitted_at <= ${ctx.asOf}`
   },
 })
 
@@ -111,27 +115,22 @@ export const ref03 = defineRule<{ hours: number }>({
   citation: 'Force policy: a PAC approved by a supervisor is shared with the MASH within the set hours.',
   source: 'local',
   appliesTo: pacKind,
+  tables: ['pac'],
   severity: 'medium',
   params: {
     hours: { default: 24, unit: 'hours', description: 'Hours from approval to sharing with the MASH' },
   },
   timeBased: true,
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
-    const { rows } = await sql<PacRow & { due_at: Date }>`
-      select pac.*, pac.reviewed_at + make_interval(secs => ${hours} * 3600) as due_at
+    return sql<ObligationQueryRow>`
+      select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
+        pac.reviewed_at as started_at, pac.reviewed_at + make_interval(secs => ${hours} * 3600) as due_at,
+        pac.shared_with_mash_at as met_at, 'Share the approved PAC with the MASH' as detail, pac.borough_id,
+        pac.bcu_id, pac.raised_by_team_id as assignee_team_id, null as assignee_staff_id
       from pac
-      where ${ctx.subjectFilter('pac.id')} and pac.review_decision = 'approved' and pac.reviewed_at <= ${ctx.asOf}`.execute(
-      db,
-    )
-    return rows.map((p) => ({
-      ...area(p),
-      startedAt: p.reviewed_at as Date,
-      dueAt: p.due_at,
-      metAt: p.shared_with_mash_at,
-      detail: 'Share the approved PAC with the MASH',
-      assigneeTeamId: p.raised_by_team_id,
-    }))
+      where ${ctx.subjectFilter('pac.id')} and pac.review_decision = 'approved' and pac.reviewed_at <= ${ctx.asOf}`
   },
 })
 
@@ -153,6 +152,7 @@ export const ref04 = defineRule<BragTimescales>({
     '(for example 2 h, 6 h and 24 h); the defaults are red 4 h, amber 24 h, green 72 h.',
   source: 'local',
   appliesTo: pacKind,
+  tables: ['pac'],
   severity: 'high',
   params: {
     redHours: {
@@ -216,6 +216,7 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     'following up these referrals to check the response or the decision making".',
   source: 'guidance',
   appliesTo: pacKind,
+  tables: ['pac'],
   severity: 'medium',
   params: {
     decisionWorkingDays: {
@@ -301,6 +302,7 @@ export function ref06(otherChildrenAt: OtherChildrenAt) {
       'the children in the family were referred only after 29 days.',
     source: 'report',
     appliesTo: pacKind,
+    tables: ['pac', 'household_membership', 'household', 'person'],
     severity: 'high',
     params: {
       windowDays: {
