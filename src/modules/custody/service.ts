@@ -386,7 +386,8 @@ export async function writeDetentions(
 }
 
 /** Whose detentions a person sees: force-wide roles all; custody staff their suite; others their BCU. */
-export type SuiteScope = { forceWide: true } | { forceWide: false; suiteIds: string[]; bcuId: string | null }
+/** Custody staff see their own suites; others the boroughs of their area (by borough, across reorganisations). */
+export type SuiteScope = { forceWide: true } | { forceWide: false; suiteIds: string[]; boroughIds: string[] }
 
 export interface DetentionListItem {
   detention: Detention
@@ -404,14 +405,16 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
     if (principal.roles.includes('custody') && principal.staffId) {
       const member = await organisation.staffMember(principal.staffId)
       const team = member?.teamId ? await organisation.team(member.teamId) : undefined
-      if (team?.kind === 'custody_suite') return { forceWide: false, suiteIds: [team.id], bcuId: null }
+      if (team?.kind === 'custody_suite') return { forceWide: false, suiteIds: [team.id], boroughIds: [] }
     }
-    return { forceWide: false, suiteIds: [], bcuId: principal.area.bcuId }
+    return { forceWide: false, suiteIds: [], boroughIds: principal.area.boroughIds }
   }
 
   function canSee(scope: SuiteScope, d: Detention): boolean {
     if (scope.forceWide) return true
-    return scope.suiteIds.includes(d.suiteId) || (scope.bcuId !== null && d.bcuId === scope.bcuId)
+    return (
+      scope.suiteIds.includes(d.suiteId) || (d.boroughId !== null && scope.boroughIds.includes(d.boroughId))
+    )
   }
 
   async function eventsOf(
@@ -462,17 +465,11 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
       const scope = await scopeFor(principal)
       const suites = [...(await suiteNames()).values()]
       if (scope.forceWide) return suites
-      const today = londonDate(clock.now())
-      const out: typeof suites = []
-      for (const s of suites) {
-        if (scope.suiteIds.includes(s.id)) out.push(s)
-        else if (scope.bcuId && scope.suiteIds.length === 0) {
-          const bcu =
-            s.bcuId ?? (s.boroughId ? (await organisation.bcuForBorough(s.boroughId, today))?.id : null)
-          if (bcu === scope.bcuId) out.push(s)
-        }
-      }
-      return out
+      return suites.filter(
+        (s) =>
+          scope.suiteIds.includes(s.id) ||
+          (scope.suiteIds.length === 0 && s.boroughId !== null && scope.boroughIds.includes(s.boroughId)),
+      )
     },
 
     /** Records a new detention with any events known so far. */
@@ -656,11 +653,11 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
           ),
         )
       if (!scope.forceWide) {
-        const { suiteIds, bcuId } = scope
+        const { suiteIds, boroughIds } = scope
         query = query.where((eb) =>
           eb.or([
             ...(suiteIds.length ? [eb('d.custody_suite_team_id', 'in', suiteIds)] : []),
-            ...(bcuId ? [eb('d.bcu_id', '=', bcuId)] : []),
+            ...(boroughIds.length ? [eb('d.borough_id', 'in', boroughIds)] : []),
             eb.val(false),
           ]),
         )

@@ -142,19 +142,27 @@ export const toPac = (r: PacRow): Pac => {
   }
 }
 
-/** Where a reader's PACs lie: the force, or their BCU (and always the PACs they raised themselves). */
+/**
+ * Where a reader's PACs lie: the force, or the boroughs of their area (and always the PACs they raised
+ * themselves). By borough, so PACs from before a reorganisation stay with the area that now owns them.
+ */
 export type PacScope =
   | { forceWide: true }
-  | { forceWide: false; bcuId: string | null; staffId: string | null; userId?: string | null }
+  | { forceWide: false; boroughIds: string[]; staffId: string | null; userId?: string | null }
 
 export function scopeOf(area: Area, staffId: string | null, userId: string | null = null): PacScope {
-  return area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId, staffId, userId }
+  return area.forceWide
+    ? { forceWide: true }
+    : { forceWide: false, boroughIds: area.boroughIds, staffId, userId }
 }
 
-export function inScope(pac: Pick<Pac, 'bcuId' | 'raisedByStaffId' | 'createdBy'>, scope: PacScope): boolean {
+export function inScope(
+  pac: Pick<Pac, 'boroughId' | 'raisedByStaffId' | 'createdBy'>,
+  scope: PacScope,
+): boolean {
   if (scope.forceWide) return true
   return (
-    (scope.bcuId !== null && pac.bcuId === scope.bcuId) ||
+    scope.boroughIds.includes(pac.boroughId) ||
     (scope.staffId !== null && pac.raisedByStaffId === scope.staffId) ||
     (!!scope.userId && pac.createdBy === scope.userId)
   )
@@ -306,7 +314,7 @@ export function referralsService(deps: ReferralsDependencies) {
     // biome-ignore lint/suspicious/noExplicitAny: a Kysely where-builder over the pac table
     return (query as any).where((eb: any) =>
       eb.or([
-        scope.bcuId ? eb('pac.bcu_id', '=', scope.bcuId) : sql<boolean>`false`,
+        scope.boroughIds.length ? eb('pac.borough_id', 'in', scope.boroughIds) : sql<boolean>`false`,
         scope.staffId ? eb('pac.raised_by_staff_id', '=', scope.staffId) : sql<boolean>`false`,
         scope.userId ? eb('pac.created_by', '=', scope.userId) : sql<boolean>`false`,
       ]),
