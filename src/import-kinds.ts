@@ -4,6 +4,7 @@ import {
   personImportKind,
 } from './modules/children/import.ts'
 import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
+import { missingImportKinds } from './modules/missing/import-kinds.ts'
 import { organisationImportKinds } from './modules/organisation/import-kinds.ts'
 import { pacImportKind } from './modules/referrals/import-kinds.ts'
 import type { ImportKind } from './platform/import/kinds.ts'
@@ -18,5 +19,6 @@ export const importKinds: ImportKind[] = [
   householdMembershipImportKind as ImportKind,
   personFlagImportKind as ImportKind,
   pacImportKind as ImportKind,
+  ...missingImportKinds,
   custodyDetentionImport as ImportKind,
 ]

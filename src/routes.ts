@@ -4,6 +4,8 @@ import { childrenRoutes, peoplePath, personReaders } from './modules/children/ro
 import { custodyApi } from './modules/custody/api.ts'
 import { custodyPath, custodyReaders, custodyRoutes } from './modules/custody/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
+import { missingApi } from './modules/missing/api.ts'
+import { missingPath, missingReaders, missingRoutes } from './modules/missing/routes.ts'
 import { investigationsApi } from './modules/investigations/api.ts'
 import {
   readers as investigationReaders,
@@ -41,6 +43,7 @@ export const navigation: NavigationItem[] = [
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
   { text: 'Custody', href: custodyPath, access: custodyReaders },
+  { text: 'Missing', href: missingPath, access: missingReaders },
   { text: 'Rules', href: '/rules', access: staffAccess },
   { text: 'Rule parameters', href: '/admin/rule-parameters', access: allow('admin') },
   { text: 'Users', href: '/admin/users', access: allow('admin') },
@@ -65,6 +68,8 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   standardsRoutes(app, services.standards)
   custodyRoutes(app, services)
   custodyApi(app, services.custody)
+  missingRoutes(app, services)
+  missingApi(app, services.missing)
   referralsRoutes(app, services)
   referralsApiRoutes(app, services)
   investigationsRoutes(app, services)

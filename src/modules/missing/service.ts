@@ -211,6 +211,7 @@ export interface Episode {
   returnHomeInterviewDeclined: boolean
   pacId: string | null
   pacLinkedAt: Date | null
+  createdBy: string
   version: number
 }
 
@@ -253,6 +254,7 @@ export const toEpisode = (r: EpisodeRow): Episode => ({
   returnHomeInterviewDeclined: r.return_home_interview_declined,
   pacId: r.pac_id,
   pacLinkedAt: r.pac_linked_at,
+  createdBy: r.created_by,
   version: r.version,
 })
 
@@ -338,8 +340,13 @@ const dayMs = 86_400_000
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Whose episodes a person sees: force-wide roles all; others their BCU's (and those they recorded). */
-export function canSee(principal: Principal, episode: { bcuId: string | null }): boolean {
-  return principal.area.forceWide || (principal.area.bcuId !== null && episode.bcuId === principal.area.bcuId)
+export function canSee(principal: Principal, episode: { bcuId: string | null; createdBy?: string }): boolean {
+  return (
+    principal.area.forceWide ||
+    (principal.area.bcuId !== null && episode.bcuId === principal.area.bcuId) ||
+    // Whoever opened an episode keeps it in sight, as officers keep the PACs they raised.
+    episode.createdBy === principal.id
+  )
 }
 
 export function missingService(db: Database, clock: Clock, deps: MissingDependencies) {

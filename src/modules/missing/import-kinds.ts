@@ -1,0 +1,178 @@
+import type { Database, Executor } from '../../platform/db/database.ts'
+import { historyService } from '../../platform/db/history.ts'
+import type { FieldError } from '../../platform/http/errors.ts'
+import { ImportRejected } from '../../platform/import/importer.ts'
+import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
+import { childrenService } from '../children/service.ts'
+import { organisationService } from '../organisation/service.ts'
+import { episodeKind } from './rules.ts'
+import { episodeInput, missingService, reviewInput, triggerPlanInput } from './service.ts'
+
+/**
+ * The missing module's writers on the import's own transaction: the same validation and writes as the
+ * pages, with no after-write hook (the importer evaluates the rules for the episodes it wrote).
+ */
+function writerOn(trx: Executor, now: Date) {
+  const clock = { now: () => now }
+  const noLog = { record: async () => undefined } as never
+  const history = historyService(trx as Database, clock)
+  const children = childrenService(trx as Database, clock, { history, accessLog: noLog })
+  const organisation = organisationService(trx as Database, clock)
+  return missingService(trx as Database, clock, {
+    history,
+    accessLog: noLog,
+    children,
+    organisation,
+    childrenOn: () => children,
+    organisationOn: () => organisation,
+  })
+}
+
+function rejected<T>(lines: ImportLine<T>[], errors: { index: number; errors: FieldError[] }[]): never {
+  throw new ImportRejected(
+    errors.flatMap(({ index, errors: e }) =>
+      e.map((x) => ({ line: lines[index]?.lineNumber ?? 0, field: x.field, reason: x.reason })),
+    ),
+  )
+}
+
+/** `trigger-plan`: a child's trigger plan; the child must be under 18 on the start date. */
+export const triggerPlanImport = defineImportKind({
+  kind: 'trigger-plan',
+  schema: triggerPlanInput,
+  references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
+  async lookup(trx, refs) {
+    const rows = await trx.selectFrom('trigger_plan').select(['id', 'ref']).where('ref', 'in', refs).execute()
+    return new Map(rows.map((r) => [r.ref, r.id]))
+  },
+  async write(lines, { trx, clock, actor }) {
+    const result = await writerOn(trx, clock.now()).writePlans(
+      trx,
+      lines.map((l) => ({ ref: l.ref, input: l.record })),
+      actor,
+      clock.now(),
+    )
+    if ('errors' in result) rejected(lines, result.errors)
+    return new Map(result.written.map((w) => [w.ref, w.id]))
+  },
+  describe: {
+    summary:
+      'A trigger plan for a child who goes missing repeatedly: places to search, people to contact, risks, who ' +
+      'agreed it, start and review dates, and the end date once it has ended.',
+    example: {
+      kind: 'trigger-plan',
+      ref: 'TP-2018-0001',
+      child: 'KP-0000042',
+      borough: 'Lambeth',
+      placesToSearch: 'Brixton station; friend’s flat on Acre Lane',
+      peopleToContact: 'Foster carer; allocated social worker',
+      risks: 'Associates with older males; CSE concerns',
+      authorName: 'DC Example',
+      agreedWith: ['carers', 'social_worker'],
+      startDate: '2018-03-01',
+      reviewDate: '2018-09-01',
+    },
+  },
+})
+
+/** `missing-episode`: an episode with its grading and, when known, return, interviews and linked PAC. */
+export const missingEpisodeImport = defineImportKind({
+  kind: 'missing-episode',
+  subjectKind: episodeKind,
+  schema: episodeInput,
+  references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
+  async lookup(trx, refs) {
+    const rows = await trx
+      .selectFrom('missing_episode')
+      .select(['id', 'ref'])
+      .where('ref', 'in', refs)
+      .execute()
+    return new Map(rows.map((r) => [r.ref, r.id]))
+  },
+  async write(lines, { trx, clock, actor }) {
+    const result = await writerOn(trx, clock.now()).writeEpisodes(
+      trx,
+      lines.map((l) => ({ ref: l.ref, input: l.record })),
+      actor,
+      clock.now(),
+    )
+    if ('errors' in result) rejected(lines, result.errors)
+    return new Map(result.written.map((w) => [w.ref, w.id]))
+  },
+  describe: {
+    summary:
+      'A child reported missing: report, last seen, the risk grade on the force’s scale with the APP risk factors ' +
+      'answered, the review time, and (when known) the return, the prevention interview, the local authority’s ' +
+      'return home interview and the linked Merlin PAC. A grade below the suggested minimum needs supervisorName ' +
+      'and belowSuggestionReason.',
+    example: {
+      kind: 'missing-episode',
+      ref: 'MIS-2018-000123',
+      child: 'KP-0000042',
+      borough: 'Lambeth',
+      reportedAt: '2018-08-01T20:00:00Z',
+      reportedByKind: 'childrens_home',
+      lastSeenAt: '2018-08-01T17:30:00Z',
+      lastSeenPlace: 'Children’s home, Brixton',
+      circumstances: 'Did not return after school',
+      grade: 'medium',
+      riskFactors: ['looked_after', 'cse_cce_indicators'],
+      gradedBy: 'PC Example',
+      reviewDueAt: '2018-08-02T00:00:00Z',
+      planAcknowledgedAt: '2018-08-01T20:10:00Z',
+      returnedAt: '2018-08-02T09:00:00Z',
+      foundPlace: 'Croydon',
+      foundBy: 'PC Finder',
+      foundWith: 'Two older males',
+      preventionInterviewAt: '2018-08-03T10:00:00Z',
+      preventionInterviewBy: 'PC Safe',
+      laNotifiedAt: '2018-08-02T10:00:00Z',
+      returnHomeInterviewAt: '2018-08-04T11:00:00Z',
+      pac: 'KR-0000099',
+    },
+  },
+})
+
+/** `missing-review`: a review of an episode's risk (a re-grading with its reason). */
+export const missingReviewImport = defineImportKind({
+  kind: 'missing-review',
+  schema: reviewInput,
+  references: (r) => [{ field: 'episode', kind: 'missing-episode', ref: r.episode }],
+  async lookup(trx, refs) {
+    const rows = await trx
+      .selectFrom('missing_review')
+      .select(['id', 'ref'])
+      .where('ref', 'in', refs)
+      .execute()
+    return new Map(rows.map((r) => [r.ref as string, r.id]))
+  },
+  async write(lines, { trx, clock, actor, idOf }) {
+    const result = await writerOn(trx, clock.now()).writeReviews(
+      trx,
+      lines.map((l) => ({
+        ref: l.ref,
+        input: { ...l.record, episode: idOf('missing-episode', l.record.episode) },
+      })),
+      actor,
+      clock.now(),
+    )
+    if ('errors' in result) rejected(lines, result.errors)
+    return new Map(result.written.map((w) => [w.ref, w.id]))
+  },
+  describe: {
+    summary:
+      'A review of a missing episode’s risk: when, by whom, the grade after it, why, and the next review time.',
+    example: {
+      kind: 'missing-review',
+      ref: 'MIS-2018-000123-R1',
+      episode: 'MIS-2018-000123',
+      reviewedAt: '2018-08-01T23:30:00Z',
+      reviewerName: 'Insp Example',
+      grade: 'high',
+      reason: 'Third episode this month; seen with older males',
+      nextReviewDueAt: '2018-08-02T05:30:00Z',
+    },
+  },
+})
+
+export const missingImportKinds = [triggerPlanImport, missingEpisodeImport, missingReviewImport]
