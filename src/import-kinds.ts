@@ -7,6 +7,7 @@ import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
 import { missingImportKinds } from './modules/missing/import-kinds.ts'
 import { organisationImportKinds } from './modules/organisation/import-kinds.ts'
 import { pacImportKind } from './modules/referrals/import-kinds.ts'
+import { triageImportKinds } from './modules/triage/import-kinds.ts'
 import type { ImportKind } from './platform/import/kinds.ts'
 
 /**
@@ -21,4 +22,5 @@ export const importKinds: ImportKind[] = [
   pacImportKind as ImportKind,
   ...missingImportKinds,
   custodyDetentionImport as ImportKind,
+  ...triageImportKinds,
 ]

@@ -5,6 +5,7 @@ import { createMissing } from './modules/missing/module.ts'
 import { createInvestigations } from './modules/investigations/module.ts'
 import { organisationService } from './modules/organisation/service.ts'
 import { createReferrals } from './modules/referrals/module.ts'
+import { createTriage } from './modules/triage/module.ts'
 import { accessLogService } from './platform/access/access-log.ts'
 import { accountService } from './platform/auth/accounts.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
@@ -64,6 +65,7 @@ export function createServices(deps: CoreDependencies) {
   const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
   const missing = createMissing({ db, clock, history, accessLog, organisation, standards, children })
   const investigations = createInvestigations({ db, clock, history, accessLog, organisation, standards, children })
+  const triage = createTriage({ db, clock, history, accessLog, standards, children })
   return {
     ...deps,
     sessions,
@@ -80,6 +82,7 @@ export function createServices(deps: CoreDependencies) {
     custody,
     missing,
     investigations,
+    triage,
   }
 }
 

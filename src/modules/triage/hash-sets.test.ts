@@ -1,19 +1,15 @@
 import { createReadStream } from 'node:fs'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { PROJECT_VIC_CATEGORY_MAP, parseCategoryMap } from './categories.ts'
 import { SortedHashIndex } from './exact-index.ts'
-import {
-  exportHashSet,
-  importHashSet,
-  listHashSets,
-  loadKnownMaterial,
-  readHashList,
-  readStoredRecords,
-} from './hash-sets.ts'
+import type { HashSetStore } from './hash-set-store.ts'
+import { type HashListFormat, loadKnownMaterial, readHashList } from './hash-sets.ts'
 import { HashListError, type KnownHash } from './known-hash.ts'
 import { seededRandom } from './synthetic-images.ts'
 
@@ -177,43 +173,54 @@ describe('line lists', () => {
   })
 })
 
-describe('stored hash sets', () => {
-  it('imports all or nothing, lists, and exports again', async () => {
-    const store = path.join(dir, 'store')
-    const list = path.join(dir, 'list.json')
-    await writeFile(list, vics1)
-    const now = new Date('2026-01-02T03:04:05Z')
-    const description = await importHashSet({
-      file: list,
-      name: 'caid-test',
-      format: 'vics',
-      storeDir: store,
-      now,
+describe('hash sets in the database', () => {
+  let kestrel: TestKestrel
+  let store: HashSetStore
+  beforeAll(async () => {
+    kestrel = await testKestrel()
+    store = kestrel.services.triage.hashSets
+  })
+  afterAll(() => kestrel.close())
+
+  const importText = (name: string, format: HashListFormat, text: string, extra = {}) =>
+    store.import({
+      input: Readable.from([text]),
+      source: `${name}.src`,
+      sourceBytes: Buffer.byteLength(text),
+      name,
+      format,
+      importedBy: 'test',
+      batchSize: 2,
+      ...extra,
     })
+
+  const exported = async (name: string, format?: HashListFormat) => {
+    const out = new PassThrough()
+    const text = readStream(out)
+    const n = await store.export(name, format, out)
+    out.end()
+    return { n, text: await text }
+  }
+
+  it('imports a VICS list in batches, lists it, and exports it back to the same records', async () => {
+    const description = await importText('caid-test', 'vics', vics1)
     expect(description).toMatchObject({
       name: 'caid-test',
-      source: 'list.json',
-      importedAt: '2026-01-02T03:04:05.000Z',
+      version: 1,
+      source: 'caid-test.src',
+      importedBy: 'test',
+      categoryMap: 'caid-uk',
       counts: { records: 3, md5: 2, sha1: 2, pdq: 0, byCategory: { A: 1, C: 1, ignorable: 1 } },
       vics: { version: '1.x' },
     })
+    const stored = await collect(store.records('caid-test'))
+    expect(stored).toEqual(await collect(readHashList(Readable.from([vics1]), { format: 'vics' })))
 
-    // A malformed re-import of the same name changes nothing.
-    const bad = path.join(dir, 'bad.txt')
-    await writeFile(bad, `${md5(9)}\nbad line\n`)
-    await expect(
-      importHashSet({ file: bad, name: 'caid-test', format: 'plain', storeDir: store }),
-    ).rejects.toThrow(/line 2/)
-    expect((await listHashSets(store)).map((s) => s.name)).toEqual(['caid-test'])
-    expect(await collect(readStoredRecords(store, 'caid-test'))).toHaveLength(3)
-
-    const out = new PassThrough()
-    const text = readStream(out)
-    expect(await exportHashSet(store, 'caid-test', 'vics', out)).toBe(3)
-    out.end()
-    const exported = JSON.parse(await text)
-    expect(exported['@odata.context']).toMatch(/2\.0\.xml/)
-    expect(exported.value[0]).toEqual({
+    const { n, text } = await exported('caid-test')
+    expect(n).toBe(3)
+    const json = JSON.parse(text)
+    expect(json['@odata.context']).toMatch(/2\.0\.xml/)
+    expect(json.value[0]).toEqual({
       MediaID: 11,
       Category: 1,
       MD5: md5(1).toUpperCase(),
@@ -221,29 +228,50 @@ describe('stored hash sets', () => {
       PhotoDNA: 'AAEC/pdna',
       Series: 'S-7',
     })
-    // and the export imports again to the same records
-    const again = path.join(dir, 'again.json')
-    await writeFile(again, await readFile(list, 'utf8'))
-    const reread = await collect(readHashList(Readable.from([JSON.stringify(exported)]), { format: 'vics' }))
-    expect(reread).toEqual(await collect(readStoredRecords(store, 'caid-test')))
-
-    await expect(
-      importHashSet({ file: list, name: '../evil', format: 'vics', storeDir: store }),
-    ).rejects.toThrow(/name/)
-    await expect(
-      importHashSet({ file: path.join(dir, 'missing.json'), name: 'x', format: 'vics', storeDir: store }),
-    ).rejects.toThrow(/does not exist/)
+    // The export imports again to the same records: a round trip.
+    await importText('caid-again', 'vics', text)
+    expect(await collect(store.records('caid-again'))).toEqual(stored)
+    expect((await store.list()).map((s) => s.name)).toEqual(['caid-again', 'caid-test'])
   })
 
-  it('loads sets for matching, exact and near', async () => {
-    const store = path.join(dir, 'store2')
-    const plain = path.join(dir, 'plain.txt')
-    await writeFile(plain, `${md5(1)}\n${sha1(2)}\n${'0'.repeat(64)}\n`)
-    await importHashSet({ file: plain, name: 'local', format: 'plain', storeDir: store, category: 'A' })
+  it('round-trips a plain list in its own format, and replaces a set imported again', async () => {
+    const text = `${md5(1)}\n${sha1(2)}\n${'f'.repeat(64)}\n${md5(3)}\n${md5(4)}\n`
+    const first = await importText('plain-test', 'plain', text, { category: 'B' })
+    expect(first.counts).toMatchObject({ records: 5, md5: 3, sha1: 1, pdq: 1, byCategory: { B: 5 } })
+    expect((await exported('plain-test')).text).toBe(text)
+    expect((await exported('plain-test', 'pdq')).text).toBe(`${'f'.repeat(64)}\n`)
+    const second = await importText('plain-test', 'plain', `${md5(9)}\n`)
+    expect(second.version).toBe(2)
+    expect((await exported('plain-test')).text).toBe(`${md5(9)}\n`)
+  })
+
+  it('rejects a malformed line naming it, and writes nothing: not even the first batches', async () => {
+    const before = await collect(store.records('plain-test'))
+    // Batches of 2: four good lines are written before line 5 fails; the transaction takes them back.
+    const bad = `${md5(1)}\n${md5(2)}\n${md5(3)}\n${md5(4)}\nnot a hash\n`
+    await expect(importText('plain-test', 'plain', bad)).rejects.toThrow(/line 5: "not a hash" is not an MD5/)
+    await expect(importText('brand-new', 'plain', bad)).rejects.toThrow(HashListError)
+    expect(await store.describe('brand-new')).toBeUndefined()
+    expect(await collect(store.records('plain-test'))).toEqual(before)
+    expect((await store.describe('plain-test'))?.version).toBe(2)
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from hash_set_entry e join hash_set s on s.id = e.hash_set_id
+      where s.name = 'brand-new'`.execute(kestrel.services.db)
+    expect(rows[0]?.n).toBe(0)
+    await expect(importText('../evil', 'plain', `${md5(1)}\n`)).rejects.toThrow(/name/)
+    await expect(exported('nope')).rejects.toThrow(/no hash set named "nope"/)
+  })
+
+  it('loads stored sets and list files for matching, exact and near', async () => {
+    await importText('local', 'plain', `${md5(1)}\n${sha1(2)}\n${'0'.repeat(64)}\n`, { category: 'A' })
     const vicsFile = path.join(dir, 'v2.json')
     await writeFile(vicsFile, vics2)
     const known = await loadKnownMaterial(['local', vicsFile], store)
     expect(known.counts).toEqual({ records: 6, md5: 4, sha1: 2, pdq: 1 })
+    expect(known.sets).toEqual([
+      { name: 'local', from: 'database', version: 1, importedAt: expect.any(String), records: 3 },
+      { name: 'v2.json', from: 'file', records: 3 },
+    ])
     expect(known.matchExact(md5(1), sha1(1))).toEqual([
       { set: 'local', category: 'A', sourceCategory: 'A', on: 'md5' },
     ])
@@ -258,7 +286,29 @@ describe('stored hash sets', () => {
     await expect(loadKnownMaterial(['nothing-here'], store)).rejects.toThrow(
       /neither a stored set nor a file/,
     )
+    await expect(loadKnownMaterial(['local'], undefined)).rejects.toThrow(/need Kestrel's database/)
   })
+
+  it('streams a large list into the database without holding it', async () => {
+    const count = 20_000
+    const lines: string[] = []
+    for (let i = 0; i < count; i++) lines.push(i % 2 ? md5(i) : sha1(i))
+    const d = await store.import({
+      input: Readable.from(lines.map((l) => `${l}\n`)),
+      source: 'big.txt',
+      sourceBytes: 0,
+      name: 'big',
+      format: 'plain',
+      importedBy: 'test',
+    })
+    expect(d.counts.records).toBe(count)
+    let n = 0
+    for await (const r of store.records('big')) {
+      expect(r.md5 ?? r.sha1).toBe(lines[n])
+      n++
+    }
+    expect(n).toBe(count)
+  }, 60_000)
 })
 
 describe('sorted exact index', () => {

@@ -15,6 +15,15 @@ export interface KnownRecord {
   series?: string
 }
 
+/** Where a set used in a run came from: Kestrel's database (with the version imported) or a list file. */
+export interface HashSetUsed {
+  name: string
+  from: 'database' | 'file'
+  version?: number
+  importedAt?: string
+  records: number
+}
+
 export interface NearRecordMatch {
   record: KnownRecord
   pdq: string
@@ -32,6 +41,8 @@ export class KnownMaterial {
     private readonly pdq: PdqMultiIndex,
     private readonly pdqHashes: Uint32Array,
     private readonly pdqRefs: Uint32Array,
+    /** Each set's source, version and number of records, in the order of setNames. */
+    readonly sets: readonly HashSetUsed[] = [],
   ) {}
 
   get counts() {
@@ -86,6 +97,8 @@ function hexAt(words: Uint32Array, i: number): string {
 
 export class KnownMaterialBuilder {
   private readonly setNames: string[] = []
+  private readonly origins = new Map<string, Omit<HashSetUsed, 'name' | 'records'>>()
+  private readonly recordsPerSet = new Map<string, number>()
   private setOf = new Uint16Array(1024)
   private categoryOf = new Uint8Array(1024)
   private readonly extras = new Map<number, { sourceCategory?: string; mediaId?: string; series?: string }>()
@@ -99,6 +112,7 @@ export class KnownMaterialBuilder {
   add(set: string, entry: KnownHash): void {
     let s = this.setNames.indexOf(set)
     if (s < 0) s = this.setNames.push(set) - 1
+    this.recordsPerSet.set(set, (this.recordsPerSet.get(set) ?? 0) + 1)
     const ref = this.count++
     if (ref === this.setOf.length) {
       this.setOf = grow(this.setOf, new Uint16Array(ref * 2))
@@ -126,8 +140,9 @@ export class KnownMaterialBuilder {
   }
 
   /** Adds a set with no records, so it is still named in the report. */
-  declare(set: string): void {
+  declare(set: string, origin?: Omit<HashSetUsed, 'name' | 'records'>): void {
     if (!this.setNames.includes(set)) this.setNames.push(set)
+    if (origin) this.origins.set(set, origin)
   }
 
   build(): KnownMaterial {
@@ -142,6 +157,12 @@ export class KnownMaterialBuilder {
       new PdqMultiIndex(pdqHashes, this.pdqCount),
       pdqHashes,
       this.pdqRefs.slice(0, this.pdqCount),
+      this.setNames.map((name) => ({
+        name,
+        from: 'file' as const,
+        ...this.origins.get(name),
+        records: this.recordsPerSet.get(name) ?? 0,
+      })),
     )
   }
 }

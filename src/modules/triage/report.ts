@@ -3,13 +3,15 @@
 // It holds hashes, paths, sizes and timestamps only: never image content or thumbnails.
 import type { KnownCategory } from './categories.ts'
 import type { JournalEntry } from './journal.ts'
-import type { KnownMaterial, KnownRecord } from './known-material.ts'
+import type { HashSetUsed, KnownMaterial, KnownRecord } from './known-material.ts'
 import type { Dihedral } from './pdq.ts'
 import type { WalkProblem } from './walk.ts'
 
 /** Below this PDQ quality a hash is too unreliable to match by distance (ThreatExchange guidance). */
 export const MIN_PDQ_QUALITY = 50
 export const DEFAULT_THRESHOLD = 31
+/** Named in every report, so a result in Kestrel says which triage produced it. Bump with the matching logic. */
+export const TRIAGE_TOOL = 'kestrel-triage 0.1.0'
 
 export type Decision = 'submit-for-full-examination' | 'no-known-material-found' | 'could-not-complete'
 
@@ -50,6 +52,8 @@ export interface UnreadableFile {
 export interface TriageReport {
   kind: 'triage-result'
   version: 1
+  /** The program and version that made the report (absent in reports made before it was added). */
+  tool?: string
   device: string
   root: string
   startedAt: string
@@ -62,6 +66,8 @@ export interface TriageReport {
     dihedral: boolean
     minimumQuality: number
     hashSets: string[]
+    /** Each set's source and, for sets from Kestrel's database, the version imported (absent in older reports). */
+    hashSetVersions?: HashSetUsed[]
     knownRecords: number
   }
   counts: {
@@ -179,6 +185,7 @@ export class ReportTally {
     const report: TriageReport = {
       kind: 'triage-result',
       version: 1,
+      tool: TRIAGE_TOOL,
       device: run.device,
       root: run.root,
       startedAt: run.startedAt.toISOString(),
@@ -189,6 +196,7 @@ export class ReportTally {
         dihedral,
         minimumQuality: MIN_PDQ_QUALITY,
         hashSets: [...known.setNames],
+        hashSetVersions: known.sets.map((s) => ({ ...s })),
         knownRecords: known.counts.records,
       },
       counts: { ...this.counts, problems: run.problems.length },

@@ -3,7 +3,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { CAID_UK_CATEGORY_MAP, type CategoryMap } from './categories.ts'
-import { loadKnownMaterial } from './hash-sets.ts'
+import { loadKnownMaterial, type NamedHashSets } from './hash-sets.ts'
 import { HashingPool } from './hashing-pool.ts'
 import { JOURNAL_FILE, type JournalEntry, JournalWriter, readJournal, stillValid } from './journal.ts'
 import { DEFAULT_THRESHOLD, ReportTally, type TriageReport } from './report.ts'
@@ -34,7 +34,8 @@ export interface TriageOptions {
   outDir: string
   /** Stored hash-set names or list files (see loadKnownMaterial). */
   hashSets: readonly string[]
-  storeDir: string
+  /** Stored sets by name: Kestrel's database. Without it only list files can be given. */
+  namedSets?: NamedHashSets
   threshold?: number
   dihedral?: boolean
   resume?: boolean
@@ -89,7 +90,7 @@ export async function runTriage(o: TriageOptions): Promise<TriageOutcome> {
     throw new TriageError(`${outDir} holds the journal of device ${previous.header.device}, not ${o.device}`)
   }
   const startedAt = previous.header ? new Date(previous.header.startedAt) : now()
-  const known = await loadKnownMaterial(o.hashSets, o.storeDir, o.categories ?? CAID_UK_CATEGORY_MAP)
+  const known = await loadKnownMaterial(o.hashSets, o.namedSets, o.categories ?? CAID_UK_CATEGORY_MAP)
 
   const journal = await JournalWriter.open(
     journalPath,

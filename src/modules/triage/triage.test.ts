@@ -5,8 +5,9 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { hashsetsCommand } from '../../cli/commands/hashsets.ts'
-import { type CommandIo, triageCommand } from '../../cli/commands/triage.ts'
+import { type CommandIo, type TriageBackend, triageCommand } from '../../cli/commands/triage.ts'
 import { decodeImage } from './decode.ts'
 import { hashFile } from './file-hasher.ts'
 import { JOURNAL_FILE } from './journal.ts'
@@ -16,12 +17,22 @@ import { runTriage } from './run.ts'
 import { encodeRaw, syntheticPicture } from './synthetic-images.ts'
 
 let work: string
+let kestrel: TestKestrel
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'kestrel-triage-'))
+  kestrel = await testKestrel()
 })
 afterAll(async () => {
   await rm(work, { recursive: true, force: true })
+  await kestrel.close()
+})
+
+/** The commands' database: the test's Kestrel, kept open between commands. */
+const backend = async (): Promise<TriageBackend> => ({
+  hashSets: kestrel.services.triage.hashSets,
+  triage: kestrel.services.triage,
+  close: async () => {},
 })
 
 function capture(): CommandIo & { out: () => string; err: () => string } {
@@ -35,7 +46,7 @@ function capture(): CommandIo & { out: () => string; err: () => string } {
   stderr.on('data', (c) => {
     e += c
   })
-  return { stdout, stderr, env: {}, out: () => o, err: () => e }
+  return { stdout, stderr, env: {}, backend, out: () => o, err: () => e }
 }
 
 const picture = (seed: number, w = 800, h = 600) => encodeRaw(syntheticPicture(seed, w, h))
@@ -51,12 +62,10 @@ async function pdqOf(image: Buffer) {
 
 describe('triage of a generated device', () => {
   let device: string
-  let store: string
   let report: TriageReport
 
   beforeAll(async () => {
     device = path.join(work, 'device-1')
-    store = path.join(work, 'store')
     const exactJpeg = await picture(1).jpeg({ quality: 90 }).toBuffer()
     const exactPng = await picture(2).png().toBuffer()
     const renamed = await picture(3).jpeg().toBuffer()
@@ -136,33 +145,13 @@ describe('triage of a generated device', () => {
     const io = capture()
     expect(
       await hashsetsCommand(
-        [
-          'import',
-          path.join(work, 'lists/caid.json'),
-          '--name',
-          'caid',
-          '--format',
-          'vics',
-          '--store',
-          store,
-        ],
+        ['import', path.join(work, 'lists/caid.json'), '--name', 'caid', '--format', 'vics'],
         io,
       ),
     ).toBe(0)
     expect(
       await hashsetsCommand(
-        [
-          'import',
-          path.join(work, 'lists/pdq.csv'),
-          '--name',
-          'pdq-b',
-          '--format',
-          'pdq',
-          '--category',
-          'B',
-          '--store',
-          store,
-        ],
+        ['import', path.join(work, 'lists/pdq.csv'), '--name', 'pdq-b', '--format', 'pdq', '--category', 'B'],
         io,
       ),
     ).toBe(0)
@@ -171,21 +160,7 @@ describe('triage of a generated device', () => {
     const out = path.join(work, 'out-1')
     const run = capture()
     const code = await triageCommand(
-      [
-        device,
-        '--device',
-        'EXH/1',
-        '--hashes',
-        'caid',
-        '--hashes',
-        'pdq-b',
-        '--out',
-        out,
-        '--store',
-        store,
-        '--workers',
-        '2',
-      ],
+      [device, '--device', 'EXH/1', '--hashes', 'caid', '--hashes', 'pdq-b', '--out', out, '--workers', '2'],
       run,
     )
     expect(run.err()).toBe('')
@@ -278,7 +253,7 @@ describe('triage of a generated device', () => {
       device: 'EXH/1',
       outDir: path.join(work, 'out-dihedral'),
       hashSets: ['pdq-b'],
-      storeDir: store,
+      namedSets: kestrel.services.triage.hashSets,
       dihedral: true,
       workers: 0,
     })
@@ -286,6 +261,45 @@ describe('triage of a generated device', () => {
     expect(turned?.orientation).toMatch(/rotate(90|270)/)
     expect(turned?.distance).toBeLessThanOrEqual(31)
   })
+
+  it('gives the same report from sets loaded from the database as from the list files', async () => {
+    // The same two lists, stored under their file names, so the reports name the sets alike.
+    for (const [file, format] of [
+      ['caid.json', 'vics'],
+      ['pdq.csv', 'pdq'],
+    ] as const) {
+      const io = capture()
+      const args = ['import', path.join(work, 'lists', file), '--name', file, '--format', format]
+      expect(await hashsetsCommand(args, io)).toBe(0)
+    }
+    const fromDatabase = await runTriage({
+      root: device,
+      device: 'EXH/1',
+      outDir: path.join(work, 'out-db'),
+      hashSets: ['caid.json', 'pdq.csv'],
+      namedSets: kestrel.services.triage.hashSets,
+      workers: 0,
+    })
+    const fromFiles = await runTriage({
+      root: device,
+      device: 'EXH/1',
+      outDir: path.join(work, 'out-files'),
+      hashSets: [path.join(work, 'lists/caid.json'), path.join(work, 'lists/pdq.csv')],
+      workers: 0,
+    })
+    const comparable = (r: TriageReport) => {
+      const { startedAt: _s, finishedAt: _f, settings, ...rest } = r
+      const { hashSetVersions, ...otherSettings } = settings
+      return { ...rest, settings: otherSettings, records: hashSetVersions?.map((h) => [h.name, h.records]) }
+    }
+    expect(comparable(fromDatabase.report)).toEqual(comparable(fromFiles.report))
+    expect(fromDatabase.report.counts.exactMatches).toBe(3)
+    expect(fromDatabase.report.settings.hashSetVersions?.map((h) => [h.name, h.from, h.version])).toEqual([
+      ['caid.json', 'database', 1],
+      ['pdq.csv', 'database', 1],
+    ])
+    expect(fromFiles.report.settings.hashSetVersions?.map((h) => h.from)).toEqual(['file', 'file'])
+  }, 60_000)
 })
 
 describe('triage decisions and failures', () => {
@@ -304,7 +318,6 @@ describe('triage decisions and failures', () => {
       device: 'EXH/2',
       outDir: path.join(work, 'out-clean'),
       hashSets: [path.join(work, 'lists/other.txt')],
-      storeDir: path.join(work, 'no-store'),
       workers: 0,
     })
     expect(outcome.report.recommendation.decision).toBe('no-known-material-found')
@@ -333,44 +346,40 @@ describe('triage decisions and failures', () => {
   it('rejects a malformed hash list naming the line, and stores nothing', async () => {
     await put(path.join(work, 'lists/bad.txt'), `${'a'.repeat(32)}\n${'b'.repeat(40)}\nnot a hash\n`)
     const io = capture()
-    const store = path.join(work, 'store-bad')
     const code = await hashsetsCommand(
-      ['import', path.join(work, 'lists/bad.txt'), '--name', 'bad', '--format', 'plain', '--store', store],
+      ['import', path.join(work, 'lists/bad.txt'), '--name', 'bad', '--format', 'plain'],
       io,
     )
     expect(code).toBe(1)
     expect(io.err()).toMatch(/line 3: "not a hash" is not an MD5/)
     const list = capture()
-    expect(await hashsetsCommand(['list', '--store', store], list)).toBe(0)
-    expect(list.out()).toMatch(/No hash sets/)
+    expect(await hashsetsCommand(['list'], list)).toBe(0)
+    expect(list.out()).not.toMatch(/^bad\t/m)
+    expect(await kestrel.services.triage.hashSets.describe('bad')).toBeUndefined()
   })
 
   it('lists and exports stored sets from the command line', async () => {
-    const store = path.join(work, 'store-cli')
     await put(path.join(work, 'lists/cli.txt'), `${'c'.repeat(32)}\n${'d'.repeat(64)}\n`)
     const io = capture()
     expect(
       await hashsetsCommand(
-        ['import', path.join(work, 'lists/cli.txt'), '--name', 'cli', '--format', 'plain', '--store', store],
+        ['import', path.join(work, 'lists/cli.txt'), '--name', 'cli', '--format', 'plain'],
         io,
       ),
     ).toBe(0)
     const list = capture()
-    expect(await hashsetsCommand(['list', '--store', store], list)).toBe(0)
-    expect(list.out()).toMatch(/^cli\tplain\t2 records \(MD5 1, SHA-1 0, PDQ 1\)\tfrom cli\.txt\timported /)
+    expect(await hashsetsCommand(['list'], list)).toBe(0)
+    expect(list.out()).toMatch(
+      /^cli\tplain\t2 records \(MD5 1, SHA-1 0, PDQ 1\)\tfrom cli\.txt\timported \S+ by \S+\tversion 1$/m,
+    )
     const exported = capture()
-    expect(await hashsetsCommand(['export', 'cli', '--format', 'pdq', '--store', store], exported)).toBe(0)
+    expect(await hashsetsCommand(['export', 'cli', '--format', 'pdq'], exported)).toBe(0)
     expect(exported.out()).toBe(`${'d'.repeat(64)}\n`)
     const file = path.join(work, 'cli-export.txt')
-    expect(
-      await hashsetsCommand(
-        ['export', 'cli', '--format', 'plain', '--out', file, '--store', store],
-        exported,
-      ),
-    ).toBe(0)
+    expect(await hashsetsCommand(['export', 'cli', '--format', 'plain', '--out', file], exported)).toBe(0)
     expect(await readFile(file, 'utf8')).toBe(`${'c'.repeat(32)}\n${'d'.repeat(64)}\n`)
     const missing = capture()
-    expect(await hashsetsCommand(['export', 'nope', '--format', 'vics', '--store', store], missing)).toBe(1)
+    expect(await hashsetsCommand(['export', 'nope', '--format', 'vics'], missing)).toBe(1)
     expect(missing.err()).toMatch(/no hash set named "nope"/)
     expect(missing.out()).toBe('')
   })
@@ -404,7 +413,6 @@ describe('interrupt and resume', () => {
       device: 'EXH/4',
       outDir: out,
       hashSets: [],
-      storeDir: path.join(work, 'no-store'),
       workers: 2,
       signal: controller.signal,
       onProgress: (p) => {
@@ -423,12 +431,7 @@ describe('interrupt and resume', () => {
     await appendFile(path.join(out, JOURNAL_FILE), '{"path":"f29.png","si')
 
     const io = capture()
-    expect(
-      await triageCommand(
-        [device, '--device', 'EXH/4', '--out', out, '--store', path.join(work, 'no-store')],
-        io,
-      ),
-    ).toBe(1)
+    expect(await triageCommand([device, '--device', 'EXH/4', '--out', out], io)).toBe(1)
     expect(io.err()).toMatch(/already holds a triage journal; add --resume/)
 
     const second = await runTriage({
@@ -436,7 +439,6 @@ describe('interrupt and resume', () => {
       device: 'EXH/4',
       outDir: out,
       hashSets: [],
-      storeDir: path.join(work, 'no-store'),
       resume: true,
       workers: 0,
     })
@@ -457,18 +459,7 @@ describe('interrupt and resume', () => {
     const controller = new AbortController()
     controller.abort()
     const io = { ...capture(), signal: controller.signal }
-    const code = await triageCommand(
-      [
-        device,
-        '--device',
-        'EXH/5',
-        '--out',
-        path.join(work, 'out-5'),
-        '--store',
-        path.join(work, 'no-store'),
-      ],
-      io,
-    )
+    const code = await triageCommand([device, '--device', 'EXH/5', '--out', path.join(work, 'out-5')], io)
     expect(code).toBe(130)
     expect(io.out()).toMatch(/Could not complete/)
   })

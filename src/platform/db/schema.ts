@@ -658,6 +658,7 @@ export interface TriageMatch {
 
 export interface TriageResult {
   id: Generated<string>
+  ref: string
   device_id: string
   started_at: ColumnType<Date, Date | string, Date | string>
   run_at: ColumnType<Date, Date | string, Date | string>

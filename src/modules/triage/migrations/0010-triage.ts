@@ -95,6 +95,8 @@ create index device_status_event_device on device_status_event (device_id, statu
 
 create table triage_result (
   id uuid primary key default gen_random_uuid(),
+  -- The result's reference: <device ref>@<started at, ISO>; storing a result again with it replaces it.
+  ref text not null unique check (length(ref) between 1 and 300),
   device_id uuid not null references device(id) on delete cascade,
   started_at timestamptz not null,
   -- When the run finished: the time the result speaks for.
