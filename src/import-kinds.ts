@@ -4,6 +4,7 @@ import {
   personImportKind,
 } from './modules/children/import.ts'
 import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
+import { investigationImportKinds } from './modules/investigations/import-kinds.ts'
 import { missingImportKinds } from './modules/missing/import-kinds.ts'
 import { organisationImportKinds } from './modules/organisation/import-kinds.ts'
 import { pacImportKind } from './modules/referrals/import-kinds.ts'
@@ -23,4 +24,5 @@ export const importKinds: ImportKind[] = [
   ...missingImportKinds,
   custodyDetentionImport as ImportKind,
   ...triageImportKinds,
+  ...investigationImportKinds,
 ]

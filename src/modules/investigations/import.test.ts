@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type InvestigationsFixture, investigationsFixture, movableClock } from './test-fixtures.ts'
+
+const clock = movableClock('2018-12-01T12:00:00Z')
+
+describe('investigation import kinds (database)', () => {
+  let f: InvestigationsFixture
+  let childRef: string
+  let staffNumber: string
+  let teamName: string
+  beforeAll(async () => {
+    f = await investigationsFixture(clock)
+    childRef = (await f.child('Imported')).ref
+    const team = await f.team({ capacity: 5 })
+    teamName = team.name
+    staffNumber = (await f.staff(team.id, 'Imported Officer')).staffNumber
+  })
+  afterAll(() => f.kestrel.close())
+
+  const run = (lines: Record<string, unknown>[]) =>
+    f.kestrel.services.imports.run(lines.map((l) => JSON.stringify(l)).join('\n'), 'test')
+
+  it('writes an investigation with its records, and a re-import updates rather than duplicates', async () => {
+    const lines: Record<string, unknown>[] = [
+      {
+        kind: 'investigation',
+        ref: 'INV-IMP-1',
+        caseType: 'section_47',
+        strands: ['child_abuse'],
+        riskLevel: 'high',
+        summary: 'Imported case',
+        borough: 'Camden',
+        openedAt: '2018-08-01T09:00:00Z',
+        people: [{ person: childRef, role: 'child', seenAt: '2018-08-02T09:00:00Z' }],
+        allocations: [{ team: teamName, officer: staffNumber, at: '2018-08-01T10:00:00Z' }],
+      },
+      {
+        kind: 'supervisory-review',
+        ref: 'INV-IMP-1-R1',
+        investigation: 'INV-IMP-1',
+        reviewedAt: '2018-08-10T09:00:00Z',
+        reviewerName: 'DS Import',
+        findings: 'Fine',
+      },
+      {
+        kind: 'strategy-discussion',
+        ref: 'INV-IMP-1-S1',
+        investigation: 'INV-IMP-1',
+        heldAt: '2018-08-01T15:00:00Z',
+        participants: [
+          { agency: 'police', name: 'DS Grey' },
+          { agency: 'childrens_social_care', name: 'Sam' },
+        ],
+        decisions: 'Begin s47',
+        beginsSection47: true,
+      },
+      {
+        kind: 'investigation-action',
+        ref: 'INV-IMP-1-A1',
+        investigation: 'INV-IMP-1',
+        actionKind: 'strategy_meeting',
+        description: 'Invite health',
+        directedByName: 'DS Import',
+        directedAt: '2018-08-10T09:00:00Z',
+        dueAt: '2018-08-12T17:00:00Z',
+      },
+      {
+        kind: 'child-protection-conference',
+        ref: 'INV-IMP-1-C1',
+        investigation: 'INV-IMP-1',
+        heldAt: '2018-08-20T10:00:00Z',
+        policeAttended: true,
+      },
+      {
+        kind: 'police-protection',
+        ref: 'INV-IMP-1-P1',
+        investigation: 'INV-IMP-1',
+        child: childRef,
+        startedAt: '2018-08-01T02:00:00Z',
+        designatedOfficerName: 'Insp Khan',
+      },
+    ]
+    await expect(run(lines)).rejects.toMatchObject({
+      errors: [{ field: 'startedAt', reason: 'must not be before the investigation was opened' }],
+    })
+    lines[5] = {
+      ...(lines[5] as Record<string, unknown>),
+      startedAt: '2018-08-01T09:30:00Z',
+      endedAt: '2018-08-02T09:00:00Z',
+    }
+    await run(lines)
+    await run(lines)
+    const db = f.kestrel.services.db
+    const inv = await db
+      .selectFrom('investigation')
+      .selectAll()
+      .where('ref', '=', 'INV-IMP-1')
+      .executeTakeFirstOrThrow()
+    expect(inv.version).toBe(2)
+    expect(await db.selectFrom('strategy_participant').select('agency').execute()).toHaveLength(2)
+    expect(
+      await db
+        .selectFrom('investigation_allocation')
+        .select('id')
+        .where('investigation_id', '=', inv.id)
+        .execute(),
+    ).toHaveLength(1)
+    const sweep = await f.kestrel.services.standards.sweep({ ruleIds: ['INV-02'] })
+    expect(sweep.every((r) => r.ok)).toBe(true)
+    expect(await f.stateAt('INV-02', inv.id, '2018-08-02T00:00:00Z')).toEqual(['breached'])
+  })
+
+  it('refuses a review dated before the investigation, an unknown outcome code and a discussion with no participants', async () => {
+    const base = {
+      kind: 'investigation',
+      ref: 'INV-IMP-2',
+      caseType: 'referral_other',
+      strands: ['child_abuse'],
+      riskLevel: 'medium',
+      summary: 'x',
+      borough: 'Camden',
+      openedAt: '2018-08-01T09:00:00Z',
+      people: [{ person: childRef, role: 'child' }],
+    }
+    await expect(
+      run([
+        base,
+        {
+          kind: 'supervisory-review',
+          ref: 'INV-IMP-2-R1',
+          investigation: 'INV-IMP-2',
+          reviewedAt: '2018-07-30T09:00:00Z',
+          reviewerName: 'DS',
+          findings: 'x',
+        },
+      ]),
+    ).rejects.toMatchObject({ errors: [{ field: 'reviewedAt' }] })
+    await expect(
+      run([{ ...base, closure: { at: '2018-08-05T09:00:00Z', outcome: '23', rationale: 'x' } }]),
+    ).rejects.toMatchObject({
+      errors: [{ field: 'closure.outcome' }],
+    })
+    await expect(
+      run([
+        base,
+        {
+          kind: 'strategy-discussion',
+          ref: 'INV-IMP-2-S1',
+          investigation: 'INV-IMP-2',
+          heldAt: '2018-08-02T09:00:00Z',
+          participants: [],
+          decisions: 'x',
+        },
+      ]),
+    ).rejects.toMatchObject({ errors: [{ field: 'participants' }] })
+    expect(
+      await f.kestrel.services.db
+        .selectFrom('investigation')
+        .select('id')
+        .where('ref', '=', 'INV-IMP-2')
+        .execute(),
+    ).toEqual([])
+  })
+})
