@@ -64,22 +64,25 @@ export interface InvestigationsDependencies {
 
 export type InvestigationRow = Selectable<DB['investigation']>
 
-/** Where a reader's investigations lie: the force, or their BCU and the cases allocated to them. */
+/**
+ * Where a reader's investigations lie: the force, or the boroughs of their area (by borough, so cases from
+ * before a reorganisation stay with the area that now owns them) and the cases allocated to them.
+ */
 export type InvestigationScope =
   | { forceWide: true }
-  | { forceWide: false; bcuId: string | null; staffId: string | null }
+  | { forceWide: false; boroughIds: string[]; staffId: string | null }
 
 export function scopeOf(area: Area, staffId: string | null): InvestigationScope {
-  return area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId, staffId }
+  return area.forceWide ? { forceWide: true } : { forceWide: false, boroughIds: area.boroughIds, staffId }
 }
 
 export function inScope(
-  row: Pick<InvestigationRow, 'bcu_id' | 'officer_staff_id'>,
+  row: Pick<InvestigationRow, 'borough_id' | 'officer_staff_id'>,
   scope: InvestigationScope,
 ) {
   if (scope.forceWide) return true
   return (
-    (scope.bcuId !== null && row.bcu_id === scope.bcuId) ||
+    (row.borough_id !== null && scope.boroughIds.includes(row.borough_id)) ||
     (scope.staffId !== null && row.officer_staff_id === scope.staffId)
   )
 }
@@ -321,7 +324,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
     // biome-ignore lint/suspicious/noExplicitAny: a Kysely where-builder over the investigation table
     return (query as any).where((eb: any) =>
       eb.or([
-        scope.bcuId ? eb('i.bcu_id', '=', scope.bcuId) : sql<boolean>`false`,
+        scope.boroughIds.length ? eb('i.borough_id', 'in', scope.boroughIds) : sql<boolean>`false`,
         scope.staffId ? eb('i.officer_staff_id', '=', scope.staffId) : sql<boolean>`false`,
       ]),
     ) as Q
