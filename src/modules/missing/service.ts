@@ -339,11 +339,14 @@ export interface ChildContext {
 const dayMs = 86_400_000
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Whose episodes a person sees: force-wide roles all; others their BCU's (and those they recorded). */
-export function canSee(principal: Principal, episode: { bcuId: string | null; createdBy?: string }): boolean {
+/**
+ * Whose episodes a person sees: force-wide roles all; others those in the boroughs of their area (by
+ * borough, across reorganisations) and those they recorded.
+ */
+export function canSee(principal: Principal, episode: { boroughId: string; createdBy?: string }): boolean {
   return (
     principal.area.forceWide ||
-    (principal.area.bcuId !== null && episode.bcuId === principal.area.bcuId) ||
+    principal.area.boroughIds.includes(episode.boroughId) ||
     // Whoever opened an episode keeps it in sight, as officers keep the PACs they raised.
     episode.createdBy === principal.id
   )
@@ -1169,7 +1172,8 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     async unitView(principal: Principal, options: { asOf?: Date; boroughId?: string; unitId?: string } = {}) {
       const asOf = options.asOf ?? clock.now()
       const scope = principal.area.forceWide ? null : principal.area.bcuId
-      if (!principal.area.forceWide && !scope) return emptyView(asOf)
+      const boroughIds = principal.area.forceWide ? null : principal.area.boroughIds
+      if (boroughIds && boroughIds.length === 0) return emptyView(asOf)
       const { rows } = await sql<{
         id: string
         ref: string
@@ -1195,7 +1199,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         where e.reported_at <= ${asOf}
           and ((e.returned_at is null or e.returned_at > ${asOf})
             or (e.returned_at > ${asOf}::timestamptz - interval '30 days' and e.prevention_interview_at is null))
-          ${scope ? sql`and e.bcu_id = ${scope}` : sql``}
+          ${boroughIds ? sql`and e.borough_id = any(${boroughIds}::uuid[])` : sql``}
           ${options.boroughId && uuid.test(options.boroughId) ? sql`and e.borough_id = ${options.boroughId}` : sql``}
           ${options.unitId && uuid.test(options.unitId) ? sql`and e.unit_team_id = ${options.unitId}` : sql``}
         order by e.reported_at`.execute(db)
@@ -1239,7 +1243,11 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       const force = await deps.organisation.force().catch(() => undefined)
       const teams = force
         ? (await deps.organisation.teams(force.id)).filter(
-            (t) => t.kind === 'missing_persons_unit' && (!scope || t.bcuId === scope),
+            (t) =>
+              t.kind === 'missing_persons_unit' &&
+              (!boroughIds ||
+                t.bcuId === scope ||
+                (t.boroughId !== null && boroughIds.includes(t.boroughId))),
           )
         : []
       const duty = teams.length
