@@ -13,6 +13,7 @@ import {
   type ActionKind,
   type CaseType,
   type CourseRequirements,
+  caseTypeLabels,
   caseTypes,
   defaultCourseRequirements,
   isOutcomeCode,
@@ -1004,6 +1005,24 @@ export function investigationsService(deps: InvestigationsDependencies) {
           medianDaysSinceReview: median(days),
         }
       })
+    },
+
+    /** Open investigations a person is linked to, for the missing grading page's history at the point of decision. */
+    async openCasesFor(personId: string): Promise<{ ref: string; title: string; href: string }[]> {
+      if (!uuid.test(personId)) return []
+      const rows = await db
+        .selectFrom('investigation_person as p')
+        .innerJoin('investigation as i', 'i.id', 'p.investigation_id')
+        .select(['i.id', 'i.ref', 'i.case_type', 'p.role'])
+        .where('p.person_id', '=', personId)
+        .where('i.status', '=', 'open')
+        .orderBy('i.opened_at', 'desc')
+        .execute()
+      return rows.map((r) => ({
+        ref: r.ref,
+        title: `${caseTypeLabels[r.case_type as CaseType] ?? r.case_type} (${r.role.replace(/_/g, ' ')})`,
+        href: `/investigations/${r.id}`,
+      }))
     },
 
     /** The child's chronology: the investigations they are linked to. */
