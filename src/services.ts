@@ -1,8 +1,8 @@
 import { importKinds } from './import-kinds.ts'
 import { childrenService } from './modules/children/service.ts'
 import { createCustody } from './modules/custody/module.ts'
-import { createMissing } from './modules/missing/module.ts'
 import { createInvestigations } from './modules/investigations/module.ts'
+import { createMissing } from './modules/missing/module.ts'
 import { organisationService } from './modules/organisation/service.ts'
 import { createReferrals } from './modules/referrals/module.ts'
 import { createTriage } from './modules/triage/module.ts'
@@ -64,7 +64,17 @@ export function createServices(deps: CoreDependencies) {
   const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
   const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
   const missing = createMissing({ db, clock, history, accessLog, organisation, standards, children })
-  const investigations = createInvestigations({ db, clock, history, accessLog, organisation, standards, children })
+  const investigations = createInvestigations({
+    db,
+    clock,
+    history,
+    accessLog,
+    organisation,
+    standards,
+    children,
+  })
+  // The missing grading page shows the child's open investigations at the point of decision.
+  missing.registerOpenCasesProvider((personId) => investigations.openCasesFor(personId))
   const triage = createTriage({ db, clock, history, accessLog, standards, children })
   return {
     ...deps,
