@@ -23,6 +23,7 @@ import {
   type RelationshipKind,
   relationshipKinds,
 } from './person.ts'
+import { personRecordRoutes } from './record-routes.ts'
 import { type Person, PossibleDuplicateError } from './service.ts'
 
 /** Everyone inside the force may search and read the person index; partners see none of it. */
@@ -42,19 +43,19 @@ export const personWriters = allow(...personWriterRoles)
 
 export const peoplePath = '/people'
 
-type Body = Record<string, unknown> | undefined
+export type Body = Record<string, unknown> | undefined
 
-function text(body: Body, key: string): string {
+export function text(body: Body, key: string): string {
   const value = body?.[key]
   return typeof value === 'string' ? value.trim() : ''
 }
 
-function actorOf(request: FastifyRequest): Principal {
+export function actorOf(request: FastifyRequest): Principal {
   return request.principal as Principal
 }
 
 /** GOV.UK error summary entries and inline messages, date fields linking to their first box in error. */
-function formErrors(errors: FieldError[], dates: Record<string, ParsedDate> = {}) {
+export function formErrors(errors: FieldError[], dates: Record<string, ParsedDate> = {}) {
   const summary = errors.map((e) => ({
     text: e.reason,
     href: dates[e.field] ? dateErrorHref(e.field, dates[e.field]?.errorParts ?? []) : `#${e.field}`,
@@ -76,7 +77,7 @@ const tagClass: Record<FlagKind, string> = {
 }
 
 /** What every page about one person shows at the top: who they are, how old, and their current flags. */
-async function identity(services: Services, person: Person) {
+export async function identity(services: Services, person: Person) {
   const today = services.children.today()
   const age = ageAt(person, today)
   const flags = await services.children.flagsOn(person.id, today)
@@ -91,7 +92,12 @@ async function identity(services: Services, person: Person) {
 }
 
 /** Loads the person a page is about; a merged record's address moves to the survivor's page. */
-async function personFor(services: Services, request: FastifyRequest, reply: FastifyReply, suffix = '') {
+export async function personFor(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  suffix = '',
+) {
   const { id } = request.params as { id: string }
   const person = await services.children.find(id)
   if (!person) throw new NotFoundError('There is no person with this reference')
@@ -102,14 +108,18 @@ async function personFor(services: Services, request: FastifyRequest, reply: Fas
   return person
 }
 
-function selectItems(values: readonly string[], selected: string, labels: (v: string) => string = (v) => v) {
+export function selectItems(
+  values: readonly string[],
+  selected: string,
+  labels: (v: string) => string = (v) => v,
+) {
   return [
     { value: '', text: 'Select' },
     ...values.map((v) => ({ value: v, text: labels(v), selected: v === selected })),
   ]
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 export function childrenRoutes(app: FastifyInstance, services: Services) {
   const { children } = services
@@ -275,6 +285,11 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     load: (person: Person) => Promise<Record<string, unknown>>,
   ) =>
     app.get(`${peoplePath}/:id${suffix}`, { config: { access: personReaders } }, async (request, reply) => {
+      // A merged record's own page says where it went; its tabs and its ref lead to the survivor.
+      if (suffix === '') {
+        const record = await children.findRecord((request.params as { id: string }).id)
+        if (record?.mergedInto) return mergedPage(request, reply, record)
+      }
       const person = await personFor(services, request, reply, suffix)
       if (!person) return reply
       await children.recordView(actorOf(request), person.id, request.id)
@@ -287,6 +302,23 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
         ...(await load(person)),
       })
     })
+
+  const mergedPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    record: Person & { mergedAt: Date | null },
+  ) => {
+    await children.recordView(actorOf(request), record.id, request.id)
+    const survivor = await children.find(record.id)
+    return reply.render('children/views/merged.njk', {
+      pageTitle: `${displayName(record)}: merged record`,
+      record,
+      name: displayName(record),
+      ethnicity: ethnicityLabel(record.ethnicity),
+      survivor,
+      survivorName: survivor ? displayName(survivor) : '',
+    })
+  }
 
   personPage('', 'children/views/person.njk', 'Summary', async (person) => ({
     allFlags: (await children.flags(person.id)).map((f) => ({ ...f, label: flagLabels[f.flag] })),
@@ -517,6 +549,8 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
         actor,
       ),
   })
+
+  personRecordRoutes(app, services)
 }
 
 /** The service names the first address's fields address.*; the form's inputs are named on their own. */
@@ -530,7 +564,7 @@ function formField(field: string): string {
   return names[field] ?? field
 }
 
-function splitDate(value: string | undefined) {
+export function splitDate(value: string | undefined) {
   const match = value ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null
   return match
     ? { day: String(Number(match[3])), month: String(Number(match[2])), year: match[1] as string }

@@ -459,6 +459,13 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       return resolve(db, row ? toPerson(row) : undefined)
     },
 
+    /** The record with this id as stored, without following a merge: a merged record's page says where it went. */
+    async findRecord(id: string): Promise<(Person & { mergedAt: Date | null }) | undefined> {
+      if (!isUuid(id)) return undefined
+      const row = await db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst()
+      return row ? { ...toPerson(row), mergedAt: row.merged_at } : undefined
+    },
+
     async get(idOrRef: string): Promise<Person> {
       const person = await service.find(idOrRef)
       if (!person) throw new NotFoundError('There is no person with this reference')
@@ -981,7 +988,13 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
      * move a change_history row; modules that registered onMerge move their own records in the same
      * transaction; anything that pointed at the merged record's ref now finds the survivor.
      */
-    async merge(survivorId: string, mergedId: string, actor: Actor): Promise<Person> {
+    async merge(
+      survivorId: string,
+      mergedId: string,
+      actor: Actor,
+      /** The versions the user confirmed: a record changed since then is a conflict, so nobody merges blind. */
+      expected?: { survivorVersion: number; mergedVersion: number },
+    ): Promise<Person> {
       if (survivorId === mergedId)
         fail([{ field: 'mergedId', reason: 'Choose two different records to merge' }])
       return db.transaction().execute(async (trx) => {
@@ -997,6 +1010,11 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         if (!survivor || !merged) throw new NotFoundError('One of the records to merge does not exist')
         if (survivor.merged_into || merged.merged_into)
           throw new ConflictError('One of these records has already been merged')
+        if (
+          expected &&
+          (survivor.version !== expected.survivorVersion || merged.version !== expected.mergedVersion)
+        )
+          throw new ConflictError()
         for (const table of ['person_address', 'person_flag', 'household_membership'] as const) {
           const rows = await trx
             .selectFrom(table)
