@@ -20,6 +20,8 @@ import {
   referralsPath,
   referralsRoutes,
 } from './modules/referrals/routes.ts'
+import { triageApi } from './modules/triage/api.ts'
+import { deviceReaders, devicesPath, triageRoutes } from './modules/triage/routes.ts'
 import { allow, signedIn } from './platform/access/access.ts'
 import { adminUserRoutes } from './platform/auth/admin-users.ts'
 import { loginRoutes } from './platform/auth/login.ts'
@@ -43,6 +45,7 @@ export const navigation: NavigationItem[] = [
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
   { text: 'Custody', href: custodyPath, access: custodyReaders },
+  { text: 'Devices', href: devicesPath, access: deviceReaders },
   { text: 'Missing', href: missingPath, access: missingReaders },
   { text: 'Rules', href: '/rules', access: staffAccess },
   { text: 'Rule parameters', href: '/admin/rule-parameters', access: allow('admin') },
@@ -74,4 +77,6 @@ export function registerRoutes(app: FastifyInstance, services: Services) {
   referralsApiRoutes(app, services)
   investigationsRoutes(app, services)
   investigationsApi(app, services)
+  triageRoutes(app, services)
+  triageApi(app, services.triage)
 }

@@ -32,9 +32,12 @@ import { hashSetStore } from './hash-set-store.ts'
 import { worstCategory } from './report.ts'
 import type { TriageReportInput } from './result-schema.ts'
 
-export type DeviceScope = { forceWide: true } | { forceWide: false; bcuId: string | null }
+/** Non-force-wide readers see their BCU's devices, and their borough's (a borough not yet in a BCU then). */
+export type DeviceScope =
+  | { forceWide: true }
+  | { forceWide: false; bcuId: string | null; boroughId?: string | null }
 export const scopeOf = (area: Area): DeviceScope =>
-  area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId }
+  area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId, boroughId: area.boroughId }
 
 const DEVICE_REF = /^[\p{L}\p{N}][\p{L}\p{N} ._/-]{0,99}$/u
 export const deviceRef = z
@@ -175,8 +178,15 @@ const toDevice = (r: DeviceRow): Device => ({
   version: r.version,
 })
 
-function inScope(d: { bcu_id: string | null }, scope: DeviceScope | undefined): boolean {
-  return !scope || scope.forceWide || (scope.bcuId !== null && d.bcu_id === scope.bcuId)
+function inScope(
+  d: { bcu_id: string | null; borough_id: string | null },
+  scope: DeviceScope | undefined,
+): boolean {
+  if (!scope || scope.forceWide) return true
+  return (
+    (scope.bcuId !== null && d.bcu_id === scope.bcuId) ||
+    (!!scope.boroughId && d.borough_id === scope.boroughId)
+  )
 }
 
 /** Problems with a device's facts, named by field; the same for the API and the import. */
@@ -601,6 +611,30 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
       return toDevice(await mustGetDevice(db, ref, scope))
     },
 
+    /** A device by id for its page; 404 outside the reader's area. */
+    async deviceById(id: string, scope?: DeviceScope): Promise<Device> {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+      const row = uuid.test(id)
+        ? ((await db.selectFrom('device').selectAll().where('id', '=', id).executeTakeFirst()) as
+            | DeviceRow
+            | undefined)
+        : undefined
+      if (!row || !inScope(row, scope)) throw new NotFoundError('There is no such device')
+      return toDevice(row)
+    },
+
+    /** The device a result belongs to, so a page can check the result is the device's. */
+    async resultDevice(resultId: string): Promise<string | undefined> {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+      if (!uuid.test(resultId)) return undefined
+      const row = await db
+        .selectFrom('triage_result')
+        .select('device_id')
+        .where('id', '=', resultId)
+        .executeTakeFirst()
+      return row?.device_id
+    },
+
     async statusHistory(deviceId: string) {
       return db
         .selectFrom('device_status_event')
@@ -691,8 +725,15 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
           'latest.exact_matches',
           'latest.near_matches',
         ])
-      if (!scope.forceWide)
-        q = scope.bcuId ? q.where('d.bcu_id', '=', scope.bcuId) : q.where(sql<boolean>`false`)
+      if (!scope.forceWide) {
+        const { bcuId, boroughId } = scope
+        q = q.where((eb) =>
+          eb.or([
+            bcuId ? eb('d.bcu_id', '=', bcuId) : sql<boolean>`false`,
+            boroughId ? eb('d.borough_id', '=', boroughId) : sql<boolean>`false`,
+          ]),
+        )
+      }
       if (filter.status) q = q.where('d.status', '=', filter.status)
       if (filter.decision === 'none') q = q.where('latest.decision', 'is', null)
       else if (filter.decision) q = q.where('latest.decision', '=', filter.decision)
