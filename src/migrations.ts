@@ -8,6 +8,7 @@ import { triageMigration } from './modules/triage/migrations/0010-triage.ts'
 import { platformMigration } from './platform/db/migrations/0001-platform.ts'
 import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log-head.ts'
 import type { KestrelMigration } from './platform/db/migrator.ts'
+import { importLookupIndexesMigration } from './platform/import/migrations/0011-import-lookup-indexes.ts'
 import { standardsMigration } from './standards/migrations/0004-standards.ts'
 
 /**
@@ -25,4 +26,5 @@ export const migrations: KestrelMigration[] = [
   missingMigration,
   investigationsMigration,
   triageMigration,
+  importLookupIndexesMigration,
 ]

@@ -71,33 +71,46 @@ export async function childrenByRefOrId(
   return out
 }
 
-/** Teams by id or name, with the borough and BCU they served on `day` ('YYYY-MM-DD'). */
-export async function suitesByIdOrName(
+/**
+ * Teams by id or name, each with the borough and BCU it served on a day ('YYYY-MM-DD'): one query for a
+ * whole batch. Keyed `${day}\u0000${key}`.
+ */
+export async function suitesOnDays(
   q: Executor,
-  keys: readonly string[],
-  day: string,
+  asked: readonly { key: string; day: string }[],
 ): Promise<Map<string, SuiteFacts>> {
-  if (keys.length === 0) return new Map()
+  if (asked.length === 0) return new Map()
+  const keys = [...new Set(asked.map((a) => a.key))]
+  const days = [...new Set(asked.map((a) => a.day))]
   const ids = keys.filter((k) => uuid.test(k))
   const names = keys.map((k) => k.toLowerCase())
   const { rows } = await sql<{
+    day: string
     id: string
     name: string
     kind: string
     borough_id: string | null
     bcu_id: string | null
   }>`
-    select t.id, t.name, t.kind, t.borough_id,
+    select d.day::text as day, t.id, t.name, t.kind, t.borough_id,
       coalesce(t.bcu_id, (select bb.bcu_id from borough_bcu bb where bb.borough_id = t.borough_id
-        and bb.effective_from <= ${day}::date and (bb.effective_to is null or bb.effective_to >= ${day}::date)
+        and bb.effective_from <= d.day and (bb.effective_to is null or bb.effective_to >= d.day)
         limit 1)) as bcu_id
-    from team t
+    from team t cross join unnest(${days}::date[]) as d(day)
     where t.id = any(${ids}::uuid[]) or lower(t.name) = any(${names}::text[])`.execute(q)
+  const byDay = new Map<string, typeof rows>()
+  for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), r])
   const out = new Map<string, SuiteFacts>()
-  for (const r of rows) {
-    const facts = { id: r.id, name: r.name, kind: r.kind, boroughId: r.borough_id, bcuId: r.bcu_id }
-    for (const key of keys)
-      if (key === r.id || key.toLowerCase() === r.name.toLowerCase()) out.set(key, facts)
+  for (const { key, day } of asked) {
+    const r = byDay.get(day)?.find((r) => key === r.id || key.toLowerCase() === r.name.toLowerCase())
+    if (r)
+      out.set(`${day}\u0000${key}`, {
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        boroughId: r.borough_id,
+        bcuId: r.bcu_id,
+      })
   }
   return out
 }

@@ -28,7 +28,7 @@ import {
   timelineErrors,
   transferDestinations,
 } from './custody.ts'
-import { type ChildFacts, childrenByRefOrId, type SuiteFacts, suitesByIdOrName } from './directory.ts'
+import { type ChildFacts, childrenByRefOrId, type SuiteFacts, suitesOnDays } from './directory.ts'
 import { detentionKind } from './rules.ts'
 
 /** Rules run on the records just written, inside the writing transaction (the standards engine's hook). */
@@ -256,14 +256,10 @@ export async function writeDetentions(
     trx,
     submissions.map((s) => s.detention.child),
   )
-  const days = [...new Set(submissions.map((s) => londonDate(s.detention.arrestedAt)))]
-  const suites = new Map<string, SuiteFacts>()
-  for (const day of days) {
-    const keys = submissions
-      .filter((s) => londonDate(s.detention.arrestedAt) === day)
-      .map((s) => s.detention.custodySuite)
-    for (const [key, suite] of await suitesByIdOrName(trx, keys, day)) suites.set(`${day}\u0000${key}`, suite)
-  }
+  const suites = await suitesOnDays(
+    trx,
+    submissions.map((s) => ({ key: s.detention.custodySuite, day: londonDate(s.detention.arrestedAt) })),
+  )
   const failures: { index: number; errors: FieldError[] }[] = []
   const prepared: {
     submission: DetentionSubmission
@@ -322,7 +318,7 @@ export async function writeDetentions(
     changed_at: Date
     changes: string
   }[] = []
-  for (const p of prepared) {
+  const planned = prepared.map((p) => {
     const d = p.submission.detention
     const values = {
       person_id: p.child.id,
@@ -339,28 +335,47 @@ export async function writeDetentions(
       updated_at: now,
     }
     const before = p.submission.ref ? existingByRef.get(p.submission.ref) : undefined
-    let id: string
-    let version: number
-    if (before) {
-      const row = await trx
-        .updateTable('custody_detention')
-        .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
-        .where('id', '=', before.id)
-        .returning(['id', 'version'])
-        .executeTakeFirstOrThrow()
-      await trx.deleteFrom('custody_event').where('detention_id', '=', before.id).execute()
-      id = row.id
-      version = row.version
-    } else {
-      const row = await trx
-        .insertInto('custody_detention')
-        .values({ ...values, ...(p.submission.ref ? { ref: p.submission.ref } : {}), created_at: now })
-        .returning(['id', 'ref', 'version'])
-        .executeTakeFirstOrThrow()
-      id = row.id
-      version = row.version
-      p.submission.ref = row.ref
+    return { p, values, before, id: before?.id ?? randomUUID(), version: 0 }
+  })
+  // Detentions already held (a re-run import) are updated one by one and their timelines replaced; new
+  // ones go in set-wise, with their ids chosen here so each row is known without relying on row order.
+  const replaced: string[] = []
+  for (const plan of planned) {
+    if (!plan.before) continue
+    const row = await trx
+      .updateTable('custody_detention')
+      .set((eb) => ({ ...plan.values, version: eb('version', '+', 1) }))
+      .where('id', '=', plan.before.id)
+      .returning(['id', 'version'])
+      .executeTakeFirstOrThrow()
+    plan.version = row.version
+    replaced.push(row.id)
+  }
+  if (replaced.length) await trx.deleteFrom('custody_event').where('detention_id', 'in', replaced).execute()
+  const created = planned.filter((plan) => !plan.before)
+  for (let i = 0; i < created.length; i += 1000) {
+    const chunk = created.slice(i, i + 1000)
+    const rows = await trx
+      .insertInto('custody_detention')
+      .values(
+        chunk.map((plan) => ({
+          id: plan.id,
+          ...plan.values,
+          ...(plan.p.submission.ref ? { ref: plan.p.submission.ref } : {}),
+          created_at: now,
+        })),
+      )
+      .returning(['id', 'ref', 'version'])
+      .execute()
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    for (const plan of chunk) {
+      const row = byId.get(plan.id)
+      if (!row) throw new Error(`internal: detention ${plan.id} was not inserted`)
+      plan.version = row.version
+      plan.p.submission.ref = row.ref
     }
+  }
+  for (const { p, values, before, id, version } of planned) {
     written.push({ id, ref: p.submission.ref as string, created: !before })
     for (const e of p.events) eventRows.push(eventRow(e, id, actor, now))
     history.push({

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { forceWideRoles, type Role } from '../../platform/access/roles.ts'
 import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -409,6 +409,27 @@ export function organisationService(db: Database, clock: Clock) {
       )
     },
 
+    /**
+     * The BCU of each borough on each day ('YYYY-MM-DD'), in one query: as `bcuForBorough`, for many records
+     * at once. Keyed `${boroughId}|${day}`; a borough with no BCU that day is absent.
+     */
+    async bcuIdsForBoroughs(
+      asked: readonly { boroughId: string; day: string }[],
+    ): Promise<Map<string, string>> {
+      const pairs = [
+        ...new Map(
+          asked.filter((a) => isUuid(a.boroughId)).map((a) => [`${a.boroughId}|${a.day}`, a]),
+        ).values(),
+      ]
+      if (pairs.length === 0) return new Map()
+      const { rows } = await sql<{ borough_id: string; day: string; bcu_id: string }>`
+        select distinct on (a.borough_id, a.day) a.borough_id::text as borough_id, a.day::text as day, bb.bcu_id
+        from unnest(${pairs.map((p) => p.boroughId)}::uuid[], ${pairs.map((p) => p.day)}::date[]) as a(borough_id, day)
+        join borough_bcu bb on bb.borough_id = a.borough_id and bb.effective_from <= a.day
+          and (bb.effective_to is null or bb.effective_to >= a.day)`.execute(db)
+      return new Map(rows.map((r) => [`${r.borough_id}|${r.day}`, r.bcu_id]))
+    },
+
     /** The structure on a day: each BCU with its boroughs, and the boroughs still commanded on their own. */
     async areasAt(forceId: string, at: Date | string): Promise<AreasAt> {
       const day = typeof at === 'string' ? at : londonDate(at)
@@ -605,6 +626,22 @@ export function organisationService(db: Database, clock: Clock) {
       if (filter.activeOnly) query = query.where('staff.active', '=', true)
       const rows = await query.orderBy('staff.name').orderBy('staff.staff_number').execute()
       return rows.map((r) => ({ ...toStaff(r), teamName: r.team_name }))
+    },
+
+    /** Staff members by id, in one query: for writing many records at once (an import batch). */
+    async staffMembers(
+      ids: readonly string[],
+    ): Promise<Map<string, StaffMember & { teamName: string | null }>> {
+      const wanted = [...new Set(ids.filter(isUuid))]
+      if (wanted.length === 0) return new Map()
+      const rows = await db
+        .selectFrom('staff')
+        .leftJoin('team', 'team.id', 'staff.team_id')
+        .select(staffColumns.map((c) => `staff.${c}` as const))
+        .select('team.name as team_name')
+        .where('staff.id', 'in', wanted)
+        .execute()
+      return new Map(rows.map((r) => [r.id, { ...toStaff(r), teamName: r.team_name }]))
     },
 
     async staffMember(id: string) {

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Database } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
+import { londonDate } from '../organisation/organisation.ts'
 import { organisationService } from '../organisation/service.ts'
 import {
   aboutKinds,
@@ -141,20 +142,22 @@ export const pacImportKind = defineImportKind<PacLine>({
         latest.flatMap((l) => [l.record.raisedBy, l.record.review?.by]).filter((s): s is string => !!s),
       ),
     ]
+    const members = await organisation.staffMembers(staffIds.map((number) => idOf('staff', number)))
     const staff = new Map<string, { name: string; teamId: string | null }>()
     for (const number of staffIds) {
-      const member = await organisation.staffMember(idOf('staff', number))
+      const member = members.get(idOf('staff', number))
       if (member) staff.set(number, { name: member.name, teamId: member.teamId })
     }
-    const bcuCache = new Map<string, string | null>()
-    const bcuOf = async (boroughId: string, at: Date) => {
-      const key = `${boroughId}|${at.toISOString().slice(0, 10)}`
-      if (!bcuCache.has(key)) bcuCache.set(key, (await organisation.bcuForBorough(boroughId, at))?.id ?? null)
-      return bcuCache.get(key) ?? null
-    }
+    // Each borough's BCU on the PAC's day in London, one query for the batch.
+    const bcus = await organisation.bcuIdsForBoroughs(
+      latest.map((l) => ({
+        boroughId: idOf('borough', l.record.borough),
+        day: londonDate(new Date(l.record.createdAt)),
+      })),
+    )
+    const bcuOf = (boroughId: string, at: Date) => bcus.get(`${boroughId}|${londonDate(at)}`) ?? null
 
-    const rows = []
-    for (const line of latest) rows.push(await rowOf(line, idOf, staff, bcuOf, now))
+    const rows = latest.map((line) => rowOf(line, idOf, staff, bcuOf, now))
     const ids = new Map<string, string>()
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000)
@@ -242,11 +245,11 @@ const fieldPaths: Record<string, string> = {
 }
 const fieldPath = (field: string) => fieldPaths[field] ?? field
 
-async function rowOf(
+function rowOf(
   line: ImportLine<PacLine>,
   idOf: (kind: string, ref: string) => string,
   staff: Map<string, { name: string; teamId: string | null }>,
-  bcuOf: (boroughId: string, at: Date) => Promise<string | null>,
+  bcuOf: (boroughId: string, at: Date) => string | null,
   now: Date,
 ) {
   const p = line.record
@@ -272,7 +275,7 @@ async function rowOf(
     raised_by_team_id: raiser?.teamId ?? null,
     created_by: 'import',
     borough_id: boroughId,
-    bcu_id: await bcuOf(boroughId, created),
+    bcu_id: bcuOf(boroughId, created),
     reviewed_at: p.review?.at ?? null,
     reviewed_by_staff_id: p.review?.by ? idOf('staff', p.review.by) : null,
     reviewed_by_name: p.review ? (p.review.byName ?? reviewer?.name ?? p.review.by ?? null) : null,
