@@ -5,9 +5,13 @@ import type { Principal } from '../../platform/auth/principal.ts'
 import { ConflictError, type FieldError, ValidationError } from '../../platform/http/errors.ts'
 import type { Services } from '../../services.ts'
 import { londonInstant } from '../../standards/calendar.ts'
+import { displayName } from '../children/person.ts'
 import { parseDateInput } from '../organisation/form-dates.ts'
+import { scopeOf as pacScopeOf } from '../referrals/service.ts'
 import {
+  type ActionKind,
   actionKindLabels,
+  actionKinds,
   agencies,
   agencyLabels,
   type CaseType,
@@ -16,7 +20,10 @@ import {
   outcomeCodes,
   outcomeLabels,
   personRoleLabels,
+  personRoles,
+  riskLevels,
   strandLabels,
+  strands,
 } from './investigation.ts'
 import { investigationKind } from './rules.ts'
 import {
@@ -237,6 +244,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       direction: filter.direction,
       nextPage: filter.offset + 50 < total ? `?${query({ page: String(Number(q.page ?? 1) + 1) })}` : null,
       teamWorkload: filter.teamId ? `${investigationsPath}/workload?team=${filter.teamId}` : null,
+      canOpen: permits(workers, principal.roles),
     })
   })
 
@@ -517,4 +525,363 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       return reply.redirect(`${investigationsPath}/${id}/actions`, 303)
     },
   )
+
+  // ---- opening an investigation ----
+  const personRows = [0, 1, 2, 3]
+  async function openPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    values: Body = {},
+    found: { ref: string; name: string; dateOfBirth: string | null }[] | null = null,
+  ) {
+    const principal = request.principal as Principal
+    const force = await organisation.force()
+    const boroughs = await organisation.boroughs(force.id)
+    const own = principal.area.forceWide ? [] : principal.area.boroughIds
+    const boroughId = text(values, 'boroughId') || (own.length === 1 ? own[0] : '')
+    const strandsChosen = [values?.strands ?? []].flat()
+    reply.code(errors.length ? 400 : 200)
+    return reply.render('investigations/views/open.njk', {
+      pageTitle: 'Open an investigation',
+      errors: errorList(errors),
+      fieldErrors: fieldErrors(errors),
+      values: values ?? {},
+      personRows,
+      found,
+      caseTypeItems: [
+        { value: '', text: 'Select the case type' },
+        ...caseTypes.map((t) => ({
+          value: t,
+          text: caseTypeLabels[t],
+          selected: t === text(values, 'caseType'),
+        })),
+      ],
+      strandItems: strands.map((s) => ({
+        value: s,
+        text: strandLabels[s],
+        checked: strandsChosen.includes(s),
+      })),
+      riskItems: riskLevels.map((r) => ({
+        value: r,
+        text: r.charAt(0).toUpperCase() + r.slice(1),
+        checked: text(values, 'riskLevel') === r,
+      })),
+      boroughItems: [
+        { value: '', text: 'Select the borough' },
+        ...boroughs.map((b) => ({ value: b.id, text: b.name, selected: b.id === boroughId })),
+      ],
+      roleItems: (n: number) => [
+        { value: '', text: 'Select the role' },
+        ...personRoles.map((r) => ({
+          value: r,
+          text: personRoleLabels[r],
+          selected: text(values, `people-${n}-role`) === r,
+        })),
+      ],
+    })
+  }
+  app.get(`${investigationsPath}/new`, { config: { access: workers } }, async (request, reply) =>
+    openPage(request, reply),
+  )
+  app.post(`${investigationsPath}/new`, { config: { access: workers } }, async (request, reply) => {
+    const body = { ...((request.body as Record<string, unknown>) ?? {}) }
+    const principal = request.principal as Principal
+    // Without JavaScript the search for a person is a submit of the same form: nothing is written, the
+    // entries are kept, and the one chosen is put in the first empty row.
+    const adding = text(body, 'add')
+    if (adding) {
+      const row = personRows.find((n) => !text(body, `people-${n}-person`))
+      if (row !== undefined) body[`people-${row}-person`] = adding
+      return openPage(request, reply, [], body)
+    }
+    if (text(body, 'find')) {
+      const q = text(body, 'findPerson')
+      if (!q) {
+        const missing = { field: 'findPerson', reason: 'Enter a name or reference to search for' }
+        return openPage(request, reply, [missing], body)
+      }
+      const people = (await services.children.search({ q }, 20)).map((p) => ({
+        ref: p.ref,
+        name: displayName(p),
+        dateOfBirth: p.dateOfBirth,
+      }))
+      return openPage(request, reply, [], body, people)
+    }
+    const rows = personRows
+      .map((n) => ({ n, person: text(body, `people-${n}-person`), role: text(body, `people-${n}-role`) }))
+      .filter((r) => r.person || r.role)
+    const errors: FieldError[] = []
+    for (const r of rows)
+      if (!r.person) errors.push({ field: `people.${r.n}.person`, reason: 'Enter the person’s reference' })
+    const opened = dateTimeOf(body, 'openedAt', 'Date the investigation was opened', true)
+    if (opened.error) errors.push(opened.error)
+    // PACs are linked by reference; each must be a PAC about one of the people linked here.
+    const pacRefs = text(body, 'pacRefs')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+    const pacIds: string[] = []
+    if (pacRefs.length) {
+      const pacScope = pacScopeOf(principal.area, principal.staffId, principal.id)
+      const pacs = []
+      for (const r of rows.filter((x) => x.person)) {
+        const person = await services.children.find(r.person)
+        if (person) pacs.push(...(await services.referrals.forPerson(person.id, pacScope)))
+      }
+      for (const ref of pacRefs) {
+        const pac = pacs.find((p) => p.ref.toLowerCase() === ref.toLowerCase())
+        if (pac) pacIds.push(pac.id)
+        else errors.push({ field: 'pacRefs', reason: `${ref} is not a PAC about the people linked here` })
+      }
+    }
+    const used = rows.filter((r) => r.person)
+    const input = {
+      caseType: text(body, 'caseType'),
+      strands: [body.strands ?? []].flat().map(String),
+      riskLevel: text(body, 'riskLevel'),
+      summary: text(body, 'summary'),
+      boroughId: text(body, 'boroughId'),
+      people: used.map((r) => ({ personIdOrRef: r.person, role: r.role })),
+      pacIds,
+    }
+    // With a mistake found here, the service still checks the rest so every mistake is shown at once: an
+    // opening date beyond any clock makes certain it refuses, and that date's own error is dropped.
+    const beyondAnyClock = new Date(8.64e15)
+    try {
+      const written = await investigations.open(
+        { ...input, openedAt: errors.length ? beyondAnyClock : (opened.value as Date) },
+        actorOf(principal),
+      )
+      return reply.redirect(`${investigationsPath}/${written.id}`, 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      const mapped = error.errors
+        .filter((e) => !(errors.length && e.field === 'openedAt'))
+        .map((e) => {
+          const m = /^people\.(\d+)\.(.*)$/.exec(e.field)
+          return m ? { ...e, field: `people.${used[Number(m[1])]?.n ?? 0}.${m[2]}` } : e
+        })
+      return openPage(request, reply, [...errors, ...mapped], body)
+    }
+  })
+
+  /** A GOV.UK date and time the user may leave empty: null when every box is empty. */
+  function optionalDateTime(body: Body, name: string, label: string) {
+    const empty = ['day', 'month', 'year', 'time'].every((p) => !text(body, `${name}-${p}`))
+    return empty ? { value: null } : dateTimeOf(body, name, label, true)
+  }
+  const childItems = (
+    c: { people: { person_id: string; id: string; name: string; ref: string; is_child: boolean }[] },
+    key: 'id' | 'person_id',
+    chosen: string,
+  ) => [
+    { value: '', text: 'Select the child' },
+    ...c.people
+      .filter((p) => p.is_child)
+      .map((p) => ({ value: p[key], text: `${p.name} (${p.ref})`, selected: p[key] === chosen })),
+  ]
+  const caseOf = async (request: FastifyRequest) =>
+    investigations.read(
+      (request.params as { id: string }).id,
+      scope(request),
+      actorOf(request.principal as Principal),
+      request.id,
+    )
+  /** A form on the case: GET shows it, POST records it and goes back to its tab. */
+  function caseForm(options: {
+    path: string
+    template: string
+    title: string
+    tab: Tab
+    extra: (request: FastifyRequest) => Promise<Record<string, unknown>>
+    work: (request: FastifyRequest, id: string, version: number, body: Body) => Promise<unknown>
+  }) {
+    const url = `${investigationsPath}/:id/${options.path}`
+    app.get(url, { config: { access: workers } }, async (request, reply) =>
+      formPage(request, reply, options.template, options.title, await options.extra(request)),
+    )
+    app.post(url, { config: { access: workers } }, async (request, reply) =>
+      submit(
+        request,
+        reply,
+        options.template,
+        options.title,
+        () => options.extra(request),
+        (id, version, body) => options.work(request, id, version, body),
+        (id) =>
+          options.tab === 'summary'
+            ? `${investigationsPath}/${id}`
+            : `${investigationsPath}/${id}/${options.tab}`,
+      ),
+    )
+  }
+
+  // ---- the child seen and spoken to ----
+  caseForm({
+    path: 'child-seen',
+    template: 'child-seen.njk',
+    title: 'Record the child seen and spoken to',
+    tab: 'people',
+    extra: async (request) => ({
+      childItems: childItems(await caseOf(request), 'id', text(request.body as Body, 'linkId')),
+    }),
+    async work(request, id, version, body) {
+      const seen = text(body, 'seen')
+      const errors: FieldError[] = []
+      if (!text(body, 'linkId')) errors.push({ field: 'linkId', reason: 'Select the child' })
+      if (seen !== 'yes' && seen !== 'no')
+        errors.push({ field: 'seen', reason: 'Select whether the child was seen' })
+      const at =
+        seen === 'yes' ? dateTimeOf(body, 'seenAt', 'Date the child was seen', true) : { value: null }
+      if ('error' in at && at.error) errors.push(at.error)
+      if (seen === 'yes' && !['yes', 'no'].includes(text(body, 'spokenTo')))
+        errors.push({ field: 'spokenTo', reason: 'Select whether the child was spoken to' })
+      if (seen === 'no' && !text(body, 'notSeenReason'))
+        errors.push({ field: 'notSeenReason', reason: 'Enter why the child was not seen' })
+      if (errors.length) throw new ValidationError(errors)
+      return investigations.recordChildSeen(
+        id,
+        version,
+        {
+          linkId: text(body, 'linkId'),
+          seenAt: at.value,
+          spokenTo: seen === 'yes' && text(body, 'spokenTo') === 'yes',
+          notSeenReason: text(body, 'notSeenReason'),
+        },
+        actorOf(request.principal as Principal),
+        scope(request),
+      )
+    },
+  })
+
+  // ---- police protection under section 46 ----
+  caseForm({
+    path: 'police-protection',
+    template: 'police-protection.njk',
+    title: 'Record police protection (section 46)',
+    tab: 'people',
+    extra: async (request) => ({
+      childItems: childItems(await caseOf(request), 'person_id', text(request.body as Body, 'personId')),
+    }),
+    async work(request, id, version, body) {
+      const errors: FieldError[] = []
+      if (!text(body, 'personId')) errors.push({ field: 'personId', reason: 'Select the child' })
+      const started = dateTimeOf(body, 'startedAt', 'Date police protection began', true)
+      if (started.error) errors.push(started.error)
+      const ended = optionalDateTime(body, 'endedAt', 'Date police protection ended')
+      if ('error' in ended && ended.error) errors.push(ended.error)
+      if (errors.length) throw new ValidationError(errors)
+      // The end before the start is refused by the service, naming the end.
+      return investigations.recordPoliceProtection(
+        id,
+        version,
+        {
+          personId: text(body, 'personId'),
+          startedAt: started.value,
+          designatedOfficerName: text(body, 'designatedOfficerName'),
+          endedAt: ended.value,
+        },
+        actorOf(request.principal as Principal),
+        scope(request),
+      )
+    },
+  })
+
+  // ---- initial child protection conference ----
+  caseForm({
+    path: 'conference',
+    template: 'conference.njk',
+    title: 'Record an initial child protection conference',
+    tab: 'strategy',
+    extra: async () => ({}),
+    async work(request, id, version, body) {
+      const held = dateTimeOf(body, 'heldAt', 'Date of the conference', true)
+      const attended = text(body, 'policeAttended')
+      // Both are checked together so the summary lists every mistake at once.
+      const errors: FieldError[] = held.error ? [held.error] : []
+      if (attended !== 'yes' && attended !== 'no')
+        errors.push({ field: 'policeAttended', reason: 'Select whether the police attended' })
+      if (errors.length) throw new ValidationError(errors)
+      return investigations.recordConference(
+        id,
+        version,
+        { heldAt: held.value, policeAttended: attended === 'yes', attendeeName: text(body, 'attendeeName') },
+        actorOf(request.principal as Principal),
+        scope(request),
+      )
+    },
+  })
+
+  // ---- crime recording ----
+  caseForm({
+    path: 'crime',
+    template: 'crime.njk',
+    title: 'Record the crime',
+    tab: 'summary',
+    extra: async () => ({}),
+    work: (request, id, version, body) =>
+      investigations.recordCrime(
+        id,
+        version,
+        { offence: text(body, 'offence'), crimeReference: text(body, 'crimeReference') },
+        actorOf(request.principal as Principal),
+        scope(request),
+      ),
+  })
+
+  // ---- an action or line of enquiry, not directed by a supervisor ----
+  async function ownerItems(request: FastifyRequest) {
+    const c = await caseOf(request)
+    const staff = c.investigation.team_id ? await organisation.staffWithTraining(c.investigation.team_id) : []
+    const chosen = text(request.body as Body, 'ownerStaffId')
+    return [
+      {
+        value: '',
+        text: c.officerName ? `The allocated officer (${c.officerName})` : 'The allocated officer',
+      },
+      ...staff.map((s) => ({ value: s.id, text: s.name, selected: s.id === chosen })),
+    ]
+  }
+  caseForm({
+    path: 'action',
+    template: 'action.njk',
+    title: 'Add an action',
+    tab: 'actions',
+    extra: async (request) => ({
+      ownerItems: await ownerItems(request),
+      kindItems: actionKinds.map((k) => ({
+        value: k,
+        text: actionKindLabels[k],
+        checked: (text(request.body as Body, 'kind') || 'action') === k,
+      })),
+    }),
+    async work(request, id, version, body) {
+      const errors: FieldError[] = []
+      const kind = text(body, 'kind')
+      if (!(actionKinds as readonly string[]).includes(kind))
+        errors.push({ field: 'kind', reason: 'Select the kind of action' })
+      const due = parseDateInput(body, 'dueOn', { label: 'Due date', required: false })
+      if (due.error) errors.push({ field: 'dueOn', reason: due.error })
+      const owner = text(body, 'ownerStaffId')
+      const c = await investigations.get(id)
+      const staff = c?.team_id ? await organisation.staffWithTraining(c.team_id) : []
+      if (owner && !staff.some((s) => s.id === owner))
+        errors.push({ field: 'ownerStaffId', reason: 'Select an officer of the team from the list' })
+      if (!text(body, 'description')) errors.push({ field: 'description', reason: 'Enter the action' })
+      if (errors.length) throw new ValidationError(errors)
+      return investigations.addAction(
+        id,
+        version,
+        {
+          kind: kind as ActionKind,
+          description: text(body, 'description'),
+          ownerStaffId: owner || null,
+          dueOn: due.value,
+          directed: false,
+        },
+        actorOf(request.principal as Principal),
+        scope(request),
+      )
+    },
+  })
 }

@@ -156,6 +156,11 @@ export function investigationsService(deps: InvestigationsDependencies) {
     scope?: InvestigationScope,
   ): Promise<T> {
     return db.transaction().execute(async (trx) => {
+      // Locked first: two writers that both inserted child rows (each holding a key-share lock on the
+      // investigation through the foreign key) and then both updated it would deadlock on PostgreSQL.
+      // Locked, the second waits, then finds the version moved and gets a conflict.
+      if (uuid.test(id))
+        await trx.selectFrom('investigation').select('id').where('id', '=', id).forUpdate().execute()
       const current = await mustGet(trx, id, scope)
       const { patch, result } = await work(trx, current)
       await history.updateRecord(
