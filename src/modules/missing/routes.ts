@@ -3,7 +3,7 @@ import { allow } from '../../platform/access/access.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FieldError, ValidationError } from '../../platform/http/errors.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import { flagLabels } from '../children/person.ts'
+import { flagLabels, londonDay } from '../children/person.ts'
 import type { OrganisationService } from '../organisation/service.ts'
 import {
   gradeLabels,
@@ -102,27 +102,46 @@ export function missingRoutes(
     return force ? organisation.boroughs(force.id) : []
   }
 
-  app.get(missingPath, { config: { access: missingReaders } }, async (request, reply) => {
+  async function unitPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    body?: Body,
+  ) {
     const q = request.query as { borough?: string; unit?: string }
     const view = await missing.unitView(principalOf(request), { boroughId: q.borough, unitId: q.unit })
-    return reply.render('missing/views/unit.njk', {
+    return reply.code(errors.length ? 400 : 200).render('missing/views/unit.njk', {
       pageTitle: 'Missing children',
       view,
       canRecord: canRecord(principalOf(request)),
       canRecordDuty: principalOf(request).roles.some((r) =>
         ['missing_persons_unit', 'supervisor', 'admin'].includes(r),
       ),
+      errors: errorSummary(errors),
+      fieldErrors: fieldErrors(errors),
+      values: Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => typeof v === 'string')),
     })
-  })
+  }
+
+  app.get(missingPath, { config: { access: missingReaders } }, async (request, reply) =>
+    unitPage(request, reply),
+  )
 
   app.post(`${missingPath}/duty`, { config: { access: unitStaff } }, async (request, reply) => {
     const body = request.body as Body
-    await missing.recordDuty(
-      str(body, 'unit'),
-      Number(str(body, 'staffOnDuty')),
-      str(body, 'names'),
-      principalOf(request),
-    )
+    // An empty box is not "nobody on duty": Number('') would record 0.
+    const count = str(body, 'staffOnDuty')
+    try {
+      await missing.recordDuty(
+        str(body, 'unit'),
+        /^\d+$/.test(count) ? Number(count) : Number.NaN,
+        str(body, 'names'),
+        principalOf(request),
+      )
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return unitPage(request, reply, error.errors, body)
+    }
     return reply.redirect(missingPath, 303)
   })
 
@@ -144,7 +163,14 @@ export function missingRoutes(
       })
     }
     const at = (body && timeField(body, 'reportedAt', 'report time', [], false)) || clock.now()
-    const context = await missing.childContext(childKey, at)
+    let context: Awaited<ReturnType<typeof missing.childContext>>
+    try {
+      context = await missing.childContext(childKey, at)
+    } catch (error) {
+      // An unknown child (a mistyped ref on the form) goes back to finding the child, with the reason.
+      if (!(error instanceof ValidationError)) throw error
+      return newEpisodePage(reply, '', { child: childKey }, error.errors, 400)
+    }
     const answered = list(body, 'riskFactors') as RiskFactor[]
     const suggestion = missing.suggest(answered, context.history)
     return reply.code(status).render('missing/views/new-episode.njk', {
@@ -203,6 +229,15 @@ export function missingRoutes(
     const body = request.body as Body
     const errors: FieldError[] = []
     const child = str(body, 'child')
+    // Without a child there is no grading page to show the other answers on: find the child first.
+    if (!child)
+      return newEpisodePage(
+        reply,
+        '',
+        body,
+        [{ field: 'child', reason: 'Enter the child’s person reference' }],
+        400,
+      )
     const reportedAt = timeField(body, 'reportedAt', 'report time', errors)
     const lastSeenAt = timeField(body, 'lastSeenAt', 'time the child was last seen', errors)
     const reviewDueAt = timeField(body, 'reviewDueAt', 'review time', errors, false)
@@ -324,18 +359,27 @@ export function missingRoutes(
       errors.push({ field: 'reviewGrade', reason: 'Choose the grade after the review' })
     if (!str(b, 'reason')) errors.push({ field: 'reason', reason: 'Enter the reason for the grade' })
     if (errors.length) return
-    await missing.addReview(
-      id,
-      version,
-      {
-        reviewedAt: reviewedAt as Date,
-        reviewerName: str(b, 'reviewerName'),
-        grade: str(b, 'reviewGrade'),
-        reason: str(b, 'reason'),
-        ...(next ? { nextReviewDueAt: next } : {}),
-      },
-      p,
-    )
+    await missing
+      .addReview(
+        id,
+        version,
+        {
+          reviewedAt: reviewedAt as Date,
+          reviewerName: str(b, 'reviewerName'),
+          grade: str(b, 'reviewGrade'),
+          reason: str(b, 'reason'),
+          ...(next ? { nextReviewDueAt: next } : {}),
+        },
+        p,
+      )
+      .catch((error) => {
+        // The service names the grade `grade`; on this page its box is `reviewGrade`.
+        if (error instanceof ValidationError)
+          throw new ValidationError(
+            error.errors.map((e) => (e.field === 'grade' ? { ...e, field: 'reviewGrade' } : e)),
+          )
+        throw error
+      })
   })
   action('return', async (id, version, b, p, errors) => {
     const returnedAt = timeField(b, 'returnedAt', 'return time', errors)
@@ -397,7 +441,7 @@ export function missingRoutes(
     { config: { access: missingRecorders } },
     async (request, reply) => {
       const q = request.query as { child?: string }
-      return planForm(reply, { child: q.child ?? '', startDate: clock.now().toISOString().slice(0, 10) }, [])
+      return planForm(reply, { child: q.child ?? '', startDate: londonDay(clock.now()) }, [])
     },
   )
 
@@ -443,7 +487,7 @@ export function missingRoutes(
       canRecord: canRecord(principalOf(request)),
       errors: errorSummary(errors),
       fieldErrors: fieldErrors(errors),
-      today: clock.now().toISOString().slice(0, 10),
+      today: londonDay(clock.now()),
     })
   }
 
