@@ -1,8 +1,15 @@
 import { custodySeed } from './modules/custody/seed.ts'
+import { investigationsSeed } from './modules/investigations/seed.ts'
 import { missingSeed } from './modules/missing/seed.ts'
 import { organisationSeed } from './modules/organisation/seed-generator.ts'
 import { referralsSeed } from './modules/referrals/seed.ts'
 import type { SeedGenerator } from './platform/seed/seeder.ts'
 
 /** Demo data generators, in order: each may use what the ones before it shared. */
-export const seedGenerators: SeedGenerator[] = [organisationSeed, referralsSeed, custodySeed, missingSeed]
+export const seedGenerators: SeedGenerator[] = [
+  organisationSeed,
+  referralsSeed,
+  custodySeed,
+  missingSeed,
+  investigationsSeed,
+]
