@@ -900,6 +900,38 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       return result
     },
 
+    /**
+     * As `otherChildrenInHousehold`, for many (person, day) pairs in one query: a rule evaluating a batch
+     * of records dated on many days. Keyed `${personId}|${day}`; a pair with no other children has [].
+     */
+    async otherChildrenInHouseholdOn(
+      asked: readonly { personId: string; day: IsoDate }[],
+      executor: Executor = db,
+    ): Promise<Map<string, Person[]>> {
+      const pairs = [...new Map(asked.map((a) => [`${a.personId}|${a.day}`, a])).values()]
+      const result = new Map<string, Person[]>(pairs.map((a) => [`${a.personId}|${a.day}`, []]))
+      if (pairs.length === 0) return result
+      const { rows } = await sql<PersonRow & { subject_id: string; asked_day: string }>`
+        select a.subject_id::text as subject_id, a.day::text as asked_day, p.*
+        from unnest(${pairs.map((a) => a.personId)}::uuid[], ${pairs.map((a) => a.day)}::date[])
+          as a(subject_id, day)
+        join household_membership m1 on m1.person_id = a.subject_id
+          and m1.from_date <= a.day and (m1.to_date is null or m1.to_date >= a.day)
+        join household h on h.id = m1.household_id
+        join household_membership m2 on m2.household_id = m1.household_id
+          and m2.from_date <= a.day and (m2.to_date is null or m2.to_date >= a.day)
+        join person p on p.id = m2.person_id and p.merged_into is null
+        order by a.subject_id, a.day, h.ref, p.date_of_birth nulls last, p.family_name`.execute(executor)
+      for (const row of rows) {
+        if (row.id === row.subject_id) continue
+        const person = toPerson(row)
+        if (!isChildAt(person, row.asked_day as IsoDate)) continue
+        const list = result.get(`${row.subject_id}|${row.asked_day}`)
+        if (list && !list.some((p) => p.id === person.id)) list.push(person)
+      }
+      return result
+    },
+
     async relationships(personId: string): Promise<Relationship[]> {
       const rows = await db
         .selectFrom('relationship')

@@ -49,18 +49,15 @@ export function personIndexFromChildren(
       return (await children.search({ q: text, dob: dateOfBirth })).map((p) => summary(p))
     },
     async otherChildrenAt(executor, asked) {
-      const byDay = new Map<string, string[]>()
-      for (const a of asked) byDay.set(a.day, [...new Set([...(byDay.get(a.day) ?? []), a.personId])])
-      const service = childrenOn(executor)
+      // One query for the whole batch, however many days its PACs fall on.
+      const found = await childrenOn(executor).otherChildrenInHouseholdOn(asked, executor)
       const out = new Map<string, { personId: string; ref: string; name: string }[]>()
-      for (const [day, personIds] of byDay) {
-        const found = await service.otherChildrenInHousehold(personIds, day)
-        for (const [personId, others] of found) {
-          out.set(
-            householdKey(personId, day),
-            others.map((o) => ({ personId: o.id, ref: o.ref, name: displayName(o) })),
-          )
-        }
+      for (const [key, others] of found) {
+        const [personId, day] = key.split('|') as [string, string]
+        out.set(
+          householdKey(personId, day),
+          others.map((o) => ({ personId: o.id, ref: o.ref, name: displayName(o) })),
+        )
       }
       return out
     },
