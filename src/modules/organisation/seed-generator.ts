@@ -8,7 +8,8 @@ export interface SeededTeam {
   kind: TeamKind
   borough: string | null
   bcu: string | null
-  staff: { ref: string; rank: Rank }[]
+  /** Each member's rank and the courses they hold, so later generators can allocate as a supervisor would. */
+  staff: { ref: string; rank: Rank; training: { course: Course; completedOn: string }[] }[]
 }
 export const seededTeamsKey = 'organisation:teams'
 export const seededBoroughsKey = 'organisation:boroughs'
@@ -205,7 +206,7 @@ export const organisationSeed: SeedGenerator = {
               course,
               completedOn: `${Math.min(untilYear - 1, startYear + random.int(0, 3))}-${String(random.int(1, 12)).padStart(2, '0')}-15`,
             }))
-          team.staff.push({ ref, rank })
+          team.staff.push({ ref, rank, training })
           yield {
             kind: 'staff',
             ref,
