@@ -281,5 +281,9 @@ describe('investigation recording pages (database)', () => {
     const summary = (await get(officer, `/investigations/${caseId}`)).body
     expect(summary).toContain('INV-09')
     expect(summary).toContain('Police protection must end within 72 hours')
+    const timeline = (await get(officer, `/investigations/${caseId}/timeline`)).body
+    expect(timeline).toMatch(/Police protection of [^<]+ ended/)
+    expect(timeline).toContain('Crime recorded: Assault occasioning actual bodily harm (CR-2018-1)')
+    expect(timeline).toMatch(/seen by [^<]+ and spoken to/)
   })
 })

@@ -144,6 +144,19 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
         at: p.started_at,
         title: `Police protection of ${p.personName} began`,
       })),
+      ...c.protections
+        .filter((p) => p.ended_at)
+        .map((p) => ({ at: p.ended_at as Date, title: `Police protection of ${p.personName} ended` })),
+      ...c.people
+        .filter((p) => p.seen_at)
+        .map((p) => ({
+          at: p.seen_at as Date,
+          title: `${p.name} seen by ${p.seen_by_name ?? 'an officer'}${p.spoken_to ? ' and spoken to' : ', not spoken to'}`,
+          detail: p.not_seen_reason ?? undefined,
+        })),
+      ...(i.crime_recorded_at
+        ? [{ at: i.crime_recorded_at, title: `Crime recorded: ${i.offence} (${i.crime_reference})` }]
+        : []),
       ...(i.closed_at
         ? [
             {
