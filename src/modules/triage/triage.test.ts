@@ -326,6 +326,36 @@ describe('triage decisions and failures', () => {
     )
   })
 
+  it('stores its result against the device with --upload', async () => {
+    const device = path.join(work, 'clean')
+    const out = path.join(work, 'out-upload')
+    const refuse = capture()
+    const args = [device, '--device', 'EXH/UP', '--hashes', path.join(work, 'lists/other.txt'), '--upload']
+    expect(await triageCommand([...args, '--out', `${out}-1`], refuse)).toBe(1)
+    expect(refuse.err()).toMatch(/written but not stored in Kestrel: There is no device EXH\/UP/)
+    await kestrel.services.triage.saveDevice(
+      'EXH/UP',
+      {
+        description: 'Phone',
+        deviceKind: 'phone',
+        seizedAt: new Date(Date.now() - 86_400_000),
+        statusHistory: [],
+      },
+      { id: 'test', username: 'test' },
+    )
+    const io = capture()
+    expect(await triageCommand([...args, '--out', `${out}-2`, '--as', 'pc.smith'], io)).toBe(0)
+    expect(io.out()).toMatch(/Stored in Kestrel against device EXH\/UP/)
+    const stored = await kestrel.services.triage.device('EXH/UP')
+    expect(stored.status).toBe('triaged')
+    const [result] = await kestrel.services.triage.results(stored.id)
+    expect(result).toMatchObject({
+      decision: 'no-known-material-found',
+      receivedVia: 'cli',
+      receivedBy: 'pc.smith',
+    })
+  })
+
   it('gives a clear error for a device path that does not exist', async () => {
     const io = capture()
     const code = await triageCommand(
