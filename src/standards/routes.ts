@@ -79,7 +79,14 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
       status: text(query.status) || 'open',
     }
     const errors: { text: string; href: string }[] = []
-    const filter: FindingFilter = { scope: await service.teamScopeFor(principal), limit: 500 }
+    // A long list is paged on the server: a supervisor reads a page at a time, soonest due first.
+    const pageSize = 100
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(text(query.page) || '1', 10) || 1))
+    const filter: FindingFilter = {
+      scope: await service.teamScopeFor(principal),
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    }
     if (selected.rule) {
       if (service.rule(selected.rule)) filter.ruleId = selected.rule
       else errors.push({ text: 'Select a rule from the list', href: '#rule' })
@@ -97,12 +104,33 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
     if (selected.status === 'open' || findingStatuses.includes(selected.status as FindingStatus)) {
       filter.status = selected.status as FindingStatus | 'open'
     } else errors.push({ text: 'Select a status from the list', href: '#status' })
-    const findings = errors.length ? [] : await service.listFindings(filter)
+    const [findings, total] = errors.length
+      ? [[], 0]
+      : await Promise.all([service.listFindings(filter), service.countFindings(filter)])
+    const pages = Math.max(1, Math.ceil(total / pageSize))
+    const pageHref = (n: number) =>
+      `/my-team?${new URLSearchParams({ ...selected, page: String(n) }).toString()}`
     return reply.render('views/my-team.njk', {
       pageTitle: 'My team',
       errors,
       selected,
       findings: findings.map(viewFinding),
+      total,
+      shownFrom: total ? (page - 1) * pageSize + 1 : 0,
+      shownTo: (page - 1) * pageSize + findings.length,
+      pagination:
+        pages > 1
+          ? {
+              ...(page > 1 ? { previous: { href: pageHref(page - 1) } } : {}),
+              ...(page < pages ? { next: { href: pageHref(page + 1) } } : {}),
+              items: Array.from({ length: pages }, (_, i) => i + 1)
+                .filter((n) => n === 1 || n === pages || Math.abs(n - page) <= 2)
+                .flatMap((n, i, list) => [
+                  ...(i > 0 && n - (list[i - 1] as number) > 1 ? [{ ellipsis: true }] : []),
+                  { number: n, href: pageHref(n), current: n === page },
+                ]),
+            }
+          : undefined,
       ruleItems: [
         { value: '', text: 'Any rule' },
         ...service.rules().map((r) => ({ value: r.id, text: `${r.id} ${r.title}` })),

@@ -50,6 +50,8 @@ export interface FindingFilter {
   /** Whose findings: a team list and BCU (a supervisor), or the whole force. */
   scope?: TeamScope
   limit?: number
+  /** Rows to skip, for paging through a long list. */
+  offset?: number
 }
 
 export type TeamScope =
@@ -155,8 +157,19 @@ export function standardsService(deps: StandardsDependencies) {
       .orderBy('rule_id')
       .orderBy('subject_id')
       .limit(filter.limit ?? 1000)
+      .offset(filter.offset ?? 0)
       .execute()
     return rows.map(summary)
+  }
+
+  /** How many findings match, for "showing 1 to 100 of 1,027". */
+  async function countFindings(filter: FindingFilter = {}): Promise<number> {
+    const row = await db
+      .selectFrom('finding')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => matchesFilter(eb, filter))
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
   }
 
   /** Findings computed at asOf from the data, not stored: what was due and late at that instant. */
@@ -340,6 +353,7 @@ export function standardsService(deps: StandardsDependencies) {
     },
 
     listFindings,
+    countFindings,
     findingsAt,
     finding,
     /** For a record's own page. */
