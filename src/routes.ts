@@ -4,14 +4,14 @@ import { childrenRoutes, peoplePath, personReaders } from './modules/children/ro
 import { custodyApi } from './modules/custody/api.ts'
 import { custodyPath, custodyReaders, custodyRoutes } from './modules/custody/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
-import { missingApi } from './modules/missing/api.ts'
-import { missingPath, missingReaders, missingRoutes } from './modules/missing/routes.ts'
 import { investigationsApi } from './modules/investigations/api.ts'
 import {
   readers as investigationReaders,
   investigationsPath,
   investigationsRoutes,
 } from './modules/investigations/routes.ts'
+import { missingApi } from './modules/missing/api.ts'
+import { missingPath, missingReaders, missingRoutes } from './modules/missing/routes.ts'
 import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
 import { referralsApiRoutes } from './modules/referrals/api.ts'
 import {
