@@ -1,10 +1,11 @@
-import { type Selectable, sql } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import { type Insertable, type Selectable, sql } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
-import type { HistoryService } from '../../platform/db/history.ts'
+import { changedFields, type HistoryService } from '../../platform/db/history.ts'
 import type { DB } from '../../platform/db/schema.ts'
 import {
   ConflictError,
@@ -13,10 +14,11 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
-import { ageAt, displayName, isIsoDate, londonDay } from '../children/person.ts'
+import { ageAt, displayName, flagsAsOf, isIsoDate, londonDay } from '../children/person.ts'
 import type { ChildrenService, Person, PersonFlag, Relationship } from '../children/service.ts'
+import { londonDate } from '../organisation/organisation.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import { pacByRefOrId } from './directory.ts'
+import { flagRowsOf, pacByRefOrId, pacsByRefOrId, peopleByKey } from './directory.ts'
 import {
   ageBand,
   allGrades,
@@ -454,9 +456,112 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     return deps.childrenOn(q).find(key)
   }
 
+  interface Place {
+    borough?: { id: string; name: string }
+    bcuId?: string | null
+    unitId?: string | null
+    errors: FieldError[]
+  }
+
+  /**
+   * As `placeOf`, for many records at once: the force, its boroughs and teams read once, and every
+   * borough's BCU on its day in one query.
+   */
+  async function placesOf(
+    q: Executor,
+    asked: readonly { boroughKey: string; unitKey: string | undefined; at: Date }[],
+  ): Promise<Place[]> {
+    if (asked.length === 0) return []
+    const organisation = deps.organisationOn(q)
+    const force = await organisation.force().catch(() => undefined)
+    if (!force) return asked.map(() => ({ errors: [{ field: 'borough', reason: 'No force is set up yet' }] }))
+    const boroughs = await organisation.boroughs(force.id)
+    const found = asked.map((a) =>
+      boroughs.find((b) => b.id === a.boroughKey || b.name.toLowerCase() === a.boroughKey.toLowerCase()),
+    )
+    const bcus = await organisation.bcuIdsForBoroughs(
+      found.flatMap((b, i) =>
+        b ? [{ boroughId: b.id, day: londonDate((asked[i] as { at: Date }).at) }] : [],
+      ),
+    )
+    const teams = (await organisation.teams(force.id)).filter((t) => t.kind === 'missing_persons_unit')
+    return asked.map(({ boroughKey, unitKey, at }, i): Place => {
+      const borough = found[i]
+      if (!borough)
+        return { errors: [{ field: 'borough', reason: `There is no borough called ${boroughKey}` }] }
+      const bcuId = bcus.get(`${borough.id}|${londonDate(at)}`) ?? null
+      let unit =
+        teams.find((t) => t.boroughId === borough.id) ?? teams.find((t) => bcuId && t.bcuId === bcuId)
+      if (unitKey) {
+        unit = teams.find((t) => t.id === unitKey || t.name.toLowerCase() === unitKey.toLowerCase())
+        if (!unit)
+          return { errors: [{ field: 'unit', reason: `There is no missing persons unit called ${unitKey}` }] }
+      }
+      return { borough, bcuId, unitId: unit?.id ?? null, errors: [] }
+    })
+  }
+
+  /**
+   * What grading needs about each child in a batch (flags, trigger plans, episodes in the year before),
+   * read once; `contextAt` then answers as `contextOn` would for a report time, and `recordEpisode` keeps
+   * the episodes the batch writes in view for the reports after them.
+   */
+  async function gradingFacts(q: Executor, personIds: readonly string[], from: Date, until: Date) {
+    const ids = [...new Set(personIds)]
+    const flagRows = await flagRowsOf(q, ids)
+    const plans = new Map<string, TriggerPlan[]>()
+    const episodes = new Map<string, { personId: string; reportedAt: Date }>()
+    if (ids.length) {
+      const planRows = await q
+        .selectFrom('trigger_plan')
+        .selectAll()
+        .where('person_id', 'in', ids)
+        .orderBy('start_date', 'desc')
+        .execute()
+      for (const r of planRows) plans.set(r.person_id, [...(plans.get(r.person_id) ?? []), toPlan(r)])
+      const earlier = await q
+        .selectFrom('missing_episode')
+        .select(['id', 'person_id', 'reported_at'])
+        .where('person_id', 'in', ids)
+        .where('reported_at', '<', until)
+        .where('reported_at', '>=', new Date(from.getTime() - 365 * dayMs))
+        .execute()
+      for (const e of earlier) episodes.set(e.id, { personId: e.person_id, reportedAt: e.reported_at })
+    }
+    const byPerson = new Map<string, Set<string>>()
+    for (const [id, e] of episodes) byPerson.set(e.personId, (byPerson.get(e.personId) ?? new Set()).add(id))
+    return {
+      contextAt(person: Person, at: Date) {
+        const onDay = londonDay(at)
+        const flags = flagsAsOf(flagRows.get(person.id) ?? [], onDay)
+        const earlier = [...(byPerson.get(person.id) ?? [])]
+          .map((id) => (episodes.get(id) as { reportedAt: Date }).reportedAt)
+          .filter((t) => t < at && t >= new Date(at.getTime() - 365 * dayMs))
+        const within = (days: number) =>
+          earlier.filter((t) => t.getTime() > at.getTime() - days * dayMs).length
+        const previous = { last30: within(30), last90: within(repeat.days), last365: earlier.length }
+        const age = ageAt(person, onDay)?.years ?? null
+        return {
+          name: displayName(person),
+          age,
+          livePlan: (plans.get(person.id) ?? []).find((p) => isLiveOn(p, onDay)),
+          history: { ageAtReport: age, flags: flags.map((f) => f.flag), previous } as GradingHistory,
+        }
+      },
+      recordEpisode(id: string, personId: string, reportedAt: Date) {
+        const before = episodes.get(id)
+        if (before) byPerson.get(before.personId)?.delete(id)
+        episodes.set(id, { personId, reportedAt })
+        byPerson.set(personId, (byPerson.get(personId) ?? new Set()).add(id))
+      },
+    }
+  }
+
   /**
    * Validates and writes episodes (a form's one, or an import batch's), in report order so each sees the
    * ones before it in the child's history. An existing ref is updated. All-or-nothing: errors per index.
+   * Everything it reads is read once for the batch; new episodes go in set-wise with ids chosen here, and
+   * the episodes already held (a re-run import) are updated one by one.
    */
   async function writeEpisodes(
     trx: Transaction,
@@ -470,14 +575,78 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     const order = submissions
       .map((s, i) => ({ s, i }))
       .sort((a, b) => +a.s.input.reportedAt - +b.s.input.reportedAt)
+    const inputs = submissions.map((s) => s.input)
+    const people = await peopleByKey(
+      trx,
+      inputs.map((e) => e.child),
+    )
+    const places = await placesOf(
+      trx,
+      inputs.map((e) => ({ boroughKey: e.borough, unitKey: e.unit, at: e.reportedAt })),
+    )
+    const pacs = await pacsByRefOrId(
+      trx,
+      inputs.flatMap((e) => (e.pac ? [e.pac] : [])),
+    )
+    const times = inputs.map((e) => e.reportedAt.getTime())
+    const facts = await gradingFacts(
+      trx,
+      [...people.values()].map((p) => p.id),
+      new Date(Math.min(...times)),
+      new Date(Math.max(...times)),
+    )
+    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
+    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
+    if (refs.length)
+      for (const r of await trx
+        .selectFrom('missing_episode')
+        .select(['id', 'ref', 'version'])
+        .where('ref', 'in', refs)
+        .execute())
+        held.set(r.ref, { id: r.id, version: r.version })
+
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; created: boolean }[] = []
+    let pending: { id: string; row: Insertable<DB['missing_episode']>; written: { ref: string } }[] = []
+    const flush = async () => {
+      const history: Insertable<DB['change_history']>[] = []
+      for (let at = 0; at < pending.length; at += 500) {
+        const chunk = pending.slice(at, at + 500)
+        const rows = await trx
+          .insertInto('missing_episode')
+          .values(chunk.map((p) => p.row))
+          .returningAll()
+          .execute()
+        const byId = new Map(rows.map((r) => [r.id, r]))
+        for (const p of chunk) {
+          const row = byId.get(p.id)
+          if (!row) throw new Error(`internal: missing episode ${p.id} was not inserted`)
+          p.written.ref = row.ref
+          history.push({
+            record_table: 'missing_episode',
+            record_id: row.id,
+            version: row.version,
+            action: 'create',
+            changed_by: actor,
+            changed_at: clock.now(),
+            changes: JSON.stringify(changedFields({}, row, Object.keys(row))),
+          })
+        }
+      }
+      for (let at = 0; at < history.length; at += 1000)
+        await trx
+          .insertInto('change_history')
+          .values(history.slice(at, at + 1000))
+          .execute()
+      pending = []
+    }
+
     for (const { s, i } of order) {
       const e = s.input
       const errors: FieldError[] = episodeTimeErrors(e, now)
-      const person = await personOf(trx, e.child)
+      const person = people.get(e.child)
       if (!person) errors.push({ field: 'child', reason: `There is no person with the reference ${e.child}` })
-      const place = await placeOf(trx, e.borough, e.unit, e.reportedAt)
+      const place = places[i] as Place
       errors.push(...place.errors)
       if (!isGrade(e.grade) || !scale.includes(e.grade)) {
         errors.push({
@@ -485,9 +654,9 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
           reason: `"${e.grade}" is not a grade on this force’s scale (${scale.join(', ')})`,
         })
       }
-      let pac: Awaited<ReturnType<typeof pacByRefOrId>>
+      let pac: ReturnType<typeof pacs.get>
       if (e.pac) {
-        pac = await pacByRefOrId(trx, e.pac)
+        pac = pacs.get(e.pac)
         if (!pac) errors.push({ field: 'pac', reason: `There is no PAC ${e.pac}` })
         else if (person && pac.personId !== person.id)
           errors.push({ field: 'pac', reason: `PAC ${pac.ref} is about another person` })
@@ -496,7 +665,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         failures.push({ index: i, errors })
         continue
       }
-      const context = await contextOn(trx, person, e.reportedAt)
+      const context = facts.contextAt(person, e.reportedAt)
       if (context.age !== null && context.age >= 18)
         errors.push({
           field: 'child',
@@ -513,8 +682,8 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       const values = {
         person_id: person.id,
         borough_id: place.borough.id,
-        bcu_id: place.bcuId,
-        unit_team_id: place.unitId,
+        bcu_id: place.bcuId ?? null,
+        unit_team_id: place.unitId ?? null,
         reported_at: e.reportedAt,
         reported_by_kind: e.reportedByKind,
         reported_by_name: e.reportedByName || null,
@@ -549,29 +718,39 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         pac_linked_at: pac ? (e.pacLinkedAt ?? now) : null,
         updated_at: now,
       }
-      const existing = s.ref
-        ? await trx
-            .selectFrom('missing_episode')
-            .select(['id', 'version'])
-            .where('ref', '=', s.ref)
-            .executeTakeFirst()
-        : undefined
+      let existing = s.ref ? held.get(s.ref) : undefined
+      if (existing?.pending) {
+        // The same ref earlier in this batch: write it first, so this line updates it as before.
+        await flush()
+        existing = { id: existing.id, version: 1 }
+      }
       if (existing) {
-        await deps.history.updateRecord(trx, 'missing_episode', existing.id, existing.version, values, {
-          id: actor,
-        })
-        written.push({ ref: s.ref as string, id: existing.id, created: false })
-      } else {
-        const row = await deps.history.insertRecord(
+        const row = await deps.history.updateRecord(
           trx,
           'missing_episode',
-          { ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
+          existing.id,
+          existing.version,
+          values,
           { id: actor },
         )
-        written.push({ ref: row.ref, id: row.id, created: true })
+        held.set(s.ref as string, { id: row.id, version: row.version })
+        written.push({ ref: s.ref as string, id: existing.id, created: false })
+        facts.recordEpisode(existing.id, person.id, e.reportedAt)
+      } else {
+        const id = randomUUID()
+        const entry = { ref: s.ref ?? '', id, created: true }
+        pending.push({
+          id,
+          row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
+          written: entry,
+        })
+        if (s.ref) held.set(s.ref, { id, version: 1, pending: true })
+        written.push(entry)
+        facts.recordEpisode(id, person.id, e.reportedAt)
       }
     }
     if (failures.length) return { errors: failures.sort((a, b) => a.index - b.index) }
+    await flush()
     return { written }
   }
 
