@@ -17,6 +17,7 @@ import {
   ageAt,
   asDay,
   asDayOrNull,
+  displayName,
   type FlagInput,
   type FlagKind,
   flagLabels,
@@ -96,6 +97,27 @@ export interface Relationship {
   fromDate: IsoDate | null
   toDate: IsoDate | null
   version: number
+}
+
+/**
+ * Why another child is linked to a child on a day (REF-06): they live in the same household, or an adult
+ * related to the child (parent, carer or associate) is also the other child's parent, carer or associate,
+ * or lives in the other child's household.
+ */
+export type ChildLink =
+  | { via: 'household'; householdRef: string }
+  | {
+      via: 'adult'
+      adult: { id: string; ref: string; name: string }
+      /** The adult's relationship to the asked child. */
+      toChild: 'parent' | 'carer' | 'associate'
+      /** The adult's relationship to the other child, or 'household' when they live together. */
+      toOther: 'parent' | 'carer' | 'associate' | 'household'
+    }
+
+export interface LinkedChild {
+  person: Person
+  links: ChildLink[]
 }
 
 export interface AddressInput {
@@ -928,6 +950,127 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         if (!isChildAt(person, row.asked_day as IsoDate)) continue
         const list = result.get(`${row.subject_id}|${row.asked_day}`)
         if (list && !list.some((p) => p.id === person.id)) list.push(person)
+      }
+      return result
+    },
+
+    /**
+     * The other children (under 18 on the day) linked to each (person, day): in the same household, or with
+     * access to the same adult (REF-06). The adults are those related to the person as parent, carer or
+     * associate on the day and aged 18 or over (or of unknown age); the children reached through them are
+     * their children, cared-for children and associates, and the children living with them, on the day.
+     * One query for the whole batch. Keyed `${personId}|${day}`; a pair with nobody linked has [].
+     */
+    async linkedChildrenOn(
+      asked: readonly { personId: string; day: IsoDate }[],
+      executor: Executor = db,
+    ): Promise<Map<string, LinkedChild[]>> {
+      const pairs = [...new Map(asked.map((a) => [`${a.personId}|${a.day}`, a])).values()]
+      const result = new Map<string, LinkedChild[]>(pairs.map((a) => [`${a.personId}|${a.day}`, []]))
+      if (pairs.length === 0) return result
+      // Relationships read "person_a is the <kind> of person_b"; associate reads both ways. A period with
+      // no dates is taken as current. Memberships are inclusive at both ends.
+      const { rows } = await sql<
+        PersonRow & {
+          subject_id: string
+          asked_day: string
+          via: 'household' | 'adult'
+          household_ref: string | null
+          to_child: 'parent' | 'carer' | 'associate' | null
+          to_other: 'parent' | 'carer' | 'associate' | 'household' | null
+          adult_id: string | null
+          adult_ref: string | null
+          adult_family_name: string | null
+          adult_given_names: string | null
+          adult_date_of_birth: string | null
+          adult_estimated_age_years: number | null
+          adult_estimated_age_on: string | null
+        }
+      >`
+        with asked as (
+          select * from unnest(${pairs.map((a) => a.personId)}::uuid[], ${pairs.map((a) => a.day)}::date[])
+            as a(subject_id, day)
+        ),
+        rel as (
+          select person_a as adult_id, person_b as other_id, kind, from_date, to_date from relationship
+          where kind in ('parent', 'carer', 'associate')
+          union all
+          select person_b, person_a, kind, from_date, to_date from relationship where kind = 'associate'
+        ),
+        adults as (
+          select distinct a.subject_id, a.day, r.adult_id, r.kind as to_child
+          from asked a join rel r on r.other_id = a.subject_id
+            and (r.from_date is null or r.from_date <= a.day) and (r.to_date is null or r.to_date >= a.day)
+        ),
+        reached as (
+          select a.subject_id, a.day, 'household' as via, h.ref as household_ref, null as to_child,
+            null as to_other, null::uuid as adult_id, m2.person_id as other_id
+          from asked a
+          join household_membership m1 on m1.person_id = a.subject_id
+            and m1.from_date <= a.day and (m1.to_date is null or m1.to_date >= a.day)
+          join household h on h.id = m1.household_id
+          join household_membership m2 on m2.household_id = m1.household_id
+            and m2.from_date <= a.day and (m2.to_date is null or m2.to_date >= a.day)
+          union all
+          select ad.subject_id, ad.day, 'adult', null, ad.to_child, r.kind, ad.adult_id, r.other_id
+          from adults ad join rel r on r.adult_id = ad.adult_id
+            and (r.from_date is null or r.from_date <= ad.day) and (r.to_date is null or r.to_date >= ad.day)
+          union all
+          select ad.subject_id, ad.day, 'adult', null, ad.to_child, 'household', ad.adult_id, m2.person_id
+          from adults ad
+          join household_membership m1 on m1.person_id = ad.adult_id
+            and m1.from_date <= ad.day and (m1.to_date is null or m1.to_date >= ad.day)
+          join household_membership m2 on m2.household_id = m1.household_id
+            and m2.from_date <= ad.day and (m2.to_date is null or m2.to_date >= ad.day)
+        )
+        select x.subject_id::text as subject_id, x.day::text as asked_day, x.via, x.household_ref,
+          x.to_child, x.to_other, x.adult_id::text as adult_id, ad.ref as adult_ref,
+          ad.family_name as adult_family_name, ad.given_names as adult_given_names,
+          ad.date_of_birth::text as adult_date_of_birth, ad.estimated_age_years as adult_estimated_age_years,
+          ad.estimated_age_on::text as adult_estimated_age_on, p.*
+        from reached x
+        join person p on p.id = x.other_id and p.merged_into is null
+        left join person ad on ad.id = x.adult_id
+        where x.other_id <> x.subject_id and (x.adult_id is null or ad.merged_into is null)
+        order by x.subject_id, x.day, p.date_of_birth nulls last, p.family_name, p.id, x.via desc,
+          x.household_ref, ad.ref, x.to_other`.execute(executor)
+      for (const row of rows) {
+        const day = row.asked_day as IsoDate
+        const person = toPerson(row)
+        if (!isChildAt(person, day)) continue
+        let link: ChildLink
+        if (row.via === 'household') {
+          link = { via: 'household', householdRef: row.household_ref ?? '' }
+        } else {
+          const adult = {
+            dateOfBirth: row.adult_date_of_birth as IsoDate | null,
+            estimatedAgeYears: row.adult_estimated_age_years,
+            estimatedAgeOn: row.adult_estimated_age_on as IsoDate | null,
+          }
+          // A child's young associate, or a sibling who is also someone's carer, is not an adult with access.
+          if (isChildAt(adult, day) || row.adult_id === person.id) continue
+          link = {
+            via: 'adult',
+            adult: {
+              id: row.adult_id ?? '',
+              ref: row.adult_ref ?? '',
+              name: displayName({
+                familyName: row.adult_family_name ?? '',
+                givenNames: row.adult_given_names ?? '',
+              }),
+            },
+            toChild: row.to_child ?? 'associate',
+            toOther: row.to_other ?? 'associate',
+          }
+        }
+        const list = result.get(`${row.subject_id}|${row.asked_day}`)
+        if (!list) continue
+        let entry = list.find((c) => c.person.id === person.id)
+        if (!entry) {
+          entry = { person, links: [] }
+          list.push(entry)
+        }
+        if (!entry.links.some((l) => JSON.stringify(l) === JSON.stringify(link))) entry.links.push(link)
       }
       return result
     },

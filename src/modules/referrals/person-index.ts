@@ -1,11 +1,12 @@
 import type { Executor } from '../../platform/db/database.ts'
 import { displayName } from '../children/person.ts'
 import type { ChildrenService, Person } from '../children/service.ts'
-import { householdKey, type OtherChildrenAt } from './rules.ts'
+import { type HouseholdChild, householdKey, type OtherChildrenAt } from './rules.ts'
 
 /**
  * What the referrals module needs from the person index (the children module): a child by id or ref,
- * a search for the "which child?" question, and the other children in a household on a day (REF-06).
+ * a search for the "which child?" question, and the other children in a household or with access to the
+ * same adult on a day (REF-06).
  */
 export interface ReferralPerson {
   id: string
@@ -49,14 +50,29 @@ export function personIndexFromChildren(
       return (await children.search({ q: text, dob: dateOfBirth })).map((p) => summary(p))
     },
     async otherChildrenAt(executor, asked) {
-      // One query for the whole batch, however many days its PACs fall on.
-      const found = await childrenOn(executor).otherChildrenInHouseholdOn(asked, executor)
-      const out = new Map<string, { personId: string; ref: string; name: string }[]>()
+      // One query for the whole batch, however many days its PACs fall on: the household and the adults.
+      const found = await childrenOn(executor).linkedChildrenOn(asked, executor)
+      const out = new Map<string, HouseholdChild[]>()
       for (const [key, others] of found) {
         const [personId, day] = key.split('|') as [string, string]
         out.set(
           householdKey(personId, day),
-          others.map((o) => ({ personId: o.id, ref: o.ref, name: displayName(o) })),
+          others.map((o) => ({
+            personId: o.person.id,
+            ref: o.person.ref,
+            name: displayName(o.person),
+            links: o.links.map((l) =>
+              l.via === 'household'
+                ? { via: 'household' as const }
+                : {
+                    via: 'adult' as const,
+                    adultRef: l.adult.ref,
+                    adultName: l.adult.name,
+                    toChild: l.toChild,
+                    toOther: l.toOther,
+                  },
+            ),
+          })),
         )
       }
       return out

@@ -231,6 +231,113 @@ describe('referrals rules REF-01 to REF-06 (database)', () => {
     })
   })
 
+  describe('REF-06 other children with access to the same adult', () => {
+    const actor = { id: 't', username: 't' }
+    const relate = (
+      adultId: string,
+      childRef: string,
+      kind: 'parent' | 'carer' | 'associate',
+      fromDate: string | null = null,
+      toDate: string | null = null,
+    ) =>
+      f.kestrel.services.children.addRelationship(
+        adultId,
+        { otherRef: childRef, kind, fromDate, toDate },
+        actor,
+      )
+    const pacFor = (personId: string) =>
+      f.insertPac({
+        personId,
+        boroughId: camden,
+        firstKnew: '2018-08-10T09:00:00Z',
+        created: '2018-08-10T10:00:00Z',
+      })
+
+    it('an adult associate of two children in different households: the other child is found, and why', async () => {
+      const dee = await f.child('Dee', '2007-06-01', 'Apart')
+      const eve = await f.child('Eve', '2009-06-01', 'Apart')
+      const deeMum = await f.child('Mum', '1982-01-01', 'Apart')
+      const eveDad = await f.child('Dad', '1979-01-01', 'Apart')
+      const al = await f.child('Al', '1970-01-01', 'Associate')
+      await f.household('HH-DEE', [
+        { id: dee.id, role: 'child' },
+        { id: deeMum.id, role: 'parent' },
+      ])
+      await f.household('HH-EVE', [
+        { id: eve.id, role: 'child' },
+        { id: eveDad.id, role: 'parent' },
+      ])
+      // Associate is recorded from either side: with Dee from Al's record, with Eve from hers.
+      await relate(al.id, dee.ref, 'associate')
+      await f.kestrel.services.children.addRelationship(
+        eve.id,
+        { otherRef: al.ref, kind: 'associate', fromDate: '2018-01-01', toDate: null },
+        actor,
+      )
+      const p = await pacFor(dee.id)
+      const found = await f.findingsAt('REF-06', p, '2018-08-11T10:00:00Z')
+      expect(found.map((x) => x.status)).toEqual(['breached'])
+      expect(found[0]?.detail).toContain(eve.ref)
+      expect(found[0]?.detail).toContain(`has access to the same adult`)
+      expect(found[0]?.detail).toContain(`(${al.ref}), associate of this child and associate of them`)
+      expect(found[0]?.detail).not.toContain('same household')
+      // Eve's own PAC within the window meets it.
+      await f.insertPac({
+        personId: eve.id,
+        boroughId: camden,
+        firstKnew: '2018-08-10T09:00:00Z',
+        created: '2018-08-10T15:00:00Z',
+      })
+      expect(await f.stateAt('REF-06', p, '2018-08-11T10:00:00Z')).toEqual(['met'])
+    })
+
+    it('a parent who lives with another child elsewhere links them; a household sibling reads both ways', async () => {
+      const kid = await f.child('Kid', '2010-02-01', 'Split')
+      const half = await f.child('Half', '2012-02-01', 'Split')
+      const dad = await f.child('Dad', '1978-01-01', 'Split')
+      await f.household('HH-KID', [{ id: kid.id, role: 'child' }])
+      await f.household('HH-HALF', [
+        { id: half.id, role: 'child' },
+        { id: dad.id, role: 'other adult' },
+      ])
+      await relate(dad.id, kid.ref, 'parent')
+      const p = await pacFor(kid.id)
+      const found = await f.findingsAt('REF-06', p, '2018-08-11T09:00:00Z')
+      expect(found.map((x) => x.status)).toEqual(['due'])
+      expect(found[0]?.detail).toContain(half.ref)
+      expect(found[0]?.detail).toContain(`(${dad.ref}), parent of this child and living with them`)
+    })
+
+    it('a relationship that ended before the PAC does not count, on either side', async () => {
+      const fay = await f.child('Fay', '2008-01-01', 'Ended')
+      const gus = await f.child('Gus', '2009-01-01', 'Ended')
+      const hal = await f.child('Hal', '2010-01-01', 'Ended')
+      const bob = await f.child('Bob', '1972-01-01', 'Ended')
+      const cy = await f.child('Cy', '1973-01-01', 'Ended')
+      await relate(bob.id, fay.ref, 'associate')
+      await relate(bob.id, gus.ref, 'associate', '2017-01-01', '2018-08-09')
+      await relate(cy.id, fay.ref, 'carer', '2016-01-01', '2018-07-31')
+      await relate(cy.id, hal.ref, 'carer')
+      const p = await pacFor(fay.id)
+      expect(await f.stateAt('REF-06', p, '2018-08-20T00:00:00Z')).toEqual([])
+    })
+
+    it('an 18-year-old does not count, as the other child or as the adult between them', async () => {
+      const jon = await f.child('Jon', '2006-01-01', 'Age')
+      const ivy = await f.child('Ivy', '2000-08-10', 'Age')
+      const kai = await f.child('Kai', '2011-01-01', 'Age')
+      const teen = await f.child('Teen', '2002-01-01', 'Age')
+      const don = await f.child('Don', '1969-01-01', 'Age')
+      // Ivy turns 18 on the day of the PAC; Teen (16) is no adult, so Kai is not reached through them.
+      await relate(don.id, jon.ref, 'associate')
+      await relate(don.id, ivy.ref, 'associate')
+      await relate(teen.id, jon.ref, 'associate')
+      await relate(teen.id, kai.ref, 'associate')
+      const p = await pacFor(jon.id)
+      expect(await f.stateAt('REF-06', p, '2018-08-20T00:00:00Z')).toEqual([])
+    })
+  })
+
   it('the stored findings follow a full sweep: every rule runs without error', async () => {
     const results = await f.kestrel.services.standards.sweep({ asOf: new Date('2018-09-01T00:00:00Z') })
     const ours = results.filter((r) => r.ruleId.startsWith('REF-'))

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Database } from '../../platform/db/database.ts'
 import { addHours } from '../../standards/calendar.ts'
 import {
@@ -41,6 +41,33 @@ const area = (p: PacRow) => ({
 
 const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
 
+/** Whole milliseconds from `from` to `to`, as JavaScript's Dates (which keep milliseconds) would count them. */
+const millisecondsBetween = (from: string, to: string) =>
+  sql`cast(round((extract(epoch from date_trunc('milliseconds', ${sql.ref(to)}))
+    - extract(epoch from date_trunc('milliseconds', ${sql.ref(from)}))) * 1000) as double precision)`
+
+/**
+ * hoursText in SQL, so a rule that answers with its query words its details exactly as before. A whole
+ * number prints as it is; otherwise one decimal rounded from the double's exact binary value, as
+ * `toFixed(1)` does: `to_char` of a double does that too, except that an exact tie (a quarter hour) goes up
+ * in JavaScript and to the even digit in C, so quarters are rounded as numeric (half away from zero).
+ */
+function hoursTextSql(hours: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
+  return sql<string>`(select case
+      when h.v = trunc(h.v) then cast(cast(h.v as bigint) as text)
+      when h.v * 4 = trunc(h.v * 4) then to_char(round(cast(h.v as numeric), 1), 'FM999999999990.0')
+      else to_char(h.v, 'FM999999999990.0') end
+    || case when h.v = 1 then ' hour' else ' hours' end
+    from (select cast(${hours} as double precision) as v) as h)`
+}
+
+/** addHours in SQL: the same double arithmetic on milliseconds, cut to a whole millisecond as a Date is. */
+function addHoursSql(instant: ReturnType<typeof sql.ref>, hours: ReturnType<typeof sql.ref>) {
+  return sql<Date>`(timestamptz 'epoch' + trunc(
+    cast(round(extract(epoch from date_trunc('milliseconds', ${instant})) * 1000) as double precision)
+      + ${hours} * cast(3600000 as double precision)) * interval '1 millisecond')`
+}
+
 // ---------- REF-01 ----------
 
 export const ref01 = defineRule<{ hours: number }>({
@@ -58,22 +85,20 @@ export const ref01 = defineRule<{ hours: number }>({
     hours: { default: 24, unit: 'hours', description: 'Hours from when the police first knew to the PAC' },
   },
   timeBased: false,
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
-    const { rows } = await sql<PacRow & { due_at: Date }>`
-      select pac.*, pac.police_first_knew_at + make_interval(secs => ${hours} * 3600) as due_at
-      from pac where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}`.execute(db)
-    const limit = ctx.params.forceWide.hours
+    const limit = hoursText(ctx.params.forceWide.hours)
     // Started when the PAC exists: before it was created Kestrel could not know there was a concern.
-    return rows.map((p) => ({
-      ...area(p),
-      startedAt: p.created_at,
-      dueAt: p.due_at,
-      metAt: p.created_at,
-      detail: `PAC created ${hoursText((p.created_at.getTime() - p.police_first_knew_at.getTime()) / 3_600_000)} after the police first knew (standard: ${hoursText(limit)})`,
-      assigneeTeamId: p.raised_by_team_id,
-      assigneeStaffId: p.raised_by_staff_id,
-    }))
+    return sql<ObligationQueryRow>`
+      select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
+        pac.created_at as started_at,
+        pac.police_first_knew_at + make_interval(secs => ${hours} * 3600) as due_at, pac.created_at as met_at,
+        'PAC created ' || ${hoursTextSql(sql`${millisecondsBetween('pac.police_first_knew_at', 'pac.created_at')} / cast(3600000 as double precision)`)}
+          || ' after the police first knew (standard: ' || ${limit} || ')' as detail,
+        pac.borough_id, pac.bcu_id, pac.raised_by_team_id as assignee_team_id,
+        pac.raised_by_staff_id as assignee_staff_id
+      from pac where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}`
   },
 })
 
@@ -179,29 +204,29 @@ export const ref04 = defineRule<BragTimescales>({
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const p = ctx.params
     // The rating counts from when it was given (or, if the time was not recorded, the decision or sharing).
     const ratedBy = sql`coalesce(pac.mash_rated_at, pac.mash_decision_at, pac.shared_with_mash_at)`
-    const { rows } = await sql<PacRow & { brag: string | null; hours: number }>`
-      select pac.*, case when ${ratedBy} <= ${ctx.asOf} then pac.mash_brag end as brag,
-        case (case when ${ratedBy} <= ${ctx.asOf} then pac.mash_brag end)
+    return sql<ObligationQueryRow>`
+      select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
+        pac.shared_with_mash_at as started_at,
+        ${addHoursSql(sql.ref('pac.shared_with_mash_at'), sql.ref('r.hours'))} as due_at,
+        pac.mash_decision_at as met_at,
+        case when r.brag is not null
+          then 'MASH decision on a ' || r.brag || ' PAC within ' || ${hoursTextSql(sql.ref('r.hours'))}
+          else 'MASH to rate and decide (unrated: ' || ${hoursTextSql(sql.ref('r.hours'))} || ')' end as detail,
+        pac.borough_id, pac.bcu_id, null as assignee_team_id, null as assignee_staff_id
+      from pac
+      cross join lateral (select case when ${ratedBy} <= ${ctx.asOf} then pac.mash_brag end as brag) as b
+      cross join lateral (select b.brag, cast(case b.brag
           when 'red' then ${p.sql('redHours', 'pac.borough_id')}
           when 'amber' then ${p.sql('amberHours', 'pac.borough_id')}
           when 'green' then ${p.sql('greenHours', 'pac.borough_id')}
           when 'blue' then ${p.sql('blueHours', 'pac.borough_id')}
-          else ${p.sql('unratedHours', 'pac.borough_id')} end as hours
-      from pac
-      where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}`.execute(db)
-    return rows.map((r) => ({
-      ...area(r),
-      startedAt: r.shared_with_mash_at as Date,
-      dueAt: addHours(r.shared_with_mash_at as Date, Number(r.hours)),
-      metAt: r.mash_decision_at,
-      detail: r.brag
-        ? `MASH decision on a ${r.brag} PAC within ${hoursText(Number(r.hours))}`
-        : `MASH to rate and decide (unrated: ${hoursText(Number(r.hours))})`,
-    }))
+          else ${p.sql('unratedHours', 'pac.borough_id')} end as double precision) as hours) as r
+      where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}`
   },
 })
 
@@ -268,21 +293,49 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
 
 // ---------- REF-06 ----------
 
-/** Another child who lived with the PAC's child on the day, as the person index answers it. */
+/** Why another child is linked to the PAC's child on the day, as the person index answers it. */
+export type ChildLinkReason =
+  | { via: 'household' }
+  | {
+      via: 'adult'
+      adultRef: string
+      adultName: string
+      /** The adult's relationship to the PAC's child: parent, carer or associate. */
+      toChild: string
+      /** The adult's relationship to the other child, or 'household' when they live together. */
+      toOther: string
+    }
+
+/** Another child linked to the PAC's child on the day: same household, or access to the same adult. */
 export interface HouseholdChild {
   personId: string
   ref: string
   name: string
+  links: ChildLinkReason[]
 }
 
 /**
- * For each (child, day), the other children in that child's household on the day. The person index owns
- * households; the rule asks it for all PACs at once so a sweep stays one round trip per batch.
+ * For each (child, day), the other children linked to that child on the day: in the same household, or with
+ * access to the same adult. The person index owns households and relationships; the rule asks it for all
+ * PACs at once so a sweep stays one round trip per batch.
  */
 export type OtherChildrenAt = (
   executor: Database,
   asked: readonly { personId: string; day: string }[],
 ) => Promise<Map<string, HouseholdChild[]>>
+
+/** How one link reads in a finding: "lives in the same household", "has access to the same adult ...". */
+export function linkText(link: ChildLinkReason): string {
+  if (link.via === 'household') return 'lives in the same household'
+  const toOther = link.toOther === 'household' ? 'living with them' : `${link.toOther} of them`
+  return `has access to the same adult ${link.adultName} (${link.adultRef}), ${link.toChild} of this child and ${toOther}`
+}
+
+/** The finding's words: which child, and every reason they are linked. */
+export function ref06Detail(child: HouseholdChild): string {
+  const reasons = child.links.length ? child.links.map(linkText) : ['lives in the same household']
+  return `${child.name} (${child.ref}) has no PAC of their own: ${reasons.join('; ')}`
+}
 
 /** The key OtherChildrenAt answers under. */
 export const householdKey = (personId: string, day: string) => `${personId}|${day}`
@@ -295,14 +348,14 @@ export type Ref06Params = {
 export function ref06(otherChildrenAt: OtherChildrenAt) {
   return defineRule<Ref06Params>({
     id: 'REF-06',
-    title: 'Other children in the household have no PAC',
+    title: 'Other children in the household or with access to the same adult have no PAC',
     citation:
       'HMICFRS 2018, 2016 recommendation: officers must "assess actively both any immediate risks or concerns ' +
       'and any wider risks that may affect other children"; the report’s RSO and indecent images case, where ' +
       'the children in the family were referred only after 29 days.',
     source: 'report',
     appliesTo: pacKind,
-    tables: ['pac', 'household_membership', 'household', 'person'],
+    tables: ['pac', 'household_membership', 'household', 'person', 'relationship'],
     severity: 'high',
     params: {
       windowDays: {
@@ -359,7 +412,7 @@ export function ref06(otherChildrenAt: OtherChildrenAt) {
             dueAt: addHours(r.created_at, hours),
             // Their PAC may predate this one: then the obligation was met before it began.
             metAt: first,
-            detail: `${child.name} (${child.ref}) lives in the same household and has no PAC of their own`,
+            detail: ref06Detail(child),
             assigneeTeamId: r.raised_by_team_id,
             assigneeStaffId: r.raised_by_staff_id,
           })
