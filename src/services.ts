@@ -63,7 +63,16 @@ export function createServices(deps: CoreDependencies) {
   })
   const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
   const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
-  const missing = createMissing({ db, clock, history, accessLog, organisation, standards, children })
+  const missing = createMissing({
+    db,
+    clock,
+    history,
+    accessLog,
+    organisation,
+    standards,
+    children,
+    gradeScale: config.missingGrades,
+  })
   const investigations = createInvestigations({
     db,
     clock,

@@ -18,11 +18,47 @@ const environment = z.object({
   KESTREL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   KESTREL_FORCE_NAME: z.string().default('Metropolitan Police Service'),
   KESTREL_BANK_HOLIDAYS_FILE: z.string().optional(),
+  KESTREL_MISSING_GRADES: z.string().optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_ROLES_CLAIM: z.string().default('roles'),
 })
+
+export class ConfigError extends Error {}
+
+/**
+ * The risk grades of the APP continuum for missing children, lowest first: "absent" (no apparent risk) is
+ * the 2016 APP's lowest category, "very_low" the current APP's. A force grades on a scale drawn from these.
+ */
+export const missingGradeContinuum = ['absent', 'very_low', 'low', 'medium', 'high'] as const
+export type MissingGrade = (typeof missingGradeContinuum)[number]
+/** The default scale: the APP continuum the inspection report describes (November 2016). */
+export const defaultMissingGrades: readonly MissingGrade[] = ['absent', 'low', 'medium', 'high']
+
+/** KESTREL_MISSING_GRADES as a scale: known grades, no repeats, at least three, lowest to highest. */
+export function parseMissingGrades(value: string): readonly MissingGrade[] {
+  const grades = value.split(',').map((g) => g.trim())
+  const known = missingGradeContinuum.join(', ')
+  for (const g of grades) {
+    if (!missingGradeContinuum.includes(g as MissingGrade))
+      throw new ConfigError(
+        `Configuration error: KESTREL_MISSING_GRADES: ${JSON.stringify(g)} is not a grade (known: ${known})`,
+      )
+  }
+  if (grades.length < 3)
+    throw new ConfigError(
+      'Configuration error: KESTREL_MISSING_GRADES: give at least 3 grades, like absent,low,medium,high',
+    )
+  const rank = (g: string) => missingGradeContinuum.indexOf(g as MissingGrade)
+  for (let i = 1; i < grades.length; i++) {
+    if (rank(grades[i] as string) <= rank(grades[i - 1] as string))
+      throw new ConfigError(
+        `Configuration error: KESTREL_MISSING_GRADES: list each grade once, lowest to highest (${known})`,
+      )
+  }
+  return grades as MissingGrade[]
+}
 
 export type Config = {
   env: 'development' | 'test' | 'production'
@@ -36,10 +72,10 @@ export type Config = {
   logLevel: string
   forceName: string
   bankHolidaysFile: string | undefined
+  /** The force's risk grades for missing children, lowest first. */
+  missingGrades: readonly MissingGrade[]
   oidc: { issuer: string; clientId: string; clientSecret: string | undefined; rolesClaim: string } | undefined
 }
-
-export class ConfigError extends Error {}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environment.safeParse(source)
@@ -57,6 +93,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     throw new ConfigError('Configuration error: OIDC_CLIENT_ID is required when OIDC_ISSUER is set')
   }
+  const missingGrades = e.KESTREL_MISSING_GRADES?.trim()
+    ? parseMissingGrades(e.KESTREL_MISSING_GRADES)
+    : defaultMissingGrades
   const baseUrl = e.KESTREL_BASE_URL ?? `http://localhost:${e.PORT}`
   return {
     env: e.NODE_ENV,
@@ -75,6 +114,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.KESTREL_LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'info' : 'warn'),
     forceName: e.KESTREL_FORCE_NAME,
     bankHolidaysFile: e.KESTREL_BANK_HOLIDAYS_FILE,
+    missingGrades,
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID
         ? {

@@ -1,4 +1,6 @@
+import { defaultMissingGrades, type MissingGrade, missingGradeContinuum } from '../../platform/config.ts'
 import type { FieldError } from '../../platform/http/errors.ts'
+import { defaultRepeatThreshold } from './repeat.ts'
 
 /**
  * Risk grading of a missing child, as pure decisions: the grade scale, the APP risk questions, the child's
@@ -10,8 +12,8 @@ import type { FieldError } from '../../platform/http/errors.ts'
  * Every grade of the APP continuum, lowest first. "absent" (no apparent risk) is the 2016 APP's lowest
  * category; the current APP calls its lowest "very low risk". A force uses a scale drawn from these.
  */
-export const allGrades = ['absent', 'very_low', 'low', 'medium', 'high'] as const
-export type Grade = (typeof allGrades)[number]
+export const allGrades = missingGradeContinuum
+export type Grade = MissingGrade
 
 export const gradeLabels: Record<Grade, string> = {
   absent: 'No apparent risk (absent)',
@@ -21,8 +23,11 @@ export const gradeLabels: Record<Grade, string> = {
   high: 'High risk',
 }
 
-/** The default scale: the APP continuum the report describes (November 2016). */
-export const defaultGradeScale: readonly Grade[] = ['absent', 'low', 'medium', 'high']
+/**
+ * The default scale: the APP continuum the report describes (November 2016). A force sets its own with
+ * KESTREL_MISSING_GRADES (the configuration checks it).
+ */
+export const defaultGradeScale: readonly Grade[] = defaultMissingGrades
 
 /** The grades that mean "no apparent risk": the category the report found misused (MIS-01). */
 export const lowestBand: readonly Grade[] = ['absent', 'very_low']
@@ -87,7 +92,8 @@ export interface RepeatThreshold {
   episodes: number
   days: number
 }
-export const defaultRepeatThreshold: RepeatThreshold = { episodes: 3, days: 90 }
+/** MIS-02's parameter defaults: the suggestion and the rules count repeat missing alike. */
+export { defaultRepeatThreshold }
 
 /** Factors Kestrel finds in the record itself, whatever the grader answered. */
 export function historyFactors(history: GradingHistory): RiskFactor[] {

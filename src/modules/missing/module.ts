@@ -5,6 +5,8 @@ import type { HistoryService } from '../../platform/db/history.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { type ChildrenService, childrenService } from '../children/service.ts'
 import { type OrganisationService, organisationService } from '../organisation/service.ts'
+import type { Grade } from './grading.ts'
+import { defaultRepeatThreshold } from './repeat.ts'
 import { boroughKind, episodeKind, missingRules, teamKind } from './rules.ts'
 import { missingService } from './service.ts'
 
@@ -20,6 +22,8 @@ export function createMissing(deps: {
   organisation: OrganisationService
   standards: StandardsService
   children: ChildrenService
+  /** The force's grade scale, lowest first (KESTREL_MISSING_GRADES); default the APP continuum with "absent". */
+  gradeScale?: readonly Grade[]
 }) {
   const { standards, children, clock } = deps
   const childrenOn = (executor: Executor) =>
@@ -33,6 +37,9 @@ export function createMissing(deps: {
     childrenOn,
     organisationOn,
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+    gradeScale: deps.gradeScale,
+    // Repeat missing on the grading page as MIS-02 counts it by default.
+    repeat: defaultRepeatThreshold,
   })
   const areaNames = async (executor: Executor, ids: readonly string[]) => {
     const organisation = organisationOn(executor)

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
 import { defineRule, type ObligationRow, type RuleContext } from '../../standards/rule.ts'
 import { type Grade, gradeLabels, gradeRank } from './grading.ts'
+import { repeatParams } from './repeat.ts'
 
 export const episodeKind = 'missing-episode'
 /** Area and unit rules are about a borough (MIS-10) and a missing persons unit (MIS-11). */
@@ -10,16 +11,6 @@ export const teamKind = 'team'
 
 /** Names of boroughs and teams for findings about them (the organisation module knows them). */
 export type AreaNames = (executor: Executor, ids: readonly string[]) => Promise<Map<string, string>>
-
-const repeatParams = {
-  repeatEpisodes: {
-    default: 3,
-    description: 'Episodes (this one included) that make a child repeat missing',
-    unit: 'episodes',
-    perBorough: true,
-  },
-  repeatDays: { default: 90, description: 'Within this many days', unit: 'days', perBorough: true },
-}
 
 interface EpisodeRow {
   id: string
