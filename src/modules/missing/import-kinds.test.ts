@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ImportRejected } from '../../platform/import/importer.ts'
+import { missingFixture, movableClock } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof missingFixture>>
+const open: Fixture[] = []
+afterEach(async () => {
+  for (const f of open.splice(0)) await f.kestrel.close()
+})
+
+async function fixture() {
+  const f = await missingFixture(movableClock('2019-03-01T12:00:00Z'))
+  open.push(f)
+  const a = await f.child('2005-05-01')
+  const b = await f.child('2006-02-01')
+  await f.plan(a.ref, '2018-12-01')
+  return { ...f, a, b }
+}
+
+const hour = 3_600_000
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+function line(ref: string, child: string, reportedAt: string, extra: Record<string, unknown> = {}) {
+  const at = new Date(reportedAt)
+  return {
+    kind: 'missing-episode',
+    ref,
+    child,
+    borough: 'Lambeth',
+    reportedAt: at.toISOString(),
+    reportedByKind: 'carer',
+    lastSeenAt: new Date(at.getTime() - 2 * hour).toISOString(),
+    lastSeenPlace: 'Home',
+    circumstances: 'Did not come home',
+    grade: 'high',
+    riskFactors: ['looked_after'],
+    gradedBy: 'PC Grader',
+    reviewDueAt: new Date(at.getTime() + 4 * hour).toISOString(),
+    planAcknowledgedAt: new Date(at.getTime() + hour).toISOString(),
+    planAcknowledgedBy: 'PC Grader',
+    ...extra,
+  }
+}
+const jsonl = (lines: object[]) => lines.map((l) => JSON.stringify(l)).join('\n')
+
+/** The stored episodes and their history, without what differs between two databases (ids, refs). */
+async function stored(f: Fixture) {
+  const db = f.kestrel.services.db
+  const rows = await db.selectFrom('missing_episode').selectAll().orderBy('reported_at').execute()
+  const history = await db
+    .selectFrom('change_history')
+    .select(['record_id', 'version', 'action', 'changed_by', 'changes'])
+    .where('record_table', '=', 'missing_episode')
+    .orderBy('id')
+    .execute()
+  // Ids differ between the two databases: a person is named by letter, any other id stands as "id".
+  const anon = (value: unknown) =>
+    value === f.a.id
+      ? 'a'
+      : value === f.b.id
+        ? 'b'
+        : typeof value === 'string' && uuid.test(value)
+          ? 'id'
+          : value
+  const strip = ({ ref, ...rest }: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(rest).map(([k, v]) => [k, Array.isArray(v) && v.length === 2 ? v.map(anon) : anon(v)]),
+    )
+  return rows.map((r) => ({
+    row: strip(r),
+    history: history
+      .filter((h) => h.record_id === r.id)
+      .map((h) => ({
+        version: h.version,
+        action: h.action,
+        by: h.changed_by,
+        changes: strip(h.changes as never),
+      })),
+  }))
+}
+
+describe('missing-episode import', () => {
+  it('writes a batch as the same episodes written one at a time, each seeing the ones before it', async () => {
+    const reports = [
+      ['a', '2019-02-20T10:00:00Z'],
+      ['b', '2019-01-05T10:00:00Z'],
+      ['a', '2019-01-10T10:00:00Z'],
+      ['a', '2019-02-01T10:00:00Z'],
+      ['b', '2019-02-25T10:00:00Z'],
+    ] as const
+    const batch = await fixture()
+    const outcome = await batch.kestrel.services.imports.run(
+      jsonl(reports.map(([who, at], i) => line(`MIS-${i}`, batch[who].ref, at))),
+      'importer',
+    )
+    expect(outcome.written['missing-episode']).toBe(5)
+
+    const single = await fixture()
+    const inOrder = [...reports].sort((x, y) => x[1].localeCompare(y[1]))
+    for (const [who, at] of inOrder)
+      await single.kestrel.services.imports.run(jsonl([line(`ONE-${at}`, single[who].ref, at)]), 'importer')
+
+    const batchStored = await stored(batch)
+    expect(batchStored).toEqual(await stored(single))
+    // The third report for child a in the quarter counts the two before it, and the live plan is linked.
+    const last = batchStored.filter((e) => e.row.person_id === 'a').at(-1)
+    expect(last?.row.history_factors).toEqual(expect.arrayContaining([expect.any(String)]))
+    expect(last?.row.trigger_plan_id).toBe('id')
+  }, 60_000)
+
+  it('updates an episode already held (and a ref repeated in the batch) with its version and history', async () => {
+    const f = await fixture()
+    const { imports, db } = f.kestrel.services
+    const first = line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z')
+    await imports.run(jsonl([first, line('MIS-2', f.b.ref, '2019-02-02T10:00:00Z')]), 'importer')
+    await imports.run(
+      jsonl([
+        { ...first, foundPlace: 'Croydon', returnedAt: '2019-02-02T09:00:00Z' },
+        line('MIS-3', f.a.ref, '2019-02-05T10:00:00Z'),
+        line('MIS-3', f.a.ref, '2019-02-05T10:00:00Z', { foundBy: 'PC Finder' }),
+      ]),
+      'importer',
+    )
+    const rows = await db
+      .selectFrom('missing_episode')
+      .select(['ref', 'version', 'found_place', 'found_by'])
+      .orderBy('ref')
+      .execute()
+    expect(rows).toEqual([
+      { ref: 'MIS-1', version: 2, found_place: 'Croydon', found_by: null },
+      { ref: 'MIS-2', version: 1, found_place: null, found_by: null },
+      { ref: 'MIS-3', version: 2, found_place: null, found_by: 'PC Finder' },
+    ])
+    const refOf = new Map(
+      (await db.selectFrom('missing_episode').select(['id', 'ref']).execute()).map((r) => [r.id, r.ref]),
+    )
+    const history = (
+      await db
+        .selectFrom('change_history')
+        .select(['record_id', 'version', 'action', 'changes'])
+        .where('record_table', '=', 'missing_episode')
+        .orderBy('id')
+        .execute()
+    ).map((h) => ({ ...h, ref: refOf.get(h.record_id) }))
+    expect(history.map((h) => [h.ref, h.version, h.action])).toEqual([
+      ['MIS-1', 1, 'create'],
+      ['MIS-2', 1, 'create'],
+      ['MIS-1', 2, 'update'],
+      ['MIS-3', 1, 'create'],
+      ['MIS-3', 2, 'update'],
+    ])
+    expect(history[2]?.changes).toMatchObject({ found_place: [null, 'Croydon'] })
+    expect(history[4]?.changes).toEqual({ found_by: [null, 'PC Finder'] })
+  }, 60_000)
+
+  it('refuses a batch naming the line and field of each problem, writing nothing', async () => {
+    const f = await fixture()
+    const { imports, db } = f.kestrel.services
+    const error = await imports
+      .run(
+        jsonl([
+          line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z'),
+          line('MIS-2', f.a.ref, '2019-02-02T10:00:00Z', { borough: 'Atlantis' }),
+          line('MIS-3', f.b.ref, '2019-02-03T10:00:00Z', { pac: 'KR-0000001' }),
+          line('MIS-4', f.b.ref, '2019-02-04T10:00:00Z', { unit: 'Nowhere unit', grade: 'dire' }),
+        ]),
+        'importer',
+      )
+      .catch((e) => e)
+    expect(error).toBeInstanceOf(ImportRejected)
+    expect((error as ImportRejected).errors).toEqual([
+      { line: 2, field: 'borough', reason: 'There is no borough called Atlantis' },
+      { line: 3, field: 'pac', reason: 'There is no PAC KR-0000001' },
+      { line: 4, field: 'unit', reason: 'There is no missing persons unit called Nowhere unit' },
+      { line: 4, field: 'grade', reason: expect.stringContaining('"dire" is not a grade') },
+    ])
+    expect(await db.selectFrom('missing_episode').select('id').execute()).toEqual([])
+  }, 60_000)
+})
