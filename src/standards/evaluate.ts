@@ -508,6 +508,38 @@ async function applyRule(
   return { obligations: counts.obligations, opened: counts.opened, changed, closed }
 }
 
+/**
+ * Loads that the rules of one evaluation share, such as a module's facts about the records being checked.
+ * Only an evaluation inside the caller's transaction has one: there every rule reads the same snapshot and
+ * no rule writes the records it reads, so one read serves them all. It is emptied and closed when the call
+ * ends, so nothing read in one call is ever seen by another.
+ */
+interface CallScope {
+  open: boolean
+  loads: Map<string, Promise<unknown>>
+}
+
+const callScopes = new WeakMap<object, CallScope>()
+
+/**
+ * `load()` once per evaluation call for a key, for every rule context of that call; outside a call's scope
+ * (a sweep, obligationsAt, a test calling a rule directly) it simply loads. The key must name everything the
+ * load depends on besides the call's executor: asOf and the subjects. A failed load is not kept, so the next
+ * rule tries again, as it would without sharing.
+ */
+export function sharedWithinCall<T>(context: object, key: string, load: () => Promise<T>): Promise<T> {
+  const scope = callScopes.get(context)
+  if (!scope?.open) return load()
+  const kept = scope.loads.get(key)
+  if (kept) return kept as Promise<T>
+  const loading = load()
+  scope.loads.set(key, loading)
+  loading.catch(() => {
+    if (scope.loads.get(key) === loading) scope.loads.delete(key)
+  })
+  return loading
+}
+
 let savepointCounter = 0
 
 /**
@@ -515,7 +547,7 @@ let savepointCounter = 0
  * the caller's transaction its work is rolled back to a savepoint; on its own, its transaction is.
  */
 export async function evaluateRules(input: EvaluationInput): Promise<RuleResult[]> {
-  const { rules, asOf, subjects, calendar, now } = input
+  const { rules, asOf, subjects } = input
   if (subjects && subjects.length === 0) return []
   const results: RuleResult[] = []
   const executor = input.trx ?? input.db
@@ -538,39 +570,57 @@ export async function evaluateRules(input: EvaluationInput): Promise<RuleResult[
       ms: 0,
     }))
   }
-  for (const rule of rules) {
-    const started = performance.now()
-    const context = ruleContext(rule, values, asOf, subjects, calendar)
-    try {
-      let counts: Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>
-      if (input.trx) {
-        const savepoint = sql.raw(`standards_rule_${++savepointCounter}`)
-        await sql`savepoint ${savepoint}`.execute(input.trx)
-        try {
-          counts = await applyRule(input.trx, rule, context, now)
-          await sql`release savepoint ${savepoint}`.execute(input.trx)
-        } catch (error) {
-          await sql`rollback to savepoint ${savepoint}`.execute(input.trx)
-          throw error
-        }
-      } else {
-        counts = await input.db.transaction().execute((trx) => applyRule(trx, rule, context, now))
-      }
-      results.push({ ruleId: rule.id, ok: true, ...counts, ms: Math.round(performance.now() - started) })
-    } catch (error) {
-      results.push({
-        ruleId: rule.id,
-        ok: false,
-        error: (error as Error).message,
-        obligations: 0,
-        opened: 0,
-        changed: 0,
-        closed: 0,
-        ms: Math.round(performance.now() - started),
-      })
+  const scope: CallScope | undefined = input.trx ? { open: true, loads: new Map() } : undefined
+  try {
+    for (const rule of rules) results.push(await evaluateOne(input, rule, values, scope))
+  } finally {
+    if (scope) {
+      scope.open = false
+      scope.loads.clear()
     }
   }
   return results
+}
+
+/** One rule, in a savepoint of the caller's transaction or in its own transaction. */
+async function evaluateOne(
+  input: EvaluationInput,
+  rule: AnyRule,
+  values: readonly ParameterValue[],
+  scope: CallScope | undefined,
+): Promise<RuleResult> {
+  const { asOf, subjects, calendar, now } = input
+  const started = performance.now()
+  const context = ruleContext(rule, values, asOf, subjects, calendar)
+  if (scope) callScopes.set(context, scope)
+  try {
+    let counts: Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>
+    if (input.trx) {
+      const savepoint = sql.raw(`standards_rule_${++savepointCounter}`)
+      await sql`savepoint ${savepoint}`.execute(input.trx)
+      try {
+        counts = await applyRule(input.trx, rule, context, now)
+        await sql`release savepoint ${savepoint}`.execute(input.trx)
+      } catch (error) {
+        await sql`rollback to savepoint ${savepoint}`.execute(input.trx)
+        throw error
+      }
+    } else {
+      counts = await input.db.transaction().execute((trx) => applyRule(trx, rule, context, now))
+    }
+    return { ruleId: rule.id, ok: true, ...counts, ms: Math.round(performance.now() - started) }
+  } catch (error) {
+    return {
+      ruleId: rule.id,
+      ok: false,
+      error: (error as Error).message,
+      obligations: 0,
+      opened: 0,
+      changed: 0,
+      closed: 0,
+      ms: Math.round(performance.now() - started),
+    }
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Database } from '../../platform/db/database.ts'
+import { sharedWithinCall } from '../../standards/evaluate.ts'
 import { type AnyRule, defineRule, type ObligationRow, type RuleContext } from '../../standards/rule.ts'
 import { inspectorOrAbove, transferDestinations } from './custody.ts'
 
@@ -63,8 +64,19 @@ const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour
 const earliest = (...dates: (Date | null | undefined)[]): Date | null =>
   dates.filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0] ?? null
 
+/**
+ * What a call's loads depend on besides its transaction. After a write the engine evaluates the thirteen
+ * rules of one detention in one transaction; they share one read of its facts and one of its events
+ * (sharedWithinCall), instead of each rule reading them again. A sweep reads them per rule, as before.
+ */
+const loadKey = (what: string, ctx: RuleContext<unknown>) =>
+  `custody:${what}:${ctx.asOf.toISOString()}:${ctx.subjects ? ctx.subjects.join(',') : '*'}`
+
 async function facts<P>(db: Database, ctx: RuleContext<P>): Promise<Facts[]> {
-  return (await factsQuery(ctx).execute(db)).rows
+  const rows = await sharedWithinCall(ctx, loadKey('facts', ctx as RuleContext<unknown>), async () => {
+    return (await factsQuery(ctx).execute(db)).rows
+  })
+  return [...rows]
 }
 
 /** Events of some kinds, at or before asOf, for the detentions in scope. */
@@ -73,11 +85,20 @@ async function events<T>(
   ctx: RuleContext<unknown>,
   kinds: string[],
 ): Promise<(T & EventRow)[]> {
-  const { rows } = await sql<T & EventRow>`
+  const query = (only: string[] | undefined) => sql<T & EventRow>`
     select e.* from custody_event e
-    where e.kind = any(${kinds}::text[]) and e.at <= ${ctx.asOf} and ${ctx.subjectFilter('e.detention_id')}
-    order by e.detention_id, e.at, e.id`.execute(db)
-  return rows
+    where ${only ? sql`e.kind = any(${only}::text[])` : sql`true`} and e.at <= ${ctx.asOf}
+      and ${ctx.subjectFilter('e.detention_id')}
+    order by e.detention_id, e.at, e.id`
+  if (!ctx.subjects) return (await query(kinds).execute(db)).rows
+  // One detention (or a few) after a write: every event of theirs once, each rule taking the kinds it asks.
+  const all = await sharedWithinCall(
+    ctx,
+    loadKey('events', ctx),
+    async () => (await query(undefined).execute(db)).rows,
+  )
+  const wanted = new Set(kinds)
+  return all.filter((e) => wanted.has(e.kind))
 }
 
 interface EventRow {
