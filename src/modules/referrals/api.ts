@@ -12,7 +12,7 @@ import {
   reviewDecisions,
   riskLevels,
 } from './pac.ts'
-import { actorOf, partners, raisers, readers } from './routes.ts'
+import { actorOf, partners, raisers, readers, resubmitters, supervisesPacs } from './routes.ts'
 import { type PacChange, type PacSummary, partnerBorough, scopeOf } from './service.ts'
 
 const tags = ['PACs']
@@ -126,6 +126,15 @@ const patchBody = z
   })
   .partial()
   .required({ version: true })
+  .strict()
+
+const resubmitBody = z
+  .object({
+    version: z.number().int().min(1),
+    concerns: z.array(z.enum(concernCategories)).min(1, 'select at least one').optional(),
+    riskAssessment: z.string().trim().min(1, 'is required').max(5000).optional(),
+    voiceOfChild: z.string().trim().min(1, 'is required').max(5000).optional(),
+  })
   .strict()
 
 const listQuery = z
@@ -292,6 +301,28 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
         change.reviewedByStaffId = principal.staffId
       }
       await referrals.update(params.id, version, change, actorOf(principal))
+      return toResponse((await referrals.get(params.id)) as PacSummary)
+    },
+  })
+
+  apiRoute(app, {
+    method: 'PATCH',
+    url: '/api/v1/pacs/:id/resubmit',
+    access: resubmitters,
+    summary: 'Amend a PAC returned for more work and resubmit it for supervisor review',
+    description:
+      'For the officer who raised the PAC, or a supervisor. Send the version you read; a stale version gets ' +
+      '409. Fields left out keep their values. The supervisor review clock starts again from now.',
+    tags,
+    params: idParams,
+    body: resubmitBody,
+    response: pacResponse,
+    handler: async ({ params, body, principal }) => {
+      const { version, ...changes } = body
+      await referrals.resubmit(params.id, version, changes, actorOf(principal), {
+        scope: scope(principal),
+        onBehalf: supervisesPacs(principal),
+      })
       return toResponse((await referrals.get(params.id)) as PacSummary)
     },
   })

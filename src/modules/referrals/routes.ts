@@ -35,7 +35,7 @@ import {
   stageLabels,
   validatePacInput,
 } from './pac.ts'
-import { type PacActor, type PacScope, partnerBorough, scopeOf } from './service.ts'
+import { type PacActor, type PacScope, partnerBorough, raisedBy, scopeOf } from './service.ts'
 
 /** Who raises PACs: every operational role (anyone in the force may find a child at risk). */
 export const raisers = allow(
@@ -52,6 +52,22 @@ export const readers = allow(...staffRoles)
 export const reviewers = allow('supervisor', 'bcu_lead', 'force_lead', 'admin')
 export const mashRoles = allow('mash', 'force_lead', 'admin')
 export const partners = allow('partner')
+/** Who may open the resubmit page: whoever may raise a PAC (the service checks they raised it) and reviewers. */
+export const resubmitters = allow(
+  'officer',
+  'supervisor',
+  'mash',
+  'missing_persons_unit',
+  'custody',
+  'offender_manager',
+  'online_csae',
+  'bcu_lead',
+  'force_lead',
+  'admin',
+)
+/** Supervisors may resubmit a returned PAC for the officer who raised it. */
+export const supervisesPacs = (principal: Principal) =>
+  principal.roles.some((r) => ['supervisor', 'bcu_lead', 'force_lead', 'admin'].includes(r))
 
 export const referralsPath = '/pacs'
 
@@ -517,12 +533,15 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     const canOutcome = has(principal, 'mash', 'admin') && !!pac.sharedWithMashAt && !pac.outcome
     const canFollowUp =
       has(principal, 'officer', 'supervisor', 'mash', 'admin') && !!pac.sharedWithMashAt && !pac.followUpAt
+    const canResubmit =
+      pac.reviewDecision === 'returned' && (supervisesPacs(principal) || raisedBy(pac, actorOf(principal)))
     return reply.code(errors.length ? 400 : 200).render('referrals/views/pac.njk', {
       pageTitle: `PAC ${pac.ref}`,
       pac,
       timeline: referrals.timeline(pac),
       findings,
       raised: text(request.query as Body, 'raised') === '1',
+      resubmitted: text(request.query as Body, 'resubmitted') === '1',
       aboutLabel: aboutLabels[pac.aboutKind],
       concerns: pac.concerns.map((c) => concernLabels[c]),
       riskLabel: riskLabels[pac.riskLevel],
@@ -533,6 +552,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
       canMash,
       canOutcome,
       canFollowUp,
+      canResubmit,
       decisionItems: (['approved', 'returned'] as ReviewDecision[]).map((d) => ({
         value: d,
         text: reviewDecisionLabels[d],
@@ -665,6 +685,76 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
         )
       }),
   )
+
+  // ---------- resubmitting a returned PAC ----------
+
+  /** The officer who raised a returned PAC (or a supervisor) amends it and sends it back for review. */
+  async function renderResubmit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    typed?: { concerns: string[]; riskAssessment: string; voiceOfChild: string; version: string },
+  ) {
+    const principal = request.principal as Principal
+    const { id } = request.params as { id: string }
+    const pac = await referrals.read(id, scope(request), actorOf(principal), 'resubmit')
+    if (!supervisesPacs(principal) && !raisedBy(pac, actorOf(principal))) {
+      throw new ForbiddenError('Only the officer who raised this PAC or a supervisor may resubmit it')
+    }
+    if (pac.reviewDecision !== 'returned') return reply.redirect(`${referralsPath}/${pac.id}`, 303)
+    const chosen = new Set<string>(typed?.concerns ?? pac.concerns)
+    return reply.code(errors.length ? 400 : 200).render('referrals/views/resubmit.njk', {
+      pageTitle: 'Amend the PAC and resubmit it',
+      pac,
+      // What the user read, so a change by someone else meanwhile is a 409, not overwritten.
+      version: typed?.version ?? String(pac.version),
+      values: typed ?? { riskAssessment: pac.riskAssessment, voiceOfChild: pac.voiceOfChild },
+      concernItems: concernCategories.map((c) => ({
+        value: c,
+        text: concernLabels[c],
+        checked: chosen.has(c),
+      })),
+      errors: errorList(errors),
+      fieldErrors: fieldErrors(errors),
+    })
+  }
+
+  app.get(`${referralsPath}/:id/resubmit`, { config: { access: resubmitters } }, async (request, reply) =>
+    renderResubmit(request, reply),
+  )
+
+  app.post(`${referralsPath}/:id/resubmit`, { config: { access: resubmitters } }, async (request, reply) => {
+    const principal = request.principal as Principal
+    const { id } = request.params as { id: string }
+    const body = request.body as Body
+    const typed = {
+      concerns: list(body, 'concerns'),
+      riskAssessment: text(body, 'riskAssessment'),
+      voiceOfChild: text(body, 'voiceOfChild'),
+      version: text(body, 'version'),
+    }
+    // The reader must be allowed to see it before anything else is said about it.
+    await referrals.read(id, scope(request), actorOf(principal), 'resubmit')
+    try {
+      await referrals.resubmit(
+        id,
+        versionOf(body),
+        {
+          concerns: typed.concerns as ConcernCategory[],
+          riskAssessment: typed.riskAssessment,
+          voiceOfChild: typed.voiceOfChild,
+        },
+        actorOf(principal),
+        { scope: scope(request), onBehalf: supervisesPacs(principal) },
+      )
+    } catch (error) {
+      if (error instanceof ValidationError && error.errors.every((e) => e.field !== 'version')) {
+        return renderResubmit(request, reply, error.errors, typed)
+      }
+      throw error
+    }
+    return reply.redirect(`${referralsPath}/${id}?resubmitted=1`, 303)
+  })
 
   // ---------- a child's referrals ----------
 

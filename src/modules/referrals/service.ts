@@ -6,6 +6,7 @@ import type { Database, Executor, Transaction } from '../../platform/db/database
 import type { HistoryService } from '../../platform/db/history.ts'
 import type { Pac as PacTable } from '../../platform/db/schema.ts'
 import {
+  ConflictError,
   type FieldError,
   ForbiddenError,
   NotFoundError,
@@ -154,6 +155,11 @@ export function scopeOf(area: Area, staffId: string | null, userId: string | nul
   return area.forceWide
     ? { forceWide: true }
     : { forceWide: false, boroughIds: area.boroughIds, staffId, userId }
+}
+
+/** Whether the actor is the officer who raised the PAC (by account, or by staff record). */
+export function raisedBy(pac: Pick<Pac, 'raisedByStaffId' | 'createdBy'>, actor: PacActor): boolean {
+  return pac.createdBy === actor.id || (actor.staffId !== null && pac.raisedByStaffId === actor.staffId)
 }
 
 export function inScope(
@@ -512,33 +518,81 @@ export function referralsService(deps: ReferralsDependencies) {
       )
     },
 
-    /** The officer sends a returned PAC back to the supervisor: the old review stays in the history. */
+    /**
+     * The officer sends a returned PAC back to the supervisor, amended: the old review stays in the history
+     * (and its note on the record, so the next reviewer sees what was asked). The supervisor's clock (REF-02)
+     * starts again from the resubmission: `submitted_at` becomes now and the review is cleared, so the PAC is
+     * back in the review queue. With `access`, only a reader in scope may see it (404 otherwise) and only the
+     * officer who raised it may resubmit unless `onBehalf` (a supervisor); a stale version is a 409.
+     */
     async resubmit(
       id: string,
       version: number,
-      changes: { riskAssessment?: string; voiceOfChild?: string },
+      changes: { riskAssessment?: string; voiceOfChild?: string; concerns?: ConcernCategory[] },
       actor: PacActor,
+      access?: { scope: PacScope; onBehalf: boolean },
     ) {
       const now = clock.now()
       return db.transaction().execute(async (trx) => {
         const current = await row(trx, id)
         if (!current) throw new NotFoundError('There is no such PAC')
+        const pac = toPac(current)
+        if (access) {
+          if (!inScope(pac, access.scope)) throw new NotFoundError('There is no such PAC')
+          if (!access.onBehalf && !raisedBy(pac, actor)) {
+            throw new ForbiddenError('Only the officer who raised this PAC or a supervisor may resubmit it')
+          }
+        }
+        if (current.version !== version) throw new ConflictError()
         if (current.review_decision !== 'returned') {
           throw new ValidationError([
             { field: 'reviewDecision', reason: 'Only a PAC returned for more work can be resubmitted' },
           ])
         }
+        const amended = {
+          concerns: changes.concerns ?? pac.concerns,
+          riskAssessment: changes.riskAssessment?.trim() ?? pac.riskAssessment,
+          voiceOfChild: changes.voiceOfChild?.trim() ?? pac.voiceOfChild,
+        }
+        const amendable = ['concerns', 'riskAssessment', 'voiceOfChild']
+        const errors = validatePacInput(
+          {
+            personId: pac.personId,
+            aboutKind: pac.aboutKind,
+            aboutRef: pac.aboutRef,
+            aboutSummary: pac.aboutSummary,
+            riskLevel: pac.riskLevel,
+            childSpokenTo: pac.childSpokenTo,
+            policeFirstKnewAt: pac.policeFirstKnewAt,
+            boroughId: pac.boroughId,
+            ...amended,
+          },
+          pac.createdAt,
+        ).filter((e) => amendable.includes(e.field))
+        if (errors.length) throw new ValidationError(errors)
         const patch: Record<string, unknown> = {
           submitted_at: now,
           reviewed_at: null,
           review_decision: null,
           reviewed_by_name: null,
           reviewed_by_staff_id: null,
+          concerns: amended.concerns,
+          risk_assessment: amended.riskAssessment,
+          voice_of_child: amended.voiceOfChild,
           updated_at: now,
         }
-        if (changes.riskAssessment?.trim()) patch.risk_assessment = changes.riskAssessment.trim()
-        if (changes.voiceOfChild?.trim()) patch.voice_of_child = changes.voiceOfChild.trim()
         const written = await history.updateRecord(trx, 'pac', id, version, patch, actor)
+        await accessLog.record(
+          {
+            actorId: actor.id,
+            actorName: actor.username,
+            action: 'update',
+            subjectKind: pacKind,
+            subjectId: id,
+            detail: { resubmitted: true },
+          },
+          trx,
+        )
         await evaluate(trx, [id])
         return toPac(written)
       })
