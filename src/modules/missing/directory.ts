@@ -126,3 +126,33 @@ export async function flagRowsOf(q: Executor, personIds: readonly string[]): Pro
   }
   return out
 }
+
+/** Each person's addresses with a borough, latest-starting first, one query for a batch. */
+export async function addressBoroughsOf(
+  q: Executor,
+  personIds: readonly string[],
+): Promise<Map<string, { boroughId: string | null; fromDate: string; toDate: string | null }[]>> {
+  const out = new Map<string, { boroughId: string | null; fromDate: string; toDate: string | null }[]>()
+  if (personIds.length === 0) return out
+  const rows = await q
+    .selectFrom('person_address')
+    .select(['person_id', 'borough_id', 'from_date', 'to_date'])
+    .where('person_id', 'in', [...new Set(personIds)])
+    .orderBy('from_date', 'desc')
+    .execute()
+  for (const r of rows)
+    out.set(r.person_id, [
+      ...(out.get(r.person_id) ?? []),
+      { boroughId: r.borough_id, fromDate: asDay(r.from_date), toDate: asDayOrNull(r.to_date) },
+    ])
+  return out
+}
+
+/** The borough of the address a person had on a day, as the children service's `boroughOn` answers. */
+export function boroughOn(
+  addresses: readonly { boroughId: string | null; fromDate: string; toDate: string | null }[],
+  day: string,
+): string | null {
+  const address = addresses.find((a) => a.fromDate <= day && (a.toDate === null || a.toDate >= day))
+  return address?.boroughId ?? null
+}

@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { missingFixture, movableClock } from './test-fixtures.ts'
 
-type Fixture = Awaited<ReturnType<typeof missingFixture>>
-const open: Fixture[] = []
+const open: Awaited<ReturnType<typeof missingFixture>>[] = []
 afterEach(async () => {
   for (const f of open.splice(0)) await f.kestrel.close()
 })
@@ -17,6 +16,7 @@ async function fixture() {
   return { ...f, a, b }
 }
 
+type Fixture = Awaited<ReturnType<typeof fixture>>
 const hour = 3_600_000
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 function line(ref: string, child: string, reportedAt: string, extra: Record<string, unknown> = {}) {
@@ -174,5 +174,113 @@ describe('missing-episode import', () => {
       { line: 4, field: 'grade', reason: expect.stringContaining('"dire" is not a grade') },
     ])
     expect(await db.selectFrom('missing_episode').select('id').execute()).toEqual([])
+  }, 60_000)
+})
+
+describe('trigger-plan and missing-review import', () => {
+  const plan = (ref: string, child: string, extra: Record<string, unknown> = {}) => ({
+    kind: 'trigger-plan',
+    ref,
+    child,
+    placesToSearch: 'Brixton station',
+    peopleToContact: 'Foster carer',
+    risks: 'Older males',
+    authorName: 'DC Planner',
+    agreedWith: ['carers'],
+    startDate: '2019-01-01',
+    reviewDate: '2019-06-01',
+    ...extra,
+  })
+  const review = (ref: string, episode: string, extra: Record<string, unknown> = {}) => ({
+    kind: 'missing-review',
+    ref,
+    episode,
+    reviewedAt: '2019-02-01T13:00:00Z',
+    reviewerName: 'Insp Example',
+    grade: 'high',
+    reason: 'Seen with older males',
+    ...extra,
+  })
+
+  it('writes plans (borough named or from the address) and reviews, and updates them when re-imported', async () => {
+    const f = await fixture()
+    const { imports, db } = f.kestrel.services
+    const batch = [
+      plan('TP-1', f.a.ref),
+      plan('TP-2', f.b.ref, { borough: 'Croydon' }),
+      line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z'),
+      review('MIS-1-R1', 'MIS-1'),
+      review('MIS-1-R2', 'MIS-1', { reviewedAt: '2019-02-01T16:00:00Z', grade: 'medium' }),
+    ]
+    expect((await imports.run(jsonl(batch), 'importer')).written).toMatchObject({
+      'trigger-plan': 2,
+      'missing-review': 2,
+    })
+    await imports.run(
+      jsonl([
+        { ...batch[0], risks: 'Older males; CCE' },
+        { ...batch[4], reason: 'Returned' },
+      ]),
+      'importer',
+    )
+    const plans = await db
+      .selectFrom('trigger_plan')
+      .select(['ref', 'borough_id', 'risks', 'version'])
+      .where('ref', 'like', 'TP-%')
+      .orderBy('ref')
+      .execute()
+    expect(plans).toEqual([
+      { ref: 'TP-1', borough_id: f.boroughId('Lambeth'), risks: 'Older males; CCE', version: 2 },
+      { ref: 'TP-2', borough_id: f.boroughId('Croydon'), risks: 'Older males', version: 1 },
+    ])
+    const reviews = await db
+      .selectFrom('missing_review')
+      .select(['ref', 'grade', 'reason', 'version'])
+      .orderBy('ref')
+      .execute()
+    expect(reviews).toEqual([
+      { ref: 'MIS-1-R1', grade: 'high', reason: 'Seen with older males', version: 1 },
+      { ref: 'MIS-1-R2', grade: 'medium', reason: 'Returned', version: 2 },
+    ])
+    const history = await db
+      .selectFrom('change_history')
+      .select(['record_table', 'version', 'action'])
+      .where('record_table', 'in', ['trigger_plan', 'missing_review'])
+      .orderBy('id')
+      .execute()
+    expect(history.filter((h) => h.action === 'create')).toHaveLength(5)
+    expect(history.filter((h) => h.action === 'update').map((h) => [h.record_table, h.version])).toEqual([
+      ['trigger_plan', 2],
+      ['missing_review', 2],
+    ])
+  }, 60_000)
+
+  it('refuses plans and reviews naming the line and field of each problem', async () => {
+    const f = await fixture()
+    const { imports } = f.kestrel.services
+    await imports.run(jsonl([line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z')]), 'importer')
+    const refused = (lines: object[]) =>
+      imports.run(jsonl(lines), 'importer').then(
+        () => [],
+        (e) => (e as ImportRejected).errors,
+      )
+    expect(
+      await refused([
+        plan('TP-1', f.a.ref, { borough: 'Atlantis' }),
+        plan('TP-2', f.b.ref, { reviewDate: '2018-01-01' }),
+      ]),
+    ).toEqual([
+      { line: 1, field: 'borough', reason: 'There is no borough called Atlantis' },
+      { line: 2, field: 'reviewDate', reason: 'The review date is before the start' },
+    ])
+    expect(
+      await refused([
+        review('R-1', 'MIS-1', { reviewedAt: '2019-01-01T10:00:00Z' }),
+        review('R-2', 'MIS-1', { grade: 'dire' }),
+      ]),
+    ).toEqual([
+      { line: 1, field: 'reviewedAt', reason: 'The review is before the report: a review before the report' },
+      { line: 2, field: 'grade', reason: expect.stringContaining('"dire" is not a grade') },
+    ])
   }, 60_000)
 })

@@ -18,7 +18,14 @@ import { ageAt, displayName, flagsAsOf, isIsoDate, londonDay } from '../children
 import type { ChildrenService, Person, PersonFlag, Relationship } from '../children/service.ts'
 import { londonDate } from '../organisation/organisation.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import { flagRowsOf, pacByRefOrId, pacsByRefOrId, peopleByKey } from './directory.ts'
+import {
+  addressBoroughsOf,
+  boroughOn,
+  flagRowsOf,
+  pacByRefOrId,
+  pacsByRefOrId,
+  peopleByKey,
+} from './directory.ts'
 import {
   ageBand,
   allGrades,
@@ -430,32 +437,6 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     }
   }
 
-  /** The borough by id or name, its BCU on the day, and its missing persons unit. */
-  async function placeOf(q: Executor, boroughKey: string, unitKey: string | undefined, at: Date) {
-    const organisation = deps.organisationOn(q)
-    const force = await organisation.force().catch(() => undefined)
-    if (!force) return { errors: [{ field: 'borough', reason: 'No force is set up yet' }] as FieldError[] }
-    const boroughs = await organisation.boroughs(force.id)
-    const borough = boroughs.find(
-      (b) => b.id === boroughKey || b.name.toLowerCase() === boroughKey.toLowerCase(),
-    )
-    if (!borough)
-      return { errors: [{ field: 'borough', reason: `There is no borough called ${boroughKey}` }] }
-    const bcu = await organisation.bcuForBorough(borough.id, at)
-    const teams = (await organisation.teams(force.id)).filter((t) => t.kind === 'missing_persons_unit')
-    let unit = teams.find((t) => t.boroughId === borough.id) ?? teams.find((t) => bcu && t.bcuId === bcu.id)
-    if (unitKey) {
-      unit = teams.find((t) => t.id === unitKey || t.name.toLowerCase() === unitKey.toLowerCase())
-      if (!unit)
-        return { errors: [{ field: 'unit', reason: `There is no missing persons unit called ${unitKey}` }] }
-    }
-    return { borough, bcuId: bcu?.id ?? null, unitId: unit?.id ?? null, errors: [] as FieldError[] }
-  }
-
-  async function personOf(q: Executor, key: string) {
-    return deps.childrenOn(q).find(key)
-  }
-
   interface Place {
     borough?: { id: string; name: string }
     bcuId?: string | null
@@ -464,8 +445,9 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
   }
 
   /**
-   * As `placeOf`, for many records at once: the force, its boroughs and teams read once, and every
-   * borough's BCU on its day in one query.
+   * Each record's borough (by id or name), its BCU on the day and its missing persons unit (the one
+   * named, else the borough's, else its BCU's): the force, its boroughs and teams read once for a batch,
+   * and every borough's BCU on its day in one query.
    */
   async function placesOf(
     q: Executor,
@@ -607,37 +589,15 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
 
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; created: boolean }[] = []
-    let pending: { id: string; row: Insertable<DB['missing_episode']>; written: { ref: string } }[] = []
+    let pending: { row: Insertable<DB['missing_episode']> & { id: string }; written: { ref: string } }[] = []
     const flush = async () => {
-      const history: Insertable<DB['change_history']>[] = []
-      for (let at = 0; at < pending.length; at += 500) {
-        const chunk = pending.slice(at, at + 500)
-        const rows = await trx
-          .insertInto('missing_episode')
-          .values(chunk.map((p) => p.row))
-          .returningAll()
-          .execute()
-        const byId = new Map(rows.map((r) => [r.id, r]))
-        for (const p of chunk) {
-          const row = byId.get(p.id)
-          if (!row) throw new Error(`internal: missing episode ${p.id} was not inserted`)
-          p.written.ref = row.ref
-          history.push({
-            record_table: 'missing_episode',
-            record_id: row.id,
-            version: row.version,
-            action: 'create',
-            changed_by: actor,
-            changed_at: clock.now(),
-            changes: JSON.stringify(changedFields({}, row, Object.keys(row))),
-          })
-        }
-      }
-      for (let at = 0; at < history.length; at += 1000)
-        await trx
-          .insertInto('change_history')
-          .values(history.slice(at, at + 1000))
-          .execute()
+      const rows = await insertRecords(
+        trx,
+        'missing_episode',
+        pending.map((p) => p.row),
+        actor,
+      )
+      for (const p of pending) p.written.ref = (rows.get(p.row.id) as { ref: string }).ref
       pending = []
     }
 
@@ -740,7 +700,6 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         const id = randomUUID()
         const entry = { ref: s.ref ?? '', id, created: true }
         pending.push({
-          id,
           row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
           written: entry,
         })
@@ -754,6 +713,54 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     return { written }
   }
 
+  /**
+   * Inserts many new records of one table at version 1, their ids chosen by the caller, with a 'create'
+   * history row for each recording every field it was created with (as `history.insertRecord` does).
+   */
+  async function insertRecords<T extends 'missing_episode' | 'missing_review' | 'trigger_plan'>(
+    trx: Transaction,
+    table: T,
+    rows: readonly (Insertable<DB[T]> & { id: string })[],
+    actor: string,
+  ): Promise<Map<string, Selectable<DB[T]>>> {
+    const out = new Map<string, Selectable<DB[T]>>()
+    const history: Insertable<DB['change_history']>[] = []
+    for (let at = 0; at < rows.length; at += 500) {
+      const chunk = rows.slice(at, at + 500)
+      // Kysely cannot check an insert into a table chosen at run time; the signature carries the types.
+      const inserted = (await (trx as unknown as Transaction)
+        .insertInto(table as 'missing_review')
+        .values(chunk as never)
+        .returningAll()
+        .execute()) as unknown as (Selectable<DB[T]> & { id: string; version: number })[]
+      const byId = new Map(inserted.map((r) => [r.id, r]))
+      for (const { id } of chunk) {
+        const row = byId.get(id)
+        if (!row) throw new Error(`internal: ${table} ${id} was not inserted`)
+        out.set(id, row)
+        history.push({
+          record_table: table,
+          record_id: id,
+          version: row.version,
+          action: 'create',
+          changed_by: actor,
+          changed_at: clock.now(),
+          changes: JSON.stringify(changedFields({}, row, Object.keys(row))),
+        })
+      }
+    }
+    for (let at = 0; at < history.length; at += 1000)
+      await trx
+        .insertInto('change_history')
+        .values(history.slice(at, at + 1000))
+        .execute()
+    return out
+  }
+
+  /**
+   * Validates and writes reviews, all-or-nothing with errors per index. The episodes and the reviews
+   * already held are read once for the batch; new reviews go in set-wise, held ones are updated one by one.
+   */
   async function writeReviews(
     trx: Transaction,
     submissions: readonly { ref?: string; input: z.output<typeof reviewInput> }[],
@@ -763,17 +770,46 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     | { written: { ref: string; id: string; episodeId: string }[] }
     | { errors: { index: number; errors: FieldError[] }[] }
   > {
+    const keys = [...new Set(submissions.map((s) => s.input.episode.trim()))]
+    const ids = keys.filter((k) => uuid.test(k)).map((k) => k.toLowerCase())
+    const episodeRefs = keys.filter((k) => !uuid.test(k))
+    const episodes = keys.length
+      ? await trx
+          .selectFrom('missing_episode')
+          .selectAll()
+          .where(sql<boolean>`id = any(${ids}::uuid[]) or ref = any(${episodeRefs}::text[])`)
+          .execute()
+      : []
+    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
+    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
+    if (refs.length)
+      for (const r of await trx
+        .selectFrom('missing_review')
+        .select(['id', 'ref', 'version'])
+        .where('ref', 'in', refs)
+        .execute())
+        held.set(r.ref as string, { id: r.id, version: r.version })
+
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; episodeId: string }[] = []
+    let pending: { row: Insertable<DB['missing_review']> & { id: string }; written: { ref: string } }[] = []
+    const flush = async () => {
+      const rows = await insertRecords(
+        trx,
+        'missing_review',
+        pending.map((p) => p.row),
+        actor,
+      )
+      for (const p of pending) p.written.ref = rows.get(p.row.id)?.ref ?? p.row.id
+      pending = []
+    }
     for (const [index, s] of submissions.entries()) {
       const r = s.input
       const errors: FieldError[] = []
       const key = r.episode.trim()
-      const episode = await trx
-        .selectFrom('missing_episode')
-        .selectAll()
-        .where(uuid.test(key) ? sql<boolean>`id = ${key}::uuid` : sql<boolean>`ref = ${key}`)
-        .executeTakeFirst()
+      const episode = uuid.test(key)
+        ? episodes.find((e) => e.id === key.toLowerCase())
+        : episodes.find((e) => e.ref === key)
       if (!episode) errors.push({ field: 'episode', reason: `There is no missing episode ${key}` })
       else if (r.reviewedAt < episode.reported_at)
         errors.push({
@@ -803,29 +839,41 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         created_by: actor,
         created_at: now,
       }
-      const existing = s.ref
-        ? await trx
-            .selectFrom('missing_review')
-            .select(['id', 'version'])
-            .where('ref', '=', s.ref)
-            .executeTakeFirst()
-        : undefined
-      const row = existing
-        ? await deps.history.updateRecord(trx, 'missing_review', existing.id, existing.version, values, {
-            id: actor,
-          })
-        : await deps.history.insertRecord(
-            trx,
-            'missing_review',
-            { ...values, ...(s.ref ? { ref: s.ref } : {}) },
-            { id: actor },
-          )
-      written.push({ ref: row.ref ?? row.id, id: row.id, episodeId: episode.id })
+      let existing = s.ref ? held.get(s.ref) : undefined
+      if (existing?.pending) {
+        // The same ref earlier in this batch: write it first, so this line updates it as before.
+        await flush()
+        existing = { id: existing.id, version: 1 }
+      }
+      if (existing) {
+        const row = await deps.history.updateRecord(
+          trx,
+          'missing_review',
+          existing.id,
+          existing.version,
+          values,
+          { id: actor },
+        )
+        held.set(s.ref as string, { id: row.id, version: row.version })
+        written.push({ ref: row.ref ?? row.id, id: row.id, episodeId: episode.id })
+      } else {
+        const id = randomUUID()
+        const entry = { ref: s.ref ?? id, id, episodeId: episode.id }
+        pending.push({ row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}) }, written: entry })
+        if (s.ref) held.set(s.ref, { id, version: 1, pending: true })
+        written.push(entry)
+      }
     }
     if (failures.length) return { errors: failures }
+    await flush()
     return { written }
   }
 
+  /**
+   * Validates and writes trigger plans, all-or-nothing with errors per index. People, places, addresses
+   * and the plans already held are read once for the batch; new plans go in set-wise, held ones are
+   * updated one by one.
+   */
   async function writePlans(
     trx: Transaction,
     submissions: readonly { ref?: string; input: z.output<typeof triggerPlanInput> }[],
@@ -835,12 +883,52 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     | { written: { ref: string; id: string; boroughId: string }[] }
     | { errors: { index: number; errors: FieldError[] }[] }
   > {
+    const people = await peopleByKey(
+      trx,
+      submissions.map((s) => s.input.child),
+    )
+    const withBorough = submissions.flatMap((s, index) =>
+      s.input.borough ? [{ index, key: s.input.borough }] : [],
+    )
+    const places = await placesOf(
+      trx,
+      withBorough.map((b) => ({ boroughKey: b.key, unitKey: undefined, at: now })),
+    )
+    const placeAt = new Map(withBorough.map((b, i) => [b.index, places[i] as Place]))
+    const addresses = await addressBoroughsOf(
+      trx,
+      submissions.flatMap((s) => {
+        const person = s.input.borough ? undefined : people.get(s.input.child)
+        return person ? [person.id] : []
+      }),
+    )
+    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
+    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
+    if (refs.length)
+      for (const r of await trx
+        .selectFrom('trigger_plan')
+        .select(['id', 'ref', 'version'])
+        .where('ref', 'in', refs)
+        .execute())
+        held.set(r.ref, { id: r.id, version: r.version })
+
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; boroughId: string }[] = []
+    let pending: { row: Insertable<DB['trigger_plan']> & { id: string }; written: { ref: string } }[] = []
+    const flush = async () => {
+      const rows = await insertRecords(
+        trx,
+        'trigger_plan',
+        pending.map((p) => p.row),
+        actor,
+      )
+      for (const p of pending) p.written.ref = rows.get(p.row.id)?.ref as string
+      pending = []
+    }
     for (const [index, s] of submissions.entries()) {
       const p = s.input
       const errors: FieldError[] = []
-      const person = await personOf(trx, p.child)
+      const person = people.get(p.child)
       if (!person) errors.push({ field: 'child', reason: `There is no person with the reference ${p.child}` })
       else {
         const age = ageAt(person, p.startDate)
@@ -856,11 +944,11 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         errors.push({ field: 'endedOn', reason: 'The plan ends before it starts' })
       let boroughId: string | null = null
       if (p.borough) {
-        const place = await placeOf(trx, p.borough, undefined, now)
+        const place = placeAt.get(index) as Place
         errors.push(...place.errors)
         boroughId = place.borough?.id ?? null
       } else if (person) {
-        boroughId = await deps.childrenOn(trx).boroughOn(person.id, p.startDate)
+        boroughId = boroughOn(addresses.get(person.id) ?? [], p.startDate)
         if (!boroughId)
           errors.push({
             field: 'borough',
@@ -886,26 +974,36 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         end_reason: p.endReason || null,
         updated_at: now,
       }
-      const existing = s.ref
-        ? await trx
-            .selectFrom('trigger_plan')
-            .select(['id', 'version'])
-            .where('ref', '=', s.ref)
-            .executeTakeFirst()
-        : undefined
-      const row = existing
-        ? await deps.history.updateRecord(trx, 'trigger_plan', existing.id, existing.version, values, {
-            id: actor,
-          })
-        : await deps.history.insertRecord(
-            trx,
-            'trigger_plan',
-            { ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
-            { id: actor },
-          )
-      written.push({ ref: row.ref, id: row.id, boroughId })
+      let existing = s.ref ? held.get(s.ref) : undefined
+      if (existing?.pending) {
+        // The same ref earlier in this batch: write it first, so this line updates it as before.
+        await flush()
+        existing = { id: existing.id, version: 1 }
+      }
+      if (existing) {
+        const row = await deps.history.updateRecord(
+          trx,
+          'trigger_plan',
+          existing.id,
+          existing.version,
+          values,
+          { id: actor },
+        )
+        held.set(s.ref as string, { id: row.id, version: row.version })
+        written.push({ ref: row.ref, id: row.id, boroughId })
+      } else {
+        const id = randomUUID()
+        const entry = { ref: s.ref ?? '', id, boroughId }
+        pending.push({
+          row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
+          written: entry,
+        })
+        if (s.ref) held.set(s.ref, { id, version: 1, pending: true })
+        written.push(entry)
+      }
     }
     if (failures.length) return { errors: failures }
+    await flush()
     return { written }
   }
 
