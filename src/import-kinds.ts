@@ -5,6 +5,7 @@ import {
 } from './modules/children/import.ts'
 import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
 import { investigationImportKinds } from './modules/investigations/import-kinds.ts'
+import { unitDutyImport } from './modules/missing/duty-import.ts'
 import { missingImportKinds } from './modules/missing/import-kinds.ts'
 import { organisationImportKinds } from './modules/organisation/import-kinds.ts'
 import { pacImportKind } from './modules/referrals/import-kinds.ts'
@@ -22,6 +23,7 @@ export const importKinds: ImportKind[] = [
   personFlagImportKind as ImportKind,
   pacImportKind as ImportKind,
   ...missingImportKinds,
+  unitDutyImport,
   custodyDetentionImport as ImportKind,
   ...triageImportKinds,
   ...investigationImportKinds,

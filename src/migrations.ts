@@ -2,6 +2,7 @@ import { childrenMigration } from './modules/children/migrations/0005-children.t
 import { custodyMigration } from './modules/custody/migrations/0007-custody.ts'
 import { investigationsMigration } from './modules/investigations/migrations/0009-investigations.ts'
 import { missingMigration } from './modules/missing/migrations/0008-missing.ts'
+import { missingUnitDutyRefMigration } from './modules/missing/migrations/0012-missing-unit-duty-ref.ts'
 import { organisationMigration } from './modules/organisation/migrations/0002-organisation.ts'
 import { referralsMigration } from './modules/referrals/migrations/0006-referrals.ts'
 import { triageMigration } from './modules/triage/migrations/0010-triage.ts'
@@ -27,4 +28,5 @@ export const migrations: KestrelMigration[] = [
   investigationsMigration,
   triageMigration,
   importLookupIndexesMigration,
+  missingUnitDutyRefMigration,
 ]

@@ -439,6 +439,7 @@ export interface MissingUnitDuty {
   recorded_by: string
   recorded_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
+  ref: string | null
 }
 
 export interface Pac {
