@@ -5,6 +5,7 @@ import { seedLondon } from '../organisation/seed.ts'
 import { organisationSeed } from '../organisation/seed-generator.ts'
 import { referralsSeed } from '../referrals/seed.ts'
 import { missingSeed } from './seed.ts'
+import { principal } from './test-fixtures.ts'
 
 let kestrel: TestKestrel
 const until = new Date('2018-09-01T00:00:00Z')
@@ -39,5 +40,46 @@ describe('missing demo data', () => {
     expect(absent.withTwoOrMoreFactors).toBeGreaterThan(0)
     expect(interviews.gradedLowest.share ?? 0).toBeLessThan(interviews.gradedAbove.share ?? 1)
     expect(plans.length).toBeGreaterThan(0)
+  })
+
+  it('links most episodes to the child’s own Merlin PAC, so MIS-09 finds a minority', async () => {
+    const { db, standards } = kestrel.services
+    const episodes = await db
+      .selectFrom('missing_episode as e')
+      .leftJoin('pac as p', 'p.id', 'e.pac_id')
+      .select(['e.person_id', 'e.pac_id', 'e.reported_at', 'e.pac_linked_at', 'p.person_id as pac_person'])
+      .execute()
+    const linked = episodes.filter((e) => e.pac_id)
+    const missed = (await standards.findingsAt(until, { ruleId: 'MIS-09' })).findings.filter(
+      (f) => f.status !== 'met',
+    )
+    console.log('missing PAC links:', {
+      episodes: episodes.length,
+      linked: linked.length,
+      mis09: missed.length,
+    })
+    expect(linked.length / episodes.length).toBeGreaterThan(0.6)
+    expect(linked.length).toBeLessThan(episodes.length)
+    expect(linked.every((e) => e.pac_person === e.person_id)).toBe(true)
+    expect(missed.length / episodes.length).toBeLessThan(0.4)
+    expect(missed.length).toBeGreaterThan(0)
+  })
+
+  it('records staff on duty in each missing persons unit, weekdays, for MIS-11', async () => {
+    const rows = await kestrel.services.db
+      .selectFrom('missing_unit_duty as d')
+      .innerJoin('team as t', 't.id', 'd.team_id')
+      .select(['t.name', 'd.staff_on_duty', 'd.on_duty_from'])
+      .execute()
+    const units = new Set(rows.map((r) => r.name))
+    expect(units.size).toBeGreaterThan(0)
+    expect(rows.length).toBeGreaterThan(units.size * 200)
+    expect(rows.every((r) => r.staff_on_duty >= 1 && r.staff_on_duty <= 3)).toBe(true)
+    expect(rows.every((r) => ![0, 6].includes(r.on_duty_from.getUTCDay()))).toBe(true)
+    const view = await kestrel.services.missing.unitView(
+      { ...principal(), area: { forceWide: true } },
+      { asOf: new Date('2018-08-29T12:00:00Z') },
+    )
+    expect(view.units.filter((u) => u.staffOnDuty !== null).length).toBe(units.size)
   })
 })

@@ -1,6 +1,11 @@
 import type { SeedGenerator } from '../../platform/seed/seeder.ts'
-import { seededBoroughsKey } from '../organisation/seed-generator.ts'
-import { type SeededChild, seededChildrenKey } from '../referrals/seed.ts'
+import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed-generator.ts'
+import {
+  type SeededChild,
+  type SeededPac,
+  seededChildrenKey,
+  seededPacsByChildKey,
+} from '../referrals/seed.ts'
 import { type Grade, gradeRank, type RiskFactor, suggestMinimumGrade } from './grading.ts'
 
 /**
@@ -20,7 +25,14 @@ import { type Grade, gradeRank, type RiskFactor, suggestMinimumGrade } from './g
  *   children generally do not have prevention interviews"), three quarters of the others;
  * - trigger plans (MIS-03, MIS-10): 109 live plans force-wide at scale 1 ("there were 109 'live' trigger
  *   plans"), for frequent missers, none in Sutton, Tower Hamlets, Brent and Hackney ("did not have any plans");
- * - plan acknowledged on a new episode (MIS-04) only 40% of the time (staff "had not heard of them").
+ * - plan acknowledged on a new episode (MIS-04) only 40% of the time (staff "had not heard of them");
+ * - Merlin (MIS-09): the report expects every missing episode on Merlin. Episodes follow the referrals
+ *   generator's PACs about missing episodes (reported when the PAC was made, and linked then) for the children
+ *   they name; one in ten such links is never made (estimate), and the episodes beyond the PACs (about a
+ *   fifth at the referrals generator's volumes) have none;
+ * - staff on duty (MIS-11): each BCU's missing persons unit works weekdays (the 5-day pattern) with usually
+ *   three on duty, as in the unit the report visited ("77 missing people that day and 57 of them were
+ *   children. Three staff were on duty"), sometimes two or one (estimate); the weekend carries Friday's count.
  */
 export const episodesPerYearAtScale1 = 12_000
 export const livePlansAtScale1 = 109
@@ -46,14 +58,24 @@ export const missingSeed: SeedGenerator = {
       ...new Set(children.map((c) => c.borough)),
     ]
     if (children.length === 0 || boroughs.length === 0) return
-    // TODO(referrals seed): it publishes PAC refs without their child, so demo episodes cannot link the
-    // child's own PAC yet and MIS-09 finds every demo episode.
     const target = Math.max(1, Math.round(episodesPerYearAtScale1 * scale))
     const start = from.getTime()
     const end = until.getTime()
     // At a small scale none of the four boroughs may be present: the last borough stands in for them.
     let noPlans = boroughs.filter((b) => boroughsWithoutPlans.includes(b))
     if (noPlans.length === 0 && boroughs.length > 1) noPlans = [boroughs[boroughs.length - 1] as string]
+
+    // The children with PACs about missing episodes go missing first, once per PAC, reported when it was made.
+    const pacsOf = new Map<string, number[]>()
+    const pacRefAt = new Map<string, string>()
+    for (const pac of (shared.get(seededPacsByChildKey) as SeededPac[] | undefined) ?? []) {
+      const at = Date.parse(pac.createdAt)
+      if (pac.about !== 'missing_episode' || at < start || at > end - 4 * hour) continue
+      pacsOf.set(pac.child, [...(pacsOf.get(pac.child) ?? []), at])
+      pacRefAt.set(`${pac.child}@${at}`, pac.ref)
+    }
+    const byRef = new Map(children.map((c) => [c.ref, c]))
+    const withPacs = [...pacsOf.keys()].flatMap((ref) => byRef.get(ref) ?? [])
 
     const pool = random.fork('pool')
     const picked: {
@@ -62,22 +84,35 @@ export const missingSeed: SeedGenerator = {
       lookedAfter: boolean
       home: string
       cse: boolean
+      /** When each PAC about the child's missing was made: an episode each. */
+      pacTimes: number[]
     }[] = []
     let total = 0
     const used = new Set<string>()
     while (total < target && used.size < children.length) {
-      const child = pool.pick(children)
+      const next = withPacs[used.size]
+      const child = next ?? pool.pick(children)
       if (used.has(child.ref)) continue
       used.add(child.ref)
-      const episodes = pool.weighted<number>([
-        [1, 70],
-        [pool.int(2, 4), 20],
-        [pool.int(5, 20), 10],
-      ])
+      const pacTimes = next ? [...(pacsOf.get(child.ref) ?? [])].sort((a, b) => a - b) : []
+      const episodes = next
+        ? pacTimes.length
+        : pool.weighted<number>([
+            [1, 70],
+            [pool.int(2, 4), 20],
+            [pool.int(5, 20), 10],
+          ])
       const lookedAfter = pool.chance(episodes > 1 ? 0.5 : 0.25)
       // Looked-after children are often placed far from home: missing from another borough.
       const home = lookedAfter && pool.chance(0.6) ? pool.pick(boroughs) : child.borough
-      picked.push({ child, episodes, lookedAfter, home, cse: pool.chance(episodes > 4 ? 0.4 : 0.08) })
+      picked.push({
+        child,
+        episodes,
+        lookedAfter,
+        home,
+        cse: pool.chance(episodes > 4 ? 0.4 : 0.08),
+        pacTimes,
+      })
       total += episodes
       if (lookedAfter)
         yield {
@@ -113,10 +148,11 @@ export const missingSeed: SeedGenerator = {
 
     let n = 0
     for (const p of picked) {
-      const times = Array.from(
-        { length: p.episodes },
-        () => start + random.next() * (end - start - 6 * hour),
-      ).sort((a, b) => a - b)
+      const times = p.pacTimes.length
+        ? p.pacTimes
+        : Array.from({ length: p.episodes }, () => start + random.next() * (end - start - 6 * hour)).sort(
+            (a, b) => a - b,
+          )
       const earlier: number[] = []
       for (const reported of times) {
         n++
@@ -184,6 +220,12 @@ export const missingSeed: SeedGenerator = {
           line.supervisorName = 'PS Control Room'
           line.belowSuggestionReason = random.pick(reasons)
         }
+        // The child's own Merlin report, linked as the episode is reported; one in ten never linked.
+        const pac = pacRefAt.get(`${p.child.ref}@${reported}`)
+        if (pac && reportedAt === reported && random.chance(0.9)) {
+          line.pac = pac
+          line.pacLinkedAt = iso(reportedAt)
+        }
         if (planned.has(p.child.ref) && random.chance(0.4))
           line.planAcknowledgedAt = iso(reportedAt + random.int(5, 50) * 60_000)
         if (!stillMissing) {
@@ -210,6 +252,33 @@ export const missingSeed: SeedGenerator = {
           }
         }
         yield line
+      }
+    }
+
+    // Staff on duty in each BCU's missing persons unit, from 08:00 UTC each weekday.
+    const units = ((shared.get(seededTeamsKey) as SeededTeam[] | undefined) ?? []).filter(
+      (t) => t.kind === 'missing_persons_unit',
+    )
+    const duty = random.fork('duty')
+    for (const unit of units) {
+      for (let day = Math.ceil(start / (24 * hour)) * 24 * hour; day < end - 8 * hour; day += 24 * hour) {
+        const weekday = new Date(day).getUTCDay()
+        if (weekday === 0 || weekday === 6) continue
+        const from = day + 8 * hour
+        const wanted = duty.weighted<number>([
+          [3, 65],
+          [2, 25],
+          [1, 10],
+        ])
+        const onDuty = unit.staff.slice(0, Math.min(wanted, unit.staff.length))
+        yield {
+          kind: 'missing-unit-duty',
+          ref: `DUTY-SEED-${unit.ref}-${iso(from).slice(0, 10)}`,
+          unit: unit.ref,
+          from: iso(from),
+          staffOnDuty: onDuty.length,
+          ...(onDuty.length ? { names: onDuty.map((s) => s.ref).join(', ') } : {}),
+        }
       }
     }
   },

@@ -33,6 +33,24 @@ export interface SeededChild {
   borough: string
 }
 export const seededPacsKey = 'referrals:pacs'
+/**
+ * Every PAC with its child, what it is about and when it was made, for generators that link their records to
+ * the child's own PAC (the missing generator links each episode to its Merlin report).
+ */
+export const seededPacsByChildKey = 'referrals:pacs-by-child'
+export interface SeededPac {
+  ref: string
+  child: string
+  about: AboutKind
+  /** ISO instant the PAC was made. */
+  createdAt: string
+}
+/** Children behind PACs about missing episodes go missing again and again: a weight per child, as a share. */
+const missingRepeatWeights: readonly (readonly [number, number])[] = [
+  [1, 70],
+  [3, 20],
+  [12, 10],
+]
 
 const given = [
   'Amara',
@@ -181,8 +199,21 @@ export const referralsSeed: SeedGenerator = {
     const span = until.getTime() - start
     const last = until.getTime() - hour
     const pacRefs: string[] = []
+    const pacsByChild: SeededPac[] = []
+    // PACs about missing episodes fall on a cohort of children, a minority of them many times over (repeat
+    // missing), so each child's episodes can have their own Merlin reports. A fork keeps the other draws as
+    // they were. Cohort size: PACs about missing episodes over the mean weight, so a child's expected count
+    // is its weight.
+    const cohortRandom = random.fork('missing-cohort')
+    const meanWeight =
+      missingRepeatWeights.reduce((s, [w, share]) => s + w * share, 0) /
+      missingRepeatWeights.reduce((s, [, share]) => s + share, 0)
+    const cohort = Array.from(
+      { length: Math.max(1, Math.round((pacCount * 0.2) / meanWeight)) },
+      () => [cohortRandom.pick(children), cohortRandom.weighted(missingRepeatWeights)] as const,
+    )
     for (let i = 0; i < pacCount; i++) {
-      const child = random.pick(children)
+      const anyChild = random.pick(children)
       const aboutKind = random.weighted<AboutKind>([
         ['incident', 60],
         ['missing_episode', 20],
@@ -190,6 +221,7 @@ export const referralsSeed: SeedGenerator = {
         ['investigation', 7],
         ['offender', 3],
       ])
+      const child = aboutKind === 'missing_episode' ? cohortRandom.weighted(cohort) : anyChild
       const firstKnew = start + random.next() * span * 0.98
       const created = Math.min(last, firstKnew + submissionDelayHours(random) * hour)
       const officers = officersIn.get(child.borough) ?? []
@@ -225,6 +257,7 @@ export const referralsSeed: SeedGenerator = {
           : { raisedByName: `PC ${random.pick(family)}` }),
       }
       pacRefs.push(ref)
+      pacsByChild.push({ ref, child: child.ref, about: aboutKind, createdAt: iso(created) })
       // 8% never reviewed; 5% of reviews send it back.
       const reviewed = created + Math.max(0.25, random.normal(10, 8)) * hour
       if (random.chance(0.92) && reviewed < last) {
@@ -276,5 +309,6 @@ export const referralsSeed: SeedGenerator = {
       yield line
     }
     shared.set(seededPacsKey, pacRefs)
+    shared.set(seededPacsByChildKey, pacsByChild)
   },
 }
