@@ -991,7 +991,9 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           select * from unnest(${pairs.map((a) => a.personId)}::uuid[], ${pairs.map((a) => a.day)}::date[])
             as a(subject_id, day)
         ),
-        rel as (
+        -- Not materialised: the join conditions reach each branch, so the person_a/person_b indexes serve
+        -- them instead of a scan of every relationship for each batch.
+        rel as not materialized (
           select person_a as adult_id, person_b as other_id, kind, from_date, to_date from relationship
           where kind in ('parent', 'carer', 'associate')
           union all
