@@ -367,6 +367,32 @@ function compareStatement(
 }
 
 /**
+ * False only when it is certain that the rule has no open finding on the call's subjects: within a call's
+ * scope (after a write, in one transaction) one read answers for every rule of the call. A rule changes only
+ * its own findings, so the answer read before an earlier rule ran still holds for this one. Elsewhere (a
+ * sweep) it answers true and the comparison runs as always.
+ */
+async function mayHaveOpenFindings(
+  db: Database,
+  rule: AnyRule,
+  context: RuleContext<Record<string, unknown>>,
+): Promise<boolean> {
+  const { subjects, asOf } = context
+  if (!subjects || !callScopes.get(context)?.open) return true
+  const open = await sharedWithinCall(
+    context,
+    `standards:open-findings:${asOf.toISOString()}:${subjects.join(',')}`,
+    async () => {
+      const { rows } = await sql<{ subject_kind: string; rule_id: string }>`
+        select distinct subject_kind, rule_id from finding
+        where subject_id = any(cast(${[...subjects]} as text[])) and closed_at is null`.execute(db)
+      return new Set(rows.map((r) => `${r.subject_kind}\u0000${r.rule_id}`))
+    },
+  )
+  return open.has(`${rule.appliesTo}\u0000${rule.id}`)
+}
+
+/**
  * Brings one rule's stored findings into line with its obligations at asOf. The comparison happens in the
  * database (compareStatement): new findings are opened there, set-wise; only what may change comes back, is
  * decided by `transition`, and is written in batches.
@@ -379,9 +405,16 @@ async function applyRule(
 ): Promise<Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>> {
   const { asOf, subjects } = context
   const found = await rule.obligations(db, context)
-  const relation = isObligationQuery(found)
-    ? wrappedQuery(found, context)
-    : obligationsRelation(derive(rule, found, context))
+  let relation: RawBuilder<ObligationQueryRow>
+  if (isObligationQuery(found)) relation = wrappedQuery(found, context)
+  else {
+    const derived = derive(rule, found, context)
+    // Nothing owed and nothing open to close: the comparison would find nothing to do, so it is not sent.
+    if (derived.length === 0 && !(await mayHaveOpenFindings(db, rule, context))) {
+      return { obligations: 0, opened: 0, changed: 0, closed: 0 }
+    }
+    relation = obligationsRelation(derived)
+  }
   const { rows } = await compareStatement(rule, relation, subjects, asOf, now).execute(db)
   const counts = rows[0] ?? { obligations: 0, opened: 0 }
 
