@@ -58,9 +58,15 @@ export function createServices(deps: CoreDependencies) {
     },
   })
   // Rules are evaluated for everything a batch wrote before it commits, as for a write through a page.
-  const imports = importer(db, clock, importKinds, async (trx, written) => {
-    for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
-  })
+  const imports = importer(
+    db,
+    clock,
+    importKinds,
+    async (trx, written) => {
+      for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
+    },
+    config,
+  )
   const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
   const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
   const missing = createMissing({

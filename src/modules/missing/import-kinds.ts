@@ -1,3 +1,4 @@
+import type { Config } from '../../platform/config.ts'
 import type { Database, Executor } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
 import type { FieldError } from '../../platform/http/errors.ts'
@@ -12,7 +13,7 @@ import { episodeInput, missingService, reviewInput, triggerPlanInput } from './s
  * The missing module's writers on the import's own transaction: the same validation and writes as the
  * pages, with no after-write hook (the importer evaluates the rules for the episodes it wrote).
  */
-function writerOn(trx: Executor, now: Date) {
+function writerOn(trx: Executor, now: Date, config: Config | undefined) {
   const clock = { now: () => now }
   const noLog = { record: async () => undefined } as never
   const history = historyService(trx as Database, clock)
@@ -25,6 +26,8 @@ function writerOn(trx: Executor, now: Date) {
     organisation,
     childrenOn: () => children,
     organisationOn: () => organisation,
+    // Imports grade on the force's own scale, as the pages do.
+    ...(config ? { gradeScale: config.missingGrades } : {}),
   })
 }
 
@@ -45,8 +48,8 @@ export const triggerPlanImport = defineImportKind({
     const rows = await trx.selectFrom('trigger_plan').select(['id', 'ref']).where('ref', 'in', refs).execute()
     return new Map(rows.map((r) => [r.ref, r.id]))
   },
-  async write(lines, { trx, clock, actor }) {
-    const result = await writerOn(trx, clock.now()).writePlans(
+  async write(lines, { trx, clock, actor, config }) {
+    const result = await writerOn(trx, clock.now(), config).writePlans(
       trx,
       lines.map((l) => ({ ref: l.ref, input: l.record })),
       actor,
@@ -89,8 +92,8 @@ export const missingEpisodeImport = defineImportKind({
       .execute()
     return new Map(rows.map((r) => [r.ref, r.id]))
   },
-  async write(lines, { trx, clock, actor }) {
-    const result = await writerOn(trx, clock.now()).writeEpisodes(
+  async write(lines, { trx, clock, actor, config }) {
+    const result = await writerOn(trx, clock.now(), config).writeEpisodes(
       trx,
       lines.map((l) => ({ ref: l.ref, input: l.record })),
       actor,
@@ -146,8 +149,8 @@ export const missingReviewImport = defineImportKind({
       .execute()
     return new Map(rows.map((r) => [r.ref as string, r.id]))
   },
-  async write(lines, { trx, clock, actor, idOf }) {
-    const result = await writerOn(trx, clock.now()).writeReviews(
+  async write(lines, { trx, clock, actor, idOf, config }) {
+    const result = await writerOn(trx, clock.now(), config).writeReviews(
       trx,
       lines.map((l) => ({
         ref: l.ref,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.ts'
+import type { Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
 import type { ImportKind, ImportLine, Reference, Transaction } from './kinds.ts'
 
@@ -40,7 +41,13 @@ const maxReportedErrors = 50
  * is one transaction: every line is validated and every reference resolved before anything is written,
  * and any failure rejects the batch with its line number and reason.
  */
-export function importer(db: Database, clock: Clock, kinds: ImportKind[], afterImport?: AfterImport) {
+export function importer(
+  db: Database,
+  clock: Clock,
+  kinds: ImportKind[],
+  afterImport?: AfterImport,
+  config?: Config,
+) {
   const byKind = new Map(kinds.map((k, order) => [k.kind, { definition: k, order }]))
 
   function parse(text: string): { lines: Map<string, ImportLine<unknown>[]>; count: number } {
@@ -133,6 +140,7 @@ export function importer(db: Database, clock: Clock, kinds: ImportKind[], afterI
           trx,
           clock,
           actor,
+          config,
           idOf(kind, ref) {
             const id = idsOf(kind).get(ref)
             if (!id) throw new Error(`internal: ${kind} ${ref} was not resolved before write`)

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Clock } from '../clock.ts'
+import type { Config } from '../config.ts'
 import type { Transaction } from '../db/database.ts'
 
 export type { Transaction }
@@ -23,6 +24,8 @@ export interface ImportContext {
   clock: Clock
   /** Who the import runs as, for history rows. */
   actor: string
+  /** The force's configuration, for kinds whose rules depend on it (a missing episode's grade scale). */
+  config: Config | undefined
   /** The id of a referenced record; every reference was checked to exist before `write` is called. */
   idOf(kind: string, ref: string): string
 }
