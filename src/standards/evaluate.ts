@@ -604,14 +604,19 @@ export async function evaluateRules(input: EvaluationInput): Promise<RuleResult[
     }))
   }
   const scope: CallScope | undefined = input.trx ? { open: true, loads: new Map() } : undefined
+  const savepoints: string[] = []
   try {
-    for (const rule of rules) results.push(await evaluateOne(input, rule, values, scope))
+    for (const rule of rules) results.push(await evaluateOne(input, rule, values, scope, savepoints))
   } finally {
     if (scope) {
       scope.open = false
       scope.loads.clear()
     }
   }
+  // Each rule's savepoint is kept until the end: releasing the first releases every later one too, in one
+  // round trip instead of one per rule. A failed rule was rolled back to its own savepoint already.
+  const first = savepoints[0]
+  if (input.trx && first) await sql`release savepoint ${sql.raw(first)}`.execute(input.trx)
   return results
 }
 
@@ -621,6 +626,7 @@ async function evaluateOne(
   rule: AnyRule,
   values: readonly ParameterValue[],
   scope: CallScope | undefined,
+  savepoints: string[],
 ): Promise<RuleResult> {
   const { asOf, subjects, calendar, now } = input
   const started = performance.now()
@@ -629,11 +635,12 @@ async function evaluateOne(
   try {
     let counts: Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>
     if (input.trx) {
-      const savepoint = sql.raw(`standards_rule_${++savepointCounter}`)
+      const name = `standards_rule_${++savepointCounter}`
+      const savepoint = sql.raw(name)
       await sql`savepoint ${savepoint}`.execute(input.trx)
+      savepoints.push(name)
       try {
         counts = await applyRule(input.trx, rule, context, now)
-        await sql`release savepoint ${savepoint}`.execute(input.trx)
       } catch (error) {
         await sql`rollback to savepoint ${savepoint}`.execute(input.trx)
         throw error
