@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { FieldError } from '../../platform/http/errors.ts'
+import { type Rank, rankLabels, ranks } from '../organisation/organisation.ts'
 
 /**
  * The custody module's vocabulary and its pure decisions: the event kinds of a child's detention, the
@@ -71,27 +72,8 @@ export const singleKinds: ReadonlySet<EventKind> = new Set([
   'left_custody',
 ])
 
-export const ranks = [
-  'constable',
-  'sergeant',
-  'inspector',
-  'chief_inspector',
-  'superintendent',
-  'chief_superintendent',
-  'commander',
-  'police_staff',
-] as const
-export type Rank = (typeof ranks)[number]
-export const rankLabels: Record<Rank, string> = {
-  constable: 'Constable',
-  sergeant: 'Sergeant',
-  inspector: 'Inspector',
-  chief_inspector: 'Chief inspector',
-  superintendent: 'Superintendent',
-  chief_superintendent: 'Chief superintendent',
-  commander: 'Commander',
-  police_staff: 'Police staff',
-}
+// Ranks are the organisation module's: one list, so a custody record and a staff record can never disagree.
+export { type Rank, rankLabels, ranks }
 /** Code C 16.7 and the report: escalation means to an inspector or above. */
 export const inspectorOrAbove: readonly Rank[] = [
   'inspector',
