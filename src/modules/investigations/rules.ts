@@ -569,7 +569,9 @@ export const inv11 = defineRule<{ days: number }>({
   async obligations(db, ctx) {
     // The current quiet period (from the last activity) and the one before it, met by the last activity.
     const { rows } = await sql<CaseRow & { last_at: Date; previous_at: Date | null; days: number }>`
-      with acts as (select distinct investigation_id, at from (${activitySql(ctx.asOf)}) a),
+      -- The subject filter sits inside the activity scan, so one record's evaluation reads one record's activity.
+      with acts as (select distinct investigation_id, at from (${activitySql(ctx.asOf)}) a
+        where ${ctx.subjectFilter('a.investigation_id')}),
       ranked as (select investigation_id, at,
         row_number() over (partition by investigation_id order by at desc) as n from acts)
       select ${caseColumns}, r1.at as last_at, r2.at as previous_at,
