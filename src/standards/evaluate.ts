@@ -294,30 +294,63 @@ function compareStatement(
   now: Date,
 ) {
   const differs = (a: string, b: string) => sql`${sql.ref(a)} is distinct from ${sql.ref(b)}`
+  // The full join is folded into one aggregate: it counts the obligations and keeps, as JSON, only the rows
+  // that need work (new, vanished, or changed). The join's rows stream through it and are never stored, so
+  // a steady sweep costs one scan of each side and a hash join, however many obligations there are.
+  const candidate = sql`t.subject_id, t.obligation_key, t.subject_ref, t.started_at, t.due_at, t.met_at,
+    t.detail, t.borough_id, t.bcu_id, t.assignee_team_id, t.assignee_staff_id, t.state, t.breached_at,
+    f.id as f_id, f.version as f_version, f.subject_id as f_subject_id, f.obligation_key as f_obligation_key,
+    f.status as f_status, f.opened_at as f_opened_at, f.due_at as f_due_at, f.breached_at as f_breached_at,
+    f.met_at as f_met_at, f.closed_at as f_closed_at, f.subject_ref as f_subject_ref, f.detail as f_detail,
+    f.borough_id as f_borough_id, f.bcu_id as f_bcu_id, f.assignee_team_id as f_assignee_team_id,
+    f.assignee_staff_id as f_assignee_staff_id`
   return sql<CandidateRow>`
-    with o as materialized (${obligations}),
-    t as (
+    with t as (
       select o.*, case when o.state in ('breached', 'met_late') then coalesce(o.due_at, o.started_at) end
         as breached_at
       from (select o.*,
           case when o.met_at is not null then
               case when o.due_at is not null and o.met_at > o.due_at then 'met_late' else 'met' end
             when o.due_at is null or ${asOf} >= o.due_at then 'breached' else 'due' end as state
-        from o) as o
+        from (${obligations}) as o) as o
     ),
     f as (
-      select * from finding
+      select id, version, subject_id, obligation_key, status, opened_at, due_at, breached_at, met_at,
+        closed_at, subject_ref, detail, borough_id, bcu_id, assignee_team_id, assignee_staff_id
+      from finding
       where rule_id = ${rule.id} and subject_kind = ${rule.appliesTo}
         and ${subjects ? sql`subject_id = any(cast(${[...subjects]} as text[]))` : sql`true`}
     ),
-    j as (
-      select t.*, f.id as f_id, f.version as f_version, f.subject_id as f_subject_id,
-        f.obligation_key as f_obligation_key, f.status as f_status, f.opened_at as f_opened_at,
-        f.due_at as f_due_at, f.breached_at as f_breached_at, f.met_at as f_met_at,
-        f.closed_at as f_closed_at, f.subject_ref as f_subject_ref, f.detail as f_detail,
-        f.borough_id as f_borough_id, f.bcu_id as f_bcu_id, f.assignee_team_id as f_assignee_team_id,
-        f.assignee_staff_id as f_assignee_staff_id
-      from t full join f on f.subject_id = t.subject_id and f.obligation_key = t.obligation_key
+    a as materialized (
+      select cast(count(c.subject_id) as integer) as obligations,
+        coalesce(jsonb_agg(to_jsonb(c)) filter (where c.f_id is null or (c.subject_id is null and c.f_closed_at is null)
+          or (c.subject_id is not null and (
+            ${differs('c.f_opened_at', 'c.started_at')} or ${differs('c.f_due_at', 'c.due_at')}
+            or ${differs('c.f_subject_ref', 'c.subject_ref')} or ${differs('c.f_detail', 'c.detail')}
+            or ${differs('c.f_borough_id', 'c.borough_id')} or ${differs('c.f_bcu_id', 'c.bcu_id')}
+            or ${differs('c.f_assignee_team_id', 'c.assignee_team_id')}
+            or ${differs('c.f_assignee_staff_id', 'c.assignee_staff_id')}
+            -- the cases where lifecycle.transition leaves a finding as it is
+            or not (
+              (c.f_status = 'resolved_by_supervisor' and c.f_due_at is not distinct from c.due_at)
+              or (c.f_status in ('met', 'met_late') and c.f_status = c.state
+                and c.f_met_at is not distinct from c.met_at)
+              or (c.f_status = 'acknowledged' and c.state in ('due', 'breached')
+                and c.f_breached_at is not distinct from c.breached_at)
+              or (c.f_status in ('due', 'breached') and c.f_status = c.state
+                and c.f_breached_at is not distinct from c.breached_at)
+            )))), '[]') as work
+      from (select ${candidate} from t full join f
+        on f.subject_id = t.subject_id and f.obligation_key = t.obligation_key) as c
+    ),
+    j as materialized (
+      select x.* from a cross join jsonb_to_recordset(a.work) as x(subject_id text, obligation_key text,
+        subject_ref text, started_at timestamptz, due_at timestamptz, met_at timestamptz, detail text,
+        borough_id uuid, bcu_id uuid, assignee_team_id uuid, assignee_staff_id uuid, state text,
+        breached_at timestamptz, f_id uuid, f_version integer, f_subject_id text, f_obligation_key text,
+        f_status text, f_opened_at timestamptz, f_due_at timestamptz, f_breached_at timestamptz,
+        f_met_at timestamptz, f_closed_at timestamptz, f_subject_ref text, f_detail text, f_borough_id uuid,
+        f_bcu_id uuid, f_assignee_team_id uuid, f_assignee_staff_id uuid)
     ),
     ins as (
       insert into finding (rule_id, subject_kind, subject_id, obligation_key, subject_ref, status, opened_at,
@@ -339,31 +372,8 @@ function compareStatement(
       where e.at is not null
       order by ins.id, e.n
     )
-    select k.obligations, k.opened, c.*
-    from (select cast((select count(*) from t) as integer) as obligations,
-      cast((select count(*) from ins) as integer) as opened) as k
-    left join (
-      select * from j
-      where j.f_id is not null and (
-        (j.subject_id is null and j.f_closed_at is null)
-        or (j.subject_id is not null and (
-          ${differs('j.f_opened_at', 'j.started_at')} or ${differs('j.f_due_at', 'j.due_at')}
-          or ${differs('j.f_subject_ref', 'j.subject_ref')} or ${differs('j.f_detail', 'j.detail')}
-          or ${differs('j.f_borough_id', 'j.borough_id')} or ${differs('j.f_bcu_id', 'j.bcu_id')}
-          or ${differs('j.f_assignee_team_id', 'j.assignee_team_id')}
-          or ${differs('j.f_assignee_staff_id', 'j.assignee_staff_id')}
-          -- the cases where lifecycle.transition leaves a finding as it is
-          or not (
-            (j.f_status = 'resolved_by_supervisor' and j.f_due_at is not distinct from j.due_at)
-            or (j.f_status in ('met', 'met_late') and j.f_status = j.state
-              and j.f_met_at is not distinct from j.met_at)
-            or (j.f_status = 'acknowledged' and j.state in ('due', 'breached')
-              and j.f_breached_at is not distinct from j.breached_at)
-            or (j.f_status in ('due', 'breached') and j.f_status = j.state
-              and j.f_breached_at is not distinct from j.breached_at)
-          )))
-      )
-    ) as c on true`
+    select a.obligations, cast((select count(*) from ins) as integer) as opened, c.*
+    from a left join (select * from j where j.f_id is not null) as c on true`
 }
 
 /**
@@ -415,6 +425,8 @@ async function applyRule(
     }
     relation = obligationsRelation(derived)
   }
+  // A full sweep hashes every stored finding of the rule: give the join room so it does not spill to disk.
+  if (!subjects) await sql`set local work_mem = '64MB'`.execute(db)
   const { rows } = await compareStatement(rule, relation, subjects, asOf, now).execute(db)
   const counts = rows[0] ?? { obligations: 0, opened: 0 }
 
