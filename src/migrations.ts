@@ -11,6 +11,7 @@ import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log
 import type { KestrelMigration } from './platform/db/migrator.ts'
 import { importLookupIndexesMigration } from './platform/import/migrations/0011-import-lookup-indexes.ts'
 import { standardsMigration } from './standards/migrations/0004-standards.ts'
+import { workingDaysMigration } from './standards/working-days.ts'
 
 /**
  * Every migration, in the order it runs. Each module owns its migration files; this is the one place
@@ -29,4 +30,5 @@ export const migrations: KestrelMigration[] = [
   triageMigration,
   importLookupIndexesMigration,
   missingUnitDutyRefMigration,
+  workingDaysMigration,
 ]

@@ -20,6 +20,7 @@ import {
   type RuleContext,
   upTo,
 } from './rule.ts'
+import { ensureWorkingDays } from './working-days.ts'
 
 /** How one rule's evaluation went: the sweep reports every rule, including the ones that failed. */
 export interface RuleResult {
@@ -598,6 +599,7 @@ export async function evaluateRules(input: EvaluationInput): Promise<RuleResult[
   const executor = input.trx ?? input.db
   let values: ParameterValue[]
   try {
+    await ensureWorkingDays(input.db, executor, input.calendar)
     values = await parameterValuesAt(
       executor,
       asOf,
@@ -685,6 +687,7 @@ export async function obligationsAt(
   rules: readonly AnyRule[],
   asOf: Date,
 ): Promise<{ obligations: DerivedObligation[]; results: RuleResult[] }> {
+  await ensureWorkingDays(db, db, calendar)
   const values = await parameterValuesAt(
     db,
     asOf,

@@ -728,6 +728,16 @@ export interface UserSession {
   user_agent: string | null
 }
 
+export interface WorkingDay {
+  day: string
+  working: boolean
+  ordinal: number
+}
+
+export interface WorkingDayCalendar {
+  fingerprint: string
+}
+
 export interface DB {
   access_log: AccessLog
   access_log_head: AccessLogHead
@@ -775,4 +785,6 @@ export interface DB {
   triage_result: TriageResult
   trigger_plan: TriggerPlan
   user_session: UserSession
+  working_day: WorkingDay
+  working_day_calendar: WorkingDayCalendar
 }

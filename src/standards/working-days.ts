@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto'
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
+import type { Database } from '../platform/db/database.ts'
+import type { KestrelMigration } from '../platform/db/migrator.ts'
+import { type LocalDate, type WorkingDayCalendar, workingDayCalendar } from './calendar.ts'
+import { columnRef } from './rule.ts'
+
+/**
+ * The working-day calendar as a table, so a rule's SQL can add working days exactly as
+ * `WorkingDayCalendar.addWorkingDays` does, set-wise, with a hash join instead of a loop per record.
+ *
+ * `working_day` has one row per calendar day with `ordinal`, the number of working days up to and including
+ * it. Adding n working days to a day D is then the working day whose ordinal is ordinal(D) + n. The calendar
+ * in force comes from configuration (a bank-holiday file may replace the built-in dates), so the table is
+ * brought into line with it before rules run (`ensureWorkingDays`); a fingerprint says whether it already is.
+ */
+
+const firstYear = 1990
+const lastYear = 2100
+
+function holidaysOf(calendar: WorkingDayCalendar): LocalDate[] {
+  const out: LocalDate[] = []
+  for (let year = firstYear; year <= lastYear; year++) out.push(...calendar.bankHolidays(year))
+  return out
+}
+
+const fingerprints = new WeakMap<WorkingDayCalendar, { holidays: LocalDate[]; fingerprint: string }>()
+
+function describe(calendar: WorkingDayCalendar) {
+  let known = fingerprints.get(calendar)
+  if (!known) {
+    const holidays = holidaysOf(calendar)
+    const fingerprint = createHash('sha256').update(holidays.join(',')).digest('hex')
+    known = { holidays, fingerprint }
+    fingerprints.set(calendar, known)
+  }
+  return known
+}
+
+async function fill(db: Kysely<unknown>, calendar: WorkingDayCalendar): Promise<void> {
+  const { holidays, fingerprint } = describe(calendar)
+  await sql`delete from working_day`.execute(db)
+  await sql`
+    insert into working_day (day, working, ordinal)
+    select day, working, cast(count(*) filter (where working) over (order by day) as integer)
+    from (select cast(d as date) as day,
+        extract(isodow from d) < 6 and cast(d as date) <> all(cast(${holidays} as date[])) as working
+      from generate_series(cast(${`${firstYear}-01-01`} as date), cast(${`${lastYear}-12-31`} as date),
+        interval '1 day') as d) as days`.execute(db)
+  await sql`delete from working_day_calendar`.execute(db)
+  await sql`insert into working_day_calendar (fingerprint) values (${fingerprint})`.execute(db)
+}
+
+/** The tables, filled with the built-in England and Wales calendar (configuration may replace it at start). */
+export const workingDaysMigration: KestrelMigration = {
+  name: '0013-working-days',
+  async up(db) {
+    await sql`
+      create table working_day (
+        day date primary key,
+        working boolean not null,
+        ordinal integer not null
+      )`.execute(db)
+    // Each working day has its own ordinal: the lookup from an ordinal back to its day.
+    await sql`create unique index working_day_ordinal on working_day (ordinal) where working`.execute(db)
+    await sql`create table working_day_calendar (fingerprint text not null)`.execute(db)
+    await fill(db, workingDayCalendar())
+  },
+}
+
+const inLine = new WeakMap<object, string>()
+
+/**
+ * Makes `working_day` match the calendar in force. Cheap after the first call for a database: the answer is
+ * kept once the stored fingerprint has been read and found equal. A rewrite inside the caller's transaction
+ * is not kept (the transaction may roll back); the next call reads again.
+ */
+export async function ensureWorkingDays(
+  root: Database,
+  executor: Database,
+  calendar: WorkingDayCalendar,
+): Promise<void> {
+  const { fingerprint } = describe(calendar)
+  if (inLine.get(root) === fingerprint) return
+  const read = async (db: Database) =>
+    (await sql<{ fingerprint: string }>`select fingerprint from working_day_calendar`.execute(db)).rows[0]
+      ?.fingerprint
+  if ((await read(executor)) === fingerprint) {
+    inLine.set(root, fingerprint)
+    return
+  }
+  const rewrite = async (trx: Database) => {
+    // Two processes starting with a new calendar: the second waits, then finds the work done.
+    await sql`lock table working_day_calendar in exclusive mode`.execute(trx)
+    if ((await read(trx)) !== fingerprint) await fill(trx as unknown as Kysely<unknown>, calendar)
+  }
+  if (executor === root) {
+    await root.transaction().execute(rewrite)
+    inLine.set(root, fingerprint)
+  } else await rewrite(executor)
+}
+
+/** The London calendar date of an instant. */
+export function londonDate(instant: string | Expression<unknown>): RawBuilder<string> {
+  return sql<string>`cast(timezone('Europe/London', ${columnRef(instant)}) as date)`
+}
+
+/**
+ * Joins for "n working days after an instant": `alias` is the working day reached. Use with `workingDaysDue`:
+ *
+ *   from pac ${addWorkingDaysJoin('decision', 'pac.shared_with_mash_at', n)}
+ *   select ${workingDaysDue('decision', 'pac.shared_with_mash_at', n)} as due_at
+ *
+ * Instants outside 1990-2100 find no working day and drop out of the query.
+ */
+export function addWorkingDaysJoin(
+  alias: string,
+  instant: string | Expression<unknown>,
+  n: Expression<unknown>,
+): RawBuilder<unknown> {
+  const from = sql.ref(`${alias}_from`)
+  const to = sql.ref(alias)
+  return sql`join working_day as ${from} on ${from}.day = ${londonDate(instant)}
+    join working_day as ${to} on ${to}.working and ${to}.ordinal = ${from}.ordinal + cast(${n} as integer)`
+}
+
+/**
+ * The instant n working days after `instant`, at the same London wall-clock time, as
+ * `WorkingDayCalendar.addWorkingDays` computes it (0 working days: the instant itself).
+ */
+export function workingDaysDue(
+  alias: string,
+  instant: string | Expression<unknown>,
+  n: Expression<unknown>,
+): RawBuilder<Date> {
+  const at = columnRef(instant)
+  return sql<Date>`case when cast(${n} as integer) = 0 then ${at}
+    else timezone('Europe/London', ${sql.ref(alias)}.day + cast(timezone('Europe/London', ${at}) as time)) end`
+}
