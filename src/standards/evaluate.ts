@@ -54,8 +54,8 @@ export interface EvaluationInput {
   /** The instant written as updated_at and recorded_at (the wall clock, not asOf). */
   now: Date
   /**
-   * Evaluate inside this open transaction (after a write), a savepoint around each rule so one failure
-   * leaves the caller's transaction usable. Without it, each rule runs in its own transaction.
+   * Evaluate inside this open transaction (after a write), under a savepoint so one failing rule leaves the
+   * caller's transaction usable and the other rules' findings kept. Without it, each rule runs in its own transaction.
    */
   trx?: Database
 }
@@ -618,29 +618,57 @@ export async function evaluateRules(input: EvaluationInput): Promise<RuleResult[
     }))
   }
   const scope: CallScope | undefined = input.trx ? { open: true, loads: new Map() } : undefined
-  const savepoints: string[] = []
   try {
-    for (const rule of rules) results.push(await evaluateOne(input, rule, values, scope, savepoints))
+    if (input.trx) return await evaluateInTransaction(input, input.trx, values, scope)
+    for (const rule of rules) results.push(await evaluateOne(input, rule, values, scope))
+    return results
   } finally {
     if (scope) {
       scope.open = false
       scope.loads.clear()
     }
   }
-  // Each rule's savepoint is kept until the end: releasing the first releases every later one too, in one
-  // round trip instead of one per rule. A failed rule was rolled back to its own savepoint already.
-  const first = savepoints[0]
-  if (input.trx && first) await sql`release savepoint ${sql.raw(first)}`.execute(input.trx)
+}
+
+/**
+ * Inside the caller's transaction, rules usually all succeed: they run under one savepoint, a round trip
+ * per rule saved. If one fails, everything they did is rolled back to that savepoint and they run again one
+ * savepoint each, so the failure is reported and the others' findings are kept.
+ */
+async function evaluateInTransaction(
+  input: EvaluationInput,
+  trx: Database,
+  values: readonly ParameterValue[],
+  scope: CallScope | undefined,
+): Promise<RuleResult[]> {
+  const all = sql.raw(`standards_rules_${++savepointCounter}`)
+  await sql`savepoint ${all}`.execute(trx)
+  const results: RuleResult[] = []
+  for (const rule of input.rules) {
+    const result = await evaluateOne(input, rule, values, scope, 'unguarded')
+    if (!result.ok) {
+      await sql`rollback to savepoint ${all}`.execute(trx)
+      results.length = 0
+      for (const again of input.rules) results.push(await evaluateOne(input, again, values, scope, 'guarded'))
+      break
+    }
+    results.push(result)
+  }
+  // Releasing the outer savepoint releases every inner one too, in one round trip.
+  await sql`release savepoint ${all}`.execute(trx)
   return results
 }
 
-/** One rule, in a savepoint of the caller's transaction or in its own transaction. */
+/**
+ * One rule: in its own transaction (a sweep), or in the caller's transaction, either under its own savepoint
+ * ('guarded', so a failure leaves the transaction usable) or under the caller's ('unguarded').
+ */
 async function evaluateOne(
   input: EvaluationInput,
   rule: AnyRule,
   values: readonly ParameterValue[],
   scope: CallScope | undefined,
-  savepoints: string[],
+  mode: 'guarded' | 'unguarded' = 'guarded',
 ): Promise<RuleResult> {
   const { asOf, subjects, calendar, now } = input
   const started = performance.now()
@@ -648,11 +676,10 @@ async function evaluateOne(
   if (scope) callScopes.set(context, scope)
   try {
     let counts: Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>
-    if (input.trx) {
-      const name = `standards_rule_${++savepointCounter}`
-      const savepoint = sql.raw(name)
+    if (input.trx && mode === 'unguarded') counts = await applyRule(input.trx, rule, context, now)
+    else if (input.trx) {
+      const savepoint = sql.raw(`standards_rule_${++savepointCounter}`)
       await sql`savepoint ${savepoint}`.execute(input.trx)
-      savepoints.push(name)
       try {
         counts = await applyRule(input.trx, rule, context, now)
       } catch (error) {
