@@ -16,6 +16,12 @@ export interface SweepFigure {
   steadyMs: number
   /** A plain count(*) over each of the rule's tables, summed; median of five. */
   countMs: number | null
+  /**
+   * Not the target's baseline, a reference beside it: count(*) over the rule's tables plus a count(*) of
+   * its stored findings (through the index a sweep uses): the least any sweep that compares must read.
+   */
+  withFindingsMs: number | null
+  withFindingsRatio: number | null
   firstRatio: number | null
   steadyRatio: number | null
   ok: boolean
@@ -23,11 +29,17 @@ export interface SweepFigure {
 }
 
 /** Median of five count(*) over the tables, after one to warm the cache. */
-async function countTime(db: Database, tables: readonly string[]): Promise<number> {
+async function countTime(db: Database, tables: readonly string[], findingsOf?: string): Promise<number> {
   const once = async () => {
     let total = 0
     for (const table of tables) {
       const [, ms] = await timed(() => sql`select count(*) from ${sql.table(table)}`.execute(db))
+      total += ms
+    }
+    if (findingsOf) {
+      const [, ms] = await timed(() =>
+        sql`select count(*) from finding where rule_id = ${findingsOf}`.execute(db),
+      )
       total += ms
     }
     return total
@@ -74,6 +86,7 @@ export async function benchSweep(services: Services, asOf: Date): Promise<SweepF
       steady.push(ms)
     }
     const countMs = tables ? await countTime(db, tables) : null
+    const withFindingsMs = tables ? await countTime(db, tables, rule.id) : null
     const steadyMs = median(steady)
     out.push({
       ruleId: rule.id,
@@ -85,6 +98,8 @@ export async function benchSweep(services: Services, asOf: Date): Promise<SweepF
       firstMs: round(firstMs, 1),
       steadyMs: round(steadyMs, 1),
       countMs: countMs === null ? null : round(countMs, 2),
+      withFindingsMs: withFindingsMs === null ? null : round(withFindingsMs, 2),
+      withFindingsRatio: withFindingsMs === null ? null : ratio(steadyMs, withFindingsMs),
       firstRatio: countMs === null ? null : ratio(firstMs, countMs),
       steadyRatio: countMs === null ? null : ratio(steadyMs, countMs),
       ok: first?.ok ?? false,
