@@ -4,6 +4,7 @@ import type { Database, Transaction } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { childrenService } from '../children/service.ts'
+import { londonDate } from '../organisation/organisation.ts'
 import { organisationService } from '../organisation/service.ts'
 import {
   actionKinds,
@@ -142,9 +143,15 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
     )
     const dob = new Map<string, string | null>()
     const teams = new Map<string, number | null>()
+    // Each case's BCU on the day it opened, for the whole batch in one query.
+    const openedIn = latest.map(({ record: r }) => ({
+      boroughId: idOf('borough', r.borough),
+      day: londonDate(new Date(r.openedAt)),
+    }))
+    const bcuIds = await organisation.bcuIdsForBoroughs(openedIn)
     const rows = []
-    for (const { ref, record: r } of latest) {
-      const boroughId = idOf('borough', r.borough)
+    for (const [index, { ref, record: r }] of latest.entries()) {
+      const { boroughId, day } = openedIn[index] as { boroughId: string; day: string }
       const last = r.allocations?.at(-1)
       rows.push({
         ref,
@@ -153,7 +160,7 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
         risk_level: r.riskLevel,
         summary: r.summary,
         borough_id: boroughId,
-        bcu_id: (await organisation.bcuForBorough(boroughId, new Date(r.openedAt)))?.id ?? null,
+        bcu_id: bcuIds.get(`${boroughId}|${day}`) ?? null,
         opened_at: r.openedAt,
         status: r.closure ? 'closed' : 'open',
         team_id: last ? idOf('team', last.team) : null,

@@ -97,6 +97,10 @@ describe('investigation import kinds (database)', () => {
       .where('ref', '=', 'INV-IMP-1')
       .executeTakeFirstOrThrow()
     expect(inv.version).toBe(2)
+    // The case takes the BCU its borough was in on the day it opened.
+    const camden = await f.kestrel.services.organisation.bcuForBorough(inv.borough_id, inv.opened_at)
+    expect(inv.bcu_id).not.toBeNull()
+    expect(inv.bcu_id).toBe(camden?.id)
     expect(await db.selectFrom('strategy_participant').select('agency').execute()).toHaveLength(2)
     expect(
       await db
