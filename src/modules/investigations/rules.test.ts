@@ -371,4 +371,136 @@ describe('investigations rules INV-01 to INV-12 (database)', () => {
       expect(await f.stateAt('INV-12', inv, '2018-08-23T00:00:00Z')).toEqual([])
     })
   })
+
+  describe('the words, keys and people of each finding', () => {
+    const detailsAt = async (ruleId: string, inv: string, asOf: string) =>
+      (await f.findingsAt(ruleId, inv, asOf)).map((x) => x.detail).sort()
+    const describeAction = (inv: string, description: string) =>
+      f.kestrel.services.db
+        .updateTable('investigation_action')
+        .set({ description })
+        .where('investigation_id', '=', inv)
+        .execute()
+
+    it('INV-02 names every missing agency; INV-08 counts a plan of white space as none', async () => {
+      const inv = await open()
+      await f.discussion(inv, '2018-08-01T12:00:00Z', ['police'], { plan: ' \u00a0\n\t\u3000' })
+      expect(await detailsAt('INV-02', inv, '2018-08-02T00:00:00Z')).toEqual([
+        "Strategy discussion held without children's social care or health",
+      ])
+      expect(await f.stateAt('INV-08', inv, '2018-08-02T00:00:00Z')).toEqual(['breached'])
+    })
+
+    it('INV-03 cuts a long description at 120 UTF-16 units and tells the action’s owner', async () => {
+      const long = await open()
+      await f.action(long, {
+        directedAt: '2018-08-02T09:00:00Z',
+        dueAt: '2018-08-05T09:00:00Z',
+        ownerId: trainedId,
+      })
+      await describeAction(long, 'x'.repeat(130))
+      const [found] = await f.findingsAt('INV-03', long, '2018-08-03T00:00:00Z')
+      expect(found?.detail).toBe(`Directed: ${'x'.repeat(117)}...`)
+      expect(found?.assigneeStaffId).toBe(trainedId)
+      const exact = await open()
+      await f.action(exact, { directedAt: '2018-08-02T09:00:00Z', dueAt: '2018-08-05T09:00:00Z' })
+      await describeAction(exact, 'y'.repeat(120))
+      expect(await detailsAt('INV-03', exact, '2018-08-03T00:00:00Z')).toEqual([
+        `Directed: ${'y'.repeat(120)}`,
+      ])
+      // An emoji is two units in JavaScript but one character in PostgreSQL.
+      const emoji = await open()
+      await f.action(emoji, { directedAt: '2018-08-02T09:00:00Z', dueAt: '2018-08-05T09:00:00Z' })
+      await describeAction(emoji, `a${'😀'.repeat(60)}`)
+      expect(await detailsAt('INV-03', emoji, '2018-08-03T00:00:00Z')).toEqual([
+        `Directed: a${'😀'.repeat(58)}...`,
+      ])
+      const fits = await open()
+      await f.action(fits, { directedAt: '2018-08-02T09:00:00Z', dueAt: '2018-08-05T09:00:00Z' })
+      await describeAction(fits, '😀'.repeat(60))
+      expect(await detailsAt('INV-03', fits, '2018-08-03T00:00:00Z')).toEqual([
+        `Directed: ${'😀'.repeat(60)}`,
+      ])
+    })
+
+    it('INV-04 counts a review at the opening instant as the same cycle', async () => {
+      const inv = await open()
+      await f.review(inv, '2018-08-01T09:00:00Z')
+      const found = await f.findingsAt('INV-04', inv, '2018-08-10T00:00:00Z')
+      expect(
+        found.map((x) => [x.status, x.openedAt.toISOString(), x.dueAt?.toISOString(), x.detail]),
+      ).toEqual([
+        [
+          'due',
+          '2018-08-01T09:00:00.000Z',
+          '2018-08-29T09:00:00.000Z',
+          'Supervisory review due 28 days after the last one',
+        ],
+      ])
+      expect(found[0]?.assigneeStaffId).toBeNull()
+    })
+
+    it('INV-06 and INV-07 give the allocator’s reason; INV-07 words the caseload', async () => {
+      const inv = await open({
+        teamId,
+        staffId: untrainedId,
+        allocatedAt: '2018-08-01T10:00:00Z',
+        openCases: 1,
+        teamCapacity: 1,
+      })
+      await f.kestrel.services.db
+        .updateTable('investigation_allocation')
+        .set({ reason: 'Only officer on duty' })
+        .where('investigation_id', '=', inv)
+        .execute()
+      expect(await detailsAt('INV-06', inv, '2018-08-02T00:00:00Z')).toEqual([
+        'Allocated officer lacks: specialist child abuse investigators development programme, abe interviewing (reason given: Only officer on duty)',
+      ])
+      expect(await detailsAt('INV-07', inv, '2018-08-02T00:00:00Z')).toEqual([
+        'Allocated to an officer with 1 open case (capacity 1) (reason given: Only officer on duty)',
+      ])
+    })
+
+    it('INV-09 and INV-11 word their limits', async () => {
+      const inv = await open({ caseType: 'police_protection' })
+      await f.protection(inv, childId, { started: '2018-08-01T09:00:00Z' })
+      const pp = await f.findingsAt('INV-09', inv, '2018-08-05T09:00:00Z')
+      expect(pp.map((x) => [x.detail, x.dueAt?.toISOString() ?? null]).sort()).toEqual([
+        ['Police protection must end within 72 hours', '2018-08-04T09:00:00.000Z'],
+        ['Record the designated officer for the police protection', null],
+      ])
+      expect(await detailsAt('INV-11', inv, '2018-08-05T09:00:00Z')).toEqual([
+        'No recorded activity for 14 days',
+      ])
+    })
+  })
+
+  describe('single-record evaluation', () => {
+    it('stores for the written case what a full evaluation finds, and nothing for another case', async () => {
+      const inv = await open({ teamId, staffId: untrainedId, allocatedAt: '2018-08-01T10:00:00Z' })
+      await f.discussion(inv, '2018-08-01T12:00:00Z', ['police'], { plan: null })
+      await f.action(inv, { directedAt: '2018-08-02T09:00:00Z', dueAt: '2018-08-05T09:00:00Z' })
+      await f.review(inv, '2018-08-20T09:00:00Z')
+      const other = await open()
+      const { standards, db } = f.kestrel.services
+      const results = await db
+        .transaction()
+        .execute((trx) => standards.afterWrite(trx, 'investigation', [inv]))
+      expect(results.filter((r) => !r.ok)).toEqual([])
+      const shape = (x: {
+        ruleId: string
+        status: string
+        openedAt: Date
+        dueAt: Date | null
+        detail: string
+      }) => [x.ruleId, x.status, x.openedAt.toISOString(), x.dueAt?.toISOString() ?? null, x.detail].join('|')
+      const stored = (await standards.findingsForSubject('investigation', inv)).map(shape).sort()
+      const computed = (await standards.findingsAt(clock.now(), { subjectId: inv })).findings
+        .map(shape)
+        .sort()
+      expect(stored.length).toBeGreaterThan(5)
+      expect(stored).toEqual(computed)
+      expect(await standards.findingsForSubject('investigation', other)).toEqual([])
+    })
+  })
 })

@@ -1,8 +1,7 @@
-import { sql } from 'kysely'
+import { type Expression, type RawBuilder, sql } from 'kysely'
 import { z } from 'zod'
-import type { Database, Executor } from '../../platform/db/database.ts'
-import { addHours } from '../../standards/calendar.ts'
-import { defineRule, type ObligationRow } from '../../standards/rule.ts'
+import type { Executor } from '../../platform/db/database.ts'
+import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
 import { courses } from '../organisation/organisation.ts'
 import {
   agencyLabels,
@@ -24,6 +23,10 @@ export type ChildrenInHousehold = (
 ) => Promise<Map<string, number>>
 export const householdKey = (personId: string, day: string) => `${personId}|${day}`
 
+/** What the rules' shared query parts need of a rule's context. */
+type Scope = Pick<RuleContext<unknown>, 'asOf' | 'subjectFilter' | 'upTo'>
+type SqlValue = RawBuilder<unknown> | Expression<unknown>
+
 interface CaseRow {
   id: string
   ref: string
@@ -43,7 +46,46 @@ const area = (r: CaseRow) => ({
 })
 
 const caseColumns = sql`i.id, i.ref, i.borough_id, i.bcu_id, i.team_id, i.officer_staff_id`
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/**
+ * The columns an obligation takes from its case (alias i): the case is the subject, and its team and
+ * officer are told, unless the rule names someone else.
+ */
+const caseArea = (assigneeStaff: SqlValue = sql.ref('i.officer_staff_id')) =>
+  sql`i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
+    ${assigneeStaff} as assignee_staff_id`
+
+const noTime = sql`cast(null as timestamptz)`
+
+/**
+ * An instant plus milliseconds, as JavaScript adds them to a Date: on the whole-millisecond clock in double
+ * precision, the sum cut to a whole millisecond. Elapsed time, so a clock change does not move it. The
+ * epoch comes from date_part, in double precision: exact here, as the instant is cut to the millisecond
+ * first, and cheaper than extract's numeric on every row of a sweep.
+ */
+const plusMilliseconds = (instant: SqlValue, milliseconds: SqlValue) =>
+  sql<Date>`(timestamptz 'epoch' + trunc(
+    round(date_part('epoch', date_trunc('milliseconds', ${instant})) * 1000) + ${milliseconds})
+      * interval '1 millisecond')`
+
+/**
+ * A number as JavaScript writes it: a whole number without a decimal point (PostgreSQL would switch to an
+ * exponent from 1e15), anything else in the shortest form that reads back the same, as both do.
+ */
+const numberText = (value: SqlValue) => {
+  const v = sql`cast(${value} as double precision)`
+  return sql<string>`(case when ${v} = trunc(${v}) and abs(${v}) < 1e18 then cast(cast(${v} as bigint) as text)
+    else cast(${v} as text) end)`
+}
+
+/** plural in SQL: `1 day`, `2 days`. */
+const pluralText = (value: SqlValue, word: string) =>
+  sql<string>`(${numberText(value)} || ${` ${word}`} || case when ${value} = 1 then '' else 's' end)`
+
+/** An instant as Date.toISOString() writes it: the key of an obligation that recurs on one case. */
+const isoText = (instant: SqlValue) =>
+  sql<string>`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
 const dayMs = 86_400_000
 
 // ---------- INV-01 ----------
@@ -63,45 +105,36 @@ export const inv01 = defineRule<{ hours: number }>({
   params: {
     hours: { default: 24, unit: 'hours', description: 'Hours from opening to the strategy discussion' },
   },
-  async obligations(db, ctx) {
-    const { rows } = await sql<CaseRow & { opened_at: Date; due_at: Date; held_at: Date | null }>`
-      select ${caseColumns}, i.opened_at,
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, '' as obligation_key, i.opened_at as started_at,
         i.opened_at + make_interval(secs => ${ctx.params.sql('hours', 'i.borough_id')} * 3600) as due_at,
-        (select min(s.held_at) from strategy_discussion s
-          where s.investigation_id = i.id and s.held_at <= ${ctx.asOf} and s.created_at <= ${ctx.asOf}) as held_at
+        s.held_at as met_at, 'Hold a strategy discussion with children’s social care and health' as detail
       from investigation i
+        left join (
+          select s.investigation_id, min(s.held_at) as held_at from strategy_discussion s
+          where ${ctx.subjectFilter('s.investigation_id')} and s.held_at <= ${ctx.asOf}
+            and s.created_at <= ${ctx.asOf}
+          group by s.investigation_id
+        ) as s on s.investigation_id = i.id
       where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
         and (i.case_type in ('section_47', 'police_protection')
-          or (i.case_type = 'cse_non_internet' and i.risk_level = 'high'))`.execute(db)
-    return rows.map((r) => ({
-      ...area(r),
-      startedAt: r.opened_at,
-      dueAt: r.due_at,
-      metAt: r.held_at,
-      detail: 'Hold a strategy discussion with children’s social care and health',
-    }))
+          or (i.case_type = 'cse_non_internet' and i.risk_level = 'high'))`
   },
 })
 
 // ---------- INV-02 and INV-08: each strategy discussion ----------
 
-interface DiscussionRow extends CaseRow {
-  discussion_id: string
-  held_at: Date
-  agencies: string[]
-  joint_safety_plan: string | null
-}
+/** Strategy discussions (alias s) held and recorded by asOf, with their case (alias i): from and where. */
+const heldDiscussions = (ctx: Scope) => ({
+  from: sql`strategy_discussion s join investigation i on i.id = s.investigation_id`,
+  where: sql`${ctx.subjectFilter('i.id')} and ${ctx.subjectFilter('s.investigation_id')}
+    and s.held_at <= ${ctx.asOf} and s.created_at <= ${ctx.asOf}`,
+})
 
-async function discussions(db: Database, ctx: { asOf: Date; subjectFilter: (c: string) => unknown }) {
-  const { rows } = await sql<DiscussionRow>`
-    select ${caseColumns}, s.id as discussion_id, s.held_at, s.joint_safety_plan,
-      coalesce((select array_agg(distinct p.agency) from strategy_participant p
-        where p.strategy_discussion_id = s.id), '{}') as agencies
-    from strategy_discussion s join investigation i on i.id = s.investigation_id
-    where ${ctx.subjectFilter('i.id') as ReturnType<typeof sql>} and s.held_at <= ${ctx.asOf}
-      and s.created_at <= ${ctx.asOf}`.execute(db)
-  return rows
-}
+/** The agencies every strategy discussion needs, as a finding names them and in that order. */
+const minimumAgencyNames = minimumAgencies.map((a) => agencyLabels[a].toLowerCase())
 
 export const inv02 = defineRule<Record<string, never>>({
   id: 'INV-02',
@@ -116,23 +149,29 @@ export const inv02 = defineRule<Record<string, never>>({
   timeBased: false,
   tables: ['investigation', 'strategy_discussion', 'strategy_participant'],
   params: {},
-  async obligations(db, ctx) {
-    const out: ObligationRow[] = []
-    for (const r of await discussions(db, ctx)) {
-      const missing = minimumAgencies.filter((a) => !r.agencies.includes(a))
-      if (missing.length === 0) continue
-      out.push({
-        ...area(r),
-        key: r.discussion_id,
-        startedAt: r.held_at,
-        dueAt: null,
-        metAt: null,
-        detail: `Strategy discussion held without ${missing.map((a) => agencyLabels[a].toLowerCase()).join(' or ')}`,
-      })
-    }
-    return out
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const held = heldDiscussions(ctx)
+    // Each (discussion, required agency) pair is one row, so the participants are anti-joined set-wise.
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, s.id as obligation_key, s.held_at as started_at, ${noTime} as due_at,
+        ${noTime} as met_at,
+        'Strategy discussion held without ' || string_agg(a.name, ' or ' order by a.n) as detail
+      from ${held.from}
+        cross join unnest(cast(${[...minimumAgencies]} as text[]), cast(${minimumAgencyNames} as text[]))
+          with ordinality as a(agency, name, n)
+      where ${held.where} and not exists (select 1 from strategy_participant p
+        where p.strategy_discussion_id = s.id and p.agency = a.agency)
+      group by i.id, s.id`
   },
 })
+
+/**
+ * A plan that String.prototype.trim() would leave empty: JavaScript's white space and line terminators,
+ * which btrim (spaces only) and [[:space:]] (locale-dependent) do not match exactly.
+ */
+const blankText =
+  '^[\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]*$'
 
 export const inv08 = defineRule<Record<string, never>>({
   id: 'INV-08',
@@ -146,21 +185,38 @@ export const inv08 = defineRule<Record<string, never>>({
   timeBased: false,
   tables: ['investigation', 'strategy_discussion'],
   params: {},
-  async obligations(db, ctx) {
-    return (await discussions(db, ctx))
-      .filter((r) => !r.joint_safety_plan?.trim())
-      .map((r) => ({
-        ...area(r),
-        key: r.discussion_id,
-        startedAt: r.held_at,
-        dueAt: null,
-        metAt: null,
-        detail: 'Record the joint safety plan agreed at the strategy discussion',
-      }))
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const held = heldDiscussions(ctx)
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, s.id as obligation_key, s.held_at as started_at, ${noTime} as due_at,
+        ${noTime} as met_at, 'Record the joint safety plan agreed at the strategy discussion' as detail
+      from ${held.from}
+      where ${held.where} and (s.joint_safety_plan is null or s.joint_safety_plan ~ ${blankText})`
   },
 })
 
 // ---------- INV-03 ----------
+
+/** A character outside the Basic Multilingual Plane: one character in PostgreSQL, two UTF-16 units in JavaScript. */
+const astral = '[\\U00010000-\\U0010FFFF]'
+
+/**
+ * A directed action's description as a finding shows it, cut as JavaScript cuts a string: text over 120
+ * UTF-16 units keeps its first 117 and an ellipsis. Text of at most 120 bytes is never cut (no character
+ * takes more UTF-16 units than UTF-8 bytes), and text without astral characters counts the same in both,
+ * so only text with them is counted character by character.
+ */
+const directedText = (description: SqlValue) => sql<string>`(case
+    when octet_length(${description}) <= 120 then ${description}
+    when ${description} !~ ${astral} then
+      case when length(${description}) <= 120 then ${description} else left(${description}, 117) || '...' end
+    else (
+      select case when max(u.units) <= 120 then ${description}
+        else string_agg(u.c, '' order by u.n) filter (where u.units <= 117) || '...' end
+      from (select c.c, c.n, sum(case when c.c ~ ${astral} then 2 else 1 end) over (order by c.n) as units
+        from regexp_split_to_table(${description}, '') with ordinality as c(c, n)) as u
+    ) end)`
 
 export const inv03 = defineRule<Record<string, never>>({
   id: 'INV-03',
@@ -175,35 +231,18 @@ export const inv03 = defineRule<Record<string, never>>({
   timeBased: true,
   tables: ['investigation', 'investigation_action'],
   params: {},
-  async obligations(db, ctx) {
-    const { rows } = await sql<
-      CaseRow & {
-        action_id: string
-        description: string
-        directed_at: Date
-        due_at: Date
-        done_at: Date | null
-        owner_staff_id: string | null
-      }
-    >`
-      select ${caseColumns}, a.id as action_id, a.description, a.directed_at, a.due_at, a.owner_staff_id,
-        ${ctx.upTo('a.done_at')} as done_at
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      select ${caseArea(sql`coalesce(a.owner_staff_id, i.officer_staff_id)`)}, a.id as obligation_key,
+        a.directed_at as started_at, a.due_at, ${ctx.upTo('a.done_at')} as met_at,
+        'Directed: ' || ${directedText(sql.ref('a.description'))} as detail
       from investigation_action a join investigation i on i.id = a.investigation_id
-      where ${ctx.subjectFilter('i.id')} and a.directed_at <= ${ctx.asOf} and a.due_at is not null
+      where ${ctx.subjectFilter('i.id')} and ${ctx.subjectFilter('a.investigation_id')}
+        and a.directed_at <= ${ctx.asOf} and a.due_at is not null
         and (a.directed_by_staff_id is not null or a.directed_by_name is not null)
         -- Work overtaken by the case closing before it fell due is no longer owed.
-        and not coalesce(i.closed_at <= ${ctx.asOf} and i.closed_at < a.due_at and a.done_at is null, false)`.execute(
-      db,
-    )
-    return rows.map((r) => ({
-      ...area(r),
-      assigneeStaffId: r.owner_staff_id ?? r.officer_staff_id,
-      key: r.action_id,
-      startedAt: r.directed_at,
-      dueAt: r.due_at,
-      metAt: r.done_at,
-      detail: `Directed: ${r.description.length > 120 ? `${r.description.slice(0, 117)}...` : r.description}`,
-    }))
+        and not coalesce(i.closed_at <= ${ctx.asOf} and i.closed_at < a.due_at and a.done_at is null, false)`
   },
 })
 
@@ -228,35 +267,36 @@ export const inv04 = defineRule<{ days: number }>({
       description: 'Days between supervisory reviews where the team has no review cadence of its own',
     },
   },
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     // Each review cycle is one obligation: from opening (or a review) to the next review, or the closure.
-    const { rows } = await sql<CaseRow & { started_at: Date; met_at: Date | null; days: number }>`
-      with cycles as (
-        select i.id as investigation_id, i.opened_at as started_at from investigation i
-          where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
-        union
-        select r.investigation_id, r.reviewed_at from supervisory_review r join investigation i on i.id = r.investigation_id
-          where ${ctx.subjectFilter('i.id')} and r.reviewed_at <= ${ctx.asOf} and r.created_at <= ${ctx.asOf}
+    // A cycle is keyed by its start to the millisecond, so starts are told apart to the millisecond too; a
+    // start recorded twice is one cycle, its last copy (the one whose next start is later), so the one sort
+    // the window needs also removes the copies.
+    return sql<ObligationQueryRow>`
+      with cycle as (
+        select i.id as investigation_id, date_trunc('milliseconds', i.opened_at) as started_at
+        from investigation i
+        where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
+        union all
+        select r.investigation_id, date_trunc('milliseconds', r.reviewed_at) from supervisory_review r
+        where ${ctx.subjectFilter('r.investigation_id')} and r.reviewed_at <= ${ctx.asOf}
+          and r.created_at <= ${ctx.asOf}
       ), ordered as (
         select investigation_id, started_at,
           lead(started_at) over (partition by investigation_id order by started_at) as next_at
-        from cycles
+        from cycle
       )
-      select ${caseColumns}, o.started_at,
+      select ${caseArea(sql`cast(null as uuid)`)}, ${isoText(sql.ref('o.started_at'))} as obligation_key,
+        o.started_at, ${plusMilliseconds(sql.ref('o.started_at'), sql`d.days * ${dayMs}`)} as due_at,
         coalesce(o.next_at, ${ctx.upTo('i.closed_at')}) as met_at,
-        coalesce(t.review_cadence_days, ${ctx.params.sql('days', 'i.borough_id')}) as days
+        'Supervisory review due ' || ${pluralText(sql.ref('d.days'), 'day')} || ' after the last one' as detail
       from ordered o join investigation i on i.id = o.investigation_id
         left join team t on t.id = i.team_id
-      where i.closed_at is null or i.closed_at > o.started_at or o.next_at is not null`.execute(db)
-    return rows.map((r) => ({
-      ...area(r),
-      assigneeStaffId: null,
-      key: r.started_at.toISOString(),
-      startedAt: r.started_at,
-      dueAt: new Date(r.started_at.getTime() + Number(r.days) * dayMs),
-      metAt: r.met_at,
-      detail: `Supervisory review due ${plural(Number(r.days), 'day')} after the last one`,
-    }))
+        cross join lateral (select cast(coalesce(t.review_cadence_days,
+          ${ctx.params.sql('days', 'i.borough_id')}) as double precision) as days) as d
+      where ${ctx.subjectFilter('i.id')} and o.next_at is distinct from o.started_at
+        and (i.closed_at is null or i.closed_at > o.started_at or o.next_at is not null)`
   },
 })
 
@@ -280,30 +320,25 @@ export const inv05 = defineRule<{ days: number }>({
       description: 'Days from allocation to seeing and speaking to the child',
     },
   },
-  async obligations(db, ctx) {
-    const { rows } = await sql<
-      CaseRow & { link_id: string; allocated_at: Date; due_at: Date; met_at: Date | null }
-    >`
-      select ${caseColumns}, p.id as link_id, x.allocated_at,
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    // The first allocation ever recorded starts the clock, or the case's own allocation where none is.
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, p.id as obligation_key, x.allocated_at as started_at,
         x.allocated_at + make_interval(days => 1) * ${ctx.params.sql('days', 'i.borough_id')} as due_at,
         case when p.seen_recorded_at <= ${ctx.asOf} then
           case when p.spoken_to then p.seen_at when p.not_seen_reason is not null then p.seen_recorded_at end
-        end as met_at
+        end as met_at,
+        'See and speak to the child, or record why not' as detail
       from investigation_person p join investigation i on i.id = p.investigation_id
-        cross join lateral (
-          select coalesce((select min(a.allocated_at) from investigation_allocation a
-            where a.investigation_id = i.id), i.allocated_at) as allocated_at
-        ) x
-      where ${ctx.subjectFilter('i.id')} and p.is_child and p.role in ('child', 'victim', 'witness')
-        and x.allocated_at <= ${ctx.asOf}`.execute(db)
-    return rows.map((r) => ({
-      ...area(r),
-      key: r.link_id,
-      startedAt: r.allocated_at,
-      dueAt: r.due_at,
-      metAt: r.met_at,
-      detail: 'See and speak to the child, or record why not',
-    }))
+        left join (
+          select a.investigation_id, min(a.allocated_at) as allocated_at from investigation_allocation a
+          where ${ctx.subjectFilter('a.investigation_id')}
+          group by a.investigation_id
+        ) as earliest on earliest.investigation_id = i.id
+        cross join lateral (select coalesce(earliest.allocated_at, i.allocated_at) as allocated_at) as x
+      where ${ctx.subjectFilter('i.id')} and ${ctx.subjectFilter('p.investigation_id')}
+        and p.is_child and p.role in ('child', 'victim', 'witness') and x.allocated_at <= ${ctx.asOf}`
   },
 })
 
@@ -316,15 +351,20 @@ const requirementsSchema = z.object(
   >,
 ) as unknown as z.ZodType<CourseRequirements>
 
-/** The current allocation of each investigation as of the instant: the latest at or before it. */
-const currentAllocation = (asOf: Date) => sql`
-  cross join lateral (
-    select a.id as allocation_id, a.staff_id, a.allocated_at, a.missing_courses, a.open_cases, a.team_capacity,
-      a.reason
-    from investigation_allocation a
-    where a.investigation_id = i.id and a.allocated_at <= ${asOf}
-    order by a.allocated_at desc, a.id desc limit 1
-  ) ca`
+/**
+ * The current allocation of each investigation as of the instant (alias ca): the latest at or before it.
+ * One sort of the allocations, not a search per case, so a sweep hashes it against the cases.
+ */
+const currentAllocation = (ctx: Scope) => sql`(
+  select distinct on (a.investigation_id) a.investigation_id, a.id as allocation_id, a.staff_id,
+    a.allocated_at, a.open_cases, a.team_capacity, a.reason
+  from investigation_allocation a
+  where ${ctx.subjectFilter('a.investigation_id')} and a.allocated_at <= ${ctx.asOf}
+  order by a.investigation_id, a.allocated_at desc, a.id desc
+) as ca`
+
+/** ` (reason given: …)` after an allocation's finding, when the allocator gave one. */
+const reasonGiven = sql`case when ca.reason <> '' then ' (reason given: ' || ca.reason || ')' else '' end`
 
 export const inv06 = defineRule<{ requiredCourses: CourseRequirements }>({
   id: 'INV-06',
@@ -344,29 +384,25 @@ export const inv06 = defineRule<{ requiredCourses: CourseRequirements }>({
       schema: requirementsSchema,
     },
   },
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const required = JSON.stringify(ctx.params.forceWide.requiredCourses)
-    const { rows } = await sql<
-      CaseRow & { allocation_id: string; allocated_at: Date; missing: string[]; reason: string | null }
-    >`
-      select ${caseColumns}, ca.allocation_id, ca.allocated_at, ca.reason,
-        array(select c from jsonb_array_elements_text(cast(${required} as jsonb) -> i.case_type) c
-          where not exists (select 1 from training_record t where t.staff_id = ca.staff_id and t.course = c
-            and t.completed_on <= (ca.allocated_at at time zone 'Europe/London')::date)) as missing
-      from investigation i ${currentAllocation(ctx.asOf)}
-      where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}`.execute(db)
-    return rows
-      .filter((r) => r.missing.length > 0)
-      .map((r) => ({
-        ...area(r),
-        key: r.allocation_id,
-        startedAt: r.allocated_at,
-        dueAt: null,
-        metAt: null,
-        detail:
-          `Allocated officer lacks: ${r.missing.map((c) => c.replace(/_/g, ' ')).join(', ')}` +
-          (r.reason ? ` (reason given: ${r.reason})` : ''),
-      }))
+    // Missing courses are named in the configuration's order; the rows form's order hung on the plan.
+    // Each (case, required course) pair is one row, so the training records are anti-joined set-wise.
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, ca.allocation_id as obligation_key, ca.allocated_at as started_at,
+        ${noTime} as due_at, ${noTime} as met_at,
+        'Allocated officer lacks: ' || string_agg(replace(r.course, '_', ' '), ', ' order by r.n)
+          || ${reasonGiven} as detail
+      from investigation i join ${currentAllocation(ctx)} on ca.investigation_id = i.id
+        join (
+          select t.key as case_type, c.course, c.n from jsonb_each(cast(${required} as jsonb)) as t
+            cross join lateral jsonb_array_elements_text(t.value) with ordinality as c(course, n)
+        ) as r on r.case_type = i.case_type
+      where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
+        and not exists (select 1 from training_record t where t.staff_id = ca.staff_id and t.course = r.course
+          and t.completed_on <= (ca.allocated_at at time zone 'Europe/London')::date)
+      group by i.id, ca.allocation_id, ca.allocated_at, ca.reason`
   },
 })
 
@@ -390,33 +426,18 @@ export const inv07 = defineRule<{ defaultCapacity: number }>({
       description: 'Open cases an officer may hold where the team has no capacity of its own',
     },
   },
-  async obligations(db, ctx) {
-    const { rows } = await sql<
-      CaseRow & {
-        allocation_id: string
-        allocated_at: Date
-        open_cases: number
-        capacity: number
-        reason: string | null
-      }
-    >`
-      select ${caseColumns}, ca.allocation_id, ca.allocated_at, ca.open_cases, ca.reason,
-        coalesce(ca.team_capacity, ${ctx.params.sql('defaultCapacity', 'i.borough_id')}) as capacity
-      from investigation i ${currentAllocation(ctx.asOf)}
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, ca.allocation_id as obligation_key, ca.allocated_at as started_at,
+        ${noTime} as due_at, ${noTime} as met_at,
+        'Allocated to an officer with ' || ${pluralText(sql.ref('ca.open_cases'), 'open case')}
+          || ' (capacity ' || ${numberText(sql.ref('c.capacity'))} || ')' || ${reasonGiven} as detail
+      from investigation i join ${currentAllocation(ctx)} on ca.investigation_id = i.id
+        cross join lateral (select cast(coalesce(ca.team_capacity,
+          ${ctx.params.sql('defaultCapacity', 'i.borough_id')}) as double precision) as capacity) as c
       where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
-        and ca.open_cases + 1 > coalesce(ca.team_capacity, ${ctx.params.sql('defaultCapacity', 'i.borough_id')})`.execute(
-      db,
-    )
-    return rows.map((r) => ({
-      ...area(r),
-      key: r.allocation_id,
-      startedAt: r.allocated_at,
-      dueAt: null,
-      metAt: null,
-      detail:
-        `Allocated to an officer with ${plural(r.open_cases, 'open case')} (capacity ${Number(r.capacity)})` +
-        (r.reason ? ` (reason given: ${r.reason})` : ''),
-    }))
+        and ca.open_cases + 1 > c.capacity`
   },
 })
 
@@ -437,33 +458,23 @@ export const inv09 = defineRule<{ hours: number }>({
   params: {
     hours: { default: 72, unit: 'hours', description: 'Hours a child may be kept in police protection' },
   },
-  async obligations(db, ctx) {
-    const { rows } = await sql<
-      CaseRow & { pp_id: string; started_at: Date; ended_at: Date | null; designated_at: Date | null }
-    >`
-      select ${caseColumns}, pp.id as pp_id, pp.started_at, ${ctx.upTo('pp.ended_at')} as ended_at,
-        ${ctx.upTo('pp.designated_at')} as designated_at
-      from police_protection pp join investigation i on i.id = pp.investigation_id
-      where ${ctx.subjectFilter('i.id')} and pp.started_at <= ${ctx.asOf}`.execute(db)
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const hours = ctx.params.forceWide.hours
-    return rows.flatMap((r) => [
-      {
-        ...area(r),
-        key: `${r.pp_id}:end`,
-        startedAt: r.started_at,
-        dueAt: addHours(r.started_at, hours),
-        metAt: r.ended_at,
-        detail: `Police protection must end within ${hours} hours`,
-      },
-      {
-        ...area(r),
-        key: `${r.pp_id}:designated`,
-        startedAt: r.started_at,
-        dueAt: null,
-        metAt: r.designated_at,
-        detail: 'Record the designated officer for the police protection',
-      },
-    ])
+    const limit = plusMilliseconds(
+      sql.ref('pp.started_at'),
+      sql`cast(${hours * 3_600_000} as double precision)`,
+    )
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, pp.id || k.suffix as obligation_key, pp.started_at, k.due_at, k.met_at, k.detail
+      from police_protection pp join investigation i on i.id = pp.investigation_id
+        cross join lateral (values
+          (':end', ${limit}, ${ctx.upTo('pp.ended_at')}, ${`Police protection must end within ${hours} hours`}),
+          (':designated', ${noTime}, ${ctx.upTo('pp.designated_at')},
+            'Record the designated officer for the police protection')
+        ) as k(suffix, due_at, met_at, detail)
+      where ${ctx.subjectFilter('i.id')} and ${ctx.subjectFilter('pp.investigation_id')}
+        and pp.started_at <= ${ctx.asOf}`
   },
 })
 
@@ -527,22 +538,30 @@ export const inv10 = defineRule<{ workingDays: number }>({
 
 // ---------- INV-11 ----------
 
-/** Everything that counts as activity on a case (INV-11 and the workload page agree on it). */
-export const activitySql = (asOf: Date) => sql`
-  select i.id as investigation_id, x.at from investigation i cross join lateral (
-    select i.opened_at as at
-    union all select i.crime_recorded_at where i.crime_recorded_at is not null
-    union all select a.allocated_at from investigation_allocation a where a.investigation_id = i.id
-    union all select a.directed_at from investigation_action a where a.investigation_id = i.id
-    union all select a.done_at from investigation_action a where a.investigation_id = i.id and a.done_at is not null
-    union all select r.reviewed_at from supervisory_review r where r.investigation_id = i.id
-    union all select s.held_at from strategy_discussion s where s.investigation_id = i.id
-    union all select c.held_at from child_protection_conference c where c.investigation_id = i.id
-    union all select p.seen_recorded_at from investigation_person p
-      where p.investigation_id = i.id and p.seen_recorded_at is not null
-    union all select pp.started_at from police_protection pp where pp.investigation_id = i.id
-    union all select pp.ended_at from police_protection pp where pp.investigation_id = i.id and pp.ended_at is not null
-  ) x where x.at <= ${asOf}`
+/**
+ * Everything that counts as activity on a case: (investigation_id, at) up to asOf. Each table is read once
+ * and filtered on its own case column, so one record's evaluation reads only its activity by index and a
+ * sweep scans each table once instead of searching it per case.
+ */
+export const activitySql = (ctx: Pick<Scope, 'asOf' | 'subjectFilter'>) => {
+  const times = (table: string, column: string) =>
+    sql`select t.investigation_id, ${sql.ref(`t.${column}`)} as at from ${sql.table(table)} as t
+      where ${ctx.subjectFilter('t.investigation_id')} and ${sql.ref(`t.${column}`)} <= ${ctx.asOf}`
+  return sql`
+    select i.id as investigation_id, i.opened_at as at from investigation i
+      where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
+    union all select i.id, i.crime_recorded_at from investigation i
+      where ${ctx.subjectFilter('i.id')} and i.crime_recorded_at <= ${ctx.asOf}
+    union all ${times('investigation_allocation', 'allocated_at')}
+    union all ${times('investigation_action', 'directed_at')}
+    union all ${times('investigation_action', 'done_at')}
+    union all ${times('supervisory_review', 'reviewed_at')}
+    union all ${times('strategy_discussion', 'held_at')}
+    union all ${times('child_protection_conference', 'held_at')}
+    union all ${times('investigation_person', 'seen_recorded_at')}
+    union all ${times('police_protection', 'started_at')}
+    union all ${times('police_protection', 'ended_at')}`
+}
 
 export const inv11 = defineRule<{ days: number }>({
   id: 'INV-11',
@@ -566,50 +585,67 @@ export const inv11 = defineRule<{ days: number }>({
     'police_protection',
   ],
   params: { days: { default: 14, unit: 'days', description: 'Days an open case may go without activity' } },
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     // The current quiet period (from the last activity) and the one before it, met by the last activity.
-    const { rows } = await sql<CaseRow & { last_at: Date; previous_at: Date | null; days: number }>`
-      -- The subject filter sits inside the activity scan, so one record's evaluation reads one record's activity.
-      with acts as (select distinct investigation_id, at from (${activitySql(ctx.asOf)}) a
-        where ${ctx.subjectFilter('a.investigation_id')}),
-      ranked as (select investigation_id, at,
-        row_number() over (partition by investigation_id order by at desc) as n from acts)
-      select ${caseColumns}, r1.at as last_at, r2.at as previous_at,
-        ${ctx.params.sql('days', 'i.borough_id')} as days
-      from investigation i join ranked r1 on r1.investigation_id = i.id and r1.n = 1
-        left join ranked r2 on r2.investigation_id = i.id and r2.n = 2
-      where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
-        and (i.closed_at is null or i.closed_at > ${ctx.asOf})`.execute(db)
-    return rows.flatMap((r) => {
-      const days = Number(r.days)
-      const detail = `No recorded activity for ${plural(days, 'day')}`
-      const out: ObligationRow[] = [
-        {
-          ...area(r),
-          key: r.last_at.toISOString(),
-          startedAt: r.last_at,
-          dueAt: new Date(r.last_at.getTime() + days * dayMs),
-          metAt: null,
-          detail,
-        },
-      ]
-      if (r.previous_at)
-        out.push({
-          ...area(r),
-          key: r.previous_at.toISOString(),
-          startedAt: r.previous_at,
-          dueAt: new Date(r.previous_at.getTime() + days * dayMs),
-          metAt: r.last_at,
-          detail,
-        })
-      return out
-    })
+    // Only open cases' activity is kept; the last two instants are two hashed maxima, not a sort, and
+    // apart to the millisecond (the key's precision): the one before is the latest in an earlier one.
+    return sql<ObligationQueryRow>`
+      with open_case as (
+        select i.id from investigation i
+        where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
+          and (i.closed_at is null or i.closed_at > ${ctx.asOf})
+      ), activity as materialized (
+        select a.investigation_id, a.at from (${activitySql(ctx)}) as a
+        join open_case o on o.id = a.investigation_id
+      ), last as (
+        select investigation_id, date_trunc('milliseconds', max(at)) as at from activity group by investigation_id
+      ), previous as (
+        select a.investigation_id, date_trunc('milliseconds', max(a.at)) as at from activity a
+        join last l on l.investigation_id = a.investigation_id and a.at < l.at
+        group by a.investigation_id
+      )
+      select ${caseArea()}, ${isoText(sql.ref('q.started_at'))} as obligation_key, q.started_at,
+        ${plusMilliseconds(sql.ref('q.started_at'), sql`d.days * ${dayMs}`)} as due_at, q.met_at,
+        'No recorded activity for ' || ${pluralText(sql.ref('d.days'), 'day')} as detail
+      from investigation i join last on last.investigation_id = i.id
+        left join previous on previous.investigation_id = i.id
+        cross join lateral (select ${ctx.params.sql('days', 'i.borough_id')} as days) as d
+        cross join lateral (values (last.at, ${noTime}), (previous.at, last.at)) as q(started_at, met_at)
+      where ${ctx.subjectFilter('i.id')} and q.started_at is not null`
   },
 })
 
 // ---------- INV-12 ----------
 
+/** Closed with no further action by asOf (alias i): the cases INV-12 asks about. */
+const closedNoFurtherAction = (ctx: Scope) =>
+  sql`${ctx.subjectFilter('i.id')} and i.closed_at <= ${ctx.asOf}
+    and i.outcome = any(cast(${[...noFurtherActionOutcomes]} as text[]))`
+
 export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
+  /**
+   * The cases with no child of their own on the case whose people live with other children on the day it
+   * closed: the person index answers for households, so it is asked here, and only about those cases.
+   */
+  async function closedWithChildrenAtHome(db: Executor, ctx: Scope): Promise<string[]> {
+    const { rows } = await sql<{ id: string; closed_at: Date; people: string[] }>`
+      select i.id, i.closed_at,
+        array(select distinct p.person_id::text from investigation_person p where p.investigation_id = i.id) as people
+      from investigation i
+      where ${closedNoFurtherAction(ctx)}
+        and exists (select 1 from investigation_person p where p.investigation_id = i.id)
+        and not exists (select 1 from investigation_person p where p.investigation_id = i.id and p.is_child)`.execute(
+      db,
+    )
+    if (rows.length === 0) return []
+    const asked = rows.flatMap((r) => r.people.map((personId) => ({ personId, day: londonDay(r.closed_at) })))
+    const others = await childrenInHousehold(db, asked)
+    return rows
+      .filter((r) => r.people.some((p) => (others.get(householdKey(p, londonDay(r.closed_at))) ?? 0) > 0))
+      .map((r) => r.id)
+  }
+
   return defineRule<Record<string, never>>({
     id: 'INV-12',
     title: 'Closed with no further action, children in the household unchecked',
@@ -623,39 +659,23 @@ export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
     timeBased: false,
     tables: ['investigation', 'investigation_person', 'investigation_pac', 'household_membership', 'person'],
     params: {},
+    // Answers with its query (after asking the person index about households), so the engine compares it
+    // with the stored findings in the database.
     async obligations(db, ctx) {
-      const { rows } = await sql<
-        CaseRow & { closed_at: Date; linked_children: number; people: string[]; met_at: Date | null }
-      >`
-        select ${caseColumns}, i.closed_at,
-          (select count(*)::int from investigation_person p where p.investigation_id = i.id and p.is_child) as linked_children,
-          array(select distinct p.person_id::text from investigation_person p where p.investigation_id = i.id) as people,
-          least(${ctx.upTo('i.welfare_visit_at')}, ${ctx.upTo('i.social_care_referral_at')},
-            (select min(l.linked_at) from investigation_pac l where l.investigation_id = i.id
-              and l.linked_at <= ${ctx.asOf})) as met_at
+      const atHome = await closedWithChildrenAtHome(db, ctx)
+      return sql<ObligationQueryRow>`
+        select ${caseArea()}, '' as obligation_key, i.closed_at as started_at, i.closed_at as due_at,
+          least(${ctx.upTo('i.welfare_visit_at')}, ${ctx.upTo('i.social_care_referral_at')}, l.linked_at) as met_at,
+          'Closed with no further action: record a welfare visit or a referral to children’s social care' as detail
         from investigation i
-        where ${ctx.subjectFilter('i.id')} and i.closed_at <= ${ctx.asOf}
-          and i.outcome = any(${noFurtherActionOutcomes}::text[])`.execute(db)
-      const asked = rows.flatMap((r) =>
-        r.linked_children > 0 ? [] : r.people.map((personId) => ({ personId, day: londonDay(r.closed_at) })),
-      )
-      const others = asked.length ? await childrenInHousehold(db, asked) : new Map<string, number>()
-      return rows.flatMap((r) => {
-        const day = londonDay(r.closed_at)
-        const children =
-          r.linked_children + r.people.reduce((n, p) => n + (others.get(householdKey(p, day)) ?? 0), 0)
-        if (children === 0) return []
-        return [
-          {
-            ...area(r),
-            startedAt: r.closed_at,
-            dueAt: r.closed_at,
-            metAt: r.met_at,
-            detail:
-              'Closed with no further action: record a welfare visit or a referral to children’s social care',
-          },
-        ]
-      })
+          left join (
+            select l.investigation_id, min(l.linked_at) as linked_at from investigation_pac l
+            where ${ctx.subjectFilter('l.investigation_id')} and l.linked_at <= ${ctx.asOf}
+            group by l.investigation_id
+          ) as l on l.investigation_id = i.id
+        where ${closedNoFurtherAction(ctx)}
+          and (exists (select 1 from investigation_person p where p.investigation_id = i.id and p.is_child)
+            or i.id = any(cast(${atHome} as uuid[])))`
     },
   })
 }
