@@ -2,6 +2,7 @@ import { type Expression, type RawBuilder, sql } from 'kysely'
 import { z } from 'zod'
 import type { Executor } from '../../platform/db/database.ts'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
+import { addWorkingDaysJoin, workingDaysDue } from '../../standards/working-days.ts'
 import { courses } from '../organisation/organisation.ts'
 import {
   agencyLabels,
@@ -26,26 +27,6 @@ export const householdKey = (personId: string, day: string) => `${personId}|${da
 /** What the rules' shared query parts need of a rule's context. */
 type Scope = Pick<RuleContext<unknown>, 'asOf' | 'subjectFilter' | 'upTo'>
 type SqlValue = RawBuilder<unknown> | Expression<unknown>
-
-interface CaseRow {
-  id: string
-  ref: string
-  borough_id: string
-  bcu_id: string | null
-  team_id: string | null
-  officer_staff_id: string | null
-}
-
-const area = (r: CaseRow) => ({
-  subjectId: r.id,
-  subjectRef: r.ref,
-  boroughId: r.borough_id,
-  bcuId: r.bcu_id,
-  assigneeTeamId: r.team_id,
-  assigneeStaffId: r.officer_staff_id,
-})
-
-const caseColumns = sql`i.id, i.ref, i.borough_id, i.bcu_id, i.team_id, i.officer_staff_id`
 
 /**
  * The columns an obligation takes from its case (alias i): the case is the subject, and its team and
@@ -499,40 +480,25 @@ export const inv10 = defineRule<{ workingDays: number }>({
       description: 'Working days from the strategy discussion that began s47 enquiries to the conference',
     },
   },
-  async obligations(db, ctx) {
-    const { rows } = await sql<
-      CaseRow & { discussion_id: string; held_at: Date; conference_at: Date | null }
-    >`
-      select ${caseColumns}, s.id as discussion_id, s.held_at,
-        (select min(c.held_at) from child_protection_conference c where c.investigation_id = i.id
-          and c.held_at >= s.held_at and c.held_at <= ${ctx.asOf} and c.created_at <= ${ctx.asOf}) as conference_at
-      from strategy_discussion s join investigation i on i.id = s.investigation_id
-      where ${ctx.subjectFilter('i.id')} and s.begins_section_47 and s.held_at <= ${ctx.asOf}
-        and s.created_at <= ${ctx.asOf}`.execute(db)
-    const { rows: unattended } = await sql<CaseRow & { conference_id: string; held_at: Date }>`
-      select ${caseColumns}, c.id as conference_id, c.held_at
-      from child_protection_conference c join investigation i on i.id = c.investigation_id
-      where ${ctx.subjectFilter('i.id')} and c.held_at <= ${ctx.asOf} and c.created_at <= ${ctx.asOf}
-        and not c.police_attended`.execute(db)
+  // Answers with its query: working days come from the working_day table (standards/working-days.ts).
+  async obligations(_db, ctx) {
     const n = ctx.params.forceWide.workingDays
-    return [
-      ...rows.map((r) => ({
-        ...area(r),
-        key: r.discussion_id,
-        startedAt: r.held_at,
-        dueAt: ctx.calendar.addWorkingDays(r.held_at, n),
-        metAt: r.conference_at,
-        detail: `Initial child protection conference due within ${n} working days of the strategy discussion`,
-      })),
-      ...unattended.map((r) => ({
-        ...area(r),
-        key: `${r.conference_id}:attendance`,
-        startedAt: r.held_at,
-        dueAt: null,
-        metAt: null,
-        detail: 'No police attendance recorded at the initial child protection conference',
-      })),
-    ]
+    return sql<ObligationQueryRow>`
+      select ${caseArea()}, cast(s.id as text) as obligation_key, s.held_at as started_at,
+        ${workingDaysDue('due', 's.held_at', sql.lit(n))} as due_at,
+        (select min(c.held_at) from child_protection_conference c where c.investigation_id = i.id
+          and c.held_at >= s.held_at and c.held_at <= ${ctx.asOf} and c.created_at <= ${ctx.asOf}) as met_at,
+        ${`Initial child protection conference due within ${n} working days of the strategy discussion`} as detail
+      from strategy_discussion s join investigation i on i.id = s.investigation_id
+        ${addWorkingDaysJoin('due', 's.held_at', sql.lit(n))}
+      where ${ctx.subjectFilter('i.id')} and ${ctx.subjectFilter('s.investigation_id')} and s.begins_section_47
+        and s.held_at <= ${ctx.asOf} and s.created_at <= ${ctx.asOf}
+      union all
+      select ${caseArea()}, c.id || ':attendance', c.held_at, ${noTime}, ${noTime},
+        'No police attendance recorded at the initial child protection conference'
+      from child_protection_conference c join investigation i on i.id = c.investigation_id
+      where ${ctx.subjectFilter('i.id')} and ${ctx.subjectFilter('c.investigation_id')}
+        and c.held_at <= ${ctx.asOf} and c.created_at <= ${ctx.asOf} and not c.police_attended`
   },
 })
 
