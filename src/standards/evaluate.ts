@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { Database } from '../platform/db/database.ts'
+import { type Database, preparedStatement } from '../platform/db/database.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import {
   type FindingEventKind,
@@ -305,7 +305,7 @@ function compareStatement(
     f.met_at as f_met_at, f.closed_at as f_closed_at, f.subject_ref as f_subject_ref, f.detail as f_detail,
     f.borough_id as f_borough_id, f.bcu_id as f_bcu_id, f.assignee_team_id as f_assignee_team_id,
     f.assignee_staff_id as f_assignee_staff_id`
-  return sql<CandidateRow>`
+  return sql<CandidateRow>`${sql.raw(preparedStatement)}
     with t as (
       select o.*, case when o.state in ('breached', 'met_late') then coalesce(o.due_at, o.started_at) end
         as breached_at
@@ -643,6 +643,9 @@ async function evaluateInTransaction(
 ): Promise<RuleResult[]> {
   const all = sql.raw(`standards_rules_${++savepointCounter}`)
   await sql`savepoint ${all}`.execute(trx)
+  // The comparisons are prepared statements (preparedStatement): planning each of them afresh for a few
+  // records costs more than running it, and a generic plan for a handful of subjects is the custom plan.
+  await sql`set local plan_cache_mode = force_generic_plan`.execute(trx)
   const results: RuleResult[] = []
   for (const rule of input.rules) {
     const result = await evaluateOne(input, rule, values, scope, 'unguarded')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -119,6 +120,37 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   }
 }
 
+/**
+ * A statement whose text starts with this comment is prepared once per PostgreSQL connection and then only
+ * bound and executed. For the engine's comparison, run after every write, parsing and planning cost several
+ * times its execution. Only for statements whose text is the same call after call (values as parameters):
+ * each distinct text stays prepared for the life of its connection.
+ */
+export const preparedStatement = '/* kestrel:prepared */'
+
+type QueryFn = (text: unknown, values?: unknown) => Promise<unknown>
+
+/** The pool, with clients that prepare the marked statements under a name taken from their text. */
+function preparingPool(pool: pg.Pool) {
+  const wrapped = new WeakSet<pg.PoolClient>()
+  return {
+    async connect() {
+      const client = await pool.connect()
+      if (!wrapped.has(client)) {
+        const query = client.query.bind(client) as QueryFn
+        ;(client as unknown as { query: QueryFn }).query = (text, values) =>
+          typeof text === 'string' && text.startsWith(preparedStatement)
+            ? query({ name: `k_${createHash('sha1').update(text).digest('hex')}`, text, values })
+            : query(text, values)
+        wrapped.add(client)
+      }
+      return client
+    },
+    end: () => pool.end(),
+    options: pool.options,
+  }
+}
+
 export async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })
   // An idle connection the server drops (a restart, a failover) must not crash the process: the pool
@@ -127,7 +159,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     if ((error as { code?: string }).code !== '57P01')
       console.warn(`PostgreSQL connection lost: ${error.message}`)
   })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
   let location = 'postgres'
   try {
     const parsed = new URL(url)
