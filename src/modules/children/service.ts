@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely'
+import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { AccessLogService, Actor } from '../../platform/access/access-log.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -118,6 +118,56 @@ export type ChildLink =
 export interface LinkedChild {
   person: Person
   links: ChildLink[]
+}
+
+/**
+ * One link of `linkedChildrenOn` as a row of the relation `linkedChildrenSql` builds: the asked (person,
+ * day), the other child, and one reason, numbered in the order linkedChildrenOn lists a child's links.
+ */
+export interface LinkedChildLinkRow {
+  subject_id: string
+  day: string
+  child_id: string
+  child_ref: string
+  /** As `displayName` writes it. */
+  child_name: string
+  via: 'household' | 'adult'
+  household_ref: string | null
+  adult_id: string | null
+  adult_ref: string | null
+  adult_name: string | null
+  to_child: 'parent' | 'carer' | 'associate' | null
+  to_other: 'parent' | 'carer' | 'associate' | 'household' | null
+  /** 1, 2, ... within (subject_id, day, child_id). */
+  link_order: number
+}
+
+/** `ageOn` in SQL: whole years from a date to a day, a 29 February birthday counting from 1 March. */
+function ageOnSql(from: RawBuilder<unknown>, day: RawBuilder<unknown>) {
+  return sql<number>`(extract(year from ${day}) - extract(year from ${from})
+    - case when (extract(month from ${day}), extract(day from ${day}))
+        < (extract(month from ${from}), extract(day from ${from})) then 1 else 0 end)`
+}
+
+/** `isChildAt` in SQL for the person row `alias` on `day` (a date): unknown age is no child. */
+function isChildAtSql(alias: string, day: RawBuilder<unknown>) {
+  const col = (name: string) => sql.ref(`${alias}.${name}`)
+  return sql<boolean>`(case
+    when ${col('date_of_birth')} is not null
+      then ${day} >= ${col('date_of_birth')} and ${ageOnSql(col('date_of_birth'), day)} < 18
+    when ${col('estimated_age_years')} is not null and ${col('estimated_age_on')} is not null
+      then ${col('estimated_age_years')} + ${ageOnSql(col('estimated_age_on'), day)} < 18
+    else false end)`
+}
+
+/**
+ * `displayName` in SQL. upper() follows the database's ctype: the same as JavaScript's toUpperCase for
+ * plain letters, but not for special casings such as ß.
+ */
+function displayNameSql(alias: string) {
+  const family = sql.ref(`${alias}.family_name`)
+  const given = sql.ref(`${alias}.given_names`)
+  return sql<string>`(case when ${given} <> '' then upper(${family}) || ', ' || ${given} else upper(${family}) end)`
 }
 
 export interface AddressInput {
@@ -1075,6 +1125,70 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         if (!entry.links.some((l) => JSON.stringify(l) === JSON.stringify(link))) entry.links.push(link)
       }
       return result
+    },
+
+    /**
+     * `linkedChildrenOn` as SQL not yet run, for a rule that answers with one query: `asked` is any relation
+     * with columns subject_id (uuid) and day (date); the result has one row per distinct link
+     * (LinkedChildLinkRow), the same children and links for the same reasons, numbered in linkedChildrenOn's
+     * order. Two links through one adult that differ only in how the adult relates to the asked child, which
+     * linkedChildrenOn leaves in no set order, come parent, carer, associate here.
+     */
+    linkedChildrenSql(asked: RawBuilder<unknown>): RawBuilder<LinkedChildLinkRow> {
+      const day = sql.ref('x.day')
+      return sql<LinkedChildLinkRow>`(
+        with asked as (select a.subject_id, a.day from ${asked} as a),
+        -- As in linkedChildrenOn: not materialised, so each branch can use the person_a/person_b indexes.
+        rel as not materialized (
+          select person_a as adult_id, person_b as other_id, kind, from_date, to_date from relationship
+          where kind in ('parent', 'carer', 'associate')
+          union all
+          select person_b, person_a, kind, from_date, to_date from relationship where kind = 'associate'
+        ),
+        adults as (
+          select distinct a.subject_id, a.day, r.adult_id, r.kind as to_child
+          from asked a join rel r on r.other_id = a.subject_id
+            and (r.from_date is null or r.from_date <= a.day) and (r.to_date is null or r.to_date >= a.day)
+        ),
+        reached as (
+          select a.subject_id, a.day, 'household' as via, h.ref as household_ref, null as to_child,
+            null as to_other, null::uuid as adult_id, m2.person_id as other_id
+          from asked a
+          join household_membership m1 on m1.person_id = a.subject_id
+            and m1.from_date <= a.day and (m1.to_date is null or m1.to_date >= a.day)
+          join household h on h.id = m1.household_id
+          join household_membership m2 on m2.household_id = m1.household_id
+            and m2.from_date <= a.day and (m2.to_date is null or m2.to_date >= a.day)
+          union all
+          select ad.subject_id, ad.day, 'adult', null, ad.to_child, r.kind, ad.adult_id, r.other_id
+          from adults ad join rel r on r.adult_id = ad.adult_id
+            and (r.from_date is null or r.from_date <= ad.day) and (r.to_date is null or r.to_date >= ad.day)
+          union all
+          select ad.subject_id, ad.day, 'adult', null, ad.to_child, 'household', ad.adult_id, m2.person_id
+          from adults ad
+          join household_membership m1 on m1.person_id = ad.adult_id
+            and m1.from_date <= ad.day and (m1.to_date is null or m1.to_date >= ad.day)
+          join household_membership m2 on m2.household_id = m1.household_id
+            and m2.from_date <= ad.day and (m2.to_date is null or m2.to_date >= ad.day)
+        ),
+        -- Distinct: linkedChildrenOn keeps a link once however many memberships or relationships repeat it.
+        links as (
+          select distinct x.subject_id, x.day, p.id as child_id, p.ref as child_ref,
+            ${displayNameSql('p')} as child_name, x.via, x.household_ref, x.adult_id, ad.ref as adult_ref,
+            case when ad.id is not null then ${displayNameSql('ad')} end as adult_name,
+            x.to_child, x.to_other
+          from reached x
+          join person p on p.id = x.other_id and p.merged_into is null
+          left join person ad on ad.id = x.adult_id
+          where x.other_id <> x.subject_id and (x.adult_id is null or ad.merged_into is null)
+            and ${isChildAtSql('p', day)}
+            -- A child's young associate, or a sibling who is also someone's carer, is no adult with access.
+            and (x.via = 'household' or not (${isChildAtSql('ad', day)} or x.adult_id = p.id))
+        )
+        select links.*, cast(row_number() over (partition by subject_id, day, child_id
+            order by via desc, household_ref, adult_ref, to_other,
+              array_position(array['parent', 'carer', 'associate'], to_child)) as integer) as link_order
+        from links)`
     },
 
     async relationships(personId: string): Promise<Relationship[]> {

@@ -1,6 +1,5 @@
-import type { Executor } from '../../platform/db/database.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import { type ChildrenService, childrenService } from '../children/service.ts'
+import type { ChildrenService } from '../children/service.ts'
 import { personIndexFromChildren } from './person-index.ts'
 import { pacKind, referralRules } from './rules.ts'
 import { type ReferralsDependencies, referralsService } from './service.ts'
@@ -16,12 +15,7 @@ export function createReferrals(
   },
 ) {
   const { standards, children } = deps
-  const childrenOn = (executor: Executor) =>
-    childrenService(executor as ReferralsDependencies['db'], deps.clock, {
-      history: deps.history,
-      accessLog: deps.accessLog,
-    })
-  const people = personIndexFromChildren(children, childrenOn)
+  const people = personIndexFromChildren(children)
   const service = referralsService({
     ...deps,
     people,
@@ -30,7 +24,7 @@ export function createReferrals(
       for (const [kind, ids] of written) await standards.afterWrite(trx, kind, ids)
     },
   })
-  for (const rule of referralRules(people.otherChildrenAt)) standards.register(rule)
+  for (const rule of referralRules(people.linkedChildrenSql)) standards.register(rule)
   standards.registerSubjectLink(pacKind, (id) => `/pacs/${id}`)
   children.registerTimelineProvider((personId, asOf) => service.timelineItems(personId, asOf))
   return Object.assign(service, { people })

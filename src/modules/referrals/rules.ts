@@ -1,43 +1,9 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { Database } from '../../platform/db/database.ts'
-import { addHours } from '../../standards/calendar.ts'
-import {
-  defineRule,
-  type ObligationQueryRow,
-  type ObligationRow,
-  type RuleContext,
-} from '../../standards/rule.ts'
+import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
+import { addWorkingDaysJoin, workingDaysDue } from '../../standards/working-days.ts'
 
 /** The record kind the referrals rules check, as findings and subject links name it. */
 export const pacKind = 'pac'
-
-interface PacRow {
-  id: string
-  ref: string
-  person_id: string
-  borough_id: string
-  bcu_id: string | null
-  raised_by_team_id: string | null
-  raised_by_staff_id: string | null
-  police_first_knew_at: Date
-  created_at: Date
-  submitted_at: Date
-  reviewed_at: Date | null
-  review_decision: string | null
-  shared_with_mash_at: Date | null
-  mash_decision_at: Date | null
-  feedback_at: Date | null
-  follow_up_at: Date | null
-  about_kind: string
-  about_ref: string | null
-}
-
-const area = (p: PacRow) => ({
-  subjectId: p.id,
-  subjectRef: p.ref,
-  boroughId: p.borough_id,
-  bcuId: p.bcu_id,
-})
 
 const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
 
@@ -256,96 +222,77 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
-    const { rows } = await sql<PacRow>`
-      select pac.* from pac
-      where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}`.execute(db)
+  // Answers with its query: working days come from the working_day table (standards/working-days.ts).
+  async obligations(_db, ctx) {
     const { decisionWorkingDays, followUpWorkingDays } = ctx.params.forceWide
-    const out: ObligationRow[] = []
-    for (const r of rows) {
-      const shared = r.shared_with_mash_at as Date
-      const decisionDue = ctx.calendar.addWorkingDays(shared, decisionWorkingDays)
-      out.push({
-        ...area(r),
-        key: 'decision',
-        startedAt: shared,
-        dueAt: decisionDue,
-        metAt: r.feedback_at,
-        detail: `Social care’s outcome within ${decisionWorkingDays} working day${decisionWorkingDays === 1 ? '' : 's'} of the referral`,
-      })
-      // Only once feedback is overdue does the officer owe a follow-up; feedback or the follow-up meets it.
-      if (r.feedback_at && r.feedback_at <= decisionDue) continue
-      const met = [r.feedback_at, r.follow_up_at].filter((d): d is Date => d !== null && d >= decisionDue)
-      out.push({
-        ...area(r),
-        key: 'follow-up',
-        startedAt: decisionDue,
-        dueAt: ctx.calendar.addWorkingDays(shared, followUpWorkingDays),
-        metAt: met.length ? new Date(Math.min(...met.map((d) => d.getTime()))) : null,
-        detail: `No feedback from social care: follow the referral up by ${followUpWorkingDays} working days`,
-        assigneeTeamId: r.raised_by_team_id,
-        assigneeStaffId: r.raised_by_staff_id,
-      })
-    }
-    return out
+    const shared = 'pac.shared_with_mash_at'
+    const decisionDue = workingDaysDue('decision', shared, sql.lit(decisionWorkingDays))
+    const followUpDue = workingDaysDue('follow_up', shared, sql.lit(followUpWorkingDays))
+    const decisionText = `Social care’s outcome within ${decisionWorkingDays} working day${decisionWorkingDays === 1 ? '' : 's'} of the referral`
+    const followUpText = `No feedback from social care: follow the referral up by ${followUpWorkingDays} working days`
+    return sql<ObligationQueryRow>`
+      select pac.id as subject_id, o.obligation_key, pac.ref as subject_ref, o.started_at, o.due_at, o.met_at,
+        o.detail, pac.borough_id, pac.bcu_id, o.assignee_team_id, o.assignee_staff_id
+      from (select pac.*, ${decisionDue} as decision_due, ${followUpDue} as follow_up_due
+        from pac
+        ${addWorkingDaysJoin('decision', shared, sql.lit(decisionWorkingDays))}
+        ${addWorkingDaysJoin('follow_up', shared, sql.lit(followUpWorkingDays))}
+        where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}) as pac
+      cross join lateral (values
+        ('decision', pac.shared_with_mash_at, pac.decision_due, pac.feedback_at, ${decisionText},
+          cast(null as uuid), cast(null as uuid)),
+        -- Only once feedback is overdue does the officer owe a follow-up; feedback or the follow-up meets it.
+        ('follow-up', pac.decision_due, pac.follow_up_due,
+          least(case when pac.feedback_at >= pac.decision_due then pac.feedback_at end,
+            case when pac.follow_up_at >= pac.decision_due then pac.follow_up_at end),
+          ${followUpText}, pac.raised_by_team_id, pac.raised_by_staff_id)
+      ) as o(obligation_key, started_at, due_at, met_at, detail, assignee_team_id, assignee_staff_id)
+      where o.obligation_key = 'decision' or not coalesce(pac.feedback_at <= pac.decision_due, false)`
   },
 })
 
 // ---------- REF-06 ----------
 
-/** Why another child is linked to the PAC's child on the day, as the person index answers it. */
-export type ChildLinkReason =
-  | { via: 'household' }
-  | {
-      via: 'adult'
-      adultRef: string
-      adultName: string
-      /** The adult's relationship to the PAC's child: parent, carer or associate. */
-      toChild: string
-      /** The adult's relationship to the other child, or 'household' when they live together. */
-      toOther: string
-    }
-
-/** Another child linked to the PAC's child on the day: same household, or access to the same adult. */
-export interface HouseholdChild {
-  personId: string
-  ref: string
-  name: string
-  links: ChildLinkReason[]
+/**
+ * One reason another child is linked to the PAC's child on the day: a row of the relation the person index
+ * builds (children module, `linkedChildrenSql`), numbered by `link_order` within (subject_id, day, child_id).
+ */
+export interface ChildLinkRow {
+  subject_id: string
+  day: string
+  child_id: string
+  child_ref: string
+  child_name: string
+  via: 'household' | 'adult'
+  adult_ref: string | null
+  adult_name: string | null
+  /** The adult's relationship to the PAC's child: parent, carer or associate. */
+  to_child: string | null
+  /** The adult's relationship to the other child, or 'household' when they live together. */
+  to_other: string | null
+  link_order: number
 }
 
 /**
- * For each (child, day), the other children linked to that child on the day: in the same household, or with
- * access to the same adult. The person index owns households and relationships; the rule asks it for all
- * PACs at once so a sweep stays one round trip per batch.
+ * The other children linked to each asked (person, day): in the same household, or with access to the same
+ * adult. `asked` is a relation with columns subject_id (uuid) and day (date). The person index owns
+ * households and relationships; the rule only joins what it answers, so a sweep stays one query.
  */
-export type OtherChildrenAt = (
-  executor: Database,
-  asked: readonly { personId: string; day: string }[],
-) => Promise<Map<string, HouseholdChild[]>>
+export type LinkedChildrenSql = (asked: RawBuilder<unknown>) => RawBuilder<ChildLinkRow>
 
-/** How one link reads in a finding: "lives in the same household", "has access to the same adult ...". */
-export function linkText(link: ChildLinkReason): string {
-  if (link.via === 'household') return 'lives in the same household'
-  const toOther = link.toOther === 'household' ? 'living with them' : `${link.toOther} of them`
-  return `has access to the same adult ${link.adultName} (${link.adultRef}), ${link.toChild} of this child and ${toOther}`
-}
-
-/** The finding's words: which child, and every reason they are linked. */
-export function ref06Detail(child: HouseholdChild): string {
-  const reasons = child.links.length ? child.links.map(linkText) : ['lives in the same household']
-  return `${child.name} (${child.ref}) has no PAC of their own: ${reasons.join('; ')}`
-}
-
-/** The key OtherChildrenAt answers under. */
-export const householdKey = (personId: string, day: string) => `${personId}|${day}`
+/** How one link (row `l`) reads in a finding: "lives in the same household", "has access to ...". */
+const linkTextSql = sql<string>`case when l.via = 'household' then 'lives in the same household'
+  else 'has access to the same adult ' || coalesce(l.adult_name, '') || ' (' || coalesce(l.adult_ref, '')
+    || '), ' || coalesce(l.to_child, 'associate') || ' of this child and '
+    || case when l.to_other = 'household' then 'living with them'
+      else coalesce(l.to_other, 'associate') || ' of them' end end`
 
 export type Ref06Params = {
   windowDays: number
   hours: number
 }
 
-export function ref06(otherChildrenAt: OtherChildrenAt) {
+export function ref06(linkedChildren: LinkedChildrenSql) {
   return defineRule<Ref06Params>({
     id: 'REF-06',
     title: 'Other children in the household or with access to the same adult have no PAC',
@@ -371,59 +318,47 @@ export function ref06(otherChildrenAt: OtherChildrenAt) {
       },
     },
     timeBased: true,
-    async obligations(db, ctx: RuleContext<Ref06Params>) {
-      const { rows } = await sql<PacRow & { day: string }>`
-        select pac.*, to_char(pac.created_at at time zone 'Europe/London', 'YYYY-MM-DD') as day
-        from pac where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}`.execute(db)
-      if (rows.length === 0) return []
-      const household = await otherChildrenAt(
-        db,
-        rows.map((r) => ({ personId: r.person_id, day: r.day })),
-      )
-      const siblingIds = [...new Set([...household.values()].flat().map((c) => c.personId))]
-      if (siblingIds.length === 0) return []
-      const { windowDays, hours } = ctx.params.forceWide
-      const { rows: theirs } = await sql<{
-        person_id: string
-        created_at: Date
-        about_kind: string
-        about_ref: string | null
-      }>`select person_id, created_at, about_kind, about_ref from pac
-         where person_id = any(${siblingIds}::uuid[])`.execute(db)
-      const byPerson = new Map<string, typeof theirs>()
-      for (const t of theirs) byPerson.set(t.person_id, [...(byPerson.get(t.person_id) ?? []), t])
-      const windowMs = windowDays * 86_400_000
-      const out: ObligationRow[] = []
-      for (const r of rows) {
-        for (const child of household.get(householdKey(r.person_id, r.day)) ?? []) {
-          if (child.personId === r.person_id) continue
-          const answering = (byPerson.get(child.personId) ?? []).filter(
-            (t) =>
-              Math.abs(t.created_at.getTime() - r.created_at.getTime()) <= windowMs ||
-              (r.about_ref !== null && t.about_kind === r.about_kind && t.about_ref === r.about_ref),
-          )
-          const first = answering.length
-            ? new Date(Math.min(...answering.map((t) => t.created_at.getTime())))
-            : null
-          out.push({
-            ...area(r),
-            key: child.personId,
-            startedAt: r.created_at,
-            dueAt: addHours(r.created_at, hours),
-            // Their PAC may predate this one: then the obligation was met before it began.
-            metAt: first,
-            detail: ref06Detail(child),
-            assigneeTeamId: r.raised_by_team_id,
-            assigneeStaffId: r.raised_by_staff_id,
-          })
-        }
-      }
-      return out
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, ctx: RuleContext<Ref06Params>) {
+      // The window is measured between whole milliseconds, as the rows form's Dates held them.
+      const ms = (column: string) => sql`date_trunc('milliseconds', ${sql.ref(column)})`
+      const window = sql`make_interval(secs => ${ctx.params.sql('windowDays')} * 86400)`
+      const asked = sql`(select distinct r.person_id as subject_id, r.day from raised r)`
+      return sql<ObligationQueryRow>`
+        with raised as (
+          select pac.id, pac.ref, pac.person_id, pac.created_at, pac.about_kind, pac.about_ref,
+            pac.borough_id, pac.bcu_id, pac.raised_by_team_id, pac.raised_by_staff_id,
+            cast(pac.created_at at time zone 'Europe/London' as date) as day,
+            cast(${ctx.params.sql('hours')} as double precision) as hours
+          from pac where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}
+        ),
+        -- One row per (person, day, other child), every reason in the person index's order.
+        linked as (
+          select l.subject_id, l.day, l.child_id, l.child_ref, l.child_name,
+            string_agg(${linkTextSql}, '; ' order by l.link_order) as reasons
+          from ${linkedChildren(asked)} as l
+          group by l.subject_id, l.day, l.child_id, l.child_ref, l.child_name
+        )
+        select r.id as subject_id, cast(k.child_id as text) as obligation_key, r.ref as subject_ref,
+          r.created_at as started_at, ${addHoursSql(sql.ref('r.created_at'), sql.ref('r.hours'))} as due_at,
+          a.first_at as met_at,
+          k.child_name || ' (' || k.child_ref || ') has no PAC of their own: ' || k.reasons as detail,
+          r.borough_id, r.bcu_id, r.raised_by_team_id as assignee_team_id,
+          r.raised_by_staff_id as assignee_staff_id
+        from raised r join linked k on k.subject_id = r.person_id and k.day = r.day
+        -- Their first own PAC near this one or about the same incident, looked up by pac_person; it may
+        -- predate this one, and then the obligation was met before it began.
+        left join lateral (
+          select min(${ms('t.created_at')}) as first_at from pac t
+          where t.person_id = k.child_id
+            and (${ms('t.created_at')} between ${ms('r.created_at')} - ${window} and ${ms('r.created_at')} + ${window}
+              or (r.about_ref is not null and t.about_kind = r.about_kind and t.about_ref = r.about_ref))
+        ) as a on true`
     },
   })
 }
 
 /** The referrals module's rules, REF-01 to REF-06 of RULES.md. */
-export function referralRules(otherChildrenAt: OtherChildrenAt) {
-  return [ref01, ref02, ref03, ref04, ref05, ref06(otherChildrenAt)]
+export function referralRules(linkedChildren: LinkedChildrenSql) {
+  return [ref01, ref02, ref03, ref04, ref05, ref06(linkedChildren)]
 }
