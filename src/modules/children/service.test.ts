@@ -299,6 +299,27 @@ describe('children service (database)', () => {
     await expect(children.merge(survivor.id, duplicate.id, actor)).rejects.toThrow(/already been merged/)
   })
 
+  it('answers many dates of birth in one call, a merged record with its survivor’s', async () => {
+    const survivor = await children.create(
+      person('Dobbatch', 'Alex', '2011-03-04', { ref: 'DOB-A' } as never),
+      actor,
+    )
+    const duplicate = await children.create(
+      person('Dobbatch', 'Alexander', '2012-05-06', { ref: 'DOB-B' } as never),
+      actor,
+      { confirmedNotDuplicate: true },
+    )
+    const other = await children.create(person('Elsewhere', 'Jo', '2009-01-02'), actor)
+    await children.merge(survivor.id, duplicate.id, actor)
+    const answered = await children.datesOfBirth([
+      duplicate.id,
+      other.id,
+      '00000000-0000-4000-8000-000000000000',
+      'not-an-id',
+    ])
+    expect(Object.fromEntries(answered)).toEqual({ [duplicate.id]: '2011-03-04', [other.id]: '2009-01-02' })
+  })
+
   it('refuses a stale version on update', async () => {
     const p = await children.create(person('Version', 'Vic', '2013-03-03'), actor)
     await children.update(p.id, p.version, { givenNames: 'Victor' }, actor)

@@ -141,7 +141,9 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
       clock,
       {} as Parameters<typeof childrenService>[2],
     )
-    const dob = new Map<string, string | null>()
+    const dob = await people.datesOfBirth(
+      latest.flatMap(({ record: r }) => r.people.map((p) => idOf('person', p.person))),
+    )
     const teams = new Map<string, number | null>()
     // Each case's BCU on the day it opened, for the whole batch in one query.
     const openedIn = latest.map(({ record: r }) => ({
@@ -218,7 +220,6 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
       const id = ids.get(ref) as string
       for (const p of r.people) {
         const personId = idOf('person', p.person)
-        if (!dob.has(personId)) dob.set(personId, (await people.find(personId))?.dateOfBirth ?? null)
         const recorded = p.recordedAt ?? p.seenAt ?? (p.notSeenReason ? r.openedAt : undefined)
         personRows.push({
           investigation_id: id,
