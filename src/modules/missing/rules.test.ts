@@ -116,6 +116,34 @@ describe('MIS-02 and MIS-03 repeat missing', () => {
     expect(await states('MIS-02', second.id, '2018-08-05T00:00:00Z')).toEqual([])
     expect(await states('MIS-02', third.id, '2018-08-05T00:00:00Z')).toEqual(['met'])
   })
+  it('counts the repeat window a borough sets for itself (Hackney 30 days), the force’s elsewhere', async () => {
+    await fx.kestrel.services.standards.parameters.set({
+      ruleId: 'MIS-02',
+      name: 'repeatDays',
+      boroughId: fx.boroughId('Hackney'),
+      value: 30,
+      effectiveFrom: new Date('2018-01-01T00:00:00Z'),
+      reason: 'Hackney counts a month',
+      setBy: 'tester',
+    })
+    const spread = ['2018-05-01T20:00:00Z', '2018-06-20T20:00:00Z', '2018-07-25T20:00:00Z']
+    const inBorough = async (borough: string) => {
+      const c = await fx.child('2004-01-01', borough)
+      const episodes = []
+      for (const at of spread) episodes.push(await fx.episode(c.ref, at, { borough, grade: 'medium' }))
+      return episodes.at(-1)?.id as string
+    }
+    const hackney = await inBorough('Hackney')
+    const lambeth = await inBorough('Lambeth')
+    expect(await states('MIS-02', hackney, '2018-08-05T00:00:00Z')).toEqual([])
+    expect(await states('MIS-02', lambeth, '2018-08-05T00:00:00Z')).toEqual(['breached'])
+    expect(await states('MIS-03', hackney, '2018-08-05T00:00:00Z')).toEqual(['breached'])
+    // Evaluated one episode at a time when each was recorded, the stored findings agree.
+    const stored = async (id: string) =>
+      (await fx.kestrel.services.standards.findingsForSubject('missing-episode', id)).map((f) => f.ruleId)
+    expect(await stored(hackney)).not.toContain('MIS-02')
+    expect(await stored(lambeth)).toContain('MIS-02')
+  })
   it('episodes spread over more than 90 days are not repeat', async () => {
     const c = await fx.child()
     await fx.episode(c.ref, '2018-03-01T20:00:00Z')
@@ -184,6 +212,46 @@ describe('MIS-05 risk review', () => {
   })
 })
 
+describe('MIS-05 risk reviews that set the next review time', () => {
+  it('each is an obligation of its own, met by the next review; the return meets the one still open', async () => {
+    const c = await fx.child()
+    const e = await fx.episode(c.ref, '2018-08-01T20:00:00Z')
+    const review = (version: number, reviewedAt: string, nextReviewDueAt: string) =>
+      fx.kestrel.services.missing.addReview(
+        e.id,
+        version,
+        {
+          reviewedAt: new Date(reviewedAt),
+          reviewerName: 'Insp R',
+          grade: 'high',
+          reason: 'Still missing',
+          nextReviewDueAt: new Date(nextReviewDueAt),
+        },
+        principal(),
+      )
+    await review(e.version, '2018-08-01T23:00:00Z', '2018-08-02T05:00:00Z')
+    await review(e.version + 1, '2018-08-02T04:00:00Z', '2018-08-02T10:00:00Z')
+    expect(await states('MIS-05', e.id, '2018-08-02T06:00:00Z')).toEqual(['met', 'met', 'due'])
+    expect(await states('MIS-05', e.id, '2018-08-02T11:00:00Z')).toEqual(['met', 'met', 'breached'])
+    await fx.kestrel.services.missing.recordReturn(
+      e.id,
+      e.version + 2,
+      { returnedAt: new Date('2018-08-02T09:00:00Z'), foundPlace: 'Home', foundBy: 'Self' },
+      principal(),
+    )
+    expect(await states('MIS-05', e.id, '2018-08-02T11:00:00Z')).toEqual(['met', 'met', 'met'])
+    const stored = await fx.kestrel.services.standards.findingsAt(new Date('2018-08-02T11:00:00Z'), {
+      ruleId: 'MIS-05',
+      subjectId: e.id,
+    })
+    expect(stored.findings.map((f) => f.detail)).toEqual([
+      'Risk review due',
+      'Risk review due',
+      'Risk review due',
+    ])
+  })
+})
+
 describe('MIS-06 prevention interview and MIS-07 return home interview', () => {
   const returned = {
     returnedAt: new Date('2018-08-02T08:00:00Z'),
@@ -209,6 +277,16 @@ describe('MIS-06 prevention interview and MIS-07 return home interview', () => {
     })
     expect(await states('MIS-06', e.id, '2018-08-10T00:00:00Z')).toEqual(['met'])
     expect(await states('MIS-07', e.id, '2018-08-10T00:00:00Z')).toEqual(['met', 'met'])
+  })
+  it('a child who declined the return home interview meets MIS-07 by the notification', async () => {
+    const c = await fx.child()
+    const e = await fx.episode(c.ref, '2018-08-01T20:00:00Z', {
+      ...returned,
+      laNotifiedAt: new Date('2018-08-02T09:00:00Z'),
+      returnHomeInterviewDeclined: true,
+    })
+    expect(await states('MIS-07', e.id, '2018-08-10T00:00:00Z')).toEqual(['met', 'met'])
+    expect(await states('MIS-07', e.id, '2018-08-02T08:30:00Z')).toEqual(['due', 'due'])
   })
   it('an interview recorded through the page meets MIS-06 late after 72 hours', async () => {
     const c = await fx.child()

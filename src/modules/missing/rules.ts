@@ -1,7 +1,12 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import { defineRule, type ObligationRow, type RuleContext } from '../../standards/rule.ts'
-import { type Grade, gradeLabels, gradeRank } from './grading.ts'
+import {
+  defineRule,
+  type ObligationQueryRow,
+  type ObligationRow,
+  type RuleContext,
+} from '../../standards/rule.ts'
+import { allGrades, gradeLabels, lowestBand } from './grading.ts'
 import { repeatParams } from './repeat.ts'
 
 export const episodeKind = 'missing-episode'
@@ -12,23 +17,63 @@ export const teamKind = 'team'
 /** Names of boroughs and teams for findings about them (the organisation module knows them). */
 export type AreaNames = (executor: Executor, ids: readonly string[]) => Promise<Map<string, string>>
 
-interface EpisodeRow {
-  id: string
-  ref: string
-  reported_at: Date
-  borough_id: string
-  bcu_id: string | null
-  unit_team_id: string | null
+/** The columns every episode rule answers with from its episode `e`: whose it is and where. */
+const episodeColumns = sql`e.id as subject_id, e.ref as subject_ref, e.borough_id, e.bcu_id,
+  e.unit_team_id as assignee_team_id, null as assignee_staff_id`
+
+/** A grade as a finding words it ("graded low risk"), so details read exactly as they always have. */
+function gradeWords(grade: RawBuilder<unknown>) {
+  const whens = allGrades.map((g) => sql`when ${g} then cast(${gradeLabels[g].toLowerCase()} as text)`)
+  return sql<string>`(case ${grade} ${sql.join(whens, sql` `)} end)`
 }
 
-const on = (r: EpisodeRow) => ({
-  subjectId: r.id,
-  subjectRef: r.ref,
-  boroughId: r.borough_id,
-  bcuId: r.bcu_id,
-  assigneeTeamId: r.unit_team_id,
-  assigneeStaffId: null,
-})
+/** A grade's place on the APP continuum (gradeRank): higher is more risk. */
+const gradeRankSql = (grade: RawBuilder<unknown>) =>
+  sql<number>`array_position(cast(${[...allGrades]} as text[]), ${grade})`
+
+/** A plan's first and last days as instants: plans are dated in London. */
+const planStart = sql`(tp.start_date::timestamp at time zone 'Europe/London')`
+const planEnd = sql`(tp.ended_on::timestamp at time zone 'Europe/London')`
+
+/**
+ * `and <column> in (the children of the evaluated episodes)` when evaluating some episodes, so their
+ * children's other records are read by index; nothing for a sweep, which reads them all anyway.
+ */
+function ofEvaluatedChildren(ctx: Pick<RuleContext<unknown>, 'subjects' | 'subjectFilter'>, column: string) {
+  if (!ctx.subjects) return sql``
+  return sql`and ${sql.ref(column)} in (select s.person_id from missing_episode s where ${ctx.subjectFilter('s.id')})`
+}
+
+type RepeatContext = RuleContext<{ repeatEpisodes: number; repeatDays: number }>
+
+/**
+ * For each evaluated episode (MIS-02, MIS-03): `n`, the child's episodes in the repeat window ending at it
+ * (this one included), and the grade of the child's episode before it (strictly earlier: instants count
+ * microseconds). One sort of the children's episodes answers both. A window frame's length cannot vary by
+ * row, so the frame is the force-wide window; an episode in a borough with its own window is counted by
+ * index instead, and the frame asks no negative length of PostgreSQL when the window is empty.
+ */
+function repeatCounts(ctx: RepeatContext) {
+  const forceDays = ctx.params.sql('repeatDays')
+  const ownDays = ctx.params.sql('repeatDays', 'e.borough_id')
+  const forceWindow = sql`(interval '1 day' * ${forceDays})`
+  return sql`(
+    select e.id,
+      case when ${ownDays} = ${forceDays} then
+          case when ${forceWindow} > interval '0' then count(*) over (partition by e.person_id
+            order by e.reported_at range between greatest(${forceWindow} - interval '1 microsecond',
+              interval '0') preceding and current row) else 0 end
+        else (select count(*) from missing_episode p where p.person_id = e.person_id
+          and p.reported_at <= e.reported_at and p.reported_at > e.reported_at - interval '1 day' * ${ownDays})
+        end as n,
+      last_value(e.grade) over (partition by e.person_id order by e.reported_at
+        range between unbounded preceding and interval '1 microsecond' preceding) as previous_grade
+    from missing_episode e
+    where e.reported_at <= ${ctx.asOf} ${ofEvaluatedChildren(ctx, 'e.person_id')})`
+}
+
+/** The repeat episodes among those counted: `c` from repeatCounts beside its episode `e`. */
+const isRepeat = (ctx: RepeatContext) => sql`c.n >= ${ctx.params.sql('repeatEpisodes', 'e.borough_id')}`
 
 export function missingRules(areaNames: AreaNames) {
   const mis01 = defineRule({
@@ -46,57 +91,23 @@ export function missingRules(areaNames: AreaNames) {
     params: {
       minFactors: { default: 2, description: 'Risk factors that rule out the lowest grade', unit: 'factors' },
     },
-    async obligations(db, { asOf, params, upTo, subjectFilter }) {
-      const { rows } = await sql<EpisodeRow & { factors: number; grade: Grade; regraded_at: Date | null }>`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id, e.grade,
-          (select count(distinct f)::int from unnest(e.risk_factors || e.history_factors) f) as factors,
-          ${upTo(sql`(select min(r.reviewed_at) from missing_review r where r.episode_id = e.id
-            and r.grade not in ('absent', 'very_low'))`)} as regraded_at
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, { asOf, params, upTo, subjectFilter }) {
+      const lowest = sql`cast(${[...lowestBand]} as text[])`
+      // Owed from the start: met later (by a review grading the child above the lowest band) is met late.
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
+          ${upTo(sql`min(r.reviewed_at)`)} as met_at,
+          'Graded ' || ${gradeWords(sql`e.grade`)} || ' with ' || f.factors || ' risk factors recorded' as detail
         from missing_episode e
-        where e.reported_at <= ${asOf} and e.grade in ('absent', 'very_low') and ${subjectFilter('e.id')}
-          and (select count(distinct f) from unnest(e.risk_factors || e.history_factors) f)
-            >= ${params.sql('minFactors', 'e.borough_id')}`.execute(db)
-      return rows.map(
-        (r): ObligationRow => ({
-          ...on(r),
-          startedAt: r.reported_at,
-          // Owed from the start: met later is met late.
-          dueAt: r.reported_at,
-          metAt: r.regraded_at,
-          detail: `Graded ${gradeLabels[r.grade].toLowerCase()} with ${r.factors} risk factors recorded`,
-        }),
-      )
+        cross join lateral (select count(distinct x) as factors
+          from unnest(e.risk_factors || e.history_factors) as x) as f
+        left join missing_review r on r.episode_id = e.id and not (r.grade = any(${lowest}))
+        where ${subjectFilter('e.id')} and e.reported_at <= ${asOf} and e.grade = any(${lowest})
+          and f.factors >= ${params.sql('minFactors', 'e.borough_id')}
+        group by e.id, f.factors`
     },
   })
-
-  const repeatQuery = (
-    db: Executor,
-    ctx: RuleContext<{ repeatEpisodes: number; repeatDays: number }>,
-    extra: RawBuilder<Date | null>,
-  ) =>
-    sql<
-      EpisodeRow & {
-        person_id: string
-        grade: Grade
-        review_due_at: Date | null
-        n: number
-        previous_grade: Grade | null
-        extra_at: Date | null
-      }
-    >`
-      select * from (
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id, e.person_id, e.grade,
-          e.review_due_at,
-          (select count(*)::int from missing_episode p where p.person_id = e.person_id
-            and p.reported_at <= e.reported_at
-            and p.reported_at > e.reported_at - interval '1 day' * ${ctx.params.sql('repeatDays', 'e.borough_id')}) as n,
-          (select p.grade from missing_episode p where p.person_id = e.person_id and p.reported_at < e.reported_at
-            order by p.reported_at desc limit 1) as previous_grade,
-          ${extra} as extra_at,
-          ${ctx.params.sql('repeatEpisodes', 'e.borough_id')} as threshold
-        from missing_episode e
-        where e.reported_at <= ${ctx.asOf} and ${ctx.subjectFilter('e.id')}
-      ) x where n >= threshold`.execute(db)
 
   const mis02 = defineRule({
     id: 'MIS-02',
@@ -110,28 +121,25 @@ export function missingRules(areaNames: AreaNames) {
     timeBased: true,
     tables: ['missing_episode', 'missing_review'],
     params: repeatParams,
-    async obligations(db, ctx) {
-      const { rows } = await repeatQuery(
-        db,
-        ctx,
-        ctx.upTo(sql`(select min(r.reviewed_at) from missing_review r where r.episode_id = e.id)`),
-      )
-      return rows.map((r): ObligationRow => {
-        const raised =
-          r.grade === 'high' ||
-          (r.previous_grade !== null && gradeRank(r.grade) > gradeRank(r.previous_grade))
-        return {
-          ...on(r),
-          startedAt: r.reported_at,
-          dueAt: r.review_due_at ?? r.reported_at,
-          metAt: raised ? r.reported_at : r.extra_at,
-          detail: `Episode ${r.n} in the repeat window, graded ${gradeLabels[r.grade].toLowerCase()}: raise the grade or review it`,
-        }
-      })
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, ctx) {
+      // Raising the grade (or grading high) meets it at once; otherwise the first review does.
+      const raised = sql`(e.grade = 'high' or (c.previous_grade is not null
+        and ${gradeRankSql(sql`e.grade`)} > ${gradeRankSql(sql`c.previous_grade`)}))`
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at,
+          coalesce(e.review_due_at, e.reported_at) as due_at,
+          case when ${raised} then e.reported_at else ${ctx.upTo(sql`min(r.reviewed_at)`)} end as met_at,
+          'Episode ' || c.n || ' in the repeat window, graded ' || ${gradeWords(sql`e.grade`)}
+            || ': raise the grade or review it' as detail
+        from ${repeatCounts(ctx)} as c
+        join missing_episode e on e.id = c.id
+        left join missing_review r on r.episode_id = e.id
+        where ${ctx.subjectFilter('c.id')} and ${isRepeat(ctx)}
+        group by e.id, c.n, c.previous_grade`
     },
   })
 
-  const planStart = sql`(tp.start_date::timestamp at time zone 'Europe/London')`
   const mis03 = defineRule({
     id: 'MIS-03',
     title: 'Repeat-missing child with no live trigger plan',
@@ -144,25 +152,21 @@ export function missingRules(areaNames: AreaNames) {
     timeBased: false,
     tables: ['missing_episode', 'trigger_plan'],
     params: repeatParams,
-    async obligations(db, ctx) {
-      // Met by a plan live when the child was reported, or by the first plan started afterwards.
-      const { rows } = await repeatQuery(
-        db,
-        ctx,
-        ctx.upTo(sql`(select min(greatest(${planStart}, e.reported_at)) from trigger_plan tp
-          where tp.person_id = e.person_id
-            and (tp.ended_on is null or (tp.ended_on::timestamp at time zone 'Europe/London') > e.reported_at))`),
-      )
-      return rows.map(
-        (r): ObligationRow => ({
-          ...on(r),
-          startedAt: r.reported_at,
-          // Owed from the start: met later is met late.
-          dueAt: r.reported_at,
-          metAt: r.extra_at,
-          detail: `Episode ${r.n} in the repeat window and no live trigger plan`,
-        }),
-      )
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, ctx) {
+      // Met by a plan live when the child was reported, or by the first plan started afterwards; owed from
+      // the start, so a plan started later meets it late.
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
+          ${ctx.upTo(sql`min(greatest(${planStart}, e.reported_at)) filter (where tp.id is not null)`)}
+            as met_at,
+          'Episode ' || c.n || ' in the repeat window and no live trigger plan' as detail
+        from ${repeatCounts(ctx)} as c
+        join missing_episode e on e.id = c.id
+        left join trigger_plan tp on tp.person_id = e.person_id
+          and (tp.ended_on is null or ${planEnd} > e.reported_at)
+        where ${ctx.subjectFilter('c.id')} and ${isRepeat(ctx)}
+        group by e.id, c.n`
     },
   })
 
@@ -180,24 +184,15 @@ export function missingRules(areaNames: AreaNames) {
     params: {
       hours: { default: 1, description: 'Hours from the report to acknowledge the plan', unit: 'hours' },
     },
-    async obligations(db, { asOf, params, upTo, subjectFilter }) {
-      const { rows } = await sql<EpisodeRow & { due_at: Date; acknowledged_at: Date | null }>`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id,
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, { asOf, params, upTo, subjectFilter }) {
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at,
           e.reported_at + interval '1 hour' * ${params.sql('hours', 'e.borough_id')} as due_at,
-          ${upTo('e.plan_acknowledged_at')} as acknowledged_at
+          ${upTo('e.plan_acknowledged_at')} as met_at,
+          'The child has a live trigger plan: read it and record that it was acknowledged' as detail
         from missing_episode e
-        where e.trigger_plan_id is not null and e.reported_at <= ${asOf} and ${subjectFilter('e.id')}`.execute(
-        db,
-      )
-      return rows.map(
-        (r): ObligationRow => ({
-          ...on(r),
-          startedAt: r.reported_at,
-          dueAt: r.due_at,
-          metAt: r.acknowledged_at,
-          detail: 'The child has a live trigger plan: read it and record that it was acknowledged',
-        }),
-      )
+        where ${subjectFilter('e.id')} and e.trigger_plan_id is not null and e.reported_at <= ${asOf}`
     },
   })
 
@@ -211,58 +206,48 @@ export function missingRules(areaNames: AreaNames) {
     timeBased: true,
     tables: ['missing_episode', 'missing_review'],
     params: {},
-    async obligations(db, { asOf, upTo, subjectFilter }) {
-      const { rows } = await sql<
-        EpisodeRow & {
-          review_due_at: Date | null
-          returned_at: Date | null
-          reviews: { at: string; next: string | null }[] | null
-        }
-      >`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id, e.review_due_at,
-          ${upTo('e.returned_at')} as returned_at,
-          (select json_agg(json_build_object('at', r.reviewed_at, 'next', r.next_review_due_at)
-            order by r.reviewed_at) from missing_review r
-            where r.episode_id = e.id and r.reviewed_at <= ${asOf}) as reviews
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, { asOf, upTo, subjectFilter }) {
+      const episodes = sql`${subjectFilter('e.id')} and e.reported_at <= ${asOf}`
+      const returned = upTo('e.returned_at')
+      const area = sql`e.borough_id, e.bcu_id, e.unit_team_id as assignee_team_id, null as assignee_staff_id`
+      // Each review time set (at the report, then at each review that sets the next) is an obligation until
+      // the next review, or until the child returns; a review time never set is owed from the report and met
+      // by the first review. A review that sets the next keeps its number even when the child returned
+      // before it; reviews recorded at the same instant take their numbers in id order.
+      return sql<ObligationQueryRow>`
+        select e.id as subject_id,
+          case when e.review_due_at is null then 'set' else 'review-0' end as obligation_key,
+          e.ref as subject_ref, e.reported_at as started_at,
+          coalesce(e.review_due_at, e.reported_at) as due_at,
+          case when e.review_due_at is null then min(r.reviewed_at)
+            else least(min(r.reviewed_at) filter (where r.reviewed_at > e.reported_at), ${returned}) end
+            as met_at,
+          case when e.review_due_at is null then 'No time set for reviewing the risk assessment'
+            else 'Risk review due' end as detail,
+          ${area}
         from missing_episode e
-        where e.reported_at <= ${asOf} and ${subjectFilter('e.id')}`.execute(db)
-      const out: ObligationRow[] = []
-      for (const r of rows) {
-        const reviews = (r.reviews ?? []).map((x) => ({
-          at: new Date(x.at),
-          next: x.next ? new Date(x.next) : null,
-        }))
-        const returned = r.returned_at
-        if (!r.review_due_at) {
-          out.push({
-            ...on(r),
-            key: 'set',
-            startedAt: r.reported_at,
-            dueAt: r.reported_at,
-            metAt: reviews[0]?.at ?? null,
-            detail: 'No time set for reviewing the risk assessment',
-          })
-          continue
-        }
-        // Each review time set (at the report, then at each review) is an obligation until the next review,
-        // or until the child returns.
-        const points: { setAt: Date; due: Date }[] = [{ setAt: r.reported_at, due: r.review_due_at }]
-        for (const review of reviews) if (review.next) points.push({ setAt: review.at, due: review.next })
-        points.forEach((p, i) => {
-          if (returned && returned <= p.setAt) return
-          const next = reviews.find((v) => v.at > p.setAt)?.at ?? null
-          const met = [next, returned].filter((d): d is Date => d !== null).sort((a, b) => +a - +b)[0] ?? null
-          out.push({
-            ...on(r),
-            key: `review-${i}`,
-            startedAt: p.setAt,
-            dueAt: p.due,
-            metAt: met,
-            detail: 'Risk review due',
-          })
-        })
-      }
-      return out
+        left join missing_review r on r.episode_id = e.id and r.reviewed_at <= ${asOf}
+        where ${episodes} and (e.review_due_at is null or not coalesce(${returned} <= e.reported_at, false))
+        group by e.id
+        union all
+        select subject_id, obligation_key, subject_ref, started_at, due_at, met_at, detail, borough_id, bcu_id,
+          assignee_team_id, assignee_staff_id
+        from (
+          select e.id as subject_id,
+            'review-' || row_number() over (partition by e.id order by v.reviewed_at, v.id) as obligation_key,
+            e.ref as subject_ref, v.reviewed_at as started_at, v.next_review_due_at as due_at,
+            least(min(r.reviewed_at), ${returned}) as met_at, 'Risk review due' as detail, ${area},
+            ${returned} as returned_at
+          from missing_episode e
+          join missing_review v on v.episode_id = e.id
+          left join missing_review r on r.episode_id = e.id and r.reviewed_at <= ${asOf}
+            and r.reviewed_at > v.reviewed_at
+          where ${episodes} and e.review_due_at is not null and v.next_review_due_at is not null
+            and v.reviewed_at <= ${asOf}
+          group by e.id, v.id
+        ) as later
+        where not coalesce(returned_at <= started_at, false)`
     },
   })
 
@@ -280,22 +265,15 @@ export function missingRules(areaNames: AreaNames) {
     params: {
       hours: { default: 72, description: 'Hours from return to the prevention interview', unit: 'hours' },
     },
-    async obligations(db, { asOf, params, upTo, subjectFilter }) {
-      const { rows } = await sql<EpisodeRow & { returned_at: Date; due_at: Date; met_at: Date | null }>`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id, e.returned_at,
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, { asOf, params, upTo, subjectFilter }) {
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.returned_at as started_at,
           e.returned_at + interval '1 hour' * ${params.sql('hours', 'e.borough_id')} as due_at,
-          ${upTo('e.prevention_interview_at')} as met_at
+          ${upTo('e.prevention_interview_at')} as met_at,
+          'Prevention interview (safe and well check) due after the child’s return' as detail
         from missing_episode e
-        where e.returned_at <= ${asOf} and ${subjectFilter('e.id')}`.execute(db)
-      return rows.map(
-        (r): ObligationRow => ({
-          ...on(r),
-          startedAt: r.returned_at,
-          dueAt: r.due_at,
-          metAt: r.met_at,
-          detail: 'Prevention interview (safe and well check) due after the child’s return',
-        }),
-      )
+        where ${subjectFilter('e.id')} and e.returned_at <= ${asOf}`
     },
   })
 
@@ -313,42 +291,23 @@ export function missingRules(areaNames: AreaNames) {
     params: {
       hours: { default: 72, description: 'Hours from return to the return home interview', unit: 'hours' },
     },
-    async obligations(db, { asOf, params, upTo, subjectFilter }) {
-      const { rows } = await sql<
-        EpisodeRow & {
-          returned_at: Date
-          due_at: Date
-          notified_at: Date | null
-          interview_at: Date | null
-          declined: boolean
-        }
-      >`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id, e.returned_at,
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, { asOf, params, upTo, subjectFilter }) {
+      const notified = upTo('e.la_notified_at')
+      // A child may refuse the interview: the offer recorded as declined meets the obligation.
+      const interviewed = sql`coalesce(${upTo('e.return_home_interview_at')},
+        case when e.return_home_interview_declined then ${notified} end)`
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, o.obligation_key, e.returned_at as started_at,
           e.returned_at + interval '1 hour' * ${params.sql('hours', 'e.borough_id')} as due_at,
-          ${upTo('e.la_notified_at')} as notified_at,
-          ${upTo('e.return_home_interview_at')} as interview_at,
-          e.return_home_interview_declined as declined
+          case o.obligation_key when 'notified' then ${notified} else ${interviewed} end as met_at,
+          o.detail
         from missing_episode e
-        where e.returned_at <= ${asOf} and ${subjectFilter('e.id')}`.execute(db)
-      return rows.flatMap((r): ObligationRow[] => [
-        {
-          ...on(r),
-          key: 'notified',
-          startedAt: r.returned_at,
-          dueAt: r.due_at,
-          metAt: r.notified_at,
-          detail: 'Notify the local authority so it can offer a return home interview',
-        },
-        {
-          ...on(r),
-          key: 'interview',
-          startedAt: r.returned_at,
-          dueAt: r.due_at,
-          // A child may refuse the interview: the offer recorded as declined meets the obligation.
-          metAt: r.interview_at ?? (r.declined ? r.notified_at : null),
-          detail: 'Record the return home interview (or that the child declined it)',
-        },
-      ])
+        cross join (values
+          ('notified', 'Notify the local authority so it can offer a return home interview'),
+          ('interview', 'Record the return home interview (or that the child declined it)')
+        ) as o(obligation_key, detail)
+        where ${subjectFilter('e.id')} and e.returned_at <= ${asOf}`
     },
   })
 
@@ -364,30 +323,32 @@ export function missingRules(areaNames: AreaNames) {
     timeBased: false,
     tables: ['missing_episode', 'person_flag', 'pac'],
     params: {},
-    async obligations(db, { asOf, upTo, subjectFilter }) {
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, ctx) {
       // The person index's flags and the referrals module's PACs are read here, set-wise, because a rule
       // is one query for a whole sweep. TODO(children, referrals): a set-wise "CSE evidence by person" on
       // their services that takes an executor, so this rule stops reading their tables.
-      const { rows } = await sql<EpisodeRow & { met_at: Date | null }>`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id,
-          ${upTo(sql`least(
-            (select min(pf.from_date::timestamp at time zone 'Europe/London') from person_flag pf
-              where pf.person_id = e.person_id and pf.flag in ('cse_risk', 'cce_risk')),
-            (select min(pac.created_at) from pac where pac.person_id = e.person_id
-              and pac.concerns && array['cse', 'modern_slavery_trafficking_cce']::text[]))`)} as met_at
+      // Owed from the start: a flag or referral later meets it late.
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
+          ${ctx.upTo(sql`least(flagged.at, referred.at)`)} as met_at,
+          'Exploitation indicators recorded: flag the child or raise a CSE referral (PAC)' as detail
         from missing_episode e
-        where e.reported_at <= ${asOf} and ${subjectFilter('e.id')}
-          and 'cse_cce_indicators' = any(e.risk_factors || e.history_factors)`.execute(db)
-      return rows.map(
-        (r): ObligationRow => ({
-          ...on(r),
-          startedAt: r.reported_at,
-          // Owed from the start: met later is met late.
-          dueAt: r.reported_at,
-          metAt: r.met_at,
-          detail: 'Exploitation indicators recorded: flag the child or raise a CSE referral (PAC)',
-        }),
-      )
+        left join (
+          select pf.person_id, min(pf.from_date::timestamp at time zone 'Europe/London') as at
+          from person_flag pf
+          where pf.flag in ('cse_risk', 'cce_risk') ${ofEvaluatedChildren(ctx, 'pf.person_id')}
+          group by pf.person_id
+        ) as flagged on flagged.person_id = e.person_id
+        left join (
+          select pac.person_id, min(pac.created_at) as at
+          from pac
+          where pac.concerns && array['cse', 'modern_slavery_trafficking_cce']::text[]
+            ${ofEvaluatedChildren(ctx, 'pac.person_id')}
+          group by pac.person_id
+        ) as referred on referred.person_id = e.person_id
+        where ${ctx.subjectFilter('e.id')} and e.reported_at <= ${ctx.asOf}
+          and 'cse_cce_indicators' = any(e.risk_factors || e.history_factors)`
     },
   })
 
@@ -402,22 +363,14 @@ export function missingRules(areaNames: AreaNames) {
     timeBased: false,
     tables: ['missing_episode'],
     params: {},
-    async obligations(db, { asOf, upTo, subjectFilter }) {
-      const { rows } = await sql<EpisodeRow & { met_at: Date | null }>`
-        select e.id, e.ref, e.reported_at, e.borough_id, e.bcu_id, e.unit_team_id,
-          ${upTo('e.pac_linked_at')} as met_at
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, { asOf, upTo, subjectFilter }) {
+      // Owed from the start: met later is met late.
+      return sql<ObligationQueryRow>`
+        select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
+          ${upTo('e.pac_linked_at')} as met_at, 'Link the Merlin report (PAC) for this episode' as detail
         from missing_episode e
-        where e.reported_at <= ${asOf} and ${subjectFilter('e.id')}`.execute(db)
-      return rows.map(
-        (r): ObligationRow => ({
-          ...on(r),
-          startedAt: r.reported_at,
-          // Owed from the start: met later is met late.
-          dueAt: r.reported_at,
-          metAt: r.met_at,
-          detail: 'Link the Merlin report (PAC) for this episode',
-        }),
-      )
+        where ${subjectFilter('e.id')} and e.reported_at <= ${asOf}`
     },
   })
 
@@ -433,6 +386,8 @@ export function missingRules(areaNames: AreaNames) {
     timeBased: true,
     tables: ['missing_episode', 'trigger_plan'],
     params: repeatParams,
+    // Answers with rows: the finding names the borough, and names are the organisation module's (areaNames).
+    // A borough is one obligation, so there are a handful of rows for the engine to compare.
     async obligations(db, { asOf, params, subjectFilter }) {
       const days = params.sql('repeatDays', 'e.borough_id')
       const { rows } = await sql<{
@@ -443,16 +398,16 @@ export function missingRules(areaNames: AreaNames) {
       }>`
         select e.borough_id, (array_agg(e.bcu_id order by e.reported_at desc))[1] as bcu_id,
           count(distinct e.person_id)::int as children, min(e.reported_at) as started_at
-        from missing_episode e
-        where e.reported_at <= ${asOf} and e.reported_at > ${asOf}::timestamptz - interval '1 day' * ${days}
-          and ${subjectFilter('e.borough_id')}
-          and (select count(*) from missing_episode p where p.person_id = e.person_id
-            and p.borough_id = e.borough_id and p.reported_at <= ${asOf}
-            and p.reported_at > ${asOf}::timestamptz - interval '1 day' * ${days})
-            >= ${params.sql('repeatEpisodes', 'e.borough_id')}
+        from (
+          select e.borough_id, e.bcu_id, e.person_id, e.reported_at,
+            count(*) over (partition by e.borough_id, e.person_id) as n
+          from missing_episode e
+          where ${subjectFilter('e.borough_id')} and e.reported_at <= ${asOf}
+            and e.reported_at > ${asOf}::timestamptz - interval '1 day' * ${days}
+        ) as e
+        where e.n >= ${params.sql('repeatEpisodes', 'e.borough_id')}
           and not exists (select 1 from trigger_plan tp where tp.borough_id = e.borough_id
-            and ${planStart} <= ${asOf}
-            and (tp.ended_on is null or (tp.ended_on::timestamp at time zone 'Europe/London') > ${asOf}))
+            and ${planStart} <= ${asOf} and (tp.ended_on is null or ${planEnd} > ${asOf}))
         group by e.borough_id`.execute(db)
       const names = await areaNames(
         db,
@@ -494,14 +449,17 @@ export function missingRules(areaNames: AreaNames) {
         unit: 'episodes',
       },
     },
+    // Answers with rows, as MIS-10 does: the finding names the unit, and there is one row per unit on duty.
     async obligations(db, { asOf, params, subjectFilter }) {
       const { rows } = await sql<{ team_id: string; on_duty_from: Date; staff: number; open: number }>`
         select d.team_id, d.on_duty_from, d.staff_on_duty as staff,
-          (select count(*)::int from missing_episode e where e.unit_team_id = d.team_id
-            and e.reported_at <= ${asOf} and (e.returned_at is null or e.returned_at > ${asOf})) as open
+          count(e.id)::int as open
         from (select distinct on (team_id) team_id, on_duty_from, staff_on_duty from missing_unit_duty
           where on_duty_from <= ${asOf} and ${subjectFilter('team_id')}
-          order by team_id, on_duty_from desc) d`.execute(db)
+          order by team_id, on_duty_from desc) d
+        left join missing_episode e on e.unit_team_id = d.team_id and e.reported_at <= ${asOf}
+          and (e.returned_at is null or e.returned_at > ${asOf})
+        group by d.team_id, d.on_duty_from, d.staff_on_duty`.execute(db)
       const limit = params.forceWide.maxPerStaff
       const over = rows.filter((r) => r.open > 0 && (r.staff === 0 || r.open / r.staff > limit))
       const names = await areaNames(
