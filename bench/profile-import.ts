@@ -1,0 +1,33 @@
+// Where an import's time goes: each generator's records against the rules evaluated after each kind.
+//   DATABASE_URL=postgres://... node --import tsx bench/profile-import.ts [scale]   (a fresh database, dropped after)
+
+import { buildKestrel } from '../src/kestrel.ts'
+import { fixedClock } from '../src/platform/clock.ts'
+import { loadConfig } from '../src/platform/config.ts'
+import { seedGenerators } from '../src/seed-generators.ts'
+import { freshDatabase } from './lib/database.ts'
+import { generate, importAll } from './lib/import.ts'
+
+const scale = Number(process.argv[2] ?? '0.2')
+const until = new Date('2018-10-01T00:00:00Z')
+const database = await freshDatabase('postgres', process.env.DATABASE_URL)
+const config = loadConfig({ NODE_ENV: 'development', KESTREL_LOG_LEVEL: 'silent' })
+const kestrel = await buildKestrel(config, database.handle, fixedClock(until.toISOString()))
+const standards = kestrel.services.standards
+const original = standards.afterWrite.bind(standards)
+const ruleMs = new Map<string, number>()
+standards.afterWrite = async (trx, kind, ids) => {
+  const s = performance.now()
+  try {
+    return await original(trx, kind, ids)
+  } finally {
+    ruleMs.set(kind, (ruleMs.get(kind) ?? 0) + performance.now() - s)
+  }
+}
+const data = generate(seedGenerators, scale, 2018, until)
+const { ms, byGenerator } = await importAll(kestrel.services.imports, data)
+console.log(`total ${Math.round(ms)} ms for ${data.total} records: ${Math.round(data.total / (ms / 1000))}/s`)
+for (const g of byGenerator) console.log(`  ${g.name}: ${g.records} in ${g.seconds} s (${g.rate}/s)`)
+for (const [kind, t] of ruleMs) console.log(`  rules after ${kind}: ${Math.round(t)} ms`)
+await kestrel.app.close()
+await database.drop()
