@@ -379,3 +379,64 @@ describe('findings stored on write', () => {
     }
   })
 })
+
+describe('the words and times of a finding', () => {
+  // The findings stored before the rules answered with their queries read exactly like this.
+  async function worded(ruleId: string, detentionId: string) {
+    const { findings } = await fx.kestrel.services.standards.findingsAt(new Date('2018-08-03T12:00:00Z'), {
+      ruleId,
+      subjectId: detentionId,
+    })
+    return findings
+      .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime())
+      .map((f) => `${f.dueAt?.toISOString() ?? 'none'} ${f.detail}`)
+  }
+  const review = (at: string) =>
+    ev('review', at, { officerName: 'Insp R', officerRank: 'inspector', inPerson: true })
+
+  it('rounds the hours to a tenth, halves upwards, and says "1 hour"', async () => {
+    // A quarter of an hour is 2.5 tenths: a half, rounded up to 0.3.
+    const soon = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ev('aa_arrived', '2018-08-01T13:15:00Z'),
+        review('2018-08-01T18:59:00Z'),
+        review('2018-08-02T04:05:00Z'),
+      ]),
+    )
+    expect(await worded('CUS-01', soon.id)).toEqual([
+      '2018-08-01T15:00:00.000Z Appropriate adult arrived 0.3 hours after detention was authorised (standard: 2 hours)',
+    ])
+    expect(await worded('CUS-04', soon.id)).toEqual([
+      '2018-08-01T19:00:00.000Z Review 1 held 6 hours after detention was authorised',
+      '2018-08-02T03:59:00.000Z Review 2 held 9.1 hours after review 1',
+      '2018-08-02T13:05:00.000Z Review 3 due 9 hours after review 2',
+    ])
+    const hour = await fx.detention('2018-08-01T12:00:00Z', base([ev('aa_arrived', '2018-08-01T14:00:00Z')]))
+    expect(await worded('CUS-01', hour.id)).toEqual([
+      '2018-08-01T15:00:00.000Z Appropriate adult arrived 1 hour after detention was authorised (standard: 2 hours)',
+    ])
+  })
+
+  it('names the reason a child missed a review, and the limits from the relevant time', async () => {
+    const d = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ev('review', '2018-08-01T18:00:00Z', {
+          officerName: 'Insp S',
+          officerRank: 'inspector',
+          inPerson: false,
+          absenceReason: 'in_interview',
+        }),
+        ev('left_custody', '2018-08-02T13:00:00Z', { destination: 'released_on_bail' }),
+      ]),
+    )
+    expect(await worded('CUS-05', d.id)).toEqual([
+      '2018-08-02T13:00:00.000Z Review held in the child’s absence (in interview) with no record the child was told or could make representations',
+    ])
+    expect(await worded('CUS-13', d.id)).toEqual([
+      '2018-08-02T12:30:00.000Z Charge, release or a superintendent’s extension due by 24 hours from the relevant time',
+      '2018-08-03T00:30:00.000Z Charge, release or a warrant of further detention due by 36 hours from the relevant time',
+    ])
+  })
+})

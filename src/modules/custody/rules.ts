@@ -1,7 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import type { Database } from '../../platform/db/database.ts'
-import { sharedWithinCall } from '../../standards/evaluate.ts'
-import { type AnyRule, defineRule, type ObligationRow, type RuleContext } from '../../standards/rule.ts'
+import { type AnyRule, defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
 import { inspectorOrAbove, transferDestinations } from './custody.ts'
 
 /** The record kind the custody rules check, as findings and subject links name it. */
@@ -10,126 +8,114 @@ export const detentionKind = 'custody-detention'
 const detentionTables = ['custody_detention', 'custody_event']
 
 /**
- * Every custody rule reads the timeline as it stood at asOf: events dated after it have not happened.
- * `facts` is one row per detention with the first time of each event a rule asks about.
+ * What a rule may ask of a detention's timeline: the first time of an event of a kind (of some kinds only
+ * when a condition holds), or the least of one of its columns.
  */
-interface Facts {
-  id: string
-  ref: string
-  borough_id: string | null
-  bcu_id: string | null
-  suite_id: string
-  arrested_at: Date
-  pac_linked_at: Date | null
-  arrived_at: Date | null
-  relevant_at: Date | null
-  authorised_at: Date | null
-  aa_arrived_at: Date | null
-  aa_left_at: Date | null
-  charged_at: Date | null
-  refused_at: Date | null
-  left_at: Date | null
-  destination: string | null
+type Fact =
+  | 'arrived_at'
+  | 'relevant_at'
+  | 'authorised_at'
+  | 'aa_arrived_at'
+  | 'aa_left_at'
+  | 'charged_at'
+  | 'refused_at'
+  | 'left_at'
+  | 'destination'
+
+const timelineFacts: Record<Fact, { kind: string; when?: RawBuilder<boolean>; value?: string }> = {
+  arrived_at: { kind: 'arrived' },
+  relevant_at: { kind: 'relevant_time' },
+  authorised_at: { kind: 'detention_authorised' },
+  aa_arrived_at: { kind: 'aa_arrived' },
+  aa_left_at: { kind: 'aa_left' },
+  charged_at: { kind: 'charged' },
+  refused_at: { kind: 'bail_decision', when: sql<boolean>`e.bail_refused` },
+  left_at: { kind: 'left_custody' },
+  destination: { kind: 'left_custody', value: 'e.destination' },
 }
-
-function factsQuery<P>(ctx: RuleContext<P>): RawBuilder<Facts> {
-  return sql<Facts>`
-    select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-      case when d.pac_linked_at <= ${ctx.asOf} then d.pac_linked_at end as pac_linked_at,
-      min(e.at) filter (where e.kind = 'arrived') as arrived_at,
-      min(e.at) filter (where e.kind = 'relevant_time') as relevant_at,
-      min(e.at) filter (where e.kind = 'detention_authorised') as authorised_at,
-      min(e.at) filter (where e.kind = 'aa_arrived') as aa_arrived_at,
-      min(e.at) filter (where e.kind = 'aa_left') as aa_left_at,
-      min(e.at) filter (where e.kind = 'charged') as charged_at,
-      min(e.at) filter (where e.kind = 'bail_decision' and e.bail_refused) as refused_at,
-      min(e.at) filter (where e.kind = 'left_custody') as left_at,
-      min(e.destination) filter (where e.kind = 'left_custody') as destination
-    from custody_detention d
-    left join custody_event e on e.detention_id = d.id and e.at <= ${ctx.asOf}
-    where ${ctx.subjectFilter('d.id')} and d.arrested_at <= ${ctx.asOf}
-    group by d.id`
-}
-
-const area = (f: Facts) => ({
-  subjectId: f.id,
-  subjectRef: f.ref,
-  boroughId: f.borough_id,
-  bcuId: f.bcu_id,
-  assigneeTeamId: f.suite_id,
-})
-
-const hoursAfter = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000)
-const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
-const earliest = (...dates: (Date | null | undefined)[]): Date | null =>
-  dates.filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0] ?? null
 
 /**
- * What a call's loads depend on besides its transaction. After a write the engine evaluates the thirteen
- * rules of one detention in one transaction; they share one read of its facts and one of its events
- * (sharedWithinCall), instead of each rule reading them again. A sweep reads them per rule, as before.
+ * Every custody rule reads the timeline as it stood at asOf: events dated after it have not happened.
+ * `facts` is one row per detention arrested by asOf (columns id, ref, borough_id, bcu_id, suite_id,
+ * arrested_at, pac_linked_at) with the facts the rule asks for. Each rule reads only the event kinds its facts
+ * need, and the subject filter sits on both tables so one detention is read through its indexes. With
+ * `known`, only the detentions where that fact is known (the obligation starts from it).
  */
-const loadKey = (what: string, ctx: RuleContext<unknown>) =>
-  `custody:${what}:${ctx.asOf.toISOString()}:${ctx.subjects ? ctx.subjects.join(',') : '*'}`
-
-async function facts<P>(db: Database, ctx: RuleContext<P>): Promise<Facts[]> {
-  const rows = await sharedWithinCall(ctx, loadKey('facts', ctx as RuleContext<unknown>), async () => {
-    return (await factsQuery(ctx).execute(db)).rows
+function facts<P>(ctx: RuleContext<P>, wanted: readonly Fact[], known?: Fact): RawBuilder<unknown> {
+  const detention = sql`d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
+    ${ctx.upTo('d.pac_linked_at')} as pac_linked_at`
+  const inScope = sql`${ctx.subjectFilter('d.id')} and d.arrested_at <= ${ctx.asOf}`
+  if (wanted.length === 0) return sql`select ${detention} from custody_detention d where ${inScope}`
+  const kinds = [...new Set(wanted.map((name) => timelineFacts[name].kind))]
+  const firsts = wanted.map((name) => {
+    const { kind, when, value } = timelineFacts[name]
+    const condition = when ? sql`e.kind = ${kind} and ${when}` : sql`e.kind = ${kind}`
+    return sql`min(${sql.ref(value ?? 'e.at')}) filter (where ${condition}) as ${sql.ref(name)}`
   })
-  return [...rows]
+  return sql`
+    select ${detention}, ${sql.join(wanted.map((name) => sql.ref(`t.${name}`)))}
+    from custody_detention d
+    left join (
+      select e.detention_id, ${sql.join(firsts)}
+      from custody_event e
+      where ${ctx.subjectFilter('e.detention_id')} and e.kind = any(${kinds}::text[]) and e.at <= ${ctx.asOf}
+      group by e.detention_id
+    ) as t on t.detention_id = d.id
+    where ${inScope}${known ? sql` and ${sql.ref(`t.${known}`)} is not null` : sql``}`
 }
 
-/** Events of some kinds, at or before asOf, for the detentions in scope. */
-async function events<T>(
-  db: Database,
-  ctx: RuleContext<unknown>,
-  kinds: string[],
-): Promise<(T & EventRow)[]> {
-  const query = (only: string[] | undefined) => sql<T & EventRow>`
-    select e.* from custody_event e
-    where ${only ? sql`e.kind = any(${only}::text[])` : sql`true`} and e.at <= ${ctx.asOf}
-      and ${ctx.subjectFilter('e.detention_id')}
-    order by e.detention_id, e.at, e.id`
-  if (!ctx.subjects) return (await query(kinds).execute(db)).rows
-  // One detention (or a few) after a write: every event of theirs once, each rule taking the kinds it asks.
-  const all = await sharedWithinCall(
-    ctx,
-    loadKey('events', ctx),
-    async () => (await query(undefined).execute(db)).rows,
-  )
-  const wanted = new Set(kinds)
-  return all.filter((e) => wanted.has(e.kind))
+/** `e` is an event of one of these kinds, at or before asOf, of a detention in scope. */
+const eventsOf = <P>(ctx: RuleContext<P>, kinds: readonly string[]) =>
+  sql`${ctx.subjectFilter('e.detention_id')} and e.kind = any(${[...kinds]}::text[]) and e.at <= ${ctx.asOf}`
+
+/** The columns every custody obligation shares: the detention, its area, and its custody suite to act. */
+function area(f = 'f') {
+  const column = (name: string) => sql.ref(`${f}.${name}`)
+  return sql`${column('id')} as subject_id, ${column('ref')} as subject_ref, ${column('borough_id')} as borough_id,
+    ${column('bcu_id')} as bcu_id, ${column('suite_id')} as assignee_team_id, cast(null as uuid) as assignee_staff_id`
 }
 
-interface EventRow {
-  id: string
-  detention_id: string
-  kind: string
-  at: Date
-  aa_present: boolean | null
-  urgent_interview_authorised: boolean | null
-  in_person: boolean | null
-  absence_reason: string | null
-  search_type: string | null
-  urgency_reason: string | null
-  officer_rank: string | null
-  secure: boolean | null
-  ratified_by: string | null
-  ratified_at: Date | null
-  la_response: string | null
-  related_event_id: string | null
-  countersigned: boolean | null
-  extension_kind: string | null
+/**
+ * Drops obligations with no deadline yet and not met: nothing to say yet. (Elsewhere a null due_at means
+ * breached on sight; the rules that use this one mean "not yet known", such as while the child is in custody.)
+ */
+const decided = (query: RawBuilder<unknown>) =>
+  sql<ObligationQueryRow>`select * from (${query}) as o where o.due_at is not null or o.met_at is not null`
+
+const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
+
+/**
+ * A Date's milliseconds since the epoch, as a double. `date_part` counts in doubles (`extract` in numeric is
+ * several times slower over a sweep); rounding the product makes the whole number exact.
+ */
+const epochMilliseconds = (at: string) =>
+  sql`round(date_part('epoch', date_trunc('milliseconds', ${sql.ref(at)})) * 1000)`
+
+/**
+ * `at + hours` as a JavaScript Date would compute it (milliseconds as a double, cut to a whole millisecond),
+ * so due times stay exactly those of the stored findings whatever the parameter's value.
+ */
+function hoursAfter(at: string, hours: RawBuilder<unknown>): RawBuilder<Date> {
+  return sql<Date>`(timestamptz 'epoch'
+    + trunc(${epochMilliseconds(at)} + ${hours} * cast(3600000 as double precision)) * interval '1 millisecond')`
 }
 
-function byDetention<T extends { detention_id: string }>(rows: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const r of rows) out.set(r.detention_id, [...(out.get(r.detention_id) ?? []), r])
-  return out
+/**
+ * The hours from one instant to another as a finding words them: `hoursText(Math.round(hours * 10) / 10)` on
+ * the same doubles. floor(x + 0.5) rounds halves upwards as Math.round does, and differs from it only at
+ * 0.49999999999999994, which no whole number of milliseconds gives; a double's text is its shortest form, as
+ * in JavaScript. An expression, not a subquery: it is worked out for every row of a sweep.
+ */
+function hoursBetweenText(from: string, to: string): RawBuilder<string> {
+  const milliseconds = sql`round(date_part('epoch',
+    date_trunc('milliseconds', ${sql.ref(to)}) - date_trunc('milliseconds', ${sql.ref(from)})) * 1000)`
+  const tenths = sql`floor(${milliseconds} / cast(3600000 as double precision) * 10 + 0.5)`
+  return sql<string>`(cast(${tenths} / 10 as text) || case when ${tenths} = 10 then ' hour' else ' hours' end)`
 }
 
-/** Drops obligations whose deadline has not been reached and that are not met: nothing to say yet. */
-const undecided = (o: ObligationRow) => o.dueAt !== null || o.metAt !== null
+/** What JavaScript's `trim()` removes: a reason of only these characters is no reason. */
+const notJavaScriptSpace =
+  '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]'
 
 const pace = 'Police and Criminal Evidence Act 1984'
 
@@ -155,23 +141,22 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
-    const limit = ctx.params.forceWide.aaArrivalHours
-    return (await facts(db, ctx))
-      .filter((f) => f.authorised_at)
-      .map((f) => ({
-        ...area(f),
-        startedAt: f.authorised_at as Date,
-        dueAt: hoursAfter(f.authorised_at as Date, limit),
-        metAt: earliest(f.aa_arrived_at, f.left_at),
-        detail: f.aa_arrived_at
-          ? `Appropriate adult arrived ${hoursText(round((f.aa_arrived_at.getTime() - (f.authorised_at as Date).getTime()) / 3_600_000))} after detention was authorised (standard: ${hoursText(limit)})`
-          : `Appropriate adult to arrive within ${hoursText(limit)} of detention being authorised`,
-      }))
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const limit = hoursText(ctx.params.forceWide.aaArrivalHours)
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, ['authorised_at', 'aa_arrived_at', 'left_at'], 'authorised_at')})
+      select ${area()}, '' as obligation_key, f.authorised_at as started_at,
+        ${hoursAfter('f.authorised_at', ctx.params.sql('aaArrivalHours'))} as due_at,
+        least(f.aa_arrived_at, f.left_at) as met_at,
+        case when f.aa_arrived_at is not null
+          then 'Appropriate adult arrived ' || ${hoursBetweenText('f.authorised_at', 'f.aa_arrived_at')}
+            || ' after detention was authorised (standard: ' || cast(${limit} as text) || ')'
+          else 'Appropriate adult to arrive within ' || cast(${limit} as text)
+            || ' of detention being authorised' end as detail
+      from f`
   },
 })
-
-const round = (n: number) => Math.round(n * 10) / 10
 
 // ---------- CUS-02 ----------
 
@@ -187,27 +172,21 @@ export const cus02 = defineRule<Record<string, never>>({
   severity: 'high',
   params: {},
   timeBased: false,
-  async obligations(db, ctx) {
-    const detentions = new Map((await facts(db, ctx)).map((f) => [f.id, f]))
-    return (await events(db, ctx, ['interview']))
-      .filter((e) => detentions.has(e.detention_id))
-      .map((e) => {
-        const f = detentions.get(e.detention_id) as Facts
-        const aaThere = e.aa_present === true && f.aa_arrived_at !== null && f.aa_arrived_at <= e.at
-        const ok = aaThere || e.urgent_interview_authorised === true
-        return {
-          ...area(f),
-          key: e.id,
-          startedAt: e.at,
-          dueAt: null,
-          metAt: ok ? e.at : null,
-          detail: ok
-            ? aaThere
-              ? 'Interview with the appropriate adult present'
-              : 'Urgent interview authorised without the appropriate adult'
-            : 'Interview started without the appropriate adult and with no urgent-interview authority',
-        }
-      })
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, ['aa_arrived_at'])})
+      select ${area()}, cast(e.id as text) as obligation_key, e.at as started_at,
+        cast(null as timestamptz) as due_at, case when i.allowed then e.at end as met_at,
+        case when a.adult_there then 'Interview with the appropriate adult present'
+          when i.allowed then 'Urgent interview authorised without the appropriate adult'
+          else 'Interview started without the appropriate adult and with no urgent-interview authority'
+        end as detail
+      from f
+      join custody_event e on e.detention_id = f.id
+      cross join lateral (select (e.aa_present and f.aa_arrived_at <= e.at) is true as adult_there) as a
+      cross join lateral (select a.adult_there or e.urgent_interview_authorised is true as allowed) as i
+      where ${eventsOf(ctx, ['interview'])}`
   },
 })
 
@@ -226,33 +205,34 @@ export const cus03 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: true,
-  async obligations(db, ctx) {
-    const detentions = (await facts(db, ctx)).filter((f) => f.aa_arrived_at)
-    const byId = byDetention(await events(db, ctx, ['rights_given', 'interview', 'charged']))
-    return detentions
-      .map((f) => {
-        const arrived = f.aa_arrived_at as Date
-        const list = byId.get(f.id) ?? []
-        const repeated = list.find(
-          (e) => e.kind === 'rights_given' && e.aa_present && e.countersigned && e.at >= arrived,
-        )
-        // Too late once the child is interviewed or charged after the adult came, the adult leaves, or the child does.
-        const dueAt = earliest(
-          list.find((e) => (e.kind === 'interview' || e.kind === 'charged') && e.at >= arrived)?.at,
-          f.aa_left_at,
-          f.left_at,
-        )
-        return {
-          ...area(f),
-          startedAt: arrived,
-          dueAt,
-          metAt: repeated?.at ?? null,
-          detail: repeated
-            ? 'Rights and entitlements given in the appropriate adult’s presence and countersigned'
-            : 'Rights and entitlements not given again in the appropriate adult’s presence (no countersignature)',
-        }
-      })
-      .filter(undecided)
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    // Too late once the child is interviewed or charged after the adult came, the adult leaves, or the child does.
+    return decided(sql`
+      with f as (${facts(ctx, ['aa_arrived_at', 'aa_left_at', 'left_at'], 'aa_arrived_at')}),
+      timeline as (
+        select e.detention_id, e.kind, e.at,
+          bool_or(e.kind = 'aa_arrived') over (partition by e.detention_id order by e.at
+            range between unbounded preceding and current row) as adult_came
+        from custody_event e
+        where ${eventsOf(ctx, ['aa_arrived', 'rights_given', 'interview', 'charged'])}
+          -- Only rights given with the adult there and countersigned can repeat them.
+          and (e.kind <> 'rights_given' or (e.aa_present and e.countersigned))
+      ),
+      a as (
+        select t.detention_id,
+          min(t.at) filter (where t.adult_came and t.kind = 'rights_given') as repeated_at,
+          min(t.at) filter (where t.adult_came and t.kind in ('interview', 'charged')) as too_late_at
+        from timeline t
+        group by t.detention_id
+      )
+      select ${area()}, '' as obligation_key, f.aa_arrived_at as started_at,
+        least(a.too_late_at, f.aa_left_at, f.left_at) as due_at, a.repeated_at as met_at,
+        case when a.repeated_at is not null
+          then 'Rights and entitlements given in the appropriate adult’s presence and countersigned'
+          else 'Rights and entitlements not given again in the appropriate adult’s presence (no countersignature)'
+        end as detail
+      from f left join a on a.detention_id = f.id`)
   },
 })
 
@@ -281,34 +261,44 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const { firstReviewHours, laterReviewHours } = ctx.params.forceWide
-    const detentions = (await facts(db, ctx)).filter((f) => f.authorised_at)
-    const byId = byDetention(await events(db, ctx, ['review']))
-    const out: ObligationRow[] = []
-    for (const f of detentions) {
-      const reviews = byId.get(f.id) ?? []
-      let start = f.authorised_at as Date
-      for (let n = 1; n <= reviews.length + 1; n++) {
-        const held = reviews[n - 1]?.at ?? null
-        const dueAt = hoursAfter(start, n === 1 ? firstReviewHours : laterReviewHours)
-        // A child released before a review fell due was owed none: the clock stopped when they left.
-        const metAt = held ?? f.left_at
-        out.push({
-          ...area(f),
-          key: `review-${n}`,
-          startedAt: start,
-          dueAt,
-          metAt,
-          detail: held
-            ? `Review ${n} held ${hoursText(round((held.getTime() - start.getTime()) / 3_600_000))} after ${n === 1 ? 'detention was authorised' : `review ${n - 1}`}`
-            : `Review ${n} due ${hoursText(n === 1 ? firstReviewHours : laterReviewHours)} after ${n === 1 ? 'detention was authorised' : `review ${n - 1}`}`,
-        })
-        if (!held) break
-        start = held
-      }
-    }
-    return out
+    const first = sql`o.n = 1`
+    const hours = sql`case when ${first} then ${ctx.params.sql('firstReviewHours')}
+      else ${ctx.params.sql('laterReviewHours')} end`
+    const standard = sql`case when ${first} then cast(${hoursText(firstReviewHours)} as text)
+      else cast(${hoursText(laterReviewHours)} as text) end`
+    const since = sql`case when ${first} then 'detention was authorised' else 'review ' || (o.n - 1) end`
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, ['authorised_at', 'left_at'], 'authorised_at')}),
+      held as (
+        select e.detention_id, e.at, row_number() over w as n, lag(e.at) over w as previous_at,
+          lead(e.at) over w as next_at
+        from custody_event e
+        where ${eventsOf(ctx, ['review'])}
+        window w as (partition by e.detention_id order by e.at, e.id)
+      ),
+      -- Every review held, each timed from the one before (the first from detention authorised), then the
+      -- review owed after the last; a detention with none held owes the first.
+      r as (
+        select h.detention_id, h.n, h.previous_at as start_at, h.at as held_at from held h
+        union all
+        select h.detention_id, h.n + 1, h.at, null from held h where h.next_at is null
+      ),
+      o as (
+        select f.*, coalesce(r.n, 1) as n, coalesce(r.start_at, f.authorised_at) as start_at, r.held_at
+        from f left join r on r.detention_id = f.id
+      )
+      select ${area('o')}, 'review-' || o.n as obligation_key, o.start_at as started_at,
+        ${hoursAfter('o.start_at', hours)} as due_at,
+        -- A child released before a review fell due was owed none: the clock stopped when they left.
+        coalesce(o.held_at, o.left_at) as met_at,
+        'Review ' || o.n || case when o.held_at is not null
+            then ' held ' || ${hoursBetweenText('o.start_at', 'o.held_at')}
+            else ' due ' || ${standard} end
+          || ' after ' || ${since} as detail
+      from o`
   },
 })
 
@@ -327,32 +317,33 @@ export const cus05 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: false,
-  async obligations(db, ctx) {
-    const detentions = new Map((await facts(db, ctx)).map((f) => [f.id, f]))
-    const byId = byDetention(await events(db, ctx, ['review', 'review_told']))
-    const out: ObligationRow[] = []
-    for (const [detentionId, list] of byId) {
-      const f = detentions.get(detentionId)
-      if (!f) continue
-      const reviews = list.filter((e) => e.kind === 'review')
-      reviews.forEach((review, index) => {
-        if (review.in_person !== false) return
-        const told = list.find((e) => e.kind === 'review_told' && e.related_event_id === review.id)
-        // The child must be told before the next review, or before they leave.
-        const dueAt = earliest(reviews[index + 1]?.at, f.left_at)
-        out.push({
-          ...area(f),
-          key: review.id,
-          startedAt: review.at,
-          dueAt,
-          metAt: told?.at ?? null,
-          detail: told
-            ? 'Child told of the review held in their absence'
-            : `Review held in the child’s absence (${(review.absence_reason ?? 'other').replace('_', ' ')}) with no record the child was told or could make representations`,
-        })
-      })
-    }
-    return out.filter(undecided)
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return decided(sql`
+      with f as (${facts(ctx, ['left_at'])}),
+      r as (
+        select e.id, e.detention_id, e.at, e.in_person, e.absence_reason,
+          lead(e.at) over (partition by e.detention_id order by e.at, e.id) as next_review_at
+        from custody_event e
+        where ${eventsOf(ctx, ['review'])}
+      ),
+      told as (
+        select e.detention_id, e.related_event_id, min(e.at) as at
+        from custody_event e
+        where ${eventsOf(ctx, ['review_told'])}
+        group by e.detention_id, e.related_event_id
+      )
+      select ${area()}, cast(r.id as text) as obligation_key, r.at as started_at,
+        -- The child must be told before the next review, or before they leave.
+        least(r.next_review_at, f.left_at) as due_at, told.at as met_at,
+        case when told.at is not null then 'Child told of the review held in their absence'
+          else 'Review held in the child’s absence ('
+            || regexp_replace(coalesce(r.absence_reason, 'other'), '_', ' ')
+            || ') with no record the child was told or could make representations' end as detail
+      from r
+      join f on f.id = r.detention_id
+      left join told on told.detention_id = r.detention_id and told.related_event_id = r.id
+      where r.in_person is false`)
   },
 })
 
@@ -371,27 +362,20 @@ export const cus06 = defineRule<Record<string, never>>({
   severity: 'high',
   params: {},
   timeBased: false,
-  async obligations(db, ctx) {
-    const detentions = new Map((await facts(db, ctx)).map((f) => [f.id, f]))
-    return (await events(db, ctx, ['search']))
-      .filter(
-        (e) => (e.search_type === 'strip' || e.search_type === 'intimate') && detentions.has(e.detention_id),
-      )
-      .map((e) => {
-        const ok = e.aa_present === true || Boolean(e.urgency_reason?.trim())
-        return {
-          ...area(detentions.get(e.detention_id) as Facts),
-          key: e.id,
-          startedAt: e.at,
-          dueAt: null,
-          metAt: ok ? e.at : null,
-          detail: ok
-            ? e.aa_present
-              ? 'Search with the appropriate adult present'
-              : 'Search without the appropriate adult, urgency recorded'
-            : 'Strip search without the appropriate adult and with no recorded urgency',
-        }
-      })
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, [])})
+      select ${area()}, cast(e.id as text) as obligation_key, e.at as started_at,
+        cast(null as timestamptz) as due_at, case when s.allowed then e.at end as met_at,
+        case when e.aa_present is true then 'Search with the appropriate adult present'
+          when s.allowed then 'Search without the appropriate adult, urgency recorded'
+          else 'Strip search without the appropriate adult and with no recorded urgency' end as detail
+      from f
+      join custody_event e on e.detention_id = f.id
+      cross join lateral (select e.aa_present is true
+        or coalesce(e.urgency_reason ~ ${notJavaScriptSpace}, false) as allowed) as s
+      where ${eventsOf(ctx, ['search'])} and e.search_type in ('strip', 'intimate')`
   },
 })
 
@@ -419,22 +403,26 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
-    const limit = ctx.params.forceWide.accommodationRequestHours
-    const detentions = (await facts(db, ctx)).filter((f) => f.refused_at)
-    const byId = byDetention(await events(db, ctx, ['accommodation_request']))
-    return detentions.map((f) => {
-      const request = byId.get(f.id)?.[0]
-      return {
-        ...area(f),
-        startedAt: f.refused_at as Date,
-        dueAt: hoursAfter(f.refused_at as Date, limit),
-        metAt: earliest(request?.at, f.left_at),
-        detail: request
-          ? `Local authority asked for ${request.secure ? 'secure' : 'non-secure'} accommodation`
-          : `Charged and refused bail: ask the local authority for accommodation within ${hoursText(limit)}`,
-      }
-    })
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const limit = hoursText(ctx.params.forceWide.accommodationRequestHours)
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, ['refused_at', 'left_at'], 'refused_at')}),
+      request as (
+        select distinct on (e.detention_id) e.detention_id, e.at, e.secure
+        from custody_event e
+        where ${eventsOf(ctx, ['accommodation_request'])}
+        order by e.detention_id, e.at, e.id
+      )
+      select ${area()}, '' as obligation_key, f.refused_at as started_at,
+        ${hoursAfter('f.refused_at', ctx.params.sql('accommodationRequestHours'))} as due_at,
+        least(q.at, f.left_at) as met_at,
+        case when q.at is not null
+          then 'Local authority asked for ' || case when q.secure then 'secure' else 'non-secure' end
+            || ' accommodation'
+          else 'Charged and refused bail: ask the local authority for accommodation within '
+            || cast(${limit} as text) end as detail
+      from f left join request q on q.detention_id = f.id`
   },
 })
 
@@ -457,30 +445,35 @@ export const cus08 = defineRule<{ certificateHours: number }>({
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
-    const limit = ctx.params.forceWide.certificateHours
-    const detentions = (await facts(db, ctx)).filter((f) => f.refused_at)
-    const byId = byDetention(await events(db, ctx, ['detention_certificate', 'la_response']))
-    return detentions
-      .map((f) => {
-        const list = byId.get(f.id) ?? []
-        const certificate = list.find((e) => e.kind === 'detention_certificate')
-        const transferred = f.destination !== null && transferDestinations.includes(f.destination as never)
-        // Owed once the local authority has not provided accommodation, or when the child leaves without it.
-        const declined = list.find((e) => e.kind === 'la_response' && e.la_response !== 'accepted')
-        return {
-          ...area(f),
-          startedAt: f.refused_at as Date,
-          dueAt: transferred ? null : earliest(declined ? hoursAfter(declined.at, limit) : null, f.left_at),
-          metAt: certificate?.at ?? (transferred ? f.left_at : null),
-          detail: certificate
-            ? 'Juvenile detention certificate completed'
-            : transferred
-              ? 'Transferred to local authority accommodation: no certificate needed'
-              : 'Kept in custody after charge with no juvenile detention certificate (s38(6)) giving the reason',
-        }
-      })
-      .filter(undecided)
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const declinedBy = ctx.params.sql('certificateHours')
+    return decided(sql`
+      with f as (${facts(ctx, ['refused_at', 'left_at', 'destination'], 'refused_at')}),
+      answers as (
+        select e.detention_id,
+          min(e.at) filter (where e.kind = 'detention_certificate') as certificate_at,
+          min(e.at) filter (where e.kind = 'la_response' and e.la_response is distinct from 'accepted')
+            as declined_at
+        from custody_event e
+        where ${eventsOf(ctx, ['detention_certificate', 'la_response'])}
+        group by e.detention_id
+      ),
+      c as (
+        select f.*, a.certificate_at, a.declined_at,
+          coalesce(f.destination = any(${[...transferDestinations]}::text[]), false) as transferred
+        from f left join answers a on a.detention_id = f.id
+      )
+      select ${area('c')}, '' as obligation_key, c.refused_at as started_at,
+        -- Owed once the local authority has not provided accommodation, or when the child leaves without it.
+        case when not c.transferred then least(${hoursAfter('c.declined_at', declinedBy)}, c.left_at) end
+          as due_at,
+        coalesce(c.certificate_at, case when c.transferred then c.left_at end) as met_at,
+        case when c.certificate_at is not null then 'Juvenile detention certificate completed'
+          when c.transferred then 'Transferred to local authority accommodation: no certificate needed'
+          else 'Kept in custody after charge with no juvenile detention certificate (s38(6)) giving the reason'
+        end as detail
+      from c`)
   },
 })
 
@@ -503,31 +496,34 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
-    const limit = ctx.params.forceWide.escalationHours
-    const detentions = (await facts(db, ctx)).filter((f) => f.refused_at)
-    const byId = byDetention(await events(db, ctx, ['escalation', 'accommodation_request']))
-    return detentions.map((f) => {
-      const refused = f.refused_at as Date
-      const list = byId.get(f.id) ?? []
-      const escalation = list.find(
-        (e) =>
-          e.kind === 'escalation' && e.at >= refused && inspectorOrAbove.includes(e.officer_rank as never),
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const limit = hoursText(ctx.params.forceWide.escalationHours)
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, ['refused_at', 'left_at'], 'refused_at')}),
+      timeline as (
+        select e.detention_id, e.id, e.kind, e.at, e.officer_rank,
+          bool_or(e.kind = 'bail_decision' and e.bail_refused) over (partition by e.detention_id order by e.at
+            range between unbounded preceding and current row) as after_refusal
+        from custody_event e
+        where ${eventsOf(ctx, ['bail_decision', 'escalation', 'accommodation_request'])}
+      ),
+      a as (
+        select t.detention_id,
+          min(t.at) filter (where t.after_refusal and t.kind = 'escalation'
+            and t.officer_rank = any(${[...inspectorOrAbove]}::text[])) as escalated_at,
+          (array_agg(t.at order by t.at, t.id) filter (where t.kind = 'accommodation_request'))[2] as repeated_at
+        from timeline t
+        group by t.detention_id
       )
-      const repeat = list.filter((e) => e.kind === 'accommodation_request')[1]
-      const metAt = earliest(escalation?.at, repeat?.at, f.left_at)
-      return {
-        ...area(f),
-        startedAt: refused,
-        dueAt: hoursAfter(refused, limit),
-        metAt,
-        detail: escalation
-          ? 'Escalated to an inspector or above'
-          : repeat
-            ? 'Local authority asked again'
-            : `Kept after charge: escalate to an inspector or ask the local authority again within ${hoursText(limit)}`,
-      }
-    })
+      select ${area()}, '' as obligation_key, f.refused_at as started_at,
+        ${hoursAfter('f.refused_at', ctx.params.sql('escalationHours'))} as due_at,
+        least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
+        case when a.escalated_at is not null then 'Escalated to an inspector or above'
+          when a.repeated_at is not null then 'Local authority asked again'
+          else 'Kept after charge: escalate to an inspector or ask the local authority again within '
+            || cast(${limit} as text) end as detail
+      from f left join a on a.detention_id = f.id`
   },
 })
 
@@ -545,23 +541,19 @@ export const cus10 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: false,
-  async obligations(db, ctx) {
-    const detentions = new Map((await facts(db, ctx)).map((f) => [f.id, f]))
-    return (await events(db, ctx, ['accommodation_request']))
-      .filter((e) => e.secure && detentions.has(e.detention_id))
-      .map((e) => {
-        const ratified = e.ratified_by && e.ratified_at && e.ratified_at <= ctx.asOf ? e.ratified_at : null
-        return {
-          ...area(detentions.get(e.detention_id) as Facts),
-          key: e.id,
-          startedAt: e.at,
-          dueAt: null,
-          metAt: ratified,
-          detail: ratified
-            ? `Secure accommodation request ratified by ${e.ratified_by}`
-            : 'Secure accommodation request not ratified by an inspector',
-        }
-      })
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, [])})
+      select ${area()}, cast(e.id as text) as obligation_key, e.at as started_at,
+        cast(null as timestamptz) as due_at, r.at as met_at,
+        case when r.at is not null then 'Secure accommodation request ratified by ' || e.ratified_by
+          else 'Secure accommodation request not ratified by an inspector' end as detail
+      from f
+      join custody_event e on e.detention_id = f.id
+      cross join lateral (select case when e.ratified_by <> '' and e.ratified_at <= ${ctx.asOf}
+        then e.ratified_at end as at) as r
+      where ${eventsOf(ctx, ['accommodation_request'])} and e.secure`
   },
 })
 
@@ -586,29 +578,29 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
-    const limit = ctx.params.forceWide.healthcareHours
-    const detentions = new Map((await facts(db, ctx)).map((f) => [f.id, f]))
-    const byId = byDetention(await events(db, ctx, ['healthcare_requested', 'healthcare_seen']))
-    const out: ObligationRow[] = []
-    for (const [detentionId, list] of byId) {
-      const f = detentions.get(detentionId)
-      if (!f) continue
-      for (const request of list.filter((e) => e.kind === 'healthcare_requested')) {
-        const seen = list.find((e) => e.kind === 'healthcare_seen' && e.at >= request.at)
-        out.push({
-          ...area(f),
-          key: request.id,
-          startedAt: request.at,
-          dueAt: hoursAfter(request.at, limit),
-          metAt: seen?.at ?? null,
-          detail: seen
-            ? 'Seen by a healthcare professional'
-            : `Healthcare professional requested: attendance due within ${hoursText(limit)}`,
-        })
-      }
-    }
-    return out
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    const limit = hoursText(ctx.params.forceWide.healthcareHours)
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, [])}),
+      request as (
+        select e.id, e.detention_id, e.at from custody_event e where ${eventsOf(ctx, ['healthcare_requested'])}
+      ),
+      seen as (
+        select q.id, min(e.at) as at
+        from request q
+        join custody_event e on e.detention_id = q.detention_id and e.at >= q.at
+        where ${eventsOf(ctx, ['healthcare_seen'])}
+        group by q.id
+      )
+      select ${area()}, cast(q.id as text) as obligation_key, q.at as started_at,
+        ${hoursAfter('q.at', ctx.params.sql('healthcareHours'))} as due_at, s.at as met_at,
+        case when s.at is not null then 'Seen by a healthcare professional'
+          else 'Healthcare professional requested: attendance due within ' || cast(${limit} as text) end
+          as detail
+      from request q
+      join f on f.id = q.detention_id
+      left join seen s on s.id = q.id`
   },
 })
 
@@ -626,17 +618,16 @@ export const cus12 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: false,
-  async obligations(db, ctx) {
-    return (await facts(db, ctx))
-      .map((f) => ({
-        ...area(f),
-        startedAt: f.authorised_at ?? f.arrested_at,
-        // The Merlin form should be in by the time the child leaves custody.
-        dueAt: f.left_at,
-        metAt: f.pac_linked_at,
-        detail: f.pac_linked_at ? 'Merlin PAC linked' : 'No Merlin PAC recorded for this detention',
-      }))
-      .filter(undecided)
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
+    return decided(sql`
+      with f as (${facts(ctx, ['authorised_at', 'left_at'])})
+      select ${area()}, '' as obligation_key, coalesce(f.authorised_at, f.arrested_at) as started_at,
+        -- The Merlin form should be in by the time the child leaves custody.
+        f.left_at as due_at, f.pac_linked_at as met_at,
+        case when f.pac_linked_at is not null then 'Merlin PAC linked'
+          else 'No Merlin PAC recorded for this detention' end as detail
+      from f`)
   },
 })
 
@@ -661,41 +652,48 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
     },
   },
   timeBased: true,
-  async obligations(db, ctx) {
+  // Answers with its query, so the engine compares it with the stored findings in the database.
+  async obligations(_db, ctx) {
     const { limitHours, extendedLimitHours } = ctx.params.forceWide
-    const detentions = (await facts(db, ctx)).filter((f) => f.authorised_at)
-    const byId = byDetention(await events(db, ctx, ['extension']))
-    const out: ObligationRow[] = []
-    for (const f of detentions) {
-      const relevant = f.relevant_at ?? f.arrived_at ?? f.arrested_at
-      const list = byId.get(f.id) ?? []
-      const superintendent = list.find((e) => e.extension_kind === 'superintendent')
-      const warrant = list.find((e) => e.extension_kind === 'warrant')
-      const ended = earliest(f.charged_at, f.left_at)
-      const limit = hoursAfter(relevant, limitHours)
-      out.push({
-        ...area(f),
-        key: '24h',
-        startedAt: relevant,
-        dueAt: limit,
-        metAt: earliest(ended, superintendent?.at),
-        detail: superintendent
-          ? 'Continued detention authorised by a superintendent'
-          : `Charge, release or a superintendent’s extension due by ${hoursText(limitHours)} from the relevant time`,
-      })
-      if (ended && ended <= limit) continue
-      out.push({
-        ...area(f),
-        key: '36h',
-        startedAt: limit,
-        dueAt: hoursAfter(relevant, extendedLimitHours),
-        metAt: earliest(ended, warrant?.at),
-        detail: warrant
-          ? 'Warrant of further detention'
-          : `Charge, release or a warrant of further detention due by ${hoursText(extendedLimitHours)} from the relevant time`,
-      })
-    }
-    return out
+    return sql<ObligationQueryRow>`
+      with f as (${facts(
+        ctx,
+        ['authorised_at', 'relevant_at', 'arrived_at', 'charged_at', 'left_at'],
+        'authorised_at',
+      )}),
+      extensions as (
+        select e.detention_id,
+          min(e.at) filter (where e.extension_kind = 'superintendent') as superintendent_at,
+          min(e.at) filter (where e.extension_kind = 'warrant') as warrant_at
+        from custody_event e
+        where ${eventsOf(ctx, ['extension'])}
+        group by e.detention_id
+      ),
+      r as (
+        select f.*, x.superintendent_at, x.warrant_at, least(f.charged_at, f.left_at) as ended_at,
+          coalesce(f.relevant_at, f.arrived_at, f.arrested_at) as relevant_time
+        from f left join extensions x on x.detention_id = f.id
+      ),
+      t as (
+        select r.*, ${hoursAfter('r.relevant_time', ctx.params.sql('limitHours'))} as limit_at
+        from r
+      )
+      select ${area('t')}, '24h' as obligation_key, t.relevant_time as started_at,
+        t.limit_at as due_at, least(t.ended_at, t.superintendent_at) as met_at,
+        case when t.superintendent_at is not null then 'Continued detention authorised by a superintendent'
+          else 'Charge, release or a superintendent’s extension due by ' || cast(${hoursText(limitHours)} as text)
+            || ' from the relevant time' end as detail
+      from t
+      union all
+      select ${area('t')}, '36h', t.limit_at,
+        ${hoursAfter('t.relevant_time', ctx.params.sql('extendedLimitHours'))},
+        least(t.ended_at, t.warrant_at),
+        case when t.warrant_at is not null then 'Warrant of further detention'
+          else 'Charge, release or a warrant of further detention due by '
+            || cast(${hoursText(extendedLimitHours)} as text) || ' from the relevant time' end
+      from t
+      -- Charged or released within the first limit: no extension was ever needed.
+      where not coalesce(t.ended_at <= t.limit_at, false)`
   },
 })
 
