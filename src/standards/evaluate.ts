@@ -280,21 +280,17 @@ function obligationsRelation(obligations: readonly DerivedObligation[]) {
       borough_id uuid, bcu_id uuid, assignee_team_id uuid, assignee_staff_id uuid)`
 }
 
-/**
- * One statement that compares a rule's obligations with its stored findings in the database. It opens the
- * findings that are new (with their history, as `transition` would write it for a finding seen the first
- * time) and returns only the stored findings whose state or details may change, and the open ones whose
- * obligation is gone: in a steady state, nothing at all. `lifecycle.transition` then decides those in
- * JavaScript, so the life of a finding stays in one tested place.
- */
-function compareStatement(
+function comparisonParts(
   rule: AnyRule,
   obligations: RawBuilder<ObligationQueryRow>,
   subjects: readonly string[] | undefined,
   asOf: Date,
   now: Date,
+  n: number,
 ) {
-  const differs = (a: string, b: string) => sql`${sql.ref(a)} is distinct from ${sql.ref(b)}`
+  const name = (base: string) => sql.raw(`${base}_${n}`)
+  const [t, f, a, j, ins, ev] = ['t', 'f', 'a', 'j', 'ins', 'ev'].map(name) as RawBuilder<unknown>[]
+  const differs = (x: string, y: string) => sql`${sql.ref(x)} is distinct from ${sql.ref(y)}`
   // The full join is folded into one aggregate: it counts the obligations and keeps, as JSON, only the rows
   // that need work (new, vanished, or changed). The join's rows stream through it and are never stored, so
   // a steady sweep costs one scan of each side and a hash join, however many obligations there are.
@@ -305,8 +301,8 @@ function compareStatement(
     f.met_at as f_met_at, f.closed_at as f_closed_at, f.subject_ref as f_subject_ref, f.detail as f_detail,
     f.borough_id as f_borough_id, f.bcu_id as f_bcu_id, f.assignee_team_id as f_assignee_team_id,
     f.assignee_staff_id as f_assignee_staff_id`
-  return sql<CandidateRow>`${sql.raw(preparedStatement)}
-    with t as (
+  const ctes = sql`
+    ${t} as (
       select o.*, case when o.state in ('breached', 'met_late') then coalesce(o.due_at, o.started_at) end
         as breached_at
       from (select o.*,
@@ -315,14 +311,14 @@ function compareStatement(
             when o.due_at is null or ${asOf} >= o.due_at then 'breached' else 'due' end as state
         from (${obligations}) as o) as o
     ),
-    f as (
+    ${f} as (
       select id, version, subject_id, obligation_key, status, opened_at, due_at, breached_at, met_at,
         closed_at, subject_ref, detail, borough_id, bcu_id, assignee_team_id, assignee_staff_id
       from finding
       where rule_id = ${rule.id} and subject_kind = ${rule.appliesTo}
         and ${subjects ? sql`subject_id = any(cast(${[...subjects]} as text[]))` : sql`true`}
     ),
-    a as materialized (
+    ${a} as materialized (
       select cast(count(c.subject_id) as integer) as obligations,
         coalesce(jsonb_agg(to_jsonb(c)) filter (where c.f_id is null or (c.subject_id is null and c.f_closed_at is null)
           or (c.subject_id is not null and (
@@ -341,11 +337,11 @@ function compareStatement(
               or (c.f_status in ('due', 'breached') and c.f_status = c.state
                 and c.f_breached_at is not distinct from c.breached_at)
             )))), '[]') as work
-      from (select ${candidate} from t full join f
+      from (select ${candidate} from ${t} as t full join ${f} as f
         on f.subject_id = t.subject_id and f.obligation_key = t.obligation_key) as c
     ),
-    j as materialized (
-      select x.* from a cross join jsonb_to_recordset(a.work) as x(subject_id text, obligation_key text,
+    ${j} as materialized (
+      select x.* from ${a} as a cross join jsonb_to_recordset(a.work) as x(subject_id text, obligation_key text,
         subject_ref text, started_at timestamptz, due_at timestamptz, met_at timestamptz, detail text,
         borough_id uuid, bcu_id uuid, assignee_team_id uuid, assignee_staff_id uuid, state text,
         breached_at timestamptz, f_id uuid, f_version integer, f_subject_id text, f_obligation_key text,
@@ -353,28 +349,60 @@ function compareStatement(
         f_met_at timestamptz, f_closed_at timestamptz, f_subject_ref text, f_detail text, f_borough_id uuid,
         f_bcu_id uuid, f_assignee_team_id uuid, f_assignee_staff_id uuid)
     ),
-    ins as (
+    ${ins} as (
       insert into finding (rule_id, subject_kind, subject_id, obligation_key, subject_ref, status, opened_at,
         due_at, breached_at, met_at, closed_at, detail, borough_id, bcu_id, assignee_team_id,
         assignee_staff_id, updated_at)
       select ${rule.id}, ${rule.appliesTo}, j.subject_id, j.obligation_key, j.subject_ref, j.state,
         j.started_at, j.due_at, j.breached_at, j.met_at, j.met_at, j.detail, j.borough_id, j.bcu_id,
         j.assignee_team_id, j.assignee_staff_id, cast(${now} as timestamptz)
-      from j where j.f_id is null
+      from ${j} as j where j.f_id is null
       -- A concurrent evaluation may have opened the same finding: it wins, and writes the history.
       on conflict (subject_id, subject_kind, rule_id, obligation_key) do nothing
       returning id, opened_at, breached_at, met_at
     ),
-    ev as (
+    ${ev} as (
       insert into finding_event (finding_id, at, event, recorded_at)
       select ins.id, e.at, e.event, cast(${now} as timestamptz)
-      from ins cross join lateral (values (1, 'opened', ins.opened_at), (2, 'breached', ins.breached_at),
+      from ${ins} as ins cross join lateral (values (1, 'opened', ins.opened_at), (2, 'breached', ins.breached_at),
         (3, 'met', ins.met_at)) as e(n, event, at)
       where e.at is not null
       order by ins.id, e.n
-    )
-    select a.obligations, cast((select count(*) from ins) as integer) as opened, c.*
-    from a left join (select * from j where j.f_id is not null) as c on true`
+    )`
+  const result = sql`
+    select cast(${n} as integer) as rule_index, a.obligations, cast((select count(*) from ${ins}) as integer) as opened,
+      c.*
+    from ${a} as a left join (select * from ${j} as j where j.f_id is not null) as c on true`
+  return { ctes, result }
+}
+
+/**
+ * One statement that compares rules' obligations with their stored findings in the database. For each rule
+ * it opens the findings that are new (with their history, as `transition` would write it for a finding seen
+ * the first time) and returns only the stored findings whose state or details may change, and the open ones
+ * whose obligation is gone: in a steady state, one row per rule with its counts. `lifecycle.transition`
+ * then decides those in JavaScript, so the life of a finding stays in one tested place. Each rule's part
+ * reads and writes only that rule's findings, so several rules can share one statement (and one round trip).
+ */
+function compareStatement(
+  parts: readonly {
+    rule: AnyRule
+    obligations: RawBuilder<ObligationQueryRow>
+  }[],
+  subjects: readonly string[] | undefined,
+  asOf: Date,
+  now: Date,
+) {
+  const built = parts.map((p, n) => comparisonParts(p.rule, p.obligations, subjects, asOf, now, n))
+  return sql<CandidateRow & { rule_index: number }>`${sql.raw(preparedStatement)}
+    with ${sql.join(
+      built.map((b) => b.ctes),
+      sql`,`,
+    )}
+    ${sql.join(
+      built.map((b) => b.result),
+      sql` union all `,
+    )}`
 }
 
 /**
@@ -404,6 +432,22 @@ async function mayHaveOpenFindings(
 }
 
 /**
+ * What a rule's comparison compares: its query, wrapped, or its rows as a relation; undefined when a rule
+ * that computed rows owes nothing and has nothing open to close, so no comparison need be sent.
+ */
+async function comparedRelation(
+  db: Database,
+  rule: AnyRule,
+  context: RuleContext<Record<string, unknown>>,
+): Promise<RawBuilder<ObligationQueryRow> | undefined> {
+  const found = await rule.obligations(db, context)
+  if (isObligationQuery(found)) return wrappedQuery(found, context)
+  const derived = derive(rule, found, context)
+  if (derived.length === 0 && !(await mayHaveOpenFindings(db, rule, context))) return undefined
+  return obligationsRelation(derived)
+}
+
+/**
  * Brings one rule's stored findings into line with its obligations at asOf. The comparison happens in the
  * database (compareStatement): new findings are opened there, set-wise; only what may change comes back, is
  * decided by `transition`, and is written in batches.
@@ -415,24 +459,28 @@ async function applyRule(
   now: Date,
 ): Promise<Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>> {
   const { asOf, subjects } = context
-  const found = await rule.obligations(db, context)
-  let relation: RawBuilder<ObligationQueryRow>
-  if (isObligationQuery(found)) relation = wrappedQuery(found, context)
-  else {
-    const derived = derive(rule, found, context)
-    // Nothing owed and nothing open to close: the comparison would find nothing to do, so it is not sent.
-    if (derived.length === 0 && !(await mayHaveOpenFindings(db, rule, context))) {
-      return { obligations: 0, opened: 0, changed: 0, closed: 0 }
-    }
-    relation = obligationsRelation(derived)
-  }
+  const relation = await comparedRelation(db, rule, context)
+  if (!relation) return { obligations: 0, opened: 0, changed: 0, closed: 0 }
   // A full sweep hashes every stored finding of the rule: give the join room so it does not spill to disk.
   // JIT compiling pays only for long queries; on a sweep's misestimated plans it added tens of milliseconds.
   if (!subjects)
     await sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`.execute(db)
-  const { rows } = await compareStatement(rule, relation, subjects, asOf, now).execute(db)
-  const counts = rows[0] ?? { obligations: 0, opened: 0 }
+  const { rows } = await compareStatement([{ rule, obligations: relation }], subjects, asOf, now).execute(db)
+  return settle(db, rule, rows, asOf, now)
+}
 
+/**
+ * The JavaScript half of a comparison: the stored findings that came back are decided by `transition` and
+ * written in batches, with their history.
+ */
+async function settle(
+  db: Database,
+  rule: AnyRule,
+  rows: readonly CandidateRow[],
+  asOf: Date,
+  now: Date,
+): Promise<Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>> {
+  const counts = rows[0] ?? { obligations: 0, opened: 0 }
   const updates: { row: Record<string, unknown>; events: { event: FindingEventKind; at: Date }[] }[] = []
   const seen = new Set<string>()
   let closed = 0
@@ -633,9 +681,10 @@ export async function evaluateRules(input: EvaluationInput): Promise<RuleResult[
 }
 
 /**
- * Inside the caller's transaction, rules usually all succeed: they run under one savepoint, a round trip
- * per rule saved. If one fails, everything they did is rolled back to that savepoint and they run again one
- * savepoint each, so the failure is reported and the others' findings are kept.
+ * Inside the caller's transaction, rules usually all succeed: their comparisons go to the database as one
+ * statement, under one savepoint, a round trip per rule saved. If anything fails, everything they did is
+ * rolled back to that savepoint and they run again one savepoint each, so the failure is reported and the
+ * others' findings are kept.
  */
 async function evaluateInTransaction(
   input: EvaluationInput,
@@ -645,19 +694,16 @@ async function evaluateInTransaction(
 ): Promise<RuleResult[]> {
   const all = sql.raw(`standards_rules_${++savepointCounter}`)
   await sql`savepoint ${all}`.execute(trx)
-  // The comparisons are prepared statements (preparedStatement): planning each of them afresh for a few
-  // records costs more than running it, and a generic plan for a handful of subjects is the custom plan.
+  // The comparison is a prepared statement (preparedStatement): planning it afresh for a few records costs
+  // more than running it, and a generic plan for a handful of subjects is the custom plan.
   await sql`set local plan_cache_mode = force_generic_plan`.execute(trx)
-  const results: RuleResult[] = []
-  for (const rule of input.rules) {
-    const result = await evaluateOne(input, rule, values, scope, 'unguarded')
-    if (!result.ok) {
-      await sql`rollback to savepoint ${all}`.execute(trx)
-      results.length = 0
-      for (const again of input.rules) results.push(await evaluateOne(input, again, values, scope, 'guarded'))
-      break
-    }
-    results.push(result)
+  let results: RuleResult[]
+  try {
+    results = await evaluateTogether(input, trx, values, scope)
+  } catch {
+    await sql`rollback to savepoint ${all}`.execute(trx)
+    results = []
+    for (const rule of input.rules) results.push(await evaluateOne(input, rule, values, scope))
   }
   // Releasing the outer savepoint releases every inner one too, in one round trip.
   await sql`release savepoint ${all}`.execute(trx)
@@ -665,15 +711,57 @@ async function evaluateInTransaction(
 }
 
 /**
- * One rule: in its own transaction (a sweep), or in the caller's transaction, either under its own savepoint
- * ('guarded', so a failure leaves the transaction usable) or under the caller's ('unguarded').
+ * Every rule's comparison in one statement, then each rule's changed findings settled in turn. The time of
+ * the shared statement is divided evenly between the rules in their results.
  */
+async function evaluateTogether(
+  input: EvaluationInput,
+  trx: Database,
+  values: readonly ParameterValue[],
+  scope: CallScope | undefined,
+): Promise<RuleResult[]> {
+  const { rules, asOf, subjects, calendar, now } = input
+  const started = performance.now()
+  const planned: { rule: AnyRule; obligations: RawBuilder<ObligationQueryRow> | undefined }[] = []
+  for (const rule of rules) {
+    const context = ruleContext(rule, values, asOf, subjects, calendar)
+    if (scope) callScopes.set(context, scope)
+    planned.push({ rule, obligations: await comparedRelation(trx, rule, context) })
+  }
+  const compared = planned.flatMap((p) =>
+    p.obligations ? [{ rule: p.rule, obligations: p.obligations }] : [],
+  )
+  const rowsOf = new Map<string, CandidateRow[]>()
+  if (compared.length) {
+    const { rows } = await compareStatement(compared, subjects, asOf, now).execute(trx)
+    for (const row of rows) {
+      const id = (compared[row.rule_index] as { rule: AnyRule }).rule.id
+      rowsOf.set(id, [...(rowsOf.get(id) ?? []), row])
+    }
+  }
+  const counts: Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>[] = []
+  for (const { rule, obligations } of planned) {
+    counts.push(
+      obligations
+        ? await settle(trx, rule, rowsOf.get(rule.id) ?? [], asOf, now)
+        : { obligations: 0, opened: 0, changed: 0, closed: 0 },
+    )
+  }
+  const ms = Math.round((performance.now() - started) / rules.length)
+  return planned.map(({ rule }, i) => ({
+    ...(counts[i] as Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>),
+    ruleId: rule.id,
+    ok: true,
+    ms,
+  }))
+}
+
+/** One rule: in its own transaction (a sweep), or under its own savepoint in the caller's transaction. */
 async function evaluateOne(
   input: EvaluationInput,
   rule: AnyRule,
   values: readonly ParameterValue[],
   scope: CallScope | undefined,
-  mode: 'guarded' | 'unguarded' = 'guarded',
 ): Promise<RuleResult> {
   const { asOf, subjects, calendar, now } = input
   const started = performance.now()
@@ -681,8 +769,7 @@ async function evaluateOne(
   if (scope) callScopes.set(context, scope)
   try {
     let counts: Omit<RuleResult, 'ms' | 'ok' | 'ruleId'>
-    if (input.trx && mode === 'unguarded') counts = await applyRule(input.trx, rule, context, now)
-    else if (input.trx) {
+    if (input.trx) {
       const savepoint = sql.raw(`standards_rule_${++savepointCounter}`)
       await sql`savepoint ${savepoint}`.execute(input.trx)
       try {
