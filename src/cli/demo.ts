@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Kestrel } from '../kestrel.ts'
 import type { Role } from '../platform/access/roles.ts'
 import { createFirstStartAccounts, type FirstStartAccount } from '../platform/auth/first-start.ts'
-import { runSeed } from '../platform/seed/seeder.ts'
+import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 import { seedGenerators } from '../seed-generators.ts'
 
 /** The demo force `npm start` builds: about one BCU for a year. */
@@ -42,6 +42,7 @@ export async function prepareDemo(
     until: services.clock.now(),
     progress: true,
   })
+  await refreshStatistics(services.db)
   log(`Demo data: ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s.`)
   const staffByRole: Partial<Record<Role, string>> = {}
   for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKind: string; ranks: string[] }][]) {

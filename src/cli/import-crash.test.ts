@@ -28,6 +28,7 @@ describe(`an import killed part way (${testDatabaseKind()})`, () => {
     }
     fs.writeFileSync(file, lines.join('\n'))
 
+    let output = ''
     let env: NodeJS.ProcessEnv
     let count: () => Promise<number>
     // Resolves once the importer is inside its transaction, where the database lets us see that.
@@ -65,8 +66,14 @@ describe(`an import killed part way (${testDatabaseKind()})`, () => {
     } else {
       const dataDir = path.join(folder, 'data')
       env = { KESTREL_DATA_DIR: dataDir }
-      // The embedded database cannot be watched from outside its process: give the import time to get going.
-      writing = () => new Promise((resolve) => setTimeout(resolve, 9_000))
+      // The embedded database cannot be watched from outside its process: wait for the import to say it has
+      // begun the batch (the database open and migrated), then give it time to be writing.
+      writing = async () => {
+        for (let i = 0; i < 1200 && !output.includes('Importing '); i++)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        if (!output.includes('Importing ')) throw new Error(`the import never began: ${output}`)
+        await new Promise((resolve) => setTimeout(resolve, 5_000))
+      }
       count = async () => {
         const handle = await openPglite(dataDir)
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from person`.execute(handle.db)
@@ -80,7 +87,6 @@ describe(`an import killed part way (${testDatabaseKind()})`, () => {
         env: { PATH: process.env.PATH, NODE_ENV: 'test', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
-      let output = ''
       child.stdout.on('data', (chunk) => {
         output += chunk
       })

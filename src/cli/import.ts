@@ -29,7 +29,10 @@ everything written before the batch commits.
     const kestrel = await buildKestrel(settings, handle)
     try {
       const started = performance.now()
-      const outcome = await kestrel.services.imports.run(fs.readFileSync(file, 'utf8'), values.as ?? 'import')
+      const text = fs.readFileSync(file, 'utf8')
+      // A long batch says it has begun, so whoever waits knows the database is open and the batch under way.
+      console.error(`Importing ${file} as one batch...`)
+      const outcome = await kestrel.services.imports.run(text, values.as ?? 'import')
       const seconds = (performance.now() - started) / 1000
       const kinds = Object.entries(outcome.written).map(([kind, n]) => `${n} ${kind}`)
       console.log(

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
-import { runSeed } from '../platform/seed/seeder.ts'
+import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 import { seedGenerators } from '../seed-generators.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './main.ts'
@@ -39,6 +39,7 @@ data is used.
         until,
         progress: true,
       })
+      await refreshStatistics(kestrel.services.db)
       console.log(
         `Seeded ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s (scale ${scale}, seed ${seed})`,
       )

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../platform/db/database.ts'
 import type { KestrelMigration } from '../platform/db/migrator.ts'
-import { type LocalDate, type WorkingDayCalendar, workingDayCalendar } from './calendar.ts'
+import { addCalendarDays, type LocalDate, type WorkingDayCalendar, workingDayCalendar } from './calendar.ts'
 import { columnRef } from './rule.ts'
 
 /**
@@ -15,8 +15,8 @@ import { columnRef } from './rule.ts'
  * brought into line with it before rules run (`ensureWorkingDays`); a fingerprint says whether it already is.
  */
 
-const firstYear = 1990
-const lastYear = 2100
+const firstYear = 2000
+const lastYear = 2060
 
 function holidaysOf(calendar: WorkingDayCalendar): LocalDate[] {
   const out: LocalDate[] = []
@@ -37,16 +37,31 @@ function describe(calendar: WorkingDayCalendar) {
   return known
 }
 
+/** Every day of the table's range with its ordinal, computed here: cheaper than a window in the database. */
+function calendarDays(calendar: WorkingDayCalendar) {
+  const days: LocalDate[] = []
+  const working: boolean[] = []
+  const ordinals: number[] = []
+  let ordinal = 0
+  for (let day = `${firstYear}-01-01`; day <= `${lastYear}-12-31`; day = addCalendarDays(day, 1)) {
+    const isWorking = calendar.isWorkingDay(day)
+    if (isWorking) ordinal++
+    days.push(day)
+    working.push(isWorking)
+    ordinals.push(ordinal)
+  }
+  return { days, working, ordinals }
+}
+
 async function fill(db: Kysely<unknown>, calendar: WorkingDayCalendar): Promise<void> {
-  const { holidays, fingerprint } = describe(calendar)
+  const { fingerprint } = describe(calendar)
+  const { days, working, ordinals } = calendarDays(calendar)
   await sql`delete from working_day`.execute(db)
   await sql`
     insert into working_day (day, working, ordinal)
-    select day, working, cast(count(*) filter (where working) over (order by day) as integer)
-    from (select cast(d as date) as day,
-        extract(isodow from d) < 6 and cast(d as date) <> all(cast(${holidays} as date[])) as working
-      from generate_series(cast(${`${firstYear}-01-01`} as date), cast(${`${lastYear}-12-31`} as date),
-        interval '1 day') as d) as days`.execute(db)
+    select * from unnest(cast(${days} as date[]), cast(${working} as boolean[]), cast(${ordinals} as integer[]))`.execute(
+    db,
+  )
   await sql`delete from working_day_calendar`.execute(db)
   await sql`insert into working_day_calendar (fingerprint) values (${fingerprint})`.execute(db)
 }
@@ -111,7 +126,7 @@ export function londonDate(instant: string | Expression<unknown>): RawBuilder<st
  *   from pac ${addWorkingDaysJoin('decision', 'pac.shared_with_mash_at', n)}
  *   select ${workingDaysDue('decision', 'pac.shared_with_mash_at', n)} as due_at
  *
- * Instants outside 1990-2100 find no working day and drop out of the query.
+ * Instants outside 2000-2060 find no working day and drop out of the query.
  */
 export function addWorkingDaysJoin(
   alias: string,

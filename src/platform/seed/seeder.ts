@@ -1,3 +1,5 @@
+import { sql } from 'kysely'
+import type { Database } from '../db/database.ts'
 import type { Importer } from '../import/importer.ts'
 import { progressBar } from './progress.ts'
 import { type Random, seededRandom } from './random.ts'
@@ -70,4 +72,12 @@ export async function runSeed(
     lines += records.length
   }
   return { lines, byGenerator, seconds: (performance.now() - started) / 1000 }
+}
+
+/**
+ * Fresh planner statistics after a seed: the tables went from empty to full in minutes, and a server whose
+ * autovacuum is off or has not caught up would otherwise plan the first pages and sweeps for empty tables.
+ */
+export async function refreshStatistics(db: Database): Promise<void> {
+  await sql`analyze`.execute(db)
 }
