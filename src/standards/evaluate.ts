@@ -376,6 +376,10 @@ function comparisonParts(
   return { ctes, result }
 }
 
+/** Few enough records that one generic plan suits them all: a write through a page, not an import batch. */
+const fewSubjects = (subjects: readonly string[] | undefined) =>
+  subjects !== undefined && subjects.length <= 20
+
 /**
  * One statement that compares rules' obligations with their stored findings in the database. For each rule
  * it opens the findings that are new (with their history, as `transition` would write it for a finding seen
@@ -394,7 +398,7 @@ function compareStatement(
   now: Date,
 ) {
   const built = parts.map((p, n) => comparisonParts(p.rule, p.obligations, subjects, asOf, now, n))
-  return sql<CandidateRow & { rule_index: number }>`${sql.raw(preparedStatement)}
+  return sql<CandidateRow & { rule_index: number }>`${sql.raw(fewSubjects(subjects) ? preparedStatement : '')}
     with ${sql.join(
       built.map((b) => b.ctes),
       sql`,`,
@@ -694,9 +698,10 @@ async function evaluateInTransaction(
 ): Promise<RuleResult[]> {
   const all = sql.raw(`standards_rules_${++savepointCounter}`)
   await sql`savepoint ${all}`.execute(trx)
-  // The comparison is a prepared statement (preparedStatement): planning it afresh for a few records costs
-  // more than running it, and a generic plan for a handful of subjects is the custom plan.
-  await sql`set local plan_cache_mode = force_generic_plan`.execute(trx)
+  // For a few records (a write through a page), the comparison is a prepared statement with a generic plan:
+  // planning it afresh costs more than running it, and for a handful of subjects the generic plan is the
+  // custom one. A batch (an import) is planned for its own size, with the statistics of the moment.
+  if (fewSubjects(input.subjects)) await sql`set local plan_cache_mode = force_generic_plan`.execute(trx)
   let results: RuleResult[]
   try {
     results = await evaluateTogether(input, trx, values, scope)
