@@ -72,14 +72,16 @@ export const workingDaysMigration: KestrelMigration = {
   async up(db) {
     await sql`
       create table working_day (
-        day date primary key,
+        day date not null,
         working boolean not null,
         ordinal integer not null
       )`.execute(db)
-    // Each working day has its own ordinal: the lookup from an ordinal back to its day.
-    await sql`create unique index working_day_ordinal on working_day (ordinal) where working`.execute(db)
     await sql`create table working_day_calendar (fingerprint text not null)`.execute(db)
     await fill(db, workingDayCalendar())
+    // Keys built after the rows are in: one sort instead of 22,000 index insertions (noticeable on PGlite).
+    await sql`alter table working_day add primary key (day)`.execute(db)
+    // Each working day has its own ordinal: the lookup from an ordinal back to its day.
+    await sql`create unique index working_day_ordinal on working_day (ordinal) where working`.execute(db)
   },
 }
 
