@@ -251,6 +251,47 @@ export interface ChildrenDependencies {
 }
 
 /**
+ * How other children are reached from an asked (subject_id, day) on that day: through a household, or
+ * through an adult who is a parent, carer or associate of both (or lives with the other child). CTEs that
+ * follow an `asked` CTE; `linkedChildrenOn` and `linkedChildrenSql` both read `reached`. Not materialised,
+ * so the join conditions reach each branch and the person_a/person_b indexes serve them instead of a scan of
+ * every relationship for each batch.
+ */
+const childLinkTraversal = sql`
+  rel as not materialized (
+    select person_a as adult_id, person_b as other_id, kind, from_date, to_date from relationship
+    where kind in ('parent', 'carer', 'associate')
+    union all
+    select person_b, person_a, kind, from_date, to_date from relationship where kind = 'associate'
+  ),
+  adults as (
+    select distinct a.subject_id, a.day, r.adult_id, r.kind as to_child
+    from asked a join rel r on r.other_id = a.subject_id
+      and (r.from_date is null or r.from_date <= a.day) and (r.to_date is null or r.to_date >= a.day)
+  ),
+  reached as (
+    select a.subject_id, a.day, 'household' as via, h.ref as household_ref, null as to_child,
+      null as to_other, null::uuid as adult_id, m2.person_id as other_id
+    from asked a
+    join household_membership m1 on m1.person_id = a.subject_id
+      and m1.from_date <= a.day and (m1.to_date is null or m1.to_date >= a.day)
+    join household h on h.id = m1.household_id
+    join household_membership m2 on m2.household_id = m1.household_id
+      and m2.from_date <= a.day and (m2.to_date is null or m2.to_date >= a.day)
+    union all
+    select ad.subject_id, ad.day, 'adult', null, ad.to_child, r.kind, ad.adult_id, r.other_id
+    from adults ad join rel r on r.adult_id = ad.adult_id
+      and (r.from_date is null or r.from_date <= ad.day) and (r.to_date is null or r.to_date >= ad.day)
+    union all
+    select ad.subject_id, ad.day, 'adult', null, ad.to_child, 'household', ad.adult_id, m2.person_id
+    from adults ad
+    join household_membership m1 on m1.person_id = ad.adult_id
+      and m1.from_date <= ad.day and (m1.to_date is null or m1.to_date >= ad.day)
+    join household_membership m2 on m2.household_id = m1.household_id
+      and m2.from_date <= ad.day and (m2.to_date is null or m2.to_date >= ad.day)
+  )`
+
+/**
  * The person index: children and the adults around them. Other modules point at a person by id and reach
  * them through these functions; they register timeline providers and merge hooks here.
  */
@@ -1061,40 +1102,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           select * from unnest(${pairs.map((a) => a.personId)}::uuid[], ${pairs.map((a) => a.day)}::date[])
             as a(subject_id, day)
         ),
-        -- Not materialised: the join conditions reach each branch, so the person_a/person_b indexes serve
-        -- them instead of a scan of every relationship for each batch.
-        rel as not materialized (
-          select person_a as adult_id, person_b as other_id, kind, from_date, to_date from relationship
-          where kind in ('parent', 'carer', 'associate')
-          union all
-          select person_b, person_a, kind, from_date, to_date from relationship where kind = 'associate'
-        ),
-        adults as (
-          select distinct a.subject_id, a.day, r.adult_id, r.kind as to_child
-          from asked a join rel r on r.other_id = a.subject_id
-            and (r.from_date is null or r.from_date <= a.day) and (r.to_date is null or r.to_date >= a.day)
-        ),
-        reached as (
-          select a.subject_id, a.day, 'household' as via, h.ref as household_ref, null as to_child,
-            null as to_other, null::uuid as adult_id, m2.person_id as other_id
-          from asked a
-          join household_membership m1 on m1.person_id = a.subject_id
-            and m1.from_date <= a.day and (m1.to_date is null or m1.to_date >= a.day)
-          join household h on h.id = m1.household_id
-          join household_membership m2 on m2.household_id = m1.household_id
-            and m2.from_date <= a.day and (m2.to_date is null or m2.to_date >= a.day)
-          union all
-          select ad.subject_id, ad.day, 'adult', null, ad.to_child, r.kind, ad.adult_id, r.other_id
-          from adults ad join rel r on r.adult_id = ad.adult_id
-            and (r.from_date is null or r.from_date <= ad.day) and (r.to_date is null or r.to_date >= ad.day)
-          union all
-          select ad.subject_id, ad.day, 'adult', null, ad.to_child, 'household', ad.adult_id, m2.person_id
-          from adults ad
-          join household_membership m1 on m1.person_id = ad.adult_id
-            and m1.from_date <= ad.day and (m1.to_date is null or m1.to_date >= ad.day)
-          join household_membership m2 on m2.household_id = m1.household_id
-            and m2.from_date <= ad.day and (m2.to_date is null or m2.to_date >= ad.day)
-        )
+        ${childLinkTraversal}
         select x.subject_id::text as subject_id, x.day::text as asked_day, x.via, x.household_ref,
           x.to_child, x.to_other, x.adult_id::text as adult_id, ad.ref as adult_ref,
           ad.family_name as adult_family_name, ad.given_names as adult_given_names,
@@ -1158,39 +1166,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       const day = sql.ref('x.day')
       return sql<LinkedChildLinkRow>`(
         with asked as (select a.subject_id, a.day from ${asked} as a),
-        -- As in linkedChildrenOn: not materialised, so each branch can use the person_a/person_b indexes.
-        rel as not materialized (
-          select person_a as adult_id, person_b as other_id, kind, from_date, to_date from relationship
-          where kind in ('parent', 'carer', 'associate')
-          union all
-          select person_b, person_a, kind, from_date, to_date from relationship where kind = 'associate'
-        ),
-        adults as (
-          select distinct a.subject_id, a.day, r.adult_id, r.kind as to_child
-          from asked a join rel r on r.other_id = a.subject_id
-            and (r.from_date is null or r.from_date <= a.day) and (r.to_date is null or r.to_date >= a.day)
-        ),
-        reached as (
-          select a.subject_id, a.day, 'household' as via, h.ref as household_ref, null as to_child,
-            null as to_other, null::uuid as adult_id, m2.person_id as other_id
-          from asked a
-          join household_membership m1 on m1.person_id = a.subject_id
-            and m1.from_date <= a.day and (m1.to_date is null or m1.to_date >= a.day)
-          join household h on h.id = m1.household_id
-          join household_membership m2 on m2.household_id = m1.household_id
-            and m2.from_date <= a.day and (m2.to_date is null or m2.to_date >= a.day)
-          union all
-          select ad.subject_id, ad.day, 'adult', null, ad.to_child, r.kind, ad.adult_id, r.other_id
-          from adults ad join rel r on r.adult_id = ad.adult_id
-            and (r.from_date is null or r.from_date <= ad.day) and (r.to_date is null or r.to_date >= ad.day)
-          union all
-          select ad.subject_id, ad.day, 'adult', null, ad.to_child, 'household', ad.adult_id, m2.person_id
-          from adults ad
-          join household_membership m1 on m1.person_id = ad.adult_id
-            and m1.from_date <= ad.day and (m1.to_date is null or m1.to_date >= ad.day)
-          join household_membership m2 on m2.household_id = m1.household_id
-            and m2.from_date <= ad.day and (m2.to_date is null or m2.to_date >= ad.day)
-        ),
+        ${childLinkTraversal},
         -- Distinct: linkedChildrenOn keeps a link once however many memberships or relationships repeat it.
         links as (
           select distinct x.subject_id, x.day, p.id as child_id, p.ref as child_ref,
