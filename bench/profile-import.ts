@@ -4,6 +4,7 @@
 import { buildKestrel } from '../src/kestrel.ts'
 import { fixedClock } from '../src/platform/clock.ts'
 import { loadConfig } from '../src/platform/config.ts'
+import { refreshStatistics } from '../src/platform/seed/seeder.ts'
 import { seedGenerators } from '../src/seed-generators.ts'
 import { freshDatabase } from './lib/database.ts'
 import { generate, importAll } from './lib/import.ts'
@@ -25,7 +26,9 @@ standards.afterWrite = async (trx, kind, ids) => {
   }
 }
 const data = generate(seedGenerators, scale, 2018, until)
-const { ms, byGenerator } = await importAll(kestrel.services.imports, data)
+const { ms, byGenerator } = await importAll(kestrel.services.imports, data, () =>
+  refreshStatistics(kestrel.services.db),
+)
 console.log(`total ${Math.round(ms)} ms for ${data.total} records: ${Math.round(data.total / (ms / 1000))}/s`)
 for (const g of byGenerator) console.log(`  ${g.name}: ${g.records} in ${g.seconds} s (${g.rate}/s)`)
 for (const [kind, t] of ruleMs) console.log(`  rules after ${kind}: ${Math.round(t)} ms`)

@@ -14,6 +14,7 @@ import { fixedClock, systemClock } from '../src/platform/clock.ts'
 import { loadConfig } from '../src/platform/config.ts'
 import { openPglite } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrator.ts'
+import { refreshStatistics } from '../src/platform/seed/seeder.ts'
 import { seedGenerators } from '../src/seed-generators.ts'
 import { type BenchDatabase, freshDatabase } from './lib/database.ts'
 import { benchImport, generate, importAll } from './lib/import.ts'
@@ -133,7 +134,7 @@ async function main() {
       } else {
         const [, ms] = await (async () => {
           const s = performance.now()
-          const r = await importAll(services.imports, data)
+          const r = await importAll(services.imports, data, () => refreshStatistics(services.db))
           return [r, performance.now() - s] as const
         })()
         results.seedSeconds = round(ms / 1000, 1)

@@ -41,8 +41,8 @@ export async function prepareDemo(
     seed: demoSeed,
     until: services.clock.now(),
     progress: true,
+    refresh: () => refreshStatistics(services.db),
   })
-  await refreshStatistics(services.db)
   log(`Demo data: ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s.`)
   const staffByRole: Partial<Record<Role, string>> = {}
   for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKind: string; ranks: string[] }][]) {

@@ -38,8 +38,8 @@ data is used.
         seed,
         until,
         progress: true,
+        refresh: () => refreshStatistics(kestrel.services.db),
       })
-      await refreshStatistics(kestrel.services.db)
       console.log(
         `Seeded ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s (scale ${scale}, seed ${seed})`,
       )

@@ -31,7 +31,15 @@ export interface SeedOptions {
   /** Lines per import batch: each batch is one transaction. */
   batchSize?: number
   progress?: boolean
+  /**
+   * Called every `refreshEvery` batches and after each generator: `refreshStatistics`, so the planner sees
+   * tables that grow from nothing to millions of rows in one run even where autovacuum is off.
+   */
+  refresh?: () => Promise<void>
 }
+
+/** Batches between two refreshes of the planner's statistics during a seed or a benchmark import. */
+export const refreshEvery = 20
 
 export interface SeedOutcome {
   lines: number
@@ -66,7 +74,9 @@ export async function runSeed(
       const chunk = records.slice(start, start + batchSize)
       await imports.run(chunk.map((r) => JSON.stringify(r)).join('\n'), `seed:${generator.name}`)
       bar?.advance(chunk.length)
+      if ((start / batchSize + 1) % refreshEvery === 0) await options.refresh?.()
     }
+    await options.refresh?.()
     bar?.finish()
     byGenerator[generator.name] = records.length
     lines += records.length
