@@ -26,8 +26,8 @@ standards.afterWrite = async (trx, kind, ids) => {
   }
 }
 const data = generate(seedGenerators, scale, 2018, until)
-const { ms, byGenerator } = await importAll(kestrel.services.imports, data, () =>
-  refreshStatistics(kestrel.services.db),
+const { ms, byGenerator } = await importAll(kestrel.services.imports, data, (vacuum) =>
+  refreshStatistics(kestrel.services.db, vacuum),
 )
 console.log(`total ${Math.round(ms)} ms for ${data.total} records: ${Math.round(data.total / (ms / 1000))}/s`)
 for (const g of byGenerator) console.log(`  ${g.name}: ${g.records} in ${g.seconds} s (${g.rate}/s)`)

@@ -1,7 +1,7 @@
 // Kestrel's benchmarks (issue 3, item 8): every figure a ratio or a percentile measured in one run, on one
 // machine, on data the seed generators wrote through the import path. Usage:
 //   npm run bench -- [--scale N] [--db pglite|postgres] [--only import,sweep,evaluate,myteam,serve,triage]
-//                    [--seed S] [--until YYYY-MM-DD]
+//                    [--seed S] [--until YYYY-MM-DD] [--keep (PostgreSQL: leave the database)]
 // Writes bench/results/<timestamp>-<db>.json and the results part of bench/README.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, release, tmpdir, totalmem, type } from 'node:os'
@@ -36,6 +36,7 @@ function options() {
       only: { type: 'string' },
       seed: { type: 'string', default: '2018' },
       until: { type: 'string', default: '2018-10-01' },
+      keep: { type: 'boolean', default: false },
     },
   })
   const scale = Number(values.scale)
@@ -53,7 +54,15 @@ function options() {
     if (!phases.includes(p as Phase)) throw new Error(`--only: unknown ${p} (${phases.join(', ')})`)
   const until = new Date(`${values.until}T00:00:00Z`)
   if (Number.isNaN(until.getTime())) throw new Error('--until must be YYYY-MM-DD')
-  return { scale, seed, db: db as 'pglite' | 'postgres', only: new Set(only as Phase[]), until }
+  if (values.keep && db !== 'postgres') throw new Error('--keep needs PostgreSQL (DATABASE_URL)')
+  return {
+    scale,
+    seed,
+    db: db as 'pglite' | 'postgres',
+    only: new Set(only as Phase[]),
+    until,
+    keep: values.keep ?? false,
+  }
 }
 
 function machine() {
@@ -134,7 +143,9 @@ async function main() {
       } else {
         const [, ms] = await (async () => {
           const s = performance.now()
-          const r = await importAll(services.imports, data, () => refreshStatistics(services.db))
+          const r = await importAll(services.imports, data, (vacuum) =>
+            refreshStatistics(services.db, vacuum),
+          )
           return [r, performance.now() - s] as const
         })()
         results.seedSeconds = round(ms / 1000, 1)
@@ -186,7 +197,12 @@ async function main() {
     }
   } finally {
     await kestrel?.close()
-    await database?.drop()
+    // --keep leaves a PostgreSQL run's data for looking into a figure afterwards (bench/my-team.ts and
+    // bench/one-record.ts take its URL); drop it by hand when done.
+    if (o.keep && database?.url) {
+      await database.handle.close()
+      console.error(`Kept the database: ${database.url}`)
+    } else await database?.drop()
   }
   const stamp = results.startedAt.replace(/[:.]/g, '-')
   mkdirSync(path.resolve('bench/results'), { recursive: true })

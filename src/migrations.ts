@@ -11,6 +11,7 @@ import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log
 import type { KestrelMigration } from './platform/db/migrator.ts'
 import { importLookupIndexesMigration } from './platform/import/migrations/0011-import-lookup-indexes.ts'
 import { standardsMigration } from './standards/migrations/0004-standards.ts'
+import { findingQueuesMigration } from './standards/migrations/0014-finding-queues.ts'
 import { workingDaysMigration } from './standards/working-days.ts'
 
 /**
@@ -31,4 +32,5 @@ export const migrations: KestrelMigration[] = [
   importLookupIndexesMigration,
   missingUnitDutyRefMigration,
   workingDaysMigration,
+  findingQueuesMigration,
 ]

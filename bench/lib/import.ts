@@ -1,4 +1,4 @@
-import { chmodSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
@@ -54,7 +54,7 @@ export interface ImportFigures {
 export async function importAll(
   imports: Importer,
   data: GeneratedData,
-  refresh: () => Promise<void>,
+  refresh: (endOfGenerator: boolean) => Promise<void>,
   batchSize = 5000,
 ) {
   const byGenerator: ImportFigures['byGenerator'] = []
@@ -67,7 +67,7 @@ export async function importAll(
       ms += took
       // As the seeder does (and autovacuum would): the statistics refreshed as the tables grow, timed too.
       const last = start + batchSize >= g.lines.length
-      if (last || (start / batchSize + 1) % refreshEvery === 0) ms += (await timed(refresh))[1]
+      if (last || (start / batchSize + 1) % refreshEvery === 0) ms += (await timed(() => refresh(last)))[1]
       process.stderr.write(
         `\r  import ${g.name}: ${Math.min(start + batchSize, g.lines.length)}/${g.lines.length}   `,
       )
@@ -84,8 +84,29 @@ export async function importAll(
   return { ms: total, byGenerator }
 }
 
-/** COPY's text format reads backslashes as escapes; JSON has no raw tabs or newlines inside a line. */
-const copyText = (lines: readonly string[]) => `${lines.map((l) => l.replace(/\\/g, '\\\\')).join('\n')}\n`
+/** One line of COPY text format: a JSON line holds no tab or newline, only backslashes need escaping. */
+const copyLine = (line: string) => `${line.replace(/\\/g, '\\\\')}\n`
+
+/**
+ * The COPY input as a file, written a slice of lines at a time: at scale 10 the whole text is longer than
+ * the longest string V8 allows.
+ */
+function writeCopyFile(file: string, lines: readonly string[]) {
+  const fd = openSync(file, 'w', 0o644)
+  try {
+    for (let i = 0; i < lines.length; i += 10_000)
+      writeSync(
+        fd,
+        lines
+          .slice(i, i + 10_000)
+          .map(copyLine)
+          .join(''),
+      )
+  } finally {
+    closeSync(fd)
+  }
+  chmodSync(file, 0o644)
+}
 
 /**
  * The baseline: PostgreSQL COPY of the same lines, each record's JSON text into a one-column text table with
@@ -93,35 +114,36 @@ const copyText = (lines: readonly string[]) => `${lines.map((l) => l.replace(/\\
  */
 export async function copyBaseline(database: BenchDatabase, data: GeneratedData) {
   const lines = data.byGenerator.flatMap((g) => g.lines)
-  const text = copyText(lines)
   const db = database.handle.db
   await sql`create unlogged table if not exists bench_copy_probe (line text)`.execute(db)
   await sql`drop table bench_copy_probe`.execute(db)
   const samples: number[] = []
   let method = ''
+  const file = path.join(tmpdir(), `kestrel-bench-copy-${process.pid}.txt`)
+  if (database.kind === 'postgres') writeCopyFile(file, lines)
   // Three runs into a fresh table each time; the fastest is the baseline (the most generous to COPY).
-  for (let run = 0; run < 3; run++) {
-    await sql`drop table if exists bench_copy`.execute(db)
-    await sql`create table bench_copy (line text)`.execute(db)
-    if (database.kind === 'postgres') {
-      const file = path.join(tmpdir(), `kestrel-bench-copy-${process.pid}.txt`)
-      writeFileSync(file, text)
-      chmodSync(file, 0o644)
-      try {
+  try {
+    for (let run = 0; run < 3; run++) {
+      await sql`drop table if exists bench_copy`.execute(db)
+      await sql`create table bench_copy (line text)`.execute(db)
+      if (database.kind === 'postgres') {
         const [, ms] = await timed(() => sql`copy bench_copy (line) from ${sql.lit(file)}`.execute(db))
         samples.push(ms)
         method = "server-side COPY bench_copy FROM '/tmp/file' (text format), same machine"
-      } finally {
-        rmSync(file, { force: true })
+      } else {
+        const pglite = database.handle.pglite
+        if (!pglite) throw new Error('no PGlite handle')
+        // A Blob of many parts: one string of every line would be too long at scale 10.
+        const blob = new Blob(lines.map(copyLine))
+        const [, ms] = await timed(() =>
+          pglite.query(`copy bench_copy (line) from '/dev/blob'`, [], { blob }),
+        )
+        samples.push(ms)
+        method = "PGlite COPY bench_copy FROM '/dev/blob' (text format)"
       }
-    } else {
-      const pglite = database.handle.pglite
-      if (!pglite) throw new Error('no PGlite handle')
-      const blob = new Blob([text])
-      const [, ms] = await timed(() => pglite.query(`copy bench_copy (line) from '/dev/blob'`, [], { blob }))
-      samples.push(ms)
-      method = "PGlite COPY bench_copy FROM '/dev/blob' (text format)"
     }
+  } finally {
+    rmSync(file, { force: true })
   }
   const { rows } = await sql<{ n: number }>`select cast(count(*) as integer) as n from bench_copy`.execute(db)
   await sql`drop table bench_copy`.execute(db)
@@ -134,7 +156,7 @@ export async function benchImport(
   database: BenchDatabase,
   data: GeneratedData,
 ): Promise<ImportFigures> {
-  const imported = await importAll(services.imports, data, () => refreshStatistics(services.db))
+  const imported = await importAll(services.imports, data, (vacuum) => refreshStatistics(services.db, vacuum))
   const copy = await copyBaseline(database, data)
   const importRate = data.total / (imported.ms / 1000)
   const copyRate = copy.rows / (copy.ms / 1000)

@@ -39,27 +39,30 @@ export async function busiestTeamMember(db: Database) {
   return rows[0]
 }
 
-export interface MyTeamFigure {
-  teamOpenFindings: number
+export interface PageTiming {
+  /** Findings in the person's scope with the page's default filter (open), as the page reports them. */
+  inScope: number
   rowsShown: number
   samples: number
   p50Ms: number
   p95Ms: number
 }
 
-/**
- * "My team" as a supervisor of the busiest team: app.inject in the same process (no network), so the time is
- * the server's: session, scope, query and rendering.
- */
-export async function benchMyTeam(kestrel: Kestrel, samples = 200): Promise<MyTeamFigure | undefined> {
-  const member = await busiestTeamMember(kestrel.services.db)
-  if (!member) return undefined
-  const { cookie } = await sessionFor(kestrel, ['supervisor'], member.staff_id)
+export interface MyTeamFigure extends PageTiming {
+  /** Open findings assigned to the busiest team itself. */
+  teamOpenFindings: number
+  /** The same page for a BCU lead in that team's BCU: every open finding of the BCU is in scope. */
+  bcuLead: PageTiming
+}
+
+/** "My team" for one signed-in person: 20 warm-up requests, then `samples` timed ones. */
+async function timeMyTeam(kestrel: Kestrel, cookie: string, samples: number): Promise<PageTiming> {
   const get = () => kestrel.app.inject({ method: 'GET', url: '/my-team', headers: { cookie } })
   const first = await get()
   if (first.statusCode !== 200)
     throw new Error(`/my-team answered ${first.statusCode}: ${first.body.slice(0, 300)}`)
   const rowsShown = (first.body.match(/<tr class="govuk-table__row">/g)?.length ?? 1) - 1
+  const inScope = Number(first.body.match(/Findings \((\d+)\)/)?.[1] ?? 0)
   for (let i = 0; i < 20; i++) await get()
   const times: number[] = []
   for (let i = 0; i < samples; i++) {
@@ -68,11 +71,27 @@ export async function benchMyTeam(kestrel: Kestrel, samples = 200): Promise<MyTe
     times.push(ms)
   }
   return {
-    teamOpenFindings: member.open,
+    inScope,
     rowsShown,
     samples,
     p50Ms: round(median(times), 2),
     p95Ms: round(percentile(times, 95), 2),
+  }
+}
+
+/**
+ * "My team" as a supervisor of the busiest team, and as a BCU lead of its BCU: app.inject in the same
+ * process (no network), so the time is the server's: session, scope, query and rendering.
+ */
+export async function benchMyTeam(kestrel: Kestrel, samples = 200): Promise<MyTeamFigure | undefined> {
+  const member = await busiestTeamMember(kestrel.services.db)
+  if (!member) return undefined
+  const supervisor = await sessionFor(kestrel, ['supervisor'], member.staff_id)
+  const lead = await sessionFor(kestrel, ['bcu_lead'], member.staff_id)
+  return {
+    teamOpenFindings: member.open,
+    ...(await timeMyTeam(kestrel, supervisor.cookie, samples)),
+    bcuLead: await timeMyTeam(kestrel, lead.cookie, samples),
   }
 }
 

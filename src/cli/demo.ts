@@ -41,7 +41,7 @@ export async function prepareDemo(
     seed: demoSeed,
     until: services.clock.now(),
     progress: true,
-    refresh: () => refreshStatistics(services.db),
+    refresh: (vacuum) => refreshStatistics(services.db, vacuum),
   })
   log(`Demo data: ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s.`)
   const staffByRole: Partial<Record<Role, string>> = {}

@@ -38,7 +38,7 @@ data is used.
         seed,
         until,
         progress: true,
-        refresh: () => refreshStatistics(kestrel.services.db),
+        refresh: (vacuum) => refreshStatistics(kestrel.services.db, vacuum),
       })
       console.log(
         `Seeded ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s (scale ${scale}, seed ${seed})`,

@@ -8,6 +8,7 @@ import { ForbiddenError, HttpError, ValidationError } from '../platform/http/err
 import { addCalendarDays, londonInstant } from './calendar.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from './lifecycle.ts'
 import { type ParameterSpec, parseParameterInput, sourceLabels } from './rule.ts'
+import { inScope } from './scope.ts'
 import type { FindingFilter, FindingSummary, StandardsService } from './service.ts'
 
 /** Who runs a team's findings: supervisors and leads (an admin too, for support). */
@@ -48,9 +49,7 @@ function ruleView(service: StandardsService) {
 async function checkInScope(service: StandardsService, principal: Principal, f: FindingSummary) {
   if (principal.staffId && f.assigneeStaffId === principal.staffId) return
   const scope = await service.teamScopeFor(principal)
-  if (scope.forceWide) return
-  if (f.assigneeTeamId && scope.teamIds.includes(f.assigneeTeamId)) return
-  if (scope.bcuId && f.bcuId === scope.bcuId) return
+  if (inScope(scope, f)) return
   throw new ForbiddenError('This finding is outside your area')
 }
 

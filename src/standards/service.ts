@@ -1,4 +1,11 @@
-import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely'
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely'
 import type { Principal } from '../platform/auth/principal.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Database } from '../platform/db/database.ts'
@@ -10,6 +17,7 @@ import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels }
 import { parameterStore } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
+import { type FindingCondition, inScope, scopeParts, type TeamScope, teamScope } from './scope.ts'
 
 /** A finding as lists, the API and the CLI show it. */
 export interface FindingSummary {
@@ -54,9 +62,7 @@ export interface FindingFilter {
   offset?: number
 }
 
-export type TeamScope =
-  | { forceWide: true }
-  | { forceWide: false; teamIds: readonly string[]; bcuId: string | null }
+export type { TeamScope }
 
 export interface StandardsDependencies {
   db: Database
@@ -75,6 +81,10 @@ export interface StandardsDependencies {
 }
 
 type FindingRow = Selectable<DB['finding']>
+type QueueRow = { id: string; queue_at: Date; rule_id: string; subject_id: string }
+
+/** The order of every findings list, soonest due first; a finding breached on sight by when it opened. */
+const queueAt = sql<Date>`coalesce(due_at, opened_at)`
 
 function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilter): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = []
@@ -88,13 +98,6 @@ function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilt
   if (filter.bcuId) parts.push(eb('bcu_id', '=', filter.bcuId))
   if (filter.assigneeStaffId) parts.push(eb('assignee_staff_id', '=', filter.assigneeStaffId))
   if (filter.dueBefore) parts.push(eb.or([eb('due_at', '<=', filter.dueBefore), eb('due_at', 'is', null)]))
-  if (filter.scope && !filter.scope.forceWide) {
-    const { teamIds, bcuId } = filter.scope
-    const within: Expression<SqlBool>[] = []
-    if (teamIds.length) within.push(eb('assignee_team_id', '=', sql<string>`any(${[...teamIds]}::uuid[])`))
-    if (bcuId) within.push(eb('bcu_id', '=', bcuId))
-    parts.push(within.length ? eb.or(within) : sql<SqlBool>`false`)
-  }
   return eb.and(parts)
 }
 
@@ -147,27 +150,66 @@ export function standardsService(deps: StandardsDependencies) {
     })
   }
 
+  /**
+   * The filter as one condition per part of its scope (see `scopeParts`): each part can be read from the
+   * front of an open-finding index in the order the pages show.
+   */
+  function filterParts(filter: FindingFilter): FindingCondition[] {
+    if (!filter.scope) return [(eb) => matchesFilter(eb, filter)]
+    return scopeParts(filter.scope).map((part) => (eb) => eb.and([matchesFilter(eb, filter), part(eb)]))
+  }
+
   async function listFindings(filter: FindingFilter = {}): Promise<FindingSummary[]> {
+    const limit = filter.limit ?? 1000
+    const offset = filter.offset ?? 0
+    const parts = filterParts(filter)
+    if (parts.length === 0) return []
+    const inQueueOrder = <Q extends SelectQueryBuilder<DB, 'finding', object>>(query: Q) =>
+      query.orderBy(queueAt).orderBy('rule_id').orderBy('subject_id') as Q
+    if (parts.length === 1) {
+      const rows = await inQueueOrder(
+        db
+          .selectFrom('finding')
+          .selectAll()
+          .where(parts[0] as FindingCondition),
+      )
+        .limit(limit)
+        .offset(offset)
+        .execute()
+      return rows.map(summary)
+    }
+    // Several parts (a supervisor's team and their BCU's unowned findings): the first offset + limit of
+    // each, merged. Each part is read in index order, so no open finding beyond the page is sorted.
+    const heads = parts.map((part) =>
+      inQueueOrder(
+        db
+          .selectFrom('finding')
+          .select(['id', queueAt.as('queue_at'), 'rule_id', 'subject_id'])
+          .where(part),
+      ).limit(offset + limit),
+    )
     const rows = await db
-      .selectFrom('finding')
-      .selectAll()
-      .where((eb) => matchesFilter(eb, filter))
-      // Soonest due first; breached-on-sight findings (no due time) by when they opened.
-      .orderBy(sql`coalesce(due_at, opened_at)`)
-      .orderBy('rule_id')
-      .orderBy('subject_id')
-      .limit(filter.limit ?? 1000)
-      .offset(filter.offset ?? 0)
+      .selectFrom(sql<QueueRow>`(${sql.join(heads, sql` union all `)})`.as('queue'))
+      .innerJoin('finding', 'finding.id', 'queue.id')
+      .selectAll('finding')
+      .orderBy('queue.queue_at')
+      .orderBy('queue.rule_id')
+      .orderBy('queue.subject_id')
+      .limit(limit)
+      .offset(offset)
       .execute()
     return rows.map(summary)
   }
 
-  /** How many findings match, for "showing 1 to 100 of 1,027". */
+  /** How many findings match, for "showing 1 to 100 of 1,027": the parts' counts added up. */
   async function countFindings(filter: FindingFilter = {}): Promise<number> {
+    const parts = filterParts(filter).map((part) =>
+      db.selectFrom('finding').select(sql<number>`1`.as('one')).where(part),
+    )
+    if (parts.length === 0) return 0
     const row = await db
-      .selectFrom('finding')
+      .selectFrom(sql<{ one: number }>`(${sql.join(parts, sql` union all `)})`.as('scoped'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => matchesFilter(eb, filter))
       .executeTakeFirstOrThrow()
     return Number(row.n)
   }
@@ -213,7 +255,8 @@ export function standardsService(deps: StandardsDependencies) {
             (filter.status === 'open' ? openStatuses.includes(f.status) : f.status === filter.status)) &&
           (!filter.boroughId || f.boroughId === filter.boroughId) &&
           (!filter.bcuId || f.bcuId === filter.bcuId) &&
-          (!filter.assigneeStaffId || f.assigneeStaffId === filter.assigneeStaffId),
+          (!filter.assigneeStaffId || f.assigneeStaffId === filter.assigneeStaffId) &&
+          (!filter.scope || inScope(filter.scope, f)),
       )
       .sort(
         (a, b) =>
@@ -346,7 +389,7 @@ export function standardsService(deps: StandardsDependencies) {
     async teamScopeFor(principal: Principal): Promise<TeamScope> {
       if (principal.area.forceWide) return { forceWide: true }
       const teamIds = principal.staffId && deps.teamsOfStaff ? await deps.teamsOfStaff(principal.staffId) : []
-      return { forceWide: false, teamIds, bcuId: principal.area.bcuId }
+      return teamScope(principal, teamIds)
     },
     async boroughs(): Promise<{ id: string; name: string }[]> {
       return deps.boroughs ? deps.boroughs() : []

@@ -152,7 +152,14 @@ function preparingPool(pool: pg.Pool) {
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 })
+  // JIT off for every connection: Kestrel's statements are short, and JIT compiled them for tens of
+  // milliseconds whenever the planner overestimated a page's query (seen on "My team" at scale 10).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    options: '-c jit=off',
+  })
   // An idle connection the server drops (a restart, a failover) must not crash the process: the pool
   // replaces it on next use, and the query that needed it reports the error.
   pool.on('error', (error) => {
