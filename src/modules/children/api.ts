@@ -99,8 +99,10 @@ export function childrenApiRoutes(app: FastifyInstance, services: Services) {
     tags,
     query: z.object({ q: z.string().max(200).optional(), dob: isoDate.optional() }).strict(),
     response: z.object({ people: z.array(personSummary) }),
-    handler: async ({ query }) => ({
-      people: (await children.search({ q: query.q, dob: query.dob })).map(summary),
+    handler: async ({ query, principal, request }) => ({
+      people: (
+        await children.search({ q: query.q, dob: query.dob }, { actor: principal, requestId: request.id })
+      ).map(summary),
     }),
   })
 

@@ -302,7 +302,12 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     const searched = Boolean(q || dob?.value)
     const found =
       searched && !errors.length
-        ? (await children.search({ q, dob: dob?.value ?? undefined })).filter((p) => p.id !== person.id)
+        ? (
+            await children.search(
+              { q, dob: dob?.value ?? undefined },
+              { actor: actorOf(request), requestId: request.id },
+            )
+          ).filter((p) => p.id !== person.id)
         : []
     const today = children.today()
     return reply.code(errors.length ? 400 : 200).render('children/views/merge-search.njk', {

@@ -139,7 +139,10 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
       errors.push({ field: 'dob', reason: 'Date of birth must be a real date' })
     const dobValue = dob?.value ?? (isIsoDate(dobText) ? dobText : undefined)
     const searched = Boolean(q || dobValue)
-    const results = !errors.length && searched ? await children.search({ q, dob: dobValue }) : []
+    const results =
+      !errors.length && searched
+        ? await children.search({ q, dob: dobValue }, { actor: actorOf(request), requestId: request.id })
+        : []
     const today = children.today()
     return reply.render('children/views/search.njk', {
       pageTitle: 'Search people',

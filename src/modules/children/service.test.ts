@@ -52,7 +52,7 @@ describe('children service (database)', () => {
       expect(error).toBeInstanceOf(ValidationError)
       expect((error as ValidationError).errors[0]?.field).toBe('dateOfBirth')
     }
-    expect(await children.search({ q: 'Future' })).toEqual([])
+    expect(await children.search({ q: 'Future' }, { actor })).toEqual([])
   })
 
   it('requires a date of birth or an estimated age', async () => {
@@ -74,23 +74,51 @@ describe('children service (database)', () => {
       people.map((p) => `${p.givenNames} ${p.familyName}`)
 
     it('finds "Smith" when asked for "Smyth" and "John" when asked for "Jon"', async () => {
-      expect(names(await children.search({ q: 'Smyth' }))).toContain('John Paul Smith')
-      expect(names(await children.search({ q: 'Jon Smyth' }))).toEqual(['John Paul Smith'])
-      expect(names(await children.search({ q: 'John' }))).toEqual(
+      expect(names(await children.search({ q: 'Smyth' }, { actor }))).toContain('John Paul Smith')
+      expect(names(await children.search({ q: 'Jon Smyth' }, { actor }))).toEqual(['John Paul Smith'])
+      expect(names(await children.search({ q: 'John' }, { actor }))).toEqual(
         expect.arrayContaining(['John Paul Smith', 'Jon Brown']),
       )
-      expect(names(await children.search({ q: 'Paul' }))).toEqual(['John Paul Smith'])
+      expect(names(await children.search({ q: 'Paul' }, { actor }))).toEqual(['John Paul Smith'])
     })
 
     it('does not find unrelated names', async () => {
-      expect(names(await children.search({ q: 'Okafor' }))).toEqual(['Ada Okafor'])
-      expect(await children.search({ q: 'Zebedee' })).toEqual([])
+      expect(names(await children.search({ q: 'Okafor' }, { actor }))).toEqual(['Ada Okafor'])
+      expect(await children.search({ q: 'Zebedee' }, { actor })).toEqual([])
     })
 
     it('finds by date of birth, alone or with a name, and by reference', async () => {
-      expect(names(await children.search({ dob: '2009-03-03' }))).toEqual(['Jon Brown'])
-      expect(names(await children.search({ q: 'Smith', dob: '2009-03-03' }))).toEqual([])
-      expect(names(await children.search({ q: 'merlin-77' }))).toEqual(['Ada Okafor'])
+      expect(names(await children.search({ dob: '2009-03-03' }, { actor }))).toEqual(['Jon Brown'])
+      expect(names(await children.search({ q: 'Smith', dob: '2009-03-03' }, { actor }))).toEqual([])
+      expect(names(await children.search({ q: 'merlin-77' }, { actor }))).toEqual(['Ada Okafor'])
+    })
+
+    it('logs every person a search lists as read by the searcher, with the search; none when none found', async () => {
+      const log = accessLogService(handle.db, clock)
+      const searcher = { id: 'searcher-1', username: 'a.searcher' }
+      const found = await children.search({ q: 'John' }, { actor: searcher, requestId: 'req-search' })
+      expect(found.length).toBeGreaterThan(1)
+      for (const person of found) {
+        const [row] = await log.forSubject('person', person.id, 1)
+        expect(row).toMatchObject({
+          actorId: 'searcher-1',
+          action: 'read',
+          requestId: 'req-search',
+          reason: 'listed in search results',
+          detail: { search: 'John', dateOfBirth: null },
+        })
+      }
+      const before = await handle.db
+        .selectFrom('access_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+      await children.search({ q: 'Zebedee' }, { actor: searcher })
+      const after = await handle.db
+        .selectFrom('access_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst()
+      expect(Number(after?.n)).toBe(Number(before?.n))
+      expect((await log.verify()).ok).toBe(true)
     })
   })
 
@@ -290,7 +318,7 @@ describe('children service (database)', () => {
     expect(await children.flags(duplicate.id)).toEqual([])
     expect(await children.relationships(survivor.id)).toEqual([])
     expect((await children.get('MERGE-B')).id).toBe(survivor.id)
-    expect((await children.search({ q: 'Merger' })).map((p) => p.ref)).toEqual(['MERGE-A'])
+    expect((await children.search({ q: 'Merger' }, { actor })).map((p) => p.ref)).toEqual(['MERGE-A'])
     const flagHistory = await historyService(handle.db, clock).historyFor('person_flag', flag.id)
     expect(flagHistory.map((h) => h.action)).toEqual(['create', 'update'])
     expect(flagHistory[1]?.changes.person_id).toEqual([duplicate.id, survivor.id])

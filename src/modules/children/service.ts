@@ -38,6 +38,12 @@ import {
 } from './person.ts'
 import { dayInstant, type TimelineItem, type TimelineProvider, timelineRegistry } from './timeline.ts'
 
+/** Who is searching, for the access log. */
+export interface SearchViewer {
+  actor: Actor
+  requestId?: string | null
+}
+
 export interface Person {
   id: string
   ref: string
@@ -546,6 +552,67 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
   }
   timelines.register(async (personId) => ownTimeline(personId))
 
+  /** The people matching a search, best first (the search itself; `search` also logs who saw them). */
+  async function findMatches(
+    criteria: { q?: string | undefined; dob?: string | undefined },
+    limit: number,
+  ): Promise<Person[]> {
+    const q = criteria.q?.trim() ?? ''
+    const dob = criteria.dob && isIsoDate(criteria.dob) ? criteria.dob : null
+    const found: Person[] = []
+    if (q) {
+      const byRef = await service.find(q)
+      if (byRef && !isUuid(q) && (!dob || byRef.dateOfBirth === dob)) found.push(byRef)
+      // A reference is exact: when one is found there is no need to read it as a name.
+      if (byRef && !/\s/.test(q)) return found
+    }
+    const tokens = searchTokens(q)
+    if (tokens.length === 0 && !dob) return found
+    // Each word must match one of the person's names. The longest word (usually the most selective)
+    // finds the candidates through a union whose every arm has its own index (trigram for spellings and
+    // prefixes, double metaphone for sound-alikes); the other words are then checked on those rows only.
+    // One OR over all the arms, or a full candidate set per word, would scan far more of a force's index.
+    const words = tokens.length > 1 ? tokens.filter((t) => t.length > 1) : tokens
+    const driver = [...words].sort((a, b) => b.length - a.length)[0]
+    // Materialised, so the planner looks the candidates up first instead of testing every row.
+    const candidates = driver
+      ? sql`with candidate_id as materialized (
+          select id from person where family_name ilike ${`${driver}%`}
+          union select id from person where family_name ilike ${`%-${driver}%`}
+          union select id from person where family_name ilike ${`% ${driver}%`}
+          union select id from person where family_name % ${driver} and similarity(family_name, ${driver}) >= 0.5
+          union select id from person where dmetaphone(family_name) = dmetaphone(${driver})
+          union select id from person where given_names ilike ${`${driver}%`}
+          union select id from person where given_names ilike ${`% ${driver}%`}
+          union select id from person where dmetaphone(split_part(given_names, ' ', 1)) = dmetaphone(${driver}))
+        , candidate as materialized (select p.* from candidate_id c join person p on p.id = c.id)
+        select p.* from candidate p`
+      : sql`select p.* from person p`
+    const tokenMatches = words
+      .filter((t) => t !== driver)
+      .map(
+        (t) => sql`(
+        p.family_name ilike ${`${t}%`} or p.family_name ilike ${`%-${t}%`} or p.family_name ilike ${`% ${t}%`}
+        or similarity(p.family_name, ${t}) >= 0.5 or dmetaphone(p.family_name) = dmetaphone(${t})
+        or p.given_names ilike ${`${t}%`} or p.given_names ilike ${`% ${t}%`}
+        or dmetaphone(split_part(p.given_names, ' ', 1)) = dmetaphone(${t}))`,
+      )
+    const where = [
+      sql`p.merged_into is null`,
+      ...(dob ? [sql`p.date_of_birth = ${dob}::date`] : []),
+      ...tokenMatches,
+    ]
+    const { rows } = await sql<PersonRow>`
+      ${candidates}
+      where ${sql.join(where, sql` and `)}
+      order by greatest(similarity(p.family_name || ' ' || p.given_names, ${q}),
+                        similarity(p.given_names || ' ' || p.family_name, ${q})) desc,
+               p.family_name, p.given_names, p.ref
+      limit ${limit}`.execute(db)
+    for (const row of rows) if (!found.some((f) => f.id === row.id)) found.push(toPerson(row))
+    return found.slice(0, limit)
+  }
+
   const service = {
     /** Other modules add their records to every child's chronology. */
     registerTimelineProvider(provider: TimelineProvider) {
@@ -703,65 +770,29 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     /**
      * Search by name (sound-alike and similar spellings, every word must match one of the person's
      * names), date of birth and reference. Merged records are not listed; their ref finds the survivor.
+     * A result list shows each person's name, date of birth and reference, so every person listed is a
+     * read of their record: one access-log row each, with the search that listed them.
      */
     async search(
       criteria: { q?: string | undefined; dob?: string | undefined },
+      viewer: SearchViewer,
       limit = 50,
     ): Promise<Person[]> {
-      const q = criteria.q?.trim() ?? ''
-      const dob = criteria.dob && isIsoDate(criteria.dob) ? criteria.dob : null
-      const found: Person[] = []
-      if (q) {
-        const byRef = await service.find(q)
-        if (byRef && !isUuid(q) && (!dob || byRef.dateOfBirth === dob)) found.push(byRef)
-        // A reference is exact: when one is found there is no need to read it as a name.
-        if (byRef && !/\s/.test(q)) return found
-      }
-      const tokens = searchTokens(q)
-      if (tokens.length === 0 && !dob) return found
-      // Each word must match one of the person's names. The longest word (usually the most selective)
-      // finds the candidates through a union whose every arm has its own index (trigram for spellings and
-      // prefixes, double metaphone for sound-alikes); the other words are then checked on those rows only.
-      // One OR over all the arms, or a full candidate set per word, would scan far more of a force's index.
-      const words = tokens.length > 1 ? tokens.filter((t) => t.length > 1) : tokens
-      const driver = [...words].sort((a, b) => b.length - a.length)[0]
-      // Materialised, so the planner looks the candidates up first instead of testing every row.
-      const candidates = driver
-        ? sql`with candidate_id as materialized (
-            select id from person where family_name ilike ${`${driver}%`}
-            union select id from person where family_name ilike ${`%-${driver}%`}
-            union select id from person where family_name ilike ${`% ${driver}%`}
-            union select id from person where family_name % ${driver} and similarity(family_name, ${driver}) >= 0.5
-            union select id from person where dmetaphone(family_name) = dmetaphone(${driver})
-            union select id from person where given_names ilike ${`${driver}%`}
-            union select id from person where given_names ilike ${`% ${driver}%`}
-            union select id from person where dmetaphone(split_part(given_names, ' ', 1)) = dmetaphone(${driver}))
-          , candidate as materialized (select p.* from candidate_id c join person p on p.id = c.id)
-          select p.* from candidate p`
-        : sql`select p.* from person p`
-      const tokenMatches = words
-        .filter((t) => t !== driver)
-        .map(
-          (t) => sql`(
-          p.family_name ilike ${`${t}%`} or p.family_name ilike ${`%-${t}%`} or p.family_name ilike ${`% ${t}%`}
-          or similarity(p.family_name, ${t}) >= 0.5 or dmetaphone(p.family_name) = dmetaphone(${t})
-          or p.given_names ilike ${`${t}%`} or p.given_names ilike ${`% ${t}%`}
-          or dmetaphone(split_part(p.given_names, ' ', 1)) = dmetaphone(${t}))`,
+      const found = await findMatches(criteria, limit)
+      if (found.length)
+        await accessLog.recordMany(
+          found.map((person) => ({
+            actorId: viewer.actor.id,
+            actorName: viewer.actor.username,
+            action: 'read',
+            subjectKind: 'person',
+            subjectId: person.id,
+            requestId: viewer.requestId ?? null,
+            reason: 'listed in search results',
+            detail: { search: criteria.q?.trim() || null, dateOfBirth: criteria.dob || null },
+          })),
         )
-      const where = [
-        sql`p.merged_into is null`,
-        ...(dob ? [sql`p.date_of_birth = ${dob}::date`] : []),
-        ...tokenMatches,
-      ]
-      const { rows } = await sql<PersonRow>`
-        ${candidates}
-        where ${sql.join(where, sql` and `)}
-        order by greatest(similarity(p.family_name || ' ' || p.given_names, ${q}),
-                          similarity(p.given_names || ' ' || p.family_name, ${q})) desc,
-                 p.family_name, p.given_names, p.ref
-        limit ${limit}`.execute(db)
-      for (const row of rows) if (!found.some((f) => f.id === row.id)) found.push(toPerson(row))
-      return found.slice(0, limit)
+      return found
     },
 
     addresses,

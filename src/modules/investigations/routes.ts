@@ -614,7 +614,9 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
         const missing = { field: 'findPerson', reason: 'Enter a name or reference to search for' }
         return openPage(request, reply, [missing], body)
       }
-      const people = (await services.children.search({ q }, 20)).map((p) => ({
+      const people = (
+        await services.children.search({ q }, { actor: principal, requestId: request.id }, 20)
+      ).map((p) => ({
         ref: p.ref,
         name: displayName(p),
         dateOfBirth: p.dateOfBirth,

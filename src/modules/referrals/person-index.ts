@@ -1,5 +1,5 @@
 import { displayName } from '../children/person.ts'
-import type { ChildrenService, Person } from '../children/service.ts'
+import type { ChildrenService, Person, SearchViewer } from '../children/service.ts'
 import type { LinkedChildrenSql } from './rules.ts'
 
 /**
@@ -19,7 +19,8 @@ export interface PersonIndex {
   find(idOrRef: string): Promise<ReferralPerson | undefined>
   /** The borough of the person's address today, to suggest where the concern arose. */
   boroughOf(personId: string): Promise<string | null>
-  search(text: string, dateOfBirth?: string): Promise<ReferralPerson[]>
+  /** Every person listed is logged as read by the viewer. */
+  search(text: string, viewer: SearchViewer, dateOfBirth?: string): Promise<ReferralPerson[]>
   linkedChildrenSql: LinkedChildrenSql
 }
 
@@ -38,8 +39,8 @@ export function personIndexFromChildren(children: ChildrenService): PersonIndex 
       return person ? summary(person) : undefined
     },
     boroughOf: (personId) => children.boroughOn(personId),
-    async search(text, dateOfBirth) {
-      return (await children.search({ q: text, dob: dateOfBirth })).map((p) => summary(p))
+    async search(text, viewer, dateOfBirth) {
+      return (await children.search({ q: text, dob: dateOfBirth }, viewer)).map((p) => summary(p))
     },
     // SQL not yet run: REF-06 answers with one query, run by the engine on the sweep's own connection.
     linkedChildrenSql: (asked) => children.linkedChildrenSql(asked),

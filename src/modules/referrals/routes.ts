@@ -262,7 +262,9 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     }
     if (step === 'child') {
       const q = text(request.query as Body, 'q') || a.childQuery || ''
-      const found = q ? await referrals.people.search(q) : []
+      const found = q
+        ? await referrals.people.search(q, { actor: request.principal as Principal, requestId: request.id })
+        : []
       const chosen = a.personId ? await referrals.people.find(a.personId) : undefined
       context.q = q
       context.searched = q !== ''
