@@ -62,8 +62,20 @@ export function createServices(deps: CoreDependencies) {
     db,
     clock,
     importKinds,
-    async (trx, written) => {
+    async (trx, written, { records, actor }) => {
       for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
+      // Every record an import writes is a change, logged like a change made through a page.
+      await accessLog.recordMany(
+        records.map((r) => ({
+          actorId: actor,
+          actorName: actor,
+          action: 'import',
+          subjectKind: r.kind,
+          subjectId: r.id,
+          detail: { ref: r.ref },
+        })),
+        trx,
+      )
     },
     config,
   )

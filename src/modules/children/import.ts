@@ -178,6 +178,8 @@ async function lookupByRef(trx: Transaction, table: 'household_membership' | 'pe
 }
 
 export const personImportKind = defineImportKind<PersonLine>({
+  // Logs the people each line touched (logImported).
+  logsItsOwnAccess: true,
   kind: 'person',
   subjectKind: 'person',
   schema: personSchema as z.ZodType<PersonLine>,
@@ -341,6 +343,8 @@ export const personImportKind = defineImportKind<PersonLine>({
 })
 
 export const householdMembershipImportKind = defineImportKind<MembershipLine>({
+  // Logs the people each line touched (logImported).
+  logsItsOwnAccess: true,
   kind: 'household-membership',
   schema: membershipSchema as z.ZodType<MembershipLine>,
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
@@ -420,6 +424,8 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
 })
 
 export const personFlagImportKind = defineImportKind<FlagLine>({
+  // Logs the people each line touched (logImported).
+  logsItsOwnAccess: true,
   kind: 'person-flag',
   schema: flagSchema as z.ZodType<FlagLine>,
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],

@@ -56,6 +56,25 @@ describe('custody-detention import', () => {
       .execute()
     expect(rows).toHaveLength(5)
     expect(rows.find((r) => r.kind === 'review_told')?.related_event_id).toBeTruthy()
+    // Both runs are changes to the detention, in the access log like a change made through a page; the
+    // person kind logs its own rows (about the person), so the importer adds none for it.
+    const detentionId = (
+      await fx.kestrel.services.db
+        .selectFrom('custody_detention')
+        .select('id')
+        .where('ref', '=', 'IMP-D-1')
+        .executeTakeFirstOrThrow()
+    ).id
+    const logged = await fx.kestrel.services.accessLog.forSubject('custody-detention', detentionId)
+    expect(logged.map((r) => [r.action, r.actorName, r.detail])).toEqual([
+      ['import', 'test', { ref: 'IMP-D-1' }],
+      ['import', 'test', { ref: 'IMP-D-1' }],
+    ])
+    const personId = (await fx.kestrel.services.children.find('IMP-P-1'))?.id as string
+    const aboutPerson = await fx.kestrel.services.accessLog.forSubject('person', personId)
+    // The second run changed nothing about the person, and the person index logs only changes.
+    expect(aboutPerson.map((r) => r.action)).toEqual(['import'])
+    expect((await fx.kestrel.services.accessLog.verify()).ok).toBe(true)
   })
 
   it('rejects the whole batch with the line and field of an event out of order', async () => {

@@ -23,6 +23,8 @@ function writers(trx: Transaction, clock: Clock) {
 
 /** `device`: a seized device by exhibit reference, with its status history. Re-importing replaces both. */
 export const deviceImportKind = defineImportKind({
+  // The triage service logs each device and result it writes.
+  logsItsOwnAccess: true,
   kind: 'device',
   subjectKind: deviceKind,
   refSchema: deviceRef,
@@ -77,6 +79,8 @@ export const deviceImportKind = defineImportKind({
  * The line's `ref` names the result; importing it again replaces that result.
  */
 export const triageResultImportKind = defineImportKind({
+  // The triage service logs each device and result it writes.
+  logsItsOwnAccess: true,
   kind: 'triage-result',
   subjectKind: deviceKind,
   refSchema: z.string().trim().min(1).max(300),

@@ -25,8 +25,23 @@ export interface ImportOutcome {
   written: Record<string, number>
 }
 
-/** Called in the import's transaction with what was written, so rules are evaluated before it commits. */
-export type AfterImport = (trx: Transaction, written: Map<string, string[]>) => Promise<void>
+/** A record a batch wrote, for the access log. */
+export interface ImportedRecord {
+  kind: string
+  ref: string
+  id: string
+}
+
+/**
+ * Called in the import's transaction with what was written, so rules are evaluated and the access log
+ * appended before it commits: the ids written by subject kind, and every record written by a kind that
+ * does not log its own access.
+ */
+export type AfterImport = (
+  trx: Transaction,
+  written: Map<string, string[]>,
+  batch: { records: ImportedRecord[]; actor: string },
+) => Promise<void>
 
 const envelope = z.object({
   kind: z.string().min(1, 'kind is required'),
@@ -133,6 +148,7 @@ export function importer(
         return map
       }
       const bySubject = new Map<string, string[]>()
+      const records: ImportedRecord[] = []
       for (const [kindName, kindLines] of ordered) {
         const definition = (byKind.get(kindName) as { definition: ImportKind }).definition
         await resolveReferences(trx, definition, kindLines, idsOf)
@@ -147,7 +163,10 @@ export function importer(
             return id
           },
         })
-        for (const [ref, id] of result) idsOf(kindName).set(ref, id)
+        for (const [ref, id] of result) {
+          idsOf(kindName).set(ref, id)
+          if (!definition.logsItsOwnAccess) records.push({ kind: kindName, ref, id })
+        }
         written[kindName] = kindLines.length
         if (definition.subjectKind) {
           bySubject.set(definition.subjectKind, [
@@ -156,7 +175,7 @@ export function importer(
           ])
         }
       }
-      if (afterImport) await afterImport(trx, bySubject)
+      if (afterImport) await afterImport(trx, bySubject, { records, actor })
     })
     return { lines: count, written }
   }

@@ -52,6 +52,11 @@ export interface ImportKind<T = unknown> {
   write(lines: ImportLine<T>[], context: ImportContext): Promise<Map<string, string>>
   /** The subject kind the standards engine knows these records by, when rules apply to them. */
   subjectKind?: string
+  /**
+   * The kind's `write` appends its own access-log rows (the person index logs the people a line touched);
+   * otherwise the importer logs one "import" row for each record a batch writes.
+   */
+  logsItsOwnAccess?: boolean
   /** Documentation for docs/import-format.md. */
   describe: { summary: string; example: Record<string, unknown> }
 }
