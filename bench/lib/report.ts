@@ -36,6 +36,12 @@ export function resultsMarkdown(r: BenchResults): string {
     out.push('')
     out.push(`**Import / COPY: ${i.ratio}** (target: at least 0.5). COPY: ${i.copyMethod}.`)
     out.push('')
+    if (i.validateRate)
+      out.push(
+        `For reference, the import's validation alone (JSON, envelope and schema of every line, no database; ` +
+          `\`parseBatch\`): ${fmt(i.validateRate)} records/s, ${i.validateRatio} of COPY's rate.`,
+        '',
+      )
   }
   if (r.sweep) {
     out.push('### Full sweep per rule against count(*) over its tables')

@@ -52,6 +52,78 @@ const envelope = z.object({
 const maxReportedErrors = 50
 
 /**
+ * The first half of an import, with no database: each line's JSON, envelope and fields checked against its
+ * kind's schema, grouped by kind in file order. Throws ImportRejected with every line at fault (up to 50).
+ */
+export function parseBatch(
+  text: string,
+  byKind: ReadonlyMap<string, { definition: ImportKind }>,
+): { lines: Map<string, ImportLine<unknown>[]>; count: number } {
+  const errors: ImportError[] = []
+  const lines = new Map<string, ImportLine<unknown>[]>()
+  let count = 0
+  const rows = text.split('\n')
+  for (let index = 0; index < rows.length && errors.length < maxReportedErrors; index++) {
+    const raw = (rows[index] as string).replace(/^\uFEFF/, '').trim()
+    const lineNumber = index + 1
+    if (!raw) continue
+    count++
+    let value: unknown
+    try {
+      value = JSON.parse(raw)
+    } catch (error) {
+      errors.push({ line: lineNumber, reason: `not valid JSON (${(error as Error).message})` })
+      continue
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      errors.push({ line: lineNumber, reason: 'each line must be a JSON object' })
+      continue
+    }
+    const head = envelope.safeParse(value)
+    if (!head.success) {
+      const issue = head.error.issues[0]
+      errors.push({
+        line: lineNumber,
+        field: String(issue?.path[0] ?? ''),
+        reason: issue?.message ?? 'invalid',
+      })
+      continue
+    }
+    const kind = byKind.get(head.data.kind)
+    if (!kind) {
+      errors.push({
+        line: lineNumber,
+        field: 'kind',
+        reason: `unknown kind "${head.data.kind}" (known: ${[...byKind.keys()].join(', ')})`,
+      })
+      continue
+    }
+    const refCheck = kind.definition.refSchema?.safeParse(head.data.ref)
+    if (refCheck && !refCheck.success) {
+      errors.push({
+        line: lineNumber,
+        field: 'ref',
+        reason: refCheck.error.issues[0]?.message ?? 'invalid ref',
+      })
+      continue
+    }
+    const { kind: _kind, ref: _ref, ...fields } = value as Record<string, unknown>
+    const parsed = kind.definition.schema.safeParse(fields)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 5)) {
+        errors.push({ line: lineNumber, field: issue.path.join('.') || undefined, reason: issue.message })
+      }
+      continue
+    }
+    const list = lines.get(head.data.kind) ?? []
+    list.push({ lineNumber, ref: head.data.ref, record: parsed.data })
+    lines.set(head.data.kind, list)
+  }
+  if (errors.length) throw new ImportRejected(errors)
+  return { lines, count }
+}
+
+/**
  * The import contract: JSON Lines, one record a line, `{"kind": ..., "ref": ..., ...fields}`. Each batch
  * is one transaction: every line is validated and every reference resolved before anything is written,
  * and any failure rejects the batch with its line number and reason.
@@ -65,73 +137,8 @@ export function importer(
 ) {
   const byKind = new Map(kinds.map((k, order) => [k.kind, { definition: k, order }]))
 
-  function parse(text: string): { lines: Map<string, ImportLine<unknown>[]>; count: number } {
-    const errors: ImportError[] = []
-    const lines = new Map<string, ImportLine<unknown>[]>()
-    let count = 0
-    const rows = text.split('\n')
-    for (let index = 0; index < rows.length && errors.length < maxReportedErrors; index++) {
-      const raw = (rows[index] as string).replace(/^\uFEFF/, '').trim()
-      const lineNumber = index + 1
-      if (!raw) continue
-      count++
-      let value: unknown
-      try {
-        value = JSON.parse(raw)
-      } catch (error) {
-        errors.push({ line: lineNumber, reason: `not valid JSON (${(error as Error).message})` })
-        continue
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        errors.push({ line: lineNumber, reason: 'each line must be a JSON object' })
-        continue
-      }
-      const head = envelope.safeParse(value)
-      if (!head.success) {
-        const issue = head.error.issues[0]
-        errors.push({
-          line: lineNumber,
-          field: String(issue?.path[0] ?? ''),
-          reason: issue?.message ?? 'invalid',
-        })
-        continue
-      }
-      const kind = byKind.get(head.data.kind)
-      if (!kind) {
-        errors.push({
-          line: lineNumber,
-          field: 'kind',
-          reason: `unknown kind "${head.data.kind}" (known: ${[...byKind.keys()].join(', ')})`,
-        })
-        continue
-      }
-      const refCheck = kind.definition.refSchema?.safeParse(head.data.ref)
-      if (refCheck && !refCheck.success) {
-        errors.push({
-          line: lineNumber,
-          field: 'ref',
-          reason: refCheck.error.issues[0]?.message ?? 'invalid ref',
-        })
-        continue
-      }
-      const { kind: _kind, ref: _ref, ...fields } = value as Record<string, unknown>
-      const parsed = kind.definition.schema.safeParse(fields)
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues.slice(0, 5)) {
-          errors.push({ line: lineNumber, field: issue.path.join('.') || undefined, reason: issue.message })
-        }
-        continue
-      }
-      const list = lines.get(head.data.kind) ?? []
-      list.push({ lineNumber, ref: head.data.ref, record: parsed.data })
-      lines.set(head.data.kind, list)
-    }
-    if (errors.length) throw new ImportRejected(errors)
-    return { lines, count }
-  }
-
   async function run(text: string, actor: string): Promise<ImportOutcome> {
-    const { lines, count } = parse(text)
+    const { lines, count } = parseBatch(text, byKind)
     // Kinds are written in registration order, which puts every kind after the kinds it points at.
     const ordered = [...lines.entries()].sort(
       ([a], [b]) => (byKind.get(a)?.order ?? 0) - (byKind.get(b)?.order ?? 0),
