@@ -62,7 +62,7 @@ async function timeMyTeam(kestrel: Kestrel, cookie: string, samples: number): Pr
   if (first.statusCode !== 200)
     throw new Error(`/my-team answered ${first.statusCode}: ${first.body.slice(0, 300)}`)
   const rowsShown = (first.body.match(/<tr class="govuk-table__row">/g)?.length ?? 1) - 1
-  const inScope = Number(first.body.match(/Findings \((\d+)\)/)?.[1] ?? 0)
+  const inScope = Number(first.body.match(/Findings \(([\d,]+)\)/)?.[1]?.replaceAll(',', '') ?? 0)
   for (let i = 0; i < 20; i++) await get()
   const times: number[] = []
   for (let i = 0; i < samples; i++) {

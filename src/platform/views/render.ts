@@ -43,6 +43,9 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('isoDate', (value: unknown) =>
     value ? new Date(value as string).toISOString().slice(0, 10) : '',
   )
+  // Counts as people read them: 36,570, not 36570.
+  const grouped = new Intl.NumberFormat('en-GB')
+  env.addFilter('count', (value: unknown) => grouped.format(Number(value ?? 0)))
   env.addGlobal('assetPath', '/assets')
   return env
 }
