@@ -12,6 +12,8 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { type ChildFacts, childrenByRefOrId } from '../children/lookups.ts'
+import { type TeamOnDay, teamsOnDays } from '../organisation/lookups.ts'
 import type { OrganisationService } from '../organisation/service.ts'
 import {
   ageAtArrest,
@@ -28,7 +30,6 @@ import {
   timelineErrors,
   transferDestinations,
 } from './custody.ts'
-import { type ChildFacts, childrenByRefOrId, type SuiteFacts, suitesOnDays } from './directory.ts'
 import { detentionKind } from './rules.ts'
 
 /** Rules run on the records just written, inside the writing transaction (the standards engine's hook). */
@@ -256,7 +257,7 @@ export async function writeDetentions(
     trx,
     submissions.map((s) => s.detention.child),
   )
-  const suites = await suitesOnDays(
+  const suites = await teamsOnDays(
     trx,
     submissions.map((s) => ({ key: s.detention.custodySuite, day: londonDate(s.detention.arrestedAt) })),
   )
@@ -264,7 +265,7 @@ export async function writeDetentions(
   const prepared: {
     submission: DetentionSubmission
     child: ChildFacts
-    suite: SuiteFacts
+    suite: TeamOnDay
     age: number | null
     events: (EventInput & { id: string })[]
   }[] = []
@@ -460,7 +461,7 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
     return (await query.executeTakeFirst()) as DetentionRow | undefined
   }
 
-  async function suiteNames(): Promise<Map<string, SuiteFacts & { name: string }>> {
+  async function suiteNames(): Promise<Map<string, TeamOnDay & { name: string }>> {
     const force = await organisation.force().catch(() => undefined)
     if (!force) return new Map()
     const teams = await organisation.teams(force.id)

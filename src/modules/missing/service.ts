@@ -14,18 +14,12 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { addressBoroughsOf, boroughOn, flagRowsOf, peopleByKey } from '../children/lookups.ts'
 import { ageAt, displayName, flagsAsOf, isIsoDate, londonDay } from '../children/person.ts'
 import type { ChildrenService, Person, PersonFlag, Relationship } from '../children/service.ts'
 import { londonDate } from '../organisation/organisation.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import {
-  addressBoroughsOf,
-  boroughOn,
-  flagRowsOf,
-  pacByRefOrId,
-  pacsByRefOrId,
-  peopleByKey,
-} from './directory.ts'
+import { pacByRefOrId, pacsByRefOrId } from '../referrals/lookups.ts'
 import {
   ageBand,
   allGrades,

@@ -16,6 +16,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { areaOf, placesByName } from '../organisation/lookups.ts'
 import type { KnownCategory } from './categories.ts'
 import {
   canSeeMatchDetails,
@@ -27,7 +28,6 @@ import {
   statusAfterTriage,
   triageResultKind,
 } from './device.ts'
-import { areaOf, placesByName } from './directory.ts'
 import { hashSetStore } from './hash-set-store.ts'
 import { worstCategory } from './report.ts'
 import type { TriageReportInput } from './result-schema.ts'

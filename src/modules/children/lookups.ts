@@ -1,50 +1,63 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import { asDay, asDayOrNull, type FlagKind, type FlagRow } from '../children/person.ts'
-import { type Person, toPerson } from '../children/service.ts'
+import { asDay, asDayOrNull, type FlagKind, type FlagRow } from './person.ts'
+import { type Person, toPerson } from './service.ts'
+
+/**
+ * The person index read on a caller's executor, for modules that check people inside their own write
+ * transaction (custody, missing): the children service reads through its own connection, which would wait
+ * for ever inside a transaction on the embedded database. Read-only, and each a single query for a batch.
+ */
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/**
- * The one read this module makes of another module's table inside its own transactions: a PAC by its
- * Merlin reference or id, to link it to an episode (MIS-09) and check it is about the same child.
- *
- * TODO(referrals service): the referrals service reads through the outer connection (which waits for ever
- * inside a transaction on the embedded database) and has no lookup by ref; once it offers one that takes
- * an executor, this goes.
- */
-export async function pacByRefOrId(
-  q: Executor,
-  key: string,
-): Promise<{ id: string; ref: string; personId: string; concerns: string[] } | undefined> {
-  const trimmed = key.trim()
-  if (!trimmed) return undefined
-  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)
-  const { rows } = await sql<{ id: string; ref: string; person_id: string; concerns: string[] }>`
-    select id, ref, person_id, concerns from pac
-    where ${isId ? sql`id = ${trimmed}::uuid` : sql`upper(ref) = upper(${trimmed})`}`.execute(q)
-  const row = rows[0]
-  return row ? { id: row.id, ref: row.ref, personId: row.person_id, concerns: row.concerns } : undefined
+/** What custody checks about a child: who they are and how old. */
+export interface ChildFacts {
+  id: string
+  ref: string
+  name: string
+  dateOfBirth: string | null
+  estimatedAgeYears: number | null
+  estimatedAgeOn: string | null
 }
 
-/** PACs by Merlin reference or id, one query for a batch; keyed by the key as given. */
-export async function pacsByRefOrId(
+/** People by ref or id (a merged record answers with the person it was merged into). */
+export async function childrenByRefOrId(
   q: Executor,
   keys: readonly string[],
-): Promise<Map<string, { id: string; ref: string; personId: string; concerns: string[] }>> {
-  const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
-  if (asked.length === 0) return new Map()
-  const ids = asked.filter((k) => uuid.test(k)).map((k) => k.toLowerCase())
-  const refs = asked.filter((k) => !uuid.test(k)).map((k) => k.toUpperCase())
-  const { rows } = await sql<{ id: string; ref: string; person_id: string; concerns: string[] }>`
-    select id, ref, person_id, concerns from pac
-    where id = any(${ids}::uuid[]) or upper(ref) = any(${refs}::text[])`.execute(q)
-  const out = new Map<string, { id: string; ref: string; personId: string; concerns: string[] }>()
-  for (const key of keys) {
-    const k = key.trim()
-    const isId = uuid.test(k)
-    const row = rows.find((r) => (isId ? r.id === k.toLowerCase() : r.ref.toUpperCase() === k.toUpperCase()))
-    if (row) out.set(key, { id: row.id, ref: row.ref, personId: row.person_id, concerns: row.concerns })
+): Promise<Map<string, ChildFacts>> {
+  if (keys.length === 0) return new Map()
+  const ids = keys.filter((k) => uuid.test(k))
+  const refs = keys.map((k) => k.toUpperCase())
+  const { rows } = await sql<{
+    key_ref: string
+    key_id: string
+    id: string
+    ref: string
+    family_name: string
+    given_names: string
+    date_of_birth: string | null
+    estimated_age_years: number | null
+    estimated_age_on: string | null
+  }>`
+    select asked.ref as key_ref, asked.id::text as key_id, p.id, p.ref, p.family_name, p.given_names,
+      p.date_of_birth::text as date_of_birth, p.estimated_age_years, p.estimated_age_on::text as estimated_age_on
+    from person asked
+    join person p on p.id = coalesce(asked.merged_into, asked.id)
+    where upper(asked.ref) = any(${refs}::text[]) or asked.id = any(${ids}::uuid[])`.execute(q)
+  const out = new Map<string, ChildFacts>()
+  for (const r of rows) {
+    const facts: ChildFacts = {
+      id: r.id,
+      ref: r.ref,
+      name: `${r.given_names} ${r.family_name.toUpperCase()}`.trim(),
+      dateOfBirth: r.date_of_birth,
+      estimatedAgeYears: r.estimated_age_years,
+      estimatedAgeOn: r.estimated_age_on,
+    }
+    for (const key of keys) {
+      if (key === r.key_id || key.toUpperCase() === r.key_ref.toUpperCase()) out.set(key, facts)
+    }
   }
   return out
 }
@@ -52,9 +65,6 @@ export async function pacsByRefOrId(
 /**
  * People by id or ref as the children service's `find` answers (an id first, then the ref as given or in
  * capitals; a merged record answers with its survivor), for a whole batch: one query, plus one per merge hop.
- *
- * TODO(children service): it has no batch lookup and reads through the outer connection; once it offers
- * one on an executor, this goes.
  */
 export async function peopleByKey(q: Executor, keys: readonly string[]): Promise<Map<string, Person>> {
   const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
