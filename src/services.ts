@@ -89,6 +89,7 @@ export function createServices(deps: CoreDependencies) {
     organisation,
     standards,
     children,
+    referrals: { referredSince: (concerns, people) => referrals.referredSinceSql(concerns, people) },
     gradeScale: config.missingGrades,
   })
   const investigations = createInvestigations({

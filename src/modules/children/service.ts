@@ -1187,6 +1187,22 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     },
 
     /**
+     * For a rule that answers with one query, SQL not yet run: when each person was first flagged with any of
+     * `flags` (the first flag's from date, at London midnight), one row (person_id, at) per person flagged.
+     * `people`, when given, is a relation of person_id to look at (a few records after a write).
+     */
+    flaggedSinceSql(
+      flags: readonly FlagKind[],
+      people?: RawBuilder<unknown>,
+    ): RawBuilder<{ person_id: string; at: Date }> {
+      return sql<{ person_id: string; at: Date }>`(
+        select pf.person_id, min(pf.from_date::timestamp at time zone 'Europe/London') as at
+        from person_flag pf
+        where pf.flag = any(${[...flags]}::text[]) ${people ? sql`and pf.person_id in ${people}` : sql``}
+        group by pf.person_id)`
+    },
+
+    /**
      * `linkedChildrenOn` as SQL not yet run, for a rule that answers with one query: `asked` is any relation
      * with columns subject_id (uuid) and day (date); the result has one row per distinct link
      * (LinkedChildLinkRow), the same children and links for the same reasons, numbered in linkedChildrenOn's

@@ -7,7 +7,7 @@ import { type ChildrenService, childrenService } from '../children/service.ts'
 import { type OrganisationService, organisationService } from '../organisation/service.ts'
 import type { Grade } from './grading.ts'
 import { defaultRepeatThreshold } from './repeat.ts'
-import { boroughKind, episodeKind, missingRules, teamKind } from './rules.ts'
+import { boroughKind, episodeKind, type MissingRuleSources, missingRules, teamKind } from './rules.ts'
 import { missingService } from './service.ts'
 
 /**
@@ -22,6 +22,8 @@ export function createMissing(deps: {
   organisation: OrganisationService
   standards: StandardsService
   children: ChildrenService
+  /** The referrals module's SQL for MIS-08 (it owns PACs). */
+  referrals: Pick<MissingRuleSources, 'referredSince'>
   /** The force's grade scale, lowest first (KESTREL_MISSING_GRADES); default the APP continuum with "absent". */
   gradeScale?: readonly Grade[]
 }) {
@@ -50,7 +52,12 @@ export function createMissing(deps: {
     }
     return names
   }
-  for (const rule of missingRules(areaNames)) standards.register(rule)
+  const sources: MissingRuleSources = {
+    areaNames,
+    flaggedSince: (flags, people) => children.flaggedSinceSql(flags, people),
+    referredSince: (concerns, people) => deps.referrals.referredSince(concerns, people),
+  }
+  for (const rule of missingRules(sources)) standards.register(rule)
   standards.registerSubjectLink(episodeKind, (id) => `/missing/episodes/${id}`)
   standards.registerSubjectLink(boroughKind, (id) => `/missing?borough=${id}`)
   standards.registerSubjectLink(teamKind, (id) => `/missing?unit=${id}`)

@@ -75,7 +75,22 @@ function repeatCounts(ctx: RepeatContext) {
 /** The repeat episodes among those counted: `c` from repeatCounts beside its episode `e`. */
 const isRepeat = (ctx: RepeatContext) => sql`c.n >= ${ctx.params.sql('repeatEpisodes', 'e.borough_id')}`
 
-export function missingRules(areaNames: AreaNames) {
+/** SQL not yet run, written by the module that owns the table, for a rule that answers with one query. */
+type PersonSince = RawBuilder<{ person_id: string; at: Date }>
+
+/** What the missing rules read of other modules: they own those tables, so they write the SQL. */
+export interface MissingRuleSources {
+  areaNames: AreaNames
+  /** Children module: when each person was first flagged with any of the flags, (person_id, at). */
+  flaggedSince(flags: readonly ('cse_risk' | 'cce_risk')[], people?: RawBuilder<unknown>): PersonSince
+  /** Referrals module: when each person's first PAC raising any of the concerns was created. */
+  referredSince(
+    concerns: readonly ('cse' | 'modern_slavery_trafficking_cce')[],
+    people?: RawBuilder<unknown>,
+  ): PersonSince
+}
+
+export function missingRules({ areaNames, flaggedSince, referredSince }: MissingRuleSources) {
   const mis01 = defineRule({
     id: 'MIS-01',
     title: 'Graded absent despite two or more risk factors',
@@ -325,28 +340,20 @@ export function missingRules(areaNames: AreaNames) {
     params: {},
     // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx) {
-      // The person index's flags and the referrals module's PACs are read here, set-wise, because a rule
-      // is one query for a whole sweep. TODO(children, referrals): a set-wise "CSE evidence by person" on
-      // their services that takes an executor, so this rule stops reading their tables.
+      // The children module's flags and the referrals module's PACs, as SQL those modules write; after a
+      // write only the evaluated episodes' children are looked at.
+      const people = ctx.subjects
+        ? sql`(select s.person_id from missing_episode s where ${ctx.subjectFilter('s.id')})`
+        : undefined
       // Owed from the start: a flag or referral later meets it late.
       return sql<ObligationQueryRow>`
         select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
           ${ctx.upTo(sql`least(flagged.at, referred.at)`)} as met_at,
           'Exploitation indicators recorded: flag the child or raise a CSE referral (PAC)' as detail
         from missing_episode e
-        left join (
-          select pf.person_id, min(pf.from_date::timestamp at time zone 'Europe/London') as at
-          from person_flag pf
-          where pf.flag in ('cse_risk', 'cce_risk') ${ofEvaluatedChildren(ctx, 'pf.person_id')}
-          group by pf.person_id
-        ) as flagged on flagged.person_id = e.person_id
-        left join (
-          select pac.person_id, min(pac.created_at) as at
-          from pac
-          where pac.concerns && array['cse', 'modern_slavery_trafficking_cce']::text[]
-            ${ofEvaluatedChildren(ctx, 'pac.person_id')}
-          group by pac.person_id
-        ) as referred on referred.person_id = e.person_id
+        left join ${flaggedSince(['cse_risk', 'cce_risk'], people)} as flagged on flagged.person_id = e.person_id
+        left join ${referredSince(['cse', 'modern_slavery_trafficking_cce'], people)} as referred
+          on referred.person_id = e.person_id
         where ${ctx.subjectFilter('e.id')} and e.reported_at <= ${ctx.asOf}
           and 'cse_cce_indicators' = any(e.risk_factors || e.history_factors)`
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type Insertable, type Selectable, sql } from 'kysely'
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
@@ -340,6 +340,10 @@ export interface ChildContext {
 }
 
 const dayMs = 86_400_000
+
+/** The tables whose batches are written by ref (episodes, reviews, trigger plans). */
+type MissingTable = 'missing_episode' | 'missing_review' | 'trigger_plan'
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
@@ -571,29 +575,10 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       new Date(Math.min(...times)),
       new Date(Math.max(...times)),
     )
-    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
-    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
-    if (refs.length)
-      for (const r of await trx
-        .selectFrom('missing_episode')
-        .select(['id', 'ref', 'version'])
-        .where('ref', 'in', refs)
-        .execute())
-        held.set(r.ref, { id: r.id, version: r.version })
+    const records = await byRefWriter(trx, 'missing_episode', submissions, actor)
 
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; created: boolean }[] = []
-    let pending: { row: Insertable<DB['missing_episode']> & { id: string }; written: { ref: string } }[] = []
-    const flush = async () => {
-      const rows = await insertRecords(
-        trx,
-        'missing_episode',
-        pending.map((p) => p.row),
-        actor,
-      )
-      for (const p of pending) p.written.ref = (rows.get(p.row.id) as { ref: string }).ref
-      pending = []
-    }
 
     for (const { s, i } of order) {
       const e = s.input
@@ -672,46 +657,88 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         pac_linked_at: pac ? (e.pacLinkedAt ?? now) : null,
         updated_at: now,
       }
-      let existing = s.ref ? held.get(s.ref) : undefined
-      if (existing?.pending) {
-        // The same ref earlier in this batch: write it first, so this line updates it as before.
-        await flush()
-        existing = { id: existing.id, version: 1 }
-      }
-      if (existing) {
-        const row = await deps.history.updateRecord(
-          trx,
-          'missing_episode',
-          existing.id,
-          existing.version,
-          values,
-          { id: actor },
-        )
-        held.set(s.ref as string, { id: row.id, version: row.version })
-        written.push({ ref: s.ref as string, id: existing.id, created: false })
-        facts.recordEpisode(existing.id, person.id, e.reportedAt)
+      const row = await records.update(s.ref, values)
+      if (row) {
+        written.push({ ref: s.ref as string, id: row.id, created: false })
+        facts.recordEpisode(row.id, person.id, e.reportedAt)
       } else {
         const id = randomUUID()
         const entry = { ref: s.ref ?? '', id, created: true }
-        pending.push({
-          row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
-          written: entry,
-        })
-        if (s.ref) held.set(s.ref, { id, version: 1, pending: true })
+        records.queue(s.ref, { id, ...values, created_by: actor, created_at: now }, entry)
         written.push(entry)
         facts.recordEpisode(id, person.id, e.reportedAt)
       }
     }
     if (failures.length) return { errors: failures.sort((a, b) => a.index - b.index) }
-    await flush()
+    await records.flush()
     return { written }
+  }
+
+  /**
+   * A batch's records of one table, written by ref: a ref Kestrel already holds is updated in place (a
+   * re-run import); new records are queued and inserted together by `flush`. A ref that comes again later
+   * in the batch updates the queued record, which is written first, as two imports one after the other would.
+   */
+  async function byRefWriter<T extends MissingTable>(
+    trx: Transaction,
+    table: T,
+    submissions: readonly { ref?: string }[],
+    actor: string,
+  ) {
+    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
+    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
+    if (refs.length)
+      for (const r of await trx
+        .selectFrom(table as MissingTable)
+        .select(['id', 'ref', 'version'])
+        .where('ref', 'in', refs)
+        .execute())
+        held.set(r.ref as string, { id: r.id, version: r.version })
+    let pending: { row: Insertable<DB[T]> & { id: string }; written: { ref: string } }[] = []
+    const flush = async () => {
+      const rows = await insertRecords(
+        trx,
+        table,
+        pending.map((p) => p.row),
+        actor,
+      )
+      // A record given no ref has the one the database made for it.
+      for (const p of pending)
+        p.written.ref = (rows.get(p.row.id) as { ref?: string | null } | undefined)?.ref ?? p.written.ref
+      pending = []
+    }
+    return {
+      flush,
+      /** Updates the record already holding this ref; undefined when none does. */
+      async update(
+        ref: string | undefined,
+        values: Updateable<DB[T]>,
+      ): Promise<Selectable<DB[T]> | undefined> {
+        let existing = ref ? held.get(ref) : undefined
+        if (!ref || !existing) return undefined
+        if (existing.pending) {
+          await flush()
+          existing = { id: existing.id, version: 1 }
+        }
+        const row = await deps.history.updateRecord(trx, table, existing.id, existing.version, values, {
+          id: actor,
+        })
+        held.set(ref, { id: existing.id, version: (row as { version: number }).version })
+        return row
+      },
+      /** Queues a new record (with its ref, when the line gave one) for the next flush. */
+      queue(ref: string | undefined, row: Insertable<DB[T]> & { id: string }, written: { ref: string }) {
+        pending.push({ row: { ...row, ...(ref ? { ref } : {}) }, written })
+        if (ref) held.set(ref, { id: row.id, version: 1, pending: true })
+      },
+    }
   }
 
   /**
    * Inserts many new records of one table at version 1, their ids chosen by the caller, with a 'create'
    * history row for each recording every field it was created with (as `history.insertRecord` does).
    */
-  async function insertRecords<T extends 'missing_episode' | 'missing_review' | 'trigger_plan'>(
+  async function insertRecords<T extends MissingTable>(
     trx: Transaction,
     table: T,
     rows: readonly (Insertable<DB[T]> & { id: string })[],
@@ -774,29 +801,10 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
           .where(sql<boolean>`id = any(${ids}::uuid[]) or ref = any(${episodeRefs}::text[])`)
           .execute()
       : []
-    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
-    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
-    if (refs.length)
-      for (const r of await trx
-        .selectFrom('missing_review')
-        .select(['id', 'ref', 'version'])
-        .where('ref', 'in', refs)
-        .execute())
-        held.set(r.ref as string, { id: r.id, version: r.version })
+    const records = await byRefWriter(trx, 'missing_review', submissions, actor)
 
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; episodeId: string }[] = []
-    let pending: { row: Insertable<DB['missing_review']> & { id: string }; written: { ref: string } }[] = []
-    const flush = async () => {
-      const rows = await insertRecords(
-        trx,
-        'missing_review',
-        pending.map((p) => p.row),
-        actor,
-      )
-      for (const p of pending) p.written.ref = rows.get(p.row.id)?.ref ?? p.row.id
-      pending = []
-    }
     for (const [index, s] of submissions.entries()) {
       const r = s.input
       const errors: FieldError[] = []
@@ -833,33 +841,18 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         created_by: actor,
         created_at: now,
       }
-      let existing = s.ref ? held.get(s.ref) : undefined
-      if (existing?.pending) {
-        // The same ref earlier in this batch: write it first, so this line updates it as before.
-        await flush()
-        existing = { id: existing.id, version: 1 }
-      }
-      if (existing) {
-        const row = await deps.history.updateRecord(
-          trx,
-          'missing_review',
-          existing.id,
-          existing.version,
-          values,
-          { id: actor },
-        )
-        held.set(s.ref as string, { id: row.id, version: row.version })
+      const row = await records.update(s.ref, values)
+      if (row) {
         written.push({ ref: row.ref ?? row.id, id: row.id, episodeId: episode.id })
       } else {
         const id = randomUUID()
         const entry = { ref: s.ref ?? id, id, episodeId: episode.id }
-        pending.push({ row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}) }, written: entry })
-        if (s.ref) held.set(s.ref, { id, version: 1, pending: true })
+        records.queue(s.ref, { id, ...values }, entry)
         written.push(entry)
       }
     }
     if (failures.length) return { errors: failures }
-    await flush()
+    await records.flush()
     return { written }
   }
 
@@ -896,29 +889,10 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         return person ? [person.id] : []
       }),
     )
-    const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
-    const held = new Map<string, { id: string; version: number; pending?: boolean }>()
-    if (refs.length)
-      for (const r of await trx
-        .selectFrom('trigger_plan')
-        .select(['id', 'ref', 'version'])
-        .where('ref', 'in', refs)
-        .execute())
-        held.set(r.ref, { id: r.id, version: r.version })
+    const records = await byRefWriter(trx, 'trigger_plan', submissions, actor)
 
     const failures: { index: number; errors: FieldError[] }[] = []
     const written: { ref: string; id: string; boroughId: string }[] = []
-    let pending: { row: Insertable<DB['trigger_plan']> & { id: string }; written: { ref: string } }[] = []
-    const flush = async () => {
-      const rows = await insertRecords(
-        trx,
-        'trigger_plan',
-        pending.map((p) => p.row),
-        actor,
-      )
-      for (const p of pending) p.written.ref = rows.get(p.row.id)?.ref as string
-      pending = []
-    }
     for (const [index, s] of submissions.entries()) {
       const p = s.input
       const errors: FieldError[] = []
@@ -968,36 +942,18 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         end_reason: p.endReason || null,
         updated_at: now,
       }
-      let existing = s.ref ? held.get(s.ref) : undefined
-      if (existing?.pending) {
-        // The same ref earlier in this batch: write it first, so this line updates it as before.
-        await flush()
-        existing = { id: existing.id, version: 1 }
-      }
-      if (existing) {
-        const row = await deps.history.updateRecord(
-          trx,
-          'trigger_plan',
-          existing.id,
-          existing.version,
-          values,
-          { id: actor },
-        )
-        held.set(s.ref as string, { id: row.id, version: row.version })
+      const row = await records.update(s.ref, values)
+      if (row) {
         written.push({ ref: row.ref, id: row.id, boroughId })
       } else {
         const id = randomUUID()
         const entry = { ref: s.ref ?? '', id, boroughId }
-        pending.push({
-          row: { id, ...values, ...(s.ref ? { ref: s.ref } : {}), created_by: actor, created_at: now },
-          written: entry,
-        })
-        if (s.ref) held.set(s.ref, { id, version: 1, pending: true })
+        records.queue(s.ref, { id, ...values, created_by: actor, created_at: now }, entry)
         written.push(entry)
       }
     }
     if (failures.length) return { errors: failures }
-    await flush()
+    await records.flush()
     return { written }
   }
 

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely'
+import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -383,6 +383,22 @@ export function referralsService(deps: ReferralsDependencies) {
   }
 
   const service = {
+    /**
+     * For a rule that answers with one query, SQL not yet run: when each person's first PAC raising any of
+     * `concerns` was created, one row (person_id, at) per person. `people`, when given, is a relation of
+     * person_id to look at (a few records after a write).
+     */
+    referredSinceSql(
+      concerns: readonly ConcernCategory[],
+      people?: RawBuilder<unknown>,
+    ): RawBuilder<{ person_id: string; at: Date }> {
+      return sql<{ person_id: string; at: Date }>`(
+        select pac.person_id, min(pac.created_at) as at
+        from pac
+        where pac.concerns && ${[...concerns]}::text[] ${people ? sql`and pac.person_id in ${people}` : sql``}
+        group by pac.person_id)`
+    },
+
     /** Raises a PAC; an unknown child, a bad answer or a time in the future is a ValidationError, nothing written. */
     async create(input: Partial<PacInput>, actor: PacActor): Promise<Pac> {
       const now = clock.now()
