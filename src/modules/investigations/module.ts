@@ -46,7 +46,12 @@ export function createInvestigations(
       },
     },
   })
-  for (const rule of investigationRules(childrenInHousehold)) standards.register(rule)
+  const sources = {
+    childrenInHousehold,
+    teamCadences: () => deps.organisation.teamCadencesSql(),
+    trainingRecords: () => deps.organisation.trainingRecordsSql(),
+  }
+  for (const rule of investigationRules(sources)) standards.register(rule)
   standards.registerSubjectLink(investigationKind, (id) => `/investigations/${id}`)
   children.registerTimelineProvider((personId, asOf) => service.timelineItems(personId, asOf))
   return service

@@ -229,32 +229,36 @@ export const inv03 = defineRule<Record<string, never>>({
 
 // ---------- INV-04 ----------
 
-export const inv04 = defineRule<{ days: number }>({
-  id: 'INV-04',
-  title: 'No supervisory review',
-  citation:
-    'HMICFRS 2018, 2016 recommendation: "investigations are supervised and monitored, with supervisor reviews ' +
-    'recording clearly any further work"; "supervision does not consistently challenge the progress of ' +
-    'investigations". The interval is the team’s review cadence, or this default: force policy.',
-  source: 'report',
-  appliesTo: investigationKind,
-  severity: 'medium',
-  timeBased: true,
-  tables: ['investigation', 'supervisory_review', 'team'],
-  params: {
-    days: {
-      default: 28,
-      unit: 'days',
-      description: 'Days between supervisory reviews where the team has no review cadence of its own',
+/** Organisation module: each team's review cadence in days. */
+export type TeamCadences = () => RawBuilder<{ team_id: string; review_cadence_days: number | null }>
+
+export const inv04Rule = (teamCadences: TeamCadences) =>
+  defineRule<{ days: number }>({
+    id: 'INV-04',
+    title: 'No supervisory review',
+    citation:
+      'HMICFRS 2018, 2016 recommendation: "investigations are supervised and monitored, with supervisor reviews ' +
+      'recording clearly any further work"; "supervision does not consistently challenge the progress of ' +
+      'investigations". The interval is the team’s review cadence, or this default: force policy.',
+    source: 'report',
+    appliesTo: investigationKind,
+    severity: 'medium',
+    timeBased: true,
+    tables: ['investigation', 'supervisory_review', 'team'],
+    params: {
+      days: {
+        default: 28,
+        unit: 'days',
+        description: 'Days between supervisory reviews where the team has no review cadence of its own',
+      },
     },
-  },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
-  async obligations(_db, ctx) {
-    // Each review cycle is one obligation: from opening (or a review) to the next review, or the closure.
-    // A cycle is keyed by its start to the millisecond, so starts are told apart to the millisecond too; a
-    // start recorded twice is one cycle, its last copy (the one whose next start is later), so the one sort
-    // the window needs also removes the copies.
-    return sql<ObligationQueryRow>`
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, ctx) {
+      // Each review cycle is one obligation: from opening (or a review) to the next review, or the closure.
+      // A cycle is keyed by its start to the millisecond, so starts are told apart to the millisecond too; a
+      // start recorded twice is one cycle, its last copy (the one whose next start is later), so the one sort
+      // the window needs also removes the copies.
+      return sql<ObligationQueryRow>`
       with cycle as (
         select i.id as investigation_id, date_trunc('milliseconds', i.opened_at) as started_at
         from investigation i
@@ -273,13 +277,13 @@ export const inv04 = defineRule<{ days: number }>({
         coalesce(o.next_at, ${ctx.upTo('i.closed_at')}) as met_at,
         'Supervisory review due ' || ${pluralText(sql.ref('d.days'), 'day')} || ' after the last one' as detail
       from ordered o join investigation i on i.id = o.investigation_id
-        left join team t on t.id = i.team_id
+        left join ${teamCadences()} as t on t.team_id = i.team_id
         cross join lateral (select cast(coalesce(t.review_cadence_days,
           ${ctx.params.sql('days', 'i.borough_id')}) as double precision) as days) as d
       where ${ctx.subjectFilter('i.id')} and o.next_at is distinct from o.started_at
         and (i.closed_at is null or i.closed_at > o.started_at or o.next_at is not null)`
-  },
-})
+    },
+  })
 
 // ---------- INV-05 ----------
 
@@ -347,30 +351,34 @@ const currentAllocation = (ctx: Scope) => sql`(
 /** ` (reason given: …)` after an allocation's finding, when the allocator gave one. */
 const reasonGiven = sql`case when ca.reason <> '' then ' (reason given: ' || ca.reason || ')' else '' end`
 
-export const inv06 = defineRule<{ requiredCourses: CourseRequirements }>({
-  id: 'INV-06',
-  title: 'Allocated to an officer without the training the case needs',
-  citation:
-    'HMICFRS 2018, 2016 recommendation: cases "allocated to those with the skills, capacity and competence"; the ' +
-    'skills audit. Which courses each case type needs is force configuration.',
-  source: 'report',
-  appliesTo: investigationKind,
-  severity: 'medium',
-  timeBased: false,
-  tables: ['investigation', 'investigation_allocation', 'training_record'],
-  params: {
-    requiredCourses: {
-      default: defaultCourseRequirements,
-      description: 'Courses each case type needs, by case type',
-      schema: requirementsSchema,
+/** Organisation module: each course a member of staff completed. */
+export type TrainingRecords = () => RawBuilder<{ staff_id: string; course: string; completed_on: string }>
+
+export const inv06Rule = (trainingRecords: TrainingRecords) =>
+  defineRule<{ requiredCourses: CourseRequirements }>({
+    id: 'INV-06',
+    title: 'Allocated to an officer without the training the case needs',
+    citation:
+      'HMICFRS 2018, 2016 recommendation: cases "allocated to those with the skills, capacity and competence"; the ' +
+      'skills audit. Which courses each case type needs is force configuration.',
+    source: 'report',
+    appliesTo: investigationKind,
+    severity: 'medium',
+    timeBased: false,
+    tables: ['investigation', 'investigation_allocation', 'training_record'],
+    params: {
+      requiredCourses: {
+        default: defaultCourseRequirements,
+        description: 'Courses each case type needs, by case type',
+        schema: requirementsSchema,
+      },
     },
-  },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
-  async obligations(_db, ctx) {
-    const required = JSON.stringify(ctx.params.forceWide.requiredCourses)
-    // Missing courses are named in the configuration's order; the rows form's order hung on the plan.
-    // Each (case, required course) pair is one row, so the training records are anti-joined set-wise.
-    return sql<ObligationQueryRow>`
+    // Answers with its query, so the engine compares it with the stored findings in the database.
+    async obligations(_db, ctx) {
+      const required = JSON.stringify(ctx.params.forceWide.requiredCourses)
+      // Missing courses are named in the configuration's order; the rows form's order hung on the plan.
+      // Each (case, required course) pair is one row, so the training records are anti-joined set-wise.
+      return sql<ObligationQueryRow>`
       select ${caseArea()}, ca.allocation_id as obligation_key, ca.allocated_at as started_at,
         ${noTime} as due_at, ${noTime} as met_at,
         'Allocated officer lacks: ' || string_agg(replace(r.course, '_', ' '), ', ' order by r.n)
@@ -381,11 +389,11 @@ export const inv06 = defineRule<{ requiredCourses: CourseRequirements }>({
             cross join lateral jsonb_array_elements_text(t.value) with ordinality as c(course, n)
         ) as r on r.case_type = i.case_type
       where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
-        and not exists (select 1 from training_record t where t.staff_id = ca.staff_id and t.course = r.course
+        and not exists (select 1 from ${trainingRecords()} as t where t.staff_id = ca.staff_id and t.course = r.course
           and t.completed_on <= (ca.allocated_at at time zone 'Europe/London')::date)
       group by i.id, ca.allocation_id, ca.allocated_at, ca.reason`
-  },
-})
+    },
+  })
 
 // ---------- INV-07 ----------
 
@@ -648,14 +656,25 @@ export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
 
 const londonDay = (at: Date) => at.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
 
-export function investigationRules(childrenInHousehold: ChildrenInHousehold) {
+/** What the investigations rules read of other modules: the modules that own those tables write the SQL. */
+export interface InvestigationRuleSources {
+  childrenInHousehold: ChildrenInHousehold
+  teamCadences: TeamCadences
+  trainingRecords: TrainingRecords
+}
+
+export function investigationRules({
+  childrenInHousehold,
+  teamCadences,
+  trainingRecords,
+}: InvestigationRuleSources) {
   return [
     inv01,
     inv02,
     inv03,
-    inv04,
+    inv04Rule(teamCadences),
     inv05,
-    inv06,
+    inv06Rule(trainingRecords),
     inv07,
     inv08,
     inv09,

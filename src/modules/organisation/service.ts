@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely'
 import { forceWideRoles, type Role } from '../../platform/access/roles.ts'
 import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -336,6 +336,19 @@ export function organisationService(db: Database, clock: Clock) {
   })
 
   const service = {
+    /**
+     * For a rule that answers with one query, SQL not yet run: each team's own supervisory review cadence
+     * in days (null where the team has none).
+     */
+    teamCadencesSql(): RawBuilder<{ team_id: string; review_cadence_days: number | null }> {
+      return sql`(select t.id as team_id, t.review_cadence_days from team t)`
+    },
+
+    /** For a rule that answers with one query, SQL not yet run: each course a member of staff completed. */
+    trainingRecordsSql(): RawBuilder<{ staff_id: string; course: string; completed_on: string }> {
+      return sql`(select r.staff_id, r.course, r.completed_on from training_record r)`
+    },
+
     /** The force this installation serves (one database per force; see DESIGN.md "National"). */
     async force(): Promise<Force> {
       const row = await db
