@@ -48,7 +48,7 @@ export function createInvestigations(
   })
   const sources = {
     childrenInHousehold,
-    teamCadences: () => deps.organisation.teamCadencesSql(),
+    teamCadences: () => deps.organisation.teamsSql(),
     trainingRecords: () => deps.organisation.trainingRecordsSql(),
   }
   for (const rule of investigationRules(sources)) standards.register(rule)

@@ -1061,7 +1061,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       ])
     },
 
-    measures: measuresOf(db, clock),
+    measures: measuresOf(db, clock, organisation),
     openCaseloads: (staffIds: readonly string[], at: Date) => openCaseloads(db, staffIds, at),
   }
   return service
@@ -1089,7 +1089,7 @@ export function isChildOn(dateOfBirth: string | null, at: Date): boolean {
 }
 
 /** The dashboard's measures of investigations. */
-export function measuresOf(db: Database, clock: Clock) {
+export function measuresOf(db: Database, clock: Clock, organisation: Pick<OrganisationService, 'teamsSql'>) {
   return {
     /** Open investigations at an instant by BCU, borough and case type. */
     async openByAreaAndType(asOf: Date = clock.now()) {
@@ -1151,7 +1151,7 @@ export function measuresOf(db: Database, clock: Clock) {
       const { rows } = await sql<{ team_kind: string; outcome: string; n: number }>`
         select case when t.kind = 'response_neighbourhood' or t.kind is null then 'frontline' else 'specialist' end as team_kind,
           i.outcome, count(*)::int as n
-        from investigation i left join team t on t.id = i.team_id
+        from investigation i left join ${organisation.teamsSql()} as t on t.team_id = i.team_id
         where i.closed_at >= ${from} and i.closed_at < ${to} and i.outcome is not null
         group by 1, 2`.execute(db)
       const groups = { specialist: new Map<string, number>(), frontline: new Map<string, number>() }

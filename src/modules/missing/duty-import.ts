@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { changedFields, historyService } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
+import { teamKinds } from '../organisation/lookups.ts'
 
 /**
  * `missing-unit-duty`: how many staff a missing persons unit has on duty from a moment on (MIS-11), as the
@@ -54,16 +55,8 @@ export const unitDutyImport = defineImportKind<DutyLine>({
     const now = clock.now()
     const lines = lastPerRef(allLines)
     const teamIds = [...new Set(lines.map((l) => idOf('team', l.record.unit)))]
-    const units = new Set(
-      (
-        await trx
-          .selectFrom('team')
-          .select('id')
-          .where('id', 'in', teamIds)
-          .where('kind', '=', 'missing_persons_unit')
-          .execute()
-      ).map((t) => t.id),
-    )
+    const kinds = await teamKinds(trx, teamIds)
+    const units = new Set(teamIds.filter((id) => kinds.get(id) === 'missing_persons_unit'))
     const errors = lines.flatMap((l) => [
       ...(units.has(idOf('team', l.record.unit))
         ? []

@@ -104,3 +104,14 @@ export async function placesByName(
   }
   return { teamId, boroughId, missing }
 }
+
+/** The kind of each team asked about (a team that does not exist is not in the map). */
+export async function teamKinds(q: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await q
+    .selectFrom('team')
+    .select(['id', 'kind'])
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Map(rows.map((t) => [t.id, t.kind]))
+}

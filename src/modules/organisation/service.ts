@@ -337,11 +337,11 @@ export function organisationService(db: Database, clock: Clock) {
 
   const service = {
     /**
-     * For a rule that answers with one query, SQL not yet run: each team's own supervisory review cadence
-     * in days (null where the team has none).
+     * For another module's query (a rule, a report), SQL not yet run: each team's kind and its own
+     * supervisory review cadence in days (null where the team has none).
      */
-    teamCadencesSql(): RawBuilder<{ team_id: string; review_cadence_days: number | null }> {
-      return sql`(select t.id as team_id, t.review_cadence_days from team t)`
+    teamsSql(): RawBuilder<{ team_id: string; kind: string; review_cadence_days: number | null }> {
+      return sql`(select t.id as team_id, t.kind, t.review_cadence_days from team t)`
     },
 
     /** For a rule that answers with one query, SQL not yet run: each course a member of staff completed. */
