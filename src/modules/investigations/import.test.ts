@@ -114,6 +114,70 @@ describe('investigation import kinds (database)', () => {
     expect(await f.stateAt('INV-02', inv.id, '2018-08-02T00:00:00Z')).toEqual(['breached'])
   })
 
+  it("records each allocation's open caseload: the officer's other cases open and theirs at that instant", async () => {
+    const officer = (await f.staff((await f.team({ capacity: 5 })).id, 'Caseload Officer')).staffNumber
+    const other = (await f.staff((await f.team({ capacity: 5 })).id, 'Other Officer')).staffNumber
+    const teamOf = async (staffNumber: string) =>
+      (
+        await f.kestrel.services.db
+          .selectFrom('staff')
+          .innerJoin('team', 'team.id', 'staff.team_id')
+          .select('team.name')
+          .where('staff.staff_number', '=', staffNumber)
+          .executeTakeFirstOrThrow()
+      ).name
+    const [officerTeam, otherTeam] = [await teamOf(officer), await teamOf(other)]
+    const investigation = (
+      ref: string,
+      openedAt: string,
+      allocations: { officer: string; team: string; at: string }[],
+      closedAt?: string,
+    ) => ({
+      kind: 'investigation',
+      ref,
+      caseType: 'section_47',
+      strands: ['child_abuse'],
+      riskLevel: 'medium',
+      summary: 'Caseload case',
+      borough: 'Camden',
+      openedAt,
+      people: [{ person: childRef, role: 'child' }],
+      allocations,
+      ...(closedAt ? { closure: { at: closedAt, outcome: '21', rationale: 'Done' } } : {}),
+    })
+    const day = (d: number) => `2018-09-${String(d).padStart(2, '0')}T10:00:00Z`
+    await run([
+      // Open and the officer's on the 10th: counts.
+      investigation('LOAD-1', day(1), [{ officer, team: officerTeam, at: day(1) }]),
+      // The officer's, but closed on the 5th: does not count.
+      investigation('LOAD-2', day(1), [{ officer, team: officerTeam, at: day(1) }], day(5)),
+      // The officer's until the 3rd, then moved to another officer: does not count.
+      investigation('LOAD-3', day(1), [
+        { officer, team: officerTeam, at: day(1) },
+        { officer: other, team: otherTeam, at: day(3) },
+      ]),
+      // Another officer's until the 4th, then the officer's: counts.
+      investigation('LOAD-4', day(1), [
+        { officer: other, team: otherTeam, at: day(1) },
+        { officer, team: officerTeam, at: day(4) },
+      ]),
+    ])
+    // In a later batch, as an import's batches come: the case allocated on the 10th.
+    await run([investigation('LOAD-5', day(10), [{ officer, team: officerTeam, at: day(10) }])])
+    const caseload = await f.kestrel.services.db
+      .selectFrom('investigation_allocation')
+      .innerJoin('investigation', 'investigation.id', 'investigation_allocation.investigation_id')
+      .select(['investigation.ref', 'investigation_allocation.open_cases'])
+      .where('investigation.ref', 'in', ['LOAD-4', 'LOAD-5'])
+      .orderBy('investigation_allocation.allocated_at')
+      .execute()
+    expect(caseload.map((r) => [r.ref, r.open_cases])).toEqual([
+      ['LOAD-4', 0], // the other officer's on the 1st, while LOAD-4 was theirs alone
+      ['LOAD-4', 2], // the officer's on the 4th: LOAD-1 and LOAD-2 (closed later); LOAD-3 moved on the 3rd
+      ['LOAD-5', 2], // LOAD-1 and LOAD-4; LOAD-2 closed on the 5th
+    ])
+  })
+
   it('refuses a review dated before the investigation, an unknown outcome code and a discussion with no participants', async () => {
     const base = {
       kind: 'investigation',
