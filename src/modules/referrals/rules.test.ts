@@ -32,6 +32,21 @@ describe('referrals rules REF-01 to REF-06 (database)', () => {
       const weeks = await pac({ firstKnew: '2018-07-01T09:00:00Z', created: '2018-07-30T09:00:00Z' })
       expect(await f.stateAt('REF-01', weeks, '2018-08-03T00:00:00Z')).toEqual(['met_late'])
     })
+    it('words the delay as the rows form did: whole hours, one decimal, quarters rounded up', async () => {
+      const cases: [string, string][] = [
+        ['2018-08-01T10:00:00Z', '1 hour'],
+        ['2018-08-02T11:00:00Z', '26 hours'],
+        ['2018-08-01T10:15:00Z', '1.3 hours'], // 1.25: a tie, up as toFixed(1) rounds it
+        ['2018-08-01T11:45:00Z', '2.8 hours'], // 2.75
+        ['2018-08-01T09:20:00Z', '0.3 hours'], // 0.333...
+        ['2018-08-02T09:10:00Z', '24.2 hours'], // 24.1666...
+      ]
+      for (const [created, words] of cases) {
+        const p = await pac({ firstKnew: '2018-08-01T09:00:00Z', created })
+        const [finding] = await f.findingsAt('REF-01', p, '2018-08-05T00:00:00Z')
+        expect(finding?.detail).toBe(`PAC created ${words} after the police first knew (standard: 24 hours)`)
+      }
+    })
     it('does not exist as of before the PAC was created', async () => {
       const p = await pac({ firstKnew: '2018-08-01T09:00:00Z', created: '2018-08-05T09:00:00Z' })
       expect(await f.stateAt('REF-01', p, '2018-08-04T00:00:00Z')).toEqual([])

@@ -17,13 +17,19 @@ const millisecondsBetween = (from: string, to: string) =>
  * number prints as it is; otherwise one decimal rounded from the double's exact binary value, as
  * `toFixed(1)` does: `to_char` of a double does that too, except that an exact tie (a quarter hour) goes up
  * in JavaScript and to the even digit in C, so quarters are rounded as numeric (half away from zero).
+ * `v` is read several times: pass a column, not an expression that would be worked out again each time.
  */
+function hoursTextOf(v: ReturnType<typeof sql.ref>) {
+  return sql<string>`case
+      when ${v} = trunc(${v}) then cast(cast(${v} as bigint) as text)
+      when ${v} * 4 = trunc(${v} * 4) then to_char(round(cast(${v} as numeric), 1), 'FM999999999990.0')
+      else to_char(${v}, 'FM999999999990.0') end
+    || case when ${v} = 1 then ' hour' else ' hours' end`
+}
+
+/** hoursTextOf for an expression, worked out once per row in a subquery of its own. */
 function hoursTextSql(hours: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
-  return sql<string>`(select case
-      when h.v = trunc(h.v) then cast(cast(h.v as bigint) as text)
-      when h.v * 4 = trunc(h.v * 4) then to_char(round(cast(h.v as numeric), 1), 'FM999999999990.0')
-      else to_char(h.v, 'FM999999999990.0') end
-    || case when h.v = 1 then ' hour' else ' hours' end
+  return sql<string>`(select ${hoursTextOf(sql.ref('h.v'))}
     from (select cast(${hours} as double precision) as v) as h)`
 }
 
@@ -60,11 +66,14 @@ export const ref01 = defineRule<{ hours: number }>({
       select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
         pac.created_at as started_at,
         pac.police_first_knew_at + make_interval(secs => ${hours} * 3600) as due_at, pac.created_at as met_at,
-        'PAC created ' || ${hoursTextSql(sql`${millisecondsBetween('pac.police_first_knew_at', 'pac.created_at')} / cast(3600000 as double precision)`)}
+        'PAC created ' || ${hoursTextOf(sql.ref('late.hours'))}
           || ' after the police first knew (standard: ' || ${limit} || ')' as detail,
         pac.borough_id, pac.bcu_id, pac.raised_by_team_id as assignee_team_id,
         pac.raised_by_staff_id as assignee_staff_id
-      from pac where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}`
+      -- Offset 0 keeps the hours worked out once per PAC: the text reads them several times.
+      from pac cross join lateral (select ${millisecondsBetween('pac.police_first_knew_at', 'pac.created_at')}
+        / cast(3600000 as double precision) as hours offset 0) as late
+      where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}`
   },
 })
 
@@ -181,8 +190,8 @@ export const ref04 = defineRule<BragTimescales>({
         ${addHoursSql(sql.ref('pac.shared_with_mash_at'), sql.ref('r.hours'))} as due_at,
         pac.mash_decision_at as met_at,
         case when r.brag is not null
-          then 'MASH decision on a ' || r.brag || ' PAC within ' || ${hoursTextSql(sql.ref('r.hours'))}
-          else 'MASH to rate and decide (unrated: ' || ${hoursTextSql(sql.ref('r.hours'))} || ')' end as detail,
+          then 'MASH decision on a ' || r.brag || ' PAC within ' || ${hoursTextOf(sql.ref('r.hours'))}
+          else 'MASH to rate and decide (unrated: ' || ${hoursTextOf(sql.ref('r.hours'))} || ')' end as detail,
         pac.borough_id, pac.bcu_id, null as assignee_team_id, null as assignee_staff_id
       from pac
       cross join lateral (select case when ${ratedBy} <= ${ctx.asOf} then pac.mash_brag end as brag) as b
@@ -191,7 +200,7 @@ export const ref04 = defineRule<BragTimescales>({
           when 'amber' then ${p.sql('amberHours', 'pac.borough_id')}
           when 'green' then ${p.sql('greenHours', 'pac.borough_id')}
           when 'blue' then ${p.sql('blueHours', 'pac.borough_id')}
-          else ${p.sql('unratedHours', 'pac.borough_id')} end as double precision) as hours) as r
+          else ${p.sql('unratedHours', 'pac.borough_id')} end as double precision) as hours offset 0) as r
       where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}`
   },
 })
