@@ -27,12 +27,6 @@ function hoursTextOf(v: ReturnType<typeof sql.ref>) {
     || case when ${v} = 1 then ' hour' else ' hours' end`
 }
 
-/** hoursTextOf for an expression, worked out once per row in a subquery of its own. */
-function hoursTextSql(hours: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
-  return sql<string>`(select ${hoursTextOf(sql.ref('h.v'))}
-    from (select cast(${hours} as double precision) as v) as h)`
-}
-
 /** addHours in SQL: the same double arithmetic on milliseconds, cut to a whole millisecond as a Date is. */
 function addHoursSql(instant: ReturnType<typeof sql.ref>, hours: ReturnType<typeof sql.ref>) {
   return sql<Date>`(timestamptz 'epoch' + trunc(
