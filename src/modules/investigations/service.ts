@@ -462,7 +462,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
                 : filter.sort === 'lastReview'
                   ? sql`(select max(r.reviewed_at) from supervisory_review r where r.investigation_id = i.id)`
                   : sql`i.opened_at`,
-          sql.raw(`${direction} nulls ${direction === 'asc' ? 'first' : 'last'}`),
+          (ob) => (direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()),
         )
         .orderBy('i.id')
         .limit(Math.min(filter.limit ?? 50, 500))

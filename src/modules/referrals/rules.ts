@@ -240,7 +240,9 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
         from pac
         ${addWorkingDaysJoin('decision', shared, sql.lit(decisionWorkingDays))}
         ${addWorkingDaysJoin('follow_up', shared, sql.lit(followUpWorkingDays))}
-        where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}) as pac
+        where ${ctx.subjectFilter('pac.id')} and pac.shared_with_mash_at <= ${ctx.asOf}
+        -- Offset 0 works each due time out once per PAC: inlined, they were worked out again at every use.
+        offset 0) as pac
       cross join lateral (values
         ('decision', pac.shared_with_mash_at, pac.decision_due, pac.feedback_at, ${decisionText},
           cast(null as uuid), cast(null as uuid)),
