@@ -1,15 +1,13 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
 import { asDay, asDayOrNull, type FlagKind, type FlagRow } from './person.ts'
-import { type Person, toPerson } from './service.ts'
+import { isUuid, type Person, toPerson } from './service.ts'
 
 /**
  * The person index read on a caller's executor, for modules that check people inside their own write
  * transaction (custody, missing): the children service reads through its own connection, which would wait
  * for ever inside a transaction on the embedded database. Read-only, and each a single query for a batch.
  */
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** What custody checks about a child: who they are and how old. */
 export interface ChildFacts {
@@ -27,7 +25,7 @@ export async function childrenByRefOrId(
   keys: readonly string[],
 ): Promise<Map<string, ChildFacts>> {
   if (keys.length === 0) return new Map()
-  const ids = keys.filter((k) => uuid.test(k))
+  const ids = keys.filter((k) => isUuid(k))
   const refs = keys.map((k) => k.toUpperCase())
   const { rows } = await sql<{
     key_ref: string
@@ -69,7 +67,7 @@ export async function childrenByRefOrId(
 export async function peopleByKey(q: Executor, keys: readonly string[]): Promise<Map<string, Person>> {
   const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
   if (asked.length === 0) return new Map()
-  const ids = asked.filter((k) => uuid.test(k)).map((k) => k.toLowerCase())
+  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
   const refs = [...new Set(asked.flatMap((k) => [k, k.toUpperCase()]))]
   const rows = await q
     .selectFrom('person')
@@ -106,7 +104,7 @@ export async function peopleByKey(q: Executor, keys: readonly string[]): Promise
     const k = key.trim()
     if (!k) continue
     const found =
-      (uuid.test(k) ? byId.get(k.toLowerCase()) : undefined) ?? byRef.get(k) ?? byRef.get(k.toUpperCase())
+      (isUuid(k) ? byId.get(k.toLowerCase()) : undefined) ?? byRef.get(k) ?? byRef.get(k.toUpperCase())
     const person = resolve(found)
     if (person) out.set(key, person)
   }

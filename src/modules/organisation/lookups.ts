@@ -1,13 +1,12 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
+import { isUuid } from './service.ts'
 
 /**
  * Teams, boroughs and their BCU on a day, read on a caller's executor, for modules that check them inside
  * their own write transaction (custody, triage): the organisation service reads through its own
  * connection, which would wait for ever inside a transaction on the embedded database. Read-only.
  */
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A team with the borough and BCU it served on a day. */
 export interface TeamOnDay {
@@ -29,7 +28,7 @@ export async function teamsOnDays(
   if (asked.length === 0) return new Map()
   const keys = [...new Set(asked.map((a) => a.key))]
   const days = [...new Set(asked.map((a) => a.day))]
-  const ids = keys.filter((k) => uuid.test(k))
+  const ids = keys.filter((k) => isUuid(k))
   const names = keys.map((k) => k.toLowerCase())
   const { rows } = await sql<{
     day: string
