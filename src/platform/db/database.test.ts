@@ -38,3 +38,34 @@ describe('database connection', () => {
     expect(rows.map((r) => r.id)).toEqual([1, 3])
   })
 })
+
+describe('the outer handle inside a transaction', () => {
+  let handle: DatabaseHandle
+  beforeAll(async () => {
+    handle = await testDatabase()
+  })
+  afterAll(() => handle.close())
+
+  it('fails at once, naming the call, instead of waiting for the session the transaction holds', async () => {
+    const outcome = handle.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx)
+      await sql`select 2`.execute(handle.db)
+    })
+    await expect(outcome).rejects.toThrow(/outer database handle inside a transaction \(.*database\.test\.ts/)
+    // The transaction rolled back and released its session: the database still answers.
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db)
+    expect(rows).toEqual([{ one: 1 }])
+  })
+
+  it('keeps the guard through chained settings, and leaves queries after the transaction alone', async () => {
+    const outcome = handle.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async () => {
+        await Promise.all([sql`select 1`.execute(handle.db)])
+      })
+    await expect(outcome).rejects.toThrow(/outer database handle/)
+    await handle.db.transaction().execute(async (trx) => sql`select 1`.execute(trx))
+    await expect(sql`select 1`.execute(handle.db)).resolves.toBeDefined()
+  })
+})

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -7,8 +8,10 @@ import {
   type Driver,
   Kysely,
   type Transaction as KyselyTransaction,
+  PGliteAdapter,
   PGliteDialect,
   PostgresDialect,
+  type TransactionBuilder,
   type TransactionSettings,
 } from 'kysely'
 import pg from 'pg'
@@ -27,6 +30,87 @@ export class DatabaseStartError extends Error {}
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value))
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value)
+
+/**
+ * Marks the async context of a transaction's body. A query there on the outer handle, instead of the
+ * transaction, would wait on the embedded database for the one session the transaction holds, for ever,
+ * and every other user behind it; on PostgreSQL it would read outside the transaction. So it fails at once.
+ */
+const insideTransaction = new AsyncLocalStorage<{ startedAt: string }>()
+
+export class OuterHandleInTransactionError extends Error {}
+
+/** The first frame of Kestrel's own code that issued the query, for the error message. */
+function callerOf(stack: string | undefined): string {
+  const frames = (stack ?? '')
+    .split('\n')
+    .slice(1)
+    .filter((f) => !/platform\/db\/database\.ts|node_modules|node:internal|\(native\)/.test(f))
+  return (frames[0] ?? 'unknown caller').trim().replace(/^at /, '')
+}
+
+function refuseInsideTransaction() {
+  const held = insideTransaction.getStore()
+  if (!held) return
+  const here = new Error().stack
+  throw new OuterHandleInTransactionError(
+    `A query on the outer database handle inside a transaction (${callerOf(here)}), opened at ${held.startedAt}: ` +
+      'pass the transaction (the executor) to everything the transaction calls',
+  )
+}
+
+/** Runs a transaction's body inside the marker; the chained settings keep the wrapper. */
+function guarded<B extends TransactionBuilder<DB>>(builder: B, startedAt: string): B {
+  return new Proxy(builder, {
+    get(target, property, receiver) {
+      if (property === 'execute')
+        return <T>(callback: (trx: KyselyTransaction<DB>) => Promise<T>) =>
+          target.execute((trx) => insideTransaction.run({ startedAt }, () => callback(trx)))
+      const value = Reflect.get(target, property, receiver)
+      if (property === 'setIsolationLevel' || property === 'setAccessMode')
+        return (...args: unknown[]) =>
+          guarded((value as (...a: unknown[]) => B).apply(target, args), startedAt)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/** Kysely whose transactions refuse queries on the outer handle from inside their body. */
+class GuardedKysely extends Kysely<DB> {
+  override transaction(): TransactionBuilder<DB> {
+    return guarded(super.transaction(), callerOf(new Error().stack))
+  }
+}
+
+/** Every driver's connections are taken here first, so the guard holds on both databases. */
+class GuardedDriver implements Driver {
+  #inner: Driver
+  constructor(inner: Driver) {
+    this.#inner = inner
+  }
+  init() {
+    return this.#inner.init()
+  }
+  acquireConnection(): Promise<DatabaseConnection> {
+    refuseInsideTransaction()
+    return this.#inner.acquireConnection()
+  }
+  releaseConnection(connection: DatabaseConnection) {
+    return this.#inner.releaseConnection(connection)
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+    return this.#inner.beginTransaction(connection, settings)
+  }
+  commitTransaction(connection: DatabaseConnection) {
+    return this.#inner.commitTransaction(connection)
+  }
+  rollbackTransaction(connection: DatabaseConnection) {
+    return this.#inner.rollbackTransaction(connection)
+  }
+  destroy() {
+    return this.#inner.destroy()
+  }
+}
 
 /**
  * PGlite has one session. Kysely's PGlite driver hands that one connection to every caller, so two
@@ -74,9 +158,28 @@ class SerialisedDriver implements Driver {
   }
 }
 
+/**
+ * Kysely's own lock for a one-connection dialect queues callers before any driver sees them, so the guard
+ * could not refuse a query that would wait for ever; the serialising driver does the queueing instead.
+ */
+class SerialisedPGliteAdapter extends PGliteAdapter {
+  override get supportsMultipleConnections() {
+    return true
+  }
+}
+
 class SerialisedPGliteDialect extends PGliteDialect {
+  override createAdapter() {
+    return new SerialisedPGliteAdapter()
+  }
   override createDriver(): Driver {
-    return new SerialisedDriver(super.createDriver())
+    return new GuardedDriver(new SerialisedDriver(super.createDriver()))
+  }
+}
+
+class GuardedPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new GuardedDriver(super.createDriver())
   }
 }
 
@@ -110,7 +213,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     ...(loadDataDir ? { loadDataDir } : {}),
   })
   await pglite.waitReady
-  const db = new Kysely<DB>({ dialect: new SerialisedPGliteDialect({ pglite }) })
+  const db: Database = new GuardedKysely({ dialect: new SerialisedPGliteDialect({ pglite }) })
   return {
     db,
     kind: 'pglite',
@@ -166,7 +269,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     if ((error as { code?: string }).code !== '57P01')
       console.warn(`PostgreSQL connection lost: ${error.message}`)
   })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
+  const db: Database = new GuardedKysely({ dialect: new GuardedPostgresDialect({ pool: preparingPool(pool) }) })
   let location = 'postgres'
   try {
     const parsed = new URL(url)
