@@ -18,7 +18,7 @@ const principal = (roles: Principal['roles'], area: Principal['area']): Principa
   staffId: uuid(98),
   area,
 })
-const north = { forceWide: false as const, bcuId: bcuNorth, boroughId: null, boroughIds: [] }
+const north = { forceWide: false as const, bcuId: bcuNorth, boroughId: null, boroughIds: [], teamIds: [] }
 
 describe('whose findings a person sees', () => {
   const supervisor = teamScope(principal(['supervisor'], north), [teamA])

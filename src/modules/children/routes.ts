@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { allow } from '../../platform/access/access.ts'
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import { type Role, staffRoles } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
@@ -285,7 +286,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     suffix: string,
     template: string,
     section: string,
-    load: (person: Person) => Promise<Record<string, unknown>>,
+    load: (person: Person, request: FastifyRequest) => Promise<Record<string, unknown>>,
   ) =>
     app.get(`${peoplePath}/:id${suffix}`, { config: { access: personReaders } }, async (request, reply) => {
       // A merged record's own page says where it went; its tabs and its ref lead to the survivor.
@@ -302,7 +303,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
         section,
         ...header,
         canEdit: request.principal?.roles.some((r) => personWriterRoles.includes(r)),
-        ...(await load(person)),
+        ...(await load(person, request)),
       })
     })
 
@@ -347,8 +348,9 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     }
   })
 
-  personPage('/timeline', 'children/views/timeline.njk', 'Timeline', async (person) => ({
-    items: await children.timeline(person.id),
+  // Each provider lists only what the reader may see: another BCU's PACs and episodes stay off the page.
+  personPage('/timeline', 'children/views/timeline.njk', 'Timeline', async (person, request) => ({
+    items: await children.timeline(person.id, reachOf(request.principal as Principal)),
   }))
 
   // Forms that add to a person's record: flag, address, household membership, relationship.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase } from '../../../test/database.ts'
 import { accessLogService } from '../../platform/access/access-log.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
@@ -272,7 +273,7 @@ describe('children service (database)', () => {
       )
       .catch((e: unknown) => e)
     expect((bad as ValidationError).errors[0]?.field).toBe('detail')
-    const timeline = await children.timeline(child.id)
+    const timeline = await children.timeline(child.id, forceWideReach)
     expect(timeline[0]?.title).toBe('Address from this date')
     expect(timeline.map((i) => i.title)).toContain('Flag ended: CSE risk')
     expect(timeline.every((item, i) => i === 0 || (timeline[i - 1] as { at: Date }).at >= item.at)).toBe(true)

@@ -1,5 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { AccessLogService, Actor } from '../../platform/access/access-log.ts'
+import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
@@ -1420,8 +1421,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     },
 
     /** Everything Kestrel holds about a person, newest first, up to `asOf` when given. */
-    timeline(personId: string, asOf?: Date): Promise<TimelineItem[]> {
-      return timelines.collect(personId, asOf)
+    timeline(personId: string, reach: Reach, asOf?: Date): Promise<TimelineItem[]> {
+      return timelines.collect(personId, reach, asOf)
     },
 
     /** Every view of a person's record is logged: who, which person, which request. */

@@ -1,3 +1,5 @@
+import type { Reach } from '../../platform/access/need-to-know.ts'
+
 /**
  * The chronology of a person: every module that holds something about them registers a provider, and the
  * child's page shows all their items merged, newest first. Each item links to the record it came from.
@@ -12,8 +14,11 @@ export interface TimelineItem {
   href: string
 }
 
-/** Items about one person up to `asOf` (everything when absent). */
-export type TimelineProvider = (personId: string, asOf?: Date) => Promise<TimelineItem[]>
+/**
+ * Items about one person up to `asOf` (everything when absent) that the reader may see: a provider lists
+ * only records within `reach` (need-to-know's `visibleWhere` on its own record kind), never filters after.
+ */
+export type TimelineProvider = (personId: string, reach: Reach, asOf?: Date) => Promise<TimelineItem[]>
 
 export function timelineRegistry() {
   const providers: TimelineProvider[] = []
@@ -22,8 +27,8 @@ export function timelineRegistry() {
       providers.push(provider)
     },
     /** Every provider's items, newest first; items at the same instant keep their provider's order. */
-    async collect(personId: string, asOf?: Date): Promise<TimelineItem[]> {
-      const lists = await Promise.all(providers.map((provider) => provider(personId, asOf)))
+    async collect(personId: string, reach: Reach, asOf?: Date): Promise<TimelineItem[]> {
+      const lists = await Promise.all(providers.map((provider) => provider(personId, reach, asOf)))
       return mergeTimeline(lists, asOf)
     },
   }

@@ -24,7 +24,7 @@ export function createCustody(deps: {
   })
   for (const rule of custodyRules) standards.register(rule)
   standards.registerSubjectLink(detentionKind, (id) => `/custody/detentions/${id}`)
-  children.registerTimelineProvider((personId, asOf) => service.timelineFor(personId, asOf))
+  children.registerTimelineProvider((personId, reach, asOf) => service.timelineFor(personId, reach, asOf))
   // When two person records are found to be one child, their detentions go with the surviving record.
   children.onMerge(async (trx, { survivorId, mergedId }) => {
     await trx

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../../test/app.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { custodyFixture, ev, movableClock } from './test-fixtures.ts'
 
 const clock = movableClock('2018-08-01T20:00:00Z')
@@ -135,7 +136,7 @@ describe('the child’s chronology', () => {
       detentionId,
       (await import('./test-fixtures.ts')).principal(),
     )
-    const items = await fx.kestrel.services.children.timeline(view.detention.personId)
+    const items = await fx.kestrel.services.children.timeline(view.detention.personId, forceWideReach)
     expect(items.find((i) => i.kind === 'custody-detention')).toMatchObject({
       href: `/custody/detentions/${detentionId}`,
     })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
+import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -709,7 +710,7 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
     },
 
     /** Items for a child's chronology (the children module's timeline). */
-    async timelineFor(personId: string, asOf?: Date) {
+    async timelineFor(personId: string, reach: Reach, asOf?: Date) {
       const rows = await db
         .selectFrom('custody_detention')
         .select(['id', 'ref', 'arrested_at', 'offences'])

@@ -53,7 +53,7 @@ export function createInvestigations(
   }
   for (const rule of investigationRules(sources)) standards.register(rule)
   standards.registerSubjectLink(investigationKind, (id) => `/investigations/${id}`)
-  children.registerTimelineProvider((personId, asOf) => service.timelineItems(personId, asOf))
+  children.registerTimelineProvider((personId, reach, asOf) => service.timelineItems(personId, reach, asOf))
   return service
 }
 

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
+import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -1031,7 +1032,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
     },
 
     /** The child's chronology: the investigations they are linked to. */
-    async timelineItems(personId: string, asOf?: Date) {
+    async timelineItems(personId: string, reach: Reach, asOf?: Date) {
       if (!uuid.test(personId)) return []
       let query = db
         .selectFrom('investigation_person as p')

@@ -61,7 +61,7 @@ export function createMissing(deps: {
   standards.registerSubjectLink(episodeKind, (id) => `/missing/episodes/${id}`)
   standards.registerSubjectLink(boroughKind, (id) => `/missing?borough=${id}`)
   standards.registerSubjectLink(teamKind, (id) => `/missing?unit=${id}`)
-  children.registerTimelineProvider((personId, asOf) => service.timelineFor(personId, asOf))
+  children.registerTimelineProvider((personId, reach, asOf) => service.timelineFor(personId, reach, asOf))
   return service
 }
 

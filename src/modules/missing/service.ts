@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
+import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -1513,7 +1514,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     },
 
     /** Items for the child's chronology. */
-    async timelineFor(personId: string, asOf?: Date) {
+    async timelineFor(personId: string, reach: Reach, asOf?: Date) {
       const episodes = await db
         .selectFrom('missing_episode')
         .select(['id', 'ref', 'reported_at', 'grade', 'returned_at'])

@@ -260,6 +260,7 @@ describe('organisation service', () => {
         bcuId: null,
         boroughId: null,
         boroughIds: [],
+        teamIds: [],
       })
       const croydon = await boroughId('Croydon')
       const team = await organisation.createTeam(

@@ -873,12 +873,12 @@ export function organisationService(db: Database, clock: Clock) {
      */
     async resolveArea(staffId: string | null, roles: readonly Role[]): Promise<Area> {
       if (roles.some((r) => forceWideRoles.has(r))) return { forceWide: true }
-      const none: Area = { forceWide: false, bcuId: null, boroughId: null, boroughIds: [] }
+      const none: Area = { forceWide: false, bcuId: null, boroughId: null, boroughIds: [], teamIds: [] }
       if (!staffId || !isUuid(staffId)) return none
       const team = await db
         .selectFrom('staff')
         .innerJoin('team', 'team.id', 'staff.team_id')
-        .select(['team.borough_id', 'team.bcu_id'])
+        .select(['team.id', 'team.borough_id', 'team.bcu_id'])
         .where('staff.id', '=', staffId)
         .where('staff.active', '=', true)
         .executeTakeFirst()
@@ -898,7 +898,7 @@ export function organisationService(db: Database, clock: Clock) {
         : team.borough_id
           ? [team.borough_id]
           : []
-      return { forceWide: false, bcuId, boroughId: team.borough_id, boroughIds }
+      return { forceWide: false, bcuId, boroughId: team.borough_id, boroughIds, teamIds: [team.id] }
     },
   }
   return service

@@ -26,7 +26,7 @@ export function createReferrals(
   })
   for (const rule of referralRules(people.linkedChildrenSql)) standards.register(rule)
   standards.registerSubjectLink(pacKind, (id) => `/pacs/${id}`)
-  children.registerTimelineProvider((personId, asOf) => service.timelineItems(personId, asOf))
+  children.registerTimelineProvider((personId, reach, asOf) => service.timelineItems(personId, reach, asOf))
   return Object.assign(service, { people })
 }
 

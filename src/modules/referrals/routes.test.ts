@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { movableClock, type ReferralsFixture, referralsFixture, tester } from './test-fixtures.ts'
 
 const clock = movableClock('2018-08-01T09:00:00Z')
@@ -494,7 +495,7 @@ describe('PAC pages, API and partner access (database)', () => {
     })
 
     it('PACs appear on the child’s chronology', async () => {
-      const items = await f.kestrel.services.children.timeline(childId)
+      const items = await f.kestrel.services.children.timeline(childId, forceWideReach)
       expect(items.some((i: { kind: string }) => i.kind === 'pac')).toBe(true)
     })
   })

@@ -1,5 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
+import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -706,7 +707,7 @@ export function referralsService(deps: ReferralsDependencies) {
     timeline: pacTimeline,
 
     /** The child's chronology entries (registered with the person index's timeline). */
-    async timelineItems(personId: string, asOf?: Date) {
+    async timelineItems(personId: string, reach: Reach, asOf?: Date) {
       let query = db.selectFrom('pac').selectAll().where('person_id', '=', personId)
       if (asOf) query = query.where('created_at', '<=', asOf)
       const rows = await query.execute()

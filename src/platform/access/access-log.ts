@@ -37,6 +37,20 @@ export interface AccessLogEntry {
   detail?: Record<string, unknown> | null
 }
 
+/** A list read: who, which kind of record, the query (its route or command), and what it showed. */
+export interface ListRead {
+  actorId: string
+  actorName: string
+  subjectKind: string
+  /** What was asked, as a route or command with its filters: 'GET /api/v1/pacs?status=open'. */
+  query: string
+  ids: readonly string[]
+  /** 'list' unless the read is an 'export' or a 'search'. */
+  action?: string
+  requestId?: string | null
+  detail?: Record<string, unknown>
+}
+
 export interface AccessLogRow {
   seq: number
   at: Date
@@ -208,6 +222,25 @@ export function accessLogService(db: Database, clock: Clock) {
     return row as AccessLogRow
   }
 
+  /**
+   * A list, search or export a person read: one row per request naming the query and the id of every
+   * record it showed, not a row per record, so logging a page of 500 costs one append.
+   */
+  async function recordList(entry: ListRead, trx?: Executor): Promise<AccessLogRow> {
+    return record(
+      {
+        actorId: entry.actorId,
+        actorName: entry.actorName,
+        action: entry.action ?? 'list',
+        subjectKind: entry.subjectKind,
+        subjectId: entry.query,
+        requestId: entry.requestId ?? null,
+        detail: { ...entry.detail, count: entry.ids.length, ids: [...entry.ids] },
+      },
+      trx,
+    )
+  }
+
   /** Many entries in one transaction and one lock: imports log each record they touch without a round trip each. */
   async function recordMany(entries: AccessLogEntry[], trx?: Executor): Promise<AccessLogRow[]> {
     return inTransaction(trx, (t) => append(t, entries))
@@ -216,6 +249,7 @@ export function accessLogService(db: Database, clock: Clock) {
   return {
     record,
     recordMany,
+    recordList,
 
     /**
      * Every read of a person's record goes through here. Inside a transaction pass it as trx (on the

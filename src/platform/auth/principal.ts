@@ -13,6 +13,8 @@ export type Area =
        * a reorganisation (when a borough was its own command) stay visible to the area that now owns them.
        */
       boroughIds: string[]
+      /** The teams they belong to (a custody suite is a team): records a team owns are theirs wherever they lie. */
+      teamIds: string[]
     }
 
 /** Who is making a request: a signed-in person or a system client with an API token. */

@@ -269,7 +269,9 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     if ((error as { code?: string }).code !== '57P01')
       console.warn(`PostgreSQL connection lost: ${error.message}`)
   })
-  const db: Database = new GuardedKysely({ dialect: new GuardedPostgresDialect({ pool: preparingPool(pool) }) })
+  const db: Database = new GuardedKysely({
+    dialect: new GuardedPostgresDialect({ pool: preparingPool(pool) }),
+  })
   let location = 'postgres'
   try {
     const parsed = new URL(url)
