@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import { apiRoute } from '../../platform/http/api.ts'
 import type { Services } from '../../services.ts'
+import {
+  investigationAllocators,
+  investigationClosers,
+  investigationReaders,
+  investigationReviewers,
+  strategyRecorders,
+} from './access.ts'
 import { agencies, caseTypes, outcomeCodes } from './investigation.ts'
-import { actorOf, readers, supervisors, workers } from './routes.ts'
-import { type InvestigationRow, scopeOf } from './service.ts'
+import { actorOf } from './routes.ts'
+import type { InvestigationRow } from './service.ts'
 
 const tags = ['Investigations']
 const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
@@ -52,15 +60,18 @@ const toResponse = (i: InvestigationRow): z.input<typeof investigationResponse> 
   version: i.version,
 })
 
-/** The investigations API: read in the caller's area; supervisors allocate, review and close. */
+/**
+ * The investigations API: read within the caller's need to know; each write is allowed to the roles its
+ * page allows (the same constants), and refused with 403 to any other.
+ */
 export function investigationsApi(app: FastifyInstance, services: Services) {
   const { investigations } = services
 
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/investigations',
-    access: readers,
-    summary: 'Investigations in the caller’s area, filtered and sorted',
+    access: investigationReaders,
+    summary: 'Investigations within the caller’s need to know, filtered and sorted',
     tags,
     query: z.object({
       caseType: z.enum(caseTypes).optional(),
@@ -70,8 +81,12 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
       offset: z.coerce.number().int().min(0).optional(),
     }),
     response: z.object({ items: z.array(investigationResponse), total: z.number() }),
-    async handler({ query, principal }) {
-      const { items, total } = await investigations.list(query, scopeOf(principal.area, principal.staffId))
+    async handler({ query, principal, request }) {
+      const { items, total } = await investigations.list(query, reachOf(principal), {
+        actor: actorOf(principal),
+        query: `GET ${request.url}`,
+        requestId: request.id,
+      })
       return { items: items.map(toResponse), total }
     },
   })
@@ -79,18 +94,13 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/investigations/:id',
-    access: readers,
+    access: investigationReaders,
     summary: 'One investigation',
     tags,
     params: id,
     response: investigationResponse,
     async handler({ params, principal, request }) {
-      const c = await investigations.read(
-        params.id,
-        scopeOf(principal.area, principal.staffId),
-        actorOf(principal),
-        request.id,
-      )
+      const c = await investigations.read(params.id, reachOf(principal), actorOf(principal), request.id)
       return toResponse(c.investigation)
     },
   })
@@ -98,7 +108,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/investigations/:id/allocations',
-    access: supervisors,
+    access: investigationAllocators,
     summary: 'Allocate to an officer; a choice that does not fit needs a reason',
     tags,
     params: id,
@@ -115,7 +125,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
         body.version,
         body,
         actorOf(principal),
-        scopeOf(principal.area, principal.staffId),
+        reachOf(principal),
       )
       return { fit }
     },
@@ -124,7 +134,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/investigations/:id/reviews',
-    access: supervisors,
+    access: investigationReviewers,
     summary: 'Record a supervisory review with the further work it directs',
     tags,
     params: id,
@@ -158,7 +168,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
           })),
         },
         actorOf(principal),
-        scopeOf(principal.area, principal.staffId),
+        reachOf(principal),
       )
       return { id: reviewId }
     },
@@ -167,7 +177,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/investigations/:id/strategy-discussions',
-    access: workers,
+    access: strategyRecorders,
     summary: 'Record a strategy discussion with its participants by agency',
     tags,
     params: id,
@@ -194,7 +204,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
         body.version,
         { ...body, heldAt: new Date(body.heldAt) },
         actorOf(principal),
-        scopeOf(principal.area, principal.staffId),
+        reachOf(principal),
       )
       return { id: discussionId }
     },
@@ -203,7 +213,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/investigations/:id/closure',
-    access: supervisors,
+    access: investigationClosers,
     summary: 'Close with a Home Office outcome and the rationale',
     tags,
     params: id,
@@ -217,13 +227,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
       socialCareReferral: z.boolean().optional(),
     }),
     async handler({ params, body, principal }) {
-      await investigations.close(
-        params.id,
-        body.version,
-        body,
-        actorOf(principal),
-        scopeOf(principal.area, principal.staffId),
-      )
+      await investigations.close(params.id, body.version, body, actorOf(principal), reachOf(principal))
       return { closed: true }
     },
   })

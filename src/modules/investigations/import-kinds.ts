@@ -6,6 +6,7 @@ import { defineImportKind, type ImportKind, type ImportLine } from '../../platfo
 import { childrenService } from '../children/service.ts'
 import { londonDate } from '../organisation/organisation.ts'
 import { organisationService } from '../organisation/service.ts'
+import { investigationKind } from './access.ts'
 import {
   actionKinds,
   agencies,
@@ -15,7 +16,6 @@ import {
   riskLevels,
   strands,
 } from './investigation.ts'
-import { investigationKind } from './rules.ts'
 import { isChildOn } from './service.ts'
 
 const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
@@ -106,7 +106,7 @@ async function openedAtOf(trx: Transaction, ids: string[]) {
 /** `investigation`: a case with its people, PACs, allocation history, crime record and closure. */
 export const investigationImportKind = defineImportKind<InvestigationLine>({
   kind: 'investigation',
-  subjectKind: investigationKind,
+  subjectKind: investigationKind.kind,
   schema: investigationSchema as unknown as z.ZodType<InvestigationLine>,
   references: (r) => [
     { field: 'borough', kind: 'borough', ref: r.borough },

@@ -2,7 +2,8 @@ import type { Executor } from '../../platform/db/database.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { displayName } from '../children/person.ts'
 import { type ChildrenService, childrenService } from '../children/service.ts'
-import { type ChildrenInHousehold, householdKey, investigationKind, investigationRules } from './rules.ts'
+import { investigationKind } from './access.ts'
+import { type ChildrenInHousehold, householdKey, investigationRules } from './rules.ts'
 import { type InvestigationsDependencies, investigationsService } from './service.ts'
 
 /**
@@ -52,7 +53,7 @@ export function createInvestigations(
     trainingRecords: () => deps.organisation.trainingRecordsSql(),
   }
   for (const rule of investigationRules(sources)) standards.register(rule)
-  standards.registerSubjectLink(investigationKind, (id) => `/investigations/${id}`)
+  standards.registerSubjectLink(investigationKind.kind, (id) => `/investigations/${id}`)
   children.registerTimelineProvider((personId, reach, asOf) => service.timelineItems(personId, reach, asOf))
   return service
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { type InvestigationsFixture, investigationsFixture, movableClock, tester } from './test-fixtures.ts'
 
 // The pages that record the work on a case and open a new one: access, bad input that writes nothing, a
@@ -30,7 +31,8 @@ describe('investigation recording pages (database)', () => {
     f.kestrel.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } })
   const post = (user: SignedInUser, url: string, fields: Record<string, string | string[]>) =>
     f.kestrel.app.inject({ method: 'POST', url, ...form(user, fields) })
-  const version = async () => (await f.kestrel.services.investigations.get(caseId))?.version ?? 0
+  const version = async () =>
+    (await f.kestrel.services.investigations.get(caseId, forceWideReach))?.version ?? 0
   const date = (name: string, day: string, month: string, year: string, time?: string) => ({
     [`${name}-day`]: day,
     [`${name}-month`]: month,

@@ -1,13 +1,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { allow, permits } from '../../platform/access/access.ts'
-import { staffRoles } from '../../platform/access/roles.ts'
+import { type Access, permits } from '../../platform/access/access.ts'
+import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { ConflictError, type FieldError, ValidationError } from '../../platform/http/errors.ts'
 import type { Services } from '../../services.ts'
 import { londonInstant } from '../../standards/calendar.ts'
 import { displayName } from '../children/person.ts'
 import { parseDateInput } from '../organisation/form-dates.ts'
-import { scopeOf as pacScopeOf } from '../referrals/service.ts'
+import { pacKind } from '../referrals/access.ts'
+import {
+  conferenceRecorders,
+  investigationAllocators,
+  investigationClosers,
+  investigationKind,
+  investigationReaders,
+  investigationReviewers,
+  investigationWorkers,
+  strategyRecorders,
+  workloadViewers,
+} from './access.ts'
 import {
   type ActionKind,
   actionKindLabels,
@@ -25,29 +36,11 @@ import {
   strandLabels,
   strands,
 } from './investigation.ts'
-import { investigationKind } from './rules.ts'
-import {
-  type InvestigationActor,
-  type InvestigationScope,
-  type SortKey,
-  scopeOf,
-  sortKeys,
-} from './service.ts'
+import { type InvestigationActor, type SortKey, sortKeys } from './service.ts'
 
 export const investigationsPath = '/investigations'
-/** Everyone in the force reads investigations in their area; partners do not. */
-export const readers = allow(...staffRoles)
-/** Who directs the work: supervisors and leads. */
-export const supervisors = allow('supervisor', 'bcu_lead', 'force_lead', 'admin')
-/** Who records strategy discussions and the work on a case: investigators and supervisors. */
-export const workers = allow(
-  'officer',
-  'supervisor',
-  'online_csae',
-  'missing_persons_unit',
-  'bcu_lead',
-  'admin',
-)
+/** The menu links the list for whoever may read investigations (declared with the module's other permissions). */
+export { investigationReaders as readers } from './access.ts'
 
 type Body = Record<string, unknown> | undefined
 const text = (body: Body, key: string) => {
@@ -67,10 +60,7 @@ export function actorOf(principal: Principal): InvestigationActor {
     staffId: principal.staffId,
   }
 }
-const scope = (request: FastifyRequest): InvestigationScope => {
-  const p = request.principal as Principal
-  return scopeOf(p.area, p.staffId)
-}
+const reach = (request: FastifyRequest): Reach => reachOf(request.principal as Principal)
 
 /** A GOV.UK date with a 24-hour time, read as London time; errors name the date's field. */
 function dateTimeOf(
@@ -115,8 +105,8 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
 
   async function casePage(request: FastifyRequest, reply: FastifyReply, id: string, tab: Tab) {
     const principal = request.principal as Principal
-    const c = await investigations.read(id, scope(request), actorOf(principal), request.id)
-    const findings = await standards.findingsForSubject(investigationKind, id)
+    const c = await investigations.read(id, reach(request), actorOf(principal), request.id)
+    const findings = await standards.findingsForSubject(investigationKind.kind, id)
     const open = findings.filter((f) => ['due', 'breached', 'acknowledged'].includes(f.status))
     const i = c.investigation
     const timeline = [
@@ -187,12 +177,18 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       findings,
       openFindings: open.length,
       timeline,
-      isSupervisor: permits(supervisors, principal.roles),
-      isWorker: permits(workers, principal.roles),
+      may: {
+        review: permits(investigationReviewers, principal.roles),
+        allocate: permits(investigationAllocators, principal.roles),
+        strategy: permits(strategyRecorders, principal.roles),
+        conference: permits(conferenceRecorders, principal.roles),
+        close: permits(investigationClosers, principal.roles),
+        work: permits(investigationWorkers, principal.roles),
+      },
     })
   }
 
-  app.get(investigationsPath, { config: { access: readers } }, async (request, reply) => {
+  app.get(investigationsPath, { config: { access: investigationReaders } }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>
     const principal = request.principal as Principal
     const force = await organisation.force()
@@ -221,7 +217,11 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       limit: 50,
       offset: Math.max(0, Number(q.page ?? 1) - 1) * 50,
     }
-    const { items, total } = await investigations.list(filter, scopeOf(principal.area, principal.staffId))
+    const { items, total } = await investigations.list(filter, reachOf(principal), {
+      actor: actorOf(principal),
+      query: `GET ${request.url}`,
+      requestId: request.id,
+    })
     const query = (over: Record<string, string>) =>
       new URLSearchParams(
         Object.entries({
@@ -257,35 +257,41 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       direction: filter.direction,
       nextPage: filter.offset + 50 < total ? `?${query({ page: String(Number(q.page ?? 1) + 1) })}` : null,
       teamWorkload: filter.teamId ? `${investigationsPath}/workload?team=${filter.teamId}` : null,
-      canOpen: permits(workers, principal.roles),
+      canOpen: permits(investigationWorkers, principal.roles),
     })
   })
 
-  app.get(`${investigationsPath}/workload`, { config: { access: supervisors } }, async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>
-    const force = await organisation.force()
-    const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
-      (t) => t.reviewCadenceDays !== null || t.capacity !== null,
-    )
-    const principal = request.principal as Principal
-    const own = principal.staffId ? (await organisation.staffMember(principal.staffId))?.teamId : undefined
-    const teamId = teams.some((t) => t.id === q.team) ? (q.team as string) : (own ?? teams[0]?.id)
-    const team = teamId ? await organisation.team(teamId) : undefined
-    const rows = teamId ? await investigations.workload(teamId) : []
-    return reply.render('investigations/views/workload.njk', {
-      pageTitle: team ? `Workload: ${team.name}` : 'Team workload',
-      team,
-      rows,
-      teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
-    })
-  })
+  app.get(
+    `${investigationsPath}/workload`,
+    { config: { access: workloadViewers } },
+    async (request, reply) => {
+      const q = request.query as Record<string, string | undefined>
+      const force = await organisation.force()
+      const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
+        (t) => t.reviewCadenceDays !== null || t.capacity !== null,
+      )
+      const principal = request.principal as Principal
+      const own = principal.staffId ? (await organisation.staffMember(principal.staffId))?.teamId : undefined
+      const teamId = teams.some((t) => t.id === q.team) ? (q.team as string) : (own ?? teams[0]?.id)
+      const team = teamId ? await organisation.team(teamId) : undefined
+      const rows = teamId ? await investigations.workload(teamId, reachOf(principal)) : []
+      return reply.render('investigations/views/workload.njk', {
+        pageTitle: team ? `Workload: ${team.name}` : 'Team workload',
+        team,
+        rows,
+        teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
+      })
+    },
+  )
 
-  app.get(`${investigationsPath}/:id`, { config: { access: readers } }, async (request, reply) =>
+  app.get(`${investigationsPath}/:id`, { config: { access: investigationReaders } }, async (request, reply) =>
     casePage(request, reply, (request.params as { id: string }).id, 'summary'),
   )
   for (const tab of tabs.filter((t) => t !== 'summary')) {
-    app.get(`${investigationsPath}/:id/${tab}`, { config: { access: readers } }, async (request, reply) =>
-      casePage(request, reply, (request.params as { id: string }).id, tab),
+    app.get(
+      `${investigationsPath}/:id/${tab}`,
+      { config: { access: investigationReaders } },
+      async (request, reply) => casePage(request, reply, (request.params as { id: string }).id, tab),
     )
   }
 
@@ -302,7 +308,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
     const { id } = request.params as { id: string }
     const c = await investigations.read(
       id,
-      scope(request),
+      reach(request),
       actorOf(request.principal as Principal),
       request.id,
     )
@@ -347,45 +353,51 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
 
   // ---- supervisory review ----
   const reviewExtra = async () => ({ actionRows: [0, 1, 2] })
-  app.get(`${investigationsPath}/:id/review`, { config: { access: supervisors } }, async (request, reply) =>
-    formPage(request, reply, 'review.njk', 'Record a supervisory review', await reviewExtra()),
+  app.get(
+    `${investigationsPath}/:id/review`,
+    { config: { access: investigationReviewers } },
+    async (request, reply) =>
+      formPage(request, reply, 'review.njk', 'Record a supervisory review', await reviewExtra()),
   )
-  app.post(`${investigationsPath}/:id/review`, { config: { access: supervisors } }, async (request, reply) =>
-    submit(
-      request,
-      reply,
-      'review.njk',
-      'Record a supervisory review',
-      reviewExtra,
-      async (id, version, body) => {
-        const date = dateTimeOf(body, 'reviewedAt', 'Date of the review', false)
-        const actions = [0, 1, 2].map((n) => {
-          const due = text(body, `actions-${n}-dueOn-day`)
-            ? parseDateInput(body, `actions-${n}-dueOn`, { label: 'Due date' })
-            : { value: null, error: null }
-          return {
-            description: text(body, `actions-${n}-description`),
-            ownerStaffId: null,
-            dueOn: due.value,
-            dueError: due.error,
-          }
-        })
-        const errors: FieldError[] = date.error ? [date.error] : []
-        actions.forEach((a, n) => {
-          if (a.dueError) errors.push({ field: `actions.${n}.dueOn`, reason: a.dueError })
-        })
-        if (errors.length) throw new ValidationError(errors)
-        // A review before the investigation began is refused by the service, naming the date.
-        return investigations.recordReview(
-          id,
-          version,
-          { reviewedAt: date.value, findings: text(body, 'findings'), actions },
-          actorOf(request.principal as Principal),
-          scope(request),
-        )
-      },
-      (id) => `${investigationsPath}/${id}/reviews`,
-    ),
+  app.post(
+    `${investigationsPath}/:id/review`,
+    { config: { access: investigationReviewers } },
+    async (request, reply) =>
+      submit(
+        request,
+        reply,
+        'review.njk',
+        'Record a supervisory review',
+        reviewExtra,
+        async (id, version, body) => {
+          const date = dateTimeOf(body, 'reviewedAt', 'Date of the review', false)
+          const actions = [0, 1, 2].map((n) => {
+            const due = text(body, `actions-${n}-dueOn-day`)
+              ? parseDateInput(body, `actions-${n}-dueOn`, { label: 'Due date' })
+              : { value: null, error: null }
+            return {
+              description: text(body, `actions-${n}-description`),
+              ownerStaffId: null,
+              dueOn: due.value,
+              dueError: due.error,
+            }
+          })
+          const errors: FieldError[] = date.error ? [date.error] : []
+          actions.forEach((a, n) => {
+            if (a.dueError) errors.push({ field: `actions.${n}.dueOn`, reason: a.dueError })
+          })
+          if (errors.length) throw new ValidationError(errors)
+          // A review before the investigation began is refused by the service, naming the date.
+          return investigations.recordReview(
+            id,
+            version,
+            { reviewedAt: date.value, findings: text(body, 'findings'), actions },
+            actorOf(request.principal as Principal),
+            reach(request),
+          )
+        },
+        (id) => `${investigationsPath}/${id}/reviews`,
+      ),
   )
 
   // ---- strategy discussion ----
@@ -398,13 +410,13 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
   })
   app.get(
     `${investigationsPath}/:id/strategy-discussion`,
-    { config: { access: workers } },
+    { config: { access: strategyRecorders } },
     async (request, reply) =>
       formPage(request, reply, 'strategy.njk', 'Record a strategy discussion', await strategyExtra()),
   )
   app.post(
     `${investigationsPath}/:id/strategy-discussion`,
-    { config: { access: workers } },
+    { config: { access: strategyRecorders } },
     async (request, reply) =>
       submit(
         request,
@@ -429,7 +441,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
               beginsSection47: text(body, 'beginsSection47') === 'yes',
             },
             actorOf(request.principal as Principal),
-            scope(request),
+            reach(request),
           )
         },
         (id) => `${investigationsPath}/${id}/strategy`,
@@ -443,25 +455,28 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       ...(request.query as Record<string, string>),
       ...((request.body as Record<string, string>) ?? {}),
     }
-    const found = await investigations.get(id)
+    const found = await investigations.get(id, reach(request))
     const force = await organisation.force()
     const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
       (t) => t.capacity !== null && t.kind !== 'mash',
     )
     const teamId = teams.some((t) => t.id === q.teamId) ? q.teamId : (found?.team_id ?? teams[0]?.id)
-    const officers = teamId && found ? await investigations.allocationOptions(id, teamId, scope(request)) : []
+    const officers = teamId && found ? await investigations.allocationOptions(id, teamId, reach(request)) : []
     return {
       teamId,
       teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
       officers,
     }
   }
-  app.get(`${investigationsPath}/:id/allocate`, { config: { access: supervisors } }, async (request, reply) =>
-    formPage(request, reply, 'allocate.njk', 'Allocate the investigation', await allocateExtra(request)),
+  app.get(
+    `${investigationsPath}/:id/allocate`,
+    { config: { access: investigationAllocators } },
+    async (request, reply) =>
+      formPage(request, reply, 'allocate.njk', 'Allocate the investigation', await allocateExtra(request)),
   )
   app.post(
     `${investigationsPath}/:id/allocate`,
-    { config: { access: supervisors } },
+    { config: { access: investigationAllocators } },
     async (request, reply) =>
       submit(
         request,
@@ -477,7 +492,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
             version,
             { teamId: text(body, 'teamId'), staffId: text(body, 'staffId'), reason: text(body, 'reason') },
             actorOf(request.principal as Principal),
-            scope(request),
+            reach(request),
           )
         },
         (id) => `${investigationsPath}/${id}`,
@@ -494,37 +509,43 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       })),
     ],
   })
-  app.get(`${investigationsPath}/:id/close`, { config: { access: supervisors } }, async (request, reply) =>
-    formPage(request, reply, 'close.njk', 'Close the investigation', await closeExtra()),
+  app.get(
+    `${investigationsPath}/:id/close`,
+    { config: { access: investigationClosers } },
+    async (request, reply) =>
+      formPage(request, reply, 'close.njk', 'Close the investigation', await closeExtra()),
   )
-  app.post(`${investigationsPath}/:id/close`, { config: { access: supervisors } }, async (request, reply) =>
-    submit(
-      request,
-      reply,
-      'close.njk',
-      'Close the investigation',
-      closeExtra,
-      (id, version, body) =>
-        investigations.close(
-          id,
-          version,
-          {
-            outcome: text(body, 'outcome'),
-            rationale: text(body, 'rationale'),
-            welfareVisit: text(body, 'welfareVisit') === 'yes',
-            socialCareReferral: text(body, 'socialCareReferral') === 'yes',
-          },
-          actorOf(request.principal as Principal),
-          scope(request),
-        ),
-      (id) => `${investigationsPath}/${id}`,
-    ),
+  app.post(
+    `${investigationsPath}/:id/close`,
+    { config: { access: investigationClosers } },
+    async (request, reply) =>
+      submit(
+        request,
+        reply,
+        'close.njk',
+        'Close the investigation',
+        closeExtra,
+        (id, version, body) =>
+          investigations.close(
+            id,
+            version,
+            {
+              outcome: text(body, 'outcome'),
+              rationale: text(body, 'rationale'),
+              welfareVisit: text(body, 'welfareVisit') === 'yes',
+              socialCareReferral: text(body, 'socialCareReferral') === 'yes',
+            },
+            actorOf(request.principal as Principal),
+            reach(request),
+          ),
+        (id) => `${investigationsPath}/${id}`,
+      ),
   )
 
   // ---- an action done ----
   app.post(
     `${investigationsPath}/:id/actions/:actionId/done`,
-    { config: { access: workers } },
+    { config: { access: investigationWorkers } },
     async (request, reply) => {
       const { id, actionId } = request.params as { id: string; actionId: string }
       const body = request.body as Body
@@ -533,7 +554,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
         Number(text(body, 'version')),
         actionId,
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       )
       return reply.redirect(`${investigationsPath}/${id}/actions`, 303)
     },
@@ -551,7 +572,8 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
     const principal = request.principal as Principal
     const force = await organisation.force()
     const boroughs = await organisation.boroughs(force.id)
-    const own = principal.area.forceWide ? [] : principal.area.boroughIds
+    // The borough chosen for them when their area holds only one (a force-wide reach names none).
+    const own = reachOf(principal).boroughIds
     const boroughId = text(values, 'boroughId') || (own.length === 1 ? own[0] : '')
     const strandsChosen = [values?.strands ?? []].flat()
     reply.code(errors.length ? 400 : 200)
@@ -594,91 +616,97 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       ],
     })
   }
-  app.get(`${investigationsPath}/new`, { config: { access: workers } }, async (request, reply) =>
+  app.get(`${investigationsPath}/new`, { config: { access: investigationWorkers } }, async (request, reply) =>
     openPage(request, reply),
   )
-  app.post(`${investigationsPath}/new`, { config: { access: workers } }, async (request, reply) => {
-    const body = { ...((request.body as Record<string, unknown>) ?? {}) }
-    const principal = request.principal as Principal
-    // Without JavaScript the search for a person is a submit of the same form: nothing is written, the
-    // entries are kept, and the one chosen is put in the first empty row.
-    const adding = text(body, 'add')
-    if (adding) {
-      const row = personRows.find((n) => !text(body, `people-${n}-person`))
-      if (row !== undefined) body[`people-${row}-person`] = adding
-      return openPage(request, reply, [], body)
-    }
-    if (text(body, 'find')) {
-      const q = text(body, 'findPerson')
-      if (!q) {
-        const missing = { field: 'findPerson', reason: 'Enter a name or reference to search for' }
-        return openPage(request, reply, [missing], body)
+  app.post(
+    `${investigationsPath}/new`,
+    { config: { access: investigationWorkers } },
+    async (request, reply) => {
+      const body = { ...((request.body as Record<string, unknown>) ?? {}) }
+      const principal = request.principal as Principal
+      // Without JavaScript the search for a person is a submit of the same form: nothing is written, the
+      // entries are kept, and the one chosen is put in the first empty row.
+      const adding = text(body, 'add')
+      if (adding) {
+        const row = personRows.find((n) => !text(body, `people-${n}-person`))
+        if (row !== undefined) body[`people-${row}-person`] = adding
+        return openPage(request, reply, [], body)
       }
-      const people = (
-        await services.children.search({ q }, { actor: principal, requestId: request.id }, 20)
-      ).map((p) => ({
-        ref: p.ref,
-        name: displayName(p),
-        dateOfBirth: p.dateOfBirth,
-      }))
-      return openPage(request, reply, [], body, people)
-    }
-    const rows = personRows
-      .map((n) => ({ n, person: text(body, `people-${n}-person`), role: text(body, `people-${n}-role`) }))
-      .filter((r) => r.person || r.role)
-    const errors: FieldError[] = []
-    for (const r of rows)
-      if (!r.person) errors.push({ field: `people.${r.n}.person`, reason: 'Enter the person’s reference' })
-    const opened = dateTimeOf(body, 'openedAt', 'Date the investigation was opened', true)
-    if (opened.error) errors.push(opened.error)
-    // PACs are linked by reference; each must be a PAC about one of the people linked here.
-    const pacRefs = text(body, 'pacRefs')
-      .split(/[\s,]+/)
-      .filter(Boolean)
-    const pacIds: string[] = []
-    if (pacRefs.length) {
-      const pacScope = pacScopeOf(principal.area, principal.staffId, principal.id)
-      const pacs = []
-      for (const r of rows.filter((x) => x.person)) {
-        const person = await services.children.find(r.person)
-        if (person) pacs.push(...(await services.referrals.forPerson(person.id, pacScope)))
+      if (text(body, 'find')) {
+        const q = text(body, 'findPerson')
+        if (!q) {
+          const missing = { field: 'findPerson', reason: 'Enter a name or reference to search for' }
+          return openPage(request, reply, [missing], body)
+        }
+        const people = (
+          await services.children.search({ q }, { actor: principal, requestId: request.id }, 20)
+        ).map((p) => ({
+          ref: p.ref,
+          name: displayName(p),
+          dateOfBirth: p.dateOfBirth,
+        }))
+        return openPage(request, reply, [], body, people)
       }
-      for (const ref of pacRefs) {
-        const pac = pacs.find((p) => p.ref.toLowerCase() === ref.toLowerCase())
-        if (pac) pacIds.push(pac.id)
-        else errors.push({ field: 'pacRefs', reason: `${ref} is not a PAC about the people linked here` })
+      const rows = personRows
+        .map((n) => ({ n, person: text(body, `people-${n}-person`), role: text(body, `people-${n}-role`) }))
+        .filter((r) => r.person || r.role)
+      const errors: FieldError[] = []
+      for (const r of rows)
+        if (!r.person) errors.push({ field: `people.${r.n}.person`, reason: 'Enter the person’s reference' })
+      const opened = dateTimeOf(body, 'openedAt', 'Date the investigation was opened', true)
+      if (opened.error) errors.push(opened.error)
+      // PACs are linked by reference; each must be a PAC about one of the people linked here.
+      const pacRefs = text(body, 'pacRefs')
+        .split(/[\s,]+/)
+        .filter(Boolean)
+      const pacIds: string[] = []
+      if (pacRefs.length) {
+        const pacReach = reachOf(principal)
+        const pacs = []
+        for (const r of rows.filter((x) => x.person)) {
+          const person = await services.children.find(r.person)
+          if (person) pacs.push(...(await services.referrals.forPerson(person.id, pacReach)))
+        }
+        // Only a PAC the opener may see can be linked: another's is refused as if it did not exist.
+        const visible = pacs.filter((p) => pacKind.canSee(pacReach, p))
+        for (const ref of pacRefs) {
+          const pac = visible.find((p) => p.ref.toLowerCase() === ref.toLowerCase())
+          if (pac) pacIds.push(pac.id)
+          else errors.push({ field: 'pacRefs', reason: `${ref} is not a PAC about the people linked here` })
+        }
       }
-    }
-    const used = rows.filter((r) => r.person)
-    const input = {
-      caseType: text(body, 'caseType'),
-      strands: [body.strands ?? []].flat().map(String),
-      riskLevel: text(body, 'riskLevel'),
-      summary: text(body, 'summary'),
-      boroughId: text(body, 'boroughId'),
-      people: used.map((r) => ({ personIdOrRef: r.person, role: r.role })),
-      pacIds,
-    }
-    // With a mistake found here, the service still checks the rest so every mistake is shown at once: an
-    // opening date beyond any clock makes certain it refuses, and that date's own error is dropped.
-    const beyondAnyClock = new Date(8.64e15)
-    try {
-      const written = await investigations.open(
-        { ...input, openedAt: errors.length ? beyondAnyClock : (opened.value as Date) },
-        actorOf(principal),
-      )
-      return reply.redirect(`${investigationsPath}/${written.id}`, 303)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      const mapped = error.errors
-        .filter((e) => !(errors.length && e.field === 'openedAt'))
-        .map((e) => {
-          const m = /^people\.(\d+)\.(.*)$/.exec(e.field)
-          return m ? { ...e, field: `people.${used[Number(m[1])]?.n ?? 0}.${m[2]}` } : e
-        })
-      return openPage(request, reply, [...errors, ...mapped], body)
-    }
-  })
+      const used = rows.filter((r) => r.person)
+      const input = {
+        caseType: text(body, 'caseType'),
+        strands: [body.strands ?? []].flat().map(String),
+        riskLevel: text(body, 'riskLevel'),
+        summary: text(body, 'summary'),
+        boroughId: text(body, 'boroughId'),
+        people: used.map((r) => ({ personIdOrRef: r.person, role: r.role })),
+        pacIds,
+      }
+      // With a mistake found here, the service still checks the rest so every mistake is shown at once: an
+      // opening date beyond any clock makes certain it refuses, and that date's own error is dropped.
+      const beyondAnyClock = new Date(8.64e15)
+      try {
+        const written = await investigations.open(
+          { ...input, openedAt: errors.length ? beyondAnyClock : (opened.value as Date) },
+          actorOf(principal),
+        )
+        return reply.redirect(`${investigationsPath}/${written.id}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const mapped = error.errors
+          .filter((e) => !(errors.length && e.field === 'openedAt'))
+          .map((e) => {
+            const m = /^people\.(\d+)\.(.*)$/.exec(e.field)
+            return m ? { ...e, field: `people.${used[Number(m[1])]?.n ?? 0}.${m[2]}` } : e
+          })
+        return openPage(request, reply, [...errors, ...mapped], body)
+      }
+    },
+  )
 
   /** A GOV.UK date and time the user may leave empty: null when every box is empty. */
   function optionalDateTime(body: Body, name: string, label: string) {
@@ -698,7 +726,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
   const caseOf = async (request: FastifyRequest) =>
     investigations.read(
       (request.params as { id: string }).id,
-      scope(request),
+      reach(request),
       actorOf(request.principal as Principal),
       request.id,
     )
@@ -708,14 +736,17 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
     template: string
     title: string
     tab: Tab
+    /** Who may record it; the case's workers unless the step has its own. */
+    access?: Access
     extra: (request: FastifyRequest) => Promise<Record<string, unknown>>
     work: (request: FastifyRequest, id: string, version: number, body: Body) => Promise<unknown>
   }) {
     const url = `${investigationsPath}/:id/${options.path}`
-    app.get(url, { config: { access: workers } }, async (request, reply) =>
+    const access = options.access ?? investigationWorkers
+    app.get(url, { config: { access } }, async (request, reply) =>
       formPage(request, reply, options.template, options.title, await options.extra(request)),
     )
-    app.post(url, { config: { access: workers } }, async (request, reply) =>
+    app.post(url, { config: { access } }, async (request, reply) =>
       submit(
         request,
         reply,
@@ -764,7 +795,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
           notSeenReason: text(body, 'notSeenReason'),
         },
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       )
     },
   })
@@ -797,7 +828,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
           endedAt: ended.value,
         },
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       )
     },
   })
@@ -808,6 +839,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
     template: 'conference.njk',
     title: 'Record an initial child protection conference',
     tab: 'strategy',
+    access: conferenceRecorders,
     extra: async () => ({}),
     async work(request, id, version, body) {
       const held = dateTimeOf(body, 'heldAt', 'Date of the conference', true)
@@ -822,7 +854,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
         version,
         { heldAt: held.value, policeAttended: attended === 'yes', attendeeName: text(body, 'attendeeName') },
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       )
     },
   })
@@ -840,7 +872,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
         version,
         { offence: text(body, 'offence'), crimeReference: text(body, 'crimeReference') },
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       ),
   })
 
@@ -878,7 +910,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
       const due = parseDateInput(body, 'dueOn', { label: 'Due date', required: false })
       if (due.error) errors.push({ field: 'dueOn', reason: due.error })
       const owner = text(body, 'ownerStaffId')
-      const c = await investigations.get(id)
+      const c = await investigations.get(id, reach(request))
       const staff = c?.team_id ? await organisation.staffWithTraining(c.team_id) : []
       if (owner && !staff.some((s) => s.id === owner))
         errors.push({ field: 'ownerStaffId', reason: 'Select an officer of the team from the list' })
@@ -895,7 +927,7 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
           directed: false,
         },
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       )
     },
   })

@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/database.ts'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
 import { addWorkingDaysJoin, workingDaysDue } from '../../standards/working-days.ts'
 import { courses } from '../organisation/organisation.ts'
+import { investigationKind } from './access.ts'
 import {
   agencyLabels,
   type CaseType,
@@ -13,9 +14,6 @@ import {
   minimumAgencies,
   noFurtherActionOutcomes,
 } from './investigation.ts'
-
-/** The record kind every investigations rule checks; each finding links to the investigation page. */
-export const investigationKind = 'investigation'
 
 /** The other children living with each person on a day (the person index knows households): INV-12 asks. */
 export type ChildrenInHousehold = (
@@ -79,7 +77,7 @@ export const inv01 = defineRule<{ hours: number }>({
     'suspect a child is suffering or likely to suffer significant harm; HMICFRS 2018: "In a number of cases we ' +
     'examined, there was no evidence that a strategy meeting had been held." The number of hours is force policy.',
   source: 'guidance',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: true,
   tables: ['investigation', 'strategy_discussion'],
@@ -125,7 +123,7 @@ export const inv02 = defineRule<Record<string, never>>({
     'social worker, health practitioners and a police representative; HMICFRS 2018: "When these discussions did ' +
     'take place, most of them involved only the police and children’s social care."',
   source: 'guidance',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: false,
   tables: ['investigation', 'strategy_discussion', 'strategy_participant'],
@@ -161,7 +159,7 @@ export const inv08 = defineRule<Record<string, never>>({
     'HMICFRS 2018: "When discussions did take place, it was not always clear what the joint safety plan was in ' +
     'relation to ongoing investigations."',
   source: 'report',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: false,
   tables: ['investigation', 'strategy_discussion'],
@@ -207,7 +205,7 @@ export const inv03 = defineRule<Record<string, never>>({
     'some cases that supervisors had specifically directed officers to arrange them." The due date is the ' +
     'supervisor’s.',
   source: 'report',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: true,
   tables: ['investigation', 'investigation_action'],
@@ -241,7 +239,7 @@ export const inv04Rule = (teamCadences: TeamCadences) =>
       'recording clearly any further work"; "supervision does not consistently challenge the progress of ' +
       'investigations". The interval is the team’s review cadence, or this default: force policy.',
     source: 'report',
-    appliesTo: investigationKind,
+    appliesTo: investigationKind.kind,
     severity: 'medium',
     timeBased: true,
     tables: ['investigation', 'supervisory_review', 'team'],
@@ -294,7 +292,7 @@ export const inv05 = defineRule<{ days: number }>({
     'HMICFRS 2018: "officers and staff do not always speak to children. As a result, children’s views and ' +
     'disclosures of abuse or neglect are not always appropriately pursued." The number of days is force policy.',
   source: 'report',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: true,
   tables: ['investigation', 'investigation_person', 'investigation_allocation'],
@@ -362,7 +360,7 @@ export const inv06Rule = (trainingRecords: TrainingRecords) =>
       'HMICFRS 2018, 2016 recommendation: cases "allocated to those with the skills, capacity and competence"; the ' +
       'skills audit. Which courses each case type needs is force configuration.',
     source: 'report',
-    appliesTo: investigationKind,
+    appliesTo: investigationKind.kind,
     severity: 'medium',
     timeBased: false,
     tables: ['investigation', 'investigation_allocation', 'training_record'],
@@ -404,7 +402,7 @@ export const inv07 = defineRule<{ defaultCapacity: number }>({
     'HMICFRS 2018: "the high workload of investigators is contributing to drift and delays in investigations". ' +
     'Capacity is set per team; the default applies to teams without one (force policy).',
   source: 'report',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: false,
   tables: ['investigation', 'investigation_allocation'],
@@ -440,7 +438,7 @@ export const inv09 = defineRule<{ hours: number }>({
     'as soon as is reasonably practicable the constable shall secure that the case is inquired into by a ' +
     'designated officer.',
   source: 'statute',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: true,
   tables: ['investigation', 'police_protection'],
@@ -477,7 +475,7 @@ export const inv10 = defineRule<{ workingDays: number }>({
     'working days of the strategy discussion at which section 47 enquiries were initiated; HMICFRS 2016 ' +
     'recommendation on police attendance at and contribution to child protection conferences.',
   source: 'guidance',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: true,
   tables: ['investigation', 'strategy_discussion', 'child_protection_conference'],
@@ -545,7 +543,7 @@ export const inv11 = defineRule<{ days: number }>({
     'of identified lines of enquiry. This is leading to drift, delays and missed opportunities." The number of ' +
     'days is force policy.',
   source: 'report',
-  appliesTo: investigationKind,
+  appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: true,
   tables: [
@@ -628,7 +626,7 @@ export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
       'by a supervisor. At this time ... no visit was made to check on the welfare of the children and no ' +
       'referral was passed to children’s social care services."',
     source: 'report',
-    appliesTo: investigationKind,
+    appliesTo: investigationKind.kind,
     severity: 'high',
     timeBased: false,
     tables: ['investigation', 'investigation_person', 'investigation_pac', 'household_membership', 'person'],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../../test/app.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { ConflictError, ValidationError } from '../../platform/http/errors.ts'
 import { type InvestigationsFixture, investigationsFixture, movableClock, tester } from './test-fixtures.ts'
 
@@ -59,10 +60,10 @@ describe('investigations service (database)', () => {
       // Carol already holds two open cases: the team's capacity.
       for (let n = 0; n < 2; n++) {
         const c = await openCase('referral_other')
-        await svc().allocate(c.id, c.version, { teamId, staffId: busy }, tester)
+        await svc().allocate(c.id, c.version, { teamId, staffId: busy }, tester, forceWideReach)
       }
       const inv = await openCase()
-      const options = await svc().allocationOptions(inv.id, teamId)
+      const options = await svc().allocationOptions(inv.id, teamId, forceWideReach)
       expect(options.map((o) => [o.name, o.openCases, o.trainingFits, o.hasCapacity, o.fits])).toEqual([
         ['Alice Trained', 0, true, true, true],
         ['Bob Untrained', 0, false, true, false],
@@ -72,20 +73,29 @@ describe('investigations service (database)', () => {
 
     it('a choice that fits needs no reason; one that does not needs a reason, which is recorded', async () => {
       const inv = await openCase()
-      const fits = await svc().allocate(inv.id, inv.version, { teamId, staffId: trained }, tester)
+      const fits = await svc().allocate(
+        inv.id,
+        inv.version,
+        { teamId, staffId: trained },
+        tester,
+        forceWideReach,
+      )
       expect(fits.fits).toBe(true)
       const other = await openCase()
       expect(
-        await fieldsOf(svc().allocate(other.id, other.version, { teamId, staffId: untrained }, tester)),
+        await fieldsOf(
+          svc().allocate(other.id, other.version, { teamId, staffId: untrained }, tester, forceWideReach),
+        ),
       ).toEqual([
         'reason: Bob Untrained lacks specialist child abuse investigators development programme, abe interviewing: give the reason for choosing them',
       ])
-      expect((await svc().get(other.id))?.officer_staff_id).toBeNull()
+      expect((await svc().get(other.id, forceWideReach))?.officer_staff_id).toBeNull()
       await svc().allocate(
         other.id,
         other.version,
         { teamId, staffId: untrained, reason: 'Only officer on duty' },
         tester,
+        forceWideReach,
       )
       const allocation = await f.kestrel.services.db
         .selectFrom('investigation_allocation')
@@ -105,12 +115,16 @@ describe('investigations service (database)', () => {
     it('refuses an inactive officer and an officer of another team, writing nothing', async () => {
       const inv = await openCase()
       expect(
-        await fieldsOf(svc().allocate(inv.id, inv.version, { teamId, staffId: inactive }, tester)),
+        await fieldsOf(
+          svc().allocate(inv.id, inv.version, { teamId, staffId: inactive }, tester, forceWideReach),
+        ),
       ).toEqual(['staffId: Dan Gone is no longer active: select an active officer'])
       const otherTeam = await f.team()
       const outsider = await f.staff(otherTeam.id, 'Eve Elsewhere')
       expect(
-        await fieldsOf(svc().allocate(inv.id, inv.version, { teamId, staffId: outsider.id }, tester)),
+        await fieldsOf(
+          svc().allocate(inv.id, inv.version, { teamId, staffId: outsider.id }, tester, forceWideReach),
+        ),
       ).toHaveLength(1)
       const count = await f.kestrel.services.db
         .selectFrom('investigation_allocation')
@@ -131,6 +145,7 @@ describe('investigations service (database)', () => {
             inv.version,
             { reviewedAt: new Date('2018-08-19T09:00:00Z'), findings: 'Fine', actions: [] },
             tester,
+            forceWideReach,
           ),
         ),
       ).toEqual(['reviewedAt: The review must not be before the investigation was opened'])
@@ -155,6 +170,7 @@ describe('investigations service (database)', () => {
             beginsSection47: false,
           },
           tester,
+          forceWideReach,
         ),
       )
       expect(errors).toEqual(['participants: Add at least one participant, with their agency and name'])
@@ -169,9 +185,11 @@ describe('investigations service (database)', () => {
     it('an outcome code that does not exist', async () => {
       const inv = await openCase()
       expect(
-        await fieldsOf(svc().close(inv.id, inv.version, { outcome: '23', rationale: 'Done' }, tester)),
+        await fieldsOf(
+          svc().close(inv.id, inv.version, { outcome: '23', rationale: 'Done' }, tester, forceWideReach),
+        ),
       ).toEqual(['outcome: There is no outcome code 23: select one from the list'])
-      expect((await svc().get(inv.id))?.status).toBe('open')
+      expect((await svc().get(inv.id, forceWideReach))?.status).toBe('open')
     })
   })
 
@@ -183,6 +201,7 @@ describe('investigations service (database)', () => {
         inv.version,
         { reviewedAt: new Date('2018-08-25T09:00:00Z'), findings, actions: [] },
         tester,
+        forceWideReach,
       )
     const results = await Promise.allSettled([review('First supervisor'), review('Second supervisor')])
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
@@ -234,7 +253,7 @@ describe('investigations service (database)', () => {
       ownerId: b,
       doneAt: '2018-08-19T09:00:00Z',
     })
-    const rows = await svc().workload(team.id, at('2018-09-01T09:00:00Z'))
+    const rows = await svc().workload(team.id, forceWideReach, at('2018-09-01T09:00:00Z'))
     // Ann: open cases 2; days since review: case 1 reviewed 15 Aug -> 17 days, case 2 never -> 22 days since opening.
     // Ben: 1 open case, never reviewed, opened 5 Aug -> 27 days; one overdue action.
     expect(rows).toEqual([

@@ -1,7 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Reach } from '../../platform/access/need-to-know.ts'
-import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
@@ -10,6 +9,8 @@ import { type FieldError, NotFoundError, ValidationError } from '../../platform/
 import type { StandardsService } from '../../standards/service.ts'
 import type { Course } from '../organisation/organisation.ts'
 import type { OrganisationService } from '../organisation/service.ts'
+import { pacKind } from '../referrals/access.ts'
+import { investigationKind } from './access.ts'
 import {
   type ActionKind,
   type CaseType,
@@ -37,7 +38,6 @@ import {
   validateStrategyDiscussion,
   wholeDaysBetween,
 } from './investigation.ts'
-import { investigationKind } from './rules.ts'
 
 /** Who is acting, as the history and access log record them. */
 export interface InvestigationActor {
@@ -66,29 +66,6 @@ export interface InvestigationsDependencies {
 
 export type InvestigationRow = Selectable<DB['investigation']>
 
-/**
- * Where a reader's investigations lie: the force, or the boroughs of their area (by borough, so cases from
- * before a reorganisation stay with the area that now owns them) and the cases allocated to them.
- */
-export type InvestigationScope =
-  | { forceWide: true }
-  | { forceWide: false; boroughIds: string[]; staffId: string | null }
-
-export function scopeOf(area: Area, staffId: string | null): InvestigationScope {
-  return area.forceWide ? { forceWide: true } : { forceWide: false, boroughIds: area.boroughIds, staffId }
-}
-
-export function inScope(
-  row: Pick<InvestigationRow, 'borough_id' | 'officer_staff_id'>,
-  scope: InvestigationScope,
-) {
-  if (scope.forceWide) return true
-  return (
-    (row.borough_id !== null && scope.boroughIds.includes(row.borough_id)) ||
-    (scope.staffId !== null && row.officer_staff_id === scope.staffId)
-  )
-}
-
 export interface NewInvestigation {
   caseType: string
   strands: string[]
@@ -104,6 +81,14 @@ export interface NewInvestigation {
 
 export const sortKeys = ['opened', 'ref', 'caseType', 'officer', 'lastReview'] as const
 export type SortKey = (typeof sortKeys)[number]
+
+/** Who asked for a list and how, for the access log's one row per list read. */
+export interface ListReader {
+  actor: InvestigationActor
+  /** The route or command with its filters: 'GET /investigations?status=open'. */
+  query: string
+  requestId?: string
+}
 
 export interface InvestigationFilter {
   teamId?: string
@@ -133,10 +118,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
     return executor.selectFrom('investigation').selectAll().where('id', '=', id).executeTakeFirst()
   }
 
-  async function mustGet(executor: Executor, id: string, scope?: InvestigationScope) {
+  async function mustGet(executor: Executor, id: string, reach: Reach) {
     const found = await row(executor, id)
-    // Outside the reader's area a case is as good as absent: its existence is not confirmed.
-    if (!found || (scope && !inScope(found, scope))) throw new NotFoundError('There is no such investigation')
+    // Outside the reader's need to know a case is as good as absent: its existence is not confirmed.
+    investigationKind.mustSee(reach, found, 'There is no such investigation')
     return found
   }
 
@@ -154,7 +139,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       trx: Transaction,
       current: InvestigationRow,
     ) => Promise<{ patch?: Record<string, unknown>; result: T }>,
-    scope?: InvestigationScope,
+    reach: Reach,
   ): Promise<T> {
     return db.transaction().execute(async (trx) => {
       // Locked first: two writers that both inserted child rows (each holding a key-share lock on the
@@ -162,7 +147,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       // Locked, the second waits, then finds the version moved and gets a conflict.
       if (uuid.test(id))
         await trx.selectFrom('investigation').select('id').where('id', '=', id).forUpdate().execute()
-      const current = await mustGet(trx, id, scope)
+      const current = await mustGet(trx, id, reach)
       const { patch, result } = await work(trx, current)
       await history.updateRecord(
         trx,
@@ -172,8 +157,8 @@ export function investigationsService(deps: InvestigationsDependencies) {
         { ...(patch ?? {}), updated_at: clock.now() },
         actor,
       )
-      await accessLog.logChange(actor, { action, subjectKind: investigationKind, subjectId: id }, trx)
-      await standards.afterWrite(trx, investigationKind, [id])
+      await accessLog.logChange(actor, { action, subjectKind: investigationKind.kind, subjectId: id }, trx)
+      await standards.afterWrite(trx, investigationKind.kind, [id])
       return result
     })
   }
@@ -198,7 +183,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
     return new Map(rows.map((r) => [r.staff_id, r.n]))
   }
 
-  async function details(found: InvestigationRow) {
+  async function details(found: InvestigationRow, reach: Reach) {
     const id = found.id
     const [links, pacs, allocations, actions, reviews, discussions, participants, conferences, protections] =
       await Promise.all([
@@ -208,6 +193,8 @@ export function investigationsService(deps: InvestigationsDependencies) {
           .innerJoin('pac', 'pac.id', 'investigation_pac.pac_id')
           .select(['pac.id', 'pac.ref', 'investigation_pac.linked_at'])
           .where('investigation_id', '=', id)
+          // A linked PAC the reader may not see is not named: its existence is not confirmed either.
+          .where(pacKind.where(reach, 'pac'))
           .execute(),
         db
           .selectFrom('investigation_allocation')
@@ -326,17 +313,6 @@ export function investigationsService(deps: InvestigationsDependencies) {
     }
   }
 
-  function applyScope<Q extends { where: (...args: never[]) => Q }>(query: Q, scope: InvestigationScope): Q {
-    if (scope.forceWide) return query
-    // biome-ignore lint/suspicious/noExplicitAny: a Kysely where-builder over the investigation table
-    return (query as any).where((eb: any) =>
-      eb.or([
-        scope.boroughIds.length ? eb('i.borough_id', 'in', scope.boroughIds) : sql<boolean>`false`,
-        scope.staffId ? eb('i.officer_staff_id', '=', scope.staffId) : sql<boolean>`false`,
-      ]),
-    ) as Q
-  }
-
   const service = {
     /** Opens an investigation with its people and PACs; bad input is a ValidationError and nothing is written. */
     async open(input: NewInvestigation, actor: InvestigationActor): Promise<InvestigationRow> {
@@ -415,26 +391,33 @@ export function investigationsService(deps: InvestigationsDependencies) {
         }
         await accessLog.logChange(
           actor,
-          { action: 'create', subjectKind: investigationKind, subjectId: written.id },
+          { action: 'create', subjectKind: investigationKind.kind, subjectId: written.id },
           trx,
         )
-        await standards.afterWrite(trx, investigationKind, [written.id])
+        await standards.afterWrite(trx, investigationKind.kind, [written.id])
         return written
       })
     },
 
-    get: (id: string) => row(db, id),
-
-    /** The whole case for its page; the read is logged. 404 outside the reader's area. */
-    async read(id: string, scope: InvestigationScope, actor: InvestigationActor, requestId?: string) {
-      const found = await mustGet(db, id, scope)
-      await accessLog.logRead(actor, investigationKind, id, requestId)
-      return details(found)
+    /** The bare record, or undefined when there is none or it is outside the reader's need to know. */
+    async get(id: string, reach: Reach) {
+      const found = await row(db, id)
+      return found && investigationKind.canSee(reach, found) ? found : undefined
     },
 
-    /** A team's (or the reader's area's) investigations, filtered and sorted in the database. */
-    async list(filter: InvestigationFilter, scope: InvestigationScope) {
-      let query = applyScope(db.selectFrom('investigation as i'), scope)
+    /** The whole case for its page; the read is logged. 404 outside the reader's need to know. */
+    async read(id: string, reach: Reach, actor: InvestigationActor, requestId?: string) {
+      const found = await mustGet(db, id, reach)
+      await accessLog.logRead(actor, investigationKind.kind, id, requestId)
+      return details(found, reach)
+    },
+
+    /**
+     * The investigations within the reader's need to know, filtered and sorted in the database. The read is
+     * logged as one row naming the query and every case it showed.
+     */
+    async list(filter: InvestigationFilter, reach: Reach, reader: ListReader) {
+      let query = db.selectFrom('investigation as i').where(investigationKind.where(reach, 'i'))
       if (filter.teamId) query = query.where('i.team_id', '=', filter.teamId)
       if (filter.officerStaffId) query = query.where('i.officer_staff_id', '=', filter.officerStaffId)
       if (filter.caseType) query = query.where('i.case_type', '=', filter.caseType)
@@ -468,15 +451,24 @@ export function investigationsService(deps: InvestigationsDependencies) {
         .orderBy('i.id')
         .limit(Math.min(filter.limit ?? 50, 500))
         .offset(filter.offset ?? 0)
-      return { items: await ordered.execute(), total: total.n }
+      const items = await ordered.execute()
+      await accessLog.recordList({
+        actorId: reader.actor.id,
+        actorName: reader.actor.username,
+        subjectKind: investigationKind.kind,
+        query: reader.query,
+        ids: items.map((i) => i.id),
+        requestId: reader.requestId ?? null,
+      })
+      return { items, total: total.n }
     },
 
     /**
      * The team's officers for allocating a case: each with their open caseload and whether their training
      * fits the case type, those that fit first.
      */
-    async allocationOptions(id: string, teamId: string, scope?: InvestigationScope): Promise<OfficerFit[]> {
-      const found = await mustGet(db, id, scope)
+    async allocationOptions(id: string, teamId: string, reach: Reach): Promise<OfficerFit[]> {
+      const found = await mustGet(db, id, reach)
       const now = clock.now()
       const team = await organisation.team(teamId)
       if (!team) throw new NotFoundError('There is no such team')
@@ -510,7 +502,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       choice: { teamId: string; staffId: string; reason?: string | null; at?: Date },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
       const at = choice.at ?? now
@@ -527,11 +519,11 @@ export function investigationsService(deps: InvestigationsDependencies) {
             reason: `${member.name} is not in ${team?.name}: select an officer of the team`,
           },
         ])
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       if (found.status === 'closed') fail([{ field: 'staffId', reason: 'This investigation is closed' }])
       if (at < found.opened_at)
         fail([{ field: 'allocatedAt', reason: 'The allocation must not be before the opening' }])
-      const options = await service.allocationOptions(id, choice.teamId)
+      const options = await service.allocationOptions(id, choice.teamId, reach)
       const fit = options.find((o) => o.staffId === choice.staffId) as OfficerFit
       const reason = choice.reason?.trim() || null
       if (!fit.fits && !reason) {
@@ -569,7 +561,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
             result: fit,
           }
         },
-        scope,
+        reach,
       )
     },
 
@@ -579,10 +571,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       input: ReviewInput,
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       const errors = validateReview(input, found.opened_at, now)
       for (const [i, a] of input.actions.entries()) {
         if (a.description.trim() && a.ownerStaffId && !(await organisation.staffMember(a.ownerStaffId)))
@@ -626,7 +618,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
           }
           return { result: review.id }
         },
-        scope,
+        reach,
       )
     },
 
@@ -642,7 +634,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
         directed: boolean
       },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
       const errors: FieldError[] = []
@@ -674,7 +666,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
             .execute()
           return { result: undefined }
         },
-        scope,
+        reach,
       )
     },
 
@@ -683,7 +675,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       actionId: string,
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
       return change(
@@ -703,7 +695,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
           if (!done) fail([{ field: 'action', reason: 'This action is already done or does not exist' }])
           return { result: undefined }
         },
-        scope,
+        reach,
       )
     },
 
@@ -713,10 +705,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       input: StrategyDiscussionInput,
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       const errors = validateStrategyDiscussion(input, found.opened_at, now)
       if (errors.length) fail(errors)
       return change(
@@ -753,7 +745,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
             .execute()
           return { result: discussion.id }
         },
-        scope,
+        reach,
       )
     },
 
@@ -762,10 +754,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       input: { heldAt: Date | null; policeAttended: boolean | null; attendeeName: string },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       const errors: FieldError[] = []
       if (!input.heldAt) errors.push({ field: 'heldAt', reason: 'Enter the date of the conference' })
       else if (input.heldAt > now)
@@ -796,7 +788,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
             .execute()
           return { result: undefined }
         },
-        scope,
+        reach,
       )
     },
 
@@ -806,10 +798,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       input: { linkId: string; seenAt: Date | null; spokenTo: boolean; notSeenReason: string },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       const errors: FieldError[] = []
       if (!input.seenAt && !input.notSeenReason.trim())
         errors.push({ field: 'seenAt', reason: 'Enter when the child was seen, or the reason they were not' })
@@ -844,7 +836,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
           if (!updated) fail([{ field: 'linkId', reason: 'Select a child linked to this investigation' }])
           return { result: undefined }
         },
-        scope,
+        reach,
       )
     },
 
@@ -858,10 +850,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
         endedAt: Date | null
       },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       const errors: FieldError[] = []
       if (!input.startedAt) errors.push({ field: 'startedAt', reason: 'Enter when police protection began' })
       else if (input.startedAt > now)
@@ -900,7 +892,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
             .execute()
           return { result: undefined }
         },
-        scope,
+        reach,
       )
     },
 
@@ -910,10 +902,10 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       input: { outcome: string; rationale: string; welfareVisit?: boolean; socialCareReferral?: boolean },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const now = clock.now()
-      const found = await mustGet(db, id, scope)
+      const found = await mustGet(db, id, reach)
       if (found.status === 'closed')
         fail([{ field: 'outcome', reason: 'This investigation is already closed' }])
       const errors = validateClosure({ ...input, closedAt: now }, found.opened_at, now)
@@ -936,7 +928,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
           },
           result: undefined,
         }),
-        scope,
+        reach,
       )
     },
 
@@ -945,7 +937,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       version: number,
       input: { offence: string; crimeReference: string },
       actor: InvestigationActor,
-      scope?: InvestigationScope,
+      reach: Reach,
     ) {
       const errors: FieldError[] = []
       if (!input.offence.trim()) errors.push({ field: 'offence', reason: 'Enter the offence' })
@@ -968,15 +960,16 @@ export function investigationsService(deps: InvestigationsDependencies) {
           },
           result: undefined,
         }),
-        scope,
+        reach,
       )
     },
 
     /**
      * A team's workload: each active officer's open cases, their overdue actions and the days since their
-     * open cases were last reviewed (the oldest, and the median over their cases).
+     * open cases were last reviewed (the oldest, and the median over their cases). Only the cases within
+     * the reader's need to know are counted.
      */
-    async workload(teamId: string, asOf: Date = clock.now()) {
+    async workload(teamId: string, reach: Reach, asOf: Date = clock.now()) {
       const officers = await organisation.staffWithTraining(teamId)
       const ids = officers.map((o) => o.id)
       if (ids.length === 0) return []
@@ -990,12 +983,15 @@ export function investigationsService(deps: InvestigationsDependencies) {
           (select max(r.reviewed_at) from supervisory_review r where r.investigation_id = i.id and r.reviewed_at <= ${asOf}) as last_review_at
         from investigation i
         where i.officer_staff_id = any(${ids}::uuid[]) and i.opened_at <= ${asOf}
-          and (i.closed_at is null or i.closed_at > ${asOf})`.execute(db)
+          and (i.closed_at is null or i.closed_at > ${asOf}) and ${investigationKind.where(reach, 'i')}`.execute(
+        db,
+      )
       const { rows: overdue } = await sql<{ staff_id: string; n: number }>`
         select a.owner_staff_id as staff_id, count(*)::int as n from investigation_action a
         join investigation i on i.id = a.investigation_id
         where a.owner_staff_id = any(${ids}::uuid[]) and a.due_at < ${asOf}
           and (a.done_at is null or a.done_at > ${asOf}) and (i.closed_at is null or i.closed_at > ${asOf})
+          and ${investigationKind.where(reach, 'i')}
         group by 1`.execute(db)
       return officers.map((o) => {
         const cases = rows.filter((r) => r.staff_id === o.id)
@@ -1013,8 +1009,14 @@ export function investigationsService(deps: InvestigationsDependencies) {
       })
     },
 
-    /** Open investigations a person is linked to, for the missing grading page's history at the point of decision. */
-    async openCasesFor(personId: string): Promise<{ ref: string; title: string; href: string }[]> {
+    /**
+     * Open investigations a person is linked to, for the missing grading page's history at the point of
+     * decision: only those within the reader's need to know.
+     */
+    async openCasesFor(
+      personId: string,
+      reach: Reach,
+    ): Promise<{ ref: string; title: string; href: string }[]> {
       if (!uuid.test(personId)) return []
       const rows = await db
         .selectFrom('investigation_person as p')
@@ -1022,6 +1024,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
         .select(['i.id', 'i.ref', 'i.case_type', 'p.role'])
         .where('p.person_id', '=', personId)
         .where('i.status', '=', 'open')
+        .where(investigationKind.where(reach, 'i'))
         .orderBy('i.opened_at', 'desc')
         .execute()
       return rows.map((r) => ({
@@ -1031,7 +1034,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
       }))
     },
 
-    /** The child's chronology: the investigations they are linked to. */
+    /** The child's chronology: the investigations they are linked to, within the reader's need to know. */
     async timelineItems(personId: string, reach: Reach, asOf?: Date) {
       if (!uuid.test(personId)) return []
       let query = db
@@ -1039,6 +1042,7 @@ export function investigationsService(deps: InvestigationsDependencies) {
         .innerJoin('investigation as i', 'i.id', 'p.investigation_id')
         .select(['i.id', 'i.ref', 'i.opened_at', 'i.closed_at', 'i.case_type', 'p.role'])
         .where('p.person_id', '=', personId)
+        .where(investigationKind.where(reach, 'i'))
       if (asOf) query = query.where('i.opened_at', '<=', asOf)
       const rows = await query.execute()
       return rows.flatMap((r) => [
