@@ -37,14 +37,16 @@ export async function investigationsFixture(clock: Clock) {
     return found.id
   }
   let counter = 0
-  async function team(options: { kind?: string; capacity?: number | null; cadence?: number | null } = {}) {
+  async function team(
+    options: { kind?: string; capacity?: number | null; cadence?: number | null; borough?: string } = {},
+  ) {
     counter++
     return organisation.createTeam(
       force.id,
       {
         name: `Test team ${counter}`,
         kind: options.kind ?? 'cait',
-        boroughId: boroughId('Camden'),
+        boroughId: boroughId(options.borough ?? 'Camden'),
         bcuId: null,
         capacity: options.capacity === undefined ? 3 : options.capacity,
         reviewCadenceDays: options.cadence === undefined ? null : options.cadence,
