@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { apiRoute } from '../../platform/http/api.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
+import { custodyAccess } from './access.ts'
 import { eventInput, eventKinds } from './custody.ts'
-import { custodyReaders, custodyRecorders } from './routes.ts'
 import { type CustodyService, detentionInput } from './service.ts'
 
 const id = z.object({ id: z.string().uuid({ message: 'must be a detention id' }) })
@@ -37,7 +37,7 @@ const detentionOutput = z.object({
   events: z.array(eventOutput),
 })
 
-/** The custody API: detentions with their timelines, each request checked against the caller's suites. */
+/** The custody API: detentions with their timelines, each request checked against the caller's need to know. */
 export function custodyApi(app: FastifyInstance, custody: CustodyService) {
   const show = async (detentionId: string, principal: Parameters<CustodyService['get']>[1]) => {
     const view = await custody.get(detentionId, principal)
@@ -70,7 +70,7 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/custody/detentions',
-    access: custodyReaders,
+    access: custodyAccess.read,
     summary: 'Children in custody in the caller’s suites, with their PACE clocks',
     tags: ['Custody'],
     query: z.object({ recentHours: z.coerce.number().int().min(0).max(168).optional() }),
@@ -86,8 +86,12 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
         }),
       ),
     }),
-    handler: async ({ principal, query }) => {
-      const { items } = await custody.list(principal, { recentHours: query.recentHours ?? 0 })
+    handler: async ({ principal, query, request }) => {
+      const { items } = await custody.list(
+        principal,
+        { query: `GET ${request.url}`, requestId: request.id },
+        { recentHours: query.recentHours ?? 0 },
+      )
       return {
         detentions: items.map((i) => ({
           id: i.detention.id,
@@ -104,8 +108,9 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/custody/detentions/:id',
-    access: custodyReaders,
+    access: custodyAccess.read,
     summary: 'One detention with its timeline and clocks',
+    description: 'A 404 for a detention outside the caller’s need to know, as for one that does not exist.',
     tags: ['Custody'],
     params: id,
     response: detentionOutput,
@@ -115,7 +120,7 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/custody/detentions',
-    access: custodyRecorders,
+    access: custodyAccess.recordDetention,
     summary: 'Record a child’s detention, with any events already known',
     description:
       'Refused with a 400 naming the field when the person was 18 or over at arrest (unless appearsUnder18), when ' +
@@ -135,7 +140,7 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/custody/detentions/:id/events',
-    access: custodyRecorders,
+    access: custodyAccess.recordEvent,
     summary: 'Add an event to a detention’s timeline',
     description: 'Send the detention’s current version; a stale one is a 409.',
     tags: ['Custody'],

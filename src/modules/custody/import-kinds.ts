@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
+import { detentionKind } from './access.ts'
 import { eventInput } from './custody.ts'
-import { detentionKind } from './rules.ts'
 import { detentionInput, writeDetentions } from './service.ts'
 
 /**
@@ -12,7 +12,7 @@ import { detentionInput, writeDetentions } from './service.ts'
  */
 export const custodyDetentionImport = defineImportKind({
   kind: 'custody-detention',
-  subjectKind: detentionKind,
+  subjectKind: detentionKind.kind,
   schema: detentionInput.extend({ events: z.array(eventInput).max(500).default([]) }),
   references: (record) => [
     { field: 'child', kind: 'person', ref: record.child },

@@ -4,7 +4,8 @@ import type { Database } from '../../platform/db/database.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import type { ChildrenService } from '../children/service.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import { custodyRules, detentionKind } from './rules.ts'
+import { detentionKind } from './access.ts'
+import { custodyRules } from './rules.ts'
 import { custodyService } from './service.ts'
 
 /** The custody module wired in: its service, its rules with the engine, its items on each child's chronology. */
@@ -23,7 +24,7 @@ export function createCustody(deps: {
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
   })
   for (const rule of custodyRules) standards.register(rule)
-  standards.registerSubjectLink(detentionKind, (id) => `/custody/detentions/${id}`)
+  standards.registerSubjectLink(detentionKind.kind, (id) => `/custody/detentions/${id}`)
   children.registerTimelineProvider((personId, reach, asOf) => service.timelineFor(personId, reach, asOf))
   // When two person records are found to be one child, their detentions go with the surviving record.
   children.onMerge(async (trx, { survivorId, mergedId }) => {

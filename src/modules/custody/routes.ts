@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { allow } from '../../platform/access/access.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FieldError, ValidationError } from '../../platform/http/errors.ts'
 import { statusLabels } from '../../standards/lifecycle.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import type { DatePart } from '../organisation/form-dates.ts'
+import { custodyAccess, detentionKind, mayDo } from './access.ts'
 import {
   type DetentionClocks,
   type EventKind,
@@ -15,12 +15,10 @@ import {
   hour,
 } from './custody.ts'
 import { describeEvent, errorLinks, eventFromForm, formFields, nowValues, parseDateTime } from './forms.ts'
-import { detentionKind } from './rules.ts'
 import type { CustodyService } from './service.ts'
 
-/** Who may read custody pages, and who records in them. */
-export const custodyReaders = allow('custody', 'supervisor', 'bcu_lead', 'force_lead', 'dit_auditor', 'admin')
-export const custodyRecorders = allow('custody', 'admin')
+/** Who may read custody pages (the navigation offers them to these roles). */
+export const custodyReaders = custodyAccess.read
 export const custodyPath = '/custody'
 
 type Body = Record<string, unknown> | undefined
@@ -60,17 +58,21 @@ export function custodyRoutes(
 ) {
   const { custody, standards, clock } = services
 
-  app.get(custodyPath, { config: { access: custodyReaders } }, async (request, reply) => {
+  app.get(custodyPath, { config: { access: custodyAccess.read } }, async (request, reply) => {
     const query = request.query as { recent?: string }
     const recentHours = query.recent === '24' ? 24 : 0
     const asOf = clock.now()
-    const { scope, items } = await custody.list(principalOf(request), { recentHours, asOf })
+    const { reach, items } = await custody.list(
+      principalOf(request),
+      { query: `GET ${request.url}`, requestId: request.id },
+      { recentHours, asOf },
+    )
     return reply.render('custody/views/list.njk', {
       pageTitle: 'Children in custody',
       asOf,
       recent: recentHours > 0,
-      forceWide: scope.forceWide,
-      canRecord: principalOf(request).roles.some((r) => r === 'custody' || r === 'admin'),
+      forceWide: reach.forceWide,
+      canRecord: mayDo('recordDetention', principalOf(request).roles),
       rows: items.map((i) => ({
         id: i.detention.id,
         ref: i.detention.ref,
@@ -131,62 +133,69 @@ export function custodyRoutes(
     }
   }
 
-  app.get(`${custodyPath}/detentions/new`, { config: { access: custodyRecorders } }, async (request, reply) =>
-    reply.render(
-      'custody/views/new.njk',
-      await showNew(request, nowValues('arrestedAt', clock.now()), [], {}),
-    ),
+  app.get(
+    `${custodyPath}/detentions/new`,
+    { config: { access: custodyAccess.recordDetention } },
+    async (request, reply) =>
+      reply.render(
+        'custody/views/new.njk',
+        await showNew(request, nowValues('arrestedAt', clock.now()), [], {}),
+      ),
   )
 
-  app.post(`${custodyPath}/detentions`, { config: { access: custodyRecorders } }, async (request, reply) => {
-    const body = request.body as Body
-    const errors: FieldError[] = []
-    const dateParts: Record<string, DatePart[]> = {}
-    const arrested = parseDateTime(body, 'arrestedAt', 'Arrest time', true)
-    if (arrested.error) {
-      errors.push({ field: 'arrestedAt', reason: arrested.error })
-      dateParts.arrestedAt = arrested.errorParts
-    }
-    const text = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string).trim() : '')
-    const offences = text('offences')
-      .split(/\r?\n/)
-      .map((o) => o.trim())
-      .filter(Boolean)
-    if (!text('child'))
-      errors.push({ field: 'child', reason: 'Enter the child’s person reference, like KP-0000042' })
-    if (!text('custodySuite')) errors.push({ field: 'custodySuite', reason: 'Choose the custody suite' })
-    if (offences.length === 0)
-      errors.push({ field: 'offences', reason: 'Enter at least one offence, one a line' })
-    if (errors.length === 0) {
-      try {
-        const detention = await custody.create(
-          {
-            detention: {
-              child: text('child'),
-              custodySuite: text('custodySuite'),
-              offences,
-              arrestedAt: arrested.value as Date,
-              appearsUnder18: text('appearsUnder18') === 'yes',
-              ...(text('pacRef') ? { pacRef: text('pacRef') } : {}),
-            },
-          },
-          principalOf(request),
-        )
-        return reply.redirect(`${custodyPath}/detentions/${detention.id}`, 303)
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        errors.push(...error.errors)
+  app.post(
+    `${custodyPath}/detentions`,
+    { config: { access: custodyAccess.recordDetention } },
+    async (request, reply) => {
+      const body = request.body as Body
+      const errors: FieldError[] = []
+      const dateParts: Record<string, DatePart[]> = {}
+      const arrested = parseDateTime(body, 'arrestedAt', 'Arrest time', true)
+      if (arrested.error) {
+        errors.push({ field: 'arrestedAt', reason: arrested.error })
+        dateParts.arrestedAt = arrested.errorParts
       }
-    }
-    return reply.code(400).render('custody/views/new.njk', await showNew(request, body, errors, dateParts))
-  })
+      const text = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string).trim() : '')
+      const offences = text('offences')
+        .split(/\r?\n/)
+        .map((o) => o.trim())
+        .filter(Boolean)
+      if (!text('child'))
+        errors.push({ field: 'child', reason: 'Enter the child’s person reference, like KP-0000042' })
+      if (!text('custodySuite')) errors.push({ field: 'custodySuite', reason: 'Choose the custody suite' })
+      if (offences.length === 0)
+        errors.push({ field: 'offences', reason: 'Enter at least one offence, one a line' })
+      if (errors.length === 0) {
+        try {
+          const detention = await custody.create(
+            {
+              detention: {
+                child: text('child'),
+                custodySuite: text('custodySuite'),
+                offences,
+                arrestedAt: arrested.value as Date,
+                appearsUnder18: text('appearsUnder18') === 'yes',
+                ...(text('pacRef') ? { pacRef: text('pacRef') } : {}),
+              },
+            },
+            principalOf(request),
+          )
+          return reply.redirect(`${custodyPath}/detentions/${detention.id}`, 303)
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error
+          errors.push(...error.errors)
+        }
+      }
+      return reply.code(400).render('custody/views/new.njk', await showNew(request, body, errors, dateParts))
+    },
+  )
 
   // ---- the live timeline ----
 
   async function detentionPage(request: FastifyRequest, id: string) {
     const asOf = clock.now()
     const view = await custody.get(id, principalOf(request), asOf)
-    const findings = await standards.findingsForSubject(detentionKind, id)
+    const findings = await standards.findingsForSubject(detentionKind.kind, id)
     const events = [...view.events].sort((a, b) => b.at.getTime() - a.at.getTime())
     return {
       view,
@@ -205,19 +214,24 @@ export function custodyRoutes(
         { value: '', text: 'Choose what happened' },
         ...eventKinds.map((k) => ({ value: k, text: eventKindLabels[k] })),
       ],
-      canRecord: principalOf(request).roles.some((r) => r === 'custody' || r === 'admin'),
+      canRecord: mayDo('recordEvent', principalOf(request).roles),
+      canLinkPac: mayDo('linkPac', principalOf(request).roles),
     }
   }
 
-  app.get(`${custodyPath}/detentions/:id`, { config: { access: custodyReaders } }, async (request, reply) => {
-    const { id } = request.params as { id: string }
-    return reply.render('custody/views/detention.njk', await detentionPage(request, id))
-  })
+  app.get(
+    `${custodyPath}/detentions/:id`,
+    { config: { access: custodyAccess.read } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string }
+      return reply.render('custody/views/detention.njk', await detentionPage(request, id))
+    },
+  )
 
   // Choosing the kind of event is a plain GET form, so it works without JavaScript.
   app.get(
     `${custodyPath}/detentions/:id/events/new`,
-    { config: { access: custodyRecorders } },
+    { config: { access: custodyAccess.recordEvent } },
     async (request, reply) => {
       const { id } = request.params as { id: string }
       const kind = (request.query as { kind?: string }).kind ?? ''
@@ -274,7 +288,7 @@ export function custodyRoutes(
 
   app.post(
     `${custodyPath}/detentions/:id/events`,
-    { config: { access: custodyRecorders } },
+    { config: { access: custodyAccess.recordEvent } },
     async (request, reply) => {
       const { id } = request.params as { id: string }
       const body = request.body as Body
@@ -312,7 +326,7 @@ export function custodyRoutes(
 
   app.post(
     `${custodyPath}/detentions/:id/pac`,
-    { config: { access: custodyRecorders } },
+    { config: { access: custodyAccess.linkPac } },
     async (request, reply) => {
       const { id } = request.params as { id: string }
       const body = request.body as Body

@@ -1,9 +1,8 @@
 import { type RawBuilder, sql } from 'kysely'
 import { type AnyRule, defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
+import { detentionKind } from './access.ts'
 import { inspectorOrAbove, transferDestinations } from './custody.ts'
 
-/** The record kind the custody rules check, as findings and subject links name it. */
-export const detentionKind = 'custody-detention'
 /** What every custody rule reads (the benchmark's count(*) baseline). */
 const detentionTables = ['custody_detention', 'custody_event']
 
@@ -130,7 +129,7 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     'not arrive for over eight hours"; "an appropriate adult did not attend for 16 hours". The number of hours ' +
     'is force policy.',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {
@@ -167,7 +166,7 @@ export const cus02 = defineRule<Record<string, never>>({
     `${pace}, Code C 11.15: a juvenile must not be interviewed in the absence of the appropriate adult unless ` +
     'Code C 11.1 or 11.18 to 11.20 apply (an urgent interview authorised by a superintendent).',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {},
@@ -200,7 +199,7 @@ export const cus03 = defineRule<Record<string, never>>({
     'the appropriate adult’s presence. HMICFRS 2018: the statement "had not always been countersigned by that ' +
     'adult ... it was not clear that officers and staff had repeated the rights and entitlements".',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'medium',
   params: {},
@@ -245,7 +244,7 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
     `${pace}, s40(3): the first review not later than six hours after detention was first authorised, the ` +
     'second not later than nine hours after the first, and later reviews at intervals of not more than nine hours.',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {
@@ -312,7 +311,7 @@ export const cus05 = defineRule<Record<string, never>>({
     'it and given the opportunity to make representations. HMICFRS 2018: "there was no recorded evidence that ' +
     'this had in fact happened, nor if the child had been given the opportunity to make representations".',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'medium',
   params: {},
@@ -357,7 +356,7 @@ export const cus06 = defineRule<Record<string, never>>({
     'in the presence of an appropriate adult unless the case is urgent. HMICFRS 2018: "the search was carried ' +
     'out without an appropriate adult, with no supporting rationale as to why the search was urgent".',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {},
@@ -392,7 +391,7 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
     `${pace}, s38(6): a child charged and kept in police detention must be moved to local authority ` +
     `accommodation unless the custody officer certifies it is impracticable (or secure accommodation is needed and none is available). ${chargedCitation}. The number of hours is force policy.`,
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {
@@ -434,7 +433,7 @@ export const cus08 = defineRule<{ certificateHours: number }>({
     'authority accommodation, the custody officer must certify why, and the certificate goes to the court. ' +
     'The hours from the local authority’s answer to the certificate are force policy.',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {
@@ -485,7 +484,7 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     '"there was little evidence of escalation to senior officers or of officers making subsequent requests to ' +
     'the local authority". The number of hours is force policy.',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {
@@ -536,7 +535,7 @@ export const cus10 = defineRule<Record<string, never>>({
     'HMICFRS 2018: "When officers and staff made appropriate requests for secure accommodation, these were not ' +
     'always ratified by an inspector as required."',
   source: 'report',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'medium',
   params: {},
@@ -567,7 +566,7 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
     'attention as soon as reasonably practicable. HMICFRS 2018: "The police requested a visit from a healthcare ' +
     'professional ... This never took place and there is no record of why not." The number of hours is force policy.',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {
@@ -613,7 +612,7 @@ export const cus12 = defineRule<Record<string, never>>({
     'HMICFRS 2018, 2016 recommendation: "ensuring the prompt submission of a Merlin form to record the child’s ' +
     'detention to help inform future risk-assessments".',
   source: 'report',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'medium',
   params: {},
@@ -640,7 +639,7 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
     `${pace}, s41 (24 hours from the relevant time), s42 (a superintendent may authorise up to 36 hours), s43 ` +
     'and s44 (longer only with a warrant of further detention from a magistrates’ court).',
   source: 'statute',
-  appliesTo: detentionKind,
+  appliesTo: detentionKind.kind,
   tables: detentionTables,
   severity: 'high',
   params: {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
-import type { Reach } from '../../platform/access/need-to-know.ts'
+import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -10,12 +10,12 @@ import {
   ConflictError,
   type FieldError,
   ForbiddenError,
-  NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
 import { type ChildFacts, childrenByRefOrId } from '../children/lookups.ts'
-import { type TeamOnDay, teamsOnDays } from '../organisation/lookups.ts'
+import { type TeamOnDay, teamKinds, teamsOnDays } from '../organisation/lookups.ts'
 import type { OrganisationService } from '../organisation/service.ts'
+import { custodyReach, detentionKind } from './access.ts'
 import {
   ageAtArrest,
   type CustodyEvent,
@@ -31,7 +31,6 @@ import {
   timelineErrors,
   transferDestinations,
 } from './custody.ts'
-import { detentionKind } from './rules.ts'
 
 /** Rules run on the records just written, inside the writing transaction (the standards engine's hook). */
 export type AfterWrite = (trx: Transaction, kind: string, ids: readonly string[]) => Promise<unknown>
@@ -402,10 +401,6 @@ export async function writeDetentions(
   return { written }
 }
 
-/** Whose detentions a person sees: force-wide roles all; custody staff their suite; others their BCU. */
-/** Custody staff see their own suites; others the boroughs of their area (by borough, across reorganisations). */
-export type SuiteScope = { forceWide: true } | { forceWide: false; suiteIds: string[]; boroughIds: string[] }
-
 export interface DetentionListItem {
   detention: Detention
   child: ChildFacts | undefined
@@ -417,22 +412,19 @@ export interface DetentionListItem {
 export function custodyService(db: Database, clock: Clock, deps: CustodyDependencies) {
   const { organisation, accessLog } = deps
 
-  async function scopeFor(principal: Principal): Promise<SuiteScope> {
-    if (principal.area.forceWide) return { forceWide: true }
-    if (principal.roles.includes('custody') && principal.staffId) {
-      const member = await organisation.staffMember(principal.staffId)
-      const team = member?.teamId ? await organisation.team(member.teamId) : undefined
-      if (team?.kind === 'custody_suite') return { forceWide: false, suiteIds: [team.id], boroughIds: [] }
-    }
-    return { forceWide: false, suiteIds: [], boroughIds: principal.area.boroughIds }
-  }
-
-  function canSee(scope: SuiteScope, d: Detention): boolean {
-    if (scope.forceWide) return true
-    return (
-      scope.suiteIds.includes(d.suiteId) || (d.boroughId !== null && scope.boroughIds.includes(d.boroughId))
+  /**
+   * The asker's reach over detentions (access.ts), narrowed when they work in a custody suite. Call it before
+   * a transaction opens or pass the transaction: the suite lookup must not wait on the outer handle.
+   */
+  async function reachOver(asker: Reach, q: Executor = db): Promise<Reach> {
+    if (asker.forceWide || asker.teamIds.length === 0) return asker
+    const kinds = await teamKinds(q, asker.teamIds)
+    return custodyReach(
+      asker,
+      asker.teamIds.filter((t) => kinds.get(t) === 'custody_suite'),
     )
   }
+  const reachFor = (principal: Principal) => reachOver(reachOf(principal))
 
   async function eventsOf(
     q: Executor,
@@ -474,18 +466,12 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
   }
 
   const service = {
-    scopeFor,
-    kind: detentionKind,
-
-    /** Custody suites the person may record detentions in (all, for force-wide roles). */
+    /** Custody suites the person may record detentions in: those whose detentions they would see. */
     async suitesFor(principal: Principal) {
-      const scope = await scopeFor(principal)
+      const reach = await reachFor(principal)
       const suites = [...(await suiteNames()).values()]
-      if (scope.forceWide) return suites
-      return suites.filter(
-        (s) =>
-          scope.suiteIds.includes(s.id) ||
-          (scope.suiteIds.length === 0 && s.boroughId !== null && scope.boroughIds.includes(s.boroughId)),
+      return suites.filter((s) =>
+        detentionKind.canSee(reach, { borough_id: s.boroughId, custody_suite_team_id: s.id }),
       )
     },
 
@@ -495,6 +481,7 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
       principal: Principal,
     ): Promise<Detention> {
       const now = clock.now()
+      const reach = await reachFor(principal)
       return db.transaction().execute(async (trx) => {
         const result = await writeDetentions(
           trx,
@@ -505,20 +492,20 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
         if ('errors' in result) throw new ValidationError(result.errors.flatMap((e) => e.errors))
         const written = result.written[0] as WrittenDetention
         const row = (await detentionRow(trx, written.id)) as DetentionRow
-        const scope = await scopeFor(principal)
-        if (!canSee(scope, toDetention(row)))
+        // A detention the recorder could not then see is refused, and nothing of it is kept.
+        if (!detentionKind.canSee(reach, row))
           throw new ForbiddenError('You can record detentions only in your own custody suite')
         await accessLog.record(
           {
             actorId: principal.id,
             actorName: principal.username,
             action: 'create',
-            subjectKind: detentionKind,
+            subjectKind: detentionKind.kind,
             subjectId: written.id,
           },
           trx,
         )
-        await deps.afterWrite?.(trx, detentionKind, [written.id])
+        await deps.afterWrite?.(trx, detentionKind.kind, [written.id])
         return toDetention(row)
       })
     },
@@ -541,12 +528,11 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
       }
       const event = parsed.data
       const now = clock.now()
+      const reach = await reachFor(principal)
       return db.transaction().execute(async (trx) => {
         const row = await detentionRow(trx, id, true)
-        if (!row) throw new NotFoundError('There is no such detention')
+        detentionKind.mustSee(reach, row, 'There is no such detention')
         const detention = toDetention(row)
-        if (!canSee(await scopeFor(principal), detention))
-          throw new ForbiddenError('This detention is not in your custody suite')
         if (row.version !== version) throw new ConflictError()
         const existing = (await eventsOf(trx, [id])).get(id) ?? []
         const newEvent = { ...event, id: randomUUID() }
@@ -581,13 +567,13 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
             actorId: principal.id,
             actorName: principal.username,
             action: 'update',
-            subjectKind: detentionKind,
+            subjectKind: detentionKind.kind,
             subjectId: id,
             detail: { event: event.kind },
           },
           trx,
         )
-        await deps.afterWrite?.(trx, detentionKind, [id])
+        await deps.afterWrite?.(trx, detentionKind.kind, [id])
         return toEvent({ ...eventRow(newEvent, id, principal.id, now) })
       })
     },
@@ -598,11 +584,10 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
       if (!ref || ref.length > 200)
         throw new ValidationError([{ field: 'pacRef', reason: 'Enter the PAC reference' }])
       const now = clock.now()
+      const reach = await reachFor(principal)
       await db.transaction().execute(async (trx) => {
         const row = await detentionRow(trx, id, true)
-        if (!row) throw new NotFoundError('There is no such detention')
-        if (!canSee(await scopeFor(principal), toDetention(row)))
-          throw new ForbiddenError('This detention is not in your custody suite')
+        detentionKind.mustSee(reach, row, 'There is no such detention')
         if (row.version !== version) throw new ConflictError()
         await trx
           .updateTable('custody_detention')
@@ -621,17 +606,15 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
             changes: JSON.stringify({ pac_ref: [row.pac_ref, ref] }),
           })
           .execute()
-        await deps.afterWrite?.(trx, detentionKind, [id])
+        await deps.afterWrite?.(trx, detentionKind.kind, [id])
       })
     },
 
     /** One detention with its timeline and clocks, for someone allowed to see it; the read is logged. */
     async get(id: string, principal: Principal, asOf: Date = clock.now()) {
       const row = await detentionRow(db, id)
-      if (!row) throw new NotFoundError('There is no such detention')
+      detentionKind.mustSee(await reachFor(principal), row, 'There is no such detention')
       const detention = toDetention(row)
-      if (!canSee(await scopeFor(principal), detention))
-        throw new ForbiddenError('This detention is not in your custody suites')
       const events = (await eventsOf(db, [id])).get(id) ?? []
       const child = (await childrenByRefOrId(db, [detention.personId])).get(detention.personId)
       const suite = await organisation.team(detention.suiteId)
@@ -639,7 +622,7 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
         actorId: principal.id,
         actorName: principal.username,
         action: 'read',
-        subjectKind: detentionKind,
+        subjectKind: detentionKind.kind,
         subjectId: id,
       })
       return { detention, events, child, suiteName: suite?.name ?? '', clocks: detentionClocks(events, asOf) }
@@ -647,15 +630,21 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
 
     /**
      * The custody inspector's view: every child in the person's suites still in custody (and, with
-     * `recentHours`, those who left in that many hours), with their clocks, soonest deadline first.
+     * `recentHours`, those who left in that many hours), with their clocks, soonest deadline first. The read
+     * is logged as one row naming `read.query` and every detention shown.
      */
-    async list(principal: Principal, options: { recentHours?: number; asOf?: Date; limit?: number } = {}) {
+    async list(
+      principal: Principal,
+      read: { query: string; requestId?: string | null },
+      options: { recentHours?: number; asOf?: Date; limit?: number } = {},
+    ) {
       const asOf = options.asOf ?? clock.now()
-      const scope = await scopeFor(principal)
+      const reach = await reachFor(principal)
       const since = new Date(asOf.getTime() - (options.recentHours ?? 0) * 3_600_000)
-      let query = db
+      const query = db
         .selectFrom('custody_detention as d')
         .selectAll('d')
+        .where(detentionKind.where(reach, 'd'))
         .where('d.arrested_at', '<=', asOf)
         .where((eb) =>
           eb.not(
@@ -669,16 +658,6 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
             ),
           ),
         )
-      if (!scope.forceWide) {
-        const { suiteIds, boroughIds } = scope
-        query = query.where((eb) =>
-          eb.or([
-            ...(suiteIds.length ? [eb('d.custody_suite_team_id', 'in', suiteIds)] : []),
-            ...(boroughIds.length ? [eb('d.borough_id', 'in', boroughIds)] : []),
-            eb.val(false),
-          ]),
-        )
-      }
       // Children arrested long ago and never recorded as leaving are still shown: they may still be held.
       const rows = (await query
         .orderBy('d.arrested_at', 'desc')
@@ -701,20 +680,30 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
         clocks: detentionClocks(events.get(d.id) ?? [], asOf),
       }))
       const rank = (i: DetentionListItem) => i.clocks.nextDeadline?.at.getTime() ?? Number.POSITIVE_INFINITY
+      await accessLog.recordList({
+        actorId: principal.id,
+        actorName: principal.username,
+        subjectKind: detentionKind.kind,
+        query: read.query,
+        ids: detentions.map((d) => d.id),
+        requestId: read.requestId ?? null,
+      })
       return {
-        scope,
+        reach,
         items: items.sort(
           (a, b) => Number(!a.clocks.inCustody) - Number(!b.clocks.inCustody) || rank(a) - rank(b),
         ),
       }
     },
 
-    /** Items for a child's chronology (the children module's timeline). */
+    /** Items for a child's chronology (the children module's timeline): the detentions within reach. */
     async timelineFor(personId: string, reach: Reach, asOf?: Date) {
+      const within = await reachOver(reach)
       const rows = await db
         .selectFrom('custody_detention')
         .select(['id', 'ref', 'arrested_at', 'offences'])
         .where('person_id', '=', personId)
+        .where(detentionKind.where(within))
         .$if(asOf !== undefined, (q) => q.where('arrested_at', '<=', asOf as Date))
         .execute()
       return rows.map((r) => ({
