@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { migrations } from './migrations.ts'
 import { type Clock, systemClock } from './platform/clock.ts'
@@ -11,6 +12,9 @@ import { createServices, type Services } from './services.ts'
 export interface Kestrel {
   app: FastifyInstance
   services: Services
+  /** The requests being answered now, oldest first, as "POST /custody/detentions (12 s)". */
+  inFlight(): string[]
+  /** Stops accepting connections and resolves once every request in flight has been answered. */
   close(): Promise<void>
 }
 
@@ -29,10 +33,25 @@ export async function buildKestrel(
   })
   registerRoutes(app, services)
   await app.ready()
+  // Requests still being answered, so a server told to stop can say what it waited for. The Node server's
+  // own event, so it sees a request that hangs before any Fastify hook would run.
+  const answering = new Map<IncomingMessage, { response: ServerResponse; since: number }>()
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    answering.set(request, { response, since: performance.now() })
+    response.once('close', () => answering.delete(request))
+  })
   return {
     app,
     services,
+    inFlight: () =>
+      [...answering].map(
+        ([request, { since }]) =>
+          `${request.method} ${request.url?.split('?')[0]} (${Math.round((performance.now() - since) / 1000)} s)`,
+      ),
     async close() {
+      // An answer given while stopping ends its connection: a browser's kept-alive connection would hold
+      // the server open until it timed out (72 s), long after the last request was answered.
+      for (const { response } of answering.values()) response.shouldKeepAlive = false
       await app.close()
     },
   }

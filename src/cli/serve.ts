@@ -7,6 +7,13 @@ import { startSweepScheduler } from '../standards/sweep.ts'
 import type { Command } from './command.ts'
 import { prepareDemo } from './demo.ts'
 
+/**
+ * How long a stopping server waits for the requests in flight. Ten seconds is well past any page's answer
+ * and inside the grace an orchestrator gives before SIGKILL (Kubernetes and systemd: 30 s and 90 s), so a
+ * request that hangs is named in the log instead of the process dying silently or never.
+ */
+export const shutdownLimitMs = 10_000
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Start the web application and API',
@@ -39,15 +46,55 @@ Stops cleanly on SIGINT or SIGTERM.`,
       `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,
     )
     if (firstAccounts.length) console.log(firstStartNotice(firstAccounts))
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve()
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
+    const signal = await nextSignal()
+    console.log(`${signal}: stopping; waiting up to ${shutdownLimitMs / 1000} s for the requests in flight`)
+    // A second signal is someone who will not wait.
+    nextSignal().then((again) => stopNow(`${again} again`, kestrel.inFlight()))
+    const stopped = await withinLimit(shutdownLimitMs, async () => {
+      // New connections are refused at once; the database closes only when nothing still uses it.
+      await Promise.all([kestrel.close(), stopSweeps(), metrics?.close()])
+      await handle.close()
     })
-    await stopSweeps()
-    await metrics?.close()
-    await kestrel.close()
-    await handle.close()
+    if (!stopped) stopNow(`${shutdownLimitMs / 1000} s passed`, kestrel.inFlight())
+    // Everything Kestrel opened is closed; a handle some library left open must not keep a stopped server.
+    setTimeout(() => process.exit(), 1000).unref()
     return 0
   },
+}
+
+/** The first SIGINT or SIGTERM from now. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on)
+      process.off('SIGTERM', on)
+      resolve(signal)
+    }
+    process.on('SIGINT', on)
+    process.on('SIGTERM', on)
+  })
+}
+
+/** Whether `work` finished inside the limit. */
+async function withinLimit(limitMs: number, work: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), limitMs)
+  })
+  try {
+    return await Promise.race([work().then(() => true as const), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Ends the process now, naming what it gave up on. An exit, not a return: a request that hangs may hold
+ * the database or a socket, and either keeps the process alive for ever.
+ */
+function stopNow(why: string, inFlight: string[]): never {
+  console.error(
+    `kestrel serve: stopped without finishing (${why}); ${inFlight.length ? `still in flight: ${inFlight.join(', ')}` : 'no request was in flight, the database or a sweep did not close'}`,
+  )
+  process.exit(1)
 }
