@@ -34,7 +34,7 @@ const declared = recordKind<PacPlaceRow>({
  * PACs as need to know sees them. `created_by` is a text column (it also holds 'import'), which the
  * kernel's uuid comparison cannot take as a `users` column, so the raiser's account is added here in text.
  */
-export const pacKind = {
+export const pacKind: typeof declared = {
   ...declared,
   where(reach: Reach, alias = 'pac'): RawBuilder<SqlBool> {
     const base = declared.where(reach, alias)

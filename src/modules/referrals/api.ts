@@ -1,8 +1,24 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { type Access, permits } from '../../platform/access/access.ts'
+import { reachOf } from '../../platform/access/need-to-know.ts'
+import type { Principal } from '../../platform/auth/principal.ts'
 import { apiRoute } from '../../platform/http/api.ts'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import type { Services } from '../../services.ts'
+import {
+  pacFollowUppers,
+  pacMashRoles,
+  pacOutcomeRecorders,
+  pacPartners,
+  pacRaisers,
+  pacReaders,
+  pacResubmitters,
+  pacReviewers,
+  pacSharers,
+  pacWriters,
+  supervisesPacs,
+} from './access.ts'
 import {
   aboutKinds,
   bragRatings,
@@ -12,8 +28,8 @@ import {
   reviewDecisions,
   riskLevels,
 } from './pac.ts'
-import { actorOf, partners, raisers, readers, resubmitters, supervisesPacs } from './routes.ts'
-import { type PacChange, type PacSummary, partnerBorough, scopeOf } from './service.ts'
+import { actorOf } from './routes.ts'
+import { type PacChange, type PacSummary, requirePartnerBorough } from './service.ts'
 
 const tags = ['PACs']
 const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
@@ -151,6 +167,19 @@ const listQuery = z
   })
   .strict()
 
+/** Which step each PATCH field belongs to, and so which role permission it needs (as on the page). */
+const patchSteps: { what: string; access: Access; fields: readonly (keyof PacChange)[] }[] = [
+  {
+    what: 'a supervisor review',
+    access: pacReviewers,
+    fields: ['reviewedAt', 'reviewDecision', 'reviewNote'],
+  },
+  { what: 'sharing with the MASH', access: pacSharers, fields: ['sharedWithMashAt'] },
+  { what: 'MASH decisions', access: pacMashRoles, fields: ['mashBrag', 'mashRatedAt', 'mashDecisionAt'] },
+  { what: 'outcomes', access: pacOutcomeRecorders, fields: ['outcome', 'outcomeReason', 'feedbackAt'] },
+  { what: 'a follow-up', access: pacFollowUppers, fields: ['followUp', 'followUpAt'] },
+]
+
 const idParams = z.object({ id: z.string().uuid('must be a PAC id') })
 
 const outcomeBody = z
@@ -165,13 +194,11 @@ const outcomeBody = z
 /** The PAC API: create, read, list and update for the force; partners read and answer their borough's. */
 export function referralsApiRoutes(app: FastifyInstance, services: Services) {
   const { referrals } = services
-  const scope = (principal: { area: Parameters<typeof scopeOf>[0]; staffId: string | null; id: string }) =>
-    scopeOf(principal.area, principal.staffId, principal.id)
 
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/pacs',
-    access: raisers,
+    access: pacRaisers,
     summary: 'Raise a PAC for a child',
     tags,
     body: createBody,
@@ -204,12 +231,12 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/pacs',
-    access: readers,
+    access: pacReaders,
     summary: 'List PACs in your area, newest first, with filters',
     tags,
     query: listQuery,
     response: z.object({ total: z.number(), pacs: z.array(pacResponse) }),
-    handler: async ({ query, principal }) => {
+    handler: async ({ query, principal, request }) => {
       let personId: string | undefined
       if (query.child) {
         const person = await referrals.people.find(query.child)
@@ -228,7 +255,13 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
           limit: query.limit,
           offset: query.offset,
         },
-        scope(principal),
+        reachOf(principal),
+      )
+      await referrals.recordListRead(
+        actorOf(principal),
+        `${request.method} ${request.url}`,
+        items,
+        request.id,
       )
       return { total, pacs: items.map(toResponse) }
     },
@@ -237,53 +270,36 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/pacs/:id',
-    access: readers,
+    access: pacReaders,
     summary: 'Read a PAC',
     tags,
     params: idParams,
     response: pacResponse,
     handler: async ({ params, principal }) =>
-      toResponse(await referrals.read(params.id, scope(principal), actorOf(principal), 'api')),
+      toResponse(await referrals.read(params.id, reachOf(principal), actorOf(principal), 'api')),
   })
 
   apiRoute(app, {
     method: 'PATCH',
     url: '/api/v1/pacs/:id',
-    access: readers,
+    access: pacWriters,
     summary: 'Record the review, MASH, outcome or follow-up of a PAC',
     description:
       'Send the version you read; a stale version gets 409. Each step must follow the one before it: no MASH ' +
-      'rating or outcome before the PAC is shared, nothing dated before the PAC or in the future.',
+      'rating or outcome before the PAC is shared, nothing dated before the PAC or in the future. Each step ' +
+      'needs the role its page needs (403 otherwise, nothing changed).',
     tags,
     params: idParams,
     body: patchBody,
     response: pacResponse,
     handler: async ({ params, body, principal }) => {
-      const roles = principal.roles
-      const wants = (keys: string[]) => keys.some((k) => k in body)
-      const refuse = (what: string, ok: boolean) => {
-        if (!ok) throw new ForbiddenError(`Your role may not record ${what}`)
-      }
-      refuse(
-        'a supervisor review',
-        !wants(['reviewedAt', 'reviewDecision', 'reviewNote']) ||
-          roles.some((r) => ['supervisor', 'admin'].includes(r)),
-      )
-      refuse(
-        'MASH decisions',
-        !wants(['mashBrag', 'mashRatedAt', 'mashDecisionAt']) ||
-          roles.some((r) => ['mash', 'admin'].includes(r)),
-      )
-      refuse(
-        'sharing',
-        !wants(['sharedWithMashAt']) || roles.some((r) => ['supervisor', 'mash', 'admin'].includes(r)),
-      )
-      refuse(
-        'outcomes',
-        !wants(['outcome', 'outcomeReason', 'feedbackAt']) ||
-          roles.some((r) => ['mash', 'admin'].includes(r)),
-      )
-      await referrals.read(params.id, scope(principal), actorOf(principal), 'api update')
+      const steps = patchSteps.filter((step) => step.fields.some((field) => field in body))
+      if (!steps.length)
+        throw new ValidationError([{ field: 'body', reason: 'name at least one field to change' }])
+      for (const step of steps)
+        if (!permits(step.access, principal.roles))
+          throw new ForbiddenError(`Your role may not record ${step.what}`)
+      await referrals.read(params.id, reachOf(principal), actorOf(principal), 'api update')
       const { version, ...rest } = body
       const change: PacChange = {
         ...rest,
@@ -300,7 +316,7 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
         change.reviewedByName = principal.displayName
         change.reviewedByStaffId = principal.staffId
       }
-      await referrals.update(params.id, version, change, actorOf(principal))
+      await referrals.update(params.id, version, change, actorOf(principal), reachOf(principal))
       return toResponse((await referrals.get(params.id)) as PacSummary)
     },
   })
@@ -308,7 +324,7 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'PATCH',
     url: '/api/v1/pacs/:id/resubmit',
-    access: resubmitters,
+    access: pacResubmitters,
     summary: 'Amend a PAC returned for more work and resubmit it for supervisor review',
     description:
       'For the officer who raised the PAC, or a supervisor. Send the version you read; a stale version gets ' +
@@ -320,41 +336,37 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
     handler: async ({ params, body, principal }) => {
       const { version, ...changes } = body
       await referrals.resubmit(params.id, version, changes, actorOf(principal), {
-        scope: scope(principal),
+        reach: reachOf(principal),
         onBehalf: supervisesPacs(principal),
       })
       return toResponse((await referrals.get(params.id)) as PacSummary)
     },
   })
 
-  // Partners: only PACs shared with the MASH for their own borough; anything else is not found.
-  const boroughOf = (principal: { area: Parameters<typeof partnerBorough>[0] }) => {
-    const borough = partnerBorough(principal.area)
-    if (!borough) throw new ForbiddenError('Your account is not linked to a borough')
-    return borough
-  }
+  // Partners: only PACs shared with the MASH for their own borough (access.ts); anything else is not found.
+  const boroughOf = (principal: Principal) => requirePartnerBorough(principal.area)
 
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/partner/pacs',
-    access: partners,
+    access: pacPartners,
     summary: 'PACs shared with your borough (partner agencies)',
     tags,
     query: z.object({ awaitingOutcome: z.enum(['true', 'false']).optional() }).strict(),
     response: z.object({ pacs: z.array(pacResponse) }),
-    handler: async ({ query, principal }) => ({
-      pacs: (
-        await referrals.partner.list(boroughOf(principal), {
-          awaitingOutcome: query.awaitingOutcome === 'true',
-        })
-      ).map(toResponse),
-    }),
+    handler: async ({ query, principal, request }) => {
+      const pacs = await referrals.partner.list(boroughOf(principal), {
+        awaitingOutcome: query.awaitingOutcome === 'true',
+      })
+      await referrals.recordListRead(actorOf(principal), `${request.method} ${request.url}`, pacs, request.id)
+      return { pacs: pacs.map(toResponse) }
+    },
   })
 
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/partner/pacs/:id',
-    access: partners,
+    access: pacPartners,
     summary: 'Read a PAC shared with your borough',
     tags,
     params: idParams,
@@ -366,7 +378,7 @@ export function referralsApiRoutes(app: FastifyInstance, services: Services) {
   apiRoute(app, {
     method: 'PUT',
     url: '/api/v1/partner/pacs/:id/outcome',
-    access: partners,
+    access: pacPartners,
     summary: 'Record children’s social care outcome on a PAC shared with your borough',
     tags,
     params: idParams,

@@ -5,6 +5,7 @@ import { type ImportError, ImportRejected } from '../../platform/import/importer
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { londonDate } from '../organisation/organisation.ts'
 import { organisationService } from '../organisation/service.ts'
+import { pacKind } from './access.ts'
 import {
   aboutKinds,
   bragRatings,
@@ -14,7 +15,6 @@ import {
   riskLevels,
   validatePacProgress,
 } from './pac.ts'
-import { pacKind } from './rules.ts'
 
 const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
 const refText = z.string().trim().min(1, 'is required').max(200)
@@ -90,7 +90,7 @@ const toDate = (v: string | undefined) => (v ? new Date(v) : null)
  */
 export const pacImportKind = defineImportKind<PacLine>({
   kind: 'pac',
-  subjectKind: pacKind,
+  subjectKind: pacKind.kind,
   schema: pacSchema as unknown as z.ZodType<PacLine>,
   references: (p) => [
     { field: 'child', kind: 'person', ref: p.child },

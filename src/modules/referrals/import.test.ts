@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { movableClock, type ReferralsFixture, referralsFixture } from './test-fixtures.ts'
 
@@ -50,7 +51,7 @@ describe('pac import kind (database)', () => {
         outcome: { outcome: 'nfa', reason: 'Below threshold', feedbackAt: '2018-08-03T12:00:00Z' },
       }),
     )
-    const { items } = await f.kestrel.services.referrals.list({}, { forceWide: true })
+    const { items } = await f.kestrel.services.referrals.list({}, forceWideReach)
     expect(items[0]).toMatchObject({
       ref: 'MERLIN-1',
       raisedByName: 'PC Anna Import',
@@ -61,7 +62,7 @@ describe('pac import kind (database)', () => {
     })
     expect(items[0]?.bcuId).not.toBeNull()
     await run(line({ riskLevel: 'high' }))
-    expect((await f.kestrel.services.referrals.list({}, { forceWide: true })).items[0]).toMatchObject({
+    expect((await f.kestrel.services.referrals.list({}, forceWideReach)).items[0]).toMatchObject({
       riskLevel: 'high',
       version: 2,
     })
@@ -92,7 +93,7 @@ describe('pac import kind (database)', () => {
     expect(error).toBeInstanceOf(ImportRejected)
     expect((error as ImportRejected).errors[0]?.field).toBe(field)
     expect(
-      (await f.kestrel.services.referrals.list({}, { forceWide: true })).items.map((p) => p.ref),
+      (await f.kestrel.services.referrals.list({}, forceWideReach)).items.map((p) => p.ref),
     ).not.toContain('MERLIN-BAD')
   })
 })

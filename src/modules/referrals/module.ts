@@ -1,7 +1,8 @@
 import type { StandardsService } from '../../standards/service.ts'
 import type { ChildrenService } from '../children/service.ts'
+import { pacKind } from './access.ts'
 import { personIndexFromChildren } from './person-index.ts'
-import { pacKind, referralRules } from './rules.ts'
+import { referralRules } from './rules.ts'
 import { type ReferralsDependencies, referralsService } from './service.ts'
 
 /**
@@ -25,7 +26,7 @@ export function createReferrals(
     },
   })
   for (const rule of referralRules(people.linkedChildrenSql)) standards.register(rule)
-  standards.registerSubjectLink(pacKind, (id) => `/pacs/${id}`)
+  standards.registerSubjectLink(pacKind.kind, (id) => `/pacs/${id}`)
   children.registerTimelineProvider((personId, reach, asOf) => service.timelineItems(personId, reach, asOf))
   return Object.assign(service, { people })
 }

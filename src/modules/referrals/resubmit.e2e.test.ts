@@ -6,6 +6,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { seedLondon } from '../organisation/seed.ts'
 
 // A PAC returned for more work, amended and resubmitted by a supervisor on the officer's behalf: the page is
@@ -57,7 +58,7 @@ describe.each([
       pac.version,
       { decision: 'returned', note: 'Add the checks on the other children in the household' },
       { id: 'e2e-supervisor', username: 'ps.review', displayName: 'PS Review', staffId: null },
-      { forceWide: true },
+      forceWideReach,
     )
     pacId = pac.id
   })

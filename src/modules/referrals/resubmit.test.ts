@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
-import type { PacScope } from './service.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { movableClock, type ReferralsFixture, referralsFixture } from './test-fixtures.ts'
 
 // British Summer Time: 09:00Z is 10:00 in London.
@@ -34,7 +34,7 @@ describe('resubmitting a PAC returned for more work (database)', () => {
     displayName: name,
     staffId: null,
   })
-  const forceWide: PacScope = { forceWide: true }
+  const forceWide = forceWideReach
 
   /** New sessions for the same accounts: moving the clock a day on lets the old ones lapse. */
   async function freshSessions() {
@@ -198,7 +198,7 @@ describe('resubmitting a PAC returned for more work (database)', () => {
     expect(pac?.voiceOfChild).toBe('I was scared and hungry')
     expect(pac?.concerns).toEqual(['child_abuse', 'domestic_abuse_stalking_harassment'])
 
-    const queue = await referrals.supervisorQueue({ scope: forceWide })
+    const queue = await referrals.supervisorQueue({ reach: forceWide })
     expect(queue.map((p) => p.id)).toContain(id)
     const queuePage = await f.kestrel.app.inject({
       url: '/pacs/review?all=yes',

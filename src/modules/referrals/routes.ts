@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { allow } from '../../platform/access/access.ts'
-import { type Role, staffRoles } from '../../platform/access/roles.ts'
+import { type Access, permits } from '../../platform/access/access.ts'
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import {
   type FieldError,
@@ -11,6 +11,18 @@ import {
 import type { Services } from '../../services.ts'
 import { londonInstant, londonParts } from '../../standards/calendar.ts'
 import { dateInputItems, parseDateInput } from '../organisation/form-dates.ts'
+import {
+  pacFollowUppers,
+  pacMashRoles,
+  pacOutcomeRecorders,
+  pacPartners,
+  pacRaisers,
+  pacReaders,
+  pacResubmitters,
+  pacReviewers,
+  pacSharers,
+  supervisesPacs,
+} from './access.ts'
 import {
   type AboutKind,
   aboutKinds,
@@ -35,39 +47,10 @@ import {
   stageLabels,
   validatePacInput,
 } from './pac.ts'
-import { type PacActor, type PacScope, partnerBorough, raisedBy, scopeOf } from './service.ts'
+import { type PacActor, raisedBy, requirePartnerBorough } from './service.ts'
 
-/** Who raises PACs: every operational role (anyone in the force may find a child at risk). */
-export const raisers = allow(
-  'officer',
-  'supervisor',
-  'mash',
-  'missing_persons_unit',
-  'custody',
-  'offender_manager',
-  'online_csae',
-)
-/** Who reads PACs: everyone in the force; partners have their own pages. */
-export const readers = allow(...staffRoles)
-export const reviewers = allow('supervisor', 'bcu_lead', 'force_lead', 'admin')
-export const mashRoles = allow('mash', 'force_lead', 'admin')
-export const partners = allow('partner')
-/** Who may open the resubmit page: whoever may raise a PAC (the service checks they raised it) and reviewers. */
-export const resubmitters = allow(
-  'officer',
-  'supervisor',
-  'mash',
-  'missing_persons_unit',
-  'custody',
-  'offender_manager',
-  'online_csae',
-  'bcu_lead',
-  'force_lead',
-  'admin',
-)
-/** Supervisors may resubmit a returned PAC for the officer who raised it. */
-export const supervisesPacs = (principal: Principal) =>
-  principal.roles.some((r) => ['supervisor', 'bcu_lead', 'force_lead', 'admin'].includes(r))
+// The navigation (src/routes.ts) names these two by their old names.
+export { pacPartners as partners, pacReaders as readers } from './access.ts'
 
 export const referralsPath = '/pacs'
 
@@ -93,7 +76,8 @@ export function actorOf(principal: Principal): PacActor {
   }
 }
 
-const has = (principal: Principal, ...roles: Role[]) => roles.some((r) => principal.roles.includes(r))
+const may = (request: FastifyRequest, access: Access) =>
+  permits(access, (request.principal as Principal).roles)
 
 function versionOf(body: Body): number {
   const value = text(body, 'version')
@@ -218,10 +202,15 @@ function stepErrors(step: Step, answers: Answers, now: Date): FieldError[] {
 export function referralsRoutes(app: FastifyInstance, services: Services) {
   const { referrals, organisation, standards } = services
   const now = () => services.clock.now()
-  const scope = (request: FastifyRequest): PacScope => {
-    const principal = request.principal as Principal
-    return scopeOf(principal.area, principal.staffId, principal.id)
-  }
+  const reach = (request: FastifyRequest) => reachOf(request.principal as Principal)
+  /** One access-log row for a list or queue page: the route as asked and every PAC shown. */
+  const logList = (request: FastifyRequest, pacs: readonly { id: string }[]) =>
+    referrals.recordListRead(
+      actorOf(request.principal as Principal),
+      `${request.method} ${request.url}`,
+      pacs,
+      request.id,
+    )
 
   async function boroughOptions(selected?: string) {
     const force = await organisation.force()
@@ -375,7 +364,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     })
   }
 
-  app.get(referralsPath, { config: { access: readers } }, async (request, reply) => {
+  app.get(referralsPath, { config: { access: pacReaders } }, async (request, reply) => {
     const query = request.query as Body
     const stage = pacStages.includes(text(query, 'stage') as PacStage)
       ? (text(query, 'stage') as PacStage)
@@ -384,8 +373,9 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     const page = Math.max(1, Number(text(query, 'page')) || 1)
     const { items, total } = await referrals.list(
       { stage, boroughId, limit: 50, offset: (page - 1) * 50 },
-      scope(request),
+      reach(request),
     )
+    await logList(request, items)
     return reply.render('referrals/views/list.njk', {
       pageTitle: 'PACs',
       items,
@@ -401,13 +391,13 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
         i === 0 ? { ...o, text: 'Any borough' } : o,
       ),
       stageLabels,
-      canRaise: has(request.principal as Principal, ...(raisers.kind === 'roles' ? raisers.roles : [])),
-      canReview: has(request.principal as Principal, 'supervisor', 'bcu_lead', 'force_lead', 'admin'),
-      canMash: has(request.principal as Principal, 'mash', 'force_lead', 'admin'),
+      canRaise: may(request, pacRaisers),
+      canReview: may(request, pacReviewers),
+      canMash: may(request, pacMashRoles),
     })
   })
 
-  app.get(`${referralsPath}/new`, { config: { access: raisers } }, async (request, reply) => {
+  app.get(`${referralsPath}/new`, { config: { access: pacRaisers } }, async (request, reply) => {
     const id = await referrals.drafts.start((request.principal as Principal).id)
     const personRef = text(request.query as Body, 'child')
     if (personRef) {
@@ -419,12 +409,14 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
   })
 
   for (const step of steps) {
-    app.get(`${referralsPath}/new/:draft/${step}`, { config: { access: raisers } }, async (request, reply) =>
-      renderStep(request, reply, await draftOr404(request), step),
+    app.get(
+      `${referralsPath}/new/:draft/${step}`,
+      { config: { access: pacRaisers } },
+      async (request, reply) => renderStep(request, reply, await draftOr404(request), step),
     )
     app.post(
       `${referralsPath}/new/:draft/${step}`,
-      { config: { access: raisers } },
+      { config: { access: pacRaisers } },
       async (request, reply) => {
         const draft = await draftOr404(request)
         const body = request.body as Body
@@ -468,36 +460,41 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     )
   }
 
-  app.get(`${referralsPath}/new/:draft/check`, { config: { access: raisers } }, async (request, reply) => {
+  app.get(`${referralsPath}/new/:draft/check`, { config: { access: pacRaisers } }, async (request, reply) => {
     const draft = await draftOr404(request)
     return checkPage(reply, draft)
   })
 
-  app.post(`${referralsPath}/new/:draft/check`, { config: { access: raisers } }, async (request, reply) => {
-    const draft = await draftOr404(request)
-    const principal = request.principal as Principal
-    const parsedTime = firstKnewOf(draft.answers)
-    try {
-      if (parsedTime.errors.length) throw new ValidationError(parsedTime.errors)
-      const pac = await referrals.create(inputOf(draft.answers), actorOf(principal))
-      await referrals.drafts.remove(principal.id, draft.id)
-      return reply.redirect(`${referralsPath}/${pac.id}?raised=1`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError) return checkPage(reply, draft, error.errors)
-      throw error
-    }
-  })
+  app.post(
+    `${referralsPath}/new/:draft/check`,
+    { config: { access: pacRaisers } },
+    async (request, reply) => {
+      const draft = await draftOr404(request)
+      const principal = request.principal as Principal
+      const parsedTime = firstKnewOf(draft.answers)
+      try {
+        if (parsedTime.errors.length) throw new ValidationError(parsedTime.errors)
+        const pac = await referrals.create(inputOf(draft.answers), actorOf(principal))
+        await referrals.drafts.remove(principal.id, draft.id)
+        return reply.redirect(`${referralsPath}/${pac.id}?raised=1`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError) return checkPage(reply, draft, error.errors)
+        throw error
+      }
+    },
+  )
 
   // ---------- queues ----------
 
-  app.get(`${referralsPath}/review`, { config: { access: reviewers } }, async (request, reply) => {
+  app.get(`${referralsPath}/review`, { config: { access: pacReviewers } }, async (request, reply) => {
     const principal = request.principal as Principal
     const staff = principal.staffId ? await organisation.staffMember(principal.staffId) : undefined
     const teamOnly = text(request.query as Body, 'all') !== 'yes' && !!staff?.teamId
     const items = await referrals.supervisorQueue({
       teamId: teamOnly ? staff?.teamId : null,
-      scope: scope(request),
+      reach: reach(request),
     })
+    await logList(request, items)
     return reply.render('referrals/views/review-queue.njk', {
       pageTitle: 'PACs waiting for supervisor review',
       items,
@@ -506,8 +503,9 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     })
   })
 
-  app.get(`${referralsPath}/mash`, { config: { access: mashRoles } }, async (request, reply) => {
-    const items = await referrals.mashQueue(scope(request))
+  app.get(`${referralsPath}/mash`, { config: { access: pacMashRoles } }, async (request, reply) => {
+    const items = await referrals.mashQueue(reach(request))
+    await logList(request, items)
     return reply.render('referrals/views/mash-queue.njk', { pageTitle: 'MASH queue', items, bragLabels })
   })
 
@@ -521,20 +519,13 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     values: Body = {},
   ) {
     const principal = request.principal as Principal
-    const pac = await referrals.read(id, scope(request), actorOf(principal))
+    const pac = await referrals.read(id, reach(request), actorOf(principal))
     const findings = await standards.findingsForSubject('pac', pac.id)
-    const canReview =
-      has(principal, 'supervisor', 'bcu_lead', 'force_lead', 'admin') &&
-      !(pac.reviewedAt && pac.reviewedAt >= pac.submittedAt)
-    const canShare =
-      has(principal, 'supervisor', 'mash', 'admin') &&
-      pac.reviewDecision === 'approved' &&
-      !pac.sharedWithMashAt
-    const canMash =
-      has(principal, 'mash', 'admin', 'force_lead') && !!pac.sharedWithMashAt && !pac.mashDecisionAt
-    const canOutcome = has(principal, 'mash', 'admin') && !!pac.sharedWithMashAt && !pac.outcome
-    const canFollowUp =
-      has(principal, 'officer', 'supervisor', 'mash', 'admin') && !!pac.sharedWithMashAt && !pac.followUpAt
+    const canReview = may(request, pacReviewers) && !(pac.reviewedAt && pac.reviewedAt >= pac.submittedAt)
+    const canShare = may(request, pacSharers) && pac.reviewDecision === 'approved' && !pac.sharedWithMashAt
+    const canMash = may(request, pacMashRoles) && !!pac.sharedWithMashAt && !pac.mashDecisionAt
+    const canOutcome = may(request, pacOutcomeRecorders) && !!pac.sharedWithMashAt && !pac.outcome
+    const canFollowUp = may(request, pacFollowUppers) && !!pac.sharedWithMashAt && !pac.followUpAt
     const canResubmit =
       pac.reviewDecision === 'returned' && (supervisesPacs(principal) || raisedBy(pac, actorOf(principal)))
     return reply.code(errors.length ? 400 : 200).render('referrals/views/pac.njk', {
@@ -576,7 +567,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     })
   }
 
-  app.get(`${referralsPath}/:id`, { config: { access: readers } }, async (request, reply) =>
+  app.get(`${referralsPath}/:id`, { config: { access: pacReaders } }, async (request, reply) =>
     renderPac(request, reply, (request.params as { id: string }).id),
   )
 
@@ -589,7 +580,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     const { id } = request.params as { id: string }
     const body = request.body as Body
     // The reader must be allowed to see it before anything else is said about it.
-    await referrals.read(id, scope(request), actorOf(request.principal as Principal), 'change')
+    await referrals.read(id, reach(request), actorOf(request.principal as Principal), 'change')
     try {
       await change(id, versionOf(body), body)
     } catch (error) {
@@ -601,7 +592,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     return reply.redirect(`${referralsPath}/${id}`, 303)
   }
 
-  app.post(`${referralsPath}/:id/review`, { config: { access: reviewers } }, async (request, reply) =>
+  app.post(`${referralsPath}/:id/review`, { config: { access: pacReviewers } }, async (request, reply) =>
     act(request, reply, (id, version, body) => {
       const decision = text(body, 'decision')
       if (decision !== 'approved' && decision !== 'returned') {
@@ -617,21 +608,24 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
         version,
         { decision, note: text(body, 'note') },
         actorOf(request.principal as Principal),
-        scope(request),
+        reach(request),
       )
     }),
   )
 
-  app.post(
-    `${referralsPath}/:id/share`,
-    { config: { access: allow('supervisor', 'mash', 'admin') } },
-    async (request, reply) =>
-      act(request, reply, (id, version) =>
-        referrals.update(id, version, { sharedWithMashAt: now() }, actorOf(request.principal as Principal)),
+  app.post(`${referralsPath}/:id/share`, { config: { access: pacSharers } }, async (request, reply) =>
+    act(request, reply, (id, version) =>
+      referrals.update(
+        id,
+        version,
+        { sharedWithMashAt: now() },
+        actorOf(request.principal as Principal),
+        reach(request),
       ),
+    ),
   )
 
-  app.post(`${referralsPath}/:id/mash`, { config: { access: mashRoles } }, async (request, reply) =>
+  app.post(`${referralsPath}/:id/mash`, { config: { access: pacMashRoles } }, async (request, reply) =>
     act(request, reply, async (id, version, body) => {
       const brag = text(body, 'brag')
       if (!bragRatings.includes(brag as BragRating))
@@ -647,13 +641,14 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
           ...(decided ? { mashDecisionAt: now() } : {}),
         },
         actorOf(request.principal as Principal),
+        reach(request),
       )
     }),
   )
 
   app.post(
     `${referralsPath}/:id/outcome`,
-    { config: { access: allow('mash', 'admin') } },
+    { config: { access: pacOutcomeRecorders } },
     async (request, reply) =>
       act(request, reply, (id, version, body) => {
         const outcome = text(body, 'outcome')
@@ -668,13 +663,14 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
             feedbackAt: now(),
           },
           actorOf(request.principal as Principal),
+          reach(request),
         )
       }),
   )
 
   app.post(
     `${referralsPath}/:id/follow-up`,
-    { config: { access: allow('officer', 'supervisor', 'mash', 'admin') } },
+    { config: { access: pacFollowUppers } },
     async (request, reply) =>
       act(request, reply, (id, version, body) => {
         if (!text(body, 'followUp'))
@@ -684,6 +680,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
           version,
           { followUp: text(body, 'followUp'), followUpAt: now() },
           actorOf(request.principal as Principal),
+          reach(request),
         )
       }),
   )
@@ -699,7 +696,7 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
   ) {
     const principal = request.principal as Principal
     const { id } = request.params as { id: string }
-    const pac = await referrals.read(id, scope(request), actorOf(principal), 'resubmit')
+    const pac = await referrals.read(id, reach(request), actorOf(principal), 'resubmit')
     if (!supervisesPacs(principal) && !raisedBy(pac, actorOf(principal))) {
       throw new ForbiddenError('Only the officer who raised this PAC or a supervisor may resubmit it')
     }
@@ -721,50 +718,54 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     })
   }
 
-  app.get(`${referralsPath}/:id/resubmit`, { config: { access: resubmitters } }, async (request, reply) =>
+  app.get(`${referralsPath}/:id/resubmit`, { config: { access: pacResubmitters } }, async (request, reply) =>
     renderResubmit(request, reply),
   )
 
-  app.post(`${referralsPath}/:id/resubmit`, { config: { access: resubmitters } }, async (request, reply) => {
-    const principal = request.principal as Principal
-    const { id } = request.params as { id: string }
-    const body = request.body as Body
-    const typed = {
-      concerns: list(body, 'concerns'),
-      riskAssessment: text(body, 'riskAssessment'),
-      voiceOfChild: text(body, 'voiceOfChild'),
-      version: text(body, 'version'),
-    }
-    // The reader must be allowed to see it before anything else is said about it.
-    await referrals.read(id, scope(request), actorOf(principal), 'resubmit')
-    try {
-      await referrals.resubmit(
-        id,
-        versionOf(body),
-        {
-          concerns: typed.concerns as ConcernCategory[],
-          riskAssessment: typed.riskAssessment,
-          voiceOfChild: typed.voiceOfChild,
-        },
-        actorOf(principal),
-        { scope: scope(request), onBehalf: supervisesPacs(principal) },
-      )
-    } catch (error) {
-      if (error instanceof ValidationError && error.errors.every((e) => e.field !== 'version')) {
-        return renderResubmit(request, reply, error.errors, typed)
+  app.post(
+    `${referralsPath}/:id/resubmit`,
+    { config: { access: pacResubmitters } },
+    async (request, reply) => {
+      const principal = request.principal as Principal
+      const { id } = request.params as { id: string }
+      const body = request.body as Body
+      const typed = {
+        concerns: list(body, 'concerns'),
+        riskAssessment: text(body, 'riskAssessment'),
+        voiceOfChild: text(body, 'voiceOfChild'),
+        version: text(body, 'version'),
       }
-      throw error
-    }
-    return reply.redirect(`${referralsPath}/${id}?resubmitted=1`, 303)
-  })
+      // The reader must be allowed to see it before anything else is said about it.
+      await referrals.read(id, reach(request), actorOf(principal), 'resubmit')
+      try {
+        await referrals.resubmit(
+          id,
+          versionOf(body),
+          {
+            concerns: typed.concerns as ConcernCategory[],
+            riskAssessment: typed.riskAssessment,
+            voiceOfChild: typed.voiceOfChild,
+          },
+          actorOf(principal),
+          { reach: reach(request), onBehalf: supervisesPacs(principal) },
+        )
+      } catch (error) {
+        if (error instanceof ValidationError && error.errors.every((e) => e.field !== 'version')) {
+          return renderResubmit(request, reply, error.errors, typed)
+        }
+        throw error
+      }
+      return reply.redirect(`${referralsPath}/${id}?resubmitted=1`, 303)
+    },
+  )
 
   // ---------- a child's referrals ----------
 
-  app.get('/people/:id/referrals', { config: { access: readers } }, async (request, reply) => {
+  app.get('/people/:id/referrals', { config: { access: pacReaders } }, async (request, reply) => {
     const person = await referrals.people.find((request.params as { id: string }).id)
     if (!person) throw new NotFoundError('There is no such person')
     const principal = request.principal as Principal
-    const items = await referrals.forPerson(person.id, scope(request))
+    const items = await referrals.forPerson(person.id, reach(request))
     await services.accessLog.record({
       actorId: principal.id,
       actorName: principal.username,
@@ -773,26 +774,25 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
       subjectId: person.id,
       reason: 'referrals list',
     })
+    await logList(request, items)
     return reply.render('referrals/views/person-referrals.njk', {
       pageTitle: `Referrals: ${person.name}`,
       person,
       items,
       stageLabels,
-      canRaise: has(principal, ...(raisers.kind === 'roles' ? raisers.roles : [])),
+      canRaise: may(request, pacRaisers),
     })
   })
 
   // ---------- partners (children's social care) ----------
 
-  const partnerBoroughOf = (request: FastifyRequest) => {
-    const borough = partnerBorough((request.principal as Principal).area)
-    if (!borough) throw new ForbiddenError('Your account is not linked to a borough: ask an administrator')
-    return borough
-  }
+  const partnerBoroughOf = (request: FastifyRequest) =>
+    requirePartnerBorough((request.principal as Principal).area)
 
-  app.get('/partner/pacs', { config: { access: partners } }, async (request, reply) => {
+  app.get('/partner/pacs', { config: { access: pacPartners } }, async (request, reply) => {
     const boroughId = partnerBoroughOf(request)
     const items = await referrals.partner.list(boroughId)
+    await logList(request, items)
     const borough = await organisation.borough(boroughId)
     return reply.render('referrals/views/partner-list.njk', {
       pageTitle: `PACs shared with ${borough?.name ?? 'your borough'}`,
@@ -831,11 +831,11 @@ export function referralsRoutes(app: FastifyInstance, services: Services) {
     })
   }
 
-  app.get('/partner/pacs/:id', { config: { access: partners } }, async (request, reply) =>
+  app.get('/partner/pacs/:id', { config: { access: pacPartners } }, async (request, reply) =>
     renderPartnerPac(request, reply),
   )
 
-  app.post('/partner/pacs/:id/outcome', { config: { access: partners } }, async (request, reply) => {
+  app.post('/partner/pacs/:id/outcome', { config: { access: pacPartners } }, async (request, reply) => {
     const boroughId = partnerBoroughOf(request)
     const { id } = request.params as { id: string }
     const body = request.body as Body

@@ -1,9 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
 import { addWorkingDaysJoin, workingDaysDue } from '../../standards/working-days.ts'
-
-/** The record kind the referrals rules check, as findings and subject links name it. */
-export const pacKind = 'pac'
+import { pacKind } from './access.ts'
 
 const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
 
@@ -44,7 +42,7 @@ export const ref01 = defineRule<{ hours: number }>({
     'flags them and submits them promptly on Merlin forms"; the case of "a 29-day delay before the MPS ' +
     'submitted Merlin forms for the children in the family". The number of hours is force policy.',
   source: 'report',
-  appliesTo: pacKind,
+  appliesTo: pacKind.kind,
   tables: ['pac'],
   severity: 'medium',
   params: {
@@ -80,7 +78,7 @@ export const ref02 = defineRule<{ hours: number }>({
     'HMICFRS 2018: supervision findings ("supervisors reviews recording clearly any further work"); ' +
     'the number of hours is force policy.',
   source: 'report',
-  appliesTo: pacKind,
+  appliesTo: pacKind.kind,
   tables: ['pac'],
   severity: 'medium',
   params: {
@@ -108,7 +106,7 @@ export const ref03 = defineRule<{ hours: number }>({
   title: 'Reviewed PAC not shared with the MASH',
   citation: 'Force policy: a PAC approved by a supervisor is shared with the MASH within the set hours.',
   source: 'local',
-  appliesTo: pacKind,
+  appliesTo: pacKind.kind,
   tables: ['pac'],
   severity: 'medium',
   params: {
@@ -145,7 +143,7 @@ export const ref04 = defineRule<BragTimescales>({
     'Force policy, set per borough: London boroughs use different MASH timescales for each BRAG rating ' +
     '(for example 2 h, 6 h and 24 h); the defaults are red 4 h, amber 24 h, green 72 h.',
   source: 'local',
-  appliesTo: pacKind,
+  appliesTo: pacKind.kind,
   tables: ['pac'],
   severity: 'high',
   params: {
@@ -209,7 +207,7 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     'referral what response is needed and tells the referrer; HMICFRS 2018: "frequently officers are not ' +
     'following up these referrals to check the response or the decision making".',
   source: 'guidance',
-  appliesTo: pacKind,
+  appliesTo: pacKind.kind,
   tables: ['pac'],
   severity: 'medium',
   params: {
@@ -306,7 +304,7 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
       'and any wider risks that may affect other children"; the report’s RSO and indecent images case, where ' +
       'the children in the family were referred only after 29 days.',
     source: 'report',
-    appliesTo: pacKind,
+    appliesTo: pacKind.kind,
     tables: ['pac', 'household_membership', 'household', 'person', 'relationship'],
     severity: 'high',
     params: {

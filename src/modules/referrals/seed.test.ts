@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
 import { organisationSeed } from '../organisation/seed-generator.ts'
 import { pacsPerYearAtScale1, referralsSeed } from './seed.ts'
@@ -17,7 +18,7 @@ describe('referrals demo data (database)', () => {
   it('writes a year of PACs at the scale, with the failings at about the stated rates', async () => {
     const from = new Date(until.getTime() - 365 * 86_400_000)
     const { referrals } = kestrel.services
-    const { total } = await referrals.list({}, { forceWide: true })
+    const { total } = await referrals.list({}, forceWideReach)
     expect(total).toBe(Math.round(pacsPerYearAtScale1 * scale))
     const nfa = await referrals.measures.nfaShare(from, until)
     expect(nfa.share).toBeGreaterThan(0.2)

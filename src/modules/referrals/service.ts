@@ -15,6 +15,7 @@ import {
 } from '../../platform/http/errors.ts'
 import type { WorkingDayCalendar } from '../../standards/calendar.ts'
 import type { OrganisationService } from '../organisation/service.ts'
+import { pacKind, partnerSharing } from './access.ts'
 import {
   type AboutKind,
   type BragRating,
@@ -33,7 +34,6 @@ import {
   validatePacProgress,
 } from './pac.ts'
 import type { PersonIndex, ReferralPerson } from './person-index.ts'
-import { pacKind } from './rules.ts'
 
 /** Who is acting, as the history and access log record them. */
 export interface PacActor {
@@ -144,35 +144,9 @@ export const toPac = (r: PacRow): Pac => {
   }
 }
 
-/**
- * Where a reader's PACs lie: the force, or the boroughs of their area (and always the PACs they raised
- * themselves). By borough, so PACs from before a reorganisation stay with the area that now owns them.
- */
-export type PacScope =
-  | { forceWide: true }
-  | { forceWide: false; boroughIds: string[]; staffId: string | null; userId?: string | null }
-
-export function scopeOf(area: Area, staffId: string | null, userId: string | null = null): PacScope {
-  return area.forceWide
-    ? { forceWide: true }
-    : { forceWide: false, boroughIds: area.boroughIds, staffId, userId }
-}
-
 /** Whether the actor is the officer who raised the PAC (by account, or by staff record). */
 export function raisedBy(pac: Pick<Pac, 'raisedByStaffId' | 'createdBy'>, actor: PacActor): boolean {
   return pac.createdBy === actor.id || (actor.staffId !== null && pac.raisedByStaffId === actor.staffId)
-}
-
-export function inScope(
-  pac: Pick<Pac, 'boroughId' | 'raisedByStaffId' | 'createdBy'>,
-  scope: PacScope,
-): boolean {
-  if (scope.forceWide) return true
-  return (
-    scope.boroughIds.includes(pac.boroughId) ||
-    (scope.staffId !== null && pac.raisedByStaffId === scope.staffId) ||
-    (!!scope.userId && pac.createdBy === scope.userId)
-  )
 }
 
 export interface PacFilter {
@@ -286,7 +260,7 @@ export function referralsService(deps: ReferralsDependencies) {
   async function evaluate(trx: Transaction, ids: string[]) {
     // TODO(standards): once the standards service offers its after-write evaluation, services.ts passes it
     // here and findings appear as soon as a PAC is written; until then the scheduled sweep finds them.
-    if (deps.afterWrite) await deps.afterWrite(trx, new Map([[pacKind, ids]]))
+    if (deps.afterWrite) await deps.afterWrite(trx, new Map([[pacKind.kind, ids]]))
   }
 
   async function row(executor: Executor, id: string): Promise<PacRow | undefined> {
@@ -316,18 +290,6 @@ export function referralsService(deps: ReferralsDependencies) {
     }))
   }
 
-  function applyScope<Q extends { where: (...args: never[]) => Q }>(query: Q, scope: PacScope): Q {
-    if (scope.forceWide) return query
-    // biome-ignore lint/suspicious/noExplicitAny: a Kysely where-builder over the pac table
-    return (query as any).where((eb: any) =>
-      eb.or([
-        scope.boroughIds.length ? eb('pac.borough_id', 'in', scope.boroughIds) : sql<boolean>`false`,
-        scope.staffId ? eb('pac.raised_by_staff_id', '=', scope.staffId) : sql<boolean>`false`,
-        scope.userId ? eb('pac.created_by', '=', scope.userId) : sql<boolean>`false`,
-      ]),
-    ) as Q
-  }
-
   function stageWhere(stage: PacStage) {
     switch (stage) {
       case 'closed':
@@ -345,19 +307,20 @@ export function referralsService(deps: ReferralsDependencies) {
     }
   }
 
-  async function update(
+  /** Writes a change after `check` has passed on the PAC as read inside the transaction. */
+  async function write(
     id: string,
     version: number,
     change: PacChange,
     actor: PacActor,
-    check?: (p: Pac) => void,
+    check: (p: Pac) => void,
   ) {
     const now = clock.now()
     return db.transaction().execute(async (trx) => {
       const current = await row(trx, id)
       if (!current) throw new NotFoundError('There is no such PAC')
       const pac = toPac(current)
-      check?.(pac)
+      check(pac)
       const merged = { ...progressOf(pac), ...change }
       const errors = validatePacProgress(pac, merged, now)
       if (errors.length) throw new ValidationError(errors)
@@ -373,7 +336,7 @@ export function referralsService(deps: ReferralsDependencies) {
           actorId: actor.id,
           actorName: actor.username,
           action: 'update',
-          subjectKind: pacKind,
+          subjectKind: pacKind.kind,
           subjectId: id,
         },
         trx,
@@ -446,7 +409,7 @@ export function referralsService(deps: ReferralsDependencies) {
             actorId: actor.id,
             actorName: actor.username,
             action: 'create',
-            subjectKind: pacKind,
+            subjectKind: pacKind.kind,
             subjectId: written.id,
             detail: { personId: valid.personId },
           },
@@ -462,24 +425,24 @@ export function referralsService(deps: ReferralsDependencies) {
       return found ? (await summaries([found]))[0] : undefined
     },
 
-    /** A PAC the reader may see, its read logged; 404 when it does not exist or lies outside their area. */
-    async read(id: string, scope: PacScope, actor: PacActor, reason?: string): Promise<PacSummary> {
+    /** A PAC the reader may see, its read logged; 404 when it does not exist or lies outside their reach. */
+    async read(id: string, reach: Reach, actor: PacActor, reason?: string): Promise<PacSummary> {
       const pac = await service.get(id)
-      // Outside the reader's area a PAC is as good as absent: its existence is not confirmed.
-      if (!pac || !inScope(pac, scope)) throw new NotFoundError('There is no such PAC')
+      // Outside the reader's need to know a PAC is as good as absent: its existence is not confirmed.
+      pacKind.mustSee(reach, pac, 'There is no such PAC')
       await accessLog.record({
         actorId: actor.id,
         actorName: actor.username,
         action: 'read',
-        subjectKind: pacKind,
+        subjectKind: pacKind.kind,
         subjectId: id,
         reason: reason ?? null,
       })
       return pac
     },
 
-    async list(filter: PacFilter, scope: PacScope): Promise<{ items: PacSummary[]; total: number }> {
-      let query = applyScope(db.selectFrom('pac'), scope)
+    async list(filter: PacFilter, reach: Reach): Promise<{ items: PacSummary[]; total: number }> {
+      let query = db.selectFrom('pac').where(pacKind.where(reach))
       if (filter.personId) query = query.where('pac.person_id', '=', filter.personId)
       if (filter.boroughId) query = query.where('pac.borough_id', '=', filter.boroughId)
       if (filter.bcuId) query = query.where('pac.bcu_id', '=', filter.bcuId)
@@ -498,22 +461,47 @@ export function referralsService(deps: ReferralsDependencies) {
       return { items: await summaries(rows), total: total.n }
     },
 
-    /** A child's PACs, newest first (in the reader's area). */
-    async forPerson(personId: string, scope: PacScope): Promise<PacSummary[]> {
-      return (await service.list({ personId, limit: 500 }, scope)).items
+    /** A child's PACs, newest first (those within the reader's reach). */
+    async forPerson(personId: string, reach: Reach): Promise<PacSummary[]> {
+      return (await service.list({ personId, limit: 500 }, reach)).items
     },
 
-    /** Change review, MASH, outcome or follow-up fields; a stale version is a 409. */
-    update,
+    /**
+     * One row in the access log for a list, queue or export of PACs: the query as asked and every PAC shown.
+     * The caller has already checked the role; the ids are those need to know let through.
+     */
+    async recordListRead(
+      actor: PacActor,
+      query: string,
+      pacs: readonly { id: string }[],
+      requestId?: string | null,
+    ) {
+      await accessLog.recordList({
+        actorId: actor.id,
+        actorName: actor.username,
+        subjectKind: pacKind.kind,
+        query,
+        ids: pacs.map((p) => p.id),
+        requestId: requestId ?? null,
+      })
+    },
+
+    /**
+     * Change review, MASH, outcome or follow-up fields of a PAC within the reader's reach (404 otherwise,
+     * checked inside the writing transaction); a stale version is a 409. The caller checks the role.
+     */
+    async update(id: string, version: number, change: PacChange, actor: PacActor, reach: Reach) {
+      return write(id, version, change, actor, (pac) => pacKind.mustSee(reach, pac, 'There is no such PAC'))
+    },
 
     async review(
       id: string,
       version: number,
       decision: { decision: ReviewDecision; note: string },
       actor: PacActor,
-      scope: PacScope,
+      reach: Reach,
     ) {
-      return update(
+      return write(
         id,
         version,
         {
@@ -525,7 +513,7 @@ export function referralsService(deps: ReferralsDependencies) {
         },
         actor,
         (pac) => {
-          if (!inScope(pac, scope)) throw new NotFoundError('There is no such PAC')
+          pacKind.mustSee(reach, pac, 'There is no such PAC')
           if (pac.reviewedAt && pac.reviewedAt >= pac.submittedAt) {
             throw new ValidationError([
               { field: 'reviewDecision', reason: 'This PAC has already been reviewed' },
@@ -539,7 +527,7 @@ export function referralsService(deps: ReferralsDependencies) {
      * The officer sends a returned PAC back to the supervisor, amended: the old review stays in the history
      * (and its note on the record, so the next reviewer sees what was asked). The supervisor's clock (REF-02)
      * starts again from the resubmission: `submitted_at` becomes now and the review is cleared, so the PAC is
-     * back in the review queue. With `access`, only a reader in scope may see it (404 otherwise) and only the
+     * back in the review queue. With `access`, only a reader whose reach holds it may see it (404 otherwise) and only the
      * officer who raised it may resubmit unless `onBehalf` (a supervisor); a stale version is a 409.
      */
     async resubmit(
@@ -547,7 +535,7 @@ export function referralsService(deps: ReferralsDependencies) {
       version: number,
       changes: { riskAssessment?: string; voiceOfChild?: string; concerns?: ConcernCategory[] },
       actor: PacActor,
-      access?: { scope: PacScope; onBehalf: boolean },
+      access?: { reach: Reach; onBehalf: boolean },
     ) {
       const now = clock.now()
       return db.transaction().execute(async (trx) => {
@@ -555,7 +543,7 @@ export function referralsService(deps: ReferralsDependencies) {
         if (!current) throw new NotFoundError('There is no such PAC')
         const pac = toPac(current)
         if (access) {
-          if (!inScope(pac, access.scope)) throw new NotFoundError('There is no such PAC')
+          pacKind.mustSee(access.reach, pac, 'There is no such PAC')
           if (!access.onBehalf && !raisedBy(pac, actor)) {
             throw new ForbiddenError('Only the officer who raised this PAC or a supervisor may resubmit it')
           }
@@ -604,7 +592,7 @@ export function referralsService(deps: ReferralsDependencies) {
             actorId: actor.id,
             actorName: actor.username,
             action: 'update',
-            subjectKind: pacKind,
+            subjectKind: pacKind.kind,
             subjectId: id,
             detail: { resubmitted: true },
           },
@@ -616,8 +604,8 @@ export function referralsService(deps: ReferralsDependencies) {
     },
 
     /**
-     * Partner (children's social care) access: only PACs shared with the MASH for their borough. Anything
-     * else, including another borough's PAC, is "not found".
+     * Partner (children's social care) access, by the sharing rule of access.ts: only PACs shared with the
+     * MASH for their borough. Anything else, including another borough's PAC, is "not found".
      */
     partner: {
       async list(
@@ -625,24 +613,20 @@ export function referralsService(deps: ReferralsDependencies) {
         filter: { awaitingOutcome?: boolean } = {},
       ): Promise<PacSummary[]> {
         if (!boroughId) return []
-        let query = db
-          .selectFrom('pac')
-          .selectAll()
-          .where('borough_id', '=', boroughId)
-          .where('shared_with_mash_at', 'is not', null)
+        let query = db.selectFrom('pac').selectAll().where(partnerSharing.where(boroughId))
         if (filter.awaitingOutcome) query = query.where('outcome', 'is', null)
         return summaries(await query.orderBy('shared_with_mash_at', 'desc').limit(500).execute())
       },
       async read(id: string, boroughId: string | null, actor: PacActor): Promise<PacSummary> {
         const pac = await service.get(id)
-        if (!pac || !boroughId || pac.boroughId !== boroughId || !pac.sharedWithMashAt) {
+        if (!pac || !partnerSharing.canSee(boroughId, pac)) {
           throw new NotFoundError('There is no such PAC shared with your borough')
         }
         await accessLog.record({
           actorId: actor.id,
           actorName: actor.username,
           action: 'read',
-          subjectKind: pacKind,
+          subjectKind: pacKind.kind,
           subjectId: id,
           reason: 'partner: shared with the borough',
         })
@@ -655,7 +639,7 @@ export function referralsService(deps: ReferralsDependencies) {
         boroughId: string | null,
         actor: PacActor,
       ) {
-        return update(
+        return write(
           id,
           version,
           {
@@ -665,7 +649,7 @@ export function referralsService(deps: ReferralsDependencies) {
           },
           actor,
           (pac) => {
-            if (!boroughId || pac.boroughId !== boroughId || !pac.sharedWithMashAt) {
+            if (!partnerSharing.canSee(boroughId, pac)) {
               throw new NotFoundError('There is no such PAC shared with your borough')
             }
           },
@@ -674,8 +658,11 @@ export function referralsService(deps: ReferralsDependencies) {
     },
 
     /** PACs waiting for a supervisor, oldest first, with the hours each has waited. */
-    async supervisorQueue(options: { teamId?: string | null; scope: PacScope }) {
-      let query = applyScope(db.selectFrom('pac'), options.scope).where('pac.reviewed_at', 'is', null)
+    async supervisorQueue(options: { teamId?: string | null; reach: Reach }) {
+      let query = db
+        .selectFrom('pac')
+        .where(pacKind.where(options.reach))
+        .where('pac.reviewed_at', 'is', null)
       if (options.teamId) query = query.where('pac.raised_by_team_id', '=', options.teamId)
       const rows = await query.selectAll('pac').orderBy('pac.submitted_at').limit(500).execute()
       const now = clock.now()
@@ -683,8 +670,10 @@ export function referralsService(deps: ReferralsDependencies) {
     },
 
     /** PACs with the MASH and not yet decided: unrated first, then red to blue, oldest first within each. */
-    async mashQueue(scope: PacScope) {
-      const rows = await applyScope(db.selectFrom('pac'), scope)
+    async mashQueue(reach: Reach) {
+      const rows = await db
+        .selectFrom('pac')
+        .where(pacKind.where(reach))
         .selectAll('pac')
         .where('pac.shared_with_mash_at', 'is not', null)
         .where('pac.mash_decision_at', 'is', null)
@@ -706,10 +695,14 @@ export function referralsService(deps: ReferralsDependencies) {
 
     timeline: pacTimeline,
 
-    /** The child's chronology entries (registered with the person index's timeline). */
+    /** The child's chronology entries within the reader's reach (registered with the person index's timeline). */
     async timelineItems(personId: string, reach: Reach, asOf?: Date) {
-      let query = db.selectFrom('pac').selectAll().where('person_id', '=', personId)
-      if (asOf) query = query.where('created_at', '<=', asOf)
+      let query = db
+        .selectFrom('pac')
+        .selectAll()
+        .where('pac.person_id', '=', personId)
+        .where(pacKind.where(reach))
+      if (asOf) query = query.where('pac.created_at', '<=', asOf)
       const rows = await query.execute()
       return rows.map((r) => {
         const p = toPac(r)
@@ -838,13 +831,9 @@ export function referralsService(deps: ReferralsDependencies) {
 
 export type ReferralsService = ReturnType<typeof referralsService>
 
-/** A partner's borough: their team's borough (partners are placed in a team for their local authority). */
-export function partnerBorough(area: Area): string | null {
-  return area.forceWide ? null : area.boroughId
-}
-
+/** A partner's borough, or a 403 when their account is not linked to one (see `partnerSharing`). */
 export function requirePartnerBorough(area: Area): string {
-  const borough = partnerBorough(area)
+  const borough = partnerSharing.boroughOf(area)
   if (!borough) throw new ForbiddenError('Your account is not linked to a borough: ask an administrator')
   return borough
 }
