@@ -4,9 +4,9 @@ import { apiRoute } from '../../platform/http/api.ts'
 import { problem } from '../../platform/http/app.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
 import type { Services } from '../../services.ts'
+import { personReaders, personWriters } from './access.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
 import { ethnicityCodes, flagKinds, genders, type PersonInput } from './person.ts'
-import { personReaders, personWriters } from './routes.ts'
 import { type Person, PossibleDuplicateError } from './service.ts'
 
 const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' })
@@ -101,7 +101,10 @@ export function childrenApiRoutes(app: FastifyInstance, services: Services) {
     response: z.object({ people: z.array(personSummary) }),
     handler: async ({ query, principal, request }) => ({
       people: (
-        await children.search({ q: query.q, dob: query.dob }, { actor: principal, requestId: request.id })
+        await children.search(
+          { q: query.q, dob: query.dob },
+          { actor: principal, requestId: request.id, query: `GET ${request.url}` },
+        )
       ).map(summary),
     }),
   })
@@ -186,6 +189,11 @@ export function childrenApiRoutes(app: FastifyInstance, services: Services) {
         return summary(person)
       } catch (error) {
         if (error instanceof PossibleDuplicateError) {
+          await children.recordList(
+            { actor: principal, requestId: request.id, query: `POST ${request.url}` },
+            error.candidates.map((p) => p.id),
+            { detail: { reason: 'possible duplicates of a new person' } },
+          )
           return reply
             .code(409)
             .type('application/problem+json')
@@ -204,6 +212,10 @@ export function childrenApiRoutes(app: FastifyInstance, services: Services) {
     url: '/api/v1/people/:ref',
     access: personWriters,
     summary: "Change a person's details; send the version you read (409 if someone changed it since)",
+    description:
+      'Only the area holding the person (the borough of their current address), the MASH or an admin may ' +
+      'change them: anyone else gets 403 and nothing changes. A person with no address in a borough may be ' +
+      'changed by any role that writes.',
     tags,
     params: z.object({ ref: z.string().min(1).max(200) }),
     body: patchBody,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import type { Services } from '../../services.ts'
 import { dateInputItems, type ParsedDate, parseDateInput } from '../organisation/form-dates.ts'
+import { personWriters } from './access.ts'
 import {
   ageAt,
   displayName,
@@ -18,9 +19,9 @@ import {
   capitalise,
   formErrors,
   identity,
+  listViewer,
   peoplePath,
-  personFor,
-  personWriters,
+  personToChange,
   selectItems,
   splitDate,
   text,
@@ -31,6 +32,8 @@ import type { Person } from './service.ts'
  * Pages that change a person's record once it exists: edit the details, end a flag or a household
  * membership, and merge two records of one person. Each form carries the version the user read, so a
  * change made by someone else in the meantime answers 409 with what the user typed kept on the page.
+ * Every one of them, shown or saved, is for those who may change the person (`personToChange`: the area
+ * holding them, the MASH or an admin; 403 for anyone else).
  */
 
 const conflictReason =
@@ -110,13 +113,13 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     })
 
   app.get(`${peoplePath}/:id/edit`, { config: { access: personWriters } }, async (request, reply) => {
-    const person = await personFor(services, request, reply, '/edit')
+    const person = await personToChange(services, request, reply, '/edit')
     if (!person) return reply
     return editPage(reply, person, detailValues(person))
   })
 
   app.post(`${peoplePath}/:id/edit`, { config: { access: personWriters } }, async (request, reply) => {
-    const person = await personFor(services, request, reply, '/edit')
+    const person = await personToChange(services, request, reply, '/edit')
     if (!person) return reply
     const body = request.body as Body
     const values = strings(body)
@@ -151,8 +154,11 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
       await children.update(person.id, version, patch, actorOf(request))
     } catch (error) {
       if (error instanceof ValidationError) return editPage(reply, person, values, error.errors, dates)
-      if (error instanceof ConflictError)
+      if (error instanceof ConflictError) {
+        // The page shows the record as it is now: a read.
+        await children.recordView(actorOf(request), person.id, request.id)
         return editPage(reply, person, values, [], dates, await children.get(person.id))
+      }
       throw error
     }
     return reply.redirect(`${peoplePath}/${person.id}`, 303)
@@ -215,7 +221,7 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
       `${peoplePath}/:id${form.path}`,
       { config: { access: personWriters } },
       async (request, reply) => {
-        const person = await personFor(services, request, reply, suffixOf(request))
+        const person = await personToChange(services, request, reply, suffixOf(request))
         if (!person) return reply
         return render(reply, person, recordIdOf(request), {}, undefined, [])
       },
@@ -225,7 +231,7 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
       `${peoplePath}/:id${form.path}`,
       { config: { access: personWriters } },
       async (request, reply) => {
-        const person = await personFor(services, request, reply, suffixOf(request))
+        const person = await personToChange(services, request, reply, suffixOf(request))
         if (!person) return reply
         const recordId = recordIdOf(request)
         const body = request.body as Body
@@ -290,7 +296,7 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
   // ---- merge two records of one person ----
 
   app.get(`${peoplePath}/:id/merge`, { config: { access: personWriters } }, async (request, reply) => {
-    const person = await personFor(services, request, reply, '/merge')
+    const person = await personToChange(services, request, reply, '/merge')
     if (!person) return reply
     const query = request.query as Record<string, unknown>
     const q = text(query, 'q')
@@ -302,12 +308,9 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     const searched = Boolean(q || dob?.value)
     const found =
       searched && !errors.length
-        ? (
-            await children.search(
-              { q, dob: dob?.value ?? undefined },
-              { actor: actorOf(request), requestId: request.id },
-            )
-          ).filter((p) => p.id !== person.id)
+        ? (await children.search({ q, dob: dob?.value ?? undefined }, listViewer(request))).filter(
+            (p) => p.id !== person.id,
+          )
         : []
     const today = children.today()
     return reply.code(errors.length ? 400 : 200).render('children/views/merge-search.njk', {
@@ -362,6 +365,7 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     })
   }
 
+  /** The record to merge with: it changes too, so the principal must be able to change it (403 otherwise). */
   const otherRecord = async (request: FastifyRequest, person: Person) => {
     const { otherId } = request.params as { otherId: string }
     const other = await children.findRecord(otherId)
@@ -369,6 +373,7 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     if (other.id === person.id) throw new NotFoundError('Choose another record to merge with this one')
     if (other.mergedInto)
       throw new ConflictError('That record has already been merged into another; choose the surviving record')
+    await children.mustEdit(actorOf(request), other.id)
     return other
   }
 
@@ -377,9 +382,13 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     { config: { access: personWriters } },
     async (request, reply) => {
       const { otherId } = request.params as { otherId: string }
-      const person = await personFor(services, request, reply, `/merge/${otherId}`)
+      const person = await personToChange(services, request, reply, `/merge/${otherId}`)
       if (!person) return reply
       const other = await otherRecord(request, person)
+      // Both records side by side: one list read naming both (the person's own read is logged too).
+      await children.recordList(listViewer(request), [person.id, other.id], {
+        detail: { reason: 'records to merge' },
+      })
       return mergeCheck(reply, person, other, text(request.query as Body, 'keep') === 'other')
     },
   )
@@ -389,7 +398,7 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
     { config: { access: personWriters } },
     async (request, reply) => {
       const { otherId } = request.params as { otherId: string }
-      const person = await personFor(services, request, reply, `/merge/${otherId}`)
+      const person = await personToChange(services, request, reply, `/merge/${otherId}`)
       if (!person) return reply
       const other = await otherRecord(request, person)
       const body = request.body as Body
@@ -416,6 +425,9 @@ export function personRecordRoutes(app: FastifyInstance, services: Services) {
           const fresh = await children.findRecord(person.id)
           const freshOther = await children.findRecord(other.id)
           if (!fresh || !freshOther || fresh.mergedInto || freshOther.mergedInto) throw error
+          await children.recordList(listViewer(request), [fresh.id, freshOther.id], {
+            detail: { reason: 'records to merge' },
+          })
           return mergeCheck(
             reply,
             fresh,

@@ -3,10 +3,16 @@ import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../
 import { fixedClock } from '../../platform/clock.ts'
 import { seedLondon } from '../organisation/seed.ts'
 import type { Person } from './service.ts'
+import { apiToken, boroughIdOf, userIn } from './test-users.ts'
 
 describe('people pages and API', () => {
   let kestrel: TestKestrel
+  /** An officer with no staff record: no area. */
   let officer: SignedInUser
+  /** Officers of Central North (Camden, Islington) and of East Area (Barking and Dagenham...). */
+  let camdenOfficer: SignedInUser
+  let barkingOfficer: SignedInUser
+  let mash: SignedInUser
   let partner: SignedInUser
   let auditor: SignedInUser
   let child: Person
@@ -15,6 +21,9 @@ describe('people pages and API', () => {
     kestrel = await testKestrel({ clock: fixedClock('2018-08-01T09:00:00Z') })
     await seedLondon(kestrel.services.db)
     officer = await signIn(kestrel, ['officer'])
+    camdenOfficer = await userIn(kestrel, 'Camden', ['officer'], 'C100')
+    barkingOfficer = await userIn(kestrel, 'Barking and Dagenham', ['officer'], 'B100')
+    mash = await signIn(kestrel, ['mash'])
     partner = await signIn(kestrel, ['partner'])
     auditor = await signIn(kestrel, ['dit_auditor'])
     child = await kestrel.services.children.create(
@@ -112,6 +121,7 @@ describe('people pages and API', () => {
   })
 
   it('adds a flag, an address and a household membership through their forms', async () => {
+    // Polly has no address yet, so any writer may add to her record, even one with no area.
     const flag = await post(officer, `/people/${child.id}/flags/new`, {
       flag: 'child_protection_plan',
       detail: 'neglect',
@@ -143,13 +153,17 @@ describe('people pages and API', () => {
       'fromDate-year': '2018',
     })
     expect(address.statusCode).toBe(303)
-    const household = await post(officer, `/people/${child.id}/households/new`, {
+    // Now she lives in Camden: her record is Central North's to change, not an officer's with no area.
+    const membership = {
       householdRef: 'H-PAGE',
       role: 'child',
       'fromDate-day': '1',
       'fromDate-month': '1',
       'fromDate-year': '2018',
-    })
+    }
+    expect((await post(officer, `/people/${child.id}/households/new`, membership)).statusCode).toBe(403)
+    expect(await kestrel.services.children.memberships(child.id)).toEqual([])
+    const household = await post(camdenOfficer, `/people/${child.id}/households/new`, membership)
     expect(household.statusCode).toBe(303)
     const summary = await get(officer, `/people/${child.id}`)
     expect(summary.body).toContain('Child protection plan: neglect')
@@ -222,17 +236,144 @@ describe('people pages and API', () => {
       expect(future.statusCode).toBe(400)
       expect(future.json().errors[0]).toMatchObject({ field: 'dateOfBirth' })
 
-      const patched = await api(officer, 'PATCH', '/api/v1/people/API-1', {
+      // Ivy lives in Barking and Dagenham: East Area changes her record.
+      const patched = await api(barkingOfficer, 'PATCH', '/api/v1/people/API-1', {
         version: 1,
         givenNames: 'Ivy May',
       })
       expect(patched.statusCode).toBe(200)
       expect(patched.json()).toMatchObject({ givenNames: 'Ivy May', version: 2 })
-      const stale = await api(officer, 'PATCH', '/api/v1/people/API-1', {
+      const stale = await api(barkingOfficer, 'PATCH', '/api/v1/people/API-1', {
         version: 1,
         givenNames: 'Ivy June',
       })
       expect(stale.statusCode).toBe(409)
+    })
+
+    it('lets only the area holding a person, the MASH or an admin change them: 403 for others, nothing changed', async () => {
+      const { children } = kestrel.services
+      const camden = await boroughIdOf(kestrel, 'Camden')
+      const held = await children.create(
+        {
+          ref: 'EDIT-A',
+          familyName: 'Heldin',
+          givenNames: 'Hana',
+          dateOfBirth: '2009-09-09',
+          estimatedAgeYears: null,
+          gender: 'female',
+          ethnicity: 'W1',
+          address: {
+            address: '1 Camden Street',
+            postcode: null,
+            boroughId: camden,
+            fromDate: '2018-01-01',
+            toDate: null,
+          },
+        },
+        { id: 'setup', username: 'setup' },
+      )
+      const stored = async () => (await children.get('EDIT-A')) as Person
+      const patch = (version: number, givenNames: string) => ({ version, givenNames })
+
+      const crossBcu = await api(barkingOfficer, 'PATCH', '/api/v1/people/EDIT-A', patch(1, 'Other'))
+      expect(crossBcu.statusCode).toBe(403)
+      const noAreaToken = await apiToken(kestrel, ['officer'])
+      const byToken = await kestrel.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/people/EDIT-A',
+        headers: { ...noAreaToken, 'content-type': 'application/json' },
+        payload: JSON.stringify(patch(1, 'Token')),
+      })
+      expect(byToken.statusCode).toBe(403)
+      expect(await stored()).toMatchObject({ givenNames: 'Hana', version: 1 })
+      // The token may still read the force-wide index.
+      expect(
+        (await kestrel.app.inject({ method: 'GET', url: '/api/v1/people/EDIT-A', headers: noAreaToken }))
+          .statusCode,
+      ).toBe(200)
+
+      const byMash = await api(mash, 'PATCH', '/api/v1/people/EDIT-A', patch(1, 'Mash'))
+      expect(byMash.statusCode).toBe(200)
+      const own = await api(camdenOfficer, 'PATCH', '/api/v1/people/EDIT-A', patch(2, 'Own'))
+      expect(own.statusCode).toBe(200)
+      expect(await stored()).toMatchObject({ givenNames: 'Own', version: 3 })
+
+      // The page forms ask the same: another BCU's officer is refused the form and the save.
+      const flag = {
+        flag: 'cse_risk',
+        'fromDate-day': '1',
+        'fromDate-month': '6',
+        'fromDate-year': '2018',
+      }
+      expect((await get(barkingOfficer, `/people/${held.id}/flags/new`)).statusCode).toBe(403)
+      expect((await post(barkingOfficer, `/people/${held.id}/flags/new`, flag)).statusCode).toBe(403)
+      expect((await post(barkingOfficer, `/people/${held.id}/edit`, { familyName: 'X' })).statusCode).toBe(
+        403,
+      )
+      expect(await children.flags(held.id)).toEqual([])
+      expect((await get(camdenOfficer, `/people/${held.id}/flags/new`)).statusCode).toBe(200)
+      expect((await post(camdenOfficer, `/people/${held.id}/flags/new`, flag)).statusCode).toBe(303)
+      expect(
+        (await post(mash, `/people/${held.id}/flags/new`, { ...flag, flag: 'cce_risk' })).statusCode,
+      ).toBe(303)
+      expect((await children.flags(held.id)).map((f) => f.flag).sort()).toEqual(['cce_risk', 'cse_risk'])
+
+      // Everyone reads the page; only those who may change it are offered the forms.
+      const theirs = await get(barkingOfficer, `/people/${held.id}`)
+      expect(theirs.statusCode).toBe(200)
+      expect(theirs.body).not.toContain(`/people/${held.id}/edit"`)
+      expect(theirs.body).toContain('Only that area')
+      expect((await get(camdenOfficer, `/people/${held.id}`)).body).toContain(`/people/${held.id}/edit"`)
+    })
+
+    it('logs a list read as one row naming the query and every person listed', async () => {
+      const listRows = async (actorId: string) =>
+        (
+          await kestrel.services.db
+            .selectFrom('access_log')
+            .selectAll()
+            .where('actor_id', '=', actorId)
+            .where('action', 'in', ['search', 'list'])
+            .orderBy('seq')
+            .execute()
+        ).map((r) => ({
+          query: r.subject_id,
+          action: r.action,
+          detail: r.detail as { ids: string[]; count: number },
+        }))
+      const reader = await signIn(kestrel, ['officer'])
+      const found = await api(reader, 'GET', '/api/v1/people?q=Polly')
+      expect(found.statusCode).toBe(200)
+      const ids = found.json().people.map((p: Person) => p.id)
+      expect(ids.length).toBeGreaterThan(1)
+      const page = await get(reader, '/people?q=Polly')
+      expect(page.statusCode).toBe(200)
+      const duplicate = await api(reader, 'POST', '/api/v1/people', {
+        familyName: 'Page',
+        givenNames: 'Polly',
+        dateOfBirth: '2008-02-02',
+      })
+      expect(duplicate.statusCode).toBe(409)
+      expect(await listRows(reader.userId)).toEqual([
+        {
+          query: 'GET /api/v1/people?q=Polly',
+          action: 'search',
+          detail: expect.objectContaining({ ids, count: ids.length }),
+        },
+        { query: 'GET /people?q=Polly', action: 'search', detail: expect.objectContaining({ ids }) },
+        {
+          query: 'POST /api/v1/people',
+          action: 'list',
+          detail: expect.objectContaining({
+            ids: duplicate.json().possibleDuplicates.map((p: Person) => p.id),
+          }),
+        },
+      ])
+      // Not a row per person listed.
+      expect(await kestrel.services.accessLog.forSubject('person', child.id)).not.toContainEqual(
+        expect.objectContaining({ actorId: reader.userId }),
+      )
+      expect((await kestrel.services.accessLog.verify()).ok).toBe(true)
     })
 
     it('refuses partners and unknown refs', async () => {

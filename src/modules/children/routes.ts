@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { allow } from '../../platform/access/access.ts'
 import { reachOf } from '../../platform/access/need-to-know.ts'
-import { type Role, staffRoles } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import type { Services } from '../../services.ts'
 import { dateErrorHref, dateInputItems, type ParsedDate, parseDateInput } from '../organisation/form-dates.ts'
+import { personReaders, personWriterRoles, personWriters } from './access.ts'
 import { boroughsOf } from './boroughs.ts'
 import {
   ageAt,
@@ -27,20 +26,8 @@ import {
 import { personRecordRoutes } from './record-routes.ts'
 import { type Person, PossibleDuplicateError } from './service.ts'
 
-/** Everyone inside the force may search and read the person index; partners see none of it. */
-export const personReaders = allow(...staffRoles)
-/** Those who record people and what is known about them (auditors and leads read only). */
-export const personWriterRoles: Role[] = [
-  'officer',
-  'supervisor',
-  'mash',
-  'missing_persons_unit',
-  'custody',
-  'offender_manager',
-  'online_csae',
-  'admin',
-]
-export const personWriters = allow(...personWriterRoles)
+// Declared in access.ts; the shell's menu still finds the readers here.
+export { personReaders }
 
 export const peoplePath = '/people'
 
@@ -53,6 +40,11 @@ export function text(body: Body, key: string): string {
 
 export function actorOf(request: FastifyRequest): Principal {
   return request.principal as Principal
+}
+
+/** Who is reading, and what they asked, as the access log names a list read: 'GET /people?q=smith'. */
+export function listViewer(request: FastifyRequest) {
+  return { actor: actorOf(request), requestId: request.id, query: `${request.method} ${request.url}` }
 }
 
 /** GOV.UK error summary entries and inline messages, date fields linking to their first box in error. */
@@ -90,6 +82,24 @@ export async function identity(services: Services, person: Person) {
     flags: flags.map((f) => ({ ...f, label: flagLabels[f.flag], classes: tagClass[f.flag] })),
     ethnicity: ethnicityLabel(person.ethnicity),
   }
+}
+
+/**
+ * Loads the person a form that changes them is about, once the principal may change them: their area holds
+ * the person, or they are the MASH or an admin (403 otherwise; the person is known force-wide). A form
+ * shown (GET) is a read of the person, logged.
+ */
+export async function personToChange(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  suffix = '',
+): Promise<Person | undefined> {
+  const person = await personFor(services, request, reply, suffix)
+  if (!person) return undefined
+  await services.children.mustEdit(actorOf(request), person.id)
+  if (request.method === 'GET') await services.children.recordView(actorOf(request), person.id, request.id)
+  return person
 }
 
 /** Loads the person a page is about; a merged record's address moves to the survivor's page. */
@@ -141,9 +151,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     const dobValue = dob?.value ?? (isIsoDate(dobText) ? dobText : undefined)
     const searched = Boolean(q || dobValue)
     const results =
-      !errors.length && searched
-        ? await children.search({ q, dob: dobValue }, { actor: actorOf(request), requestId: request.id })
-        : []
+      !errors.length && searched ? await children.search({ q, dob: dobValue }, listViewer(request)) : []
     const today = children.today()
     return reply.render('children/views/search.njk', {
       pageTitle: 'Search people',
@@ -273,6 +281,11 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
         return again(error.errors.map((e) => ({ ...e, field: formField(e.field) })))
       if (error instanceof PossibleDuplicateError) {
         const today = children.today()
+        await children.recordList(
+          listViewer(request),
+          error.candidates.map((p) => p.id),
+          { detail: { reason: 'possible duplicates of a new person' } },
+        )
         return again([], {
           duplicates: error.candidates.map((p) => ({ ...p, name: displayName(p), age: ageAt(p, today) })),
         })
@@ -298,11 +311,15 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
       if (!person) return reply
       await children.recordView(actorOf(request), person.id, request.id)
       const header = await identity(services, person)
+      const writer = actorOf(request).roles.some((r) => personWriterRoles.includes(r))
+      const canEdit = writer && (await children.canEdit(actorOf(request), person.id))
       return reply.render(template, {
         pageTitle: `${header.name}: ${section}`,
         section,
         ...header,
-        canEdit: request.principal?.roles.some((r) => personWriterRoles.includes(r)),
+        canEdit,
+        // A writer from another area sees why the forms are not offered.
+        heldElsewhere: writer && !canEdit,
         ...(await load(person, request)),
       })
     })
@@ -329,10 +346,21 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
     addresses: await children.addresses(person.id),
   }))
 
-  personPage('/household', 'children/views/household.njk', 'Household', async (person) => {
+  // The household tab lists other people (name, age): one list read naming them, besides the page's read.
+  personPage('/household', 'children/views/household.njk', 'Household', async (person, request) => {
     const today = children.today()
+    const households = await children.householdOn(person.id, today)
+    const relationships = await children.relationships(person.id)
+    const others = [
+      ...households.flatMap((h) => h.members.map((m) => m.person.id)),
+      ...relationships.map((r) => r.other.id),
+    ].filter((id) => id !== person.id)
+    if (others.length)
+      await children.recordList(listViewer(request), others, {
+        detail: { reason: 'household of', personId: person.id },
+      })
     return {
-      households: (await children.householdOn(person.id, today)).map((h) => ({
+      households: households.map((h) => ({
         ...h,
         members: h.members.map((m) => ({
           ...m,
@@ -341,10 +369,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
         })),
       })),
       memberships: await children.memberships(person.id),
-      relationships: (await children.relationships(person.id)).map((r) => ({
-        ...r,
-        otherName: displayName(r.other),
-      })),
+      relationships: relationships.map((r) => ({ ...r, otherName: displayName(r.other) })),
     }
   })
 
@@ -399,7 +424,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
       `${peoplePath}/:id${form.path}`,
       { config: { access: personWriters } },
       async (request, reply) => {
-        const person = await personFor(services, request, reply, form.path)
+        const person = await personToChange(services, request, reply, form.path)
         if (!person) return reply
         return render(reply, person, {}, {}, [])
       },
@@ -409,7 +434,7 @@ export function childrenRoutes(app: FastifyInstance, services: Services) {
       `${peoplePath}/:id${form.path}`,
       { config: { access: personWriters } },
       async (request, reply) => {
-        const person = await personFor(services, request, reply, form.path)
+        const person = await personToChange(services, request, reply, form.path)
         if (!person) return reply
         const body = request.body as Body
         const values = Object.fromEntries(

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase } from '../../../test/database.ts'
 import { accessLogService } from '../../platform/access/access-log.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
+import type { Role } from '../../platform/access/roles.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
-import { ValidationError } from '../../platform/http/errors.ts'
+import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
 import { seedLondon } from '../organisation/seed.ts'
 import { boroughsOf } from './boroughs.ts'
 import type { PersonInput } from './person.ts'
@@ -94,31 +95,46 @@ describe('children service (database)', () => {
       expect(names(await children.search({ q: 'merlin-77' }, { actor }))).toEqual(['Ada Okafor'])
     })
 
-    it('logs every person a search lists as read by the searcher, with the search; none when none found', async () => {
+    it('logs a search as one row naming the query and every person it lists, even when it lists nobody', async () => {
       const log = accessLogService(handle.db, clock)
       const searcher = { id: 'searcher-1', username: 'a.searcher' }
-      const found = await children.search({ q: 'John' }, { actor: searcher, requestId: 'req-search' })
+      const rows = () =>
+        handle.db
+          .selectFrom('access_log')
+          .selectAll()
+          .where('actor_id', '=', 'searcher-1')
+          .orderBy('seq')
+          .execute()
+      const found = await children.search(
+        { q: 'John' },
+        { actor: searcher, requestId: 'req-search', query: 'GET /people?q=John' },
+      )
       expect(found.length).toBeGreaterThan(1)
-      for (const person of found) {
-        const [row] = await log.forSubject('person', person.id, 1)
-        expect(row).toMatchObject({
-          actorId: 'searcher-1',
-          action: 'read',
-          requestId: 'req-search',
-          reason: 'listed in search results',
-          detail: { search: 'John', dateOfBirth: null },
-        })
-      }
-      const before = await handle.db
-        .selectFrom('access_log')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst()
+      expect(await rows()).toEqual([
+        expect.objectContaining({
+          action: 'search',
+          subject_kind: 'person',
+          subject_id: 'GET /people?q=John',
+          request_id: 'req-search',
+          detail: {
+            search: 'John',
+            dateOfBirth: null,
+            count: found.length,
+            ids: found.map((p) => p.id),
+          },
+        }),
+      ])
+      // Not a row per person listed (as it was): their own log shows no read by the searcher.
+      for (const person of found)
+        expect((await log.forSubject('person', person.id)).map((r) => r.actorId)).not.toContain('searcher-1')
+      // The words alone name who was looked for: a search that finds nobody is logged with no ids.
       await children.search({ q: 'Zebedee' }, { actor: searcher })
-      const after = await handle.db
-        .selectFrom('access_log')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirst()
-      expect(Number(after?.n)).toBe(Number(before?.n))
+      const [, nobody] = await rows()
+      expect(nobody).toMatchObject({
+        action: 'search',
+        subject_id: 'person search {"search":"Zebedee","dateOfBirth":null}',
+        detail: { count: 0, ids: [] },
+      })
       expect((await log.verify()).ok).toBe(true)
     })
   })
@@ -347,6 +363,128 @@ describe('children service (database)', () => {
       'not-an-id',
     ])
     expect(Object.fromEntries(answered)).toEqual({ [duplicate.id]: '2011-03-04', [other.id]: '2009-01-02' })
+  })
+
+  it('lets a principal change a person only where their area holds them, checked in the write; 403 changes nothing', async () => {
+    const boroughs = await boroughsOf(handle.db, clock)
+    const idOf = (name: string) => boroughs.find((b) => b.name === name)?.id as string
+    const principal = (roles: Role[], boroughIds: string[]) => ({
+      id: `p-${roles.join('-')}-${boroughIds.length}`,
+      username: 'p',
+      kind: 'user' as const,
+      roles,
+      staffId: null,
+      area: { forceWide: false as const, bcuId: null, boroughId: null, boroughIds, teamIds: [] },
+    })
+    const centralNorth = principal(['officer'], [camden, idOf('Islington')])
+    const eastArea = principal(['officer'], [idOf('Barking and Dagenham'), idOf('Havering')])
+    const mash = principal(['mash'], [])
+    const held = await children.create(
+      {
+        ...person('Kept', 'Kit', '2008-08-08'),
+        address: {
+          address: '3 Camden Row',
+          postcode: null,
+          boroughId: camden,
+          fromDate: '2016-01-01',
+          toDate: null,
+        },
+      },
+      actor,
+      { confirmedNotDuplicate: true },
+    )
+    const refused = (work: Promise<unknown>) => expect(work).rejects.toBeInstanceOf(ForbiddenError)
+    await refused(children.update(held.id, 1, { givenNames: 'Other' }, eastArea))
+    await refused(
+      children.addFlag(
+        held.id,
+        { flag: 'send', detail: null, fromDate: '2018-01-01', toDate: null },
+        eastArea,
+      ),
+    )
+    await refused(
+      children.addAddress(
+        held.id,
+        {
+          address: '9 Barking Road',
+          postcode: null,
+          boroughId: idOf('Barking and Dagenham'),
+          fromDate: '2018-07-01',
+          toDate: null,
+        },
+        eastArea,
+      ),
+    )
+    await refused(
+      children.addMembership(
+        held.id,
+        { householdRef: null, role: 'child', fromDate: '2018-01-01', toDate: null },
+        eastArea,
+      ),
+    )
+    await refused(
+      children.addRelationship(
+        held.id,
+        { otherRef: 'MERLIN-77', kind: 'sibling', fromDate: null, toDate: null },
+        eastArea,
+      ),
+    )
+    expect(await children.get(held.id)).toMatchObject({ givenNames: 'Kit', version: 1 })
+    expect(await children.flags(held.id)).toEqual([])
+    expect(await children.addresses(held.id)).toHaveLength(1)
+    expect(await children.memberships(held.id)).toEqual([])
+    expect(await children.relationships(held.id)).toEqual([])
+
+    const flag = await children.addFlag(
+      held.id,
+      { flag: 'send', detail: null, fromDate: '2018-01-01', toDate: null },
+      centralNorth,
+    )
+    await refused(children.endFlag(flag.id, flag.version, '2018-06-01', eastArea))
+    await children.update(held.id, 1, { givenNames: 'Kitty' }, mash)
+    expect(await children.canEdit(eastArea, held.id)).toBe(false)
+    expect(await children.canEdit(centralNorth, held.id)).toBe(true)
+
+    // A merge changes both records: each must be the principal's to change.
+    const unplaced = await children.create(person('Kept', 'Kitt', '2008-08-08'), actor, {
+      confirmedNotDuplicate: true,
+    })
+    await refused(children.merge(unplaced.id, held.id, eastArea))
+    expect((await children.findRecord(held.id))?.mergedInto).toBeNull()
+    // A person with no address in a borough is anyone's who writes; a role that only reads is refused.
+    await children.update(unplaced.id, 1, { givenNames: 'Kit' }, eastArea)
+    await refused(children.update(unplaced.id, 2, { givenNames: 'Kat' }, principal(['bcu_lead'], [camden])))
+
+    // An address that has ended still holds the child where they last lived.
+    const moved = await children.create(
+      {
+        ...person('Gone', 'Gil', '2007-07-07'),
+        address: {
+          address: '5 Camden Row',
+          postcode: null,
+          boroughId: camden,
+          fromDate: '2016-01-01',
+          toDate: null,
+        },
+      },
+      actor,
+      { confirmedNotDuplicate: true },
+    )
+    const [open] = await children.addresses(moved.id)
+    await handle.db
+      .transaction()
+      .execute((trx) =>
+        historyService(handle.db, clock).updateRecord(
+          trx,
+          'person_address',
+          open?.id as string,
+          open?.version as number,
+          { to_date: '2018-06-30' },
+          actor,
+        ),
+      )
+    expect(await children.canEdit(eastArea, moved.id)).toBe(false)
+    expect(await children.canEdit(centralNorth, moved.id)).toBe(true)
   })
 
   it('refuses a stale version on update', async () => {

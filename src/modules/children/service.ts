@@ -8,11 +8,14 @@ import type { DB } from '../../platform/db/schema.ts'
 import {
   ConflictError,
   type FieldError,
+  ForbiddenError,
   HttpError,
   NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { type Editor, editRefusal, mayEdit } from './access.ts'
 import { boroughsOf } from './boroughs.ts'
+import { holdingOf } from './holding.ts'
 import {
   addDays,
   ageAt,
@@ -43,6 +46,18 @@ import { dayInstant, type TimelineItem, type TimelineProvider, timelineRegistry 
 export interface SearchViewer {
   actor: Actor
   requestId?: string | null
+  /** What was asked, as the access log names it ('GET /people?q=smith'); the search words when absent. */
+  query?: string
+}
+
+/**
+ * Who changes the index: a principal (a person or an API client), whose area is checked against the
+ * person's (`mayEdit`), or an operator acting for the force (command line, import, seed) with no roles.
+ */
+export type Changer = Actor | (Actor & Editor)
+
+function isEditor(changer: Changer): changer is Actor & Editor {
+  return 'roles' in changer && 'area' in changer
 }
 
 export interface Person {
@@ -328,6 +343,16 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     return person
   }
 
+  /**
+   * Refuses (403) a change by a principal whose area does not hold the person. Read on the write's own
+   * executor, so the check and the change see the same addresses. The person is known force-wide, so
+   * the refusal does not hide that they exist.
+   */
+  async function mustMayEdit(q: Executor, changer: Changer, personId: string): Promise<void> {
+    if (!isEditor(changer)) return
+    if (!mayEdit(changer, await holdingOf(q, personId, today()))) throw new ForbiddenError(editRefusal)
+  }
+
   async function checkBorough(q: Executor, boroughId: string | null): Promise<FieldError[]> {
     if (!boroughId) return []
     const boroughs = await boroughsOf(q, clock)
@@ -403,14 +428,14 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     )
   }
 
-  async function addresses(personId: string): Promise<PersonAddress[]> {
-    const rows = await db
+  async function addresses(personId: string, q: Executor = db): Promise<PersonAddress[]> {
+    const rows = await q
       .selectFrom('person_address')
       .selectAll()
       .where('person_id', '=', personId)
       .orderBy('from_date', 'desc')
       .execute()
-    const boroughs = new Map((await boroughsOf(db, clock)).map((b) => [b.id, b.name]))
+    const boroughs = new Map((await boroughsOf(q, clock)).map((b) => [b.id, b.name]))
     return rows.map((r) => ({
       id: r.id,
       personId: r.person_id,
@@ -424,8 +449,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     }))
   }
 
-  async function flags(personId: string): Promise<PersonFlag[]> {
-    const rows = await db
+  async function flags(personId: string, q: Executor = db): Promise<PersonFlag[]> {
+    const rows = await q
       .selectFrom('person_flag')
       .selectAll()
       .where('person_id', '=', personId)
@@ -442,8 +467,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     }))
   }
 
-  async function memberships(personId: string): Promise<Membership[]> {
-    const rows = await db
+  async function memberships(personId: string, q: Executor = db): Promise<Membership[]> {
+    const rows = await q
       .selectFrom('household_membership as m')
       .innerJoin('household as h', 'h.id', 'm.household_id')
       .selectAll('m')
@@ -625,19 +650,22 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       mergeHooks.push(hook)
     },
 
-    /** A person by id or ref; a merged record resolves to the person it was merged into. */
-    async find(idOrRef: string): Promise<Person | undefined> {
+    /**
+     * A person by id or ref; a merged record resolves to the person it was merged into. Inside a
+     * transaction pass it as `q` (as for every read here that takes an executor).
+     */
+    async find(idOrRef: string, q: Executor = db): Promise<Person | undefined> {
       const key = idOrRef.trim()
       if (!key) return undefined
-      const byId = isUuid(key) ? await personById(db, key) : undefined
-      if (byId) return resolve(db, byId)
-      const row = await db
+      const byId = isUuid(key) ? await personById(q, key) : undefined
+      if (byId) return resolve(q, byId)
+      const row = await q
         .selectFrom('person')
         .selectAll()
         // Both forms hit the unique index on ref; references are written in capitals almost everywhere.
         .where('ref', 'in', [...new Set([key, key.toUpperCase()])])
         .executeTakeFirst()
-      return resolve(db, row ? toPerson(row) : undefined)
+      return resolve(q, row ? toPerson(row) : undefined)
     },
 
     /**
@@ -661,21 +689,24 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     },
 
     /** The record with this id as stored, without following a merge: a merged record's page says where it went. */
-    async findRecord(id: string): Promise<(Person & { mergedAt: Date | null }) | undefined> {
+    async findRecord(
+      id: string,
+      q: Executor = db,
+    ): Promise<(Person & { mergedAt: Date | null }) | undefined> {
       if (!isUuid(id)) return undefined
-      const row = await db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst()
+      const row = await q.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst()
       return row ? { ...toPerson(row), mergedAt: row.merged_at } : undefined
     },
 
-    async get(idOrRef: string): Promise<Person> {
-      const person = await service.find(idOrRef)
+    async get(idOrRef: string, q: Executor = db): Promise<Person> {
+      const person = await service.find(idOrRef, q)
       if (!person) throw new NotFoundError('There is no person with this reference')
       return person
     },
 
     /** People Kestrel already holds who may be the person about to be created. */
-    possibleDuplicates(input: PersonInput, excludeId?: string): Promise<Person[]> {
-      return possibleDuplicates(db, input, excludeId)
+    possibleDuplicates(input: PersonInput, excludeId?: string, q: Executor = db): Promise<Person[]> {
+      return possibleDuplicates(q, input, excludeId)
     },
 
     /**
@@ -732,10 +763,14 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       })
     },
 
-    /** Changes a person's details if they are still at the version the user read (409 otherwise). */
-    async update(id: string, version: number, patch: PersonPatch, actor: Actor): Promise<Person> {
+    /**
+     * Changes a person's details if they are still at the version the user read (409 otherwise); a
+     * principal whose area does not hold the person is refused (403), nothing changed.
+     */
+    async update(id: string, version: number, patch: PersonPatch, actor: Changer): Promise<Person> {
       return db.transaction().execute(async (trx) => {
         const current = await mustGet(trx, id)
+        await mustMayEdit(trx, actor, id)
         if (current.mergedInto)
           throw new ConflictError('This record was merged into another; change the surviving record')
         const merged = {
@@ -771,8 +806,9 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     /**
      * Search by name (sound-alike and similar spellings, every word must match one of the person's
      * names), date of birth and reference. Merged records are not listed; their ref finds the survivor.
-     * A result list shows each person's name, date of birth and reference, so every person listed is a
-     * read of their record: one access-log row each, with the search that listed them.
+     * A result list shows each person's name, date of birth and reference, so it is a read of every
+     * person listed: one access-log row for the search, naming its words and every person's id. A search
+     * that finds nobody is logged too: the words name the person looked for.
      */
     async search(
       criteria: { q?: string | undefined; dob?: string | undefined },
@@ -780,20 +816,47 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       limit = 50,
     ): Promise<Person[]> {
       const found = await findMatches(criteria, limit)
-      if (found.length)
-        await accessLog.recordMany(
-          found.map((person) => ({
-            actorId: viewer.actor.id,
-            actorName: viewer.actor.username,
-            action: 'read',
-            subjectKind: 'person',
-            subjectId: person.id,
-            requestId: viewer.requestId ?? null,
-            reason: 'listed in search results',
-            detail: { search: criteria.q?.trim() || null, dateOfBirth: criteria.dob || null },
-          })),
-        )
+      const words = { search: criteria.q?.trim() || null, dateOfBirth: criteria.dob || null }
+      await service.recordList(
+        {
+          ...viewer,
+          query: viewer.query ?? `person search ${JSON.stringify(words)}`,
+        },
+        found.map((p) => p.id),
+        { action: 'search', detail: words },
+      )
       return found
+    },
+
+    /**
+     * A page or answer listing people (search results, possible duplicates, a household, two records to
+     * merge): one access-log row for the request, naming the query and every person's id.
+     */
+    recordList(
+      viewer: SearchViewer & { query: string },
+      ids: readonly string[],
+      options: { action?: string; detail?: Record<string, unknown> } = {},
+    ): Promise<unknown> {
+      return accessLog.recordList({
+        actorId: viewer.actor.id,
+        actorName: viewer.actor.username,
+        subjectKind: 'person',
+        query: viewer.query,
+        ids: [...new Set(ids)],
+        requestId: viewer.requestId ?? null,
+        ...(options.action ? { action: options.action } : {}),
+        ...(options.detail ? { detail: options.detail } : {}),
+      })
+    },
+
+    /** May this principal change this person (their area holds them, or they are the MASH or an admin)? */
+    async canEdit(editor: Editor, personId: string, q: Executor = db): Promise<boolean> {
+      return mayEdit(editor, await holdingOf(q, personId, today()))
+    },
+
+    /** As `canEdit`, refusing with 403: the forms that change a person ask before showing or saving. */
+    async mustEdit(editor: Editor & Actor, personId: string, q: Executor = db): Promise<void> {
+      await mustMayEdit(q, editor, personId)
     },
 
     addresses,
@@ -801,13 +864,13 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     memberships,
 
     /** The flags a person had on a day (default today). */
-    async flagsOn(personId: string, day: IsoDate = today()): Promise<PersonFlag[]> {
-      return flagsAsOf(await flags(personId), day)
+    async flagsOn(personId: string, day: IsoDate = today(), q: Executor = db): Promise<PersonFlag[]> {
+      return flagsAsOf(await flags(personId, q), day)
     },
 
     /** The borough of the person's address on a day, for area scoping; null when no address is known. */
-    async boroughOn(personId: string, day: IsoDate = today()): Promise<string | null> {
-      const row = await db
+    async boroughOn(personId: string, day: IsoDate = today(), q: Executor = db): Promise<string | null> {
+      const row = await q
         .selectFrom('person_address')
         .select('borough_id')
         .where('person_id', '=', personId)
@@ -818,11 +881,13 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       return row?.borough_id ?? null
     },
 
-    async addAddress(personId: string, input: AddressInput, actor: Actor): Promise<PersonAddress> {
+    /** A new address; the area holding the person before it is the one that records the move. */
+    async addAddress(personId: string, input: AddressInput, actor: Changer): Promise<PersonAddress> {
       const errors = [...validateAddress(input), ...(await checkBorough(db, input.boroughId))]
       if (errors.length) fail(errors)
       await db.transaction().execute(async (trx) => {
         const person = await mustGet(trx, personId)
+        await mustMayEdit(trx, actor, personId)
         if (person.mergedInto) throw new ConflictError('This record was merged into another')
         const clash = await trx
           .selectFrom('person_address')
@@ -841,11 +906,12 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       return (await addresses(personId)).find((a) => a.fromDate === input.fromDate) as PersonAddress
     },
 
-    async addFlag(personId: string, input: FlagInput, actor: Actor): Promise<PersonFlag> {
+    async addFlag(personId: string, input: FlagInput, actor: Changer): Promise<PersonFlag> {
       const errors = validateFlag(input, today())
       if (errors.length) fail(errors)
       const row = await db.transaction().execute(async (trx) => {
         const person = await mustGet(trx, personId)
+        await mustMayEdit(trx, actor, personId)
         if (person.mergedInto) throw new ConflictError('This record was merged into another')
         const inserted = await history.insertRecord(
           trx,
@@ -884,12 +950,13 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     },
 
     /** Ends a flag on a day (inclusive). */
-    async endFlag(flagId: string, version: number, toDate: IsoDate, actor: Actor): Promise<void> {
+    async endFlag(flagId: string, version: number, toDate: IsoDate, actor: Changer): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const flag = isUuid(flagId)
           ? await trx.selectFrom('person_flag').selectAll().where('id', '=', flagId).executeTakeFirst()
           : undefined
         if (!flag) throw new NotFoundError('There is no such flag')
+        await mustMayEdit(trx, actor, flag.person_id)
         const errors = validatePeriod({ fromDate: asDay(flag.from_date), toDate }, today())
         if (!isIsoDate(toDate)) errors.push({ field: 'toDate', reason: 'Enter the end date' })
         if (errors.length) fail(errors.filter((e) => e.field === 'toDate'))
@@ -914,7 +981,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     async addMembership(
       personId: string,
       input: { householdRef: string | null; role: HouseholdRole; fromDate: IsoDate; toDate: IsoDate | null },
-      actor: Actor,
+      actor: Changer,
     ): Promise<Membership> {
       const errors = validatePeriod(input, today())
       if (!(householdRoles as readonly string[]).includes(input.role))
@@ -927,6 +994,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       if (errors.length) fail(errors)
       const id = await db.transaction().execute(async (trx) => {
         const person = await mustGet(trx, personId)
+        await mustMayEdit(trx, actor, personId)
         if (person.mergedInto) throw new ConflictError('This record was merged into another')
         let household = input.householdRef
           ? await trx
@@ -970,7 +1038,12 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     },
 
     /** Ends a household membership on a day (inclusive). */
-    async endMembership(membershipId: string, version: number, toDate: IsoDate, actor: Actor): Promise<void> {
+    async endMembership(
+      membershipId: string,
+      version: number,
+      toDate: IsoDate,
+      actor: Changer,
+    ): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const row = isUuid(membershipId)
           ? await trx
@@ -980,6 +1053,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
               .executeTakeFirst()
           : undefined
         if (!row) throw new NotFoundError('There is no such household membership')
+        await mustMayEdit(trx, actor, row.person_id)
         const errors = validatePeriod({ fromDate: asDay(row.from_date), toDate }, today()).filter(
           (e) => e.field === 'toDate',
         )
@@ -1007,8 +1081,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     },
 
     /** The household(s) a person lived in on a day, with everyone in them on that day and their ages. */
-    async householdOn(personId: string, day: IsoDate = today()) {
-      const rows = await householdMembersOn([personId], day)
+    async householdOn(personId: string, day: IsoDate = today(), q: Executor = db) {
+      const rows = await householdMembersOn([personId], day, q)
       const households = new Map<
         string,
         {
@@ -1235,8 +1309,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         from links)`
     },
 
-    async relationships(personId: string): Promise<Relationship[]> {
-      const rows = await db
+    async relationships(personId: string, q: Executor = db): Promise<Relationship[]> {
+      const rows = await q
         .selectFrom('relationship')
         .selectAll()
         .where((eb) => eb.or([eb('person_a', '=', personId), eb('person_b', '=', personId)]))
@@ -1245,7 +1319,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       const others = new Map<string, Person>()
       const ids = [...new Set(rows.map((r) => (r.person_a === personId ? r.person_b : r.person_a)))]
       if (ids.length) {
-        for (const row of await db.selectFrom('person').selectAll().where('id', 'in', ids).execute())
+        for (const row of await q.selectFrom('person').selectAll().where('id', 'in', ids).execute())
           others.set(row.id, toPerson(row))
       }
       return rows.flatMap((r) => {
@@ -1279,11 +1353,15 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       })
     },
 
-    /** Records that `personId` is the <kind> of the person with `otherRef` (parent, carer) or related both ways. */
+    /**
+     * Records that `personId` is the <kind> of the person with `otherRef` (parent, carer) or related both
+     * ways. Only `personId`'s area is asked: the other person may live anywhere (a child's associates
+     * cross borders, and recording them is how the link is found).
+     */
     async addRelationship(
       personId: string,
       input: { otherRef: string; kind: RelationshipKind; fromDate: IsoDate | null; toDate: IsoDate | null },
-      actor: Actor,
+      actor: Changer,
     ): Promise<void> {
       const errors: FieldError[] = []
       if (!(relationshipKinds as readonly string[]).includes(input.kind))
@@ -1296,6 +1374,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
       if (errors.length) fail(errors)
       await db.transaction().execute(async (trx) => {
         await mustGet(trx, personId)
+        await mustMayEdit(trx, actor, personId)
         await history.insertRecord(
           trx,
           'relationship',
@@ -1321,12 +1400,13 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
      * Merges a duplicate into the record that survives. Both histories are kept: the merged record stays,
      * marked merged_into; its addresses, flags, memberships and relationships move to the survivor, each
      * move a change_history row; modules that registered onMerge move their own records in the same
-     * transaction; anything that pointed at the merged record's ref now finds the survivor.
+     * transaction; anything that pointed at the merged record's ref now finds the survivor. Both records
+     * change, so a principal must be able to change both (403 otherwise).
      */
     async merge(
       survivorId: string,
       mergedId: string,
-      actor: Actor,
+      actor: Changer,
       /** The versions the user confirmed: a record changed since then is a conflict, so nobody merges blind. */
       expected?: { survivorVersion: number; mergedVersion: number },
     ): Promise<Person> {
@@ -1343,6 +1423,8 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
         const survivor = locked.find((r) => r.id === survivorId)
         const merged = locked.find((r) => r.id === mergedId)
         if (!survivor || !merged) throw new NotFoundError('One of the records to merge does not exist')
+        await mustMayEdit(trx, actor, survivorId)
+        await mustMayEdit(trx, actor, mergedId)
         if (survivor.merged_into || merged.merged_into)
           throw new ConflictError('One of these records has already been merged')
         if (
