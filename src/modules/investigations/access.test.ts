@@ -133,6 +133,69 @@ describe('investigations need to know and permissions (database)', () => {
     expect(hrefs).not.toContain(`/investigations/${camdenCase.id}`)
   })
 
+  it('links only a PAC the opener may see, and names on the case only the linked PACs the reader may see', async () => {
+    const pac = async (borough: string) =>
+      f.kestrel.services.db
+        .insertInto('pac')
+        .values({
+          person_id: childId,
+          about_kind: 'incident',
+          about_summary: 'Test concern',
+          concerns: ['child_abuse'],
+          risk_level: 'medium',
+          risk_assessment: 'Test risk',
+          child_spoken_to: true,
+          voice_of_child: 'Test words',
+          police_first_knew_at: new Date('2018-08-10T09:00:00Z'),
+          created_at: new Date('2018-08-10T10:00:00Z'),
+          submitted_at: new Date('2018-08-10T10:00:00Z'),
+          raised_by_name: 'PC Test',
+          created_by: 'tester',
+          borough_id: f.boroughId(borough),
+          updated_at: new Date('2018-08-10T10:00:00Z'),
+        })
+        .returning(['id', 'ref'])
+        .executeTakeFirstOrThrow()
+    const camdenPac = await pac('Camden')
+    const croydonPac = await pac('Croydon')
+    const child = await f.kestrel.services.children.find(childId)
+    const opening = (pacRefs: string) =>
+      f.kestrel.app.inject({
+        method: 'POST',
+        url: '/investigations/new',
+        headers: { cookie: camdenSupervisor.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: camdenSupervisor.csrfToken,
+          caseType: 'referral_other',
+          strands: 'child_abuse',
+          riskLevel: 'medium',
+          summary: 'Linked to PACs',
+          boroughId: f.boroughId('Camden'),
+          'openedAt-day': '25',
+          'openedAt-month': '8',
+          'openedAt-year': '2018',
+          'openedAt-time': '10:00',
+          'people-0-person': child?.ref ?? '',
+          'people-0-role': 'child',
+          pacRefs,
+        }).toString(),
+      })
+    const refused = await opening(croydonPac.ref)
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain(`${croydonPac.ref} is not a PAC about the people linked here`)
+    const opened = await opening(camdenPac.ref)
+    expect(opened.statusCode).toBe(303)
+    const id = (opened.headers.location as string).split('/').pop() as string
+    // Linked by someone who may see both (an import, say): the Camden reader is not told of the other.
+    await f.kestrel.services.db
+      .insertInto('investigation_pac')
+      .values({ investigation_id: id, pac_id: croydonPac.id, linked_at: new Date() })
+      .execute()
+    const page = await get(camdenSupervisor, `/investigations/${id}/people`)
+    expect(page.body).toContain(camdenPac.ref)
+    expect(page.body).not.toContain(croydonPac.ref)
+  })
+
   it('the API refuses a write its page refuses: a DIT auditor’s token cannot close a case (403, nothing changed)', async () => {
     const before = await svc().get(camdenCase.id, forceWideReach)
     const logged = await f.kestrel.services.db
@@ -183,12 +246,21 @@ describe('investigations need to know and permissions (database)', () => {
     expect(rows).toHaveLength(2)
     const pageRow = rows.find((r) => r.subject_id.startsWith('GET /investigations'))
     expect(pageRow?.actor_id).toBe(camdenSupervisor.userId)
-    expect((pageRow?.detail as { ids: string[] } | undefined)?.ids.sort()).toEqual(
-      [camdenCase.id, allocatedCase.id].sort(),
-    )
+    // Every case of Central North (Camden and Islington), and none other.
+    const centralNorth = await f.kestrel.services.db
+      .selectFrom('investigation')
+      .select('id')
+      .where('borough_id', 'in', [f.boroughId('Camden'), f.boroughId('Islington')])
+      .execute()
+    const shown = (pageRow?.detail as { ids: string[] } | undefined)?.ids ?? []
+    expect(shown).toContain(camdenCase.id)
+    expect(shown).not.toContain(croydonCase.id)
+    expect([...shown].sort()).toEqual(centralNorth.map((r) => r.id).sort())
     const apiRow = rows.find((r) => r.subject_id.startsWith('GET /api'))
     const apiIds = (api.json() as { items: { id: string }[] }).items.map((i) => i.id)
     expect((apiRow?.detail as { ids: string[] } | undefined)?.ids).toEqual(apiIds)
-    expect(apiIds).toHaveLength(3)
+    // The auditor's token reaches the force: every open case, the other BCU's too.
+    expect(apiIds).toContain(croydonCase.id)
+    expect(apiIds).toContain(camdenCase.id)
   })
 })

@@ -7,7 +7,6 @@ import type { Services } from '../../services.ts'
 import { londonInstant } from '../../standards/calendar.ts'
 import { displayName } from '../children/person.ts'
 import { parseDateInput } from '../organisation/form-dates.ts'
-import { pacKind } from '../referrals/access.ts'
 import {
   conferenceRecorders,
   investigationAllocators,
@@ -662,16 +661,15 @@ export function investigationsRoutes(app: FastifyInstance, services: Services) {
         .filter(Boolean)
       const pacIds: string[] = []
       if (pacRefs.length) {
-        const pacReach = reachOf(principal)
+        // Only a PAC the opener may see can be linked (forPerson answers within their reach): another's is
+        // refused as if it did not exist.
         const pacs = []
         for (const r of rows.filter((x) => x.person)) {
           const person = await services.children.find(r.person)
-          if (person) pacs.push(...(await services.referrals.forPerson(person.id, pacReach)))
+          if (person) pacs.push(...(await services.referrals.forPerson(person.id, reachOf(principal))))
         }
-        // Only a PAC the opener may see can be linked: another's is refused as if it did not exist.
-        const visible = pacs.filter((p) => pacKind.canSee(pacReach, p))
         for (const ref of pacRefs) {
-          const pac = visible.find((p) => p.ref.toLowerCase() === ref.toLowerCase())
+          const pac = pacs.find((p) => p.ref.toLowerCase() === ref.toLowerCase())
           if (pac) pacIds.push(pac.id)
           else errors.push({ field: 'pacRefs', reason: `${ref} is not a PAC about the people linked here` })
         }
