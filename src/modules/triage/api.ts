@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { allow } from '../../platform/access/access.ts'
+import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import { apiRoute } from '../../platform/http/api.ts'
-import { deviceKinds, deviceReaderRoles, deviceRecorderRoles, deviceStatuses } from './device.ts'
+import { triageAccess } from './access.ts'
+import { deviceKinds, deviceStatuses } from './device.ts'
 import { triageReportInput } from './result-schema.ts'
-import { deviceInput, deviceRef, scopeOf, type TriageService } from './service.ts'
+import { deviceInput, deviceRef, type TriageService } from './service.ts'
 
 const refParams = z.object({ ref: deviceRef })
 
@@ -55,8 +56,8 @@ const deviceOutput = z
  * team, each view logged.
  */
 export function triageApi(app: FastifyInstance, triage: TriageService) {
-  const show = async (ref: string, scope: ReturnType<typeof scopeOf>) => {
-    const device = await triage.device(ref, scope)
+  const show = async (ref: string, reach: Reach) => {
+    const device = await triage.device(ref, reach)
     return {
       id: device.id,
       ref: device.ref,
@@ -79,15 +80,15 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/devices/:ref',
-    access: allow(...deviceReaderRoles),
+    access: triageAccess.read,
     summary: 'A seized device with its status history and triage results',
     description:
-      'The ref is the exhibit reference, percent-encoded (EXH%2F1 for EXH/1). 404 outside the caller’s area.',
+      'The ref is the exhibit reference, percent-encoded (EXH%2F1 for EXH/1). 404 outside the caller’s need to know.',
     tags: ['Devices'],
     params: refParams,
     response: deviceOutput,
     handler: async ({ principal, params, request }) => {
-      const result = await show(params.ref, scopeOf(principal.area))
+      const result = await show(params.ref, reachOf(principal))
       await triage.recordView(principal, result.id, request.id)
       return result
     },
@@ -96,7 +97,7 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
   apiRoute(app, {
     method: 'PUT',
     url: '/api/v1/devices/:ref',
-    access: allow(...deviceRecorderRoles),
+    access: triageAccess.recordDevice,
     summary: 'Record a seized device, or replace its facts and status history',
     description:
       'owner is a person ref, team and borough names as the organisation holds them. Refused with a 400 naming ' +
@@ -106,16 +107,16 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
     body: deviceInput,
     response: deviceOutput,
     handler: async ({ principal, params, body }) => {
-      const scope = scopeOf(principal.area)
-      await triage.saveDevice(params.ref, body, principal, scope)
-      return show(params.ref, scope)
+      const reach = reachOf(principal)
+      await triage.saveDevice(params.ref, body, principal, reach)
+      return show(params.ref, reach)
     },
   })
 
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/devices/:ref/triage-results',
-    access: allow(...deviceRecorderRoles),
+    access: triageAccess.uploadResult,
     summary: 'Upload the triage report kestrel triage produced for a device',
     description:
       'The body is triage-report.json as written by `kestrel triage` (kind "triage-result"). Its `device` must ' +
@@ -127,9 +128,9 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
     response: z.object({ id: z.string(), ref: z.string(), device: deviceOutput }),
     status: 201,
     handler: async ({ principal, params, body }) => {
-      const scope = scopeOf(principal.area)
-      const stored = await triage.storeResult(params.ref, body, principal, 'upload', scope)
-      return { ...stored, device: await show(params.ref, scope) }
+      const reach = reachOf(principal)
+      const stored = await triage.storeResult(params.ref, body, principal, 'upload', reach)
+      return { ...stored, device: await show(params.ref, reach) }
     },
   })
 }

@@ -5,6 +5,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import { seedLondon } from '../organisation/seed.ts'
 import { triageReportInput } from './result-schema.ts'
@@ -83,6 +84,7 @@ describe.each([
         statusHistory: [],
       },
       principal(),
+      forceWideReach,
     )
     deviceId = saved.id
     resultId = (
@@ -103,6 +105,7 @@ describe.each([
         statusHistory: [],
       },
       principal(),
+      forceWideReach,
     )
   })
   afterAll(() => harness.close())

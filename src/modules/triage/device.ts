@@ -1,9 +1,7 @@
 // Seized devices and what Kestrel decides about them: pure functions, tested with many cases.
-import type { Role } from '../../platform/access/roles.ts'
 import { DECISION_TEXT, type Decision } from './report.ts'
 
-/** The record kinds the triage rules and pages name. */
-export const deviceKind = 'device'
+/** The record kind of a triage result, as the access log names it (a device's kind is in access.ts). */
 export const triageResultKind = 'triage-result'
 
 export const deviceKinds = ['phone', 'laptop', 'tablet', 'storage', 'other'] as const
@@ -29,24 +27,6 @@ export const deviceStatusLabels: Record<DeviceStatus, string> = {
 }
 
 export const decisionLabels: Record<Decision, string> = DECISION_TEXT
-
-/**
- * Who may see a device at all: the online CSAE team who hold the devices, the DIT auditors and force leads
- * who oversee them. Admins manage the system, not cases, so they are not in the list.
- */
-export const deviceReaderRoles: readonly Role[] = ['online_csae', 'dit_auditor', 'force_lead']
-/** Who may record devices, status changes and triage results. */
-export const deviceRecorderRoles: readonly Role[] = ['online_csae']
-/**
- * Who may see the details of matches (paths, hashes, distances): the specialist team only. A match's path
- * names a file of indecent material on a suspect's device; auditors and leads see counts and the
- * recommendation, which is what they oversee.
- */
-export const matchDetailRoles: readonly Role[] = ['online_csae']
-
-export function canSeeMatchDetails(roles: readonly Role[]): boolean {
-  return roles.some((r) => matchDetailRoles.includes(r))
-}
 
 export interface StatusEvent {
   status: DeviceStatus

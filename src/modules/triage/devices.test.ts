@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SignedInUser, TestKestrel } from '../../../test/app.ts'
-import { canSeeMatchDetails, statusAfterTriage, statusAt } from './device.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
+import { canSeeMatchDetails } from './access.ts'
+import { statusAfterTriage, statusAt } from './device.ts'
 import { triageReportInput } from './result-schema.ts'
 import { type DeviceInput, deviceInput } from './service.ts'
 import { cleanReport, movableClock, principal, sampleReport, triageFixture } from './test-fixtures.ts'
@@ -83,23 +85,23 @@ describe('device decisions', () => {
 describe('rules ONL-05 to ONL-07', () => {
   const triage = () => kestrel.services.triage
   const findings = async (ref: string, ruleId: string, asOf = clock.now()) => {
-    const d = await triage().device(ref)
+    const d = await triage().device(ref, forceWideReach)
     const { findings } = await kestrel.services.standards.findingsAt(asOf, { ruleId, subjectId: d.id })
     return findings.map((f) => f.status)
   }
   const stored = async (ref: string, ruleId: string) => {
-    const d = await triage().device(ref)
+    const d = await triage().device(ref, forceWideReach)
     return (await kestrel.services.standards.findingsForSubject('device', d.id))
       .filter((f) => f.ruleId === ruleId)
       .map((f) => f.status)
   }
   const status = (ref: string, s: 'submitted' | 'examined' | 'returned', at: string) =>
-    triage().recordStatus(ref, { status: s, at: new Date(at) }, undefined, principal())
+    triage().recordStatus(ref, { status: s, at: new Date(at) }, undefined, principal(), forceWideReach)
   const result = (ref: string, decision: string, at = '2018-08-02T09:12:00.000Z') =>
     triage().storeResult(ref, cleanReport(ref, decision, at), principal(), 'upload')
 
   it('ONL-05: a seized device with no triage result is breached; a result meets it', async () => {
-    await triage().saveDevice('R5/1', device(), principal())
+    await triage().saveDevice('R5/1', device(), principal(), forceWideReach)
     expect(await findings('R5/1', 'ONL-05')).toEqual(['breached'])
     expect(await stored('R5/1', 'ONL-05')).toEqual(['breached'])
     await result('R5/1', 'no-known-material-found')
@@ -113,49 +115,49 @@ describe('rules ONL-05 to ONL-07', () => {
   })
 
   it('ONL-05 does not apply once a device is submitted or returned', async () => {
-    await triage().saveDevice('R5/2', device(), principal())
+    await triage().saveDevice('R5/2', device(), principal(), forceWideReach)
     await status('R5/2', 'submitted', '2018-08-03T10:00:00Z')
     expect(await findings('R5/2', 'ONL-05')).toEqual([])
     expect(await findings('R5/2', 'ONL-05', new Date('2018-08-03T09:59:59Z'))).toEqual(['breached'])
   })
 
   it('ONL-06: submitted with no triage result, or a negative one, is breached', async () => {
-    await triage().saveDevice('R6/1', device(), principal())
+    await triage().saveDevice('R6/1', device(), principal(), forceWideReach)
     await status('R6/1', 'submitted', '2018-08-03T10:00:00Z')
     expect(await findings('R6/1', 'ONL-06')).toEqual(['breached'])
     expect(await stored('R6/1', 'ONL-06')).toEqual(['breached'])
     expect(await findings('R6/1', 'ONL-06', new Date('2018-08-03T09:59:59Z'))).toEqual([])
 
-    await triage().saveDevice('R6/2', device(), principal())
+    await triage().saveDevice('R6/2', device(), principal(), forceWideReach)
     await result('R6/2', 'no-known-material-found')
     await status('R6/2', 'submitted', '2018-08-03T10:00:00Z')
     expect(await findings('R6/2', 'ONL-06')).toEqual(['breached'])
   })
 
   it('ONL-06: submitted after a positive triage, or one that could not complete, is not breached', async () => {
-    await triage().saveDevice('R6/3', device(), principal())
+    await triage().saveDevice('R6/3', device(), principal(), forceWideReach)
     await triage().storeResult('R6/3', triageReportInput.parse(sampleReport('R6/3')), principal(), 'upload')
     await status('R6/3', 'submitted', '2018-08-03T10:00:00Z')
     expect(await findings('R6/3', 'ONL-06')).toEqual(['met'])
-    await triage().saveDevice('R6/4', device(), principal())
+    await triage().saveDevice('R6/4', device(), principal(), forceWideReach)
     await result('R6/4', 'could-not-complete')
     await status('R6/4', 'submitted', '2018-08-03T10:00:00Z')
     expect(await findings('R6/4', 'ONL-06')).toEqual(['met'])
   })
 
   it('ONL-07: returned with no triage and no examination is breached; either one meets it', async () => {
-    await triage().saveDevice('R7/1', device(), principal())
+    await triage().saveDevice('R7/1', device(), principal(), forceWideReach)
     await status('R7/1', 'returned', '2018-08-05T10:00:00Z')
     expect(await findings('R7/1', 'ONL-07')).toEqual(['breached'])
     expect(await stored('R7/1', 'ONL-07')).toEqual(['breached'])
     expect(await findings('R7/1', 'ONL-07', new Date('2018-08-05T09:59:59Z'))).toEqual([])
 
-    await triage().saveDevice('R7/2', device(), principal())
+    await triage().saveDevice('R7/2', device(), principal(), forceWideReach)
     await result('R7/2', 'no-known-material-found')
     await status('R7/2', 'returned', '2018-08-05T10:00:00Z')
     expect(await findings('R7/2', 'ONL-07')).toEqual(['met'])
 
-    await triage().saveDevice('R7/3', device(), principal())
+    await triage().saveDevice('R7/3', device(), principal(), forceWideReach)
     await status('R7/3', 'submitted', '2018-08-03T10:00:00Z')
     await status('R7/3', 'examined', '2018-08-04T10:00:00Z')
     await status('R7/3', 'returned', '2018-08-05T10:00:00Z')
@@ -177,7 +179,7 @@ describe('rules ONL-05 to ONL-07', () => {
     ].join('\n')
     const outcome = await kestrel.services.imports.run(lines, 'importer')
     expect(outcome.written).toEqual({ device: 1, 'triage-result': 1 })
-    const d = await triage().device('IMP/1')
+    const d = await triage().device('IMP/1', forceWideReach)
     expect(d.status).toBe('returned')
     expect((await triage().results(d.id)).map((r) => [r.ref, r.decision, r.receivedVia])).toEqual([
       ['IMP/1@run1', 'submit-for-full-examination', 'import'],
@@ -200,7 +202,7 @@ describe('rules ONL-05 to ONL-07', () => {
 
 describe('the devices API', () => {
   beforeAll(async () => {
-    await kestrel.services.triage.saveDevice('EXH/API/1', device(), principal())
+    await kestrel.services.triage.saveDevice('EXH/API/1', device(), principal(), forceWideReach)
   })
 
   it('stores an uploaded report against the device, once however often it is sent', async () => {
@@ -296,7 +298,12 @@ describe('device pages', () => {
   let deviceId: string
   let resultId: string
   beforeAll(async () => {
-    const saved = await kestrel.services.triage.saveDevice('EXH/PAGE/1', device(), principal())
+    const saved = await kestrel.services.triage.saveDevice(
+      'EXH/PAGE/1',
+      device(),
+      principal(),
+      forceWideReach,
+    )
     deviceId = saved.id
     resultId = (
       await kestrel.services.triage.storeResult(
@@ -382,7 +389,7 @@ describe('device pages', () => {
       'at-time': '10:00',
     })
     expect(good.statusCode).toBe(303)
-    expect((await kestrel.services.triage.device('EXH/PAGE/1')).status).toBe('submitted')
+    expect((await kestrel.services.triage.device('EXH/PAGE/1', forceWideReach)).status).toBe('submitted')
     const auditorForm = await kestrel.app.inject({
       method: 'POST',
       url: `/devices/${deviceId}/status`,
@@ -390,5 +397,82 @@ describe('device pages', () => {
       payload: new URLSearchParams({ _csrf: auditor.csrfToken, status: 'returned' }).toString(),
     })
     expect(auditorForm.statusCode).toBe(403)
+  })
+})
+
+describe('a device outside need to know', () => {
+  let deviceId: string
+  const ref = 'EXH/BCU/1'
+  const api = `/api/v1/devices/${encodeURIComponent(ref)}`
+  beforeAll(async () => {
+    deviceId = (await kestrel.services.triage.saveDevice(ref, device(), principal(), forceWideReach)).id
+  })
+  const stored = () => kestrel.services.triage.device(ref, forceWideReach)
+
+  it('is a 404 on the page and the API for the team of another BCU, and absent from their list', async () => {
+    expect((await inject(csae, 'GET', `/devices/${deviceId}`)).statusCode).toBe(200)
+    expect((await inject(brentCsae, 'GET', `/devices/${deviceId}`)).statusCode).toBe(404)
+    expect((await inject(brentCsae, 'GET', api)).statusCode).toBe(404)
+    expect((await inject(brentCsae, 'GET', '/devices')).body).not.toContain(ref)
+    expect((await inject(csae, 'GET', '/devices')).body).toContain(ref)
+  })
+
+  it('refuses their writes with a 404 and changes nothing', async () => {
+    const before = await stored()
+    const put = await inject(brentCsae, 'PUT', api, {
+      ...device(),
+      description: 'Changed',
+      seizedAt: '2018-08-01T07:30:00Z',
+    })
+    expect(put.statusCode).toBe(404)
+    const upload = await inject(brentCsae, 'POST', `${api}/triage-results`, sampleReport(ref))
+    expect(upload.statusCode).toBe(404)
+    const status = await kestrel.app.inject({
+      method: 'POST',
+      url: `/devices/${deviceId}/status`,
+      headers: { cookie: brentCsae.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: brentCsae.csrfToken,
+        status: 'returned',
+        'at-day': '3',
+        'at-month': '8',
+        'at-year': '2018',
+        'at-time': '10:00',
+      }).toString(),
+    })
+    expect(status.statusCode).toBe(404)
+    const after = await stored()
+    expect(after).toEqual(before)
+    expect(await kestrel.services.triage.results(deviceId)).toEqual([])
+  })
+
+  it('refuses a device recorded outside the recorder’s own team and area (403), keeping nothing', async () => {
+    const outside = await inject(csae, 'PUT', '/api/v1/devices/EXH-BRENT-1', {
+      description: 'USB stick',
+      deviceKind: 'storage',
+      seizedAt: '2018-08-01T07:30:00Z',
+      team: 'Brent online CSAE',
+    })
+    expect(outside.statusCode).toBe(403)
+    await expect(kestrel.services.triage.device('EXH-BRENT-1', forceWideReach)).rejects.toThrow(
+      'There is no device',
+    )
+  })
+
+  it('logs the device list as one row naming the query and the devices shown', async () => {
+    await inject(brentCsae, 'GET', '/devices?status=seized')
+    const { rows } = await sql<{ subject_id: string; detail: { ids: string[] } }>`
+      select subject_id, detail from access_log
+      where actor_id = ${brentCsae.userId} and action = 'list' and subject_kind = 'device'
+        and subject_id like '%status=seized'`.execute(kestrel.services.db)
+    expect(rows.map((r) => r.subject_id)).toEqual(['GET /devices?status=seized'])
+    expect(rows[0]?.detail.ids).not.toContain(deviceId)
+    await inject(csae, 'GET', '/devices?status=seized')
+    const { rows: own } = await sql<{ detail: { ids: string[] } }>`
+      select detail from access_log
+      where actor_id = ${csae.userId} and action = 'list' and subject_id = 'GET /devices?status=seized'`.execute(
+      kestrel.services.db,
+    )
+    expect(own[0]?.detail.ids).toContain(deviceId)
   })
 })

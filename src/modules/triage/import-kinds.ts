@@ -5,7 +5,7 @@ import type { Transaction } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
-import { deviceKind } from './device.ts'
+import { deviceKind } from './access.ts'
 import { triageReportInput } from './result-schema.ts'
 import { checkDevice, deviceInput, deviceRef, triageWriters } from './service.ts'
 
@@ -26,7 +26,7 @@ export const deviceImportKind = defineImportKind({
   // The triage service logs each device and result it writes.
   logsItsOwnAccess: true,
   kind: 'device',
-  subjectKind: deviceKind,
+  subjectKind: deviceKind.kind,
   refSchema: deviceRef,
   schema: deviceInput,
   references: (r) => [
@@ -82,7 +82,7 @@ export const triageResultImportKind = defineImportKind({
   // The triage service logs each device and result it writes.
   logsItsOwnAccess: true,
   kind: 'triage-result',
-  subjectKind: deviceKind,
+  subjectKind: deviceKind.kind,
   refSchema: z.string().trim().min(1).max(300),
   schema: triageReportInput,
   references: (r) => [{ field: 'device', kind: 'device', ref: r.device }],

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import type { ChildrenService } from '../children/service.ts'
-import { deviceKind } from './device.ts'
+import { deviceKind } from './access.ts'
 import { triageRules } from './rules.ts'
 import { triageService } from './service.ts'
 
@@ -25,7 +25,7 @@ export function createTriage(deps: {
     personIdByRef: async (ref) => (await children.find(ref))?.id,
   })
   for (const rule of triageRules) standards.register(rule)
-  standards.registerSubjectLink(deviceKind, (id) => `/devices/by-id/${id}`)
+  standards.registerSubjectLink(deviceKind.kind, (id) => `/devices/${id}`)
   return service
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { defineRule } from '../../standards/rule.ts'
-import { deviceKind } from './device.ts'
+import { deviceKind } from './access.ts'
 
 /**
  * The device rules of RULES.md (ONL-05 to ONL-07); the other ONL rules belong to the online cases module.
@@ -68,7 +68,7 @@ export const onl05 = defineRule<Record<string, never>>({
   title: 'Seized device not submitted and not triaged',
   citation: `${recommendation}. A device held without a triage result cannot be cleared or chosen for examination.`,
   source: 'report',
-  appliesTo: deviceKind,
+  appliesTo: deviceKind.kind,
   severity: 'medium',
   params: {},
   timeBased: true,
@@ -93,7 +93,7 @@ export const onl06 = defineRule<Record<string, never>>({
   title: 'Device sent for full examination without a positive triage',
   citation: `${recommendation}. Half of the devices submitted had nothing on them; examination capacity is two devices a warrant.`,
   source: 'report',
-  appliesTo: deviceKind,
+  appliesTo: deviceKind.kind,
   severity: 'medium',
   params: {},
   timeBased: true,
@@ -126,7 +126,7 @@ export const onl07 = defineRule<Record<string, never>>({
   title: 'Device returned without triage or examination',
   citation: 'HMICFRS 2018: "some devices are returned without being checked at all".',
   source: 'report',
-  appliesTo: deviceKind,
+  appliesTo: deviceKind.kind,
   severity: 'high',
   params: {},
   timeBased: true,

@@ -5,7 +5,8 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService, Actor } from '../../platform/access/access-log.ts'
-import type { Area, Principal } from '../../platform/auth/principal.ts'
+import { forceWideReach, type Reach } from '../../platform/access/need-to-know.ts'
+import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
@@ -13,16 +14,14 @@ import {
   ConflictError,
   type FieldError,
   ForbiddenError,
-  NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
 import { areaOf, placesByName } from '../organisation/lookups.ts'
+import { canSeeMatchDetails, deviceKind } from './access.ts'
 import type { KnownCategory } from './categories.ts'
 import {
-  canSeeMatchDetails,
   type DeviceKind,
   type DeviceStatus,
-  deviceKind,
   deviceKinds,
   deviceStatuses,
   statusAfterTriage,
@@ -31,13 +30,6 @@ import {
 import { hashSetStore } from './hash-set-store.ts'
 import { worstCategory } from './report.ts'
 import type { TriageReportInput } from './result-schema.ts'
-
-/** Non-force-wide readers see their BCU's devices, and their borough's (a borough not yet in a BCU then). */
-export type DeviceScope =
-  | { forceWide: true }
-  | { forceWide: false; bcuId: string | null; boroughId?: string | null }
-export const scopeOf = (area: Area): DeviceScope =>
-  area.forceWide ? { forceWide: true } : { forceWide: false, bcuId: area.bcuId, boroughId: area.boroughId }
 
 const DEVICE_REF = /^[\p{L}\p{N}][\p{L}\p{N} ._/-]{0,99}$/u
 export const deviceRef = z
@@ -178,17 +170,6 @@ const toDevice = (r: DeviceRow): Device => ({
   version: r.version,
 })
 
-function inScope(
-  d: { bcu_id: string | null; borough_id: string | null },
-  scope: DeviceScope | undefined,
-): boolean {
-  if (!scope || scope.forceWide) return true
-  return (
-    (scope.bcuId !== null && d.bcu_id === scope.bcuId) ||
-    (!!scope.boroughId && d.borough_id === scope.boroughId)
-  )
-}
-
 /** Problems with a device's facts, named by field; the same for the API and the import. */
 export function checkDevice(input: DeviceInput, now: Date): FieldError[] {
   const errors: FieldError[] = []
@@ -301,12 +282,12 @@ export function triageWriters(clock: Clock, deps: WriterDependencies) {
       await setStatusFromEvents(trx, id)
       await deps.accessLog.logChange(
         actor,
-        { action: existing ? 'update' : 'create', subjectKind: deviceKind, subjectId: id },
+        { action: existing ? 'update' : 'create', subjectKind: deviceKind.kind, subjectId: id },
         trx,
       )
       ids.set(d.ref, id)
     }
-    await deps.afterWrite(trx, deviceKind, [...ids.values()])
+    await deps.afterWrite(trx, deviceKind.kind, [...ids.values()])
     return ids
   }
 
@@ -440,7 +421,7 @@ export function triageWriters(clock: Clock, deps: WriterDependencies) {
       { action: 'create', subjectKind: triageResultKind, subjectId: row.id, detail: { device: device.ref } },
       trx,
     )
-    await deps.afterWrite(trx, deviceKind, [device.id])
+    await deps.afterWrite(trx, deviceKind.kind, [device.id])
     return { id: row.id, ref }
   }
 
@@ -451,10 +432,10 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
   const hashSets = hashSetStore(db, clock)
   const { writeDevices, writeResult, setStatusFromEvents } = triageWriters(clock, deps)
 
-  async function mustGetDevice(q: Executor, ref: string, scope?: DeviceScope, lock = false) {
+  async function mustGetDevice(q: Executor, ref: string, reach: Reach, lock = false) {
     const row = await deviceRowByRef(q, ref, lock)
-    // Outside the reader's area a device is as good as absent: its existence is not confirmed.
-    if (!row || !inScope(row, scope)) throw new NotFoundError(`There is no device ${ref}`)
+    // Outside the reader's reach a device is as good as absent: its existence is not confirmed.
+    deviceKind.mustSee(reach, row, `There is no device ${ref}`)
     return row
   }
 
@@ -523,16 +504,22 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
     writeDevices,
     writeResult,
 
-    /** Records a device, or replaces its facts and status history (a PUT by exhibit reference). */
-    async saveDevice(ref: string, input: DeviceInput, actor: Actor, scope?: DeviceScope): Promise<Device> {
+    /**
+     * Records a device, or replaces its facts and status history (a PUT by exhibit reference). A device held
+     * outside the recorder's reach is a 404; one they would place outside it is refused and nothing is kept.
+     */
+    async saveDevice(ref: string, input: DeviceInput, actor: Actor, reach: Reach): Promise<Device> {
       const errors = checkDevice(input, clock.now())
       if (errors.length) throw new ValidationError(errors)
       const resolved = await resolveDevice(ref, input)
       return db.transaction().execute(async (trx) => {
-        const existing = await deviceRowByRef(trx, ref)
-        if (existing && !inScope(existing, scope)) throw new NotFoundError(`There is no device ${ref}`)
+        const existing = await deviceRowByRef(trx, ref, true)
+        if (existing) deviceKind.mustSee(reach, existing, `There is no device ${ref}`)
         await writeDevices(trx, [resolved], actor)
-        return toDevice((await deviceRowByRef(trx, ref)) as DeviceRow)
+        const saved = (await deviceRowByRef(trx, ref)) as DeviceRow
+        if (!deviceKind.canSee(reach, saved))
+          throw new ForbiddenError('You can record devices only for your own team or area')
+        return toDevice(saved)
       })
     },
 
@@ -542,10 +529,10 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
       change: z.output<typeof statusChangeInput>,
       version: number | undefined,
       actor: Actor,
-      scope?: DeviceScope,
+      reach: Reach,
     ): Promise<Device> {
       return db.transaction().execute(async (trx) => {
-        const device = await mustGetDevice(trx, ref, scope, true)
+        const device = await mustGetDevice(trx, ref, reach, true)
         if (version !== undefined && version !== device.version) throw new ConflictError()
         const now = clock.now()
         const errors: FieldError[] = []
@@ -578,48 +565,52 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
           actor,
           {
             action: 'update',
-            subjectKind: deviceKind,
+            subjectKind: deviceKind.kind,
             subjectId: device.id,
             detail: { status: change.status },
           },
           trx,
         )
-        await deps.afterWrite(trx, deviceKind, [device.id])
+        await deps.afterWrite(trx, deviceKind.kind, [device.id])
         return toDevice((await deviceRowByRef(trx, ref)) as DeviceRow)
       })
     },
 
-    /** Stores an uploaded report against the device named in the path; the report must name the same device. */
+    /**
+     * Stores an uploaded report against the device named in the path; the report must name the same device.
+     * An operator storing a report at the command line acts for the force, so reach defaults to force-wide.
+     */
     async storeResult(
       ref: string,
       report: TriageReportInput,
       actor: Actor,
       via: 'upload' | 'cli',
-      scope?: DeviceScope,
+      reach: Reach = forceWideReach,
     ): Promise<{ id: string; ref: string }> {
       if (report.device !== ref)
         throw new ValidationError([
           { field: 'device', reason: `names device ${report.device}, but the report was sent for ${ref}` },
         ])
       return db.transaction().execute(async (trx) => {
-        const device = await mustGetDevice(trx, ref, scope, true)
+        const device = await mustGetDevice(trx, ref, reach, true)
         return writeResult(trx, device, report, actor, via)
       })
     },
 
-    async device(ref: string, scope?: DeviceScope): Promise<Device> {
-      return toDevice(await mustGetDevice(db, ref, scope))
+    /** A device by exhibit reference; 404 outside the reader's reach. */
+    async device(ref: string, reach: Reach): Promise<Device> {
+      return toDevice(await mustGetDevice(db, ref, reach))
     },
 
-    /** A device by id for its page; 404 outside the reader's area. */
-    async deviceById(id: string, scope?: DeviceScope): Promise<Device> {
+    /** A device by id for its page; 404 outside the reader's reach. */
+    async deviceById(id: string, reach: Reach): Promise<Device> {
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
       const row = uuid.test(id)
         ? ((await db.selectFrom('device').selectAll().where('id', '=', id).executeTakeFirst()) as
             | DeviceRow
             | undefined)
         : undefined
-      if (!row || !inScope(row, scope)) throw new NotFoundError('There is no such device')
+      deviceKind.mustSee(reach, row, 'There is no such device')
       return toDevice(row)
     },
 
@@ -692,10 +683,14 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
       }))
     },
 
-    /** The device list: filtered and sorted in the database, with each device's latest recommendation. */
+    /**
+     * The device list within the reader's reach: filtered and sorted in the database, with each device's latest
+     * recommendation. The read is logged as one row naming `read.query` and every device shown.
+     */
     async list(
       filter: { status?: DeviceStatus | undefined; decision?: string | undefined },
-      scope: DeviceScope,
+      reach: Reach,
+      read: { actor: Actor; query: string; requestId?: string | null },
       limit = 500,
     ) {
       let q = db
@@ -725,24 +720,25 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
           'latest.exact_matches',
           'latest.near_matches',
         ])
-      if (!scope.forceWide) {
-        const { bcuId, boroughId } = scope
-        q = q.where((eb) =>
-          eb.or([
-            bcuId ? eb('d.bcu_id', '=', bcuId) : sql<boolean>`false`,
-            boroughId ? eb('d.borough_id', '=', boroughId) : sql<boolean>`false`,
-          ]),
-        )
-      }
+        .where(deviceKind.where(reach, 'd'))
       if (filter.status) q = q.where('d.status', '=', filter.status)
       if (filter.decision === 'none') q = q.where('latest.decision', 'is', null)
       else if (filter.decision) q = q.where('latest.decision', '=', filter.decision)
-      return q.orderBy('d.status_at', 'desc').orderBy('d.ref').limit(limit).execute()
+      const rows = await q.orderBy('d.status_at', 'desc').orderBy('d.ref').limit(limit).execute()
+      await deps.accessLog.recordList({
+        actorId: read.actor.id,
+        actorName: read.actor.username,
+        subjectKind: deviceKind.kind,
+        query: read.query,
+        ids: rows.map((r) => r.id),
+        requestId: read.requestId ?? null,
+      })
+      return rows
     },
 
     /** A read of a device's record (it concerns a person: its owner, a suspect) for the access log. */
     recordView(actor: Actor, deviceId: string, requestId: string | null | undefined) {
-      return deps.accessLog.logRead(actor, deviceKind, deviceId, requestId)
+      return deps.accessLog.logRead(actor, deviceKind.kind, deviceId, requestId)
     },
   }
   return service

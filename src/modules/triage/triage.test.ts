@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { hashsetsCommand } from '../../cli/commands/hashsets.ts'
 import { type CommandIo, type TriageBackend, triageCommand } from '../../cli/commands/triage.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { decodeImage } from './decode.ts'
 import { hashFile } from './file-hasher.ts'
 import { JOURNAL_FILE } from './journal.ts'
@@ -342,11 +343,12 @@ describe('triage decisions and failures', () => {
         statusHistory: [],
       },
       { id: 'test', username: 'test' },
+      forceWideReach,
     )
     const io = capture()
     expect(await triageCommand([...args, '--out', `${out}-2`, '--as', 'pc.smith'], io)).toBe(0)
     expect(io.out()).toMatch(/Stored in Kestrel against device EXH\/UP/)
-    const stored = await kestrel.services.triage.device('EXH/UP')
+    const stored = await kestrel.services.triage.device('EXH/UP', forceWideReach)
     expect(stored.status).toBe('triaged')
     const [result] = await kestrel.services.triage.results(stored.id)
     expect(result).toMatchObject({
