@@ -12,6 +12,7 @@ import type { KestrelMigration } from './platform/db/migrator.ts'
 import { importLookupIndexesMigration } from './platform/import/migrations/0011-import-lookup-indexes.ts'
 import { standardsMigration } from './standards/migrations/0004-standards.ts'
 import { findingQueuesMigration } from './standards/migrations/0014-finding-queues.ts'
+import { findingBoroughQueuesMigration } from './standards/migrations/0015-finding-borough-queues.ts'
 import { workingDaysMigration } from './standards/working-days.ts'
 
 /**
@@ -33,4 +34,5 @@ export const migrations: KestrelMigration[] = [
   missingUnitDutyRefMigration,
   workingDaysMigration,
   findingQueuesMigration,
+  findingBoroughQueuesMigration,
 ]

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { testDatabase } from '../../test/database.ts'
+import { forceWideReach } from '../platform/access/need-to-know.ts'
 import { fixedClock } from '../platform/clock.ts'
 import type { DatabaseHandle } from '../platform/db/database.ts'
 import { ValidationError } from '../platform/http/errors.ts'
@@ -13,6 +14,8 @@ import { type StandardsService, standardsService } from './service.ts'
 // Each rule can answer with rows (run by the rule) or with its query (run set-wise by the engine): every test
 // below runs both ways and must see the same findings and history.
 let form: 'rows' | 'query' = 'rows'
+/** A supervisor acting on a finding; who may see which finding is tested with the routes and scope. */
+const actor = (by: string) => ({ reach: forceWideReach, by })
 type Widget = {
   id: string
   ref: string
@@ -269,8 +272,8 @@ describe.each(['rows', 'query'] as const)('rules answering with %s', (answer) =>
       await widget('w1')
       await run(t('09:00'))
       let f = await findingOf('TST-01', 'w1')
-      await expect(standards.acknowledge(f.id, 'sgt.smith', '  ')).rejects.toThrow(ValidationError)
-      await standards.acknowledge(f.id, 'sgt.smith', 'Inspector is on the way', f.version)
+      await expect(standards.acknowledge(f.id, actor('sgt.smith'), '  ')).rejects.toThrow(ValidationError)
+      await standards.acknowledge(f.id, actor('sgt.smith'), 'Inspector is on the way', f.version)
       await run(t('13:00'))
       f = await findingOf('TST-01', 'w1')
       expect(f).toMatchObject({
@@ -284,7 +287,7 @@ describe.each(['rows', 'query'] as const)('rules answering with %s', (answer) =>
       await run(t('14:00'))
       f = await findingOf('TST-01', 'w1')
       expect(f.status).toBe('met_late')
-      const detail = await standards.finding(f.id)
+      const detail = await standards.finding(f.id, forceWideReach)
       expect(detail.events.map((e) => [e.event, e.by, e.note])).toEqual([
         ['opened', null, null],
         ['acknowledged', 'sgt.smith', 'Inspector is on the way'],
@@ -297,9 +300,9 @@ describe.each(['rows', 'query'] as const)('rules answering with %s', (answer) =>
       await widget('w1')
       await run(t('13:00'))
       let f = await findingOf('TST-01', 'w1')
-      await expect(standards.resolve(f.id, 'insp.jones', '')).rejects.toThrow('Enter the reason')
-      await standards.resolve(f.id, 'insp.jones', 'Widget withdrawn from use')
-      await expect(standards.resolve(f.id, 'insp.jones', 'again')).rejects.toThrow('already closed')
+      await expect(standards.resolve(f.id, actor('insp.jones'), '')).rejects.toThrow('Enter the reason')
+      await standards.resolve(f.id, actor('insp.jones'), 'Widget withdrawn from use')
+      await expect(standards.resolve(f.id, actor('insp.jones'), 'again')).rejects.toThrow('already closed')
       await run(t('14:00'))
       f = await findingOf('TST-01', 'w1')
       expect(f).toMatchObject({
@@ -318,8 +321,10 @@ describe.each(['rows', 'query'] as const)('rules answering with %s', (answer) =>
       await widget('w1')
       await run(t('09:00'))
       const f = await findingOf('TST-01', 'w1')
-      await standards.acknowledge(f.id, 'a', 'first', f.version)
-      await expect(standards.resolve(f.id, 'b', 'second', f.version)).rejects.toThrow('Someone else changed')
+      await standards.acknowledge(f.id, actor('a'), 'first', f.version)
+      await expect(standards.resolve(f.id, actor('b'), 'second', f.version)).rejects.toThrow(
+        'Someone else changed',
+      )
     })
   })
 

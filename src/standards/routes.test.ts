@@ -130,10 +130,19 @@ describe('pages', () => {
     expect(noCsrf.statusCode).toBe(403)
   })
 
-  it("keeps a finding outside a supervisor's area from them", async () => {
+  it("keeps a finding outside a supervisor's need to know from them as if it did not exist", async () => {
     const supervisor = await signIn(kestrel, ['supervisor'], { staffId: me })
-    expect((await get(`/findings/${theirs}`, supervisor.cookie)).statusCode).toBe(403)
+    expect((await get(`/findings/${mine}`, supervisor.cookie)).statusCode).toBe(200)
+    expect((await get(`/findings/${theirs}`, supervisor.cookie)).statusCode).toBe(404)
     expect((await get('/findings/not-a-uuid', supervisor.cookie)).statusCode).toBe(404)
+    const refused = await post(`/findings/${theirs}/acknowledge`, supervisor, { note: 'Not mine' })
+    expect(refused.statusCode).toBe(404)
+    const after = await kestrel.services.db
+      .selectFrom('finding')
+      .select(['status', 'version'])
+      .where('id', '=', theirs)
+      .executeTakeFirstOrThrow()
+    expect(after).toEqual({ status: 'due', version: 1 })
   })
 
   it('lists the rules catalogue', async () => {

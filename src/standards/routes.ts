@@ -1,19 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { allow } from '../platform/access/access.ts'
-import { staffRoles } from '../platform/access/roles.ts'
+import { permits } from '../platform/access/access.ts'
+import { reachOf } from '../platform/access/need-to-know.ts'
 import type { Principal } from '../platform/auth/principal.ts'
 import { apiRoute } from '../platform/http/api.ts'
-import { ForbiddenError, HttpError, ValidationError } from '../platform/http/errors.ts'
+import { HttpError, ValidationError } from '../platform/http/errors.ts'
+import { findingsApiReaders, parameterSetters, staffAccess, teamRoles } from './access.ts'
 import { addCalendarDays, londonInstant } from './calendar.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from './lifecycle.ts'
 import { type ParameterSpec, parseParameterInput, sourceLabels } from './rule.ts'
-import { inScope } from './scope.ts'
-import type { FindingFilter, FindingSummary, StandardsService } from './service.ts'
+import { teamScope } from './scope.ts'
+import type { FindingFilter, FindingSummary, FindingsReader, StandardsService } from './service.ts'
 
-/** Who runs a team's findings: supervisors and leads (an admin too, for support). */
-export const teamRoles = allow('supervisor', 'bcu_lead', 'force_lead', 'admin')
-export const staffAccess = allow(...staffRoles)
+// The menu (src/routes.ts) shows its items to the roles these admit.
+export { staffAccess, teamRoles }
 
 const dueWindows: Record<string, { label: string; hours: number | null }> = {
   breached: { label: 'Already breached', hours: 0 },
@@ -45,12 +45,15 @@ function ruleView(service: StandardsService) {
   }))
 }
 
-/** May this person see (and on My team, act on) this finding? Their own, or within their team scope. */
-async function checkInScope(service: StandardsService, principal: Principal, f: FindingSummary) {
-  if (principal.staffId && f.assigneeStaffId === principal.staffId) return
-  const scope = await service.teamScopeFor(principal)
-  if (inScope(scope, f)) return
-  throw new ForbiddenError('This finding is outside your area')
+/** The reader of a list, as the access log records them: who, and the request they made. */
+function readerOf(request: FastifyRequest): FindingsReader {
+  const principal = request.principal as Principal
+  return {
+    actorId: principal.id,
+    actorName: principal.username,
+    query: `${request.method} ${request.url}`,
+    requestId: request.id,
+  }
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '')
@@ -61,6 +64,7 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
     const findings = principal.staffId
       ? await service.listFindings({ assigneeStaffId: principal.staffId, status: 'open' })
       : []
+    await service.logListRead(readerOf(request), findings)
     return reply.render('views/my-work.njk', {
       pageTitle: 'My work',
       hasStaffRecord: principal.staffId !== null,
@@ -82,7 +86,7 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
     const pageSize = 100
     const page = Math.max(1, Math.min(10_000, Number.parseInt(text(query.page) || '1', 10) || 1))
     const filter: FindingFilter = {
-      scope: await service.teamScopeFor(principal),
+      queue: teamScope(principal),
       limit: pageSize,
       offset: (page - 1) * pageSize,
     }
@@ -106,6 +110,7 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
     const [findings, total] = errors.length
       ? [[], 0]
       : await Promise.all([service.listFindings(filter), service.countFindings(filter)])
+    if (!errors.length) await service.logListRead(readerOf(request), findings, { total })
     const pages = Math.max(1, Math.ceil(total / pageSize))
     const pageHref = (n: number) =>
       `/my-team?${new URLSearchParams({ ...selected, page: String(n) }).toString()}`
@@ -157,11 +162,8 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
     form: { errors?: { text: string; href: string }[]; note?: string; reason?: string; status?: number } = {},
   ) {
     const principal = request.principal as Principal
-    const finding = await service.finding(id)
-    await checkInScope(service, principal, finding)
-    const canAct = principal.roles.some((r) =>
-      teamRoles.kind === 'roles' ? teamRoles.roles.includes(r) : false,
-    )
+    const finding = await service.finding(id, reachOf(principal))
+    const canAct = permits(teamRoles, principal.roles)
     const boroughs = await service.boroughs()
     return reply.code(form.status ?? 200).render('views/finding.njk', {
       pageTitle: `${finding.ruleId} ${finding.ruleTitle}`,
@@ -188,13 +190,12 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
       const principal = request.principal as Principal
       const id = (request.params as { id: string }).id
       const body = (request.body ?? {}) as Record<string, unknown>
-      const finding = await service.finding(id)
-      await checkInScope(service, principal, finding)
+      const actor = { reach: reachOf(principal), by: principal.username }
       const version = Number(text(body.version)) || undefined
       const words = text(action === 'acknowledge' ? body.note : body.reason)
       try {
-        if (action === 'acknowledge') await service.acknowledge(id, principal.username, words, version)
-        else await service.resolve(id, principal.username, words, version)
+        if (action === 'acknowledge') await service.acknowledge(id, actor, words, version)
+        else await service.resolve(id, actor, words, version)
       } catch (error) {
         if (error instanceof ValidationError) {
           const field = action === 'acknowledge' ? 'note' : 'reason'
@@ -215,7 +216,7 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
   )
 
   // ---- parameters (admin) ----
-  app.get('/admin/rule-parameters', { config: { access: allow('admin') } }, async (_request, reply) => {
+  app.get('/admin/rule-parameters', { config: { access: parameterSetters } }, async (_request, reply) => {
     const values = await service.parameters.valuesAt(service.now())
     const boroughs = await service.boroughs()
     const names = Object.fromEntries(boroughs.map((b) => [b.id, b.name]))
@@ -276,10 +277,10 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
       values: form.values ?? {},
     })
   }
-  app.get(parameterPath, { config: { access: allow('admin') } }, async (request, reply) =>
+  app.get(parameterPath, { config: { access: parameterSetters } }, async (request, reply) =>
     renderParameterForm(request, reply),
   )
-  app.post(parameterPath, { config: { access: allow('admin') } }, async (request, reply) => {
+  app.post(parameterPath, { config: { access: parameterSetters } }, async (request, reply) => {
     const principal = request.principal as Principal
     const { ruleId, name } = request.params as { ruleId: string; name: string }
     const rule = service.rule(ruleId)
@@ -359,10 +360,10 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
   apiRoute(app, {
     method: 'GET',
     url: '/api/v1/findings',
-    access: allow('supervisor', 'bcu_lead', 'force_lead', 'dit_auditor', 'admin'),
+    access: findingsApiReaders,
     summary: 'Findings: stored, or computed at an instant',
     description:
-      "Without asOf: the stored findings in the caller's area. With asOf (ISO 8601 instant): findings computed from the data as it stood then (events dated later are treated as not yet happened), not stored.",
+      "Without asOf: the stored findings within the caller's need to know (the boroughs of their BCU today, and findings assigned to them or their team). With asOf (ISO 8601 instant): findings computed from the data as it stood then (events dated later are treated as not yet happened), not stored.",
     tags: ['Findings'],
     query: z.object({
       asOf: z.iso
@@ -377,15 +378,20 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
       subjectRef: z.string().min(1).max(200).optional(),
     }),
     response: z.object({ asOf: z.string().nullable(), findings: z.array(findingOut) }),
-    handler: async ({ query, principal }) => {
+    handler: async ({ query, principal, request }) => {
       if (query.rule && !service.rule(query.rule)) {
         throw new ValidationError([{ field: 'rule', reason: `there is no rule ${query.rule}` }])
       }
-      const scope = await service.teamScopeFor(principal)
-      const filter: FindingFilter = { scope, ruleId: query.rule, subjectRef: query.subjectRef, limit: 10_000 }
+      const filter: FindingFilter = {
+        reach: reachOf(principal),
+        ruleId: query.rule,
+        subjectRef: query.subjectRef,
+        limit: 10_000,
+      }
       const findings = query.asOf
         ? (await service.findingsAt(new Date(query.asOf), filter)).findings
         : await service.listFindings(filter)
+      await service.logListRead(readerOf(request), findings, query.asOf ? { asOf: query.asOf } : undefined)
       return { asOf: query.asOf ?? null, findings: findings.map(findingJson) }
     },
   })

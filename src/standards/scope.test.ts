@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../test/app.ts'
+import { reachOf } from '../platform/access/need-to-know.ts'
 import type { Principal } from '../platform/auth/principal.ts'
 import { seededRandom } from '../platform/seed/random.ts'
-import { inScope, type TeamScope, teamScope } from './scope.ts'
+import { findingKind } from './access.ts'
+import { inScope, scopeParts, teamScope } from './scope.ts'
 import type { FindingFilter } from './service.ts'
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 const [teamA, teamB, teamC, teamD] = [uuid(1), uuid(2), uuid(3), uuid(4)]
 const [bcuNorth, bcuSouth] = [uuid(11), uuid(12)]
+// The boroughs each BCU holds today; the BCU stored on a finding may be an older one, and is not asked.
+const [north1, north2, south1, south2] = [uuid(21), uuid(22), uuid(23), uuid(24)]
+const me = uuid(98)
+const someoneElse = uuid(97)
 
 const principal = (roles: Principal['roles'], area: Principal['area']): Principal => ({
   kind: 'user',
@@ -15,34 +21,59 @@ const principal = (roles: Principal['roles'], area: Principal['area']): Principa
   username: 'someone',
   displayName: 'Someone',
   roles,
-  staffId: uuid(98),
+  staffId: me,
   area,
 })
-const north = { forceWide: false as const, bcuId: bcuNorth, boroughId: null, boroughIds: [], teamIds: [] }
+const area = (bcuId: string | null, boroughIds: string[], teamIds: string[]): Principal['area'] => ({
+  forceWide: false,
+  bcuId,
+  boroughId: boroughIds[0] ?? null,
+  boroughIds,
+  teamIds,
+})
+const north = (teamIds: string[]) => area(bcuNorth, [north1, north2], teamIds)
+const south = (teamIds: string[]) => area(bcuSouth, [south1, south2], teamIds)
 
-describe('whose findings a person sees', () => {
-  const supervisor = teamScope(principal(['supervisor'], north), [teamA])
-  const lead = teamScope(principal(['bcu_lead'], north), [teamA])
+describe('whose findings a person works on "My team"', () => {
+  const supervisor = teamScope(principal(['supervisor'], north([teamA])))
+  const lead = teamScope(principal(['bcu_lead'], north([teamA])))
 
-  it('a supervisor: their team anywhere, and the findings of their BCU that no team owns', () => {
-    expect(inScope(supervisor, { assigneeTeamId: teamA, bcuId: bcuSouth })).toBe(true)
-    expect(inScope(supervisor, { assigneeTeamId: null, bcuId: bcuNorth })).toBe(true)
-    expect(inScope(supervisor, { assigneeTeamId: teamB, bcuId: bcuNorth })).toBe(false)
-    expect(inScope(supervisor, { assigneeTeamId: null, bcuId: bcuSouth })).toBe(false)
-    expect(inScope(supervisor, { assigneeTeamId: null, bcuId: null })).toBe(false)
+  it("takes the teams and boroughs from the person's area today", () => {
+    expect(supervisor).toEqual({
+      forceWide: false,
+      teamIds: [teamA],
+      boroughIds: [north1, north2],
+      wholeArea: false,
+    })
+    expect(lead).toMatchObject({ wholeArea: true })
   })
 
-  it('a BCU lead: every finding of the BCU, and their own team', () => {
-    expect(inScope(lead, { assigneeTeamId: teamB, bcuId: bcuNorth })).toBe(true)
-    expect(inScope(lead, { assigneeTeamId: teamA, bcuId: bcuSouth })).toBe(true)
-    expect(inScope(lead, { assigneeTeamId: teamB, bcuId: bcuSouth })).toBe(false)
+  it("a supervisor: their team anywhere, and the findings no team owns in their area's boroughs", () => {
+    expect(inScope(supervisor, { assigneeTeamId: teamA, boroughId: south1 })).toBe(true)
+    expect(inScope(supervisor, { assigneeTeamId: null, boroughId: north1 })).toBe(true)
+    expect(inScope(supervisor, { assigneeTeamId: null, boroughId: north2 })).toBe(true)
+    expect(inScope(supervisor, { assigneeTeamId: teamB, boroughId: north1 })).toBe(false)
+    expect(inScope(supervisor, { assigneeTeamId: null, boroughId: south1 })).toBe(false)
+    expect(inScope(supervisor, { assigneeTeamId: null, boroughId: null })).toBe(false)
   })
 
-  it('force-wide roles see everything; someone with no team and no BCU sees nothing', () => {
-    const force = teamScope(principal(['force_lead'], { forceWide: true }), [])
-    expect(inScope(force, { assigneeTeamId: null, bcuId: null })).toBe(true)
-    const nobody = teamScope(principal(['supervisor'], { ...north, bcuId: null }), [])
-    expect(inScope(nobody, { assigneeTeamId: teamA, bcuId: bcuNorth })).toBe(false)
+  it("a BCU lead: every finding of their area's boroughs, and their own team", () => {
+    expect(inScope(lead, { assigneeTeamId: teamB, boroughId: north2 })).toBe(true)
+    expect(inScope(lead, { assigneeTeamId: teamA, boroughId: south1 })).toBe(true)
+    expect(inScope(lead, { assigneeTeamId: teamB, boroughId: south1 })).toBe(false)
+  })
+
+  it('force-wide roles see everything; someone with no team and no area sees nothing', () => {
+    const force = teamScope(principal(['force_lead'], { forceWide: true }))
+    expect(inScope(force, { assigneeTeamId: null, boroughId: null })).toBe(true)
+    const nobody = teamScope(principal(['supervisor'], area(null, [], [])))
+    expect(inScope(nobody, { assigneeTeamId: teamA, boroughId: north1 })).toBe(false)
+    expect(scopeParts(nobody)).toEqual([])
+  })
+
+  it('reads one part per team and one per borough, each from an index in page order', () => {
+    expect(scopeParts(supervisor)).toHaveLength(3)
+    expect(scopeParts(teamScope(principal(['bcu_lead'], north([]))))).toHaveLength(2)
   })
 })
 
@@ -54,18 +85,21 @@ interface Row {
   opened_at: Date
   due_at: Date | null
   closed_at: Date | null
+  borough_id: string | null
   bcu_id: string | null
   assignee_team_id: string | null
+  assignee_staff_id: string | null
 }
 
-describe('lists and counts by scope, on the database', () => {
+describe('lists and counts by queue and by need to know, on the database', () => {
   let kestrel: TestKestrel
   const rows: Row[] = []
 
   beforeAll(async () => {
     kestrel = await testKestrel()
-    // Findings written directly: what matters here is who owns them and when they fall due, with ties
-    // on the due time (ordered by rule, then subject) and findings breached on sight (no due time).
+    // Findings written directly: what matters here is where they lie, who owns them and when they fall
+    // due, with ties on the due time (ordered by rule, then subject) and findings breached on sight (no due
+    // time). The BCU stored on each is drawn apart from its borough: nothing may go by it.
     const random = seededRandom('finding-scope')
     const base = Date.parse('2024-05-01T00:00:00Z')
     for (let i = 0; i < 400; i++) {
@@ -79,8 +113,10 @@ describe('lists and counts by scope, on the database', () => {
         opened_at: opened,
         due_at: random.chance(0.2) ? null : new Date(base + random.int(0, 30) * 3_600_000),
         closed_at: closed ? new Date(base + 40 * 3_600_000) : null,
+        borough_id: random.pick([north1, north2, south1, south2, null]),
         bcu_id: random.pick([bcuNorth, bcuSouth, null]),
         assignee_team_id: random.pick([teamA, teamB, teamC, teamD, null, null]),
+        assignee_staff_id: random.pick([me, someoneElse, null, null]),
       })
     }
     await kestrel.services.db
@@ -98,12 +134,18 @@ describe('lists and counts by scope, on the database', () => {
   })
   afterAll(() => kestrel.close())
 
+  const place = (r: Row) => ({
+    boroughId: r.borough_id,
+    assigneeTeamId: r.assignee_team_id,
+    assigneeStaffId: r.assignee_staff_id,
+  })
+
   /** The expected list, worked out here from the rows alone. */
-  const expected = (scope: TeamScope, filter: FindingFilter = {}) =>
+  const expected = (keep: (r: Row) => boolean, filter: FindingFilter = {}) =>
     rows
       .filter((r) => r.closed_at === null)
       .filter((r) => !filter.ruleId || r.rule_id === filter.ruleId)
-      .filter((r) => inScope(scope, { assigneeTeamId: r.assignee_team_id, bcuId: r.bcu_id }))
+      .filter(keep)
       .sort(
         (a, b) =>
           (a.due_at ?? a.opened_at).getTime() - (b.due_at ?? b.opened_at).getTime() ||
@@ -112,37 +154,70 @@ describe('lists and counts by scope, on the database', () => {
       )
       .map((r) => r.id)
 
-  const scopes: [string, TeamScope][] = [
-    ['force', { forceWide: true }],
-    ['supervisor of one team', { forceWide: false, teamIds: [teamA], bcuId: bcuNorth, wholeBcu: false }],
-    [
-      'supervisor of two teams',
-      { forceWide: false, teamIds: [teamA, teamC], bcuId: bcuSouth, wholeBcu: false },
-    ],
-    ['BCU lead with a team', { forceWide: false, teamIds: [teamB], bcuId: bcuNorth, wholeBcu: true }],
-    ['BCU lead without a team', { forceWide: false, teamIds: [], bcuId: bcuSouth, wholeBcu: true }],
-    ['team but no BCU', { forceWide: false, teamIds: [teamD], bcuId: null, wholeBcu: false }],
-    ['nothing', { forceWide: false, teamIds: [], bcuId: null, wholeBcu: false }],
+  const people: [string, Principal][] = [
+    ['force', principal(['force_lead'], { forceWide: true })],
+    ['supervisor of one team', principal(['supervisor'], north([teamA]))],
+    ['supervisor of two teams', principal(['supervisor'], south([teamA, teamC]))],
+    ['BCU lead with a team', principal(['bcu_lead'], north([teamB]))],
+    ['BCU lead without a team', principal(['bcu_lead'], south([]))],
+    ['team but no area', principal(['supervisor'], area(null, [], [teamD]))],
+    ['nothing', principal(['supervisor'], area(null, [], []))],
   ]
 
-  it.each(scopes)('%s: every page in order, and the count', async (_, scope) => {
+  /** Every page of a filter, 7 rows at a time, and its count. */
+  async function pagesOf(filter: FindingFilter, length: number) {
     const standards = kestrel.services.standards
+    const pages: string[] = []
+    for (let offset = 0; offset < length + 7; offset += 7) {
+      const page = await standards.listFindings({ ...filter, limit: 7, offset })
+      pages.push(...page.map((f) => f.id as string))
+    }
+    return { pages, count: await standards.countFindings(filter) }
+  }
+
+  it.each(people)('%s, "My team": every page in order, and the count', async (_, person) => {
+    const queue = teamScope(person)
     for (const ruleId of [undefined, 'INV-02']) {
-      const want = expected(scope, { ruleId })
-      const filter: FindingFilter = { scope, status: 'open', ruleId }
-      expect(await standards.countFindings(filter)).toBe(want.length)
-      const pages: string[] = []
-      for (let offset = 0; offset < want.length + 7; offset += 7) {
-        const page = await standards.listFindings({ ...filter, limit: 7, offset })
-        pages.push(...page.map((f) => f.id as string))
-      }
+      const want = expected(
+        (r) => inScope(queue, { assigneeTeamId: r.assignee_team_id, boroughId: r.borough_id }),
+        {
+          ruleId,
+        },
+      )
+      const { pages, count } = await pagesOf({ queue, status: 'open', ruleId }, want.length)
+      expect(count).toBe(want.length)
       expect(pages).toEqual(want)
     }
   })
 
-  it('the scopes are not all alike (the comparison above is not vacuous)', () => {
-    const sizes = scopes.map(([, scope]) => expected(scope).length)
-    expect(new Set(sizes).size).toBeGreaterThan(4)
-    expect(sizes.at(-1)).toBe(0)
+  it.each(people)('%s, need to know: every page in order, and the count', async (_, person) => {
+    const reach = reachOf(person)
+    const want = expected((r) => findingKind.canSee(reach, place(r)))
+    const { pages, count } = await pagesOf({ reach, status: 'open' }, want.length)
+    expect(count).toBe(want.length)
+    expect(pages).toEqual(want)
+  })
+
+  it('"My team" lies inside need to know', () => {
+    for (const [, person] of people) {
+      const queue = teamScope(person)
+      const reach = reachOf(person)
+      for (const r of rows)
+        if (inScope(queue, { assigneeTeamId: r.assignee_team_id, boroughId: r.borough_id }))
+          expect(findingKind.canSee(reach, place(r))).toBe(true)
+    }
+  })
+
+  it('the queues are not all alike, nor the same as need to know (the comparisons above are not vacuous)', () => {
+    const queues = people.map(([, p]) =>
+      expected((r) => inScope(teamScope(p), { assigneeTeamId: r.assignee_team_id, boroughId: r.borough_id })),
+    )
+    const reaches = people.map(([, p]) => expected((r) => findingKind.canSee(reachOf(p), place(r))))
+    expect(new Set(queues.map((q) => q.length)).size).toBeGreaterThan(4)
+    expect(queues.at(-1)).toEqual([])
+    // A supervisor's need to know is wider than their queue: their area's team-owned findings, and their own.
+    expect(reaches[1]?.length).toBeGreaterThan(queues[1]?.length ?? 0)
+    // Someone with no team and no area still sees the findings assigned to them.
+    expect(reaches.at(-1)?.length).toBeGreaterThan(0)
   })
 })

@@ -6,18 +6,20 @@ import {
   type SqlBool,
   sql,
 } from 'kysely'
-import type { Principal } from '../platform/auth/principal.ts'
+import { type AccessLogService, accessLogService } from '../platform/access/access-log.ts'
+import type { Reach } from '../platform/access/need-to-know.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Database } from '../platform/db/database.ts'
 import type { DB } from '../platform/db/schema.ts'
-import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors.ts'
+import { ConflictError, ValidationError } from '../platform/http/errors.ts'
+import { findingKind } from './access.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
 import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels } from './lifecycle.ts'
 import { parameterStore } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
-import { type FindingCondition, inScope, scopeParts, type TeamScope, teamScope } from './scope.ts'
+import { type FindingCondition, inScope, scopeParts, type TeamScope } from './scope.ts'
 
 /** A finding as lists, the API and the CLI show it. */
 export interface FindingSummary {
@@ -55,14 +57,31 @@ export interface FindingFilter {
   assigneeStaffId?: string
   /** Only findings due at or before this instant (and those breached on sight). */
   dueBefore?: Date
-  /** Whose findings: a team list and BCU (a supervisor), or the whole force. */
-  scope?: TeamScope
+  /** Need to know: only findings this reader may see (`findingKind`). Without it, every finding (the CLI, tests). */
+  reach?: Reach
+  /** "My team": a supervisor's or lead's work queue (see `teamScope`), read part by part in page order. */
+  queue?: TeamScope
   limit?: number
   /** Rows to skip, for paging through a long list. */
   offset?: number
 }
 
 export type { TeamScope }
+
+/** Who read a list of findings, and how they asked, for the access log. */
+export interface FindingsReader {
+  actorId: string
+  actorName: string
+  /** The route or command with its filters: 'GET /my-team?status=open'. */
+  query: string
+  requestId?: string | null
+}
+
+/** Who acts on a finding: their need to know, and the name its history records. */
+export interface FindingActor {
+  reach: Reach
+  by: string
+}
 
 export interface StandardsDependencies {
   db: Database
@@ -74,8 +93,13 @@ export interface StandardsDependencies {
     result: RuleResult,
     context: { subjectKind?: string; subjectIds?: readonly string[] },
   ) => void
-  /** The teams a member of staff belongs to, for "My team" (the organisation module knows). */
+  /**
+   * No longer read: "My team" takes a person's teams from their area (`principal.area.teamIds`). Kept
+   * until src/services.ts stops passing it.
+   */
   teamsOfStaff?: (staffId: string) => Promise<string[]>
+  /** Where list reads are logged; by default the access log on `db`. */
+  accessLog?: AccessLogService
   /** Boroughs, for per-borough parameter values (the organisation module knows). */
   boroughs?: () => Promise<{ id: string; name: string }[]>
 }
@@ -98,6 +122,7 @@ function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilt
   if (filter.bcuId) parts.push(eb('bcu_id', '=', filter.bcuId))
   if (filter.assigneeStaffId) parts.push(eb('assignee_staff_id', '=', filter.assigneeStaffId))
   if (filter.dueBefore) parts.push(eb.or([eb('due_at', '<=', filter.dueBefore), eb('due_at', 'is', null)]))
+  if (filter.reach) parts.push(findingKind.where(filter.reach))
   return eb.and(parts)
 }
 
@@ -108,6 +133,7 @@ function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilt
 export function standardsService(deps: StandardsDependencies) {
   const { db, clock, registry, calendar } = deps
   const parameters = parameterStore(db, clock, registry)
+  const accessLog = deps.accessLog ?? accessLogService(db, clock)
 
   const summary = (
     row: Omit<FindingRow, 'id' | 'version' | 'obligation_key' | 'detail'> & {
@@ -151,12 +177,12 @@ export function standardsService(deps: StandardsDependencies) {
   }
 
   /**
-   * The filter as one condition per part of its scope (see `scopeParts`): each part can be read from the
+   * The filter as one condition per part of its queue (see `scopeParts`): each part can be read from the
    * front of an open-finding index in the order the pages show.
    */
   function filterParts(filter: FindingFilter): FindingCondition[] {
-    if (!filter.scope) return [(eb) => matchesFilter(eb, filter)]
-    return scopeParts(filter.scope).map((part) => (eb) => eb.and([matchesFilter(eb, filter), part(eb)]))
+    if (!filter.queue) return [(eb) => matchesFilter(eb, filter)]
+    return scopeParts(filter.queue).map((part) => (eb) => eb.and([matchesFilter(eb, filter), part(eb)]))
   }
 
   async function listFindings(filter: FindingFilter = {}): Promise<FindingSummary[]> {
@@ -178,7 +204,7 @@ export function standardsService(deps: StandardsDependencies) {
         .execute()
       return rows.map(summary)
     }
-    // Several parts (a supervisor's team and their BCU's unowned findings): the first offset + limit of
+    // Several parts (a supervisor's team and each borough's unowned findings): the first offset + limit of
     // each, merged. Each part is read in index order, so no open finding beyond the page is sorted.
     const heads = parts.map((part) =>
       inQueueOrder(
@@ -256,7 +282,8 @@ export function standardsService(deps: StandardsDependencies) {
           (!filter.boroughId || f.boroughId === filter.boroughId) &&
           (!filter.bcuId || f.bcuId === filter.bcuId) &&
           (!filter.assigneeStaffId || f.assigneeStaffId === filter.assigneeStaffId) &&
-          (!filter.scope || inScope(filter.scope, f)),
+          (!filter.reach || findingKind.canSee(filter.reach, f)) &&
+          (!filter.queue || inScope(filter.queue, f)),
       )
       .sort(
         (a, b) =>
@@ -267,10 +294,14 @@ export function standardsService(deps: StandardsDependencies) {
     return { findings, results }
   }
 
-  async function finding(id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('There is no such finding')
-    const row = await db.selectFrom('finding').selectAll().where('id', '=', id).executeTakeFirst()
-    if (!row) throw new NotFoundError('There is no such finding')
+  /** One finding with its history; outside the reader's need to know it does not exist (404). */
+  async function finding(id: string, reach: Reach) {
+    const row = /^[0-9a-f-]{36}$/i.test(id)
+      ? await db.selectFrom('finding').selectAll().where('id', '=', id).executeTakeFirst()
+      : undefined
+    const found = row && { ...summary(row), stored: row }
+    findingKind.mustSee(reach, found, 'There is no such finding')
+    const { stored, ...shown } = found
     const events = await db
       .selectFrom('finding_event')
       .select(['at', 'event', 'by', 'note'])
@@ -279,24 +310,27 @@ export function standardsService(deps: StandardsDependencies) {
       .orderBy('id')
       .execute()
     return {
-      ...summary(row),
-      rule: registry.get(row.rule_id),
-      acknowledgedBy: row.acknowledged_by,
-      acknowledgedAt: row.acknowledged_at,
-      acknowledgedNote: row.acknowledged_note,
-      resolvedBy: row.resolved_by,
-      resolvedReason: row.resolved_reason,
-      metAt: row.met_at,
+      ...shown,
+      rule: registry.get(stored.rule_id),
+      acknowledgedBy: stored.acknowledged_by,
+      acknowledgedAt: stored.acknowledged_at,
+      acknowledgedNote: stored.acknowledged_note,
+      resolvedBy: stored.resolved_by,
+      resolvedReason: stored.resolved_reason,
+      metAt: stored.met_at,
       events: events.map((e) => ({ ...e, event: e.event as FindingEventKind })),
     }
   }
 
-  /** A person's action on an open finding: one update guarded by the version they saw, and its history. */
+  /**
+   * A person's action on an open finding within their need to know: one update guarded by the version they
+   * saw, and its history.
+   */
   async function act(
     id: string,
     version: number | undefined,
     event: 'acknowledged' | 'resolved_by_supervisor',
-    by: string,
+    { reach, by }: FindingActor,
     note: string,
   ) {
     const field = event === 'acknowledged' ? 'note' : 'reason'
@@ -304,7 +338,7 @@ export function standardsService(deps: StandardsDependencies) {
     if (!text) throw new ValidationError([{ field, reason: `Enter the ${field}` }])
     if (text.length > 2000)
       throw new ValidationError([{ field, reason: `The ${field} must be 2000 characters or fewer` }])
-    const current = await finding(id)
+    const current = await finding(id, reach)
     if (!openStatuses.includes(current.status)) {
       throw new ConflictError('This finding is already closed: reload the page to see what changed.')
     }
@@ -385,12 +419,6 @@ export function standardsService(deps: StandardsDependencies) {
       return evaluateRules({ db, calendar, rules, asOf: options.asOf ?? clock.now(), now: clock.now() })
     },
 
-    /** Whose findings a supervisor or lead sees on "My team": their teams and BCU, or the whole force. */
-    async teamScopeFor(principal: Principal): Promise<TeamScope> {
-      if (principal.area.forceWide) return { forceWide: true }
-      const teamIds = principal.staffId && deps.teamsOfStaff ? await deps.teamsOfStaff(principal.staffId) : []
-      return teamScope(principal, teamIds)
-    },
     async boroughs(): Promise<{ id: string; name: string }[]> {
       return deps.boroughs ? deps.boroughs() : []
     },
@@ -401,10 +429,31 @@ export function standardsService(deps: StandardsDependencies) {
     finding,
     /** For a record's own page. */
     findingsForSubject: (subjectKind: string, subjectId: string) => listFindings({ subjectKind, subjectId }),
-    acknowledge: (id: string, by: string, note: string, version?: number) =>
-      act(id, version, 'acknowledged', by, note),
-    resolve: (id: string, by: string, reason: string, version?: number) =>
-      act(id, version, 'resolved_by_supervisor', by, reason),
+    acknowledge: (id: string, actor: FindingActor, note: string, version?: number) =>
+      act(id, version, 'acknowledged', actor, note),
+    resolve: (id: string, actor: FindingActor, reason: string, version?: number) =>
+      act(id, version, 'resolved_by_supervisor', actor, reason),
+
+    /**
+     * A list of findings someone read (a page, an API answer, a CLI listing): one access-log row naming the
+     * query and every finding shown. A finding computed at an instant has no id of its own: it is named by
+     * its rule and subject.
+     */
+    logListRead(
+      reader: FindingsReader,
+      findings: readonly FindingSummary[],
+      detail?: Record<string, unknown>,
+    ) {
+      return accessLog.recordList({
+        actorId: reader.actorId,
+        actorName: reader.actorName,
+        subjectKind: findingKind.kind,
+        query: reader.query,
+        ids: findings.map((f) => f.id ?? `${f.ruleId}/${f.subjectKind}/${f.subjectId}`),
+        requestId: reader.requestId ?? null,
+        ...(detail ? { detail } : {}),
+      })
+    },
   }
 }
 
