@@ -4,9 +4,10 @@ import { asDay, asDayOrNull, type FlagKind, type FlagRow } from './person.ts'
 import { isUuid, type Person, toPerson } from './service.ts'
 
 /**
- * The person index read on a caller's executor, for modules that check people inside their own write
- * transaction (custody, missing): the children service reads through its own connection, which would wait
- * for ever inside a transaction on the embedded database. Read-only, and each a single query for a batch.
+ * The person index read for a whole batch on a caller's executor, for modules that check many people inside
+ * their own write transaction (custody, missing imports). Read-only, each a single query for the batch. For
+ * one person, the children service's reads take the executor themselves (`find(idOrRef, trx)`,
+ * `flagsOn(id, day, trx)`, `relationships(id, trx)`, `boroughOn(id, day, trx)`).
  */
 
 /** What custody checks about a child: who they are and how old. */
