@@ -1,47 +1,73 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
+import type { PacPlaceRow } from './access.ts'
 
 /**
  * PACs by Merlin reference or id, read on a caller's executor, for modules that link to a PAC inside their
- * own write transaction (a missing episode, MIS-09): the referrals service reads through its own
- * connection, which would wait for ever inside a transaction on the embedded database. Read-only.
+ * own write transaction (a missing episode, MIS-09): the referrals service reads on the outer handle, which
+ * inside a transaction is refused (OuterHandleInTransactionError). Read-only. Each PAC carries its place, so
+ * the caller can ask need to know with `pacKind.canSee(reach, pac)` before saying anything about it.
  */
+
+export interface PacLink extends PacPlaceRow {
+  id: string
+  ref: string
+  personId: string
+  concerns: string[]
+}
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+interface LinkRow {
+  id: string
+  ref: string
+  person_id: string
+  concerns: string[]
+  borough_id: string
+  raised_by_staff_id: string | null
+  raised_by_team_id: string | null
+  created_by: string
+}
+
+const columns = sql`id, ref, person_id, concerns, borough_id, raised_by_staff_id, raised_by_team_id, created_by`
+
+const toLink = (r: LinkRow): PacLink => ({
+  id: r.id,
+  ref: r.ref,
+  personId: r.person_id,
+  concerns: r.concerns,
+  boroughId: r.borough_id,
+  raisedByStaffId: r.raised_by_staff_id,
+  raisedByTeamId: r.raised_by_team_id,
+  createdBy: r.created_by,
+})
+
 /** One PAC by Merlin reference or id. */
-export async function pacByRefOrId(
-  q: Executor,
-  key: string,
-): Promise<{ id: string; ref: string; personId: string; concerns: string[] } | undefined> {
+export async function pacByRefOrId(q: Executor, key: string): Promise<PacLink | undefined> {
   const trimmed = key.trim()
   if (!trimmed) return undefined
-  const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(trimmed)
-  const { rows } = await sql<{ id: string; ref: string; person_id: string; concerns: string[] }>`
-    select id, ref, person_id, concerns from pac
-    where ${isId ? sql`id = ${trimmed}::uuid` : sql`upper(ref) = upper(${trimmed})`}`.execute(q)
+  const { rows } = await sql<LinkRow>`
+    select ${columns} from pac
+    where ${uuid.test(trimmed) ? sql`id = ${trimmed}::uuid` : sql`upper(ref) = upper(${trimmed})`}`.execute(q)
   const row = rows[0]
-  return row ? { id: row.id, ref: row.ref, personId: row.person_id, concerns: row.concerns } : undefined
+  return row ? toLink(row) : undefined
 }
 
 /** PACs by Merlin reference or id, one query for a batch; keyed by the key as given. */
-export async function pacsByRefOrId(
-  q: Executor,
-  keys: readonly string[],
-): Promise<Map<string, { id: string; ref: string; personId: string; concerns: string[] }>> {
+export async function pacsByRefOrId(q: Executor, keys: readonly string[]): Promise<Map<string, PacLink>> {
   const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
   if (asked.length === 0) return new Map()
   const ids = asked.filter((k) => uuid.test(k)).map((k) => k.toLowerCase())
   const refs = asked.filter((k) => !uuid.test(k)).map((k) => k.toUpperCase())
-  const { rows } = await sql<{ id: string; ref: string; person_id: string; concerns: string[] }>`
-    select id, ref, person_id, concerns from pac
+  const { rows } = await sql<LinkRow>`
+    select ${columns} from pac
     where id = any(${ids}::uuid[]) or upper(ref) = any(${refs}::text[])`.execute(q)
-  const out = new Map<string, { id: string; ref: string; personId: string; concerns: string[] }>()
+  const out = new Map<string, PacLink>()
   for (const key of keys) {
     const k = key.trim()
     const isId = uuid.test(k)
     const row = rows.find((r) => (isId ? r.id === k.toLowerCase() : r.ref.toUpperCase() === k.toUpperCase()))
-    if (row) out.set(key, { id: row.id, ref: row.ref, personId: row.person_id, concerns: row.concerns })
+    if (row) out.set(key, toLink(row))
   }
   return out
 }
