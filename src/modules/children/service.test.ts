@@ -4,7 +4,7 @@ import { accessLogService } from '../../platform/access/access-log.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import { fixedClock } from '../../platform/clock.ts'
-import type { DatabaseHandle } from '../../platform/db/database.ts'
+import { type DatabaseHandle, OuterHandleInTransactionError } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
 import { seedLondon } from '../organisation/seed.ts'
@@ -485,6 +485,55 @@ describe('children service (database)', () => {
       )
     expect(await children.canEdit(eastArea, moved.id)).toBe(false)
     expect(await children.canEdit(centralNorth, moved.id)).toBe(true)
+  })
+
+  it("answers its reads on a caller's transaction, as modules writing inside one need", async () => {
+    const child = await children.create(
+      {
+        ...person('Inside', 'Ina', '2010-10-01', { ref: 'TRX-1' } as never),
+        address: {
+          address: '6 Camden Row',
+          postcode: null,
+          boroughId: camden,
+          fromDate: '2017-01-01',
+          toDate: null,
+        },
+      },
+      actor,
+      { confirmedNotDuplicate: true },
+    )
+    await children.addFlag(
+      child.id,
+      { flag: 'send', detail: null, fromDate: '2017-01-01', toDate: null },
+      actor,
+    )
+    const read = await handle.db.transaction().execute(async (trx) => ({
+      found: (await children.find('trx-1', trx))?.id,
+      record: (await children.findRecord(child.id, trx))?.ref,
+      flags: (await children.flagsOn(child.id, '2018-08-01', trx)).map((f) => f.flag),
+      borough: await children.boroughOn(child.id, '2018-08-01', trx),
+      addresses: (await children.addresses(child.id, trx)).map((a) => a.boroughName),
+      memberships: await children.memberships(child.id, trx),
+      relationships: await children.relationships(child.id, trx),
+      household: await children.householdOn(child.id, '2018-08-01', trx),
+      duplicates: (await children.possibleDuplicates(person('Inside', 'Ina', '2010-10-01'), undefined, trx))
+        .length,
+    }))
+    expect(read).toEqual({
+      found: child.id,
+      record: 'TRX-1',
+      flags: ['send'],
+      borough: camden,
+      addresses: ['Camden'],
+      memberships: [],
+      relationships: [],
+      household: [],
+      duplicates: 1,
+    })
+    // The same read on the outer handle inside the transaction is the bug the guard names.
+    await expect(
+      handle.db.transaction().execute(() => children.flagsOn(child.id, '2018-08-01')),
+    ).rejects.toBeInstanceOf(OuterHandleInTransactionError)
   })
 
   it('refuses a stale version on update', async () => {
