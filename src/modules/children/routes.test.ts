@@ -373,6 +373,31 @@ describe('people pages and API', () => {
       expect(await kestrel.services.accessLog.forSubject('person', child.id)).not.toContainEqual(
         expect.objectContaining({ actorId: reader.userId }),
       )
+
+      // The household tab lists the others living with the child: one list row naming them.
+      const sibling = await kestrel.services.children.create(
+        {
+          familyName: 'Page',
+          givenNames: 'Peter',
+          dateOfBirth: '2011-01-01',
+          estimatedAgeYears: null,
+          gender: 'male',
+          ethnicity: 'W1',
+        },
+        { id: 'setup', username: 'setup' },
+        { confirmedNotDuplicate: true },
+      )
+      await kestrel.services.children.addMembership(
+        sibling.id,
+        { householdRef: 'H-PAGE', role: 'child', fromDate: '2018-01-01', toDate: null },
+        { id: 'setup', username: 'setup' },
+      )
+      expect((await get(reader, `/people/${child.id}/household`)).body).toContain('PAGE, Peter')
+      expect((await listRows(reader.userId)).at(-1)).toEqual({
+        query: `GET /people/${child.id}/household`,
+        action: 'list',
+        detail: expect.objectContaining({ ids: [sibling.id], count: 1 }),
+      })
       expect((await kestrel.services.accessLog.verify()).ok).toBe(true)
     })
 
