@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { apiRoute } from '../../platform/http/api.ts'
-import { missingReaders, missingRecorders } from './routes.ts'
+import { episodeReporters, episodeReviewers, missingReaders, planAgreers } from './access.ts'
 import { episodeInput, type MissingService, reviewInput, triggerPlanInput } from './service.ts'
 
 const id = z.object({ id: z.string().uuid({ message: 'must be an id' }) })
@@ -17,12 +17,15 @@ const episodeOutput = z
   .catchall(z.unknown())
   .describe('A missing episode with its grading, return, interviews and linked PAC')
 
-/** The missing API: episodes, reviews and trigger plans, each operation checked against the caller's roles and area. */
+/**
+ * The missing API: episodes, reviews and trigger plans. Each operation asks the same role permission as
+ * its page (access.ts), and the service the same need to know (404 outside it).
+ */
 export function missingApi(app: FastifyInstance, missing: MissingService) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/missing/episodes',
-    access: missingRecorders,
+    access: episodeReporters,
     summary: 'Open a missing episode (with its return and interviews when already known)',
     tags: ['Missing'],
     body: episodeInput,
@@ -57,7 +60,7 @@ export function missingApi(app: FastifyInstance, missing: MissingService) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/missing/episodes/:id/reviews',
-    access: missingRecorders,
+    access: episodeReviewers,
     summary: 'Record a review of the risk (a re-grading with its reason)',
     tags: ['Missing'],
     params: id,
@@ -73,7 +76,7 @@ export function missingApi(app: FastifyInstance, missing: MissingService) {
   apiRoute(app, {
     method: 'POST',
     url: '/api/v1/missing/trigger-plans',
-    access: missingRecorders,
+    access: planAgreers,
     summary: 'Agree a trigger plan for a child who goes missing repeatedly',
     tags: ['Missing'],
     body: triggerPlanInput,

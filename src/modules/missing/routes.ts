@@ -1,10 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { allow } from '../../platform/access/access.ts'
+import { type Access, permits } from '../../platform/access/access.ts'
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FieldError, ValidationError } from '../../platform/http/errors.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { flagLabels, londonDay } from '../children/person.ts'
 import type { OrganisationService } from '../organisation/service.ts'
+import {
+  dutyRecorders,
+  episodeKind,
+  episodeRecorders,
+  episodeReporters,
+  episodeReviewers,
+  missingReaders,
+  planAgreers,
+  planEnders,
+} from './access.ts'
 import {
   gradeLabels,
   type RiskFactor,
@@ -13,23 +24,11 @@ import {
   riskFactorLabels,
   riskFactors,
 } from './grading.ts'
-import { episodeKind } from './rules.ts'
 import { agreedWithKinds, agreedWithLabels, type MissingService } from './service.ts'
 
 export const missingPath = '/missing'
-/** Who reads missing episodes and trigger plans, and who records them. */
-export const missingReaders = allow(
-  'missing_persons_unit',
-  'officer',
-  'supervisor',
-  'mash',
-  'bcu_lead',
-  'force_lead',
-  'dit_auditor',
-  'admin',
-)
-export const missingRecorders = allow('missing_persons_unit', 'officer', 'supervisor', 'admin')
-const unitStaff = allow('missing_persons_unit', 'supervisor', 'admin')
+// The navigation asks who may read the module's pages.
+export { missingReaders }
 
 type Body = Record<string, unknown> | undefined
 const principalOf = (request: FastifyRequest) => request.principal as Principal
@@ -95,8 +94,7 @@ export function missingRoutes(
   },
 ) {
   const { missing, standards, organisation, clock } = services
-  const canRecord = (p: Principal) =>
-    p.roles.some((r) => ['missing_persons_unit', 'officer', 'supervisor', 'admin'].includes(r))
+  const can = (request: FastifyRequest, access: Access) => permits(access, principalOf(request).roles)
   const boroughList = async () => {
     const force = await organisation.force().catch(() => undefined)
     return force ? organisation.boroughs(force.id) : []
@@ -109,14 +107,18 @@ export function missingRoutes(
     body?: Body,
   ) {
     const q = request.query as { borough?: string; unit?: string }
-    const view = await missing.unitView(principalOf(request), { boroughId: q.borough, unitId: q.unit })
+    const view = await missing.unitView(principalOf(request), {
+      boroughId: q.borough,
+      unitId: q.unit,
+      query: `${request.method} ${request.url}`,
+      requestId: request.id,
+    })
     return reply.code(errors.length ? 400 : 200).render('missing/views/unit.njk', {
       pageTitle: 'Missing children',
       view,
-      canRecord: canRecord(principalOf(request)),
-      canRecordDuty: principalOf(request).roles.some((r) =>
-        ['missing_persons_unit', 'supervisor', 'admin'].includes(r),
-      ),
+      canReport: can(request, episodeReporters),
+      canAgreePlan: can(request, planAgreers),
+      canRecordDuty: can(request, dutyRecorders),
       errors: errorSummary(errors),
       fieldErrors: fieldErrors(errors),
       values: Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => typeof v === 'string')),
@@ -127,7 +129,7 @@ export function missingRoutes(
     unitPage(request, reply),
   )
 
-  app.post(`${missingPath}/duty`, { config: { access: unitStaff } }, async (request, reply) => {
+  app.post(`${missingPath}/duty`, { config: { access: dutyRecorders } }, async (request, reply) => {
     const body = request.body as Body
     // An empty box is not "nobody on duty": Number('') would record 0.
     const count = str(body, 'staffOnDuty')
@@ -148,6 +150,7 @@ export function missingRoutes(
   // ---- opening an episode: the child first, then the grading with their history ----
 
   async function newEpisodePage(
+    request: FastifyRequest,
     reply: FastifyReply,
     childKey: string,
     body: Body,
@@ -165,11 +168,11 @@ export function missingRoutes(
     const at = (body && timeField(body, 'reportedAt', 'report time', [], false)) || clock.now()
     let context: Awaited<ReturnType<typeof missing.childContext>>
     try {
-      context = await missing.childContext(childKey, at)
+      context = await missing.childContext(childKey, reachOf(principalOf(request)), at)
     } catch (error) {
       // An unknown child (a mistyped ref on the form) goes back to finding the child, with the reason.
       if (!(error instanceof ValidationError)) throw error
-      return newEpisodePage(reply, '', { child: childKey }, error.errors, 400)
+      return newEpisodePage(request, reply, '', { child: childKey }, error.errors, 400)
     }
     const answered = list(body, 'riskFactors') as RiskFactor[]
     const suggestion = missing.suggest(answered, context.history)
@@ -211,27 +214,28 @@ export function missingRoutes(
     })
   }
 
-  app.get(`${missingPath}/episodes/new`, { config: { access: missingRecorders } }, async (request, reply) => {
+  app.get(`${missingPath}/episodes/new`, { config: { access: episodeReporters } }, async (request, reply) => {
     const q = request.query as { child?: string }
     const key = (q.child ?? '').trim()
     if (key) {
       try {
-        await missing.childContext(key)
+        await missing.childContext(key, reachOf(principalOf(request)))
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
-        return newEpisodePage(reply, '', { child: key }, error.errors, 400)
+        return newEpisodePage(request, reply, '', { child: key }, error.errors, 400)
       }
     }
-    return newEpisodePage(reply, key, undefined, [])
+    return newEpisodePage(request, reply, key, undefined, [])
   })
 
-  app.post(`${missingPath}/episodes`, { config: { access: missingRecorders } }, async (request, reply) => {
+  app.post(`${missingPath}/episodes`, { config: { access: episodeReporters } }, async (request, reply) => {
     const body = request.body as Body
     const errors: FieldError[] = []
     const child = str(body, 'child')
     // Without a child there is no grading page to show the other answers on: find the child first.
     if (!child)
       return newEpisodePage(
+        request,
         reply,
         '',
         body,
@@ -286,7 +290,7 @@ export function missingRoutes(
         errors.push(...error.errors)
       }
     }
-    return newEpisodePage(reply, child, body, errors, 400)
+    return newEpisodePage(request, reply, child, body, errors, 400)
   })
 
   // ---- the episode ----
@@ -299,7 +303,7 @@ export function missingRoutes(
     body?: Body,
   ) {
     const view = await missing.get(id, principalOf(request))
-    const findings = await standards.findingsForSubject(episodeKind, id)
+    const findings = await standards.findingsForSubject(episodeKind.kind, id)
     return reply.code(errors.length ? 400 : 200).render('missing/views/episode.njk', {
       pageTitle: `Missing episode ${view.episode.ref}`,
       view,
@@ -310,7 +314,9 @@ export function missingRoutes(
       riskFactorLabels,
       reporterLabels,
       grades: missing.scale.map((g) => ({ value: g, text: gradeLabels[g] })),
-      canRecord: canRecord(principalOf(request)),
+      canRecord: can(request, episodeRecorders),
+      canReview: can(request, episodeReviewers),
+      canAgreePlan: can(request, planAgreers),
       errors: errorSummary(errors),
       fieldErrors: fieldErrors(errors),
       values: Object.fromEntries(Object.entries(body ?? {}).filter(([, v]) => typeof v === 'string')),
@@ -324,6 +330,7 @@ export function missingRoutes(
 
   const action = (
     name: string,
+    access: Access,
     run: (
       id: string,
       version: number,
@@ -332,26 +339,22 @@ export function missingRoutes(
       errors: FieldError[],
     ) => Promise<unknown>,
   ) =>
-    app.post(
-      `${missingPath}/episodes/:id/${name}`,
-      { config: { access: missingRecorders } },
-      async (request, reply) => {
-        const id = (request.params as { id: string }).id
-        const body = request.body as Body
-        const errors: FieldError[] = []
-        try {
-          await run(id, Number(str(body, 'version')), body, principalOf(request), errors)
-          if (errors.length === 0) return reply.redirect(`${missingPath}/episodes/${id}`, 303)
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error
-          errors.push(...error.errors)
-        }
-        return episodePage(request, reply, id, errors, body)
-      },
-    )
+    app.post(`${missingPath}/episodes/:id/${name}`, { config: { access } }, async (request, reply) => {
+      const id = (request.params as { id: string }).id
+      const body = request.body as Body
+      const errors: FieldError[] = []
+      try {
+        await run(id, Number(str(body, 'version')), body, principalOf(request), errors)
+        if (errors.length === 0) return reply.redirect(`${missingPath}/episodes/${id}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        errors.push(...error.errors)
+      }
+      return episodePage(request, reply, id, errors, body)
+    })
 
-  action('acknowledge', (id, version, _b, p) => missing.acknowledgePlan(id, version, p))
-  action('review', async (id, version, b, p, errors) => {
+  action('acknowledge', episodeRecorders, (id, version, _b, p) => missing.acknowledgePlan(id, version, p))
+  action('review', episodeReviewers, async (id, version, b, p, errors) => {
     const reviewedAt = timeField(b, 'reviewedAt', 'review time', errors)
     const next = timeField(b, 'nextReviewDueAt', 'next review time', errors, false)
     if (!str(b, 'reviewerName')) errors.push({ field: 'reviewerName', reason: 'Enter who reviewed the risk' })
@@ -381,7 +384,7 @@ export function missingRoutes(
         throw error
       })
   })
-  action('return', async (id, version, b, p, errors) => {
+  action('return', episodeRecorders, async (id, version, b, p, errors) => {
     const returnedAt = timeField(b, 'returnedAt', 'return time', errors)
     if (errors.length) return
     await missing.recordReturn(
@@ -396,7 +399,7 @@ export function missingRoutes(
       p,
     )
   })
-  action('prevention-interview', async (id, version, b, p, errors) => {
+  action('prevention-interview', episodeRecorders, async (id, version, b, p, errors) => {
     const at = timeField(b, 'preventionInterviewAt', 'interview time', errors)
     if (errors.length) return
     await missing.recordPreventionInterview(
@@ -406,7 +409,7 @@ export function missingRoutes(
       p,
     )
   })
-  action('return-home-interview', async (id, version, b, p, errors) => {
+  action('return-home-interview', episodeRecorders, async (id, version, b, p, errors) => {
     const notified = timeField(b, 'laNotifiedAt', 'time the local authority was notified', errors, false)
     const held = timeField(b, 'returnHomeInterviewAt', 'return home interview time', errors, false)
     if (errors.length) return
@@ -417,7 +420,7 @@ export function missingRoutes(
       p,
     )
   })
-  action('pac', (id, version, b, p) => missing.linkPac(id, version, str(b, 'pac'), p))
+  action('pac', episodeRecorders, (id, version, b, p) => missing.linkPac(id, version, str(b, 'pac'), p))
 
   // ---- trigger plans ----
 
@@ -436,42 +439,34 @@ export function missingRoutes(
     })
   }
 
-  app.get(
-    `${missingPath}/trigger-plans/new`,
-    { config: { access: missingRecorders } },
-    async (request, reply) => {
-      const q = request.query as { child?: string }
-      return planForm(reply, { child: q.child ?? '', startDate: londonDay(clock.now()) }, [])
-    },
-  )
+  app.get(`${missingPath}/trigger-plans/new`, { config: { access: planAgreers } }, async (request, reply) => {
+    const q = request.query as { child?: string }
+    return planForm(reply, { child: q.child ?? '', startDate: londonDay(clock.now()) }, [])
+  })
 
-  app.post(
-    `${missingPath}/trigger-plans`,
-    { config: { access: missingRecorders } },
-    async (request, reply) => {
-      const body = request.body as Body
-      try {
-        const plan = await missing.createPlan(
-          {
-            child: str(body, 'child'),
-            ...(str(body, 'borough') ? { borough: str(body, 'borough') } : {}),
-            placesToSearch: str(body, 'placesToSearch'),
-            peopleToContact: str(body, 'peopleToContact'),
-            risks: str(body, 'risks'),
-            authorName: str(body, 'authorName'),
-            agreedWith: list(body, 'agreedWith') as (typeof agreedWithKinds)[number][],
-            startDate: str(body, 'startDate'),
-            reviewDate: str(body, 'reviewDate'),
-          },
-          principalOf(request),
-        )
-        return reply.redirect(`${missingPath}/trigger-plans/${plan.id}`, 303)
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
-        return planForm(reply, body, error.errors, 400)
-      }
-    },
-  )
+  app.post(`${missingPath}/trigger-plans`, { config: { access: planAgreers } }, async (request, reply) => {
+    const body = request.body as Body
+    try {
+      const plan = await missing.createPlan(
+        {
+          child: str(body, 'child'),
+          ...(str(body, 'borough') ? { borough: str(body, 'borough') } : {}),
+          placesToSearch: str(body, 'placesToSearch'),
+          peopleToContact: str(body, 'peopleToContact'),
+          risks: str(body, 'risks'),
+          authorName: str(body, 'authorName'),
+          agreedWith: list(body, 'agreedWith') as (typeof agreedWithKinds)[number][],
+          startDate: str(body, 'startDate'),
+          reviewDate: str(body, 'reviewDate'),
+        },
+        principalOf(request),
+      )
+      return reply.redirect(`${missingPath}/trigger-plans/${plan.id}`, 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return planForm(reply, body, error.errors, 400)
+    }
+  })
 
   async function planPage(
     request: FastifyRequest,
@@ -484,7 +479,7 @@ export function missingRoutes(
       pageTitle: `Trigger plan ${view.plan.ref}`,
       view,
       agreedWithLabels,
-      canRecord: canRecord(principalOf(request)),
+      canEnd: can(request, planEnders),
       errors: errorSummary(errors),
       fieldErrors: fieldErrors(errors),
       today: londonDay(clock.now()),
@@ -499,7 +494,7 @@ export function missingRoutes(
 
   app.post(
     `${missingPath}/trigger-plans/:id/end`,
-    { config: { access: missingRecorders } },
+    { config: { access: planEnders } },
     async (request, reply) => {
       const id = (request.params as { id: string }).id
       const body = request.body as Body

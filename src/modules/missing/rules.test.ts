@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
 import { missingFixture, movableClock, principal } from './test-fixtures.ts'
 
@@ -76,7 +77,11 @@ describe('grading below the suggestion', () => {
       'supervisorName',
       'belowSuggestionReason',
     ])
-    const ctx = await fx.kestrel.services.missing.childContext(c.ref, new Date('2018-08-02T00:00:00Z'))
+    const ctx = await fx.kestrel.services.missing.childContext(
+      c.ref,
+      forceWideReach,
+      new Date('2018-08-02T00:00:00Z'),
+    )
     expect(ctx.previous.last365).toBe(0)
   })
 })

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely'
 import { z } from 'zod'
 import type { AccessLogService } from '../../platform/access/access-log.ts'
-import type { Reach } from '../../platform/access/need-to-know.ts'
+import { canSee, type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
@@ -12,7 +12,6 @@ import {
   ConflictError,
   type FieldError,
   ForbiddenError,
-  NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
 import { addressBoroughsOf, boroughOn, flagRowsOf, peopleByKey } from '../children/lookups.ts'
@@ -21,6 +20,7 @@ import type { ChildrenService, Person, PersonFlag, Relationship } from '../child
 import { londonDate } from '../organisation/organisation.ts'
 import type { OrganisationService } from '../organisation/service.ts'
 import { pacByRefOrId, pacsByRefOrId } from '../referrals/lookups.ts'
+import { episodeKind, triggerPlanKind } from './access.ts'
 import {
   ageBand,
   allGrades,
@@ -41,7 +41,7 @@ import {
   type Suggestion,
   suggestMinimumGrade,
 } from './grading.ts'
-import { boroughKind, episodeKind, teamKind } from './rules.ts'
+import { boroughKind, teamKind } from './rules.ts'
 
 export type AfterWrite = (trx: Transaction, kind: string, ids: readonly string[]) => Promise<unknown>
 
@@ -52,10 +52,10 @@ export interface OpenCase {
   href?: string
 }
 /**
- * Another module tells the grading page about a child's open cases. The investigations module (being built
- * alongside) registers one; until then the page says none are known.
+ * Another module tells the grading page about a child's open cases, within the reader's need to know
+ * (the investigations module registers one).
  */
-export type OpenCasesProvider = (personId: string) => Promise<OpenCase[]>
+export type OpenCasesProvider = (personId: string, reach: Reach) => Promise<OpenCase[]>
 
 export interface MissingDependencies {
   history: HistoryService
@@ -271,6 +271,8 @@ export interface TriggerPlan {
   peopleToContact: string
   risks: string
   authorName: string
+  /** The member of staff who recorded the plan in Kestrel (none for imported plans). */
+  authorStaffId: string | null
   agreedWith: string[]
   startDate: string
   reviewDate: string
@@ -289,6 +291,7 @@ export const toPlan = (r: PlanRow): TriggerPlan => ({
   peopleToContact: r.people_to_contact,
   risks: r.risks,
   authorName: r.author_name,
+  authorStaffId: r.author_staff_id,
   agreedWith: r.agreed_with,
   startDate: asDay(r.start_date),
   reviewDate: asDay(r.review_date),
@@ -334,10 +337,21 @@ export interface ChildContext {
     foundPlace: string | null
     foundWith: string | null
   }[]
+  /** Earlier episodes outside the reader's need to know: counted in `previous`, not listed. */
+  previousElsewhere: number
+  /** The child's live trigger plan, when the reader may see it. */
   livePlan: TriggerPlan | undefined
+  /** A live plan the reader may not see: that it exists and who holds it, so they can ask for it. */
+  livePlanElsewhere: PlanElsewhere | undefined
   associates: Relationship[]
   openCases: OpenCase[]
   history: GradingHistory
+}
+
+/** A trigger plan outside the reader's need to know, as far as they are told of it. */
+export interface PlanElsewhere {
+  ref: string
+  boroughName: string
 }
 
 const dayMs = 86_400_000
@@ -345,19 +359,18 @@ const dayMs = 86_400_000
 /** The tables whose batches are written by ref (episodes, reviews, trigger plans). */
 type MissingTable = 'missing_episode' | 'missing_review' | 'trigger_plan'
 
+const noSuchEpisode = 'There is no such missing episode'
+const noSuchPlan = 'There is no such trigger plan'
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/**
- * Whose episodes a person sees: force-wide roles all; others those in the boroughs of their area (by
- * borough, across reorganisations) and those they recorded.
- */
-export function canSee(principal: Principal, episode: { boroughId: string; createdBy?: string }): boolean {
-  return (
-    principal.area.forceWide ||
-    principal.area.boroughIds.includes(episode.boroughId) ||
-    // Whoever opened an episode keeps it in sight, as officers keep the PACs they raised.
-    episode.createdBy === principal.id
-  )
+/** The missing persons unit serving a borough: its own, else its BCU's on the day. */
+function unitServing<T extends { boroughId: string | null; bcuId: string | null }>(
+  units: readonly T[],
+  boroughId: string,
+  bcuId: string | null,
+): T | undefined {
+  return units.find((t) => t.boroughId === boroughId) ?? units.find((t) => bcuId && t.bcuId === bcuId)
 }
 
 export function missingService(db: Database, clock: Clock, deps: MissingDependencies) {
@@ -382,11 +395,22 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     return rows.map(toPlan)
   }
 
-  /** The child's record as it stood at `at`: flags, age, earlier episodes, live plan, associates. */
+  /** What a reader is told of a plan they may not see: its ref and the borough that holds it. */
+  async function planElsewhere(q: Executor, plan: TriggerPlan): Promise<PlanElsewhere> {
+    const borough = await deps.organisationOn(q).borough(plan.boroughId)
+    return { ref: plan.ref, boroughName: borough?.name ?? 'another borough' }
+  }
+
+  /**
+   * The child's record as it stood at `at`: flags, age, earlier episodes, live plan, associates. The
+   * grading history counts every earlier episode (the suggestion needs them all); the episodes listed,
+   * the live plan shown and the open cases are those within the reader's reach.
+   */
   async function contextOn(
     q: Executor,
     person: Person,
     at: Date,
+    reach: Reach,
     options: { excludeEpisodeId?: string; withCases?: boolean } = {},
   ): Promise<ChildContext> {
     const children = deps.childrenOn(q)
@@ -397,7 +421,17 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       children.relationships(person.id),
       q
         .selectFrom('missing_episode')
-        .select(['id', 'ref', 'reported_at', 'grade', 'returned_at', 'found_place', 'found_with'])
+        .select([
+          'id',
+          'ref',
+          'reported_at',
+          'grade',
+          'returned_at',
+          'found_place',
+          'found_with',
+          'borough_id',
+          'created_by',
+        ])
         .where('person_id', '=', person.id)
         .where('reported_at', '<', at)
         .where('reported_at', '>=', new Date(at.getTime() - 365 * dayMs))
@@ -412,15 +446,21 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     const previous = { last30: within(30), last90: within(repeat.days), last365: earlier.length }
     const age = ageAt(person, onDay)?.years ?? null
     const openCases = options.withCases
-      ? (await Promise.all(openCaseProviders.map((p) => p(person.id).catch(() => [])))).flat()
+      ? (await Promise.all(openCaseProviders.map((p) => p(person.id, reach).catch(() => [])))).flat()
       : []
+    const listed = earlier.filter((e) =>
+      episodeKind.canSee(reach, { boroughId: e.borough_id, createdBy: e.created_by }),
+    )
+    const live = plans.find((p) => isLiveOn(p, onDay))
+    const livePlan = live && triggerPlanKind.canSee(reach, live) ? live : undefined
     return {
       person,
       name: displayName(person),
       age,
       flags,
       previous,
-      previousEpisodes: earlier.map((e) => ({
+      previousElsewhere: earlier.length - listed.length,
+      previousEpisodes: listed.map((e) => ({
         id: e.id,
         ref: e.ref,
         reportedAt: e.reported_at,
@@ -429,7 +469,8 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         foundPlace: e.found_place,
         foundWith: e.found_with,
       })),
-      livePlan: plans.find((p) => isLiveOn(p, onDay)),
+      livePlan,
+      livePlanElsewhere: live && !livePlan ? await planElsewhere(q, live) : undefined,
       associates: relationships.filter((r) => r.kind === 'associate'),
       openCases,
       history: { ageAtReport: age, flags: flags.map((f) => f.flag), previous },
@@ -471,8 +512,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       if (!borough)
         return { errors: [{ field: 'borough', reason: `There is no borough called ${boroughKey}` }] }
       const bcuId = bcus.get(`${borough.id}|${londonDate(at)}`) ?? null
-      let unit =
-        teams.find((t) => t.boroughId === borough.id) ?? teams.find((t) => bcuId && t.bcuId === bcuId)
+      let unit = unitServing(teams, borough.id, bcuId)
       if (unitKey) {
         unit = teams.find((t) => t.id === unitKey || t.name.toLowerCase() === unitKey.toLowerCase())
         if (!unit)
@@ -480,6 +520,26 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       }
       return { borough, bcuId, unitId: unit?.id ?? null, errors: [] }
     })
+  }
+
+  /**
+   * The missing persons units a reader works with: those serving a borough within their reach on the
+   * day (the borough's own unit, else its BCU's, as an episode is given one) and those they belong to.
+   */
+  async function unitsInReach(q: Executor, reach: Reach, at: Date) {
+    const organisation = deps.organisationOn(q)
+    const force = await organisation.force().catch(() => undefined)
+    if (!force) return []
+    const teams = (await organisation.teams(force.id)).filter((t) => t.kind === 'missing_persons_unit')
+    const day = londonDate(at)
+    const boroughs = (await organisation.boroughs(force.id)).filter((b) => canSee(reach, { boroughId: b.id }))
+    const bcus = await organisation.bcuIdsForBoroughs(boroughs.map((b) => ({ boroughId: b.id, day })))
+    const serving = new Set(
+      boroughs.map((b) => unitServing(teams, b.id, bcus.get(`${b.id}|${day}`) ?? null)?.id),
+    )
+    return teams.filter(
+      (t) => serving.has(t.id) || canSee(reach, { boroughId: t.boroughId, teamIds: [t.id] }),
+    )
   }
 
   /**
@@ -860,13 +920,14 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
   /**
    * Validates and writes trigger plans, all-or-nothing with errors per index. People, places, addresses
    * and the plans already held are read once for the batch; new plans go in set-wise, held ones are
-   * updated one by one.
+   * updated one by one. A new plan records the member of staff who recorded it (none for an import).
    */
   async function writePlans(
     trx: Transaction,
     submissions: readonly { ref?: string; input: z.output<typeof triggerPlanInput> }[],
     actor: string,
     now: Date,
+    authorStaffId: string | null = null,
   ): Promise<
     | { written: { ref: string; id: string; boroughId: string }[] }
     | { errors: { index: number; errors: FieldError[] }[] }
@@ -949,7 +1010,11 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       } else {
         const id = randomUUID()
         const entry = { ref: s.ref ?? '', id, boroughId }
-        records.queue(s.ref, { id, ...values, created_by: actor, created_at: now }, entry)
+        records.queue(
+          s.ref,
+          { id, ...values, author_staff_id: authorStaffId, created_by: actor, created_at: now },
+          entry,
+        )
         written.push(entry)
       }
     }
@@ -970,7 +1035,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     if (!deps.afterWrite || episodes.length === 0) return
     await deps.afterWrite(
       trx,
-      episodeKind,
+      episodeKind.kind,
       episodes.map((e) => e.id),
     )
     await deps.afterWrite(trx, boroughKind, [...new Set(episodes.map((e) => e.borough_id))])
@@ -1016,10 +1081,9 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     const now = clock.now()
     return db.transaction().execute(async (trx) => {
       const row = await episodeRow(trx, id, true)
-      if (!row) throw new NotFoundError('There is no such missing episode')
-      const episode = toEpisode(row)
-      if (!canSee(principal, episode)) throw new ForbiddenError('This episode is not in your area')
-      if (row.version !== version) throw new ConflictError()
+      const episode = row && toEpisode(row)
+      episodeKind.mustSee(reachOf(principal), episode, noSuchEpisode)
+      if (episode.version !== version) throw new ConflictError()
       const { patch, errors } = await build(episode, now, trx)
       const merged = { ...episode, ...camel(patch) }
       errors.push(...episodeTimeErrors(merged, now))
@@ -1032,7 +1096,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         { ...patch, updated_at: now },
         principal,
       )
-      await logChange(trx, principal, 'update', episodeKind, id, { change: what })
+      await logChange(trx, principal, 'update', episodeKind.kind, id, { change: what })
       await evaluate(trx, [written])
       return toEpisode(written)
     })
@@ -1051,6 +1115,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     /** The child's record at the point of decision, with the suggestion from history alone. */
     async childContext(
       childKey: string,
+      reach: Reach,
       at: Date = clock.now(),
     ): Promise<ChildContext & { suggestion: Suggestion }> {
       const person = await deps.children.find(childKey)
@@ -1058,7 +1123,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         throw new ValidationError([
           { field: 'child', reason: `There is no person with the reference ${childKey}` },
         ])
-      const context = await contextOn(db, person, at, { withCases: true })
+      const context = await contextOn(db, person, at, reach, { withCases: true })
       return { ...context, suggestion: suggestMinimumGrade([], context.history, { scale, repeat }) }
     },
 
@@ -1078,9 +1143,9 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         if ('errors' in result) fail(result)
         const id = (result as { written: { id: string }[] }).written[0]?.id as string
         const row = (await episodeRow(trx, id)) as EpisodeRow
-        if (!canSee(principal, toEpisode(row)))
+        if (!episodeKind.canSee(reachOf(principal), toEpisode(row)))
           throw new ForbiddenError('You can open episodes only in your own area')
-        await logChange(trx, principal, 'create', episodeKind, id, { personId: row.person_id })
+        await logChange(trx, principal, 'create', episodeKind.kind, id, { personId: row.person_id })
         await evaluate(trx, [row])
         return toEpisode(row)
       })
@@ -1088,10 +1153,10 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
 
     /** One episode with its reviews and the child's record then, for someone allowed to see it; the read is logged. */
     async get(id: string, principal: Principal, reason?: string) {
+      const reach = reachOf(principal)
       const row = await episodeRow(db, id)
-      if (!row) throw new NotFoundError('There is no such missing episode')
-      const episode = toEpisode(row)
-      if (!canSee(principal, episode)) throw new NotFoundError('There is no such missing episode')
+      const episode = row && toEpisode(row)
+      episodeKind.mustSee(reach, episode, noSuchEpisode)
       const person = (await deps.children.find(episode.personId)) as Person
       const [reviews, context, borough, unit, plan, pac] = await Promise.all([
         db
@@ -1100,7 +1165,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
           .where('episode_id', '=', id)
           .orderBy('reviewed_at')
           .execute(),
-        contextOn(db, person, episode.reportedAt, { excludeEpisodeId: id, withCases: true }),
+        contextOn(db, person, episode.reportedAt, reach, { excludeEpisodeId: id, withCases: true }),
         deps.organisation.borough(episode.boroughId),
         episode.unitTeamId ? deps.organisation.team(episode.unitTeamId) : undefined,
         episode.triggerPlanId
@@ -1116,12 +1181,15 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         actorId: principal.id,
         actorName: principal.username,
         action: 'read',
-        subjectKind: episodeKind,
+        subjectKind: episodeKind.kind,
         subjectId: id,
         reason: reason ?? null,
       })
       const reviewList = reviews.map(toReview)
       const latest = reviewList.at(-1)
+      // The plan live when the child was reported: shown to those who may see it, named to the others.
+      const linked = plan ? toPlan(plan) : undefined
+      const planVisible = linked && triggerPlanKind.canSee(reach, linked) ? linked : undefined
       return {
         episode,
         person,
@@ -1132,7 +1200,8 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         suggestion: suggestMinimumGrade(episode.riskFactors, context.history, { scale, repeat }),
         boroughName: borough?.name ?? '',
         unitName: unit?.name ?? null,
-        plan: plan ? toPlan(plan) : undefined,
+        plan: planVisible,
+        planElsewhere: linked && !planVisible ? await planElsewhere(db, linked) : undefined,
         pacRef: pac?.ref ?? null,
       }
     },
@@ -1146,13 +1215,12 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       const now = clock.now()
       return db.transaction().execute(async (trx) => {
         const row = await episodeRow(trx, id, true)
-        if (!row) throw new NotFoundError('There is no such missing episode')
-        if (!canSee(principal, toEpisode(row))) throw new ForbiddenError('This episode is not in your area')
-        if (row.version !== version) throw new ConflictError()
+        episodeKind.mustSee(reachOf(principal), row && toEpisode(row), noSuchEpisode)
+        if (row?.version !== version) throw new ConflictError()
         const result = await writeReviews(trx, [{ input: parsed.data }], principal.id, now)
         if ('errors' in result) fail(result)
         await deps.history.updateRecord(trx, 'missing_episode', id, version, { updated_at: now }, principal)
-        await logChange(trx, principal, 'update', episodeKind, id, { change: 'review' })
+        await logChange(trx, principal, 'update', episodeKind.kind, id, { change: 'review' })
         await evaluate(trx, [row])
       })
     },
@@ -1285,19 +1353,22 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         )
       const now = clock.now()
       return db.transaction().execute(async (trx) => {
-        const result = await writePlans(trx, [{ input: parsed.data }], principal.id, now)
+        const result = await writePlans(trx, [{ input: parsed.data }], principal.id, now, principal.staffId)
         if ('errors' in result) fail(result)
         const w = (result as { written: { id: string; boroughId: string }[] }).written[0] as {
           id: string
           boroughId: string
         }
-        await logChange(trx, principal, 'create', 'trigger-plan', w.id)
-        await deps.afterWrite?.(trx, boroughKind, [w.boroughId])
         const row = await trx
           .selectFrom('trigger_plan')
           .selectAll()
           .where('id', '=', w.id)
           .executeTakeFirstOrThrow()
+        // A plan its writer could not then read is refused, and the transaction leaves nothing behind.
+        if (!triggerPlanKind.canSee(reachOf(principal), toPlan(row)))
+          throw new ForbiddenError('You can agree trigger plans only in your own area')
+        await logChange(trx, principal, 'create', triggerPlanKind.kind, w.id)
+        await deps.afterWrite?.(trx, boroughKind, [w.boroughId])
         // The child's episodes may now meet MIS-03.
         const episodes = await trx
           .selectFrom('missing_episode')
@@ -1307,7 +1378,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         if (episodes.length)
           await deps.afterWrite?.(
             trx,
-            episodeKind,
+            episodeKind.kind,
             episodes.map((e) => e.id),
           )
         return toPlan(row)
@@ -1325,9 +1396,9 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
               .forUpdate()
               .executeTakeFirst()
           : undefined
-        if (!row) throw new NotFoundError('There is no such trigger plan')
-        const plan = toPlan(row)
-        if (row.version !== version) throw new ConflictError()
+        const plan = row && toPlan(row)
+        triggerPlanKind.mustSee(reachOf(principal), plan, noSuchPlan)
+        if (plan.version !== version) throw new ConflictError()
         const errors: FieldError[] = []
         if (!isIsoDate(endedOn)) errors.push({ field: 'endedOn', reason: 'Enter the date the plan ended' })
         else if (endedOn < plan.startDate)
@@ -1342,37 +1413,37 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
           { ended_on: endedOn, end_reason: reason.trim(), updated_at: now },
           principal,
         )
-        await logChange(trx, principal, 'update', 'trigger-plan', id, { change: 'ended' })
+        await logChange(trx, principal, 'update', triggerPlanKind.kind, id, { change: 'ended' })
         await deps.afterWrite?.(trx, boroughKind, [plan.boroughId])
       })
     },
 
+    /** One trigger plan for someone allowed to see it (404 otherwise); the read is logged. */
     async plan(id: string, principal: Principal) {
       const row = uuid.test(id)
         ? await db.selectFrom('trigger_plan').selectAll().where('id', '=', id).executeTakeFirst()
         : undefined
-      if (!row) throw new NotFoundError('There is no such trigger plan')
-      const plan = toPlan(row)
+      const plan = row && toPlan(row)
+      triggerPlanKind.mustSee(reachOf(principal), plan, noSuchPlan)
       const person = await deps.children.find(plan.personId)
       const borough = await deps.organisation.borough(plan.boroughId)
       await deps.accessLog.record({
         actorId: principal.id,
         actorName: principal.username,
         action: 'read',
-        subjectKind: 'trigger-plan',
+        subjectKind: triggerPlanKind.kind,
         subjectId: id,
       })
       return { plan, person, boroughName: borough?.name ?? '', live: isLiveOn(plan, londonDay(clock.now())) }
     },
 
-    plansFor: (personId: string) => plansOf(db, personId),
-
     /** Records how many staff a unit has on duty from now (MIS-11). */
     async recordDuty(teamId: string, staffOnDuty: number, names: string, principal: Principal) {
       const now = clock.now()
-      const team = uuid.test(teamId) ? await deps.organisation.team(teamId) : undefined
+      // Only a unit the reader works with, as the unit view lists them; any other is not a choice.
+      const units = await unitsInReach(db, reachOf(principal), now)
       const errors: FieldError[] = []
-      if (team?.kind !== 'missing_persons_unit')
+      if (!units.some((u) => u.id === teamId))
         errors.push({ field: 'unit', reason: 'Choose a missing persons unit' })
       if (!Number.isInteger(staffOnDuty) || staffOnDuty < 0 || staffOnDuty > 500)
         errors.push({ field: 'staffOnDuty', reason: 'Enter the number of staff on duty, like 3' })
@@ -1397,11 +1468,12 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     },
 
     /** The missing persons unit's view: live episodes by risk and age, reviews due, returns owed an interview, units' load. */
-    async unitView(principal: Principal, options: { asOf?: Date; boroughId?: string; unitId?: string } = {}) {
+    async unitView(
+      principal: Principal,
+      options: { asOf?: Date; boroughId?: string; unitId?: string; query?: string; requestId?: string } = {},
+    ) {
       const asOf = options.asOf ?? clock.now()
-      const scope = principal.area.forceWide ? null : principal.area.bcuId
-      const boroughIds = principal.area.forceWide ? null : principal.area.boroughIds
-      if (boroughIds && boroughIds.length === 0) return emptyView(asOf)
+      const reach = reachOf(principal)
       const { rows } = await sql<{
         id: string
         ref: string
@@ -1427,15 +1499,14 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         where e.reported_at <= ${asOf}
           and ((e.returned_at is null or e.returned_at > ${asOf})
             or (e.returned_at > ${asOf}::timestamptz - interval '30 days' and e.prevention_interview_at is null))
-          ${boroughIds ? sql`and e.borough_id = any(${boroughIds}::uuid[])` : sql``}
+          and ${episodeKind.where(reach, 'e')}
           ${options.boroughId && uuid.test(options.boroughId) ? sql`and e.borough_id = ${options.boroughId}` : sql``}
           ${options.unitId && uuid.test(options.unitId) ? sql`and e.unit_team_id = ${options.unitId}` : sql``}
         order by e.reported_at`.execute(db)
-      const people = new Map<string, Person>()
-      for (const id of new Set(rows.map((r) => r.person_id))) {
-        const p = await deps.children.find(id)
-        if (p) people.set(id, p)
-      }
+      const people = await peopleByKey(
+        db,
+        rows.map((r) => r.person_id),
+      )
       const item = (r: (typeof rows)[number]) => ({
         id: r.id,
         ref: r.ref,
@@ -1468,16 +1539,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         .map(item)
         .sort((a, b) => (a.nextReviewDueAt?.getTime() ?? 0) - (b.nextReviewDueAt?.getTime() ?? 0))
       // The units' load: open episodes per member of staff on duty, as MIS-11 counts them.
-      const force = await deps.organisation.force().catch(() => undefined)
-      const teams = force
-        ? (await deps.organisation.teams(force.id)).filter(
-            (t) =>
-              t.kind === 'missing_persons_unit' &&
-              (!boroughIds ||
-                t.bcuId === scope ||
-                (t.boroughId !== null && boroughIds.includes(t.boroughId))),
-          )
-        : []
+      const teams = await unitsInReach(db, reach, asOf)
       const duty = teams.length
         ? (
             await sql<{ team_id: string; staff_on_duty: number; on_duty_from: Date; names: string | null }>`
@@ -1502,6 +1564,15 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
           perStaff: d && d.staff_on_duty > 0 ? Math.round((open / d.staff_on_duty) * 10) / 10 : null,
         }
       })
+      // Every episode the view names (live, and returned owing an interview), in one access-log row.
+      await deps.accessLog.recordList({
+        actorId: principal.id,
+        actorName: principal.username,
+        subjectKind: episodeKind.kind,
+        query: options.query ?? 'missing unit view',
+        ids: [...live, ...returned].map((r) => r.id),
+        requestId: options.requestId ?? null,
+      })
       return {
         asOf,
         live: live.map(item),
@@ -1513,24 +1584,26 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       }
     },
 
-    /** Items for the child's chronology. */
+    /** Items for the child's chronology: the episodes and trigger plans within the reader's reach. */
     async timelineFor(personId: string, reach: Reach, asOf?: Date) {
       const episodes = await db
         .selectFrom('missing_episode')
         .select(['id', 'ref', 'reported_at', 'grade', 'returned_at'])
         .where('person_id', '=', personId)
+        .where(episodeKind.where(reach))
         .$if(asOf !== undefined, (q) => q.where('reported_at', '<=', asOf as Date))
         .execute()
       const plans = await db
         .selectFrom('trigger_plan')
         .select(['id', 'ref', 'created_at', 'start_date'])
         .where('person_id', '=', personId)
+        .where(triggerPlanKind.where(reach))
         .$if(asOf !== undefined, (q) => q.where('created_at', '<=', asOf as Date))
         .execute()
       return [
         ...episodes.map((e) => ({
           at: e.reported_at,
-          kind: episodeKind,
+          kind: episodeKind.kind,
           title: `Reported missing (${gradeLabels[e.grade as Grade].toLowerCase()})`,
           detail: e.returned_at
             ? `Returned ${e.returned_at.toISOString().slice(0, 16).replace('T', ' ')} UTC`
@@ -1539,7 +1612,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
         })),
         ...plans.map((p) => ({
           at: p.created_at,
-          kind: 'trigger-plan',
+          kind: triggerPlanKind.kind,
           title: `Trigger plan ${p.ref} agreed`,
           detail: `From ${asDay(p.start_date)}`,
           href: `/missing/trigger-plans/${p.id}`,
@@ -1554,10 +1627,6 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     measures: measures(db, clock, { scale, repeat }),
   }
   return service
-}
-
-function emptyView(asOf: Date) {
-  return { asOf, live: [], matrix: [], bands: [], reviewsDue: [], returnsWithoutInterview: [], units: [] }
 }
 
 /** snake_case patch keys as the Episode's camelCase fields, to check the merged record. */
