@@ -102,7 +102,7 @@ export function createServices(deps: CoreDependencies) {
     children,
   })
   // The missing grading page shows the child's open investigations at the point of decision.
-  missing.registerOpenCasesProvider((personId) => investigations.openCasesFor(personId))
+  missing.registerOpenCasesProvider((personId, reach) => investigations.openCasesFor(personId, reach))
   const triage = createTriage({ db, clock, history, accessLog, standards, children })
   return {
     ...deps,
