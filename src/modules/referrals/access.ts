@@ -1,5 +1,5 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
-import { allow, permits } from '../../platform/access/access.ts'
+import { type Access, allow, permits } from '../../platform/access/access.ts'
 import { type Reach, recordKind } from '../../platform/access/need-to-know.ts'
 import { staffRoles } from '../../platform/access/roles.ts'
 import type { Area, Principal } from '../../platform/auth/principal.ts'
@@ -45,6 +45,11 @@ export const pacKind: typeof declared = {
 
 // ---------- role permissions, one per action ----------
 
+/** The roles any of these permissions allows, each once. */
+function anyOf(...accesses: Access[]): Access {
+  return allow(...new Set(accesses.flatMap((a) => (a.kind === 'roles' ? a.roles : []))))
+}
+
 /** Who raises PACs: every operational role (anyone in the force may find a child at risk). */
 export const pacRaisers = allow(
   'officer',
@@ -71,18 +76,9 @@ export const pacFollowUppers = allow('officer', 'supervisor', 'mash', 'admin')
  * Who may open the resubmit page: whoever may raise a PAC (only the one who raised it may resubmit it,
  * checked on the PAC) and reviewers (on the officer's behalf).
  */
-export const pacResubmitters = allow(
-  ...(pacRaisers.kind === 'roles' ? pacRaisers.roles : []),
-  ...(pacReviewers.kind === 'roles' ? pacReviewers.roles : []),
-)
+export const pacResubmitters = anyOf(pacRaisers, pacReviewers)
 /** Any change after raising: the union of the steps (each step is checked again with its own constant). */
-export const pacWriters = allow(
-  ...new Set(
-    [pacReviewers, pacSharers, pacMashRoles, pacOutcomeRecorders, pacFollowUppers].flatMap((a) =>
-      a.kind === 'roles' ? a.roles : [],
-    ),
-  ),
-)
+export const pacWriters = anyOf(pacReviewers, pacSharers, pacMashRoles, pacOutcomeRecorders, pacFollowUppers)
 /** Partner agencies (children's social care): read and answer the PACs shared with their borough. */
 export const pacPartners = allow('partner')
 
