@@ -13,6 +13,7 @@ import { principal } from './test-fixtures.ts'
 describe('the trigger plan on a new episode', () => {
   let harness: BrowserHarness
   let childRef: string
+  let lambethStaffId: string
 
   beforeAll(async () => {
     harness = await startBrowserHarness()
@@ -20,6 +21,35 @@ describe('the trigger plan on a new episode', () => {
     await seedLondon(db)
     const force = await organisation.force()
     const lambeth = (await organisation.boroughs(force.id)).find((b) => b.name === 'Lambeth')
+    // The unit's officer works in Lambeth, where the plan was agreed: it is theirs to read.
+    const team = await organisation.createTeam(
+      force.id,
+      {
+        name: 'Lambeth missing persons unit',
+        kind: 'missing_persons_unit',
+        boroughId: lambeth?.id ?? null,
+        bcuId: null,
+        capacity: null,
+        reviewCadenceDays: null,
+        active: true,
+      },
+      'e2e',
+    )
+    lambethStaffId = (
+      await organisation.createStaff(
+        force.id,
+        {
+          staffNumber: 'E2EMIS1',
+          name: 'DC Missing',
+          rank: 'constable',
+          role: 'Missing persons officer',
+          teamId: team.id,
+          startDate: '2015-01-01',
+          active: true,
+        },
+        'e2e',
+      )
+    ).id
     const child = await children.create(
       {
         familyName: 'Example',
@@ -60,7 +90,13 @@ describe('the trigger plan on a new episode', () => {
   it('shows the plan when an episode is opened and records the acknowledgement', async () => {
     const journey = await Journey.start(harness, { javaScript: false })
     try {
-      await journey.signIn(await createAccount(harness, ['missing_persons_unit']))
+      const account = await createAccount(harness, ['missing_persons_unit'])
+      await harness.kestrel.services.db
+        .updateTable('app_user')
+        .set({ staff_id: lambethStaffId })
+        .where('username', '=', account.username)
+        .execute()
+      await journey.signIn(account)
       await journey.page
         .getByRole('navigation', { name: 'Menu' })
         .getByRole('link', { name: 'Missing' })
