@@ -33,7 +33,8 @@ import { healthRoutes } from './platform/http/health.ts'
 import { metricsRoutes } from './platform/http/metrics.ts'
 import { importRoutes } from './platform/import/routes.ts'
 import type { Services } from './services.ts'
-import { staffAccess, standardsRoutes, teamRoles } from './standards/routes.ts'
+import { staffAccess, teamRoles } from './standards/access.ts'
+import { standardsRoutes } from './standards/routes.ts'
 
 /** The menu, in the order people see it; each item shows only to the roles its page admits. */
 export const navigation: NavigationItem[] = [

@@ -48,10 +48,7 @@ export function createServices(deps: CoreDependencies) {
     calendar: loadWorkingDayCalendar(config.bankHolidaysFile),
     onRuleError: (result, context) =>
       console.error(`Rule ${result.ruleId} failed on ${context.subjectKind}: ${result.error}`),
-    teamsOfStaff: async (staffId) => {
-      const member = await organisation.staffMember(staffId).catch(() => undefined)
-      return member?.teamId ? [member.teamId] : []
-    },
+    accessLog,
     boroughs: async () => {
       const force = await organisation.force().catch(() => undefined)
       return force ? organisation.boroughs(force.id) : []

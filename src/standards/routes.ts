@@ -13,7 +13,6 @@ import { teamScope } from './scope.ts'
 import type { FindingFilter, FindingSummary, FindingsReader, StandardsService } from './service.ts'
 
 // The menu (src/routes.ts) shows its items to the roles these admit.
-export { staffAccess, teamRoles }
 
 const dueWindows: Record<string, { label: string; hours: number | null }> = {
   breached: { label: 'Already breached', hours: 0 },

@@ -93,11 +93,6 @@ export interface StandardsDependencies {
     result: RuleResult,
     context: { subjectKind?: string; subjectIds?: readonly string[] },
   ) => void
-  /**
-   * No longer read: "My team" takes a person's teams from their area (`principal.area.teamIds`). Kept
-   * until src/services.ts stops passing it.
-   */
-  teamsOfStaff?: (staffId: string) => Promise<string[]>
   /** Where list reads are logged; by default the access log on `db`. */
   accessLog?: AccessLogService
   /** Boroughs, for per-borough parameter values (the organisation module knows). */

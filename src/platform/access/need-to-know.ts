@@ -112,11 +112,14 @@ export interface RecordKind<Row> {
   placeOf(row: Row): Place
 }
 
-export function recordKind<Row>(declaration: RecordKind<Row>): RecordKind<Row> & {
+/** A declared kind with the kernel's questions bound to it. */
+export interface KindOfRecord<Row> extends RecordKind<Row> {
   canSee(reach: Reach, row: Row): boolean
   mustSee(reach: Reach, row: Row | undefined, notFound: string): asserts row is Row
   where(reach: Reach, alias?: string): RawBuilder<SqlBool>
-} {
+}
+
+export function recordKind<Row>(declaration: RecordKind<Row>): KindOfRecord<Row> {
   return {
     ...declaration,
     canSee: (reach, row) => canSee(reach, declaration.placeOf(row)),
