@@ -146,6 +146,33 @@ describe('missing children: need to know', () => {
     expect(local.body).toContain(`/missing/episodes/${episodeId}`)
   })
 
+  it('asks the open-case providers with the reader’s reach', async () => {
+    const lambethId = fx.boroughId('Lambeth')
+    fx.kestrel.services.missing.registerOpenCasesProvider(async (personId, reach) =>
+      personId === child.id && (reach.forceWide || reach.boroughIds.includes(lambethId))
+        ? [{ ref: 'INV-LAMBETH-1', title: 'Lambeth case' }]
+        : [],
+    )
+    expect((await get(lambeth, `/missing/episodes/new?child=${child.ref}`)).body).toContain('INV-LAMBETH-1')
+    expect((await get(barnet, `/missing/episodes/new?child=${child.ref}`)).body).not.toContain(
+      'INV-LAMBETH-1',
+    )
+  })
+
+  it('records staff on duty only for a unit serving the reader’s area', async () => {
+    const duty = async () =>
+      (await fx.kestrel.services.db.selectFrom('missing_unit_duty').select('id').execute()).length
+    const before = await duty()
+    const refused = await post(barnet, '/missing/duty', { unit: fx.unit.id, staffOnDuty: '2' })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.body).toContain('href="#unit"')
+    expect(await duty()).toBe(before)
+    expect((await post(lambeth, '/missing/duty', { unit: fx.unit.id, staffOnDuty: '2' })).statusCode).toBe(
+      303,
+    )
+    expect(await duty()).toBe(before + 1)
+  })
+
   it('lists on the child’s timeline only the episodes and plans within reach', async () => {
     const url = `/people/${child.id}/timeline`
     const local = await get(lambeth, url)
@@ -165,12 +192,12 @@ describe('missing children: need to know', () => {
         .select(['subject_id', 'action', 'detail'])
         .where('actor_id', '=', actorId)
         .where('subject_kind', '=', 'missing-episode')
+        .where('subject_id', '=', 'GET /missing')
         .where('action', '=', 'list')
         .execute()
     expect((await get(lambeth, '/missing')).body).toContain(`/missing/episodes/${episodeId}`)
     const logged = await rows(lambeth.userId)
     expect(logged).toHaveLength(1)
-    expect(logged[0]).toMatchObject({ subject_id: 'GET /missing' })
     expect((logged[0]?.detail as { ids: string[] }).ids).toContain(episodeId)
     const other = await get(barnet, '/missing')
     expect(other.statusCode).toBe(200)
