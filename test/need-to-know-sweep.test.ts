@@ -1,0 +1,366 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { permits } from '../src/platform/access/access.ts'
+import { forceWideRoles, roles } from '../src/platform/access/roles.ts'
+import { type TestKestrel, testKestrel } from './app.ts'
+import {
+  type BoroughKey,
+  boroughKeys,
+  type SweepFixture,
+  type SweepPrincipal,
+  sweepFixture,
+} from './sweep-fixture.ts'
+import {
+  classesOf,
+  fill,
+  isApiPath,
+  Markers,
+  paramsOf,
+  prefixThrough,
+  routeKey,
+  type SweptRoute,
+  tuplesFrom,
+  type ValueClass,
+  valuesOf,
+} from './sweep-plan.ts'
+
+/**
+ * Issue 13: no answer shows a record outside the asker's area. Generated from the app itself: every
+ * registered route (pages and API) is asked by every role, in BCU A and in BCU B, and by an API token of
+ * every role (no area), with every record of every kind its path takes, from three boroughs: A1 (BCU A),
+ * B1 (BCU B) and M (A's when its records were made, B's today). Lists are asked plainly. Writes are sent
+ * only for records outside the asker's area, and must be refused (4xx) with nothing changed. A route added
+ * later is swept as soon as it is registered, and fails the coverage test until it is sweepable.
+ */
+
+const SAMPLE = '00000000-0000-4000-8000-000000000000'
+const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Routes the sweep does not send. Public routes (assets, health, sign-in) are left out by their own
+ * declaration: they hold nothing about anyone. Writes only force-wide roles may use are left out by
+ * theirs: the force is their area, so no record is outside it (their pages are still read by the
+ * force-wide roles, for errors). Anything else must be listed here with the reason.
+ */
+const notSwept: Record<string, string> = {
+  'POST /logout': 'ends the sweep’s own session; it reads and writes no record',
+}
+
+let kestrel: TestKestrel
+let fixture: SweepFixture
+const routes: SweptRoute[] = []
+const violations: string[] = []
+const exercised = new Set<string>()
+const stats = { requests: 0, probes: 0, writes: 0, lists: 0, withRecords: 0, seconds: 0 }
+
+beforeAll(async () => {
+  const started = Date.now()
+  kestrel = await testKestrel()
+  fixture = await sweepFixture(kestrel)
+  for (const route of kestrel.app.routeRegistry)
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD' && route.config?.access)
+        routes.push({ method, url: route.url, access: route.config.access })
+  await sweep()
+  stats.seconds = Math.round((Date.now() - started) / 1000)
+  const sensitive = fixture.records.filter((r) => r.sensitive)
+  console.log(
+    `need-to-know sweep: ${swept().length} routes × ${fixture.principals.length} principals × ` +
+      `${sensitive.length} records (${fixture.records.filter((r) => r.inPaths).length} put in paths) = ` +
+      `${stats.requests} requests (${stats.probes} probes, ${stats.lists} plain, ${stats.withRecords} with records, ` +
+      `${stats.writes} writes) in ${stats.seconds} s; ${violations.length} violations`,
+  )
+}, 1_200_000)
+afterAll(() => kestrel?.close())
+
+/** The routes the sweep must send: all but the public ones, force-wide-only writes and the list above. */
+function swept(): SweptRoute[] {
+  return routes.filter((route) => exclusionOf(route) === undefined)
+}
+function exclusionOf(route: SweptRoute): string | undefined {
+  if (route.access.kind === 'public') return 'public'
+  if (
+    writeMethods.has(route.method) &&
+    roles.every((r) => forceWideRoles.has(r) || !permits(route.access, [r]))
+  )
+    return 'force-wide only'
+  return notSwept[routeKey(route)]
+}
+
+// ---------- asking ----------
+
+interface Answer {
+  status: number
+  body: string
+  location: string | undefined
+}
+
+async function ask(
+  principal: SweepPrincipal,
+  route: SweptRoute,
+  url: string,
+  substituted: readonly string[],
+): Promise<Answer> {
+  stats.requests++
+  exercised.add(routeKey(route))
+  const write = writeMethods.has(route.method)
+  const api = isApiPath(route.url)
+  const headers: Record<string, string> = { ...principal.headers }
+  let payload: string | undefined
+  if (write) {
+    if (principal.csrfToken) headers['x-csrf-token'] = principal.csrfToken
+    if (api) {
+      headers['content-type'] = 'application/json'
+      payload = '{}'
+    } else {
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      payload = principal.csrfToken ? `_csrf=${encodeURIComponent(principal.csrfToken)}` : ''
+    }
+  }
+  const response = await kestrel.app.inject({
+    method: route.method as 'GET',
+    url,
+    headers,
+    ...(payload === undefined ? {} : { payload }),
+  })
+  const answer = {
+    status: response.statusCode,
+    body: response.body,
+    location: response.headers.location as string | undefined,
+  }
+  check(principal, route, url, answer, substituted)
+  return answer
+}
+
+const markersByArea = new Map<string, Markers>()
+function markersFor(principal: SweepPrincipal): Markers {
+  const foreign = fixture.foreignBoroughs(principal)
+  const key = foreign.join(',')
+  let markers = markersByArea.get(key)
+  if (!markers) {
+    markers = new Markers(fixture.records.filter((r) => foreign.includes(r.borough)))
+    markersByArea.set(key, markers)
+  }
+  return markers
+}
+
+/** No 5xx; nothing of another area in an answer (a refusal may repeat the path it was asked). */
+function check(
+  principal: SweepPrincipal,
+  route: SweptRoute,
+  url: string,
+  answer: Answer,
+  substituted: readonly string[],
+) {
+  const who = `${principal.label} ${route.method} ${url}`
+  if (answer.status >= 500) {
+    violations.push(`${who} -> ${answer.status}: ${answer.body.slice(0, 200).replace(/\s+/g, ' ')}`)
+    return
+  }
+  let text = `${answer.body}\n${answer.location ?? ''}`
+  if (answer.status >= 400)
+    for (const value of substituted)
+      text = text.split(value).join('').split(encodeURIComponent(value)).join('')
+  const leaks = markersFor(principal).leaksIn(text)
+  if (leaks.length) violations.push(`${who} -> ${answer.status} leaked ${leaks.join('; ')}`)
+}
+
+/**
+ * Who may ask a route: users always, API tokens only on the API; never a role the route refuses (that is
+ * the role gate's test, routes.test.ts). A force-wide role's B user is left out: area plays no part for it.
+ */
+function askers(route: SweptRoute): SweepPrincipal[] {
+  return fixture.principals.filter(
+    (p) =>
+      permits(route.access, [p.role]) &&
+      (p.kind === 'user' || isApiPath(route.url)) &&
+      !(p.forceWide && p.bcu === 'B'),
+  )
+}
+
+// ---------- what a route's parameters take ----------
+
+const classCache = new Map<string, ValueClass[]>()
+let allClasses: ValueClass[] = []
+
+/**
+ * The kinds of record a route's `index`th parameter takes, found by asking, not listed: the page that
+ * names the record (the pattern up to that parameter) is asked, by a force-wide role where the route
+ * admits one, else by an A user, with an A1 record of every kind by id and by ref; the kinds it answers
+ * (below 400) are the ones it takes. A write takes what its page takes; a write with no page, any
+ * record's id.
+ */
+async function classesFor(url: string, index: number): Promise<ValueClass[]> {
+  const key = `${url}#${index}`
+  const cached = classCache.get(key)
+  if (cached) return cached
+  let classes: ValueClass[]
+  const prefix = prefixThrough(url, index)
+  const page = (u: string) => routes.find((r) => r.method === 'GET' && r.url === u)
+  const named = prefix !== url ? page(prefix) : undefined
+  if (named) classes = await classesFor(prefix, index)
+  else if (page(url)) classes = await probe(page(url) as SweptRoute, index)
+  else classes = byName(paramsOf(url)[index] as string)
+  classCache.set(key, classes)
+  return classes
+}
+
+/** A parameter no page names takes the kind it is named after (actionId: an action), else any record's id. */
+function byName(param: string): ValueClass[] {
+  const named = param.replace(/Id$/, '').toLowerCase()
+  const kinds = allClasses.filter((c) => c.kind === named || c.kind.endsWith(`-${named}`))
+  if (kinds.length) return kinds
+  const sensitive = new Set(fixture.records.filter((r) => r.sensitive).map((r) => r.kind))
+  return allClasses.filter((c) => c.form === 'id' && sensitive.has(c.kind))
+}
+
+async function probe(route: SweptRoute, index: number): Promise<ValueClass[]> {
+  const candidates = askers(route).filter((p) => p.kind === 'user')
+  const prober =
+    candidates.find((p) => p.forceWide && p.role === 'admin') ??
+    candidates.find((p) => p.forceWide) ??
+    candidates.find((p) => p.bcu === 'A')
+  if (!prober) return []
+  const before: string[] = []
+  for (let j = 0; j < index; j++) {
+    const c = (await classesFor(route.url, j))[0]
+    before.push((c && valuesOf(fixture.records, c, 'A1')[0]) ?? SAMPLE)
+  }
+  const after = paramsOf(route.url)
+    .slice(index + 1)
+    .map(() => SAMPLE)
+  const taken: ValueClass[] = []
+  for (const c of allClasses) {
+    // Another record than the ones already in the path: a merge of a child with itself is refused.
+    const choices = valuesOf(fixture.records, c, 'A1')
+    const value = choices.find((v) => !before.includes(v)) ?? choices[0]
+    if (!value) continue
+    const values = [...before, value, ...after]
+    stats.probes++
+    const answer = await ask(prober, route, fill(route.url, values), values)
+    if (answer.status < 400) taken.push(c)
+  }
+  return taken
+}
+
+/** For each parameter, the values of the kinds it takes in one borough (a sample id where it takes none). */
+async function valueLists(url: string, borough: BoroughKey): Promise<string[][]> {
+  const lists: string[][] = []
+  for (let i = 0; i < paramsOf(url).length; i++) {
+    const classes = await classesFor(url, i)
+    lists.push(classes.length ? classes.flatMap((c) => valuesOf(fixture.records, c, borough)) : [SAMPLE])
+  }
+  return lists
+}
+
+// ---------- the sweep ----------
+
+async function sweep() {
+  allClasses = classesOf(fixture.records)
+  const reads = swept().filter((r) => r.method === 'GET')
+  const writes = swept().filter((r) => writeMethods.has(r.method))
+  for (const route of reads) {
+    if (!paramsOf(route.url).length) {
+      for (const principal of askers(route)) {
+        stats.lists++
+        await ask(principal, route, route.url, [])
+      }
+      continue
+    }
+    const tuples = await tuplesOf(route, boroughKeys)
+    for (const principal of askers(route))
+      for (const values of tuples) {
+        stats.withRecords++
+        await ask(principal, route, fill(route.url, values), values)
+      }
+  }
+  await watchWrites()
+  let before = await snapshot()
+  for (const route of writes) {
+    const hasParams = paramsOf(route.url).length > 0
+    for (const principal of askers(route).filter((p) => !p.forceWide)) {
+      // A write is sent for records outside the asker's area only; a create, with nothing.
+      const tuples = hasParams ? await tuplesOf(route, fixture.foreignBoroughs(principal)) : [[]]
+      for (const values of tuples) {
+        stats.writes++
+        const url = fill(route.url, values)
+        const answer = await ask(principal, route, url, values)
+        const after = await snapshot()
+        const changed = [...after].filter(([table, count]) => before.get(table) !== count).map(([t]) => t)
+        before = after
+        if (!hasParams) continue
+        const who = `${principal.label} ${route.method} ${url}`
+        if (answer.status < 400)
+          violations.push(`${who} -> ${answer.status} to a write on another area's record`)
+        if (changed.length) violations.push(`${who} -> ${answer.status} and changed ${changed.join(', ')}`)
+      }
+    }
+  }
+}
+
+async function tuplesOf(route: SweptRoute, boroughs: readonly BoroughKey[]): Promise<string[][]> {
+  const seen = new Map<string, string[]>()
+  for (const borough of boroughs)
+    for (const values of tuplesFrom(await valueLists(route.url, borough))) seen.set(values.join('|'), values)
+  return [...seen.values()]
+}
+
+/** Tables a read or a refusal may write: who asked, their session and token use. */
+const unwatched = new Set(['access_log', 'access_log_head', 'user_session', 'api_token', 'app_user'])
+
+/**
+ * Counts every row written to every other table, by a trigger the sweep adds to its own copy of the
+ * database, so a refused write that changed anything is caught (a rolled-back change counts nothing).
+ */
+async function watchWrites() {
+  const db = kestrel.services.db
+  await sql`create table sweep_writes (table_name text primary key, writes bigint not null)`.execute(db)
+  await sql`create function sweep_count() returns trigger language plpgsql as $$
+    begin
+      insert into sweep_writes as w values (tg_table_name, 1)
+        on conflict (table_name) do update set writes = w.writes + 1;
+      return null;
+    end $$`.execute(db)
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'sweep_writes'`.execute(db)
+  for (const { table_name: table } of rows.filter((r) => !unwatched.has(r.table_name)))
+    await sql`create trigger sweep_count after insert or update or delete on ${sql.table(table)}
+      for each row execute function sweep_count()`.execute(db)
+}
+
+async function snapshot(): Promise<Map<string, string>> {
+  const { rows } = await sql<{ table_name: string; writes: string }>`
+    select table_name, writes::text from sweep_writes`.execute(kestrel.services.db)
+  return new Map(rows.map((r) => [r.table_name, r.writes]))
+}
+
+// ---------- the assertions ----------
+
+describe('need to know, swept over every route', () => {
+  it('documents in OpenAPI only routes that are registered, so the API is swept too', async () => {
+    const admin = fixture.principals.find((p) => p.label === 'admin@A') as SweepPrincipal
+    const response = await kestrel.app.inject({ url: '/api/docs/openapi.json', headers: admin.headers })
+    expect(response.statusCode).toBe(200)
+    const paths = (response.json() as { paths: Record<string, Record<string, unknown>> }).paths
+    const documented = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+    )
+    expect(documented.length).toBeGreaterThan(10)
+    const registered = new Set(routes.map(routeKey))
+    expect(documented.filter((op) => !registered.has(op))).toEqual([])
+  })
+
+  it('asks every registered route that needs scope, or says why not', () => {
+    const expected = swept().map(routeKey).sort()
+    expect([...exercised].sort()).toEqual(expected)
+    // The exclusion list names only routes that exist.
+    const registered = new Set(routes.map(routeKey))
+    expect(Object.keys(notSwept).filter((key) => !registered.has(key))).toEqual([])
+  })
+
+  it('shows no one a record outside their area, fails no request, and refuses every write across areas', () => {
+    if (violations.length)
+      expect.fail(`${violations.length} need-to-know violations:\n${[...violations].sort().join('\n')}`)
+  })
+})
