@@ -1,6 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { allow } from '../../platform/access/access.ts'
-import { type Reach, recordKind } from '../../platform/access/need-to-know.ts'
+import { type KindOfRecord, type Reach, recordKind } from '../../platform/access/need-to-know.ts'
 import { episodeKind as episodeSubject } from './rules.ts'
 
 /**
@@ -27,7 +27,7 @@ const declaredEpisode = recordKind<EpisodePlaceRow>({
  * Missing episodes as need to know sees them. `created_by` is a text column, which the kernel's uuid
  * comparison cannot take as a `users` column, so the opener's account is added here in text.
  */
-export const episodeKind: typeof declaredEpisode = {
+export const episodeKind: KindOfRecord<EpisodePlaceRow> = {
   ...declaredEpisode,
   where(reach: Reach, alias = 'missing_episode'): RawBuilder<SqlBool> {
     const base = declaredEpisode.where(reach, alias)
@@ -46,7 +46,7 @@ export interface PlanPlaceRow {
  * Trigger plans lie in the borough that agreed them; the member of staff who recorded the plan sees it
  * wherever it lies. Its places to search and people to contact are as sensitive as the episode.
  */
-export const triggerPlanKind: ReturnType<typeof recordKind<PlanPlaceRow>> = recordKind<PlanPlaceRow>({
+export const triggerPlanKind: KindOfRecord<PlanPlaceRow> = recordKind<PlanPlaceRow>({
   kind: 'trigger-plan',
   columns: { borough: 'trigger_plan.borough_id', staff: ['trigger_plan.author_staff_id'] },
   placeOf: (p) => ({ boroughId: p.boroughId, staffIds: [p.authorStaffId] }),
