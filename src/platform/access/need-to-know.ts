@@ -88,12 +88,11 @@ export function visibleWhere(reach: Reach, columns: PlaceColumns): RawBuilder<Sq
   const parts: RawBuilder<SqlBool>[] = []
   if (reach.boroughIds.length)
     parts.push(sql<SqlBool>`${sql.ref(columns.borough)} = any(${[...reach.boroughIds]}::uuid[])`)
-  const own = (value: string | null, cols: readonly string[] | undefined) => {
-    if (value === null) return
-    for (const col of cols ?? []) parts.push(sql<SqlBool>`${sql.ref(col)} = ${value}::uuid`)
-  }
-  own(reach.staffId, columns.staff)
-  own(reach.userId, columns.users)
+  if (reach.staffId !== null)
+    for (const col of columns.staff ?? []) parts.push(sql<SqlBool>`${sql.ref(col)} = ${reach.staffId}::uuid`)
+  // Account columns are text in some tables (`created_by` keeps a name for the command line's actors).
+  if (reach.userId !== null)
+    for (const col of columns.users ?? []) parts.push(sql<SqlBool>`${sql.ref(col)}::text = ${reach.userId}`)
   if (reach.teamIds.length)
     for (const col of columns.teams ?? [])
       parts.push(sql<SqlBool>`${sql.ref(col)} = any(${[...reach.teamIds]}::uuid[])`)
