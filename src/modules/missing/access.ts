@@ -1,6 +1,5 @@
-import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { allow } from '../../platform/access/access.ts'
-import { type KindOfRecord, type Reach, recordKind } from '../../platform/access/need-to-know.ts'
+import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
 import { episodeKind as episodeSubject } from './rules.ts'
 
 /**
@@ -15,26 +14,14 @@ export interface EpisodePlaceRow {
   createdBy: string
 }
 
-const declaredEpisode = recordKind<EpisodePlaceRow>({
+/** Missing episodes as need to know sees them. */
+export const episodeKind: KindOfRecord<EpisodePlaceRow> = recordKind<EpisodePlaceRow>({
   kind: episodeSubject,
   // The borough the child went missing from; whoever opened the episode keeps it in sight, as officers
   // keep the PACs they raised. The unit team is not an owner: its staff see their area's episodes.
-  columns: { borough: 'missing_episode.borough_id' },
+  columns: { borough: 'missing_episode.borough_id', users: ['missing_episode.created_by'] },
   placeOf: (e) => ({ boroughId: e.boroughId, userIds: [e.createdBy] }),
 })
-
-/**
- * Missing episodes as need to know sees them. `created_by` is a text column, which the kernel's uuid
- * comparison cannot take as a `users` column, so the opener's account is added here in text.
- */
-export const episodeKind: KindOfRecord<EpisodePlaceRow> = {
-  ...declaredEpisode,
-  where(reach: Reach, alias = 'missing_episode'): RawBuilder<SqlBool> {
-    const base = declaredEpisode.where(reach, alias)
-    if (reach.forceWide || reach.userId === null) return base
-    return sql<SqlBool>`(${base} or ${sql.ref(`${alias}.created_by`)} = ${reach.userId})`
-  },
-}
 
 /** What need to know reads from a trigger plan to place it. */
 export interface PlanPlaceRow {

@@ -1,6 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { type Access, allow, permits } from '../../platform/access/access.ts'
-import { type Reach, recordKind } from '../../platform/access/need-to-know.ts'
+import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
 import { staffRoles } from '../../platform/access/roles.ts'
 import type { Area, Principal } from '../../platform/auth/principal.ts'
 
@@ -18,10 +18,16 @@ export interface PacPlaceRow {
   createdBy: string
 }
 
-const declared = recordKind<PacPlaceRow>({
+/** PACs as need to know sees them. */
+export const pacKind: KindOfRecord<PacPlaceRow> = recordKind<PacPlaceRow>({
   kind: 'pac',
   // The borough where the concern arose; the officer, account and team that raised it see it wherever it lies.
-  columns: { borough: 'pac.borough_id', staff: ['pac.raised_by_staff_id'], teams: ['pac.raised_by_team_id'] },
+  columns: {
+    borough: 'pac.borough_id',
+    staff: ['pac.raised_by_staff_id'],
+    users: ['pac.created_by'],
+    teams: ['pac.raised_by_team_id'],
+  },
   placeOf: (p) => ({
     boroughId: p.boroughId,
     staffIds: [p.raisedByStaffId],
@@ -29,19 +35,6 @@ const declared = recordKind<PacPlaceRow>({
     teamIds: [p.raisedByTeamId],
   }),
 })
-
-/**
- * PACs as need to know sees them. `created_by` is a text column (it also holds 'import'), which the
- * kernel's uuid comparison cannot take as a `users` column, so the raiser's account is added here in text.
- */
-export const pacKind: typeof declared = {
-  ...declared,
-  where(reach: Reach, alias = 'pac'): RawBuilder<SqlBool> {
-    const base = declared.where(reach, alias)
-    if (reach.forceWide || reach.userId === null) return base
-    return sql<SqlBool>`(${base} or ${sql.ref(`${alias}.created_by`)} = ${reach.userId})`
-  },
-}
 
 // ---------- role permissions, one per action ----------
 
