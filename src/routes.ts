@@ -1,27 +1,24 @@
 import type { FastifyInstance } from 'fastify'
+import { personReaders } from './modules/children/access.ts'
 import { childrenApiRoutes } from './modules/children/api.ts'
-import { childrenRoutes, peoplePath, personReaders } from './modules/children/routes.ts'
+import { childrenRoutes, peoplePath } from './modules/children/routes.ts'
+import { custodyAccess } from './modules/custody/access.ts'
 import { custodyApi } from './modules/custody/api.ts'
-import { custodyPath, custodyReaders, custodyRoutes } from './modules/custody/routes.ts'
+import { custodyPath, custodyRoutes } from './modules/custody/routes.ts'
 import { homeRoutes } from './modules/home/routes.ts'
+import { investigationReaders } from './modules/investigations/access.ts'
 import { investigationsApi } from './modules/investigations/api.ts'
-import {
-  readers as investigationReaders,
-  investigationsPath,
-  investigationsRoutes,
-} from './modules/investigations/routes.ts'
+import { investigationsPath, investigationsRoutes } from './modules/investigations/routes.ts'
+import { missingReaders } from './modules/missing/access.ts'
 import { missingApi } from './modules/missing/api.ts'
-import { missingPath, missingReaders, missingRoutes } from './modules/missing/routes.ts'
+import { missingPath, missingRoutes } from './modules/missing/routes.ts'
 import { organisationPath, organisationRoutes } from './modules/organisation/routes.ts'
+import { pacPartners, pacReaders } from './modules/referrals/access.ts'
 import { referralsApiRoutes } from './modules/referrals/api.ts'
-import {
-  partners as pacPartners,
-  readers as pacReaders,
-  referralsPath,
-  referralsRoutes,
-} from './modules/referrals/routes.ts'
+import { referralsPath, referralsRoutes } from './modules/referrals/routes.ts'
+import { triageAccess } from './modules/triage/access.ts'
 import { triageApi } from './modules/triage/api.ts'
-import { deviceReaders, devicesPath, triageRoutes } from './modules/triage/routes.ts'
+import { devicesPath, triageRoutes } from './modules/triage/routes.ts'
 import { allow, signedIn } from './platform/access/access.ts'
 import { adminUserRoutes } from './platform/auth/admin-users.ts'
 import { loginRoutes } from './platform/auth/login.ts'
@@ -45,8 +42,8 @@ export const navigation: NavigationItem[] = [
   { text: 'Investigations', href: investigationsPath, access: investigationReaders },
   { text: 'My work', href: '/my-work', access: staffAccess },
   { text: 'My team', href: '/my-team', access: teamRoles },
-  { text: 'Custody', href: custodyPath, access: custodyReaders },
-  { text: 'Devices', href: devicesPath, access: deviceReaders },
+  { text: 'Custody', href: custodyPath, access: custodyAccess.read },
+  { text: 'Devices', href: devicesPath, access: triageAccess.read },
   { text: 'Missing', href: missingPath, access: missingReaders },
   { text: 'Rules', href: '/rules', access: staffAccess },
   { text: 'Rule parameters', href: '/admin/rule-parameters', access: allow('admin') },

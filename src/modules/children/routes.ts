@@ -27,7 +27,6 @@ import { personRecordRoutes } from './record-routes.ts'
 import { type Person, PossibleDuplicateError } from './service.ts'
 
 // Declared in access.ts; the shell's menu still finds the readers here.
-export { personReaders }
 
 export const peoplePath = '/people'
 

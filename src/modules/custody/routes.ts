@@ -17,8 +17,6 @@ import {
 import { describeEvent, errorLinks, eventFromForm, formFields, nowValues, parseDateTime } from './forms.ts'
 import type { CustodyService } from './service.ts'
 
-/** Who may read custody pages (the navigation offers them to these roles). */
-export const custodyReaders = custodyAccess.read
 export const custodyPath = '/custody'
 
 type Body = Record<string, unknown> | undefined

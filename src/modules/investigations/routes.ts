@@ -39,7 +39,6 @@ import { type InvestigationActor, type SortKey, sortKeys } from './service.ts'
 
 export const investigationsPath = '/investigations'
 /** The menu links the list for whoever may read investigations (declared with the module's other permissions). */
-export { investigationReaders as readers } from './access.ts'
 
 type Body = Record<string, unknown> | undefined
 const text = (body: Body, key: string) => {

@@ -28,7 +28,6 @@ import { agreedWithKinds, agreedWithLabels, type MissingService } from './servic
 
 export const missingPath = '/missing'
 // The navigation asks who may read the module's pages.
-export { missingReaders }
 
 type Body = Record<string, unknown> | undefined
 const principalOf = (request: FastifyRequest) => request.principal as Principal

@@ -50,7 +50,6 @@ import {
 import { type PacActor, raisedBy, requirePartnerBorough } from './service.ts'
 
 // The navigation (src/routes.ts) names these two by their old names.
-export { pacPartners as partners, pacReaders as readers } from './access.ts'
 
 export const referralsPath = '/pacs'
 

@@ -16,8 +16,6 @@ import {
 import { decisions } from './result-schema.ts'
 
 export const devicesPath = '/devices'
-/** Who may read device pages (the navigation offers them to these roles). */
-export const deviceReaders = triageAccess.read
 
 const reach = (request: FastifyRequest): Reach => reachOf(request.principal as Principal)
 type Body = Record<string, string | undefined> | undefined
