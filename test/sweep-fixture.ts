@@ -130,6 +130,7 @@ const refPrefix: Record<string, { prefix: string; table: string }> = {
   'missing-review': { prefix: 'SWMR', table: 'missing_review' },
   'custody-detention': { prefix: 'SWCUST', table: 'custody_detention' },
   device: { prefix: 'SWDEV', table: 'device' },
+  'triage-result': { prefix: 'SWRES', table: 'triage_result' },
   investigation: { prefix: 'SWINV', table: 'investigation' },
   'investigation-action': { prefix: 'SWACT', table: 'investigation_action' },
 }
@@ -305,6 +306,34 @@ function importLine(record: Planned): string {
         team: `${borough} online team`,
         borough,
       })
+    case 'triage-result': {
+      const none = { A: 0, B: 0, C: 0, ungraded: 0, ignorable: 0 }
+      return line({
+        kind: 'triage-result',
+        ref,
+        device: `SWDEV${suffix}`,
+        version: 1,
+        startedAt: '2023-05-04T10:00:00Z',
+        finishedAt: '2023-05-04T10:05:00Z',
+        complete: true,
+        settings: { threshold: 31, dihedral: true, hashSets: [], knownRecords: 0 },
+        counts: {
+          files: 1,
+          bytes: 1,
+          images: 0,
+          videos: 0,
+          unreadable: 0,
+          problems: 0,
+          exactMatches: 0,
+          nearMatches: 0,
+        },
+        exactMatchesByCategory: none,
+        nearMatchesByCategory: none,
+        exactMatches: [],
+        nearMatches: [],
+        recommendation: { decision: 'no-known-material-found', reason: 'Sweep' },
+      })
+    }
     case 'investigation':
       return line({
         kind: 'investigation',
