@@ -51,7 +51,7 @@ let fixture: SweepFixture
 const routes: SweptRoute[] = []
 const violations: string[] = []
 const exercised = new Set<string>()
-const stats = { requests: 0, probes: 0, writes: 0, lists: 0, withRecords: 0, seconds: 0 }
+const stats = { personIndexShown: 0, requests: 0, probes: 0, writes: 0, lists: 0, withRecords: 0, seconds: 0 }
 
 beforeAll(async () => {
   const started = Date.now()
@@ -64,11 +64,15 @@ beforeAll(async () => {
   await sweep()
   stats.seconds = Math.round((Date.now() - started) / 1000)
   const sensitive = fixture.records.filter((r) => r.sensitive)
+  const left = (reason: string) => routes.filter((r) => exclusionOf(r) === reason).length
   console.log(
-    `need-to-know sweep: ${swept().length} routes × ${fixture.principals.length} principals × ` +
+    `need-to-know sweep: ${swept().length} routes (of ${routes.length}: ${left('public')} public, ` +
+      `${left('force-wide only')} force-wide-only writes, ${Object.keys(notSwept).length} listed not swept) × ` +
+      `${fixture.principals.length} principals × ` +
       `${sensitive.length} records (${fixture.records.filter((r) => r.inPaths).length} put in paths) = ` +
       `${stats.requests} requests (${stats.probes} probes, ${stats.lists} plain, ${stats.withRecords} with records, ` +
-      `${stats.writes} writes) in ${stats.seconds} s; ${violations.length} violations`,
+      `${stats.writes} writes) in ${stats.seconds} s; ${violations.length} violations; ` +
+      `${stats.personIndexShown} answers showed another area's person-index data (decision 0007)`,
   )
 }, 1_200_000)
 afterAll(() => kestrel?.close())
@@ -133,15 +137,31 @@ async function ask(
 }
 
 const markersByArea = new Map<string, Markers>()
-function markersFor(principal: SweepPrincipal): Markers {
+/**
+ * What gives away another area's records in an answer. On a page about a person, that person's index data
+ * (details, names, households, flags) is not among them: the person index is read force-wide by every staff
+ * role, by decision (docs/decisions/0007-person-index-access.md). Their PACs, episodes, cases and the rest
+ * still are.
+ */
+function markersFor(principal: SweepPrincipal, indexShown: boolean): Markers {
   const foreign = fixture.foreignBoroughs(principal)
-  const key = foreign.join(',')
+  const key = `${foreign.join(',')} ${indexShown}`
   let markers = markersByArea.get(key)
   if (!markers) {
-    markers = new Markers(fixture.records.filter((r) => foreign.includes(r.borough)))
+    const records = fixture.records.filter((r) => foreign.includes(r.borough))
+    markers = new Markers(
+      indexShown ? records.filter((r) => !r.personIndex).map((r) => ({ ...r, names: [] })) : records,
+    )
     markersByArea.set(key, markers)
   }
   return markers
+}
+
+/** A route about a person (it takes one), or the list of them: the person index's own pages and API. */
+function aboutAPerson(url: string): boolean {
+  const takesPerson = (u: string) =>
+    paramsOf(u).some((_, i) => classCache.get(`${u}#${i}`)?.some((c) => c.kind === 'person'))
+  return takesPerson(url) || routes.some((r) => r.url.startsWith(`${url}/:`) && takesPerson(r.url))
 }
 
 /** No 5xx; nothing of another area in an answer (a refusal or a redirect may repeat the path it was asked). */
@@ -161,7 +181,10 @@ function check(
   const unasked = (text: string) =>
     substituted.reduce((t, v) => t.split(encodeURIComponent(v)).join('').split(v).join(''), text)
   const body = answer.status >= 400 ? unasked(answer.body) : answer.body
-  const leaks = markersFor(principal).leaksIn(`${body}\n${unasked(answer.location ?? '')}`)
+  const text = `${body}\n${unasked(answer.location ?? '')}`
+  const indexShown = aboutAPerson(route.url)
+  const leaks = markersFor(principal, indexShown).leaksIn(text)
+  if (indexShown && markersFor(principal, false).leaksIn(text).length > leaks.length) stats.personIndexShown++
   if (leaks.length) violations.push(`${who} -> ${answer.status} leaked ${leaks.join('; ')}`)
 }
 
@@ -187,8 +210,8 @@ let allClasses: ValueClass[] = []
  * The kinds of record a route's `index`th parameter takes, found by asking, not listed: the page that
  * names the record (the pattern up to that parameter) is asked, by a force-wide role where the route
  * admits one, else by an A user, with an A1 record of every kind by id and by ref; the kinds it answers
- * (below 400) are the ones it takes. A write takes what its page takes; a write with no page, any
- * record's id.
+ * (below 400) are the ones it takes. A write takes what its page takes; a parameter no page names, by
+ * its name or else any record's id.
  */
 async function classesFor(url: string, index: number): Promise<ValueClass[]> {
   const key = `${url}#${index}`
@@ -257,6 +280,9 @@ async function valueLists(url: string, borough: BoroughKey): Promise<string[][]>
 
 async function sweep() {
   allClasses = classesOf(fixture.records)
+  // What every parameter takes, first: a list's answer is judged by what its records' pages take.
+  for (const route of swept())
+    for (let i = 0; i < paramsOf(route.url).length; i++) await classesFor(route.url, i)
   const reads = swept().filter((r) => r.method === 'GET')
   const writes = swept().filter((r) => writeMethods.has(r.method))
   for (const route of reads) {
@@ -279,7 +305,8 @@ async function sweep() {
   for (const route of writes) {
     const hasParams = paramsOf(route.url).length > 0
     for (const principal of askers(route).filter((p) => !p.forceWide)) {
-      // A write is sent for records outside the asker's area only; a create, with nothing.
+      // A write is sent for records outside the asker's area only. A create names no record: it is sent
+      // empty, for errors and leaks in its answer.
       const tuples = hasParams ? await tuplesOf(route, fixture.foreignBoroughs(principal)) : [[]]
       for (const values of tuples) {
         stats.writes++
@@ -298,10 +325,24 @@ async function sweep() {
   }
 }
 
+/**
+ * The values to ask a route with: the records of each borough given, and, where it takes more than one,
+ * a record of one borough under another borough's (an A1 child's page with B1's flag on it), where either
+ * borough is given: a route that checks only the first must still refuse the second.
+ */
 async function tuplesOf(route: SweptRoute, boroughs: readonly BoroughKey[]): Promise<string[][]> {
   const seen = new Map<string, string[]>()
+  const add = (values: string[]) => seen.set(values.join('|'), values)
   for (const borough of boroughs)
-    for (const values of tuplesFrom(await valueLists(route.url, borough))) seen.set(values.join('|'), values)
+    for (const values of tuplesFrom(await valueLists(route.url, borough))) add(values)
+  if (paramsOf(route.url).length > 1)
+    for (const outer of boroughKeys)
+      for (const inner of boroughKeys) {
+        if (outer === inner || !(boroughs.includes(outer) || boroughs.includes(inner))) continue
+        const [first] = tuplesFrom(await valueLists(route.url, outer))
+        const [rest] = tuplesFrom(await valueLists(route.url, inner))
+        if (first && rest) add([first[0] as string, ...rest.slice(1)])
+      }
   return [...seen.values()]
 }
 

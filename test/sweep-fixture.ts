@@ -41,6 +41,11 @@ export interface SweepRecord {
   names: string[]
   /** Whether an answer showing it to someone outside its area is a leak (staff and teams are not). */
   sensitive: boolean
+  /**
+   * Person-index data (the person, their households, flags): read force-wide by every staff role, by
+   * decision (docs/decisions/0007-person-index-access.md), so not a leak on a page about that person.
+   */
+  personIndex: boolean
   /** Whether the sweep puts it in the path of a route that takes a record. */
   inPaths: boolean
 }
@@ -134,6 +139,8 @@ const refPrefix: Record<string, { prefix: string; table: string }> = {
   investigation: { prefix: 'SWINV', table: 'investigation' },
   'investigation-action': { prefix: 'SWACT', table: 'investigation_action' },
 }
+
+const personIndexKinds = new Set(['person', 'household', 'household-membership', 'person-flag'])
 
 /** A record of the fixture before it is written: its kind, ref, where it lies and whose it is. */
 interface Planned {
@@ -419,6 +426,7 @@ async function recordsOf(
       names,
       // A child with records in two areas is rightly named in both: their person record is no secret.
       sensitive: record.named || record.kind !== 'person',
+      personIndex: personIndexKinds.has(record.kind),
       inPaths: record.inPaths,
     })
   }
@@ -444,6 +452,7 @@ async function recordsOf(
       ref: null,
       names: subject?.names ?? [],
       sensitive: true,
+      personIndex: false,
       inPaths: first,
     })
   }
@@ -470,6 +479,7 @@ async function recordsOf(
         ref: null,
         names: [],
         sensitive: false,
+        personIndex: false,
         inPaths: true,
       })
   }

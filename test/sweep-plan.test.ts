@@ -45,6 +45,7 @@ describe('finding another area’s records in an answer', () => {
     ref: 'SWPAC-M',
     names: ['Sweepmoved'],
     sensitive: true,
+    personIndex: false,
     inPaths: true,
     ...over,
   })
