@@ -1,8 +1,10 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forceWideEditors } from '../src/modules/children/access.ts'
 import { permits } from '../src/platform/access/access.ts'
 import { forceWideRoles, roles } from '../src/platform/access/roles.ts'
 import { type TestKestrel, testKestrel } from './app.ts'
+import { instanceOf, postForms } from './sweep-bodies.ts'
 import {
   type BoroughKey,
   boroughKeys,
@@ -29,8 +31,9 @@ import {
  * registered route (pages and API) is asked by every role, in BCU A and in BCU B, and by an API token of
  * every role (no area), with every record of every kind its path takes, from three boroughs: A1 (BCU A),
  * B1 (BCU B) and M (A's when its records were made, B's today). Lists are asked plainly. Writes are sent
- * only for records outside the asker's area, and must be refused (4xx) with nothing changed. A route added
- * later is swept as soon as it is registered, and fails the coverage test until it is sweepable.
+ * only for records outside the asker's area, with the page's own form filled or the API's documented
+ * request, and must be refused (4xx) with nothing changed. A route added later is swept as soon as it is
+ * registered, and fails the coverage test until it is sweepable.
  */
 
 const SAMPLE = '00000000-0000-4000-8000-000000000000'
@@ -51,7 +54,16 @@ let fixture: SweepFixture
 const routes: SweptRoute[] = []
 const violations: string[] = []
 const exercised = new Set<string>()
-const stats = { personIndexShown: 0, requests: 0, probes: 0, writes: 0, lists: 0, withRecords: 0, seconds: 0 }
+const stats = {
+  personIndexShown: 0,
+  personIndexChanged: 0,
+  requests: 0,
+  probes: 0,
+  writes: 0,
+  lists: 0,
+  withRecords: 0,
+  seconds: 0,
+}
 
 beforeAll(async () => {
   const started = Date.now()
@@ -72,7 +84,8 @@ beforeAll(async () => {
       `${sensitive.length} records (${fixture.records.filter((r) => r.inPaths).length} put in paths) = ` +
       `${stats.requests} requests (${stats.probes} probes, ${stats.lists} plain, ${stats.withRecords} with records, ` +
       `${stats.writes} writes) in ${stats.seconds} s; ${violations.length} violations; ` +
-      `${stats.personIndexShown} answers showed another area's person-index data (decision 0007)`,
+      `${stats.personIndexShown} answers showed another area's person-index data and ` +
+      `${stats.personIndexChanged} writes to another area's person were the MASH's (decision 0007)`,
   )
 }, 1_200_000)
 afterAll(() => kestrel?.close())
@@ -99,26 +112,34 @@ interface Answer {
   location: string | undefined
 }
 
+/** A write's body: the page's own form, filled, or the API's documented request; empty for a create. */
+type WriteBody = { form: [string, string][] } | { json: unknown }
+
 async function ask(
   principal: SweepPrincipal,
   route: SweptRoute,
   url: string,
   substituted: readonly string[],
+  body?: WriteBody,
 ): Promise<Answer> {
   stats.requests++
   exercised.add(routeKey(route))
-  const write = writeMethods.has(route.method)
-  const api = isApiPath(route.url)
   const headers: Record<string, string> = { ...principal.headers }
   let payload: string | undefined
-  if (write) {
+  const sent: string[] = [...substituted]
+  if (writeMethods.has(route.method)) {
     if (principal.csrfToken) headers['x-csrf-token'] = principal.csrfToken
-    if (api) {
+    if (isApiPath(route.url)) {
       headers['content-type'] = 'application/json'
-      payload = '{}'
+      const json = body && 'json' in body ? body.json : {}
+      payload = JSON.stringify(json)
+      sent.push(...leavesOf(json))
     } else {
       headers['content-type'] = 'application/x-www-form-urlencoded'
-      payload = principal.csrfToken ? `_csrf=${encodeURIComponent(principal.csrfToken)}` : ''
+      const form = new URLSearchParams(body && 'form' in body ? body.form : [])
+      sent.push(...form.values())
+      if (principal.csrfToken) form.set('_csrf', principal.csrfToken)
+      payload = form.toString()
     }
   }
   const response = await kestrel.app.inject({
@@ -132,8 +153,70 @@ async function ask(
     body: response.body,
     location: response.headers.location as string | undefined,
   }
-  check(principal, route, url, answer, substituted)
+  if (route.method === 'GET' && answer.status === 200) collectForms(answer.body)
+  check(
+    principal,
+    route,
+    url,
+    answer,
+    sent.filter((v) => v.length > 3),
+  )
   return answer
+}
+
+/** The strings in a JSON value: what a write sent, which its refusal may repeat. */
+function leavesOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (value && typeof value === 'object') return Object.values(value).flatMap(leavesOf)
+  return []
+}
+
+// ---------- the bodies writes are sent with ----------
+
+/** Each page write's form, as the first page showing it had it, filled; by route. */
+const forms = new Map<string, [string, string][]>()
+/** Each API write's minimal documented request, by route. */
+const apiBodies = new Map<string, unknown>()
+
+function collectForms(html: string) {
+  if (!html.includes('<form')) return
+  for (const form of postForms(html, new Date())) {
+    const path = form.action.split('?')[0] as string
+    const route = routes.find((r) => r.method === 'POST' && patternOf(r.url).test(path))
+    if (route && !forms.has(routeKey(route))) forms.set(routeKey(route), form.fields)
+  }
+}
+
+const patterns = new Map<string, RegExp>()
+function patternOf(url: string): RegExp {
+  let pattern = patterns.get(url)
+  if (!pattern) {
+    const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')
+    pattern = new RegExp(`^${escaped}$`)
+    patterns.set(url, pattern)
+  }
+  return pattern
+}
+
+async function readApiBodies() {
+  const admin = fixture.principals.find((p) => p.label === 'admin@A') as SweepPrincipal
+  const response = await kestrel.app.inject({ url: '/api/docs/openapi.json', headers: admin.headers })
+  const paths = (response.json() as { paths: Record<string, Record<string, OpenApiOperation>> }).paths
+  for (const [path, operations] of Object.entries(paths))
+    for (const [method, operation] of Object.entries(operations)) {
+      const schema = operation.requestBody?.content?.['application/json']?.schema
+      if (schema)
+        apiBodies.set(`${method.toUpperCase()} ${fromOpenApi(path)}`, instanceOf(schema, new Date()))
+    }
+}
+interface OpenApiOperation {
+  requestBody?: { content?: Record<string, { schema?: Parameters<typeof instanceOf>[0] }> }
+}
+const fromOpenApi = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1')
+
+function bodyFor(route: SweptRoute): WriteBody {
+  if (isApiPath(route.url)) return { json: apiBodies.get(routeKey(route)) ?? {} }
+  return { form: forms.get(routeKey(route)) ?? [] }
 }
 
 const markersByArea = new Map<string, Markers>()
@@ -280,6 +363,7 @@ async function valueLists(url: string, borough: BoroughKey): Promise<string[][]>
 
 async function sweep() {
   allClasses = classesOf(fixture.records)
+  await readApiBodies()
   // What every parameter takes, first: a list's answer is judged by what its records' pages take.
   for (const route of swept())
     for (let i = 0; i < paramsOf(route.url).length; i++) await classesFor(route.url, i)
@@ -311,11 +395,16 @@ async function sweep() {
       for (const values of tuples) {
         stats.writes++
         const url = fill(route.url, values)
-        const answer = await ask(principal, route, url, values)
+        const answer = await ask(principal, route, url, values, hasParams ? bodyFor(route) : undefined)
         const after = await snapshot()
         const changed = [...after].filter(([table, count]) => before.get(table) !== count).map(([t]) => t)
         before = after
         if (!hasParams) continue
+        // The MASH changes a person wherever they live, by decision 0007 (children/access.ts).
+        if (aboutAPerson(route.url) && permits(forceWideEditors, [principal.role])) {
+          stats.personIndexChanged++
+          continue
+        }
         const who = `${principal.label} ${route.method} ${url}`
         if (answer.status < 400)
           violations.push(`${who} -> ${answer.status} to a write on another area's record`)
@@ -385,7 +474,7 @@ describe('need to know, swept over every route', () => {
     expect(response.statusCode).toBe(200)
     const paths = (response.json() as { paths: Record<string, Record<string, unknown>> }).paths
     const documented = Object.entries(paths).flatMap(([path, operations]) =>
-      Object.keys(operations).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+      Object.keys(operations).map((m) => `${m.toUpperCase()} ${fromOpenApi(path)}`),
     )
     expect(documented.length).toBeGreaterThan(10)
     const registered = new Set(routes.map(routeKey))
