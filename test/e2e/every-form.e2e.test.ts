@@ -49,7 +49,10 @@ const notSubmitted: { key: RegExp; why: string }[] = [
     key: /^POST \/logout$/,
     why: 'ends the session the rest of the walk needs (the sign-out journey is tested)',
   },
-  { key: /^POST \/login$/, why: 'the sign-in form, already used to start the walk' },
+  {
+    key: /^POST \/login$/,
+    why: 'the sign-in form, shown only to the signed out (the foundation journey submits it)',
+  },
   {
     key: /^POST \/admin\/users\/:id\/reset-password$/,
     why: 'destructive: replaces an account’s password, perhaps one this test signs in with',
