@@ -112,6 +112,10 @@ export async function personFor(
   const person = await services.children.find(id)
   if (!person) throw new NotFoundError('There is no person with this reference')
   if (person.id !== id) {
+    // Forms post to the person's id; a write sent by reference (or to a merged record) is refused, not
+    // redirected, so it answers as a write and never lands as a read of someone else's page.
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      throw new NotFoundError('Send changes to the person by their id, not their reference')
     reply.redirect(`${peoplePath}/${person.id}${suffix}`, 303)
     return undefined
   }

@@ -344,6 +344,34 @@ describe('children service (database)', () => {
     await expect(children.merge(survivor.id, duplicate.id, actor)).rejects.toThrow(/already been merged/)
   })
 
+  it('merges two records with an address from the same day: the same address once, different ones refused', async () => {
+    const make = (given: string, ref: string) =>
+      children.create(person('Sameday', given, '2011-01-01', { ref } as never), actor, {
+        confirmedNotDuplicate: true,
+      })
+    const home = (address: string) => ({
+      address,
+      postcode: null,
+      boroughId: null,
+      fromDate: '2018-02-01',
+      toDate: null,
+    })
+    const a = await make('Ann', 'SAMEDAY-A')
+    const b = await make('Anne', 'SAMEDAY-B')
+    await children.addAddress(a.id, home('1 High Street'), actor)
+    await children.addAddress(b.id, home('1  high street'), actor)
+    await children.merge(a.id, b.id, actor)
+    expect((await children.addresses(a.id)).map((x) => x.address)).toEqual(['1 High Street'])
+
+    const c = await make('Cat', 'SAMEDAY-C')
+    const d = await make('Cath', 'SAMEDAY-D')
+    await children.addAddress(c.id, home('3 Hill Road'), actor)
+    await children.addAddress(d.id, home('9 Vale Lane'), actor)
+    await expect(children.merge(c.id, d.id, actor)).rejects.toThrow(/different address from 2018-02-01/)
+    expect((await children.find(d.id))?.mergedInto ?? null).toBeNull()
+    expect((await children.addresses(d.id)).map((x) => x.address)).toEqual(['9 Vale Lane'])
+  })
+
   it('answers many dates of birth in one call, a merged record with its survivor’s', async () => {
     const survivor = await children.create(
       person('Dobbatch', 'Alex', '2011-03-04', { ref: 'DOB-A' } as never),

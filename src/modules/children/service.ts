@@ -639,6 +639,31 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
     return found.slice(0, limit)
   }
 
+  /**
+   * A person has one address from a given day. Where both records have one from the same day, the same
+   * address is one fact recorded twice (the merged record's copy goes, kept in history); two different
+   * addresses are a question for a person, so the merge is refused and changes nothing.
+   */
+  async function settleSameDayAddresses(trx: Executor, survivorId: string, mergedId: string, actor: Changer) {
+    const rows = await trx
+      .selectFrom('person_address')
+      .select(['id', 'version', 'person_id', 'address', 'postcode', 'from_date'])
+      .where('person_id', 'in', [survivorId, mergedId])
+      .execute()
+    const same = (a?: string | null, b?: string | null) =>
+      (a ?? '').replace(/\s+/g, ' ').trim().toLowerCase() ===
+      (b ?? '').replace(/\s+/g, ' ').trim().toLowerCase()
+    for (const moving of rows.filter((r) => r.person_id === mergedId)) {
+      const kept = rows.find((r) => r.person_id === survivorId && r.from_date === moving.from_date)
+      if (!kept) continue
+      if (!same(kept.address, moving.address) || !same(kept.postcode, moving.postcode))
+        throw new ConflictError(
+          `Both records have a different address from ${moving.from_date}. Correct or end one of them, then merge.`,
+        )
+      await history.deleteRecord(trx, 'person_address', moving.id, moving.version, actor)
+    }
+  }
+
   const service = {
     /** Other modules add their records to every child's chronology. */
     registerTimelineProvider(provider: TimelineProvider) {
@@ -1432,6 +1457,7 @@ export function childrenService(db: Database, clock: Clock, deps: ChildrenDepend
           (survivor.version !== expected.survivorVersion || merged.version !== expected.mergedVersion)
         )
           throw new ConflictError()
+        await settleSameDayAddresses(trx, survivorId, mergedId, actor)
         for (const table of ['person_address', 'person_flag', 'household_membership'] as const) {
           const rows = await trx
             .selectFrom(table)
