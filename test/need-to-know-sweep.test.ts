@@ -368,7 +368,12 @@ async function sweep() {
   for (const route of swept())
     for (let i = 0; i < paramsOf(route.url).length; i++) await classesFor(route.url, i)
   const reads = swept().filter((r) => r.method === 'GET')
-  const writes = swept().filter((r) => writeMethods.has(r.method))
+  // Merges go last: the MASH may merge people anywhere (decision 0007), and a merge moves one child's records
+  // onto another, so a later answer would show a record under a name the markers place in another area.
+  const merges = (r: SweptRoute) => (r.url.includes('/merge') ? 1 : 0)
+  const writes = swept()
+    .filter((r) => writeMethods.has(r.method))
+    .sort((a, b) => merges(a) - merges(b))
   for (const route of reads) {
     if (!paramsOf(route.url).length) {
       for (const principal of askers(route)) {
