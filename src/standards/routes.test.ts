@@ -110,6 +110,8 @@ describe('pages', () => {
     expect(page.body).toContain('Test citation: gadgets are checked within 4 hours')
     expect(page.body).toContain('Inspection report')
     expect(page.body).toContain('moj-timeline')
+    const reads = await kestrel.services.accessLog.forSubject('finding', mine)
+    expect(reads.filter((r) => r.action === 'read' && r.actorId === lead.userId)).toHaveLength(1)
     const empty = await post(`/findings/${mine}/acknowledge`, lead, { note: ' ' })
     expect(empty.statusCode).toBe(400)
     expect(empty.body).toContain('govuk-error-summary')

@@ -162,6 +162,15 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
   ) {
     const principal = request.principal as Principal
     const finding = await service.finding(id, reachOf(principal))
+    await service.logRead(
+      {
+        actorId: principal.id,
+        actorName: principal.username,
+        query: `${request.method} ${request.url}`,
+        requestId: request.id,
+      },
+      id,
+    )
     const canAct = permits(teamRoles, principal.roles)
     const boroughs = await service.boroughs()
     return reply.code(form.status ?? 200).render('views/finding.njk', {

@@ -429,6 +429,18 @@ export function standardsService(deps: StandardsDependencies) {
     resolve: (id: string, actor: FindingActor, reason: string, version?: number) =>
       act(id, version, 'resolved_by_supervisor', actor, reason),
 
+    /** One finding someone opened: a finding names a record and what is wrong with the child's care. */
+    logRead(reader: FindingsReader, findingId: string) {
+      return accessLog.record({
+        actorId: reader.actorId,
+        actorName: reader.actorName,
+        action: 'read',
+        subjectKind: findingKind.kind,
+        subjectId: findingId,
+        requestId: reader.requestId ?? null,
+      })
+    },
+
     /**
      * A list of findings someone read (a page, an API answer, a CLI listing): one access-log row naming the
      * query and every finding shown. A finding computed at an instant has no id of its own: it is named by
