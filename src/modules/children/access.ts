@@ -1,6 +1,6 @@
 import { allow, permits } from '../../platform/access/access.ts'
 import { reachOf, recordKind } from '../../platform/access/need-to-know.ts'
-import { type Role, staffRoles } from '../../platform/access/roles.ts'
+import { operationalRoles, type Role, staffRoles } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 
 /**
@@ -14,16 +14,7 @@ import type { Principal } from '../../platform/auth/principal.ts'
 /** Everyone inside the force may search and read the person index, wherever the person lives; partners none of it. */
 export const personReaders = allow(...staffRoles)
 /** Those who record people and what is known about them (auditors and leads read only). */
-export const personWriterRoles: Role[] = [
-  'officer',
-  'supervisor',
-  'mash',
-  'missing_persons_unit',
-  'custody',
-  'offender_manager',
-  'online_csae',
-  'admin',
-]
+export const personWriterRoles: Role[] = [...operationalRoles, 'admin']
 /** Adding a person, and opening any form that changes one (the person's area is checked by `mayEdit`). */
 export const personWriters = allow(...personWriterRoles)
 /** Writers who change a person wherever they live: the MASH (the force's front door) and administrators. */

@@ -1,4 +1,5 @@
-import { signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { userIn as userInBorough } from '../../../test/people.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -115,34 +116,7 @@ export async function missingFixture(clock: Clock) {
     )
   }
   /** A signed-in user whose area is the borough of a team: their staff record is in that team. */
-  async function userIn(borough: string, roles: Role[], staffNumber: string) {
-    const team = await organisation.createTeam(
-      force.id,
-      {
-        name: `${borough} response ${staffNumber}`,
-        kind: 'response_neighbourhood',
-        boroughId: boroughId(borough),
-        bcuId: null,
-        capacity: null,
-        reviewCadenceDays: null,
-        active: true,
-      },
-      'test',
-    )
-    const staff = await organisation.createStaff(
-      force.id,
-      {
-        staffNumber,
-        name: `Officer ${staffNumber}`,
-        rank: 'constable',
-        role: 'Response officer',
-        teamId: team.id,
-        startDate: '2015-01-01',
-        active: true,
-      },
-      'test',
-    )
-    return { ...(await signIn(kestrel, roles, { staffId: staff.id })), staffId: staff.id }
-  }
+  const userIn = (borough: string, roles: Role[], staffNumber: string) =>
+    userInBorough(kestrel, borough, roles, staffNumber)
   return { kestrel, force, unit, child, episode, plan, boroughId, userIn }
 }

@@ -1,7 +1,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { type Access, allow, permits } from '../../platform/access/access.ts'
 import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
-import { staffRoles } from '../../platform/access/roles.ts'
+import { operationalRoles, staffRoles } from '../../platform/access/roles.ts'
 import type { Area, Principal } from '../../platform/auth/principal.ts'
 
 /**
@@ -44,15 +44,7 @@ function anyOf(...accesses: Access[]): Access {
 }
 
 /** Who raises PACs: every operational role (anyone in the force may find a child at risk). */
-export const pacRaisers = allow(
-  'officer',
-  'supervisor',
-  'mash',
-  'missing_persons_unit',
-  'custody',
-  'offender_manager',
-  'online_csae',
-)
+export const pacRaisers = allow(...operationalRoles)
 /** Who reads PACs: everyone in the force; partners have their own pages. */
 export const pacReaders = allow(...staffRoles)
 /** Supervisor review (approve or return), and resubmitting a returned PAC for the officer who raised it. */

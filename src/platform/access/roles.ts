@@ -40,3 +40,14 @@ export function isRole(value: string): value is Role {
 
 /** Everyone inside the force: all roles but the partner agencies. */
 export const staffRoles: Role[] = roles.filter((r) => r !== 'partner')
+
+/** The roles that do the force's casework (record people, raise concerns); leads, auditors and partners read. */
+export const operationalRoles: Role[] = [
+  'officer',
+  'supervisor',
+  'mash',
+  'missing_persons_unit',
+  'custody',
+  'offender_manager',
+  'online_csae',
+]

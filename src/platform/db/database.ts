@@ -82,33 +82,40 @@ class GuardedKysely extends Kysely<DB> {
   }
 }
 
-/** Every driver's connections are taken here first, so the guard holds on both databases. */
-class GuardedDriver implements Driver {
-  #inner: Driver
+/** A driver that hands everything to another; the two below change only how a connection is taken. */
+class DelegatingDriver implements Driver {
+  protected readonly inner: Driver
   constructor(inner: Driver) {
-    this.#inner = inner
+    this.inner = inner
   }
   init() {
-    return this.#inner.init()
+    return this.inner.init()
   }
   acquireConnection(): Promise<DatabaseConnection> {
-    refuseInsideTransaction()
-    return this.#inner.acquireConnection()
+    return this.inner.acquireConnection()
   }
   releaseConnection(connection: DatabaseConnection) {
-    return this.#inner.releaseConnection(connection)
+    return this.inner.releaseConnection(connection)
   }
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
-    return this.#inner.beginTransaction(connection, settings)
+    return this.inner.beginTransaction(connection, settings)
   }
   commitTransaction(connection: DatabaseConnection) {
-    return this.#inner.commitTransaction(connection)
+    return this.inner.commitTransaction(connection)
   }
   rollbackTransaction(connection: DatabaseConnection) {
-    return this.#inner.rollbackTransaction(connection)
+    return this.inner.rollbackTransaction(connection)
   }
   destroy() {
-    return this.#inner.destroy()
+    return this.inner.destroy()
+  }
+}
+
+/** Every driver's connections are taken here first, so the guard holds on both databases. */
+class GuardedDriver extends DelegatingDriver {
+  override acquireConnection(): Promise<DatabaseConnection> {
+    refuseInsideTransaction()
+    return this.inner.acquireConnection()
   }
 }
 
@@ -117,18 +124,11 @@ class GuardedDriver implements Driver {
  * transactions (or a query beside a transaction) would interleave on it. This driver queues callers:
  * one query or one whole transaction at a time, as a single PostgreSQL connection would have it.
  */
-class SerialisedDriver implements Driver {
-  #inner: Driver
+class SerialisedDriver extends DelegatingDriver {
   #queue: Promise<void> = Promise.resolve()
   #release: (() => void) | undefined
 
-  constructor(inner: Driver) {
-    this.#inner = inner
-  }
-  init() {
-    return this.#inner.init()
-  }
-  async acquireConnection(): Promise<DatabaseConnection> {
+  override async acquireConnection(): Promise<DatabaseConnection> {
     const previous = this.#queue
     let release!: () => void
     this.#queue = new Promise<void>((resolve) => {
@@ -136,25 +136,13 @@ class SerialisedDriver implements Driver {
     })
     await previous
     this.#release = release
-    return this.#inner.acquireConnection()
+    return this.inner.acquireConnection()
   }
-  async releaseConnection(connection: DatabaseConnection) {
-    await this.#inner.releaseConnection(connection)
+  override async releaseConnection(connection: DatabaseConnection) {
+    await this.inner.releaseConnection(connection)
     const release = this.#release
     this.#release = undefined
     release?.()
-  }
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
-    return this.#inner.beginTransaction(connection, settings)
-  }
-  commitTransaction(connection: DatabaseConnection) {
-    return this.#inner.commitTransaction(connection)
-  }
-  rollbackTransaction(connection: DatabaseConnection) {
-    return this.#inner.rollbackTransaction(connection)
-  }
-  destroy() {
-    return this.#inner.destroy()
   }
 }
 

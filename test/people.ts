@@ -1,5 +1,5 @@
-import { type SignedInUser, signIn, type TestKestrel } from '../../../test/app.ts'
-import type { Role } from '../../platform/access/roles.ts'
+import type { Role } from '../src/platform/access/roles.ts'
+import { type SignedInUser, signIn, type TestKestrel } from './app.ts'
 
 /** A borough's id in the seeded force, by name. */
 export async function boroughIdOf(kestrel: TestKestrel, name: string): Promise<string> {
@@ -16,7 +16,7 @@ export async function userIn(
   borough: string,
   roles: Role[],
   staffNumber: string,
-): Promise<SignedInUser> {
+): Promise<SignedInUser & { staffId: string }> {
   const { organisation } = kestrel.services
   const force = await organisation.force()
   const team = await organisation.createTeam(
@@ -45,7 +45,7 @@ export async function userIn(
     },
     'test',
   )
-  return signIn(kestrel, roles, { staffId: staff.id })
+  return { ...(await signIn(kestrel, roles, { staffId: staff.id })), staffId: staff.id }
 }
 
 /** An API token with these roles and no staff record, so no area: its `authorization` header. */
