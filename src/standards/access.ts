@@ -1,5 +1,5 @@
 import { allow } from '../platform/access/access.ts'
-import { recordKind } from '../platform/access/need-to-know.ts'
+import { type KindOfRecord, recordKind } from '../platform/access/need-to-know.ts'
 import { staffRoles } from '../platform/access/roles.ts'
 
 /**
@@ -18,7 +18,7 @@ interface FindingPlaceRow {
  * that borough when it moves BCU; the team and the member of staff it is assigned to see it wherever it lies.
  */
 // Typed out so that `mustSee`, an assertion, narrows the row it is given.
-export const findingKind: ReturnType<typeof recordKind<FindingPlaceRow>> = recordKind<FindingPlaceRow>({
+export const findingKind: KindOfRecord<FindingPlaceRow> = recordKind<FindingPlaceRow>({
   kind: 'finding',
   columns: {
     borough: 'finding.borough_id',

@@ -1,5 +1,5 @@
 import { allow, permits } from '../../platform/access/access.ts'
-import { type Reach, recordKind } from '../../platform/access/need-to-know.ts'
+import { type KindOfRecord, type Reach, recordKind } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 
 /**
@@ -13,7 +13,7 @@ import type { Role } from '../../platform/access/roles.ts'
 type DetentionPlace = { borough_id: string | null; custody_suite_team_id: string }
 
 // Typed in full: `mustSee` narrows the row it is given, which TypeScript allows only on a declared type.
-export const detentionKind: ReturnType<typeof recordKind<DetentionPlace>> = recordKind<DetentionPlace>({
+export const detentionKind: KindOfRecord<DetentionPlace> = recordKind<DetentionPlace>({
   kind: 'custody-detention',
   columns: { borough: 'custody_detention.borough_id', teams: ['custody_detention.custody_suite_team_id'] },
   placeOf: (row) => ({ boroughId: row.borough_id, teamIds: [row.custody_suite_team_id] }),

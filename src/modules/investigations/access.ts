@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
 import { allow } from '../../platform/access/access.ts'
-import { recordKind } from '../../platform/access/need-to-know.ts'
+import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
 import { staffRoles } from '../../platform/access/roles.ts'
 import type { DB } from '../../platform/db/schema.ts'
 
@@ -16,12 +16,11 @@ type InvestigationPlaceRow = Pick<Selectable<DB['investigation']>, 'borough_id' 
  * lies. The team is not an owner: a team member sees another borough's case only once it is theirs.
  */
 // Typed out so that `mustSee`, an assertion, narrows the row it is given.
-export const investigationKind: ReturnType<typeof recordKind<InvestigationPlaceRow>> =
-  recordKind<InvestigationPlaceRow>({
-    kind: 'investigation',
-    columns: { borough: 'investigation.borough_id', staff: ['investigation.officer_staff_id'] },
-    placeOf: (row) => ({ boroughId: row.borough_id, staffIds: [row.officer_staff_id] }),
-  })
+export const investigationKind: KindOfRecord<InvestigationPlaceRow> = recordKind<InvestigationPlaceRow>({
+  kind: 'investigation',
+  columns: { borough: 'investigation.borough_id', staff: ['investigation.officer_staff_id'] },
+  placeOf: (row) => ({ boroughId: row.borough_id, staffIds: [row.officer_staff_id] }),
+})
 
 // ---------- role permissions, one per action ----------
 

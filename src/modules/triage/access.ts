@@ -1,5 +1,5 @@
 import { allow, permits } from '../../platform/access/access.ts'
-import { recordKind } from '../../platform/access/need-to-know.ts'
+import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 
 /**
@@ -11,7 +11,7 @@ import type { Role } from '../../platform/access/roles.ts'
 type DevicePlace = { borough_id: string | null; team_id: string | null }
 
 // Typed in full: `mustSee` narrows the row it is given, which TypeScript allows only on a declared type.
-export const deviceKind: ReturnType<typeof recordKind<DevicePlace>> = recordKind<DevicePlace>({
+export const deviceKind: KindOfRecord<DevicePlace> = recordKind<DevicePlace>({
   kind: 'device',
   columns: { borough: 'device.borough_id', teams: ['device.team_id'] },
   placeOf: (row) => ({ boroughId: row.borough_id, teamIds: [row.team_id] }),
