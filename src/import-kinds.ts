@@ -2,7 +2,7 @@ import {
   householdMembershipImportKind,
   personFlagImportKind,
   personImportKind,
-} from './modules/children/import.ts'
+} from './modules/children/import-kinds.ts'
 import { custodyDetentionImport } from './modules/custody/import-kinds.ts'
 import { investigationImportKinds } from './modules/investigations/import-kinds.ts'
 import { unitDutyImport } from './modules/missing/duty-import.ts'

@@ -11,9 +11,9 @@ import { accessLogHeadMigration } from './platform/db/migrations/0003-access-log
 import type { KestrelMigration } from './platform/db/migrator.ts'
 import { importLookupIndexesMigration } from './platform/import/migrations/0011-import-lookup-indexes.ts'
 import { standardsMigration } from './standards/migrations/0004-standards.ts'
+import { workingDaysMigration } from './standards/migrations/0013-working-days.ts'
 import { findingQueuesMigration } from './standards/migrations/0014-finding-queues.ts'
 import { findingBoroughQueuesMigration } from './standards/migrations/0015-finding-borough-queues.ts'
-import { workingDaysMigration } from './standards/working-days.ts'
 
 /**
  * Every migration, in the order it runs. Each module owns its migration files; this is the one place

@@ -1,7 +1,7 @@
 import { custodySeed } from './modules/custody/seed.ts'
 import { investigationsSeed } from './modules/investigations/seed.ts'
 import { missingSeed } from './modules/missing/seed.ts'
-import { organisationSeed } from './modules/organisation/seed-generator.ts'
+import { organisationSeed } from './modules/organisation/seed.ts'
 import { referralsSeed } from './modules/referrals/seed.ts'
 import type { SeedGenerator } from './platform/seed/seeder.ts'
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
-import { ensureOrganisation } from '../modules/organisation/seed.ts'
+import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
 import { firstStartNotice } from '../platform/auth/first-start.ts'
 import { startMetricsServer } from '../platform/http/metrics.ts'
 import { startSweepScheduler } from '../standards/sweep.ts'

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../test/app.ts'
-import { seedLondon } from '../modules/organisation/seed.ts'
+import { seedLondon } from '../modules/organisation/london-seed.ts'
 import { fixedClock } from '../platform/clock.ts'
 import { defineRule } from './rule.ts'
 

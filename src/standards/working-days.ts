@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../platform/db/database.ts'
-import type { KestrelMigration } from '../platform/db/migrator.ts'
-import { addCalendarDays, type LocalDate, type WorkingDayCalendar, workingDayCalendar } from './calendar.ts'
+import { addCalendarDays, type LocalDate, type WorkingDayCalendar } from './calendar.ts'
 import { columnRef } from './rule.ts'
 
 /**
@@ -53,7 +52,8 @@ function calendarDays(calendar: WorkingDayCalendar) {
   return { days, working, ordinals }
 }
 
-async function fill(db: Kysely<unknown>, calendar: WorkingDayCalendar): Promise<void> {
+/** Replaces the stored calendar with `calendar`: the days, their ordinals and the fingerprint. */
+export async function fillWorkingDays(db: Kysely<unknown>, calendar: WorkingDayCalendar): Promise<void> {
   const { fingerprint } = describe(calendar)
   const { days, working, ordinals } = calendarDays(calendar)
   await sql`delete from working_day`.execute(db)
@@ -64,25 +64,6 @@ async function fill(db: Kysely<unknown>, calendar: WorkingDayCalendar): Promise<
   )
   await sql`delete from working_day_calendar`.execute(db)
   await sql`insert into working_day_calendar (fingerprint) values (${fingerprint})`.execute(db)
-}
-
-/** The tables, filled with the built-in England and Wales calendar (configuration may replace it at start). */
-export const workingDaysMigration: KestrelMigration = {
-  name: '0013-working-days',
-  async up(db) {
-    await sql`
-      create table working_day (
-        day date not null,
-        working boolean not null,
-        ordinal integer not null
-      )`.execute(db)
-    await sql`create table working_day_calendar (fingerprint text not null)`.execute(db)
-    await fill(db, workingDayCalendar())
-    // Keys built after the rows are in: one sort instead of 22,000 index insertions (noticeable on PGlite).
-    await sql`alter table working_day add primary key (day)`.execute(db)
-    // Each working day has its own ordinal: the lookup from an ordinal back to its day.
-    await sql`create unique index working_day_ordinal on working_day (ordinal) where working`.execute(db)
-  },
 }
 
 const inLine = new WeakMap<object, string>()
@@ -109,7 +90,7 @@ export async function ensureWorkingDays(
   const rewrite = async (trx: Database) => {
     // Two processes starting with a new calendar: the second waits, then finds the work done.
     await sql`lock table working_day_calendar in exclusive mode`.execute(trx)
-    if ((await read(trx)) !== fingerprint) await fill(trx as unknown as Kysely<unknown>, calendar)
+    if ((await read(trx)) !== fingerprint) await fillWorkingDays(trx as unknown as Kysely<unknown>, calendar)
   }
   if (executor === root) {
     await root.transaction().execute(rewrite)

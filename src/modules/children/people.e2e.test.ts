@@ -5,7 +5,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 // Searching for a child, adding one (with the errors and the duplicate warning), and moving round the
 // child's page: every page is checked with axe, with JavaScript and without.

@@ -5,7 +5,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 // Changing a person's details, ending a flag and merging two records, through the pages: every page is
 // checked with axe, with JavaScript and without.

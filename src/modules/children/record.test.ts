@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { fixedClock } from '../../platform/clock.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 import type { NewPerson, Person } from './service.ts'
 
 const setup = { id: 'setup', username: 'setup' }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { apiToken, boroughIdOf, userIn } from '../../../test/people.ts'
 import { fixedClock } from '../../platform/clock.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 import type { Person } from './service.ts'
 
 describe('people pages and API', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
-import { seedLondon } from '../organisation/seed.ts'
-import { organisationSeed } from '../organisation/seed-generator.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
+import { organisationSeed } from '../organisation/seed.ts'
 import { custodySeed } from './seed.ts'
 
 let kestrel: TestKestrel

@@ -5,7 +5,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 /** The London day some days ago as the boxes want it: [day, month, year]. */
 const daysAgo = (n: number) =>

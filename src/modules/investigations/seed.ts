@@ -3,7 +3,7 @@ import type { SeedGenerator } from '../../platform/seed/seeder.ts'
 import { type SeededDetention, seededDetentionsKey } from '../custody/seed.ts'
 import { londonBcus } from '../organisation/london.ts'
 import type { Course, TeamKind } from '../organisation/organisation.ts'
-import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed-generator.ts'
+import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed.ts'
 import { type SeededChild, seededChildrenKey, seededPacsKey } from '../referrals/seed.ts'
 import {
   type CaseType,

@@ -5,7 +5,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 // A supervisor records a strategy discussion held without health, first forgetting the participants, and
 // sees the INV-02 finding on the case: every page checked with axe, with JavaScript and without.

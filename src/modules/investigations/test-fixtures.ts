@@ -1,8 +1,8 @@
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { HouseholdRole } from '../children/person.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 import type { Course } from '../organisation/organisation.ts'
-import { seedLondon } from '../organisation/seed.ts'
 
 /** A clock a test can move. */
 export function movableClock(at: string): Clock & { set(at: string | Date): void } {

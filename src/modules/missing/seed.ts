@@ -1,5 +1,5 @@
 import type { SeedGenerator } from '../../platform/seed/seeder.ts'
-import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed-generator.ts'
+import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed.ts'
 import {
   type SeededChild,
   type SeededPac,

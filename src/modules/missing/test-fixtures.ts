@@ -3,7 +3,7 @@ import { userIn as userInBorough } from '../../../test/people.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 import type { EpisodeInput, TriggerPlanInput } from './service.ts'
 
 /** A clock a test can move. */

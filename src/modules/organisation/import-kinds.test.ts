@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
-import { organisationSeed } from './seed-generator.ts'
+import { organisationSeed } from './seed.ts'
 
 describe('organisation import kinds and demo organisation', () => {
   let kestrel: TestKestrel

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { fixedClock } from '../../platform/clock.ts'
-import { seedLondon } from './seed.ts'
+import { seedLondon } from './london-seed.ts'
 
 describe('organisation admin pages', () => {
   let kestrel: TestKestrel

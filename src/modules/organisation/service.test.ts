@@ -5,7 +5,7 @@ import { fixedClock } from '../../platform/clock.ts'
 import type { DatabaseHandle } from '../../platform/db/database.ts'
 import { ConflictError, ValidationError } from '../../platform/http/errors.ts'
 import { londonBcus } from './london.ts'
-import { londonCsvPath, londonStructure, seedLondon } from './seed.ts'
+import { londonCsvPath, londonStructure, seedLondon } from './london-seed.ts'
 import { type OrganisationService, organisationService } from './service.ts'
 
 describe('organisation service', () => {

@@ -5,7 +5,7 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 // Raising a PAC through the question pages, with validation errors on the way, then the PAC page: every
 // page is checked with axe, with JavaScript and without.

@@ -7,7 +7,7 @@ import {
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 // A PAC returned for more work, amended and resubmitted by a supervisor on the officer's behalf: the page is
 // checked with axe, with an error on the way, with JavaScript and without.

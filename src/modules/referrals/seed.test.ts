@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
-import { organisationSeed } from '../organisation/seed-generator.ts'
+import { organisationSeed } from '../organisation/seed.ts'
 import { pacsPerYearAtScale1, referralsSeed } from './seed.ts'
 
 describe('referrals demo data (database)', () => {

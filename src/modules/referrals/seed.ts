@@ -1,6 +1,6 @@
 import type { Random } from '../../platform/seed/random.ts'
 import type { SeedGenerator } from '../../platform/seed/seeder.ts'
-import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed-generator.ts'
+import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed.ts'
 import {
   type AboutKind,
   type BragRating,

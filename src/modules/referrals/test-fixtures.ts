@@ -1,7 +1,7 @@
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { HouseholdRole } from '../children/person.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 
 /** A clock a test can move. */
 export function movableClock(

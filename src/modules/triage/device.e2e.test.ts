@@ -7,7 +7,7 @@ import {
 } from '../../../test/e2e/browser.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 import { triageReportInput } from './result-schema.ts'
 import { principal, sampleReport } from './test-fixtures.ts'
 

@@ -2,7 +2,7 @@ import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../
 import type { Role } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { seedLondon } from '../organisation/seed.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
 import { type TriageReportInput, triageReportInput } from './result-schema.ts'
 
 /** A clock a test can move. */

@@ -7,8 +7,8 @@ import type { DatabaseHandle } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
 import { ImportRejected, importer } from '../../platform/import/importer.ts'
 import type { ImportKind } from '../../platform/import/kinds.ts'
-import { seedLondon } from '../organisation/seed.ts'
-import { childrenImportKinds } from './import.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
+import { childrenImportKinds } from './import-kinds.ts'
 import { childrenService } from './service.ts'
 
 const clock = fixedClock('2018-08-01T09:00:00Z')
