@@ -13,6 +13,7 @@ import {
   londonTime,
   median,
   nextReviewDue,
+  pace,
   reviewSlots,
   timelineErrors,
 } from './custody.ts'
@@ -139,18 +140,18 @@ describe('detention clocks', () => {
       ev('review', h(5)),
       ev('review', h(14)),
     ]
-    const clocks = detentionClocks(events, h(20))
+    const clocks = detentionClocks(events, h(20), pace)
     expect(clocks.nextReviewDue).toEqual(h(23))
     expect(clocks.nextDeadline).toMatchObject({ at: h(23), remainingMs: 3 * hour })
-    const later = detentionClocks([...events, ev('review', h(22))], h(22.5))
+    const later = detentionClocks([...events, ev('review', h(22))], h(22.5), pace)
     expect(later.nextDeadline?.label).toMatch(/24-hour limit/)
     expect(later.nextDeadline?.at).toEqual(h(24))
   })
   it('drops the limit after charge and every deadline after release', () => {
     const events = [ev('arrived', t0), ev('detention_authorised', t0), ev('charged', h(3))]
-    expect(detentionClocks(events, h(4)).nextDeadline?.label).toMatch(/review/)
-    expect(detentionClocks(events, h(4)).sinceCharge).toEqual({ hours: 1, stillHeld: true })
-    const left = detentionClocks([...events, ev('left_custody', h(5), { destination: 'court' })], h(6))
+    expect(detentionClocks(events, h(4), pace).nextDeadline?.label).toMatch(/review/)
+    expect(detentionClocks(events, h(4), pace).sinceCharge).toEqual({ hours: 1, stillHeld: true })
+    const left = detentionClocks([...events, ev('left_custody', h(5), { destination: 'court' })], h(6), pace)
     expect(left.nextDeadline).toBeNull()
     expect(left.inCustody).toBe(false)
   })

@@ -726,6 +726,8 @@ export interface DetentionClocks {
   nextDeadline: { label: string; at: Date; remainingMs: number } | null
   aaWait: { hours: number; waiting: boolean } | null
   sinceCharge: { hours: number; stillHeld: boolean } | null
+  /** The hours the clocks were timed by, so a page can say them. */
+  params: PaceParameters
 }
 
 export function first(
@@ -738,11 +740,14 @@ export function first(
     .sort((a, b) => a.at.getTime() - b.at.getTime())[0]
 }
 
-/** Every clock of a detention from its events, at asOf. */
+/**
+ * Every clock of a detention from its events, at asOf, by the hours configured for CUS-04 and CUS-13
+ * (`paceParametersAt`): no default, so a page cannot show a clock the rules do not judge by.
+ */
 export function detentionClocks(
   events: readonly CustodyEvent[],
   asOf: Date,
-  params: PaceParameters = pace,
+  params: PaceParameters,
 ): DetentionClocks {
   const at = (kind: EventKind) => first(events, kind, asOf)?.at ?? null
   const leftAt = at('left_custody')
@@ -760,9 +765,11 @@ export function detentionClocks(
   const candidates: { label: string; at: Date }[] = []
   if (inCustody && nextReview) candidates.push({ label: 'Next detention review due', at: nextReview })
   if (inCustody && limit && !chargedAt) {
-    const words = { pace: '24-hour limit', superintendent: '36-hour limit', warrant: 'Warrant expires' }[
-      limit.basis
-    ]
+    const words = {
+      pace: `${params.limitHours}-hour limit`,
+      superintendent: `${params.extendedLimitHours}-hour limit`,
+      warrant: 'Warrant expires',
+    }[limit.basis]
     candidates.push({ label: `${words} (detention without charge)`, at: limit.limitAt })
   }
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime())
@@ -775,6 +782,7 @@ export function detentionClocks(
     nextDeadline: soonest ? { ...soonest, remainingMs: soonest.at.getTime() - asOf.getTime() } : null,
     aaWait: appropriateAdultWait(authorisedAt, at('aa_arrived'), { asOf, leftAt }),
     sinceCharge: hoursSinceCharge(chargedAt, { asOf, leftAt }),
+    params,
   }
 }
 

@@ -39,6 +39,7 @@ export function clockView(clocks: DetentionClocks, asOf: Date) {
       : null,
     nextReviewDue: clocks.nextReviewDue,
     limit: clocks.limit,
+    limitHours: { pace: clocks.params.limitHours, superintendent: clocks.params.extendedLimitHours },
     aaWait: clocks.aaWait
       ? { text: formatDuration(clocks.aaWait.hours * hour), waiting: clocks.aaWait.waiting }
       : null,

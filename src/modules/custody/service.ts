@@ -31,6 +31,7 @@ import {
   timelineErrors,
   transferDestinations,
 } from './custody.ts'
+import { paceParametersAt } from './pace-parameters.ts'
 
 /** Rules run on the records just written, inside the writing transaction (the standards engine's hook). */
 export type AfterWrite = (trx: Transaction, kind: string, ids: readonly string[]) => Promise<unknown>
@@ -625,7 +626,13 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
         subjectKind: detentionKind.kind,
         subjectId: id,
       })
-      return { detention, events, child, suiteName: suite?.name ?? '', clocks: detentionClocks(events, asOf) }
+      return {
+        detention,
+        events,
+        child,
+        suiteName: suite?.name ?? '',
+        clocks: detentionClocks(events, asOf, await paceParametersAt(db, asOf)),
+      }
     },
 
     /**
@@ -673,11 +680,12 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
         detentions.map((d) => d.personId),
       )
       const suites = await suiteNames()
+      const pace = await paceParametersAt(db, asOf)
       const items: DetentionListItem[] = detentions.map((d) => ({
         detention: d,
         child: children.get(d.personId),
         suiteName: suites.get(d.suiteId)?.name ?? '',
-        clocks: detentionClocks(events.get(d.id) ?? [], asOf),
+        clocks: detentionClocks(events.get(d.id) ?? [], asOf, pace),
       }))
       const rank = (i: DetentionListItem) => i.clocks.nextDeadline?.at.getTime() ?? Number.POSITIVE_INFINITY
       await accessLog.recordList({
