@@ -5,7 +5,7 @@ import { buildKestrel } from '../src/kestrel.ts'
 import { fixedClock } from '../src/platform/clock.ts'
 import { loadConfig } from '../src/platform/config.ts'
 import { refreshStatistics } from '../src/platform/seed/seeder.ts'
-import { seedGenerators } from '../src/seed-generators.ts'
+import { seedGenerators } from '../src/modules.ts'
 import { freshDatabase } from './lib/database.ts'
 import { generate, importAll } from './lib/import.ts'
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
-import { migrations } from './migrations.ts'
+import { modules as allModules, migrations } from './modules.ts'
 import { type Clock, systemClock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
 import { type DatabaseHandle, openDatabase } from './platform/db/database.ts'
 import { migrateToLatest } from './platform/db/migrator.ts'
 import { createShell } from './platform/http/app.ts'
-import { navigation, registerRoutes } from './routes.ts'
+import type { AnyModule } from './platform/module.ts'
+import { navigationOf, registerRoutes } from './routes.ts'
 import { createServices, type Services } from './services.ts'
 
 export interface Kestrel {
@@ -23,11 +24,12 @@ export async function buildKestrel(
   config: Config,
   handle: DatabaseHandle,
   clock: Clock = systemClock,
+  modules: readonly AnyModule[] = allModules,
 ): Promise<Kestrel> {
-  const services = createServices({ config, db: handle.db, dbKind: handle.kind, clock })
+  const services = createServices({ config, db: handle.db, dbKind: handle.kind, clock }, modules)
   const { app } = await createShell({
     config,
-    navigation,
+    navigation: navigationOf(services.modules),
     principalForSession: services.principals.principalForSession,
     principalForApiToken: services.principals.principalForApiToken,
   })

@@ -1,11 +1,4 @@
-import { importKinds } from './import-kinds.ts'
-import { childrenService } from './modules/children/service.ts'
-import { createCustody } from './modules/custody/module.ts'
-import { createInvestigations } from './modules/investigations/module.ts'
-import { createMissing } from './modules/missing/module.ts'
-import { organisationService } from './modules/organisation/service.ts'
-import { createReferrals } from './modules/referrals/module.ts'
-import { createTriage } from './modules/triage/module.ts'
+import { modules as allModules } from './modules.ts'
 import { accessLogService } from './platform/access/access-log.ts'
 import { accountService } from './platform/auth/accounts.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
@@ -16,9 +9,7 @@ import type { Database, DatabaseKind } from './platform/db/database.ts'
 import { historyService } from './platform/db/history.ts'
 import { apiTokenService } from './platform/http/api-tokens.ts'
 import { importer } from './platform/import/importer.ts'
-import { loadWorkingDayCalendar } from './standards/calendar.ts'
-import { createRuleRegistry } from './standards/registry.ts'
-import { standardsService } from './standards/service.ts'
+import { type AnyModule, importOrder, type ModuleServices } from './platform/module.ts'
 
 export interface CoreDependencies {
   config: Config
@@ -27,38 +18,62 @@ export interface CoreDependencies {
   clock: Clock
 }
 
-/**
- * Every service Kestrel has, built in one place with no container: each takes what it needs explicitly.
- * Modules reach each other only through what is returned here.
- */
-export function createServices(deps: CoreDependencies) {
+/** What the platform provides to every module: sign-in, the access log, history and API tokens. */
+function platformServices(deps: CoreDependencies) {
   const { db, clock, config } = deps
   const sessions = sessionStore(db, clock, config.sessionHours)
   const accessLog = accessLogService(db, clock)
   const history = historyService(db, clock)
   const apiTokens = apiTokenService(db, clock, accessLog)
-  const organisation = organisationService(db, clock)
-  const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   const accounts = accountService(db, clock)
-  const children = childrenService(db, clock, { history, accessLog })
-  const standards = standardsService({
-    db,
-    clock,
-    registry: createRuleRegistry(),
-    calendar: loadWorkingDayCalendar(config.bankHolidaysFile),
-    onRuleError: (result, context) =>
-      console.error(`Rule ${result.ruleId} failed on ${context.subjectKind}: ${result.error}`),
-    accessLog,
-    boroughs: async () => {
-      const force = await organisation.force().catch(() => undefined)
-      return force ? organisation.boroughs(force.id) : []
-    },
-  })
+  return { ...deps, sessions, accessLog, history, apiTokens, accounts }
+}
+
+type PlatformServices = ReturnType<typeof platformServices>
+type Assembled = PlatformServices &
+  ModuleServices & {
+    principals: ReturnType<typeof principalLoader>
+    imports: ReturnType<typeof importer>
+    /** The modules this application was built from, in order. */
+    modules: readonly AnyModule[]
+  }
+
+/** Every service Kestrel has: the platform's, then each module's under its name. */
+export type Services = Assembled
+
+/**
+ * Every service Kestrel has, built in one place with no container: the platform's, then each module's in
+ * root-list order from the services built before it, then what each module declared is registered with the
+ * standards engine and the person index. Modules reach each other only through what is returned here.
+ */
+export function createServices(deps: CoreDependencies, modules: readonly AnyModule[] = allModules): Services {
+  const services = platformServices(deps) as unknown as Record<string, unknown>
+  const built = new Map<AnyModule, unknown>()
+  for (const module of modules) {
+    if (!module.create) continue
+    const service = module.create(services as unknown as Services)
+    services[module.name] = service
+    built.set(module, service)
+  }
+  const all = services as unknown as Services
+  const { standards, children, organisation } = all
+  for (const module of modules) {
+    const service = built.get(module)
+    const rules = typeof module.rules === 'function' ? module.rules(service, all) : (module.rules ?? [])
+    for (const rule of rules) standards.register(rule)
+    for (const [kind, link] of Object.entries(module.subjectLinks ?? {}))
+      standards.registerSubjectLink(kind, link)
+    if (module.timeline) children.registerTimelineProvider(module.timeline(service))
+    if (module.onMerge) children.onMerge(module.onMerge)
+    module.wire?.(service, all)
+  }
+  const { db, clock, config, sessions, accessLog } = all
+  const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   // Rules are evaluated for everything a batch wrote before it commits, as for a write through a page.
   const imports = importer(
     db,
     clock,
-    importKinds,
+    importOrder(modules.flatMap((m) => m.importKinds ?? [])),
     async (trx, written, { records, actor }) => {
       for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
       // Every record an import writes is a change, logged like a change made through a page.
@@ -76,49 +91,5 @@ export function createServices(deps: CoreDependencies) {
     },
     config,
   )
-  const referrals = createReferrals({ db, clock, history, accessLog, organisation, standards, children })
-  const custody = createCustody({ db, clock, organisation, accessLog, standards, children })
-  const missing = createMissing({
-    db,
-    clock,
-    history,
-    accessLog,
-    organisation,
-    standards,
-    children,
-    referrals: { referredSince: (concerns, people) => referrals.referredSinceSql(concerns, people) },
-    gradeScale: config.missingGrades,
-  })
-  const investigations = createInvestigations({
-    db,
-    clock,
-    history,
-    accessLog,
-    organisation,
-    standards,
-    children,
-  })
-  // The missing grading page shows the child's open investigations at the point of decision.
-  missing.registerOpenCasesProvider((personId, reach) => investigations.openCasesFor(personId, reach))
-  const triage = createTriage({ db, clock, history, accessLog, standards, children })
-  return {
-    ...deps,
-    sessions,
-    principals,
-    imports,
-    organisation,
-    accounts,
-    accessLog,
-    history,
-    apiTokens,
-    standards,
-    children,
-    referrals,
-    custody,
-    missing,
-    investigations,
-    triage,
-  }
+  return Object.assign(all, { principals, imports, modules })
 }
-
-export type Services = ReturnType<typeof createServices>

@@ -4,6 +4,7 @@ import type { Role } from '../src/platform/access/roles.ts'
 import { type Clock, systemClock } from '../src/platform/clock.ts'
 import { type Config, loadConfig } from '../src/platform/config.ts'
 import type { DatabaseHandle } from '../src/platform/db/database.ts'
+import type { AnyModule } from '../src/platform/module.ts'
 import { testDatabase } from './database.ts'
 
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
@@ -17,10 +18,15 @@ export interface TestKestrel extends Kestrel {
 
 /** The whole application on a fresh copy of the migrated test database. */
 export async function testKestrel(
-  options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {},
+  options: { clock?: Clock; env?: NodeJS.ProcessEnv; modules?: readonly AnyModule[] } = {},
 ): Promise<TestKestrel> {
   const handle = await testDatabase()
-  const kestrel = await buildKestrel(testConfig(options.env), handle, options.clock ?? systemClock)
+  const kestrel = await buildKestrel(
+    testConfig(options.env),
+    handle,
+    options.clock ?? systemClock,
+    options.modules,
+  )
   return {
     ...kestrel,
     handle,

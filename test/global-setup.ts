@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
-import { migrations } from '../src/migrations.ts'
+import { migrations } from '../src/modules.ts'
 import { openPglite, openPostgres } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrator.ts'
 import { pgliteTemplateFile, postgresAdminUrl, postgresTemplateName, testDatabaseKind } from './database.ts'

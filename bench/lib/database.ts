@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { migrations } from '../../src/migrations.ts'
+import { migrations } from '../../src/modules.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from '../../src/platform/db/database.ts'
 import { migrateToLatest } from '../../src/platform/db/migrator.ts'
 

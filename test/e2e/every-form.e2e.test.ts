@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
 import { type Role, roles } from '../../src/platform/access/roles.ts'
 import { sessionCookie } from '../../src/platform/http/app.ts'
 import { refreshStatistics, runSeed } from '../../src/platform/seed/seeder.ts'
-import { seedGenerators } from '../../src/seed-generators.ts'
+import { seedGenerators } from '../../src/modules.ts'
 import { type BrowserHarness, startBrowserHarness } from './browser.ts'
 
 // Every form each role can reach answers. A hang detector, not a speed test: on the embedded database a

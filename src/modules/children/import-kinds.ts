@@ -347,6 +347,7 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
   logsItsOwnAccess: true,
   kind: 'household-membership',
   schema: membershipSchema as z.ZodType<MembershipLine>,
+  refersTo: ['person'],
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
   lookup: (trx, refs) => lookupByRef(trx, 'household_membership', refs),
   async write(allLines, { trx, clock, actor, idOf }) {
@@ -428,6 +429,7 @@ export const personFlagImportKind = defineImportKind<FlagLine>({
   logsItsOwnAccess: true,
   kind: 'person-flag',
   schema: flagSchema as z.ZodType<FlagLine>,
+  refersTo: ['person'],
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
   lookup: (trx, refs) => lookupByRef(trx, 'person_flag', refs),
   async write(allLines, { trx, clock, actor, idOf }) {

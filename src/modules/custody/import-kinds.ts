@@ -14,6 +14,7 @@ export const custodyDetentionImport = defineImportKind({
   kind: 'custody-detention',
   subjectKind: detentionKind.kind,
   schema: detentionInput.extend({ events: z.array(eventInput).max(500).default([]) }),
+  refersTo: ['person', 'team'],
   references: (record) => [
     { field: 'child', kind: 'person', ref: record.child },
     { field: 'custodySuite', kind: 'team', ref: record.custodySuite },

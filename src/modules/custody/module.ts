@@ -1,40 +1,64 @@
 import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import type { ChildrenService } from '../children/service.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import { detentionKind } from './access.ts'
+import { custodyAccess, detentionKind } from './access.ts'
+import { custodyApi } from './api.ts'
+import { custodyDetentionImport } from './import-kinds.ts'
+import { custodyMigration } from './migrations/0007-custody.ts'
+import { custodyPath, custodyRoutes } from './routes.ts'
 import { custodyRules } from './rules.ts'
+import { custodySeed } from './seed.ts'
 import { custodyService } from './service.ts'
 
-/** The custody module wired in: its service, its rules with the engine, its items on each child's chronology. */
+/** The custody service, with the engine evaluating its rules in each writing transaction. */
 export function createCustody(deps: {
   db: Database
   clock: Clock
   organisation: OrganisationService
   accessLog: AccessLogService
   standards: StandardsService
-  children: ChildrenService
 }) {
-  const { standards, children } = deps
-  const service = custodyService(deps.db, deps.clock, {
+  const { standards } = deps
+  return custodyService(deps.db, deps.clock, {
     organisation: deps.organisation,
     accessLog: deps.accessLog,
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
   })
-  for (const rule of custodyRules) standards.register(rule)
-  standards.registerSubjectLink(detentionKind.kind, (id) => `/custody/detentions/${id}`)
-  children.registerTimelineProvider((personId, reach, asOf) => service.timelineFor(personId, reach, asOf))
+}
+
+export type Custody = ReturnType<typeof createCustody>
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    custody: Custody
+  }
+}
+
+/** Children detained in police custody: PACE clocks, appropriate adults, transfers to local authority care. */
+export const custodyModule = defineModule({
+  name: 'custody',
+  needs: ['organisation', 'standards', 'children'],
+  migrations: [custodyMigration],
+  importKinds: [custodyDetentionImport],
+  seed: custodySeed,
+  menu: [{ text: 'Custody', href: custodyPath, access: custodyAccess.read, position: 80 }],
+  create: createCustody,
+  rules: custodyRules,
+  subjectLinks: { [detentionKind.kind]: (id) => `/custody/detentions/${id}` },
+  timeline: (custody) => (personId, reach, asOf) => custody.timelineFor(personId, reach, asOf),
   // When two person records are found to be one child, their detentions go with the surviving record.
-  children.onMerge(async (trx, { survivorId, mergedId }) => {
+  async onMerge(trx, { survivorId, mergedId }) {
     await trx
       .updateTable('custody_detention')
       .set((eb) => ({ person_id: survivorId, version: eb('version', '+', 1) }))
       .where('person_id', '=', mergedId)
       .execute()
-  })
-  return service
-}
-
-export type Custody = ReturnType<typeof createCustody>
+  },
+  routes(app, services) {
+    custodyRoutes(app, services)
+    custodyApi(app, services.custody)
+  },
+})

@@ -108,6 +108,7 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
   kind: 'investigation',
   subjectKind: investigationKind.kind,
   schema: investigationSchema as unknown as z.ZodType<InvestigationLine>,
+  refersTo: ['borough', 'person', 'pac', 'team', 'staff'],
   references: (r) => [
     { field: 'borough', kind: 'borough', ref: r.borough },
     ...r.people.map((p, i) => ({ field: `people.${i}.person`, kind: 'person', ref: p.person })),
@@ -324,6 +325,8 @@ function childKind<T extends { investigation: string }>(options: {
   at: (r: T) => string
   atField: string
   references?: (r: T) => { field: string; kind: string; ref: string }[]
+  /** The kinds `references` names, besides the investigation. */
+  refersTo?: readonly string[]
   rows: (lines: ImportLine<T>[], idOf: (kind: string, ref: string) => string) => Record<string, unknown>[]
   after?: (trx: Transaction, lines: ImportLine<T>[], ids: Map<string, string>) => Promise<void>
   describe: ImportKind['describe']
@@ -331,6 +334,7 @@ function childKind<T extends { investigation: string }>(options: {
   return defineImportKind<T>({
     kind: options.kind,
     schema: options.schema,
+    refersTo: ['investigation', ...(options.refersTo ?? [])],
     references: (r) => [
       { field: 'investigation', kind: 'investigation', ref: r.investigation },
       ...(options.references?.(r) ?? []),
@@ -401,6 +405,7 @@ export const investigationActionImportKind = childKind({
   schema: actionSchema,
   at: (r) => r.directedAt,
   atField: 'directedAt',
+  refersTo: ['staff'],
   references: (r) => [
     ...(r.owner ? [{ field: 'owner', kind: 'staff', ref: r.owner }] : []),
     ...(r.directedBy ? [{ field: 'directedBy', kind: 'staff', ref: r.directedBy }] : []),
@@ -455,6 +460,7 @@ export const supervisoryReviewImportKind = childKind({
   schema: reviewSchema as unknown as z.ZodType<z.infer<typeof reviewSchema>>,
   at: (r) => r.reviewedAt,
   atField: 'reviewedAt',
+  refersTo: ['staff'],
   references: (r) => (r.reviewer ? [{ field: 'reviewer', kind: 'staff', ref: r.reviewer }] : []),
   rows: (lines, idOf) =>
     lines.map(({ ref: r, record: v }) => ({
@@ -597,6 +603,7 @@ export const policeProtectionImportKind = childKind<ProtectionLine>({
   schema: protectionSchema as unknown as z.ZodType<ProtectionLine>,
   at: (r) => r.startedAt,
   atField: 'startedAt',
+  refersTo: ['person'],
   references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
   rows: (lines, idOf) =>
     lines.map(({ ref: r, record: p }) => ({

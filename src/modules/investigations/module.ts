@@ -1,9 +1,15 @@
 import type { Executor } from '../../platform/db/database.ts'
+import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { displayName } from '../children/person.ts'
 import { type ChildrenService, childrenService } from '../children/service.ts'
-import { investigationKind } from './access.ts'
+import { investigationKind, investigationReaders } from './access.ts'
+import { investigationsApi } from './api.ts'
+import { investigationImportKinds } from './import-kinds.ts'
+import { investigationsMigration } from './migrations/0009-investigations.ts'
+import { investigationsPath, investigationsRoutes } from './routes.ts'
 import { type ChildrenInHousehold, householdKey, investigationRules } from './rules.ts'
+import { investigationsSeed } from './seed.ts'
 import { type InvestigationsDependencies, investigationsService } from './service.ts'
 
 /**
@@ -52,10 +58,37 @@ export function createInvestigations(
     teamCadences: () => deps.organisation.teamsSql(),
     trainingRecords: () => deps.organisation.trainingRecordsSql(),
   }
-  for (const rule of investigationRules(sources)) standards.register(rule)
-  standards.registerSubjectLink(investigationKind.kind, (id) => `/investigations/${id}`)
-  children.registerTimelineProvider((personId, reach, asOf) => service.timelineItems(personId, reach, asOf))
-  return service
+  // The rules read households, team cadences and training inside the writer's transaction through these.
+  return Object.assign(service, { ruleSources: sources })
 }
 
 export type Investigations = ReturnType<typeof createInvestigations>
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    investigations: Investigations
+  }
+}
+
+/** Child abuse investigations: allocation, strategy discussions, supervision, outcomes and the INV rules. */
+export const investigationsModule = defineModule({
+  name: 'investigations',
+  needs: ['organisation', 'standards', 'children', 'missing'],
+  migrations: [investigationsMigration],
+  importKinds: investigationImportKinds,
+  seed: investigationsSeed,
+  menu: [{ text: 'Investigations', href: investigationsPath, access: investigationReaders, position: 50 }],
+  create: createInvestigations,
+  rules: (investigations) => investigationRules(investigations.ruleSources),
+  subjectLinks: { [investigationKind.kind]: (id) => `/investigations/${id}` },
+  timeline: (investigations) => (personId, reach, asOf) =>
+    investigations.timelineItems(personId, reach, asOf),
+  // The missing grading page shows the child's open investigations at the point of decision.
+  wire(investigations, { missing }) {
+    missing.registerOpenCasesProvider((personId, reach) => investigations.openCasesFor(personId, reach))
+  },
+  routes(app, services) {
+    investigationsRoutes(app, services)
+    investigationsApi(app, services)
+  },
+})

@@ -42,6 +42,7 @@ function lastPerRef<T>(lines: ImportLine<T>[]): ImportLine<T>[] {
 export const unitDutyImport = defineImportKind<DutyLine>({
   kind: 'missing-unit-duty',
   schema: unitDutyInput as z.ZodType<DutyLine>,
+  refersTo: ['team'],
   references: (r) => [{ field: 'unit', kind: 'team', ref: r.unit }],
   async lookup(trx, refs) {
     const rows = await trx

@@ -43,6 +43,7 @@ function rejected<T>(lines: ImportLine<T>[], errors: { index: number; errors: Fi
 export const triggerPlanImport = defineImportKind({
   kind: 'trigger-plan',
   schema: triggerPlanInput,
+  refersTo: ['person'],
   references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
   async lookup(trx, refs) {
     const rows = await trx.selectFrom('trigger_plan').select(['id', 'ref']).where('ref', 'in', refs).execute()
@@ -83,6 +84,7 @@ export const missingEpisodeImport = defineImportKind({
   kind: 'missing-episode',
   subjectKind: episodeKind,
   schema: episodeInput,
+  refersTo: ['person'],
   references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
   async lookup(trx, refs) {
     const rows = await trx
@@ -140,6 +142,7 @@ export const missingEpisodeImport = defineImportKind({
 export const missingReviewImport = defineImportKind({
   kind: 'missing-review',
   schema: reviewInput,
+  refersTo: ['missing-episode'],
   references: (r) => [{ field: 'episode', kind: 'missing-episode', ref: r.episode }],
   async lookup(trx, refs) {
     const rows = await trx

@@ -2,12 +2,21 @@ import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
+import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { type ChildrenService, childrenService } from '../children/service.ts'
 import { type OrganisationService, organisationService } from '../organisation/service.ts'
+import { missingReaders } from './access.ts'
+import { missingApi } from './api.ts'
+import { unitDutyImport } from './duty-import.ts'
 import type { Grade } from './grading.ts'
+import { missingImportKinds } from './import-kinds.ts'
+import { missingMigration } from './migrations/0008-missing.ts'
+import { missingUnitDutyRefMigration } from './migrations/0012-missing-unit-duty-ref.ts'
 import { defaultRepeatThreshold } from './repeat.ts'
+import { missingPath, missingRoutes } from './routes.ts'
 import { boroughKind, episodeKind, type MissingRuleSources, missingRules, teamKind } from './rules.ts'
+import { missingSeed } from './seed.ts'
 import { missingService } from './service.ts'
 
 /**
@@ -57,12 +66,43 @@ export function createMissing(deps: {
     flaggedSince: (flags, people) => children.flaggedSinceSql(flags, people),
     referredSince: (concerns, people) => deps.referrals.referredSince(concerns, people),
   }
-  for (const rule of missingRules(sources)) standards.register(rule)
-  standards.registerSubjectLink(episodeKind, (id) => `/missing/episodes/${id}`)
-  standards.registerSubjectLink(boroughKind, (id) => `/missing?borough=${id}`)
-  standards.registerSubjectLink(teamKind, (id) => `/missing?unit=${id}`)
-  children.registerTimelineProvider((personId, reach, asOf) => service.timelineFor(personId, reach, asOf))
-  return service
+  // The rules read the organisation, the person index and PACs through these, inside the writer's transaction.
+  return Object.assign(service, { ruleSources: sources })
 }
 
 export type Missing = ReturnType<typeof createMissing>
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    missing: Missing
+  }
+}
+
+/** Missing children: reports, risk grading, trigger plans, return interviews and the MIS rules. */
+export const missingModule = defineModule({
+  name: 'missing',
+  needs: ['organisation', 'standards', 'children', 'referrals'],
+  migrations: [missingMigration, missingUnitDutyRefMigration],
+  importKinds: [...missingImportKinds, unitDutyImport],
+  seed: missingSeed,
+  menu: [{ text: 'Missing', href: missingPath, access: missingReaders, position: 100 }],
+  create: (services) =>
+    createMissing({
+      ...services,
+      referrals: {
+        referredSince: (concerns, people) => services.referrals.referredSinceSql(concerns, people),
+      },
+      gradeScale: services.config.missingGrades,
+    }),
+  rules: (missing) => missingRules(missing.ruleSources),
+  subjectLinks: {
+    [episodeKind]: (id) => `/missing/episodes/${id}`,
+    [boroughKind]: (id) => `/missing?borough=${id}`,
+    [teamKind]: (id) => `/missing?unit=${id}`,
+  },
+  timeline: (missing) => (personId, reach, asOf) => missing.timelineFor(personId, reach, asOf),
+  routes(app, services) {
+    missingRoutes(app, services)
+    missingApi(app, services.missing)
+  },
+})

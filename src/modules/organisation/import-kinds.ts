@@ -75,6 +75,7 @@ export const bcuKind = defineImportKind({
 export const boroughKind = defineImportKind({
   kind: 'borough',
   schema: z.object({ bcu: z.string().min(1).optional(), bcuFrom: isoDate.optional() }).strict(),
+  refersTo: ['bcu'],
   references: (record) => (record.bcu ? [{ field: 'bcu', kind: 'bcu', ref: record.bcu }] : []),
   async lookup(trx, refs) {
     const rows = await trx.selectFrom('borough').select(['id', 'name']).where('name', 'in', refs).execute()
@@ -144,6 +145,7 @@ export const teamKind = defineImportKind({
       message: 'a team serves a borough or a BCU, not both',
       path: ['bcu'],
     }),
+  refersTo: ['borough', 'bcu'],
   references: (record) => [
     ...(record.borough ? [{ field: 'borough', kind: 'borough', ref: record.borough }] : []),
     ...(record.bcu ? [{ field: 'bcu', kind: 'bcu', ref: record.bcu }] : []),
@@ -207,6 +209,7 @@ export const staffKind = defineImportKind({
       training: z.array(z.object({ course: z.enum(courses), completedOn: isoDate }).strict()).optional(),
     })
     .strict(),
+  refersTo: ['team'],
   references: (record) => (record.team ? [{ field: 'team', kind: 'team', ref: record.team }] : []),
   async lookup(trx, refs) {
     const rows = await trx

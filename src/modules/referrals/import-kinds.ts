@@ -92,6 +92,7 @@ export const pacImportKind = defineImportKind<PacLine>({
   kind: 'pac',
   subjectKind: pacKind.kind,
   schema: pacSchema as unknown as z.ZodType<PacLine>,
+  refersTo: ['person', 'borough', 'staff'],
   references: (p) => [
     { field: 'child', kind: 'person', ref: p.child },
     { field: 'borough', kind: 'borough', ref: p.borough },

@@ -1,14 +1,17 @@
+import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import type { ChildrenService } from '../children/service.ts'
-import { pacKind } from './access.ts'
+import { pacKind, pacPartners, pacReaders } from './access.ts'
+import { referralsApiRoutes } from './api.ts'
+import { pacImportKind } from './import-kinds.ts'
+import { referralsMigration } from './migrations/0006-referrals.ts'
 import { personIndexFromChildren } from './person-index.ts'
+import { referralsPath, referralsRoutes } from './routes.ts'
 import { referralRules } from './rules.ts'
+import { referralsSeed } from './seed.ts'
 import { type ReferralsDependencies, referralsService } from './service.ts'
 
-/**
- * Builds the referrals service and registers what the module brings to the others: its rules and the PAC
- * link with the standards engine, and PACs on each child's chronology.
- */
+/** The referrals service, reading children through the person index and evaluating its rules on each write. */
 export function createReferrals(
   deps: Omit<ReferralsDependencies, 'people' | 'calendar' | 'afterWrite'> & {
     standards: StandardsService
@@ -25,10 +28,34 @@ export function createReferrals(
       for (const [kind, ids] of written) await standards.afterWrite(trx, kind, ids)
     },
   })
-  for (const rule of referralRules(people.linkedChildrenSql)) standards.register(rule)
-  standards.registerSubjectLink(pacKind.kind, (id) => `/pacs/${id}`)
-  children.registerTimelineProvider((personId, reach, asOf) => service.timelineItems(personId, reach, asOf))
   return Object.assign(service, { people })
 }
 
 export type Referrals = ReturnType<typeof createReferrals>
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    referrals: Referrals
+  }
+}
+
+/** PACs (child-protection referrals): raised, reviewed, shared with partners, and watched by the REF rules. */
+export const referralsModule = defineModule({
+  name: 'referrals',
+  needs: ['organisation', 'standards', 'children'],
+  migrations: [referralsMigration],
+  importKinds: [pacImportKind],
+  seed: referralsSeed,
+  menu: [
+    { text: 'PACs', href: referralsPath, access: pacReaders, position: 30 },
+    { text: 'Shared PACs', href: '/partner/pacs', access: pacPartners, position: 40 },
+  ],
+  create: createReferrals,
+  rules: (referrals) => referralRules(referrals.people.linkedChildrenSql),
+  subjectLinks: { [pacKind.kind]: (id) => `/pacs/${id}` },
+  timeline: (referrals) => (personId, reach, asOf) => referrals.timelineItems(personId, reach, asOf),
+  routes(app, services) {
+    referralsRoutes(app, services)
+    referralsApiRoutes(app, services)
+  },
+})

@@ -29,6 +29,7 @@ export const deviceImportKind = defineImportKind({
   subjectKind: deviceKind.kind,
   refSchema: deviceRef,
   schema: deviceInput,
+  refersTo: ['person', 'team', 'borough'],
   references: (r) => [
     ...(r.owner ? [{ field: 'owner', kind: 'person', ref: r.owner }] : []),
     ...(r.team ? [{ field: 'team', kind: 'team', ref: r.team }] : []),
@@ -85,6 +86,7 @@ export const triageResultImportKind = defineImportKind({
   subjectKind: deviceKind.kind,
   refSchema: z.string().trim().min(1).max(300),
   schema: triageReportInput,
+  refersTo: ['device'],
   references: (r) => [{ field: 'device', kind: 'device', ref: r.device }],
   async lookup(trx, refs) {
     const rows = await trx

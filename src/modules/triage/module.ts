@@ -2,13 +2,18 @@ import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
+import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import type { ChildrenService } from '../children/service.ts'
-import { deviceKind } from './access.ts'
+import { deviceKind, triageAccess } from './access.ts'
+import { triageApi } from './api.ts'
+import { triageImportKinds } from './import-kinds.ts'
+import { triageMigration } from './migrations/0010-triage.ts'
+import { devicesPath, triageRoutes } from './routes.ts'
 import { triageRules } from './rules.ts'
 import { triageService } from './service.ts'
 
-/** The triage module wired in: hash sets, devices and results, and the device rules with the engine. */
+/** The triage service: hash sets, devices and results, with the engine evaluating its rules on each write. */
 export function createTriage(deps: {
   db: Database
   clock: Clock
@@ -18,15 +23,34 @@ export function createTriage(deps: {
   children: ChildrenService
 }) {
   const { standards, children } = deps
-  const service = triageService(deps.db, deps.clock, {
+  return triageService(deps.db, deps.clock, {
     accessLog: deps.accessLog,
     history: deps.history,
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     personIdByRef: async (ref) => (await children.find(ref))?.id,
   })
-  for (const rule of triageRules) standards.register(rule)
-  standards.registerSubjectLink(deviceKind.kind, (id) => `/devices/${id}`)
-  return service
 }
 
 export type Triage = ReturnType<typeof createTriage>
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    triage: Triage
+  }
+}
+
+/** Seized devices: triage against known-image hash sets, results, and the rules on devices left unchecked. */
+export const triageModule = defineModule({
+  name: 'triage',
+  needs: ['standards', 'children'],
+  migrations: [triageMigration],
+  importKinds: triageImportKinds,
+  menu: [{ text: 'Devices', href: devicesPath, access: triageAccess.read, position: 90 }],
+  create: createTriage,
+  rules: triageRules,
+  subjectLinks: { [deviceKind.kind]: (id) => `/devices/${id}` },
+  routes(app, services) {
+    triageRoutes(app, services)
+    triageApi(app, services.triage)
+  },
+})

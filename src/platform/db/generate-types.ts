@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
-import { migrations } from '../../migrations.ts'
+import { migrations } from '../../modules.ts'
 import { openPglite } from './database.ts'
 import { migrateToLatest } from './migrator.ts'
 

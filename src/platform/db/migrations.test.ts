@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { postgresAdminUrl, testDatabaseKind } from '../../../test/database.ts'
-import { migrations } from '../../migrations.ts'
+import { migrations } from '../../modules.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from './database.ts'
 import { migrateToLatest } from './migrator.ts'
 

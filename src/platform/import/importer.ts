@@ -207,6 +207,11 @@ export function importer(
       const target = byKind.get(targetKind)?.definition
       if (!target)
         throw new Error(`internal: kind ${definition.kind} points at unregistered kind ${targetKind}`)
+      // The import order is derived from refersTo: a reference it does not declare could be written too late.
+      if (targetKind !== definition.kind && !definition.refersTo?.includes(targetKind))
+        throw new Error(
+          `internal: kind ${definition.kind} points at ${targetKind} without declaring it in refersTo`,
+        )
       const known = idsOf(targetKind)
       const missing = [...new Set(references.map((r) => r.reference.ref).filter((ref) => !known.has(ref)))]
       if (missing.length) {

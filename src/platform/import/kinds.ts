@@ -43,6 +43,8 @@ export interface ImportKind<T = unknown> {
   schema: z.ZodType<T>
   /** The other records a line points at, by ref. */
   references?(record: T): Reference[]
+  /** Every kind `references` can name: the import order puts those kinds first. */
+  refersTo?: readonly string[]
   /** Ids of existing records of this kind, by ref. */
   lookup(trx: Transaction, refs: string[]): Promise<Map<string, string>>
   /**

@@ -1,0 +1,26 @@
+import { defineModule } from '../../platform/module.ts'
+import { personReaders } from './access.ts'
+import { childrenApiRoutes } from './api.ts'
+import { householdMembershipImportKind, personFlagImportKind, personImportKind } from './import-kinds.ts'
+import { childrenMigration } from './migrations/0005-children.ts'
+import { childrenRoutes, peoplePath } from './routes.ts'
+import { type ChildrenService, childrenService } from './service.ts'
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    children: ChildrenService
+  }
+}
+
+/** The person index: every child and adult once, with addresses, households, flags and a chronology. */
+export const childrenModule = defineModule({
+  name: 'children',
+  migrations: [childrenMigration],
+  importKinds: [personImportKind, householdMembershipImportKind, personFlagImportKind],
+  menu: [{ text: 'People', href: peoplePath, access: personReaders, position: 20 }],
+  create: ({ db, clock, history, accessLog }) => childrenService(db, clock, { history, accessLog }),
+  routes(app, services) {
+    childrenRoutes(app, services)
+    childrenApiRoutes(app, services)
+  },
+})

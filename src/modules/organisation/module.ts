@@ -1,0 +1,31 @@
+import { allow } from '../../platform/access/access.ts'
+import { defineModule } from '../../platform/module.ts'
+import { organisationImportKinds } from './import-kinds.ts'
+import { organisationMigration } from './migrations/0002-organisation.ts'
+import { organisationPath, organisationRoutes } from './routes.ts'
+import { organisationSeed } from './seed.ts'
+import { type OrganisationService, organisationService } from './service.ts'
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    organisation: OrganisationService
+  }
+}
+
+/** The force's structure: BCUs, boroughs, teams and staff, which every other module's scope is read from. */
+export const organisationModule = defineModule({
+  name: 'organisation',
+  migrations: [organisationMigration],
+  importKinds: organisationImportKinds,
+  seed: organisationSeed,
+  menu: [
+    {
+      text: 'Organisation',
+      href: organisationPath,
+      access: allow('admin', 'bcu_lead', 'force_lead'),
+      position: 150,
+    },
+  ],
+  create: ({ db, clock }) => organisationService(db, clock),
+  routes: organisationRoutes,
+})
