@@ -2,13 +2,13 @@ import { type RawBuilder, sql } from 'kysely'
 import { type Database, preparedStatement } from '../platform/db/database.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import {
-  type FindingEventKind,
-  type FindingStatus,
+  breachedAtSql,
+  type ObligationColumns,
   type ObligationState,
   obligationState,
-  type StoredFinding,
-  transition,
-} from './lifecycle.ts'
+  obligationStateSql,
+} from './finding-state.ts'
+import { type FindingEventKind, type FindingStatus, type StoredFinding, transition } from './lifecycle.ts'
 import { type ParameterValue, parameterValuesAt, resolveParameters } from './parameters.ts'
 import {
   type AnyRule,
@@ -291,6 +291,11 @@ function comparisonParts(
   const name = (base: string) => sql.raw(`${base}_${n}`)
   const [t, f, a, j, ins, ev] = ['t', 'f', 'a', 'j', 'ins', 'ev'].map(name) as RawBuilder<unknown>[]
   const differs = (x: string, y: string) => sql`${sql.ref(x)} is distinct from ${sql.ref(y)}`
+  const times: ObligationColumns = {
+    startedAt: sql.ref('o.started_at'),
+    dueAt: sql.ref('o.due_at'),
+    metAt: sql.ref('o.met_at'),
+  }
   // The full join is folded into one aggregate: it counts the obligations and keeps, as JSON, only the rows
   // that need work (new, vanished, or changed). The join's rows stream through it and are never stored, so
   // a steady sweep costs one scan of each side and a hash join, however many obligations there are.
@@ -303,13 +308,8 @@ function comparisonParts(
     f.assignee_staff_id as f_assignee_staff_id`
   const ctes = sql`
     ${t} as (
-      select o.*, case when o.state in ('breached', 'met_late') then coalesce(o.due_at, o.started_at) end
-        as breached_at
-      from (select o.*,
-          case when o.met_at is not null then
-              case when o.due_at is not null and o.met_at > o.due_at then 'met_late' else 'met' end
-            when o.due_at is null or ${asOf} >= o.due_at then 'breached' else 'due' end as state
-        from (${obligations}) as o) as o
+      select o.*, ${breachedAtSql(times, sql.ref('o.state'))} as breached_at
+      from (select o.*, ${obligationStateSql(times, asOf)} as state from (${obligations}) as o) as o
     ),
     ${f} as (
       select id, version, subject_id, obligation_key, status, opened_at, due_at, breached_at, met_at,

@@ -1,9 +1,12 @@
+import { breachedAtOf, type ObligationState, type ObligationTimes } from './finding-state.ts'
+
 /**
- * The life of a finding, as pure functions: what state an obligation is in at an instant, and what a
- * stored finding becomes when evaluation sees its obligation again (or no longer sees it).
+ * The life of a finding, as pure functions: what a stored finding becomes when evaluation sees its
+ * obligation again (or no longer sees it). The state of an obligation at an instant is in finding-state.ts.
  */
 
-export type ObligationState = 'due' | 'breached' | 'met' | 'met_late'
+export { breachedAtOf, type ObligationState, type ObligationTimes, obligationState } from './finding-state.ts'
+
 export type FindingStatus = ObligationState | 'acknowledged' | 'resolved_auto' | 'resolved_by_supervisor'
 export type FindingEventKind =
   | 'opened'
@@ -33,28 +36,6 @@ export const statusLabels: Record<FindingStatus, string> = {
   met_late: 'Met late',
   resolved_auto: 'Resolved',
   resolved_by_supervisor: 'Resolved by supervisor',
-}
-
-export interface ObligationTimes {
-  startedAt: Date
-  dueAt: Date | null
-  metAt: Date | null
-}
-
-/**
- * The state at `asOf`, or undefined when the obligation has not started yet. A meeting after asOf has not
- * happened; an obligation with no due time is breached from its start (a rule that finds a missing step).
- */
-export function obligationState(o: ObligationTimes, asOf: Date): ObligationState | undefined {
-  if (o.startedAt > asOf) return undefined
-  if (o.metAt && o.metAt <= asOf) return o.dueAt && o.metAt > o.dueAt ? 'met_late' : 'met'
-  if (!o.dueAt || asOf >= o.dueAt) return 'breached'
-  return 'due'
-}
-
-/** When the breach began: the due time, or the start for an obligation breached on sight. */
-export function breachedAtOf(o: ObligationTimes, state: ObligationState): Date | null {
-  return state === 'breached' || state === 'met_late' ? (o.dueAt ?? o.startedAt) : null
 }
 
 export interface StoredFinding {

@@ -15,6 +15,7 @@ import { ConflictError, ValidationError } from '../platform/http/errors.ts'
 import { findingKind } from './access.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
+import { breachedAtOf } from './finding-state.ts'
 import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels } from './lifecycle.ts'
 import { parameterStore } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
@@ -251,7 +252,7 @@ export function standardsService(deps: StandardsDependencies) {
           status: o.state,
           opened_at: o.startedAt,
           due_at: o.dueAt,
-          breached_at: o.state === 'breached' || o.state === 'met_late' ? (o.dueAt ?? o.startedAt) : null,
+          breached_at: breachedAtOf(o, o.state),
           met_at: o.metAt,
           closed_at: o.metAt,
           acknowledged_at: null,
