@@ -140,7 +140,6 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.aaArrivalHours)
     return sql<ObligationQueryRow>`
@@ -171,7 +170,6 @@ export const cus02 = defineRule<Record<string, never>>({
   severity: 'high',
   params: {},
   timeBased: false,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       with f as (${facts(ctx, ['aa_arrived_at'])})
@@ -204,7 +202,6 @@ export const cus03 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     // Too late once the child is interviewed or charged after the adult came, the adult leaves, or the child does.
     return decided(sql`
@@ -260,7 +257,6 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const { firstReviewHours, laterReviewHours } = ctx.params.forceWide
     const first = sql`o.n = 1`
@@ -316,7 +312,6 @@ export const cus05 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: false,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return decided(sql`
       with f as (${facts(ctx, ['left_at'])}),
@@ -361,7 +356,6 @@ export const cus06 = defineRule<Record<string, never>>({
   severity: 'high',
   params: {},
   timeBased: false,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       with f as (${facts(ctx, [])})
@@ -402,7 +396,6 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.accommodationRequestHours)
     return sql<ObligationQueryRow>`
@@ -444,7 +437,6 @@ export const cus08 = defineRule<{ certificateHours: number }>({
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const declinedBy = ctx.params.sql('certificateHours')
     return decided(sql`
@@ -495,7 +487,6 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.escalationHours)
     return sql<ObligationQueryRow>`
@@ -540,7 +531,6 @@ export const cus10 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: false,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       with f as (${facts(ctx, [])})
@@ -577,7 +567,6 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.healthcareHours)
     return sql<ObligationQueryRow>`
@@ -617,7 +606,6 @@ export const cus12 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: false,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return decided(sql`
       with f as (${facts(ctx, ['authorised_at', 'left_at'])})
@@ -651,7 +639,6 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const { limitHours, extendedLimitHours } = ctx.params.forceWide
     return sql<ObligationQueryRow>`

@@ -84,7 +84,6 @@ export const inv01 = defineRule<{ hours: number }>({
   params: {
     hours: { default: 24, unit: 'hours', description: 'Hours from opening to the strategy discussion' },
   },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       select ${caseArea()}, '' as obligation_key, i.opened_at as started_at,
@@ -128,7 +127,6 @@ export const inv02 = defineRule<Record<string, never>>({
   timeBased: false,
   tables: ['investigation', 'strategy_discussion', 'strategy_participant'],
   params: {},
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const held = heldDiscussions(ctx)
     // Each (discussion, required agency) pair is one row, so the participants are anti-joined set-wise.
@@ -164,7 +162,6 @@ export const inv08 = defineRule<Record<string, never>>({
   timeBased: false,
   tables: ['investigation', 'strategy_discussion'],
   params: {},
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const held = heldDiscussions(ctx)
     return sql<ObligationQueryRow>`
@@ -210,7 +207,6 @@ export const inv03 = defineRule<Record<string, never>>({
   timeBased: true,
   tables: ['investigation', 'investigation_action'],
   params: {},
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       select ${caseArea(sql`coalesce(a.owner_staff_id, i.officer_staff_id)`)}, a.id as obligation_key,
@@ -250,7 +246,6 @@ export const inv04Rule = (teamCadences: TeamCadences) =>
         description: 'Days between supervisory reviews where the team has no review cadence of its own',
       },
     },
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx) {
       // Each review cycle is one obligation: from opening (or a review) to the next review, or the closure.
       // A cycle is keyed by its start to the millisecond, so starts are told apart to the millisecond too; a
@@ -303,7 +298,6 @@ export const inv05 = defineRule<{ days: number }>({
       description: 'Days from allocation to seeing and speaking to the child',
     },
   },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     // The first allocation ever recorded starts the clock, or the case's own allocation where none is.
     return sql<ObligationQueryRow>`
@@ -371,7 +365,6 @@ export const inv06Rule = (trainingRecords: TrainingRecords) =>
         schema: requirementsSchema,
       },
     },
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx) {
       const required = JSON.stringify(ctx.params.forceWide.requiredCourses)
       // Missing courses are named in the configuration's order; the rows form's order hung on the plan.
@@ -413,7 +406,6 @@ export const inv07 = defineRule<{ defaultCapacity: number }>({
       description: 'Open cases an officer may hold where the team has no capacity of its own',
     },
   },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       select ${caseArea()}, ca.allocation_id as obligation_key, ca.allocated_at as started_at,
@@ -445,7 +437,6 @@ export const inv09 = defineRule<{ hours: number }>({
   params: {
     hours: { default: 72, unit: 'hours', description: 'Hours a child may be kept in police protection' },
   },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const hours = ctx.params.forceWide.hours
     const limit = plusMilliseconds(
@@ -486,7 +477,7 @@ export const inv10 = defineRule<{ workingDays: number }>({
       description: 'Working days from the strategy discussion that began s47 enquiries to the conference',
     },
   },
-  // Answers with its query: working days come from the working_day table (standards/working-days.ts).
+  // Working days come from the working_day table (standards/working-days.ts).
   async obligations(_db, ctx) {
     const n = ctx.params.forceWide.workingDays
     return sql<ObligationQueryRow>`
@@ -557,7 +548,6 @@ export const inv11 = defineRule<{ days: number }>({
     'police_protection',
   ],
   params: { days: { default: 14, unit: 'days', description: 'Days an open case may go without activity' } },
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     // The current quiet period (from the last activity) and the one before it, met by the last activity.
     // Only open cases' activity is kept; the last two instants are two hashed maxima, not a sort, and
@@ -631,8 +621,7 @@ export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
     timeBased: false,
     tables: ['investigation', 'investigation_person', 'investigation_pac', 'household_membership', 'person'],
     params: {},
-    // Answers with its query (after asking the person index about households), so the engine compares it
-    // with the stored findings in the database.
+    // Asks the person index about households (a read) before building its query.
     async obligations(db, ctx) {
       const atHome = await closedWithChildrenAtHome(db, ctx)
       return sql<ObligationQueryRow>`

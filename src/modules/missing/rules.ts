@@ -106,7 +106,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     params: {
       minFactors: { default: 2, description: 'Risk factors that rule out the lowest grade', unit: 'factors' },
     },
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, { asOf, params, upTo, subjectFilter }) {
       const lowest = sql`cast(${[...lowestBand]} as text[])`
       // Owed from the start: met later (by a review grading the child above the lowest band) is met late.
@@ -136,7 +135,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     timeBased: true,
     tables: ['missing_episode', 'missing_review'],
     params: repeatParams,
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx) {
       // Raising the grade (or grading high) meets it at once; otherwise the first review does.
       const raised = sql`(e.grade = 'high' or (c.previous_grade is not null
@@ -167,7 +165,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     timeBased: false,
     tables: ['missing_episode', 'trigger_plan'],
     params: repeatParams,
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx) {
       // Met by a plan live when the child was reported, or by the first plan started afterwards; owed from
       // the start, so a plan started later meets it late.
@@ -199,7 +196,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     params: {
       hours: { default: 1, description: 'Hours from the report to acknowledge the plan', unit: 'hours' },
     },
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, { asOf, params, upTo, subjectFilter }) {
       return sql<ObligationQueryRow>`
         select ${episodeColumns}, '' as obligation_key, e.reported_at as started_at,
@@ -221,7 +217,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     timeBased: true,
     tables: ['missing_episode', 'missing_review'],
     params: {},
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, { asOf, upTo, subjectFilter }) {
       const episodes = sql`${subjectFilter('e.id')} and e.reported_at <= ${asOf}`
       const returned = upTo('e.returned_at')
@@ -280,7 +275,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     params: {
       hours: { default: 72, description: 'Hours from return to the prevention interview', unit: 'hours' },
     },
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, { asOf, params, upTo, subjectFilter }) {
       return sql<ObligationQueryRow>`
         select ${episodeColumns}, '' as obligation_key, e.returned_at as started_at,
@@ -306,7 +300,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     params: {
       hours: { default: 72, description: 'Hours from return to the return home interview', unit: 'hours' },
     },
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, { asOf, params, upTo, subjectFilter }) {
       const notified = upTo('e.la_notified_at')
       // A child may refuse the interview: the offer recorded as declined meets the obligation.
@@ -338,7 +331,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     timeBased: false,
     tables: ['missing_episode', 'person_flag', 'pac'],
     params: {},
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx) {
       // The children module's flags and the referrals module's PACs, as SQL those modules write; after a
       // write only the evaluated episodes' children are looked at.
@@ -370,7 +362,6 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     timeBased: false,
     tables: ['missing_episode'],
     params: {},
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, { asOf, upTo, subjectFilter }) {
       // Owed from the start: met later is met late.
       return sql<ObligationQueryRow>`

@@ -49,7 +49,6 @@ export const ref01 = defineRule<{ hours: number }>({
     hours: { default: 24, unit: 'hours', description: 'Hours from when the police first knew to the PAC' },
   },
   timeBased: false,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
     const limit = hoursText(ctx.params.forceWide.hours)
@@ -85,7 +84,6 @@ export const ref02 = defineRule<{ hours: number }>({
     hours: { default: 24, unit: 'hours', description: 'Hours a PAC may wait for its supervisor review' },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
     return sql<ObligationQueryRow>`
@@ -113,7 +111,6 @@ export const ref03 = defineRule<{ hours: number }>({
     hours: { default: 24, unit: 'hours', description: 'Hours from approval to sharing with the MASH' },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
     return sql<ObligationQueryRow>`
@@ -171,7 +168,6 @@ export const ref04 = defineRule<BragTimescales>({
     },
   },
   timeBased: true,
-  // Answers with its query, so the engine compares it with the stored findings in the database.
   async obligations(_db, ctx) {
     const p = ctx.params
     // The rating counts from when it was given (or, if the time was not recorded, the decision or sharing).
@@ -223,7 +219,7 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     },
   },
   timeBased: true,
-  // Answers with its query: working days come from the working_day table (standards/working-days.ts).
+  // Working days come from the working_day table (standards/working-days.ts).
   async obligations(_db, ctx) {
     const { decisionWorkingDays, followUpWorkingDays } = ctx.params.forceWide
     const shared = 'pac.shared_with_mash_at'
@@ -321,7 +317,6 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
       },
     },
     timeBased: true,
-    // Answers with its query, so the engine compares it with the stored findings in the database.
     async obligations(_db, ctx: RuleContext<Ref06Params>) {
       // The window is measured between whole milliseconds, as the rows form's Dates held them.
       const ms = (column: string) => sql`date_trunc('milliseconds', ${sql.ref(column)})`
