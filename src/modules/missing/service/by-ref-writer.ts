@@ -1,0 +1,112 @@
+import type { Insertable, Selectable, Updateable } from 'kysely'
+import type { Clock } from '../../../platform/clock.ts'
+import type { Transaction } from '../../../platform/db/database.ts'
+import { changedFields, type HistoryService } from '../../../platform/db/history.ts'
+import type { DB } from '../../../platform/db/schema.ts'
+
+/** The tables whose batches are written by ref (episodes, reviews, trigger plans). */
+export type MissingTable = 'missing_episode' | 'missing_review' | 'trigger_plan'
+
+/**
+ * A batch's records of one table, written by ref: a ref Kestrel already holds is updated in place (a
+ * re-run import); new records are queued and inserted together by `flush`. A ref that comes again later
+ * in the batch updates the queued record, which is written first, as two imports one after the other would.
+ */
+export async function byRefWriter<T extends MissingTable>(
+  trx: Transaction,
+  deps: { clock: Clock; history: HistoryService },
+  table: T,
+  submissions: readonly { ref?: string }[],
+  actor: string,
+) {
+  const refs = [...new Set(submissions.flatMap((s) => (s.ref ? [s.ref] : [])))]
+  const held = new Map<string, { id: string; version: number; pending?: boolean }>()
+  if (refs.length)
+    for (const r of await trx
+      .selectFrom(table as MissingTable)
+      .select(['id', 'ref', 'version'])
+      .where('ref', 'in', refs)
+      .execute())
+      held.set(r.ref as string, { id: r.id, version: r.version })
+  let pending: { row: Insertable<DB[T]> & { id: string }; written: { ref: string } }[] = []
+  const flush = async () => {
+    const rows = await insertRecords(
+      trx,
+      deps.clock,
+      table,
+      pending.map((p) => p.row),
+      actor,
+    )
+    // A record given no ref has the one the database made for it.
+    for (const p of pending)
+      p.written.ref = (rows.get(p.row.id) as { ref?: string | null } | undefined)?.ref ?? p.written.ref
+    pending = []
+  }
+  return {
+    flush,
+    /** Updates the record already holding this ref; undefined when none does. */
+    async update(ref: string | undefined, values: Updateable<DB[T]>): Promise<Selectable<DB[T]> | undefined> {
+      let existing = ref ? held.get(ref) : undefined
+      if (!ref || !existing) return undefined
+      if (existing.pending) {
+        await flush()
+        existing = { id: existing.id, version: 1 }
+      }
+      const row = await deps.history.updateRecord(trx, table, existing.id, existing.version, values, {
+        id: actor,
+      })
+      held.set(ref, { id: existing.id, version: (row as { version: number }).version })
+      return row
+    },
+    /** Queues a new record (with its ref, when the line gave one) for the next flush. */
+    queue(ref: string | undefined, row: Insertable<DB[T]> & { id: string }, written: { ref: string }) {
+      pending.push({ row: { ...row, ...(ref ? { ref } : {}) }, written })
+      if (ref) held.set(ref, { id: row.id, version: 1, pending: true })
+    },
+  }
+}
+
+/**
+ * Inserts many new records of one table at version 1, their ids chosen by the caller, with a 'create'
+ * history row for each recording every field it was created with (as `history.insertRecord` does).
+ */
+async function insertRecords<T extends MissingTable>(
+  trx: Transaction,
+  clock: Clock,
+  table: T,
+  rows: readonly (Insertable<DB[T]> & { id: string })[],
+  actor: string,
+): Promise<Map<string, Selectable<DB[T]>>> {
+  const out = new Map<string, Selectable<DB[T]>>()
+  const history: Insertable<DB['change_history']>[] = []
+  for (let at = 0; at < rows.length; at += 500) {
+    const chunk = rows.slice(at, at + 500)
+    // Kysely cannot check an insert into a table chosen at run time; the signature carries the types.
+    const inserted = (await (trx as unknown as Transaction)
+      .insertInto(table as 'missing_review')
+      .values(chunk as never)
+      .returningAll()
+      .execute()) as unknown as (Selectable<DB[T]> & { id: string; version: number })[]
+    const byId = new Map(inserted.map((r) => [r.id, r]))
+    for (const { id } of chunk) {
+      const row = byId.get(id)
+      if (!row) throw new Error(`internal: ${table} ${id} was not inserted`)
+      out.set(id, row)
+      history.push({
+        record_table: table,
+        record_id: id,
+        version: row.version,
+        action: 'create',
+        changed_by: actor,
+        changed_at: clock.now(),
+        changes: JSON.stringify(changedFields({}, row, Object.keys(row))),
+      })
+    }
+  }
+  for (let at = 0; at < history.length; at += 1000)
+    await trx
+      .insertInto('change_history')
+      .values(history.slice(at, at + 1000))
+      .execute()
+  return out
+}

@@ -1,0 +1,113 @@
+import { sql } from 'kysely'
+import type { Clock } from '../../../platform/clock.ts'
+import type { Executor } from '../../../platform/db/database.ts'
+import { londonDay } from '../../children/person.ts'
+import { type Grade, lowestBand, type RepeatThreshold } from '../grading.ts'
+import { dayMs } from './dependencies.ts'
+
+/** The dashboard's missing-children measures. */
+export function missingMeasures(
+  db: Executor,
+  clock: Clock,
+  options: { scale: readonly Grade[]; repeat: RepeatThreshold },
+) {
+  return {
+    /** Episodes reported in [from, until) by borough (with its BCU) and grade at report. */
+    async episodesByAreaAndGrade(from: Date, until: Date) {
+      const { rows } = await sql<{
+        borough_id: string
+        bcu_id: string | null
+        grade: Grade
+        episodes: number
+      }>`
+        select borough_id, bcu_id, grade, count(*)::int as episodes from missing_episode
+        where reported_at >= ${from} and reported_at < ${until}
+        group by 1, 2, 3 order by 1, 3`.execute(db)
+      return rows.map((r) => ({
+        boroughId: r.borough_id,
+        bcuId: r.bcu_id,
+        grade: r.grade,
+        episodes: r.episodes,
+      }))
+    },
+
+    /**
+     * Of the episodes graded no apparent risk (absent or very low) in [from, until), the share with two or
+     * more risk factors recorded (answered or found in the record): the misgrading the report describes.
+     */
+    async absentWithRiskFactorsShare(from: Date, until: Date, minFactors = 2) {
+      const { rows } = await sql<{
+        lowest: number
+        with_factors: number
+        children: number
+        children_with: number
+      }>`
+        select count(*)::int as lowest,
+          count(*) filter (where (select count(distinct f) from unnest(risk_factors || history_factors) f) >= ${minFactors})::int as with_factors,
+          count(distinct person_id)::int as children,
+          count(distinct person_id) filter (where (select count(distinct f) from unnest(risk_factors || history_factors) f) >= ${minFactors})::int as children_with
+        from missing_episode
+        where reported_at >= ${from} and reported_at < ${until} and grade = any(${[...lowestBand]}::text[])`.execute(
+        db,
+      )
+      const r = rows[0] ?? { lowest: 0, with_factors: 0, children: 0, children_with: 0 }
+      return {
+        gradedLowest: r.lowest,
+        withTwoOrMoreFactors: r.with_factors,
+        share: r.lowest ? r.with_factors / r.lowest : null,
+        children: r.children,
+        childrenWithTwoOrMoreFactors: r.children_with,
+        childrenShare: r.children ? r.children_with / r.children : null,
+      }
+    },
+
+    /** Children with N or more episodes in the M days to asOf, by borough, with and without a live plan. */
+    async repeatMissingByBorough(asOf: Date = clock.now()) {
+      const since = new Date(asOf.getTime() - options.repeat.days * dayMs)
+      const onDay = londonDay(asOf)
+      const { rows } = await sql<{ borough_id: string; with_plan: number; without_plan: number }>`
+        with repeat as (
+          select borough_id, person_id from missing_episode
+          where reported_at <= ${asOf} and reported_at > ${since}
+          group by borough_id, person_id having count(*) >= ${options.repeat.episodes}
+        )
+        select borough_id,
+          count(*) filter (where live)::int as with_plan, count(*) filter (where not live)::int as without_plan
+        from (select r.borough_id, exists (select 1 from trigger_plan tp where tp.person_id = r.person_id
+          and tp.start_date <= ${onDay}::date and (tp.ended_on is null or tp.ended_on > ${onDay}::date)) as live
+          from repeat r) x
+        group by borough_id order by borough_id`.execute(db)
+      return rows.map((r) => ({
+        boroughId: r.borough_id,
+        withLivePlan: r.with_plan,
+        withoutLivePlan: r.without_plan,
+      }))
+    },
+
+    /** Of the returns in [from, until), the share with a prevention interview within N hours; by grade band. */
+    async preventionInterviewsWithin(from: Date, until: Date, hours = 72) {
+      const { rows } = await sql<{ lowest: boolean; returns: number; within: number }>`
+        select grade = any(${[...lowestBand]}::text[]) as lowest, count(*)::int as returns,
+          count(*) filter (where prevention_interview_at <= returned_at + interval '1 hour' * ${hours})::int as within
+        from missing_episode where returned_at >= ${from} and returned_at < ${until}
+        group by 1`.execute(db)
+      const sum = (f: (r: (typeof rows)[number]) => boolean) => {
+        const picked = rows.filter(f)
+        const returns = picked.reduce((s, r) => s + r.returns, 0)
+        const within = picked.reduce((s, r) => s + r.within, 0)
+        return { returns, within, share: returns ? within / returns : null }
+      }
+      return { all: sum(() => true), gradedLowest: sum((r) => r.lowest), gradedAbove: sum((r) => !r.lowest) }
+    },
+
+    /** Live trigger plans by borough on asOf's London day (boroughs with none are absent from the list). */
+    async livePlansByBorough(asOf: Date = clock.now()) {
+      const onDay = londonDay(asOf)
+      const { rows } = await sql<{ borough_id: string; plans: number }>`
+        select borough_id, count(*)::int as plans from trigger_plan
+        where start_date <= ${onDay}::date and (ended_on is null or ended_on > ${onDay}::date)
+        group by 1 order by 1`.execute(db)
+      return rows.map((r) => ({ boroughId: r.borough_id, livePlans: r.plans }))
+    },
+  }
+}
