@@ -35,6 +35,7 @@ function kinds() {
     kind: 'test-child',
     subjectKind: 'test-child',
     schema: z.object({ name: z.string().min(1), born: isoDate, household: z.string().min(1) }).strict(),
+    refersTo: ['test-household'],
     references: (record) => [{ field: 'household', kind: 'test-household', ref: record.household }],
     async lookup(trx, refs) {
       const { rows } = await sql<{
