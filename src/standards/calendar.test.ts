@@ -2,14 +2,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { londonInstant, londonParts } from '../platform/time.ts'
 import {
-  addDays,
-  addHours,
   easterSunday,
   englandAndWalesBankHolidays,
   loadWorkingDayCalendar,
-  londonInstant,
-  londonParts,
   parseBankHolidayFile,
   workingDayCalendar,
 } from './calendar.ts'
@@ -232,29 +229,6 @@ describe('addWorkingDays', () => {
   it('counts working days between two instants', () => {
     expect(calendar.workingDaysBetween(at('2024-12-24T09:00:00Z'), at('2025-01-02T09:00:00Z'))).toBe(4)
     expect(calendar.workingDaysBetween(at('2024-03-08T09:00:00Z'), at('2024-03-08T18:00:00Z'))).toBe(0)
-  })
-})
-
-describe('addHours and addDays', () => {
-  it('adds elapsed hours across the change to BST', () => {
-    const before = londonInstant('2024-03-30', '22:00')
-    const after = addHours(before, 6)
-    expect(londonParts(after)).toEqual({ date: '2024-03-31', time: '05:00:00.000' })
-  })
-
-  it('adds calendar days at the same London clock time', () => {
-    expect(londonParts(addDays(londonInstant('2024-03-30', '22:00'), 1))).toEqual({
-      date: '2024-03-31',
-      time: '22:00:00.000',
-    })
-    expect(
-      addDays(londonInstant('2024-10-26', '12:00'), 1).getTime() -
-        londonInstant('2024-10-26', '12:00').getTime(),
-    ).toBe(25 * 3_600_000)
-  })
-
-  it('moves a time in the spring gap forward', () => {
-    expect(londonInstant('2024-03-31', '01:30').toISOString()).toBe('2024-03-31T01:30:00.000Z')
   })
 })
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { addDays, isIsoDate, type LocalDate, londonInstant, londonParts, weekday } from '../platform/time.ts'
 
 /**
  * The working-day calendar: England and Wales bank holidays and the arithmetic rules use for "within N
@@ -12,11 +13,10 @@ import fs from 'node:fs'
  *   plus one working day is Monday 16:00 (or Tuesday 16:00 when Monday is a bank holiday), and Saturday
  *   10:00 plus one is Monday 10:00. Clocks change only on Sundays, so the result never falls in a gap or
  *   an overlap of Europe/London time.
- * - addHours is elapsed time (PACE clocks run in real hours): 6 hours across the change to BST is still
- *   6 hours, though the wall clock moves by 7.
+ *
+ * Local dates and London instants are the shared kernel's (src/platform/time.ts); this file adds only
+ * the bank holidays and the working days.
  */
-
-export type LocalDate = string
 
 export interface WorkingDayCalendar {
   isBankHoliday(date: LocalDate): boolean
@@ -28,24 +28,8 @@ export interface WorkingDayCalendar {
   workingDaysBetween(from: Date, to: Date): number
 }
 
-// ---------- plain date arithmetic on 'YYYY-MM-DD' (UTC midnight stands for the date) ----------
-
-function toUtcDay(date: LocalDate): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return Date.UTC(y, m - 1, d)
-}
-
 function fromUtcDay(ms: number): LocalDate {
   return new Date(ms).toISOString().slice(0, 10)
-}
-
-export function addCalendarDays(date: LocalDate, n: number): LocalDate {
-  return fromUtcDay(toUtcDay(date) + n * 86_400_000)
-}
-
-/** 0 Sunday .. 6 Saturday. */
-export function weekday(date: LocalDate): number {
-  return new Date(toUtcDay(date)).getUTCDay()
 }
 
 function ymd(year: number, month: number, day: number): LocalDate {
@@ -73,12 +57,12 @@ export function easterSunday(year: number): LocalDate {
 
 function firstMonday(year: number, month: number): LocalDate {
   const first = ymd(year, month, 1)
-  return addCalendarDays(first, (8 - weekday(first)) % 7)
+  return addDays(first, (8 - weekday(first)) % 7)
 }
 
 function lastMonday(year: number, month: number): LocalDate {
   const last = fromUtcDay(Date.UTC(year, month, 0))
-  return addCalendarDays(last, -((weekday(last) + 6) % 7))
+  return addDays(last, -((weekday(last) + 6) % 7))
 }
 
 /** Days moved by proclamation, and one-off holidays, in the years Kestrel knows about. */
@@ -105,7 +89,7 @@ export function englandAndWalesBankHolidays(year: number): LocalDate[] {
   const nyDay = weekday(newYear)
   days.push(nyDay === 6 ? ymd(year, 1, 3) : nyDay === 0 ? ymd(year, 1, 2) : newYear)
   const easter = easterSunday(year)
-  days.push(addCalendarDays(easter, -2), addCalendarDays(easter, 1))
+  days.push(addDays(easter, -2), addDays(easter, 1))
   days.push(firstMonday(year, 5), lastMonday(year, 5), lastMonday(year, 8))
   // Christmas and Boxing Day: a day that falls at the weekend is replaced by the next free weekday.
   const christmas = ymd(year, 12, 25)
@@ -126,8 +110,6 @@ export function englandAndWalesBankHolidays(year: number): LocalDate[] {
   for (const extra of oneOffHolidays) if (extra.startsWith(`${year}-`)) moved.push(extra)
   return [...new Set(moved)].sort()
 }
-
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
 
 /**
  * Reads a bank-holiday file: a JSON list of 'YYYY-MM-DD' dates, or the GOV.UK bank-holidays.json shape
@@ -150,7 +132,7 @@ export function parseBankHolidayFile(text: string, fileName = 'bank holidays fil
   }
   if (!Array.isArray(list)) throw new Error(`${fileName}: expected a JSON list of dates`)
   return list.map((value, index) => {
-    if (typeof value !== 'string' || !isoDate.test(value) || fromUtcDay(toUtcDay(value)) !== value) {
+    if (!isIsoDate(value)) {
       throw new Error(
         `${fileName}: entry ${index + 1} is not a date like 2025-12-25: ${JSON.stringify(value)}`,
       )
@@ -194,7 +176,7 @@ export function workingDayCalendar(overrides?: readonly LocalDate[]): WorkingDay
       let date = local.date
       let remaining = n
       while (remaining > 0) {
-        date = addCalendarDays(date, 1)
+        date = addDays(date, 1)
         if (isWorkingDay(date)) remaining--
       }
       return londonInstant(date, local.time)
@@ -204,8 +186,7 @@ export function workingDayCalendar(overrides?: readonly LocalDate[]): WorkingDay
       const end = londonParts(to).date
       if (end <= start) return 0
       let count = 0
-      for (let d = addCalendarDays(start, 1); d <= end; d = addCalendarDays(d, 1))
-        if (isWorkingDay(d)) count++
+      for (let d = addDays(start, 1); d <= end; d = addDays(d, 1)) if (isWorkingDay(d)) count++
       return count
     },
   }
@@ -223,58 +204,4 @@ export function loadWorkingDayCalendar(bankHolidaysFile: string | undefined): Wo
     )
   }
   return workingDayCalendar(parseBankHolidayFile(text, `KESTREL_BANK_HOLIDAYS_FILE ${bankHolidaysFile}`))
-}
-
-// ---------- Europe/London instants ----------
-
-const londonFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-})
-
-/** An instant's Europe/London date and clock time ('HH:MM:SS.mmm'). */
-export function londonParts(instant: Date): { date: LocalDate; time: string } {
-  const parts = Object.fromEntries(londonFormat.formatToParts(instant).map((p) => [p.type, p.value]))
-  const ms = String(instant.getUTCMilliseconds()).padStart(3, '0')
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    time: `${parts.hour}:${parts.minute}:${parts.second}.${ms}`,
-  }
-}
-
-/**
- * The instant at which Europe/London reads `date` `time`. A time in the spring gap moves forward by the
- * hour lost (01:30 becomes 02:30 BST); a time in the autumn overlap is its first (BST) occurrence.
- */
-export function londonInstant(date: LocalDate, time = '00:00:00.000'): Date {
-  const asUtc = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}Z`)
-  if (Number.isNaN(asUtc)) throw new RangeError(`not a date and time: ${date} ${time}`)
-  // Europe/London is UTC+0 or UTC+1: try both and keep the one that reads back as asked.
-  for (const offsetHours of [1, 0]) {
-    const candidate = new Date(asUtc - offsetHours * 3_600_000)
-    const back = londonParts(candidate)
-    if (
-      back.date === date &&
-      back.time.slice(0, 8) === (time.length === 5 ? `${time}:00` : time.slice(0, 8))
-    ) {
-      return candidate
-    }
-  }
-  return new Date(asUtc)
-}
-
-export function addHours(instant: Date, hours: number): Date {
-  return new Date(instant.getTime() + hours * 3_600_000)
-}
-
-/** Calendar days in Europe/London: the same clock time n dates later (so 1 day across a clock change is 23 or 25 hours). */
-export function addDays(instant: Date, n: number): Date {
-  const local = londonParts(instant)
-  return londonInstant(addCalendarDays(local.date, n), local.time)
 }

@@ -5,8 +5,8 @@ import { reachOf } from '../platform/access/need-to-know.ts'
 import type { Principal } from '../platform/auth/principal.ts'
 import { apiRoute } from '../platform/http/api.ts'
 import { HttpError, ValidationError } from '../platform/http/errors.ts'
+import { isIsoDate, londonInstant } from '../platform/time.ts'
 import { findingsApiReaders, parameterSetters, staffAccess, teamRoles } from './access.ts'
-import { addCalendarDays, londonInstant } from './calendar.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from './lifecycle.ts'
 import { type ParameterSpec, parseParameterInput, sourceLabels } from './rule.ts'
 import { teamScope } from './scope.ts'
@@ -305,10 +305,7 @@ export function standardsRoutes(app: FastifyInstance, service: StandardsService)
     const parsed = parseParameterInput(spec, values.value)
     if ('error' in parsed) errors.push({ text: parsed.error, href: '#value' })
     let effectiveFrom: Date | undefined
-    if (
-      !/^\d{4}-\d{2}-\d{2}$/.test(values.effectiveFrom) ||
-      addCalendarDays(values.effectiveFrom, 0) !== values.effectiveFrom
-    ) {
+    if (!isIsoDate(values.effectiveFrom)) {
       errors.push({ text: 'Enter the date the value applies from, like 2025-04-01', href: '#effectiveFrom' })
     } else effectiveFrom = londonInstant(values.effectiveFrom)
     if (!values.reason.trim()) errors.push({ text: 'Enter the reason for the change', href: '#reason' })

@@ -4,7 +4,8 @@ import { testDatabase } from '../../test/database.ts'
 import type { DatabaseHandle } from '../platform/db/database.ts'
 import { seededRandom } from '../platform/seed/random.ts'
 import { type WorkingDayCalendar, workingDayCalendar } from './calendar.ts'
-import { addWorkingDaysJoin, ensureWorkingDays, workingDaysDue } from './working-days.ts'
+import { addWorkingDaysJoin, workingDaysDue } from './sql-time.ts'
+import { ensureWorkingDays } from './working-days.ts'
 
 let handle: DatabaseHandle
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto'
-import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '../platform/db/database.ts'
-import { addCalendarDays, type LocalDate, type WorkingDayCalendar } from './calendar.ts'
-import { columnRef } from './rule.ts'
+import { addDays, type LocalDate } from '../platform/time.ts'
+import type { WorkingDayCalendar } from './calendar.ts'
 
 /**
  * The working-day calendar as a table, so a rule's SQL can add working days exactly as
- * `WorkingDayCalendar.addWorkingDays` does, set-wise, with a hash join instead of a loop per record.
+ * `WorkingDayCalendar.addWorkingDays` does, set-wise, with a hash join instead of a loop per record (the
+ * joins are `addWorkingDaysJoin` and `workingDaysDue` in sql-time.ts).
  *
  * `working_day` has one row per calendar day with `ordinal`, the number of working days up to and including
  * it. Adding n working days to a day D is then the working day whose ordinal is ordinal(D) + n. The calendar
@@ -42,7 +43,7 @@ function calendarDays(calendar: WorkingDayCalendar) {
   const working: boolean[] = []
   const ordinals: number[] = []
   let ordinal = 0
-  for (let day = `${firstYear}-01-01`; day <= `${lastYear}-12-31`; day = addCalendarDays(day, 1)) {
+  for (let day = `${firstYear}-01-01`; day <= `${lastYear}-12-31`; day = addDays(day, 1)) {
     const isWorking = calendar.isWorkingDay(day)
     if (isWorking) ordinal++
     days.push(day)
@@ -96,42 +97,4 @@ export async function ensureWorkingDays(
     await root.transaction().execute(rewrite)
     inLine.set(root, fingerprint)
   } else await rewrite(executor)
-}
-
-/** The London calendar date of an instant. */
-export function londonDate(instant: string | Expression<unknown>): RawBuilder<string> {
-  return sql<string>`cast(timezone('Europe/London', ${columnRef(instant)}) as date)`
-}
-
-/**
- * Joins for "n working days after an instant": `alias` is the working day reached. Use with `workingDaysDue`:
- *
- *   from pac ${addWorkingDaysJoin('decision', 'pac.shared_with_mash_at', n)}
- *   select ${workingDaysDue('decision', 'pac.shared_with_mash_at', n)} as due_at
- *
- * Instants outside 2000-2060 find no working day and drop out of the query.
- */
-export function addWorkingDaysJoin(
-  alias: string,
-  instant: string | Expression<unknown>,
-  n: Expression<unknown>,
-): RawBuilder<unknown> {
-  const from = sql.ref(`${alias}_from`)
-  const to = sql.ref(alias)
-  return sql`join working_day as ${from} on ${from}.day = ${londonDate(instant)}
-    join working_day as ${to} on ${to}.working and ${to}.ordinal = ${from}.ordinal + cast(${n} as integer)`
-}
-
-/**
- * The instant n working days after `instant`, at the same London wall-clock time, as
- * `WorkingDayCalendar.addWorkingDays` computes it (0 working days: the instant itself).
- */
-export function workingDaysDue(
-  alias: string,
-  instant: string | Expression<unknown>,
-  n: Expression<unknown>,
-): RawBuilder<Date> {
-  const at = columnRef(instant)
-  return sql<Date>`case when cast(${n} as integer) = 0 then ${at}
-    else timezone('Europe/London', ${sql.ref(alias)}.day + cast(timezone('Europe/London', ${at}) as time)) end`
 }

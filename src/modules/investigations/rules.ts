@@ -2,7 +2,7 @@ import { type Expression, type RawBuilder, sql } from 'kysely'
 import { z } from 'zod'
 import type { Executor } from '../../platform/db/database.ts'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
-import { addWorkingDaysJoin, workingDaysDue } from '../../standards/working-days.ts'
+import { addWorkingDaysJoin, workingDaysDue } from '../../standards/sql-time.ts'
 import { courses } from '../organisation/organisation.ts'
 import { investigationKind } from './access.ts'
 import {

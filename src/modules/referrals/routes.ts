@@ -8,8 +8,8 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { londonInstant, londonParts } from '../../platform/time.ts'
 import type { Services } from '../../services.ts'
-import { londonInstant, londonParts } from '../../standards/calendar.ts'
 import { dateInputItems, parseDateInput } from '../organisation/form-dates.ts'
 import {
   pacFollowUppers,

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
-import { addWorkingDaysJoin, workingDaysDue } from '../../standards/working-days.ts'
+import { addWorkingDaysJoin, workingDaysDue } from '../../standards/sql-time.ts'
 import { pacKind } from './access.ts'
 
 const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`

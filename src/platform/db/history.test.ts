@@ -3,7 +3,7 @@ import { testDatabase, testDatabaseKind } from '../../../test/database.ts'
 import { fixedClock } from '../clock.ts'
 import { ConflictError, NotFoundError } from '../http/errors.ts'
 import type { DatabaseHandle } from './database.ts'
-import { changedFields, type HistoryService, historyService } from './history.ts'
+import { changedFields, type HistoryService, historyService, recordMany } from './history.ts'
 
 const admin = { id: 'admin-1' }
 const supervisor = { id: 'supervisor-1' }
@@ -161,4 +161,79 @@ describe('record history and optimistic locking', () => {
       }
     },
   )
+
+  describe('recordMany', () => {
+    const at = new Date('2018-08-02T10:00:00Z')
+    const row = (id: string, version: number, action: 'create' | 'update' | 'delete' = 'update') => ({
+      table: 'app_user',
+      id,
+      version,
+      action,
+      changedBy: 'system:import',
+      changedAt: at,
+      changes: { display_name: ['Old', `New ${version}`] as [unknown, unknown] },
+    })
+
+    it('writes nothing for no rows', async () => {
+      const before = await handle.db
+        .selectFrom('change_history')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+      await recordMany(handle.db, [])
+      const after = await handle.db
+        .selectFrom('change_history')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+      expect(Number(after.n)).toBe(Number(before.n))
+    })
+
+    it('records each row as historyFor reads it back, in order', async () => {
+      const user = await newUser('alex.many')
+      await recordMany(handle.db, [row(user.id, 2), row(user.id, 3, 'delete')])
+      const entries = await history.historyFor('app_user', user.id)
+      expect(entries.slice(1)).toEqual([
+        {
+          version: 2,
+          action: 'update',
+          changedBy: 'system:import',
+          changedAt: at,
+          changes: { display_name: ['Old', 'New 2'] },
+        },
+        {
+          version: 3,
+          action: 'delete',
+          changedBy: 'system:import',
+          changedAt: at,
+          changes: { display_name: ['Old', 'New 3'] },
+        },
+      ])
+    })
+
+    it('writes more rows than one insert holds', async () => {
+      const user = await newUser('alex.bulk')
+      const rows = Array.from({ length: 2_345 }, (_, i) => row(user.id, i + 2))
+      await recordMany(handle.db, rows)
+      const entries = await history.historyFor('app_user', user.id)
+      expect(entries).toHaveLength(2_346)
+      expect(entries.at(-1)?.version).toBe(2_346)
+    })
+
+    it("is on the service too, and writes in the caller's transaction", async () => {
+      const user = await newUser('alex.many-rollback')
+      await expect(
+        handle.db.transaction().execute(async (trx) => {
+          await history.recordMany(trx, [row(user.id, 2)])
+          expect(
+            await trx
+              .selectFrom('change_history')
+              .select('version')
+              .where('record_id', '=', user.id)
+              .execute(),
+          ).toHaveLength(2)
+          throw new Error('later step failed')
+        }),
+      ).rejects.toThrow('later step failed')
+      expect(await history.historyFor('app_user', user.id)).toHaveLength(1)
+    })
+  })
 })

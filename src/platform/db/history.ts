@@ -64,6 +64,44 @@ function inTransaction<T>(executor: Executor, work: (trx: Transaction<DB>) => Pr
   return executor.transaction().execute(work)
 }
 
+/** One change_history row, as a set-wise writer that bypasses insertRecord/updateRecord records it. */
+export interface HistoryRow {
+  table: string
+  id: string
+  version: number
+  action: HistoryEntry['action']
+  changedBy: string
+  changedAt: Date
+  changes: FieldChanges
+}
+
+/** Rows per insert: seven parameters each, well inside PostgreSQL's 65,535 per statement. */
+const rowsPerInsert = 1000
+
+/**
+ * Records many changes at once, for writers that upsert set-wise (imports, merges, bulk moves) and so
+ * cannot go through insertRecord one row at a time. Takes the executor so it writes in the caller's
+ * transaction: the change and its history commit or roll back together.
+ */
+export async function recordMany(executor: Executor, rows: readonly HistoryRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += rowsPerInsert) {
+    await executor
+      .insertInto('change_history')
+      .values(
+        rows.slice(i, i + rowsPerInsert).map((row) => ({
+          record_table: row.table,
+          record_id: row.id,
+          version: row.version,
+          action: row.action,
+          changed_by: row.changedBy,
+          changed_at: row.changedAt,
+          changes: JSON.stringify(row.changes),
+        })),
+      )
+      .execute()
+  }
+}
+
 // Kysely cannot check a query over a table chosen at run time; the public signatures carry the types.
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Untyped = Transaction<any>
@@ -78,21 +116,14 @@ export function historyService(db: Database, clock: Clock) {
     author: ChangeAuthor,
     changes: FieldChanges,
   ) {
-    await trx
-      .insertInto('change_history')
-      .values({
-        record_table: table,
-        record_id: id,
-        version,
-        action,
-        changed_by: author.id,
-        changed_at: clock.now(),
-        changes: JSON.stringify(changes),
-      })
-      .execute()
+    await recordMany(trx, [
+      { table, id, version, action, changedBy: author.id, changedAt: clock.now(), changes },
+    ])
   }
 
   return {
+    recordMany,
+
     /** Inserts a record at version 1 and records every field it was created with. */
     async insertRecord<T extends VersionedTable>(
       executor: Executor,
