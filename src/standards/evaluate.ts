@@ -68,7 +68,8 @@ function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
   return out
 }
 
-function ruleContext(
+/** What a rule is given to build its obligations: the engine's own, also used for its SQL snapshots. */
+export function ruleContext(
   rule: AnyRule,
   values: readonly ParameterValue[],
   asOf: Date,

@@ -123,10 +123,12 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
   timeBased: boolean
   /**
    * One definition for both the set-wise sweep and single-record evaluation; usually one SQL query. Either
-   * run it and return the rows, or answer with the query itself (ObligationQuery, not run), as the modules'
-   * rules do: then the engine wraps it and derives, compares with the stored findings and writes them in the
+   * run it and return the rows, or answer with the query itself (ObligationQuery, not run), as most rules
+   * do: then the engine wraps it and derives, compares with the stored findings and writes them in the
    * database, which is much faster for a sweep and reads nothing into JavaScript when nothing changed. A rule
    * that answers with its query uses `db` only to read what it needs to build it (most ignore it: `_db`).
+   * Each rule's SQL is kept in src/standards/sql/<RULE-ID>.sql (sql-snapshots.test.ts), so that a change to
+   * it shows in review.
    */
   obligations(db: Database, context: RuleContext<P>): Promise<ObligationRow[] | ObligationQuery>
   /**
