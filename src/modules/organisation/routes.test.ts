@@ -153,6 +153,22 @@ describe('organisation admin pages', () => {
     expect(duplicate.body).toContain('Another member of staff already has this staff number')
   })
 
+  it("lists the staff and training forms' errors in the order the fields appear", async () => {
+    const links = (html: string) => [...html.matchAll(/<a href="(#[^"]+)">/g)].map((m) => m[1])
+    const staff = await post('/admin/organisation/staff', admin, {
+      staffNumber: '',
+      name: '',
+      rank: '',
+      'startDate-day': '',
+      'startDate-month': '4',
+      'startDate-year': '2021',
+    })
+    expect(staff.statusCode).toBe(400)
+    expect(links(staff.body)).toEqual(['#staffNumber', '#name', '#rank', '#startDate-day'])
+    const training = await post(`/admin/organisation/staff/${staffId}/training`, admin, { course: '' })
+    expect(links(training.body)).toEqual(['#course', '#completedOn-day'])
+  })
+
   it('creates a team, edits it, and answers a stale edit with 409', async () => {
     const created = await post('/admin/organisation/teams', admin, {
       name: 'Hackney MASH',
