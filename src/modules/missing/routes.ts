@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { type Access, permits } from '../../platform/access/access.ts'
 import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
+import type { Database } from '../../platform/db/database.ts'
 import { type FieldError, ValidationError } from '../../platform/http/errors.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { flagLabels, londonDay } from '../children/person.ts'
@@ -23,7 +24,9 @@ import {
   reporterLabels,
   riskFactorLabels,
   riskFactors,
+  suggestMinimumGrade,
 } from './grading.ts'
+import { historyInWindow, repeatThresholdAt } from './repeat-threshold.ts'
 import { agreedWithKinds, agreedWithLabels, type MissingService } from './service.ts'
 
 export const missingPath = '/missing'
@@ -90,6 +93,7 @@ export function missingRoutes(
     standards: StandardsService
     organisation: OrganisationService
     clock: { now(): Date }
+    db: Database
   },
 ) {
   const { missing, standards, organisation, clock } = services
@@ -174,12 +178,15 @@ export function missingRoutes(
       return newEpisodePage(request, reply, '', { child: childKey }, error.errors, 400)
     }
     const answered = list(body, 'riskFactors') as RiskFactor[]
-    const suggestion = missing.suggest(answered, context.history)
+    // Repeat missing as MIS-02 is configured at the report time, for the borough once one is chosen.
+    const repeat = await repeatThresholdAt(standards, at, str(body, 'borough') || null)
+    const history = await historyInWindow(services.db, context.person.id, at, context.history, repeat)
+    const suggestion = suggestMinimumGrade(answered, history, { scale: missing.scale, repeat })
     return reply.code(status).render('missing/views/new-episode.njk', {
       pageTitle: 'Grade the risk to a missing child',
       errors: errorSummary(errors),
       fieldErrors: fieldErrors(errors),
-      context,
+      context: { ...context, history, previous: history.previous, repeatDays: repeat.days },
       suggestion,
       gradeLabels,
       flagLabels,
