@@ -99,6 +99,34 @@ describe('admin pages for users', () => {
     expect(duplicate.body).toContain('An account with the username sam.sergeant already exists')
   })
 
+  it('lists the errors in the order the fields appear on the create and edit forms', async () => {
+    const links = (html: string) => [...html.matchAll(/<a href="(#[^"]+)">/g)].map((m) => m[1])
+    const created = await post('/admin/users', {
+      username: 'x',
+      displayName: '',
+      roles: ['wizard'],
+      email: 'nope',
+    })
+    expect(created.statusCode).toBe(400)
+    expect(links(created.body)).toEqual(['#username', '#displayName', '#email', '#roles'])
+    const account = await kestrel.services.accounts.create(
+      { username: 'order.check', displayName: 'Order Check', roles: ['officer'] },
+      admin.userId,
+    )
+    const edited = await post(`/admin/users/${account.account.id}`, {
+      displayName: '',
+      email: 'nope',
+      active: 'no',
+      version: '1',
+    })
+    expect(edited.statusCode).toBe(400)
+    expect(links(edited.body)).toEqual(['#displayName', '#email', '#roles'])
+    expect(await kestrel.services.accounts.get(account.account.id)).toMatchObject({
+      version: 1,
+      active: true,
+    })
+  })
+
   it('edits roles and status with the version the editor saw, and refuses a stale one with 409', async () => {
     const account = await kestrel.services.accounts.findByUsername('sam.sergeant')
     const id = account?.id ?? ''
