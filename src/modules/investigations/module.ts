@@ -1,8 +1,8 @@
-import type { Executor } from '../../platform/db/database.ts'
 import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { displayName } from '../children/person.ts'
-import { type ChildrenService, childrenService } from '../children/service.ts'
+import { otherChildrenInHousehold } from '../children/service/household-members.ts'
+import type { ChildrenService } from '../children/service.ts'
 import { investigationKind, investigationReaders } from './access.ts'
 import { investigationsApi } from './api.ts'
 import { investigationImportKinds } from './import-kinds.ts'
@@ -23,20 +23,14 @@ export function createInvestigations(
   },
 ) {
   const { standards, children } = deps
-  // INV-12 runs inside the writing transaction: the person index must answer on that executor (on the
+  // INV-12 runs inside the writing transaction: the person index answers on that executor (on the
   // embedded database a query on the outer connection would wait for the transaction for ever).
-  const childrenOn = (executor: Executor) =>
-    childrenService(executor as InvestigationsDependencies['db'], deps.clock, {
-      history: deps.history,
-      accessLog: deps.accessLog,
-    })
   const childrenInHousehold: ChildrenInHousehold = async (executor, asked) => {
     const byDay = new Map<string, string[]>()
     for (const a of asked) byDay.set(a.day, [...new Set([...(byDay.get(a.day) ?? []), a.personId])])
-    const service = childrenOn(executor)
     const out = new Map<string, number>()
     for (const [day, personIds] of byDay) {
-      const found = await service.otherChildrenInHousehold(personIds, day, executor)
+      const found = await otherChildrenInHousehold(executor, personIds, day)
       for (const [personId, others] of found) out.set(householdKey(personId, day), others.length)
     }
     return out
@@ -45,8 +39,8 @@ export function createInvestigations(
     ...deps,
     standards,
     people: {
-      async find(idOrRef) {
-        const person = await children.find(idOrRef)
+      async find(idOrRef, q) {
+        const person = await children.find(idOrRef, q)
         return person
           ? { id: person.id, ref: person.ref, name: displayName(person), dateOfBirth: person.dateOfBirth }
           : undefined
