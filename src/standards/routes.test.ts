@@ -1,10 +1,11 @@
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { signIn, type TestKestrel, testKestrel } from '../../test/app.ts'
 import { fixedClock } from '../platform/clock.ts'
 import { createViewEnvironment } from '../platform/views/render.ts'
+import type { RuleResult } from './evaluate.ts'
 import { defineRule } from './rule.ts'
-import { startSweepScheduler } from './sweep.ts'
+import { startSweepScheduler, sweepIntervalMinutes } from './sweep.ts'
 
 const me = '00000000-0000-4000-8000-0000000000aa'
 const someoneElse = '00000000-0000-4000-8000-0000000000bb'
@@ -229,11 +230,39 @@ describe('findingsForRecord', () => {
 
 describe('sweep scheduler', () => {
   it('starts and stops on the embedded database', async () => {
-    const stop = await startSweepScheduler({
-      config: kestrel.services.config,
-      dbKind: 'pglite',
-      standards: kestrel.services.standards,
-    })
-    await stop()
+    // A gadget written behind the engine's back: only a sweep can find it overdue.
+    await sql`insert into test_gadget values ('g4', 'G-4', null, '2024-03-04T07:00:00Z', null)`.execute(
+      kestrel.services.db,
+    )
+    const findingOf = (subjectId: string) =>
+      kestrel.services.db
+        .selectFrom('finding')
+        .select(['status', 'rule_id'])
+        .where('subject_id', '=', subjectId)
+        .execute()
+    expect(await findingOf('g4')).toEqual([])
+    const reports: RuleResult[][] = []
+    // Only the interval is faked: the database's own timers stay real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const stop = await startSweepScheduler({
+        config: kestrel.services.config,
+        dbKind: 'pglite',
+        standards: kestrel.services.standards,
+        report: (results) => reports.push(results),
+      })
+      vi.advanceTimersByTime(sweepIntervalMinutes * 60_000 - 1)
+      expect(reports).toHaveLength(0)
+      vi.advanceTimersByTime(1)
+      await vi.waitFor(() => expect(reports).toHaveLength(1), { timeout: 20_000, interval: 50 })
+      await stop()
+      expect(reports[0]).toContainEqual(expect.objectContaining({ ruleId: 'TST-10', ok: true }))
+      expect(await findingOf('g4')).toEqual([{ status: 'breached', rule_id: 'TST-10' }])
+      // Stopped: no more sweeps however long the process lives.
+      vi.advanceTimersByTime(3 * sweepIntervalMinutes * 60_000)
+      expect(reports).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
