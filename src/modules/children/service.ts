@@ -38,8 +38,8 @@ import { addRelationship, type RelationshipInput, relationships } from './servic
 import { recordList, type SearchCriteria, search } from './service/search.ts'
 import { type TimelineProvider, timelineRegistry } from './timeline.ts'
 
+export { isUuid } from '../../platform/ids.ts'
 export { PossibleDuplicateError } from './service/create-person.ts'
-export { isUuid } from './service/dependencies.ts'
 export type { ChildLink, LinkedChild, LinkedChildLinkRow } from './service/linked-children.ts'
 export {
   type AddressInput,

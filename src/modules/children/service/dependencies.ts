@@ -3,9 +3,10 @@ import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
 import type { HistoryService } from '../../../platform/db/history.ts'
 import { type FieldError, ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
+import { londonDate } from '../../../platform/time.ts'
 import { type Editor, editRefusal, mayEdit } from '../access.ts'
 import { holdingOf } from '../holding.ts'
-import { type IsoDate, londonDay } from '../person.ts'
+import type { IsoDate } from '../person.ts'
 import { type Changer, isEditor } from './records.ts'
 
 /**
@@ -20,11 +21,8 @@ export interface ChildrenDeps {
 
 /** Ages, flags and "today" change at London midnight, whatever the server's zone. */
 export function todayOf(clock: Clock): IsoDate {
-  return londonDay(clock.now())
+  return londonDate(clock.now())
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const isUuid = (value: string) => uuidPattern.test(value)
 
 export function fail(errors: FieldError[]): never {
   throw new ValidationError(errors)

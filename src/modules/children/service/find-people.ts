@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../../platform/db/database.ts'
 import { NotFoundError } from '../../../platform/http/errors.ts'
-import { isUuid } from './dependencies.ts'
+import { isUuid } from '../../../platform/ids.ts'
 import { type Person, toPerson } from './records.ts'
 
 /**

@@ -1,6 +1,8 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../../platform/db/database.ts'
 import { ConflictError, NotFoundError } from '../../../platform/http/errors.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import { isIsoDate } from '../../../platform/time.ts'
 import {
   asDay,
   asDayOrNull,
@@ -9,11 +11,10 @@ import {
   type FlagRow,
   flagsAsOf,
   type IsoDate,
-  isIsoDate,
   validateFlag,
   validatePeriod,
 } from '../person.ts'
-import { type ChildrenDeps, fail, inTransaction, isUuid, mustMayEdit, todayOf } from './dependencies.ts'
+import { type ChildrenDeps, fail, inTransaction, mustMayEdit, todayOf } from './dependencies.ts'
 import { mustGet } from './find-people.ts'
 import type { Changer, PersonFlag } from './records.ts'
 

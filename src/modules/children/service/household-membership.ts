@@ -1,14 +1,9 @@
 import type { Executor } from '../../../platform/db/database.ts'
 import { ConflictError, NotFoundError } from '../../../platform/http/errors.ts'
-import {
-  asDay,
-  type HouseholdRole,
-  householdRoles,
-  type IsoDate,
-  isIsoDate,
-  validatePeriod,
-} from '../person.ts'
-import { type ChildrenDeps, fail, inTransaction, isUuid, mustMayEdit, todayOf } from './dependencies.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import { isIsoDate } from '../../../platform/time.ts'
+import { asDay, type HouseholdRole, householdRoles, type IsoDate, validatePeriod } from '../person.ts'
+import { type ChildrenDeps, fail, inTransaction, mustMayEdit, todayOf } from './dependencies.ts'
 import { mustGet } from './find-people.ts'
 import { type Changer, type Membership, toMembership } from './records.ts'
 

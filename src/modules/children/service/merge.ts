@@ -1,6 +1,7 @@
 import type { Executor } from '../../../platform/db/database.ts'
 import { ConflictError, NotFoundError } from '../../../platform/http/errors.ts'
-import { type ChildrenDeps, fail, inTransaction, isUuid, mustMayEdit, todayOf } from './dependencies.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import { type ChildrenDeps, fail, inTransaction, mustMayEdit, todayOf } from './dependencies.ts'
 import { type Changer, type MergeHook, type Person, toPerson } from './records.ts'
 
 /**

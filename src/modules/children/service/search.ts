@@ -1,8 +1,9 @@
 import { sql } from 'kysely'
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Executor } from '../../../platform/db/database.ts'
-import { isIsoDate, searchTokens } from '../person.ts'
-import { isUuid } from './dependencies.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import { isIsoDate } from '../../../platform/time.ts'
+import { searchTokens } from '../person.ts'
 import { find } from './find-people.ts'
 import { type Person, type PersonRow, type SearchViewer, toPerson } from './records.ts'
 
