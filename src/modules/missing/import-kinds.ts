@@ -23,8 +23,6 @@ function writerOn(trx: Executor, now: Date, config: Config | undefined) {
     history,
     accessLog: noLog,
     children,
-    organisation,
-    childrenOn: () => children,
     organisationOn: () => organisation,
     // Imports grade on the force's own scale, as the pages do.
     ...(config ? { gradeScale: config.missingGrades } : {}),

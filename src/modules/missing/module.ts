@@ -4,7 +4,7 @@ import type { Database, Executor } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
 import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import { type ChildrenService, childrenService } from '../children/service.ts'
+import type { ChildrenService } from '../children/service.ts'
 import { type OrganisationService, organisationService } from '../organisation/service.ts'
 import { missingReaders } from './access.ts'
 import { missingApi } from './api.ts'
@@ -37,15 +37,11 @@ export function createMissing(deps: {
   gradeScale?: readonly Grade[]
 }) {
   const { standards, children, clock } = deps
-  const childrenOn = (executor: Executor) =>
-    childrenService(executor as Database, clock, { history: deps.history, accessLog: deps.accessLog })
   const organisationOn = (executor: Executor) => organisationService(executor as Database, clock)
   const service = missingService(deps.db, clock, {
     history: deps.history,
     accessLog: deps.accessLog,
     children,
-    organisation: deps.organisation,
-    childrenOn,
     organisationOn,
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     gradeScale: deps.gradeScale,

@@ -67,12 +67,6 @@ export interface MissingDependencies {
   children: ChildrenService
   /** The organisation service on an executor: inside a transaction, the embedded database has only that session. */
   organisationOn: (executor: Executor) => OrganisationService
-  /**
-   * Not read any more (the children service's reads take the executor; the organisation is read through
-   * `organisationOn`): accepted until the callers that still pass them (module.ts, import-kinds.ts) stop.
-   */
-  childrenOn?: (executor: Executor) => ChildrenService
-  organisation?: OrganisationService
   afterWrite?: AfterWrite
   /** The force's grade scale (default the APP continuum with "absent"). */
   gradeScale?: readonly Grade[]
