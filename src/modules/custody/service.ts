@@ -12,7 +12,7 @@ import {
   ForbiddenError,
   ValidationError,
 } from '../../platform/http/errors.ts'
-import { type ChildFacts, childrenByRefOrId } from '../children/lookups.ts'
+import { type ChildFacts, childrenByRefOrId } from '../children/service/find-people.ts'
 import { type TeamOnDay, teamKinds, teamsOnDays } from '../organisation/lookups.ts'
 import type { OrganisationService } from '../organisation/service.ts'
 import { custodyReach, detentionKind } from './access.ts'

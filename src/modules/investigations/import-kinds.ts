@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Database, Transaction } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportKind, type ImportLine } from '../../platform/import/kinds.ts'
-import { childrenService } from '../children/service.ts'
+import { datesOfBirth } from '../children/service/find-people.ts'
 import { londonDate } from '../organisation/organisation.ts'
 import { organisationService } from '../organisation/service.ts'
 import { investigationKind } from './access.ts'
@@ -137,12 +137,8 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
     }
     check(errors)
     const organisation = organisationService(trx as unknown as Database, clock)
-    const people = childrenService(
-      trx as unknown as Database,
-      clock,
-      {} as Parameters<typeof childrenService>[2],
-    )
-    const dob = await people.datesOfBirth(
+    const dob = await datesOfBirth(
+      trx,
       latest.flatMap(({ record: r }) => r.people.map((p) => idOf('person', p.person))),
     )
     const teams = new Map<string, number | null>()
