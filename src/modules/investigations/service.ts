@@ -32,7 +32,11 @@ export {
   type SortKey,
   sortKeys,
 } from './service/case-list.ts'
-export type { InvestigationActor, InvestigationPeople } from './service/dependencies.ts'
+export type {
+  InvestigationActor,
+  InvestigationDeps,
+  InvestigationPeople,
+} from './service/dependencies.ts'
 export { measuresOf } from './service/measures.ts'
 export { isChildOn, type NewInvestigation } from './service/open-investigation.ts'
 export type { InvestigationRow } from './service/records.ts'
@@ -47,22 +51,28 @@ export interface InvestigationsDependencies {
   people: InvestigationPeople
 }
 
-/**
- * Investigations: opening, allocation by skills and capacity, supervision, strategy discussions, closure.
- * Each use case (in `service/`) bound to the database and the module's dependencies; a caller holding a
- * transaction calls the use cases themselves with it.
- */
-export function investigationsService(deps: InvestigationsDependencies) {
-  const { db, clock, accessLog, organisation } = deps
-  const on: InvestigationDeps = {
+/** What the use cases in `service/` are given besides their executor, for a caller holding a transaction. */
+export function investigationDeps(deps: InvestigationsDependencies): InvestigationDeps {
+  const { db, clock, organisation } = deps
+  return {
     clock,
     history: deps.history,
-    accessLog,
+    accessLog: deps.accessLog,
     standards: deps.standards,
     // Inside a transaction the organisation is read through it (the embedded database has only that session).
     organisationOn: (q: Executor) => (q === db ? organisation : organisationService(q, clock)),
     people: deps.people,
   }
+}
+
+/**
+ * Investigations: opening, allocation by skills and capacity, supervision, strategy discussions, closure.
+ * Each use case (in `service/`) bound to the database and the module's dependencies; a caller holding a
+ * transaction calls the use cases themselves with it and `investigationDeps`.
+ */
+export function investigationsService(deps: InvestigationsDependencies) {
+  const { db, clock, accessLog, organisation } = deps
+  const on = investigationDeps(deps)
 
   return {
     open: (input: NewInvestigation, actor: InvestigationActor) => openInvestigation(db, on, input, actor),
