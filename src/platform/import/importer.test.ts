@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { testDatabase } from '../../../test/database.ts'
+import { propertySeed, seededRandom, seedNote } from '../../../test/property.ts'
 import { fixedClock } from '../clock.ts'
 import type { DatabaseHandle } from '../db/database.ts'
 import { ImportRejected, importer } from './importer.ts'
@@ -199,12 +200,10 @@ describe('importer', () => {
   })
 
   // Property: random valid batches import whole; the same batches with one line corrupted are rejected whole.
-  it('imports random valid batches and rejects every corrupted one whole', async () => {
-    let seed = 20181
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed / 2 ** 31
-    }
+  // The real kinds have the same property in real-kinds.test.ts.
+  const seed = propertySeed()
+  it(`imports random valid batches and rejects every corrupted one whole ${seedNote(seed)}`, async () => {
+    const random = seededRandom(seed)
     const corruptions: ((r: Record<string, unknown>) => Record<string, unknown>)[] = [
       (r) => ({ ...r, kind: 'nope' }),
       (r) => ({ ...r, ref: '' }),
@@ -240,7 +239,7 @@ describe('importer', () => {
       ) => Record<string, unknown>
       const bad = records.map((r, i) => (i === victim ? corrupt(r) : r))
       const error = await run(jsonl(...bad), 'tester').catch((e: unknown) => e)
-      expect(error, `round ${round}`).toBeInstanceOf(ImportRejected)
+      expect(error, `round ${round} ${seedNote(seed)}`).toBeInstanceOf(ImportRejected)
       expect((error as ImportRejected).errors.some((e) => e.line === victim + 1)).toBe(true)
       expect(await count('test_household')).toBe(0)
       expect(await count('test_child')).toBe(0)
