@@ -2,10 +2,10 @@
 //   DATABASE_URL=postgres://... node --import tsx bench/profile-import.ts [scale]   (a fresh database, dropped after)
 
 import { buildKestrel } from '../src/kestrel.ts'
+import { seedGenerators } from '../src/modules.ts'
 import { fixedClock } from '../src/platform/clock.ts'
 import { loadConfig } from '../src/platform/config.ts'
 import { refreshStatistics } from '../src/platform/seed/seeder.ts'
-import { seedGenerators } from '../src/modules.ts'
 import { freshDatabase } from './lib/database.ts'
 import { generate, importAll } from './lib/import.ts'
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
 import type { Kestrel } from '../kestrel.ts'
+import { seedGenerators } from '../modules.ts'
 import type { Role } from '../platform/access/roles.ts'
 import { createFirstStartAccounts, type FirstStartAccount } from '../platform/auth/first-start.ts'
 import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
-import { seedGenerators } from '../modules.ts'
 
 /** The demo force `npm start` builds: about one BCU for a year. */
 export const demoScale = 0.1

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
-import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 import { seedGenerators } from '../modules.ts'
+import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './main.ts'
 

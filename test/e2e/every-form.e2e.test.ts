@@ -1,10 +1,10 @@
 import { sql } from 'kysely'
 import type { BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
+import { seedGenerators } from '../../src/modules.ts'
 import { type Role, roles } from '../../src/platform/access/roles.ts'
 import { sessionCookie } from '../../src/platform/http/app.ts'
 import { refreshStatistics, runSeed } from '../../src/platform/seed/seeder.ts'
-import { seedGenerators } from '../../src/modules.ts'
 import { type BrowserHarness, startBrowserHarness } from './browser.ts'
 
 // Every form each role can reach answers. A hang detector, not a speed test: on the embedded database a
