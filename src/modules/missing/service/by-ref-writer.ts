@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Transaction } from '../../../platform/db/database.ts'
-import { changedFields, type HistoryService } from '../../../platform/db/history.ts'
+import { changedFields, type HistoryRow, type HistoryService } from '../../../platform/db/history.ts'
 import type { DB } from '../../../platform/db/schema.ts'
 
 /** The tables whose batches are written by ref (episodes, reviews, trigger plans). */
@@ -32,7 +32,7 @@ export async function byRefWriter<T extends MissingTable>(
   const flush = async () => {
     const rows = await insertRecords(
       trx,
-      deps.clock,
+      deps,
       table,
       pending.map((p) => p.row),
       actor,
@@ -72,13 +72,13 @@ export async function byRefWriter<T extends MissingTable>(
  */
 async function insertRecords<T extends MissingTable>(
   trx: Transaction,
-  clock: Clock,
+  deps: { clock: Clock; history: HistoryService },
   table: T,
   rows: readonly (Insertable<DB[T]> & { id: string })[],
   actor: string,
 ): Promise<Map<string, Selectable<DB[T]>>> {
   const out = new Map<string, Selectable<DB[T]>>()
-  const history: Insertable<DB['change_history']>[] = []
+  const history: HistoryRow[] = []
   for (let at = 0; at < rows.length; at += 500) {
     const chunk = rows.slice(at, at + 500)
     // Kysely cannot check an insert into a table chosen at run time; the signature carries the types.
@@ -93,20 +93,16 @@ async function insertRecords<T extends MissingTable>(
       if (!row) throw new Error(`internal: ${table} ${id} was not inserted`)
       out.set(id, row)
       history.push({
-        record_table: table,
-        record_id: id,
+        table,
+        id,
         version: row.version,
         action: 'create',
-        changed_by: actor,
-        changed_at: clock.now(),
-        changes: JSON.stringify(changedFields({}, row, Object.keys(row))),
+        changedBy: actor,
+        changedAt: deps.clock.now(),
+        changes: changedFields({}, row, Object.keys(row)),
       })
     }
   }
-  for (let at = 0; at < history.length; at += 1000)
-    await trx
-      .insertInto('change_history')
-      .values(history.slice(at, at + 1000))
-      .execute()
+  await deps.history.recordMany(trx, history)
   return out
 }

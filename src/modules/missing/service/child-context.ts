@@ -1,7 +1,8 @@
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { londonDate } from '../../../platform/time.ts'
 import { flagRowsOf } from '../../children/lookups.ts'
-import { ageAt, displayName, flagsAsOf, londonDay } from '../../children/person.ts'
+import { ageAt, displayName, flagsAsOf } from '../../children/person.ts'
 import type { Person, PersonFlag, Relationship } from '../../children/service.ts'
 import { episodeKind, triggerPlanKind } from '../access.ts'
 import type { Grade, GradingHistory, RepeatThreshold } from '../grading.ts'
@@ -74,7 +75,7 @@ export async function contextOn(
   reach: Reach,
   options: { excludeEpisodeId?: string; withCases?: boolean } = {},
 ): Promise<ChildContext> {
-  const onDay = londonDay(at)
+  const onDay = londonDate(at)
   const [flags, plans, relationships, earlier] = await Promise.all([
     deps.children.flagsOn(person.id, onDay, q),
     plansOf(q, person.id),
@@ -172,7 +173,7 @@ export async function gradingFacts(
   for (const [id, e] of episodes) byPerson.set(e.personId, (byPerson.get(e.personId) ?? new Set()).add(id))
   return {
     contextAt(person: Person, at: Date) {
-      const onDay = londonDay(at)
+      const onDay = londonDate(at)
       const flags = flagsAsOf(flagRows.get(person.id) ?? [], onDay)
       const earlier = [...(byPerson.get(person.id) ?? [])]
         .map((id) => (episodes.get(id) as { reportedAt: Date }).reportedAt)

@@ -4,6 +4,7 @@ import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
 import type { HistoryService } from '../../../platform/db/history.ts'
 import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
+import { isUuid } from '../../../platform/ids.ts'
 import type { ChildrenService } from '../../children/service.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { episodeKind } from '../access.ts'
@@ -55,9 +56,6 @@ export const dayMs = 86_400_000
 
 export const noSuchEpisode = 'There is no such missing episode'
 export const noSuchPlan = 'There is no such trigger plan'
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const isUuid = (value: string) => uuid.test(value)
 
 /** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
 export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { isIsoDate } from '../../children/person.ts'
+import { isIsoDate } from '../../../platform/time.ts'
 import { allGrades, reporterKinds, riskFactors } from '../grading.ts'
 
 /*

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
-import { londonDay } from '../../children/person.ts'
+import { londonDate } from '../../../platform/time.ts'
 import { type Grade, lowestBand, type RepeatThreshold } from '../grading.ts'
 import { dayMs } from './dependencies.ts'
 
@@ -64,7 +64,7 @@ export function missingMeasures(
     /** Children with N or more episodes in the M days to asOf, by borough, with and without a live plan. */
     async repeatMissingByBorough(asOf: Date = clock.now()) {
       const since = new Date(asOf.getTime() - options.repeat.days * dayMs)
-      const onDay = londonDay(asOf)
+      const onDay = londonDate(asOf)
       const { rows } = await sql<{ borough_id: string; with_plan: number; without_plan: number }>`
         with repeat as (
           select borough_id, person_id from missing_episode
@@ -102,7 +102,7 @@ export function missingMeasures(
 
     /** Live trigger plans by borough on asOf's London day (boroughs with none are absent from the list). */
     async livePlansByBorough(asOf: Date = clock.now()) {
-      const onDay = londonDay(asOf)
+      const onDay = londonDate(asOf)
       const { rows } = await sql<{ borough_id: string; plans: number }>`
         select borough_id, count(*)::int as plans from trigger_plan
         where start_date <= ${onDay}::date and (ended_on is null or ended_on > ${onDay}::date)

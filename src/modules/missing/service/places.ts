@@ -1,7 +1,7 @@
 import { canSee, type Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
-import { londonDate } from '../../organisation/organisation.ts'
+import { londonDate } from '../../../platform/time.ts'
 import type { MissingDeps } from './dependencies.ts'
 
 /** The missing persons unit serving a borough: its own, else its BCU's on the day. */

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { DB } from '../../../platform/db/schema.ts'
+import { asDay } from '../../children/person.ts'
 import type { Grade, RiskFactor } from '../grading.ts'
 
 /* The missing module's records as the code reads them, from their rows. */
@@ -113,7 +114,6 @@ export interface TriggerPlan {
   version: number
 }
 
-export const asDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v))
 export const toPlan = (r: PlanRow): TriggerPlan => ({
   id: r.id,
   ref: r.ref,

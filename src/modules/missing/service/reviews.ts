@@ -4,6 +4,7 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
 import { ConflictError, type FieldError } from '../../../platform/http/errors.ts'
+import { isUuid } from '../../../platform/ids.ts'
 import { episodeKind } from '../access.ts'
 import { isGrade } from '../grading.ts'
 import { byRefWriter } from './by-ref-writer.ts'
@@ -12,7 +13,6 @@ import {
   evaluate,
   fail,
   inTransaction,
-  isUuid,
   logChange,
   type MissingDeps,
   noSuchEpisode,

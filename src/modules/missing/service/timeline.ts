@@ -1,8 +1,8 @@
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { asDay } from '../../children/person.ts'
 import { episodeKind, triggerPlanKind } from '../access.ts'
 import { type Grade, gradeLabels } from '../grading.ts'
-import { asDay } from './records.ts'
 
 /** Items for the child's chronology: the episodes and trigger plans within the reader's reach. */
 export async function timelineFor(q: Executor, personId: string, reach: Reach, asOf?: Date) {

@@ -8,20 +8,14 @@ import {
   ForbiddenError,
   ValidationError,
 } from '../../../platform/http/errors.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import { isIsoDate, londonDate } from '../../../platform/time.ts'
 import { addressBoroughsOf, boroughOn, peopleByKey } from '../../children/lookups.ts'
-import { ageAt, displayName, isIsoDate, londonDay } from '../../children/person.ts'
+import { ageAt, displayName } from '../../children/person.ts'
 import { episodeKind, triggerPlanKind } from '../access.ts'
 import { boroughKind } from '../rules.ts'
 import { byRefWriter } from './by-ref-writer.ts'
-import {
-  fail,
-  inTransaction,
-  isUuid,
-  logChange,
-  type MissingDeps,
-  noSuchPlan,
-  parseErrors,
-} from './dependencies.ts'
+import { fail, inTransaction, logChange, type MissingDeps, noSuchPlan, parseErrors } from './dependencies.ts'
 import { type TriggerPlanInput, type TriggerPlanValues, triggerPlanInput } from './inputs.ts'
 import { type Place, placesOf } from './places.ts'
 import { isLiveOn, type TriggerPlan, toPlan } from './records.ts'
@@ -233,5 +227,10 @@ export async function viewPlan(q: Executor, deps: MissingDeps, id: string, princ
     },
     q,
   )
-  return { plan, person, boroughName: borough?.name ?? '', live: isLiveOn(plan, londonDay(deps.clock.now())) }
+  return {
+    plan,
+    person,
+    boroughName: borough?.name ?? '',
+    live: isLiveOn(plan, londonDate(deps.clock.now())),
+  }
 }
