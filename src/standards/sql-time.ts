@@ -40,6 +40,24 @@ export function plusHours(instant: Column, hours: Expression<unknown>): RawBuild
   return plusMilliseconds(instant, sql`${hours} * cast(3600000 as double precision)`)
 }
 
+/**
+ * Whole milliseconds from one instant to another, as a double, as `to.getTime() - from.getTime()` counts
+ * them (Dates keep milliseconds, so both are cut to the millisecond first).
+ */
+export function millisecondsBetween(from: Column, to: Column): RawBuilder<number> {
+  return sql<number>`round(date_part('epoch',
+    date_trunc('milliseconds', ${columnRef(to)}) - date_trunc('milliseconds', ${columnRef(from)})) * 1000)`
+}
+
+/**
+ * An instant plus hours on PostgreSQL's own microsecond clock. For the rules whose due times were only
+ * ever worked out in SQL; it differs from plusHours only below a millisecond (plusHours cuts to one, as a
+ * Date does), and keeping it keeps their stored due times byte for byte.
+ */
+export function plusHoursInterval(instant: Column, hours: Expression<unknown>): RawBuilder<Date> {
+  return sql<Date>`${columnRef(instant)} + make_interval(secs => ${hours} * 3600)`
+}
+
 // ---------- London days and working days ----------
 
 /** The London calendar date of an instant. */
@@ -111,9 +129,7 @@ export function hoursTextSql(hours: Column): RawBuilder<string> {
  * in JavaScript. An expression, not a subquery: it is worked out for every row of a sweep.
  */
 export function hoursBetweenText(from: Column, to: Column): RawBuilder<string> {
-  const milliseconds = sql`round(date_part('epoch',
-    date_trunc('milliseconds', ${columnRef(to)}) - date_trunc('milliseconds', ${columnRef(from)})) * 1000)`
-  const tenths = sql`floor(${milliseconds} / cast(3600000 as double precision) * 10 + 0.5)`
+  const tenths = sql`floor(${millisecondsBetween(from, to)} / cast(3600000 as double precision) * 10 + 0.5)`
   return sql<string>`(cast(${tenths} / 10 as text) || case when ${tenths} = 10 then ' hour' else ' hours' end)`
 }
 

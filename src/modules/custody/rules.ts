@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import { type AnyRule, defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
+import { hoursBetweenText, hoursText, plusHours } from '../../standards/sql-time.ts'
 import { detentionKind } from './access.ts'
 import { inspectorOrAbove, transferDestinations } from './custody.ts'
 
@@ -81,37 +82,6 @@ function area(f = 'f') {
 const decided = (query: RawBuilder<unknown>) =>
   sql<ObligationQueryRow>`select * from (${query}) as o where o.due_at is not null or o.met_at is not null`
 
-const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
-
-/**
- * A Date's milliseconds since the epoch, as a double. `date_part` counts in doubles (`extract` in numeric is
- * several times slower over a sweep); rounding the product makes the whole number exact.
- */
-const epochMilliseconds = (at: string) =>
-  sql`round(date_part('epoch', date_trunc('milliseconds', ${sql.ref(at)})) * 1000)`
-
-/**
- * `at + hours` as a JavaScript Date would compute it (milliseconds as a double, cut to a whole millisecond),
- * so due times stay exactly those of the stored findings whatever the parameter's value.
- */
-function hoursAfter(at: string, hours: RawBuilder<unknown>): RawBuilder<Date> {
-  return sql<Date>`(timestamptz 'epoch'
-    + trunc(${epochMilliseconds(at)} + ${hours} * cast(3600000 as double precision)) * interval '1 millisecond')`
-}
-
-/**
- * The hours from one instant to another as a finding words them: `hoursText(Math.round(hours * 10) / 10)` on
- * the same doubles. floor(x + 0.5) rounds halves upwards as Math.round does, and differs from it only at
- * 0.49999999999999994, which no whole number of milliseconds gives; a double's text is its shortest form, as
- * in JavaScript. An expression, not a subquery: it is worked out for every row of a sweep.
- */
-function hoursBetweenText(from: string, to: string): RawBuilder<string> {
-  const milliseconds = sql`round(date_part('epoch',
-    date_trunc('milliseconds', ${sql.ref(to)}) - date_trunc('milliseconds', ${sql.ref(from)})) * 1000)`
-  const tenths = sql`floor(${milliseconds} / cast(3600000 as double precision) * 10 + 0.5)`
-  return sql<string>`(cast(${tenths} / 10 as text) || case when ${tenths} = 10 then ' hour' else ' hours' end)`
-}
-
 /** What JavaScript's `trim()` removes: a reason of only these characters is no reason. */
 const notJavaScriptSpace =
   '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]'
@@ -145,7 +115,7 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     return sql<ObligationQueryRow>`
       with f as (${facts(ctx, ['authorised_at', 'aa_arrived_at', 'left_at'], 'authorised_at')})
       select ${area()}, '' as obligation_key, f.authorised_at as started_at,
-        ${hoursAfter('f.authorised_at', ctx.params.sql('aaArrivalHours'))} as due_at,
+        ${plusHours('f.authorised_at', ctx.params.sql('aaArrivalHours'))} as due_at,
         least(f.aa_arrived_at, f.left_at) as met_at,
         case when f.aa_arrived_at is not null
           then 'Appropriate adult arrived ' || ${hoursBetweenText('f.authorised_at', 'f.aa_arrived_at')}
@@ -286,7 +256,7 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
         from f left join r on r.detention_id = f.id
       )
       select ${area('o')}, 'review-' || o.n as obligation_key, o.start_at as started_at,
-        ${hoursAfter('o.start_at', hours)} as due_at,
+        ${plusHours('o.start_at', hours)} as due_at,
         -- A child released before a review fell due was owed none: the clock stopped when they left.
         coalesce(o.held_at, o.left_at) as met_at,
         'Review ' || o.n || case when o.held_at is not null
@@ -407,7 +377,7 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
         order by e.detention_id, e.at, e.id
       )
       select ${area()}, '' as obligation_key, f.refused_at as started_at,
-        ${hoursAfter('f.refused_at', ctx.params.sql('accommodationRequestHours'))} as due_at,
+        ${plusHours('f.refused_at', ctx.params.sql('accommodationRequestHours'))} as due_at,
         least(q.at, f.left_at) as met_at,
         case when q.at is not null
           then 'Local authority asked for ' || case when q.secure then 'secure' else 'non-secure' end
@@ -457,7 +427,7 @@ export const cus08 = defineRule<{ certificateHours: number }>({
       )
       select ${area('c')}, '' as obligation_key, c.refused_at as started_at,
         -- Owed once the local authority has not provided accommodation, or when the child leaves without it.
-        case when not c.transferred then least(${hoursAfter('c.declined_at', declinedBy)}, c.left_at) end
+        case when not c.transferred then least(${plusHours('c.declined_at', declinedBy)}, c.left_at) end
           as due_at,
         coalesce(c.certificate_at, case when c.transferred then c.left_at end) as met_at,
         case when c.certificate_at is not null then 'Juvenile detention certificate completed'
@@ -507,7 +477,7 @@ export const cus09 = defineRule<{ escalationHours: number }>({
         group by t.detention_id
       )
       select ${area()}, '' as obligation_key, f.refused_at as started_at,
-        ${hoursAfter('f.refused_at', ctx.params.sql('escalationHours'))} as due_at,
+        ${plusHours('f.refused_at', ctx.params.sql('escalationHours'))} as due_at,
         least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
         case when a.escalated_at is not null then 'Escalated to an inspector or above'
           when a.repeated_at is not null then 'Local authority asked again'
@@ -582,7 +552,7 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
         group by q.id
       )
       select ${area()}, cast(q.id as text) as obligation_key, q.at as started_at,
-        ${hoursAfter('q.at', ctx.params.sql('healthcareHours'))} as due_at, s.at as met_at,
+        ${plusHours('q.at', ctx.params.sql('healthcareHours'))} as due_at, s.at as met_at,
         case when s.at is not null then 'Seen by a healthcare professional'
           else 'Healthcare professional requested: attendance due within ' || cast(${limit} as text) end
           as detail
@@ -661,7 +631,7 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
         from f left join extensions x on x.detention_id = f.id
       ),
       t as (
-        select r.*, ${hoursAfter('r.relevant_time', ctx.params.sql('limitHours'))} as limit_at
+        select r.*, ${plusHours('r.relevant_time', ctx.params.sql('limitHours'))} as limit_at
         from r
       )
       select ${area('t')}, '24h' as obligation_key, t.relevant_time as started_at,
@@ -672,7 +642,7 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
       from t
       union all
       select ${area('t')}, '36h', t.limit_at,
-        ${hoursAfter('t.relevant_time', ctx.params.sql('extendedLimitHours'))},
+        ${plusHours('t.relevant_time', ctx.params.sql('extendedLimitHours'))},
         least(t.ended_at, t.warrant_at),
         case when t.warrant_at is not null then 'Warrant of further detention'
           else 'Charge, release or a warrant of further detention due by '

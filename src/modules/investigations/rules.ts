@@ -1,8 +1,18 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import { z } from 'zod'
 import type { Executor } from '../../platform/db/database.ts'
+import { londonDate } from '../../platform/time.ts'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
-import { addWorkingDaysJoin, workingDaysDue } from '../../standards/sql-time.ts'
+import {
+  addWorkingDaysJoin,
+  isoText,
+  londonDateOf,
+  numberText,
+  pluralText,
+  plusHoursInterval,
+  plusMilliseconds,
+  workingDaysDue,
+} from '../../standards/sql-time.ts'
 import { courses } from '../organisation/organisation.ts'
 import { investigationKind } from './access.ts'
 import {
@@ -36,35 +46,6 @@ const caseArea = (assigneeStaff: SqlValue = sql.ref('i.officer_staff_id')) =>
 
 const noTime = sql`cast(null as timestamptz)`
 
-/**
- * An instant plus milliseconds, as JavaScript adds them to a Date: on the whole-millisecond clock in double
- * precision, the sum cut to a whole millisecond. Elapsed time, so a clock change does not move it. The
- * epoch comes from date_part, in double precision: exact here, as the instant is cut to the millisecond
- * first, and cheaper than extract's numeric on every row of a sweep.
- */
-const plusMilliseconds = (instant: SqlValue, milliseconds: SqlValue) =>
-  sql<Date>`(timestamptz 'epoch' + trunc(
-    round(date_part('epoch', date_trunc('milliseconds', ${instant})) * 1000) + ${milliseconds})
-      * interval '1 millisecond')`
-
-/**
- * A number as JavaScript writes it: a whole number without a decimal point (PostgreSQL would switch to an
- * exponent from 1e15), anything else in the shortest form that reads back the same, as both do.
- */
-const numberText = (value: SqlValue) => {
-  const v = sql`cast(${value} as double precision)`
-  return sql<string>`(case when ${v} = trunc(${v}) and abs(${v}) < 1e18 then cast(cast(${v} as bigint) as text)
-    else cast(${v} as text) end)`
-}
-
-/** plural in SQL: `1 day`, `2 days`. */
-const pluralText = (value: SqlValue, word: string) =>
-  sql<string>`(${numberText(value)} || ${` ${word}`} || case when ${value} = 1 then '' else 's' end)`
-
-/** An instant as Date.toISOString() writes it: the key of an obligation that recurs on one case. */
-const isoText = (instant: SqlValue) =>
-  sql<string>`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-
 const dayMs = 86_400_000
 
 // ---------- INV-01 ----------
@@ -87,7 +68,7 @@ export const inv01 = defineRule<{ hours: number }>({
   async obligations(_db, ctx) {
     return sql<ObligationQueryRow>`
       select ${caseArea()}, '' as obligation_key, i.opened_at as started_at,
-        i.opened_at + make_interval(secs => ${ctx.params.sql('hours', 'i.borough_id')} * 3600) as due_at,
+        ${plusHoursInterval('i.opened_at', ctx.params.sql('hours', 'i.borough_id'))} as due_at,
         s.held_at as met_at, 'Hold a strategy discussion with children’s social care and health' as detail
       from investigation i
         left join (
@@ -381,7 +362,7 @@ export const inv06Rule = (trainingRecords: TrainingRecords) =>
         ) as r on r.case_type = i.case_type
       where ${ctx.subjectFilter('i.id')} and i.opened_at <= ${ctx.asOf}
         and not exists (select 1 from ${trainingRecords()} as t where t.staff_id = ca.staff_id and t.course = r.course
-          and t.completed_on <= (ca.allocated_at at time zone 'Europe/London')::date)
+          and t.completed_on <= ${londonDateOf('ca.allocated_at')})
       group by i.id, ca.allocation_id, ca.allocated_at, ca.reason`
     },
   })
@@ -601,10 +582,12 @@ export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
       db,
     )
     if (rows.length === 0) return []
-    const asked = rows.flatMap((r) => r.people.map((personId) => ({ personId, day: londonDay(r.closed_at) })))
+    const asked = rows.flatMap((r) =>
+      r.people.map((personId) => ({ personId, day: londonDate(r.closed_at) })),
+    )
     const others = await childrenInHousehold(db, asked)
     return rows
-      .filter((r) => r.people.some((p) => (others.get(householdKey(p, londonDay(r.closed_at))) ?? 0) > 0))
+      .filter((r) => r.people.some((p) => (others.get(householdKey(p, londonDate(r.closed_at))) ?? 0) > 0))
       .map((r) => r.id)
   }
 
@@ -640,8 +623,6 @@ export function inv12Rule(childrenInHousehold: ChildrenInHousehold) {
     },
   })
 }
-
-const londonDay = (at: Date) => at.toLocaleDateString('en-CA', { timeZone: 'Europe/London' })
 
 /** What the investigations rules read of other modules: the modules that own those tables write the SQL. */
 export interface InvestigationRuleSources {

@@ -6,6 +6,7 @@ import {
   type ObligationRow,
   type RuleContext,
 } from '../../standards/rule.ts'
+import { londonMidnightOf } from '../../standards/sql-time.ts'
 import { allGrades, gradeLabels, lowestBand } from './grading.ts'
 import { repeatParams } from './repeat.ts'
 
@@ -32,8 +33,8 @@ const gradeRankSql = (grade: RawBuilder<unknown>) =>
   sql<number>`array_position(cast(${[...allGrades]} as text[]), ${grade})`
 
 /** A plan's first and last days as instants: plans are dated in London. */
-const planStart = sql`(tp.start_date::timestamp at time zone 'Europe/London')`
-const planEnd = sql`(tp.ended_on::timestamp at time zone 'Europe/London')`
+const planStart = londonMidnightOf('tp.start_date')
+const planEnd = londonMidnightOf('tp.ended_on')
 
 /**
  * `and <column> in (the children of the evaluated episodes)` when evaluating some episodes, so their

@@ -1,36 +1,16 @@
 import { type RawBuilder, sql } from 'kysely'
 import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
-import { addWorkingDaysJoin, workingDaysDue } from '../../standards/sql-time.ts'
+import {
+  addWorkingDaysJoin,
+  hoursText,
+  hoursTextSql,
+  londonDateOf,
+  millisecondsBetween,
+  plusHours,
+  plusHoursInterval,
+  workingDaysDue,
+} from '../../standards/sql-time.ts'
 import { pacKind } from './access.ts'
-
-const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(1)} hour${h === 1 ? '' : 's'}`
-
-/** Whole milliseconds from `from` to `to`, as JavaScript's Dates (which keep milliseconds) would count them. */
-const millisecondsBetween = (from: string, to: string) =>
-  sql`cast(round((extract(epoch from date_trunc('milliseconds', ${sql.ref(to)}))
-    - extract(epoch from date_trunc('milliseconds', ${sql.ref(from)}))) * 1000) as double precision)`
-
-/**
- * hoursText in SQL, so a rule that answers with its query words its details exactly as before. A whole
- * number prints as it is; otherwise one decimal rounded from the double's exact binary value, as
- * `toFixed(1)` does: `to_char` of a double does that too, except that an exact tie (a quarter hour) goes up
- * in JavaScript and to the even digit in C, so quarters are rounded as numeric (half away from zero).
- * `v` is read several times: pass a column, not an expression that would be worked out again each time.
- */
-function hoursTextOf(v: ReturnType<typeof sql.ref>) {
-  return sql<string>`case
-      when ${v} = trunc(${v}) then cast(cast(${v} as bigint) as text)
-      when ${v} * 4 = trunc(${v} * 4) then to_char(round(cast(${v} as numeric), 1), 'FM999999999990.0')
-      else to_char(${v}, 'FM999999999990.0') end
-    || case when ${v} = 1 then ' hour' else ' hours' end`
-}
-
-/** addHours in SQL: the same double arithmetic on milliseconds, cut to a whole millisecond as a Date is. */
-function addHoursSql(instant: ReturnType<typeof sql.ref>, hours: ReturnType<typeof sql.ref>) {
-  return sql<Date>`(timestamptz 'epoch' + trunc(
-    cast(round(extract(epoch from date_trunc('milliseconds', ${instant})) * 1000) as double precision)
-      + ${hours} * cast(3600000 as double precision)) * interval '1 millisecond')`
-}
 
 // ---------- REF-01 ----------
 
@@ -56,8 +36,8 @@ export const ref01 = defineRule<{ hours: number }>({
     return sql<ObligationQueryRow>`
       select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
         pac.created_at as started_at,
-        pac.police_first_knew_at + make_interval(secs => ${hours} * 3600) as due_at, pac.created_at as met_at,
-        'PAC created ' || ${hoursTextOf(sql.ref('late.hours'))}
+        ${plusHoursInterval('pac.police_first_knew_at', hours)} as due_at, pac.created_at as met_at,
+        'PAC created ' || ${hoursTextSql(sql.ref('late.hours'))}
           || ' after the police first knew (standard: ' || ${limit} || ')' as detail,
         pac.borough_id, pac.bcu_id, pac.raised_by_team_id as assignee_team_id,
         pac.raised_by_staff_id as assignee_staff_id
@@ -88,7 +68,7 @@ export const ref02 = defineRule<{ hours: number }>({
     const hours = ctx.params.sql('hours')
     return sql<ObligationQueryRow>`
       select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
-        pac.submitted_at as started_at, pac.submitted_at + make_interval(secs => ${hours} * 3600) as due_at,
+        pac.submitted_at as started_at, ${plusHoursInterval('pac.submitted_at', hours)} as due_at,
         -- A review of an earlier submission does not answer a resubmission.
         case when pac.reviewed_at >= pac.submitted_at then pac.reviewed_at end as met_at,
         'Supervisor to review the PAC' as detail, pac.borough_id, pac.bcu_id,
@@ -115,7 +95,7 @@ export const ref03 = defineRule<{ hours: number }>({
     const hours = ctx.params.sql('hours')
     return sql<ObligationQueryRow>`
       select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
-        pac.reviewed_at as started_at, pac.reviewed_at + make_interval(secs => ${hours} * 3600) as due_at,
+        pac.reviewed_at as started_at, ${plusHoursInterval('pac.reviewed_at', hours)} as due_at,
         pac.shared_with_mash_at as met_at, 'Share the approved PAC with the MASH' as detail, pac.borough_id,
         pac.bcu_id, pac.raised_by_team_id as assignee_team_id, null as assignee_staff_id
       from pac
@@ -175,11 +155,11 @@ export const ref04 = defineRule<BragTimescales>({
     return sql<ObligationQueryRow>`
       select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
         pac.shared_with_mash_at as started_at,
-        ${addHoursSql(sql.ref('pac.shared_with_mash_at'), sql.ref('r.hours'))} as due_at,
+        ${plusHours('pac.shared_with_mash_at', sql.ref('r.hours'))} as due_at,
         pac.mash_decision_at as met_at,
         case when r.brag is not null
-          then 'MASH decision on a ' || r.brag || ' PAC within ' || ${hoursTextOf(sql.ref('r.hours'))}
-          else 'MASH to rate and decide (unrated: ' || ${hoursTextOf(sql.ref('r.hours'))} || ')' end as detail,
+          then 'MASH decision on a ' || r.brag || ' PAC within ' || ${hoursTextSql(sql.ref('r.hours'))}
+          else 'MASH to rate and decide (unrated: ' || ${hoursTextSql(sql.ref('r.hours'))} || ')' end as detail,
         pac.borough_id, pac.bcu_id, null as assignee_team_id, null as assignee_staff_id
       from pac
       cross join lateral (select case when ${ratedBy} <= ${ctx.asOf} then pac.mash_brag end as brag) as b
@@ -326,7 +306,7 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
         with raised as (
           select pac.id, pac.ref, pac.person_id, pac.created_at, pac.about_kind, pac.about_ref,
             pac.borough_id, pac.bcu_id, pac.raised_by_team_id, pac.raised_by_staff_id,
-            cast(pac.created_at at time zone 'Europe/London' as date) as day,
+            ${londonDateOf('pac.created_at')} as day,
             cast(${ctx.params.sql('hours')} as double precision) as hours
           from pac where ${ctx.subjectFilter('pac.id')} and pac.created_at <= ${ctx.asOf}
         ),
@@ -338,7 +318,7 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
           group by l.subject_id, l.day, l.child_id, l.child_ref, l.child_name
         )
         select r.id as subject_id, cast(k.child_id as text) as obligation_key, r.ref as subject_ref,
-          r.created_at as started_at, ${addHoursSql(sql.ref('r.created_at'), sql.ref('r.hours'))} as due_at,
+          r.created_at as started_at, ${plusHours('r.created_at', sql.ref('r.hours'))} as due_at,
           a.first_at as met_at,
           k.child_name || ' (' || k.child_ref || ') has no PAC of their own: ' || k.reasons as detail,
           r.borough_id, r.bcu_id, r.raised_by_team_id as assignee_team_id,
