@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { londonInstant, londonTime, median } from '../../platform/time.ts'
 import {
   ageAtArrest,
   appropriateAdultWait,
@@ -9,9 +10,6 @@ import {
   hour,
   hoursSinceCharge,
   juvenileCheck,
-  londonInstant,
-  londonTime,
-  median,
   nextReviewDue,
   pace,
   reviewSlots,

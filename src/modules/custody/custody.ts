@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import type { FieldError } from '../../platform/http/errors.ts'
+import { isUuid } from '../../platform/ids.ts'
+import { ageOn, londonDate } from '../../platform/time.ts'
 import { type Rank, rankLabels, ranks } from '../organisation/organisation.ts'
 
 /**
@@ -152,11 +154,9 @@ const instant = z.coerce
     message: 'must be a real date and time',
   })
 // An earlier event's id, or in a whole timeline (an import) "#<index>" of an event before it.
-const eventId = z
-  .string()
-  .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|#\d{1,3})$/i, {
-    message: 'must be the id of an earlier event',
-  })
+const eventId = z.string().refine((value) => isUuid(value) || /^#\d{1,3}$/.test(value), {
+  message: 'must be the id of an earlier event',
+})
 
 /**
  * Each kind of event and its fields. One schema validates the forms, the API and the import; the
@@ -368,26 +368,6 @@ export interface CustodyEvent {
 
 // ---- the child's age ----
 
-/** Whole years between a date of birth and a day (both 'YYYY-MM-DD'). */
-export function yearsOn(dateOfBirth: string, day: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number]
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  let age = y - by
-  if (m < bm || (m === bm && d < bd)) age--
-  return age
-}
-
-const londonDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-/** The London calendar day of an instant, 'YYYY-MM-DD'. */
-export function londonDate(at: Date): string {
-  return londonDay.format(at)
-}
-
 export interface AgeFacts {
   dateOfBirth: string | null
   estimatedAgeYears: number | null
@@ -397,9 +377,9 @@ export interface AgeFacts {
 /** Age at arrest in whole years, from the date of birth or the estimate carried forward; null when unknown. */
 export function ageAtArrest(person: AgeFacts, arrestedAt: Date): number | null {
   const day = londonDate(arrestedAt)
-  if (person.dateOfBirth) return day < person.dateOfBirth ? null : yearsOn(person.dateOfBirth, day)
+  if (person.dateOfBirth) return day < person.dateOfBirth ? null : ageOn(person.dateOfBirth, day)
   if (person.estimatedAgeYears !== null && person.estimatedAgeOn) {
-    return Math.max(0, person.estimatedAgeYears + yearsOn(person.estimatedAgeOn, day))
+    return Math.max(0, person.estimatedAgeYears + ageOn(person.estimatedAgeOn, day))
   }
   return null
 }
@@ -784,43 +764,4 @@ export function detentionClocks(
     sinceCharge: hoursSinceCharge(chargedAt, { asOf, leftAt }),
     params,
   }
-}
-
-/** The median of a list of numbers; null when empty. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
-
-// ---- London local time, for forms ----
-
-/** The instant a London wall-clock date and time names ('2018-08-01', '22:00'). */
-export function londonInstant(date: string, time: string): Date {
-  const guess = new Date(`${date}T${time}:00Z`)
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(guess)
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00'
-  const shown = new Date(`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:00Z`)
-  return new Date(guess.getTime() - (shown.getTime() - guess.getTime()))
-}
-
-/** The London wall-clock time of an instant, 'HH:MM'. */
-export function londonTime(at: Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at)
 }

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../platform/http/errors.ts'
+import { londonDate, londonInstant, londonTime } from '../../platform/time.ts'
 import { type DatePart, dateErrorHref, dateInputItems, parseDateInput } from '../organisation/form-dates.ts'
 import {
   aaRelationshipLabels,
@@ -9,9 +10,6 @@ import {
   eventKindLabels,
   extensionKindLabels,
   laResponseLabels,
-  londonDate,
-  londonInstant,
-  londonTime,
   observationLevelLabels,
   rankLabels,
   searchTypeLabels,

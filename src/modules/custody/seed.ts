@@ -1,7 +1,7 @@
 import type { Random } from '../../platform/seed/random.ts'
 import type { SeedGenerator } from '../../platform/seed/seeder.ts'
+import { ageOn, londonDate, londonInstant } from '../../platform/time.ts'
 import { type SeededTeam, seededTeamsKey } from '../organisation/seed.ts'
-import { londonDate, londonInstant, yearsOn } from './custody.ts'
 
 /**
  * A year of children's detentions in the force's custody suites, written through the import path as
@@ -156,7 +156,7 @@ export const custodySeed: SeedGenerator = {
       const arrestedAt = new Date(from.getTime() + random.next() * span)
       let child = children.length > 20 && random.chance(0.25) ? random.pick(children) : undefined
       // A child who has since turned 18 is not a child in custody any more.
-      if (child && yearsOn(child.dob, londonDate(arrestedAt)) >= 18) child = undefined
+      if (child && ageOn(child.dob, londonDate(arrestedAt)) >= 18) child = undefined
       if (!child) {
         const age = random.weighted([
           [12, 0.04],

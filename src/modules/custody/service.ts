@@ -6,12 +6,14 @@ import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
+import { type HistoryRow, recordMany } from '../../platform/db/history.ts'
 import {
   ConflictError,
   type FieldError,
   ForbiddenError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { londonDate } from '../../platform/time.ts'
 import { type ChildFacts, childrenByRefOrId } from '../children/service/find-people.ts'
 import { type TeamOnDay, teamKinds, teamsOnDays } from '../organisation/lookups.ts'
 import type { OrganisationService } from '../organisation/service.ts'
@@ -26,8 +28,6 @@ import {
   eventInput,
   eventKindLabels,
   juvenileCheck,
-  londonDate,
-  median,
   timelineErrors,
   transferDestinations,
 } from './custody.ts'
@@ -311,15 +311,7 @@ export async function writeDetentions(
   const existingByRef = new Map(existing.map((e) => [e.ref, e]))
   const written: WrittenDetention[] = []
   const eventRows: Record<string, unknown>[] = []
-  const history: {
-    record_table: string
-    record_id: string
-    version: number
-    action: string
-    changed_by: string
-    changed_at: Date
-    changes: string
-  }[] = []
+  const history: HistoryRow[] = []
   const planned = prepared.map((p) => {
     const d = p.submission.detention
     const values = {
@@ -381,13 +373,13 @@ export async function writeDetentions(
     written.push({ id, ref: p.submission.ref as string, created: !before })
     for (const e of p.events) eventRows.push(eventRow(e, id, actor, now))
     history.push({
-      record_table: 'custody_detention',
-      record_id: id,
+      table: 'custody_detention',
+      id,
       version,
       action: before ? 'update' : 'create',
-      changed_by: actor,
-      changed_at: now,
-      changes: JSON.stringify({ ...values, events: [null, p.events.length] }),
+      changedBy: actor,
+      changedAt: now,
+      changes: { ...values, events: [null, p.events.length] },
     })
   }
   // Reviews told and LA responses point at earlier events: insert in timeline order so references exist.
@@ -398,7 +390,7 @@ export async function writeDetentions(
       (order.get(a.id as string) ?? 0) - (order.get(b.id as string) ?? 0),
   )
   await insertEvents(trx, eventRows)
-  if (history.length) await trx.insertInto('change_history').values(history).execute()
+  await recordMany(trx, history)
   return { written }
 }
 
@@ -549,20 +541,17 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
           .set({ version: version + 1, updated_at: now })
           .where('id', '=', id)
           .execute()
-        await trx
-          .insertInto('change_history')
-          .values({
-            record_table: 'custody_detention',
-            record_id: id,
+        await recordMany(trx, [
+          {
+            table: 'custody_detention',
+            id,
             version: version + 1,
             action: 'update',
-            changed_by: principal.id,
-            changed_at: now,
-            changes: JSON.stringify({
-              event: [null, { kind: event.kind, at: event.at.toISOString(), id: newEvent.id }],
-            }),
-          })
-          .execute()
+            changedBy: principal.id,
+            changedAt: now,
+            changes: { event: [null, { kind: event.kind, at: event.at.toISOString(), id: newEvent.id }] },
+          },
+        ])
         await accessLog.record(
           {
             actorId: principal.id,
@@ -595,18 +584,17 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
           .set({ pac_ref: ref, pac_linked_at: now, version: version + 1, updated_at: now })
           .where('id', '=', id)
           .execute()
-        await trx
-          .insertInto('change_history')
-          .values({
-            record_table: 'custody_detention',
-            record_id: id,
+        await recordMany(trx, [
+          {
+            table: 'custody_detention',
+            id,
             version: version + 1,
             action: 'update',
-            changed_by: principal.id,
-            changed_at: now,
-            changes: JSON.stringify({ pac_ref: [row.pac_ref, ref] }),
-          })
-          .execute()
+            changedBy: principal.id,
+            changedAt: now,
+            changes: { pac_ref: [row.pac_ref, ref] },
+          },
+        ])
         await deps.afterWrite?.(trx, detentionKind.kind, [id])
       })
     },
@@ -817,4 +805,3 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
 }
 
 export type CustodyService = ReturnType<typeof custodyService>
-export { median }

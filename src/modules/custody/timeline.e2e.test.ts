@@ -5,8 +5,8 @@ import {
   Journey,
   startBrowserHarness,
 } from '../../../test/e2e/browser.ts'
+import { londonDate, londonTime } from '../../platform/time.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
-import { londonDate, londonTime } from './custody.ts'
 import { principal } from './test-fixtures.ts'
 
 // The custody inspector's view and a detention's live timeline: the PACE clock counting down, recording
