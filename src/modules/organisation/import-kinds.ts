@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Transaction } from '../../platform/db/database.ts'
+import { type FieldChanges, recordMany } from '../../platform/db/history.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
 import { courses, ranks, teamKinds } from './organisation.ts'
 
@@ -24,20 +25,27 @@ async function forceId(trx: Transaction): Promise<string> {
   ).id
 }
 
+/** A row per record an upsert wrote: version 1 is a create, a later one an update. */
 async function history(
   trx: Transaction,
   table: string,
   rows: { id: string; version: number }[],
   actor: string,
   at: Date,
-  changes: unknown[],
+  changes: FieldChanges[],
 ) {
-  if (!rows.length) return
-  await sql`
-    insert into change_history (record_table, record_id, version, action, changed_by, changed_at, changes)
-    select ${table}, r.id, r.version, case when r.version = 1 then 'create' else 'update' end, ${actor}, ${at}, r.changes::jsonb
-    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.version)}::int[], ${changes.map((c) => JSON.stringify(c))}::text[])
-      as r(id, version, changes)`.execute(trx)
+  await recordMany(
+    trx,
+    rows.map((r, i) => ({
+      table,
+      id: r.id,
+      version: r.version,
+      action: r.version === 1 ? 'create' : 'update',
+      changedBy: actor,
+      changedAt: at,
+      changes: changes[i] ?? {},
+    })),
+  )
 }
 
 export const bcuKind = defineImportKind({

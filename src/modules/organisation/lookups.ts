@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import { isUuid } from './service.ts'
+import { isUuid } from '../../platform/ids.ts'
 
 /**
  * Teams, boroughs and their BCU on a day, read on a caller's executor, for modules that check them inside

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../platform/http/errors.ts'
+import { addDays, isIsoDate } from '../../platform/time.ts'
 
 /** The pure decisions and vocabularies of the organisation module: no database, no clock. */
 
@@ -78,29 +79,9 @@ export const isCourse = (value: string): value is Course => (courses as readonly
 
 // ---- dates: a calendar day is an ISO 'YYYY-MM-DD' string, as PostgreSQL returns `date` columns ----
 
-const londonDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/** The calendar day in London at an instant: a 23:30 UTC instant in summer is already tomorrow. */
-export function londonDate(at: Date): string {
-  return londonDay.format(at)
-}
-
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
-  const d = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value
-}
-
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
+// The kernels live in src/platform/time.ts; re-exported here only until the callers being split right
+// now import them from there.
+export { addDays, isIsoDate, londonDate } from '../../platform/time.ts'
 
 // ---- effective-dated membership of a borough in a BCU ----
 

@@ -3,13 +3,14 @@ import { forceWideRoles, type Role } from '../../platform/access/roles.ts'
 import type { Area } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { type FieldChanges, type HistoryRow, recordMany } from '../../platform/db/history.ts'
 import type { DB } from '../../platform/db/schema.ts'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { isUuid } from '../../platform/ids.ts'
+import { isIsoDate, londonDate } from '../../platform/time.ts'
 import {
   type Course,
   changedFields,
-  isIsoDate,
-  londonDate,
   type MembershipPeriod,
   planReorganisation,
   type StaffInput,
@@ -21,10 +22,6 @@ import {
 } from './organisation.ts'
 
 type Queryable = Kysely<DB> | Transaction<DB>
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const isUuid = (value: unknown): value is string =>
-  typeof value === 'string' && uuidPattern.test(value)
 
 export interface Force {
   id: string
@@ -79,42 +76,16 @@ export interface AreasAt {
   boroughCommands: Borough[]
 }
 
-/**
- * The history of a record: one row per version, what changed from what to what. Kept here until the
- * platform's shared helper (src/platform/db/history.ts) exists; then switch to it.
- */
-async function recordChange(
-  q: Queryable,
-  entry: {
-    table: string
-    id: string
-    version: number
-    action: 'create' | 'update' | 'delete'
-    changedBy: string
-    changedAt: Date
-    changes: Record<string, [unknown, unknown]>
-  },
-) {
-  await q
-    .insertInto('change_history')
-    .values({
-      record_table: entry.table,
-      record_id: entry.id,
-      version: entry.version,
-      action: entry.action,
-      changed_by: entry.changedBy,
-      changed_at: entry.changedAt,
-      // Keyed by column name, as the shared helper records them.
-      changes: JSON.stringify(
-        Object.fromEntries(
-          Object.entries(entry.changes).map(([field, values]) => [
-            field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
-            values,
-          ]),
-        ),
-      ),
-    })
-    .execute()
+/** The history of a record: one row per version, what changed from what to what. */
+async function recordChange(q: Queryable, entry: HistoryRow & { changes: FieldChanges }) {
+  // Keyed by column name, as insertRecord and updateRecord record them.
+  const changes = Object.fromEntries(
+    Object.entries(entry.changes).map(([field, values]) => [
+      field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+      values,
+    ]),
+  )
+  await recordMany(q, [{ ...entry, changes }])
 }
 
 function created(record: object): Record<string, [unknown, unknown]> {

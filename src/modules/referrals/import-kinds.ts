@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Database } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
-import { londonDate } from '../organisation/organisation.ts'
+import { londonDate } from '../../platform/time.ts'
 import { organisationService } from '../organisation/service.ts'
 import { pacKind } from './access.ts'
 import {
