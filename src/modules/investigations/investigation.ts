@@ -29,37 +29,8 @@ export const caseTypeLabels: Record<CaseType, string> = {
   custody: 'Child in police custody',
 }
 
-/** The 12 safeguarding strands (HMICFRS 2018, footnote 6). */
-export const strands = [
-  'child_abuse',
-  'online_csea',
-  'rape_serious_sexual_offences_sex_workers',
-  'young_offenders',
-  'cse',
-  'hate_crime',
-  'domestic_abuse_stalking_harassment',
-  'harmful_traditional_practices',
-  'mental_health_drugs_alcohol_suicide',
-  'missing_people',
-  'modern_slavery_trafficking_cce',
-  'vulnerable_adults',
-] as const
-export type Strand = (typeof strands)[number]
-
-export const strandLabels: Record<Strand, string> = {
-  child_abuse: 'Child abuse',
-  online_csea: 'Online child sexual exploitation and abuse',
-  rape_serious_sexual_offences_sex_workers: 'Rape, serious sexual offences and sex workers',
-  young_offenders: 'Young offenders',
-  cse: 'Child sexual exploitation',
-  hate_crime: 'Hate crime',
-  domestic_abuse_stalking_harassment: 'Domestic abuse, stalking and harassment',
-  harmful_traditional_practices: 'Harmful traditional practices (honour-based abuse, forced marriage, FGM)',
-  mental_health_drugs_alcohol_suicide: 'Mental health, drug and alcohol dependency and suicide prevention',
-  missing_people: 'Missing people',
-  modern_slavery_trafficking_cce: 'Modern slavery and human trafficking (including CCE)',
-  vulnerable_adults: 'Abuse and neglect of vulnerable adults',
-}
+// The safeguarding strands are the force's (organisation/strands.ts), shared with the PAC's concerns.
+export { type Strand, strandLabels, strands } from '../organisation/strands.ts'
 
 export const riskLevels = ['standard', 'medium', 'high'] as const
 export type RiskLevel = (typeof riskLevels)[number]

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../platform/http/errors.ts'
+import { type Strand, strandLabels, strands } from '../organisation/strands.ts'
 
 /**
  * The PAC (Merlin pre-assessment check): what an officer records when a child comes to police notice with
@@ -23,41 +24,10 @@ export const aboutLabels: Record<AboutKind, string> = {
   offender: 'An offender (for example a registered sex offender with access to the child)',
 }
 
-/**
- * The force's 12 safeguarding strands (inspection report 2018, footnote 6), used as the concern
- * categories of a PAC.
- */
-export const concernCategories = [
-  'child_abuse',
-  'online_csea',
-  'rape_serious_sexual_offences_sex_workers',
-  'young_offenders',
-  'cse',
-  'hate_crime',
-  'domestic_abuse_stalking_harassment',
-  'harmful_traditional_practices',
-  'mental_health_drugs_alcohol_suicide',
-  'missing_people',
-  'modern_slavery_trafficking_cce',
-  'vulnerable_adults',
-] as const
-export type ConcernCategory = (typeof concernCategories)[number]
-export const concernLabels: Record<ConcernCategory, string> = {
-  child_abuse: 'Child abuse',
-  online_csea: 'Online child sexual exploitation and abuse',
-  rape_serious_sexual_offences_sex_workers: 'Rape, serious sexual offences and sex workers',
-  young_offenders: 'Young offenders',
-  cse: 'Child sexual exploitation',
-  hate_crime: 'Hate crime',
-  domestic_abuse_stalking_harassment: 'Domestic abuse, stalking and harassment',
-  harmful_traditional_practices:
-    "Harmful traditional practices ('honour-based' abuse, forced marriage, female genital mutilation)",
-  mental_health_drugs_alcohol_suicide: 'Mental health, drug and alcohol dependency and suicide prevention',
-  missing_people: 'Missing people',
-  modern_slavery_trafficking_cce:
-    'Modern slavery and human trafficking (including child criminal exploitation)',
-  vulnerable_adults: 'Abuse and neglect of vulnerable adults',
-}
+/** A PAC's concern categories are the force's 12 safeguarding strands (organisation/strands.ts). */
+export const concernCategories = strands
+export type ConcernCategory = Strand
+export const concernLabels = strandLabels
 
 export const riskLevels = ['standard', 'medium', 'high'] as const
 export type RiskLevel = (typeof riskLevels)[number]
@@ -328,16 +298,6 @@ export function stageOf(p: PacProgress): PacStage {
   if (p.reviewDecision === 'approved') return 'awaiting_share'
   if (p.reviewDecision === 'returned') return 'returned'
   return 'awaiting_review'
-}
-
-/** The middle value of a list of numbers (the mean of the two middle ones for an even count); null if empty. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /** Whole hours from one instant to another, for "hours waiting" in queues. */
