@@ -1,6 +1,7 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../platform/clock.ts'
 import type { Database } from '../platform/db/database.ts'
+import { recordMany } from '../platform/db/history.ts'
 import { ValidationError } from '../platform/http/errors.ts'
 import type { RuleRegistry } from './registry.ts'
 import {
@@ -172,25 +173,24 @@ export function parameterStore(db: Database, clock: Clock, registry: RuleRegistr
           })
           .returning('id')
           .executeTakeFirstOrThrow()
-        await trx
-          .insertInto('change_history')
-          .values({
-            record_table: 'rule_parameter',
-            record_id: row.id,
+        await recordMany(trx, [
+          {
+            table: 'rule_parameter',
+            id: row.id,
             version: 1,
             action: 'create',
-            changed_by: change.setBy,
-            changed_at: now,
-            changes: JSON.stringify({
+            changedBy: change.setBy,
+            changedAt: now,
+            changes: {
               ruleId: change.ruleId,
               name: change.name,
               boroughId: change.boroughId,
               value: change.value,
               effectiveFrom: change.effectiveFrom.toISOString(),
               reason: change.reason.trim(),
-            }),
-          })
-          .execute()
+            },
+          },
+        ])
         return row
       })
     },

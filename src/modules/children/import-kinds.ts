@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { accessLogService } from '../../platform/access/access-log.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
-import { changedFields } from '../../platform/db/history.ts'
+import { changedFields, type HistoryRow, recordMany } from '../../platform/db/history.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine, type Transaction } from '../../platform/import/kinds.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
@@ -122,7 +122,7 @@ function notInFuture<T>(
 
 type Row = Record<string, unknown> & { id: string; version: number }
 
-/** change_history rows for what a set-wise upsert created or changed, in one insert per thousand. */
+/** change_history rows for what a set-wise upsert created or changed. */
 async function writeHistory(
   trx: Transaction,
   table: string,
@@ -131,27 +131,23 @@ async function writeHistory(
   actor: string,
   at: Date,
 ) {
-  const rows = after.flatMap((row) => {
+  const rows = after.flatMap((row): HistoryRow[] => {
     const old = before.get(row.id)
     const changes = changedFields(old ?? {}, row, Object.keys(row))
     if (old && Object.keys(changes).length === 0) return []
     return [
       {
-        record_table: table,
-        record_id: row.id,
+        table,
+        id: row.id,
         version: row.version,
         action: old ? 'update' : 'create',
-        changed_by: actor,
-        changed_at: at,
-        changes: JSON.stringify(changes),
+        changedBy: actor,
+        changedAt: at,
+        changes,
       },
     ]
   })
-  for (let i = 0; i < rows.length; i += 1000)
-    await trx
-      .insertInto('change_history')
-      .values(rows.slice(i, i + 1000))
-      .execute()
+  await recordMany(trx, rows)
 }
 
 async function logImported(

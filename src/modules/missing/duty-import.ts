@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Database } from '../../platform/db/database.ts'
-import { changedFields, historyService } from '../../platform/db/history.ts'
+import { changedFields, historyService, recordMany } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { teamKinds } from '../organisation/lookups.ts'
@@ -96,20 +96,18 @@ export const unitDutyImport = defineImportKind<DutyLine>({
         .values(fresh.map((l) => ({ ...values(l), ref: l.ref, recorded_by: actor, recorded_at: now })))
         .returningAll()
         .execute()
-      await trx
-        .insertInto('change_history')
-        .values(
-          rows.map((row) => ({
-            record_table: 'missing_unit_duty',
-            record_id: row.id,
-            version: row.version,
-            action: 'create',
-            changed_by: actor,
-            changed_at: now,
-            changes: JSON.stringify(changedFields({}, row, Object.keys(row))),
-          })),
-        )
-        .execute()
+      await recordMany(
+        trx,
+        rows.map((row) => ({
+          table: 'missing_unit_duty',
+          id: row.id,
+          version: row.version,
+          action: 'create' as const,
+          changedBy: actor,
+          changedAt: now,
+          changes: changedFields({}, row, Object.keys(row)),
+        })),
+      )
       for (const row of rows) ids.set(row.ref as string, row.id)
     }
     const history = historyService(trx as Database, clock)

@@ -1,7 +1,9 @@
 import { roles as allRoles, isRole, type Role } from '../access/roles.ts'
 import type { Clock } from '../clock.ts'
 import type { Database, Executor } from '../db/database.ts'
+import { recordMany } from '../db/history.ts'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../http/errors.ts'
+import { isUuid } from '../ids.ts'
 import { afterFailedLogin, isLocked } from './lockout.ts'
 import { generatePassword, passwordProblem } from './password-policy.ts'
 import { hashPassword, needsRehash, spendVerifyTime, verifyPassword } from './passwords.ts'
@@ -50,7 +52,6 @@ export type SignInResult = { ok: true; userId: string } | { ok: false; reason: S
 
 const usernamePattern = /^[a-z0-9._-]{3,64}$/
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function normaliseUsername(username: string): string {
   return username.trim().toLowerCase()
@@ -159,18 +160,17 @@ async function recordChange(
     changes: object
   },
 ) {
-  await db
-    .insertInto('change_history')
-    .values({
-      record_table: 'app_user',
-      record_id: entry.id,
+  await recordMany(db, [
+    {
+      table: 'app_user',
+      id: entry.id,
       version: entry.version,
       action: entry.action,
-      changed_by: entry.actor,
-      changed_at: entry.at,
-      changes: JSON.stringify(entry.changes),
-    })
-    .execute()
+      changedBy: entry.actor,
+      changedAt: entry.at,
+      changes: entry.changes as Record<string, unknown>,
+    },
+  ])
 }
 
 /**
@@ -180,7 +180,7 @@ async function recordChange(
  */
 export function accountService(db: Database, clock: Clock) {
   async function load(executor: Executor, id: string, lock = false): Promise<AccountRow> {
-    if (!uuidPattern.test(id)) throw new NotFoundError('No such account')
+    if (!isUuid(id)) throw new NotFoundError('No such account')
     let query = executor.selectFrom('app_user').select(accountColumns).where('id', '=', id)
     if (lock) query = query.forUpdate()
     const row = await query.executeTakeFirst()
@@ -237,8 +237,7 @@ export function accountService(db: Database, clock: Clock) {
       const roles = checkRoles(input.roles, errors)
       const email = checkEmail(input.email, errors)
       const staffId = input.staffId?.trim() || null
-      if (staffId && !uuidPattern.test(staffId))
-        errors.push({ field: 'staffId', reason: 'Staff id must be a UUID' })
+      if (staffId && !isUuid(staffId)) errors.push({ field: 'staffId', reason: 'Staff id must be a UUID' })
       if (input.password !== undefined) {
         const problem = passwordProblem(input.password, username)
         if (problem) errors.push({ field: 'password', reason: problem })

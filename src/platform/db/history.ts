@@ -72,7 +72,8 @@ export interface HistoryRow {
   action: HistoryEntry['action']
   changedBy: string
   changedAt: Date
-  changes: FieldChanges
+  /** Usually field by field, [before, after]; set-wise writers may record a summary instead. */
+  changes: FieldChanges | Record<string, unknown>
 }
 
 /** Rows per insert: seven parameters each, well inside PostgreSQL's 65,535 per statement. */
