@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
+import { isUuid } from '../../platform/ids.ts'
 import type { PacPlaceRow } from './access.ts'
 
 /**
@@ -15,8 +16,6 @@ export interface PacLink extends PacPlaceRow {
   personId: string
   concerns: string[]
 }
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 interface LinkRow {
   id: string
@@ -48,7 +47,7 @@ export async function pacByRefOrId(q: Executor, key: string): Promise<PacLink | 
   if (!trimmed) return undefined
   const { rows } = await sql<LinkRow>`
     select ${columns} from pac
-    where ${uuid.test(trimmed) ? sql`id = ${trimmed}::uuid` : sql`upper(ref) = upper(${trimmed})`}`.execute(q)
+    where ${isUuid(trimmed) ? sql`id = ${trimmed}::uuid` : sql`upper(ref) = upper(${trimmed})`}`.execute(q)
   const row = rows[0]
   return row ? toLink(row) : undefined
 }
@@ -57,15 +56,15 @@ export async function pacByRefOrId(q: Executor, key: string): Promise<PacLink | 
 export async function pacsByRefOrId(q: Executor, keys: readonly string[]): Promise<Map<string, PacLink>> {
   const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
   if (asked.length === 0) return new Map()
-  const ids = asked.filter((k) => uuid.test(k)).map((k) => k.toLowerCase())
-  const refs = asked.filter((k) => !uuid.test(k)).map((k) => k.toUpperCase())
+  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
+  const refs = asked.filter((k) => !isUuid(k)).map((k) => k.toUpperCase())
   const { rows } = await sql<LinkRow>`
     select ${columns} from pac
     where id = any(${ids}::uuid[]) or upper(ref) = any(${refs}::text[])`.execute(q)
   const out = new Map<string, PacLink>()
   for (const key of keys) {
     const k = key.trim()
-    const isId = uuid.test(k)
+    const isId = isUuid(k)
     const row = rows.find((r) => (isId ? r.id === k.toLowerCase() : r.ref.toUpperCase() === k.toUpperCase()))
     if (row) out.set(key, toLink(row))
   }

@@ -16,6 +16,8 @@ import {
   ForbiddenError,
   ValidationError,
 } from '../../platform/http/errors.ts'
+import { isUuid } from '../../platform/ids.ts'
+import { londonDate } from '../../platform/time.ts'
 import { areaOf, placesByName } from '../organisation/lookups.ts'
 import { canSeeMatchDetails, deviceKind } from './access.ts'
 import type { KnownCategory } from './categories.ts'
@@ -128,16 +130,6 @@ export interface MatchDetail {
   mediaId: string | null
 }
 
-const londonDay = (d: Date) =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-    .format(d)
-    .slice(0, 10)
-
 type DeviceRow = {
   id: string
   ref: string
@@ -225,7 +217,7 @@ export function triageWriters(clock: Clock, deps: WriterDependencies) {
       const area = await areaOf(
         trx,
         { teamId: d.teamId, boroughId: d.boroughId },
-        londonDay(d.input.seizedAt),
+        londonDate(d.input.seizedAt),
       )
       const values = {
         description: d.input.description,
@@ -604,8 +596,7 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
 
     /** A device by id for its page; 404 outside the reader's reach. */
     async deviceById(id: string, reach: Reach): Promise<Device> {
-      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-      const row = uuid.test(id)
+      const row = isUuid(id)
         ? ((await db.selectFrom('device').selectAll().where('id', '=', id).executeTakeFirst()) as
             | DeviceRow
             | undefined)
@@ -616,8 +607,7 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
 
     /** The device a result belongs to, so a page can check the result is the device's. */
     async resultDevice(resultId: string): Promise<string | undefined> {
-      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-      if (!uuid.test(resultId)) return undefined
+      if (!isUuid(resultId)) return undefined
       const row = await db
         .selectFrom('triage_result')
         .select('device_id')
