@@ -124,7 +124,8 @@ describe('investigation recording pages (database)', () => {
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('govuk-error-summary')
     expect(res.body).toContain('The end must be after the start')
-    expect(res.body).toContain('href="#endedAt"')
+    // The summary links to the date's first box, as the GOV.UK date input asks.
+    expect(res.body).toContain('href="#endedAt-day"')
     expect(res.body).toContain('value="Insp Shah"')
     expect(await count('police_protection')).toBe(before)
     expect(await version()).toBe(v)
@@ -172,6 +173,42 @@ describe('investigation recording pages (database)', () => {
     expect(both.body).toContain('There is no person KP-NOBODY')
     expect(both.body).toContain('href="#people-2-person"')
     expect(await count('investigation')).toBe(before)
+  })
+
+  it("lists the new investigation's errors in the order of the form's fields", async () => {
+    const links = (html: string) => [...html.matchAll(/<a href="(#[^"]+)">/g)].map((m) => m[1])
+    // Found here (a row with no reference, the date, a PAC) and by the service (the rest), listed as the
+    // page shows the fields, not as they were found.
+    const res = await post(officer, '/investigations/new', {
+      caseType: '',
+      riskLevel: 'high',
+      summary: '',
+      boroughId: f.boroughId('Camden'),
+      ...date('openedAt', '', '7', '2018', '09:00'),
+      'people-1-role': 'child',
+      'people-2-person': 'KP-NOBODY',
+      'people-2-role': 'child',
+      pacRefs: 'PAC-NONE',
+    })
+    expect(res.statusCode).toBe(400)
+    expect(links(res.body)).toEqual([
+      '#caseType',
+      '#strands',
+      '#summary',
+      '#openedAt-day',
+      '#people',
+      '#people-1-person',
+      '#people-2-person',
+      '#pacRefs',
+    ])
+    expect(res.body).toContain('Date the investigation was opened must include a day')
+    // Whether the child was seen decides what else is asked: all of it is listed at once, in order.
+    const seen = await post(officer, `/investigations/${caseId}/child-seen`, {
+      version: String(await version()),
+      seen: 'yes',
+    })
+    expect(seen.statusCode).toBe(400)
+    expect(links(seen.body)).toEqual(['#linkId', '#seenAt-day', '#spokenTo'])
   })
 
   it('finds a person without JavaScript and puts them in the first empty row, writing nothing', async () => {

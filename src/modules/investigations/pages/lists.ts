@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify'
+import { permits } from '../../../platform/access/access.ts'
+import { reachOf } from '../../../platform/access/need-to-know.ts'
+import { formText } from '../../../platform/http/form-body.ts'
+import { page, view } from '../../../platform/http/page.ts'
+import type { Services } from '../../../services.ts'
+import { investigationReaders, investigationWorkers, workloadViewers } from '../access.ts'
+import { type CaseType, caseTypeLabels, caseTypes } from '../investigation.ts'
+import { type SortKey, sortKeys } from '../service.ts'
+import { actorOf, investigationsPath } from './shared.ts'
+
+/** The teams whose cases the list can be filtered by: those that investigate. */
+const investigatingKinds = [
+  'cait',
+  'sapphire',
+  'online_csae',
+  'missing_persons_unit',
+  'response_neighbourhood',
+  'jigsaw',
+]
+const pageSize = 50
+
+/** The list of investigations, filtered and sorted, and a team's workload. */
+export function listPages(app: FastifyInstance, services: Services) {
+  const { investigations, organisation } = services
+
+  page(app, investigationsPath, {
+    access: investigationReaders,
+    get: async ({ query, principal, request }) => {
+      const q = (key: string) => formText(query, key)
+      const force = await organisation.force()
+      const teams = (await organisation.teams(force.id, { activeOnly: true })).filter((t) =>
+        investigatingKinds.includes(t.kind),
+      )
+      const sort = (sortKeys as readonly string[]).includes(q('sort')) ? (q('sort') as SortKey) : 'opened'
+      const pageNumber = Number(q('page') || 1)
+      const filter = {
+        teamId: teams.some((t) => t.id === q('team')) ? q('team') : undefined,
+        caseType: (caseTypes as readonly string[]).includes(q('caseType'))
+          ? (q('caseType') as CaseType)
+          : undefined,
+        status:
+          q('status') === 'closed'
+            ? ('closed' as const)
+            : q('status') === 'all'
+              ? undefined
+              : ('open' as const),
+        unallocated: q('unallocated') === 'yes',
+        q: q('q').slice(0, 100) || undefined,
+        sort,
+        direction: q('direction') === 'asc' ? ('asc' as const) : ('desc' as const),
+        limit: pageSize,
+        offset: Math.max(0, pageNumber - 1) * pageSize,
+      }
+      const { items, total } = await investigations.list(filter, reachOf(principal), {
+        actor: actorOf(principal),
+        query: `GET ${request.url}`,
+        requestId: request.id,
+      })
+      const link = (over: Record<string, string>) =>
+        new URLSearchParams(
+          Object.entries({
+            team: q('team'),
+            caseType: q('caseType'),
+            status: q('status'),
+            q: q('q'),
+            sort,
+            direction: filter.direction,
+            ...over,
+          }).filter(([, v]) => v),
+        ).toString()
+      return view('investigations/views/list.njk', {
+        pageTitle: 'Investigations',
+        items: items.map((r) => ({ ...r, caseTypeLabel: caseTypeLabels[r.case_type as CaseType] })),
+        total,
+        values: { ...(query ?? {}), status: q('status') || 'open' },
+        teamItems: [
+          { value: '', text: 'All teams' },
+          ...teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === q('team') })),
+        ],
+        caseTypeItems: [
+          { value: '', text: 'All case types' },
+          ...caseTypes.map((t) => ({ value: t, text: caseTypeLabels[t], selected: t === q('caseType') })),
+        ],
+        sortLinks: Object.fromEntries(
+          sortKeys.map((k) => [
+            k,
+            `?${link({ sort: k, direction: sort === k && filter.direction === 'desc' ? 'asc' : 'desc' })}`,
+          ]),
+        ),
+        sort,
+        direction: filter.direction,
+        nextPage: filter.offset + pageSize < total ? `?${link({ page: String(pageNumber + 1) })}` : null,
+        teamWorkload: filter.teamId ? `${investigationsPath}/workload?team=${filter.teamId}` : null,
+        canOpen: permits(investigationWorkers, principal.roles),
+      })
+    },
+  })
+
+  page(app, `${investigationsPath}/workload`, {
+    access: workloadViewers,
+    get: async ({ query, principal }) => {
+      const chosen = formText(query, 'team')
+      const force = await organisation.force()
+      const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
+        (t) => t.reviewCadenceDays !== null || t.capacity !== null,
+      )
+      const own = principal.staffId ? (await organisation.staffMember(principal.staffId))?.teamId : undefined
+      const teamId = teams.some((t) => t.id === chosen) ? chosen : (own ?? teams[0]?.id)
+      const team = teamId ? await organisation.team(teamId) : undefined
+      const rows = teamId ? await investigations.workload(teamId, reachOf(principal)) : []
+      return view('investigations/views/workload.njk', {
+        pageTitle: team ? `Workload: ${team.name}` : 'Team workload',
+        team,
+        rows,
+        teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
+      })
+    },
+  })
+}
