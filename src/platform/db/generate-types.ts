@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { migrations } from '../../modules.ts'
-import { openPglite } from './database.ts'
+import { type DatabaseHandle, openPglite } from './database.ts'
 import { migrateToLatest } from './migrator.ts'
 
 /**
@@ -54,8 +54,9 @@ function pascal(name: string): string {
   return name.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase())
 }
 
-export async function renderSchema(): Promise<string> {
-  const handle = await openPglite(undefined)
+/** From `from` when given (a migrated database: the tests pass a copy of their template), else a fresh one. */
+export async function renderSchema(from?: DatabaseHandle): Promise<string> {
+  const handle = from ?? (await openPglite(undefined))
   try {
     await migrateToLatest(handle.db, migrations)
     const { rows } = await sql<ColumnRow>`
@@ -100,7 +101,7 @@ export async function renderSchema(): Promise<string> {
     lines.push('}', '')
     return lines.join('\n')
   } finally {
-    await handle.close()
+    if (!from) await handle.close()
   }
 }
 
