@@ -172,6 +172,17 @@ describe('changing a person record: edit details, end a flag or membership, merg
     // The form now carries the stored version, so saving again is deliberate.
     expect(stale.body).toContain(`name="version" value="${current.version + 1}"`)
     expect((await kestrel.services.children.get(child.id)).givenNames).toBe('Rubina')
+    // A form that carries no version is answered the same way, not saved over whatever is stored.
+    const unversioned = await post(officer, `/people/${child.id}/edit`, {
+      familyName: 'Record',
+      givenNames: 'Ruby None',
+      'dateOfBirth-day': '3',
+      'dateOfBirth-month': '3',
+      'dateOfBirth-year': '2007',
+    })
+    expect(unversioned.statusCode).toBe(409)
+    expect(unversioned.body).toContain('value="Ruby None"')
+    expect((await kestrel.services.children.get(child.id)).givenNames).toBe('Rubina')
   })
 
   it('ends a flag: the date is required, real and not before the start; a stale version is 409', async () => {

@@ -120,6 +120,40 @@ describe('people pages and API', () => {
     expect((await get(auditor, '/people/new')).statusCode).toBe(403)
   })
 
+  it('lists every problem with a new person at once, in the order the form asks', async () => {
+    const summaryLinks = (body: string) =>
+      [...body.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((m) => `${m[1]} ${m[2]?.trim()}`)
+    const broken = await post(officer, '/people/new', {
+      familyName: 'Order',
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '1',
+      estimatedAgeYears: 'ten',
+      address: '2 Order Street',
+      'addressFrom-day': '',
+    })
+    expect(broken.statusCode).toBe(400)
+    expect(summaryLinks(broken.body)).toEqual([
+      '#dateOfBirth-year Date of birth must include a year',
+      '#estimatedAgeYears Estimated age must be a whole number of years',
+      '#addressFrom-day Enter date they started living there',
+    ])
+    // Both a date of birth and an age, and an address with no date: each listed, whatever else is wrong.
+    const both = await post(officer, '/people/new', {
+      familyName: 'Order',
+      'dateOfBirth-day': '1',
+      'dateOfBirth-month': '1',
+      'dateOfBirth-year': '2010',
+      estimatedAgeYears: '8',
+      address: '2 Order Street',
+    })
+    expect(both.statusCode).toBe(400)
+    expect(summaryLinks(both.body)).toEqual([
+      '#estimatedAgeYears Give a date of birth or an estimated age, not both',
+      '#addressFrom-day Enter date they started living there',
+    ])
+    expect(both.body).toContain('value="2 Order Street"')
+  })
+
   it('adds a flag, an address and a household membership through their forms', async () => {
     // Polly has no address yet, so any writer may add to her record, even one with no area.
     const flag = await post(officer, `/people/${child.id}/flags/new`, {
