@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify'
+import { reachOf } from '../../../platform/access/need-to-know.ts'
+import { NotFoundError } from '../../../platform/http/errors.ts'
+import { formText } from '../../../platform/http/form-body.ts'
+import { page, view } from '../../../platform/http/page.ts'
+import type { Services } from '../../../services.ts'
+import { pacMashRoles, pacRaisers, pacReaders, pacReviewers } from '../access.ts'
+import { bragLabels, type PacStage, pacStages, stageLabels } from '../pac.ts'
+import { boroughOptions, logList, may, referralsPath } from './shared.ts'
+
+const perPage = 50
+
+/** The PAC lists: all PACs in reach, the supervisor's review queue, the MASH queue and a child's PACs. */
+export function listPages(app: FastifyInstance, services: Services) {
+  const { referrals, organisation } = services
+
+  page(app, referralsPath, {
+    access: pacReaders,
+    get: async ({ request, query, principal }) => {
+      const chosen = formText(query, 'stage')
+      const stage = pacStages.includes(chosen as PacStage) ? (chosen as PacStage) : undefined
+      const boroughId = formText(query, 'borough') || undefined
+      const pageNumber = Math.max(1, Number(formText(query, 'page')) || 1)
+      const { items, total } = await referrals.list(
+        { stage, boroughId, limit: perPage, offset: (pageNumber - 1) * perPage },
+        reachOf(principal),
+      )
+      await logList(services, request, items)
+      return view('referrals/views/list.njk', {
+        pageTitle: 'PACs',
+        items,
+        total,
+        page: pageNumber,
+        pages: Math.max(1, Math.ceil(total / perPage)),
+        stage,
+        stageItems: [
+          { value: '', text: 'Any stage' },
+          ...pacStages.map((s) => ({ value: s, text: stageLabels[s], selected: s === stage })),
+        ],
+        boroughOptions: (await boroughOptions(services, boroughId)).map((o, i) =>
+          i === 0 ? { ...o, text: 'Any borough' } : o,
+        ),
+        stageLabels,
+        canRaise: may(principal, pacRaisers),
+        canReview: may(principal, pacReviewers),
+        canMash: may(principal, pacMashRoles),
+      })
+    },
+  })
+
+  page(app, `${referralsPath}/review`, {
+    access: pacReviewers,
+    get: async ({ request, query, principal }) => {
+      const staff = principal.staffId ? await organisation.staffMember(principal.staffId) : undefined
+      const teamOnly = formText(query, 'all') !== 'yes' && !!staff?.teamId
+      const items = await referrals.supervisorQueue({
+        teamId: teamOnly ? staff?.teamId : null,
+        reach: reachOf(principal),
+      })
+      await logList(services, request, items)
+      return view('referrals/views/review-queue.njk', {
+        pageTitle: 'PACs waiting for supervisor review',
+        items,
+        teamOnly,
+        hasTeam: !!staff?.teamId,
+      })
+    },
+  })
+
+  page(app, `${referralsPath}/mash`, {
+    access: pacMashRoles,
+    get: async ({ request, principal }) => {
+      const items = await referrals.mashQueue(reachOf(principal))
+      await logList(services, request, items)
+      return view('referrals/views/mash-queue.njk', { pageTitle: 'MASH queue', items, bragLabels })
+    },
+  })
+
+  page(app, '/people/:id/referrals', {
+    access: pacReaders,
+    get: async ({ request, params, principal }) => {
+      const person = await referrals.people.find(params.id as string)
+      if (!person) throw new NotFoundError('There is no such person')
+      const items = await referrals.forPerson(person.id, reachOf(principal))
+      await services.accessLog.record({
+        actorId: principal.id,
+        actorName: principal.username,
+        action: 'read',
+        subjectKind: 'person',
+        subjectId: person.id,
+        reason: 'referrals list',
+      })
+      await logList(services, request, items)
+      return view('referrals/views/person-referrals.njk', {
+        pageTitle: `Referrals: ${person.name}`,
+        person,
+        items,
+        stageLabels,
+        canRaise: may(principal, pacRaisers),
+      })
+    },
+  })
+}

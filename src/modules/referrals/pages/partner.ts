@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { optionalText, radios, recordVersion } from '../../../platform/http/form-fields.ts'
+import { page, view } from '../../../platform/http/page.ts'
+import type { Services } from '../../../services.ts'
+import { pacPartners } from '../access.ts'
+import { aboutLabels, concernLabels, outcomeLabels, outcomes, riskLabels } from '../pac.ts'
+import { requirePartnerBorough } from '../service.ts'
+import { actorOf, logList } from './shared.ts'
+
+/** Children's social care's answer to a PAC, in the order the page shows it; the service checks it again. */
+const outcomeForm = z.object({
+  outcome: radios(outcomes, 'Select the outcome'),
+  outcomeReason: optionalText(),
+  version: recordVersion(),
+})
+
+/**
+ * The partners' pages (children's social care): the PACs shared with their borough's MASH, one of them,
+ * and its outcome. Anything not shared with their borough is not found.
+ */
+export function partnerPages(app: FastifyInstance, services: Services) {
+  const { referrals, organisation } = services
+
+  page(app, '/partner/pacs', {
+    access: pacPartners,
+    get: async ({ request, principal }) => {
+      const boroughId = requirePartnerBorough(principal.area)
+      const items = await referrals.partner.list(boroughId)
+      await logList(services, request, items)
+      const borough = await organisation.borough(boroughId)
+      return view('referrals/views/partner-list.njk', {
+        pageTitle: `PACs shared with ${borough?.name ?? 'your borough'}`,
+        items,
+        outcomeLabels,
+      })
+    },
+  })
+
+  page(app, '/partner/pacs/:id', {
+    access: pacPartners,
+    form: outcomeForm,
+    action: '/partner/pacs/:id/outcome',
+    get: async ({ params, principal, form }) => {
+      const boroughId = requirePartnerBorough(principal.area)
+      const pac = await referrals.partner.read(params.id as string, boroughId, actorOf(principal))
+      const values: Record<string, unknown> = form?.values ?? {}
+      return view('referrals/views/partner-pac.njk', {
+        pageTitle: `PAC ${pac.ref}`,
+        pac,
+        aboutLabel: aboutLabels[pac.aboutKind],
+        concerns: pac.concerns.map((c) => concernLabels[c]),
+        riskLabel: riskLabels[pac.riskLevel],
+        outcomeLabel: pac.outcome ? outcomeLabels[pac.outcome] : null,
+        outcomeItems: outcomes.map((o) => ({
+          value: o,
+          text: outcomeLabels[o],
+          checked: values.outcome === o,
+        })),
+        values,
+      })
+    },
+    post: async ({ params, input, principal }) => {
+      const boroughId = requirePartnerBorough(principal.area)
+      const id = params.id as string
+      await referrals.partner.recordOutcome(
+        id,
+        input.version,
+        { outcome: input.outcome, outcomeReason: input.outcomeReason },
+        boroughId,
+        actorOf(principal),
+      )
+      return `/partner/pacs/${id}`
+    },
+  })
+}

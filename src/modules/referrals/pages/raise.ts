@@ -1,0 +1,172 @@
+import type { FastifyInstance } from 'fastify'
+import type { Principal } from '../../../platform/auth/principal.ts'
+import { dateInputItems } from '../../../platform/http/date-input.ts'
+import { ValidationError } from '../../../platform/http/errors.ts'
+import type { FormState } from '../../../platform/http/form.ts'
+import { type FormBody, formText } from '../../../platform/http/form-body.ts'
+import { hidden } from '../../../platform/http/form-fields.ts'
+import { page, view } from '../../../platform/http/page.ts'
+import type { Services } from '../../../services.ts'
+import { pacRaisers } from '../access.ts'
+import {
+  aboutKinds,
+  aboutLabels,
+  concernCategories,
+  concernLabels,
+  riskLabels,
+  riskLevels,
+  validatePacInput,
+} from '../pac.ts'
+import {
+  type Answers,
+  answered,
+  asInput,
+  inputOf,
+  type QuestionInput,
+  questions,
+  type Step,
+  steps,
+  stepTitles,
+} from './questions.ts'
+import { boroughOptions, draftOr404, referralsPath } from './shared.ts'
+
+/**
+ * Raising a PAC: one question a page, the answers kept in a draft as they are given, then check your
+ * answers (check.ts) and send.
+ */
+export function raisePages(app: FastifyInstance, services: Services) {
+  const { referrals } = services
+
+  // Each visit starts a draft (issue 15 asks whether it should; that change is its own).
+  page(app, `${referralsPath}/new`, {
+    access: pacRaisers,
+    get: async ({ principal, query, reply }) => {
+      const id = await referrals.drafts.start(principal.id)
+      const personRef = formText(query, 'child')
+      if (personRef) {
+        const person = await referrals.people.find(personRef)
+        if (person) await referrals.drafts.save(principal.id, id, { personId: person.id })
+      }
+      return reply.redirect(`${referralsPath}/new/${id}/child`, 303)
+    },
+  })
+
+  /** What a question's page shows besides the answers: its choices, found children, boroughs. */
+  async function choices(
+    step: Step,
+    answers: Answers,
+    principal: Principal,
+    requestId: string,
+    query: FormBody,
+  ) {
+    if (step === 'child') {
+      const q = formText(query, 'q') || answers.childQuery || ''
+      const found = q ? await referrals.people.search(q, { actor: principal, requestId }) : []
+      const chosen = answers.personId ? await referrals.people.find(answers.personId) : undefined
+      return {
+        q,
+        searched: q !== '',
+        childItems: [...(chosen && !found.some((p) => p.id === chosen.id) ? [chosen] : []), ...found].map(
+          (p) => ({
+            value: p.id,
+            text: p.name,
+            hint: { text: `${p.ref}${p.dateOfBirth ? `, born ${p.dateOfBirth}` : ''}` },
+            checked: p.id === answers.personId,
+          }),
+        ),
+      }
+    }
+    if (step === 'about') {
+      let boroughId = answers.boroughId
+      if (!boroughId && answers.personId)
+        boroughId = (await referrals.people.boroughOf(answers.personId)) ?? undefined
+      return {
+        aboutItems: aboutKinds.map((k) => ({
+          value: k,
+          text: aboutLabels[k],
+          checked: answers.aboutKind === k,
+        })),
+        boroughOptions: await boroughOptions(services, boroughId),
+      }
+    }
+    if (step === 'concerns') {
+      const chosen = new Set(answers.concerns ?? [])
+      return {
+        concernItems: concernCategories.map((c) => ({
+          value: c,
+          text: concernLabels[c],
+          checked: chosen.has(c),
+        })),
+      }
+    }
+    if (step === 'risk') {
+      return {
+        riskItems: riskLevels.map((r) => ({
+          value: r,
+          text: riskLabels[r],
+          checked: answers.riskLevel === r,
+        })),
+      }
+    }
+    if (step === 'voice') {
+      return {
+        spokenItems: [
+          { value: 'yes', text: 'Yes', checked: answers.childSpokenTo === 'yes' },
+          { value: 'no', text: 'No', checked: answers.childSpokenTo === 'no' },
+        ],
+      }
+    }
+    return {}
+  }
+
+  function question(step: Step) {
+    const index = steps.indexOf(step)
+    // `returnTo=check` sends the person back to check your answers after changing one.
+    const form = questions[step].extend({ returnTo: hidden() })
+    page(app, `${referralsPath}/new/:draft/${step}`, {
+      access: pacRaisers,
+      form,
+      get: async ({ params, principal, request, query, form: shown }) => {
+        const draft = await draftOr404(services, principal, params.draft as string)
+        // Shown again, the page shows what was typed over what the draft holds.
+        const answers: Answers = shown ? { ...draft.answers, ...(shown.values as Answers) } : draft.answers
+        const base = `${referralsPath}/new/${draft.id}`
+        const parts = draft.answers.firstKnew ?? { day: '', month: '', year: '', time: '' }
+        const typed = shown as FormState | undefined
+        return view('referrals/views/question.njk', {
+          pageTitle: stepTitles[step],
+          step,
+          action: `${base}/${step}`,
+          back: index === 0 ? referralsPath : `${base}/${steps[index - 1]}`,
+          answers,
+          stepNumber: index + 1,
+          stepCount: steps.length,
+          ...(step === 'when'
+            ? {
+                dateItems: typed ? typed.dateItems('firstKnew') : dateInputItems(parts),
+                time: typed ? formText(typed.values as FormBody, 'firstKnewTime') : parts.time,
+              }
+            : await choices(step, answers, principal, request.id, query)),
+        })
+      },
+      post: async ({ params, principal, input }) => {
+        const draft = await draftOr404(services, principal, params.draft as string)
+        const { returnTo, ...given } = input as { returnTo: string } & QuestionInput<Step>
+        const answers = answered(draft.answers, step, given)
+        // What was typed is kept even when it is wrong, so nothing is lost when the person goes back.
+        await referrals.drafts.save(principal.id, draft.id, answers as Record<string, unknown>)
+        const errors = validatePacInput(inputOf(answers), services.clock.now())
+          .map(asInput)
+          .filter((e) => e.field in questions[step].shape)
+        if (step === 'child' && answers.personId && !(await referrals.people.find(answers.personId))) {
+          errors.push({ field: 'personId', reason: 'Select the child from the search results' })
+        }
+        if (errors.length) throw new ValidationError(errors)
+        const next = index === steps.length - 1 || returnTo === 'check' ? 'check' : steps[index + 1]
+        return `${referralsPath}/new/${draft.id}/${next}`
+      },
+    })
+  }
+
+  for (const step of steps) question(step)
+}
