@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
 import { missingFixture, movableClock } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof missingFixture>>
@@ -36,30 +37,7 @@ describe('missing children: need to know', () => {
   })
   afterAll(() => fx.kestrel.close())
 
-  const headers = (user: SignedInUser | string) =>
-    typeof user === 'string'
-      ? { authorization: `Bearer ${user}` }
-      : { cookie: user.cookie, 'x-csrf-token': user.csrfToken }
-  const get = (user: SignedInUser | string, url: string) =>
-    fx.kestrel.app.inject({ method: 'GET', url, headers: headers(user) })
-  const post = (user: SignedInUser, url: string, form: Record<string, string | string[]>) => {
-    const params = new URLSearchParams({ _csrf: user.csrfToken })
-    for (const [key, value] of Object.entries(form))
-      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v)
-    return fx.kestrel.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: params.toString(),
-    })
-  }
-  const postJson = (user: SignedInUser | string, url: string, body: unknown) =>
-    fx.kestrel.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...headers(user), 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    })
+  const { get, postForm: post, postJson } = requestsTo(() => fx.kestrel.app)
   const planRow = () =>
     fx.kestrel.services.db
       .selectFrom('trigger_plan')

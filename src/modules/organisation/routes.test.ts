@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { seedLondon } from './london-seed.ts'
 
@@ -11,15 +12,10 @@ describe('organisation admin pages', () => {
   let teamId: string
   let staffId: string
 
-  const get = (url: string, user: SignedInUser) =>
-    kestrel.app.inject({ url, headers: { cookie: user.cookie } })
+  const requests = requestsTo(() => kestrel.app)
+  const get = (url: string, user: SignedInUser) => requests.get(user, url)
   const post = (url: string, user: SignedInUser, form: Record<string, string>) =>
-    kestrel.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: user.csrfToken, ...form }).toString(),
-    })
+    requests.postForm(user, url, form)
 
   beforeAll(async () => {
     kestrel = await testKestrel({ clock: fixedClock('2024-05-01T10:00:00Z') })
