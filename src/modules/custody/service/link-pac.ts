@@ -1,0 +1,45 @@
+import type { Principal } from '../../../platform/auth/principal.ts'
+import type { Executor } from '../../../platform/db/database.ts'
+import { recordMany } from '../../../platform/db/history.ts'
+import { ConflictError, ValidationError } from '../../../platform/http/errors.ts'
+import { detentionKind } from '../access.ts'
+import { type CustodyDeps, inTransaction, noSuchDetention, reachFor } from './dependencies.ts'
+import { detentionRow } from './records.ts'
+
+/** Links the Merlin PAC that records this detention (CUS-12). */
+export async function linkPac(
+  q: Executor,
+  deps: Pick<CustodyDeps, 'clock' | 'afterWrite'>,
+  id: string,
+  version: number,
+  pacRef: string,
+  principal: Principal,
+): Promise<void> {
+  const ref = pacRef.trim()
+  if (!ref || ref.length > 200)
+    throw new ValidationError([{ field: 'pacRef', reason: 'Enter the PAC reference' }])
+  const now = deps.clock.now()
+  const reach = await reachFor(q, principal)
+  await inTransaction(q, async (trx) => {
+    const row = await detentionRow(trx, id, true)
+    detentionKind.mustSee(reach, row, noSuchDetention)
+    if (row.version !== version) throw new ConflictError()
+    await trx
+      .updateTable('custody_detention')
+      .set({ pac_ref: ref, pac_linked_at: now, version: version + 1, updated_at: now })
+      .where('id', '=', id)
+      .execute()
+    await recordMany(trx, [
+      {
+        table: 'custody_detention',
+        id,
+        version: version + 1,
+        action: 'update',
+        changedBy: principal.id,
+        changedAt: now,
+        changes: { pac_ref: [row.pac_ref, ref] },
+      },
+    ])
+    await deps.afterWrite?.(trx, detentionKind.kind, [id])
+  })
+}
