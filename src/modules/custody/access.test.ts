@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
 import { forceWideReach, type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import { custodyReach, detentionKind } from './access.ts'
@@ -107,28 +108,12 @@ afterAll(async () => {
   await fx?.kestrel.close()
 })
 
-const get = (user: SignedInUser, url: string) =>
-  answered(`GET ${url}`, fx.kestrel.app.inject({ url, headers: { cookie: user.cookie } }))
+const requests = requestsTo(() => fx.kestrel.app)
+const get = (user: SignedInUser, url: string) => answered(`GET ${url}`, requests.get(user, url))
 const postForm = (user: SignedInUser, url: string, fields: Record<string, string>) =>
-  answered(
-    `POST ${url}`,
-    fx.kestrel.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: user.csrfToken, ...fields }).toString(),
-    }),
-  )
+  answered(`POST ${url}`, requests.postForm(user, url, fields))
 const postJson = (user: SignedInUser, url: string, payload: Record<string, unknown>) =>
-  answered(
-    `POST ${url}`,
-    fx.kestrel.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: user.cookie, 'x-csrf-token': user.csrfToken },
-      payload,
-    }),
-  )
+  answered(`POST ${url}`, requests.postJson(user, url, payload))
 const versionOf = async (id: string) =>
   (await fx.kestrel.services.custody.get(id, principal())).detention.version
 const detentionCount = async () =>
