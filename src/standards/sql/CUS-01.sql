@@ -17,8 +17,8 @@ with f as (
   where true and d.arrested_at <= $7 and "t"."authorised_at" is not null)
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, f.authorised_at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."authorised_at")) * 1000) + cast($8 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."authorised_at")) * 1000) + cast($8 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 least(f.aa_arrived_at, f.left_at) as met_at,
 case when f.aa_arrived_at is not null
 then 'Appropriate adult arrived ' || (cast(floor(round(date_part('epoch',
@@ -55,8 +55,8 @@ with f as (
   where "d"."id" = any($8) and d.arrested_at <= $9 and "t"."authorised_at" is not null)
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, f.authorised_at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."authorised_at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."authorised_at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 least(f.aa_arrived_at, f.left_at) as met_at,
 case when f.aa_arrived_at is not null
 then 'Appropriate adult arrived ' || (cast(floor(round(date_part('epoch',

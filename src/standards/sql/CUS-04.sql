@@ -35,9 +35,9 @@ o as (
 )
 select "o"."id" as subject_id, "o"."ref" as subject_ref, "o"."borough_id" as borough_id,
 "o"."bcu_id" as bcu_id, "o"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, 'review-' || o.n as obligation_key, o.start_at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."start_at")) * 1000) + case when o.n = 1 then cast($9 as double precision)
-    else cast($10 as double precision) end * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."start_at")) * 1000) + case when o.n = 1 then cast($9 as double precision)
+    else cast($10 as double precision) end * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 -- A child released before a review fell due was owed none: the clock stopped when they left.
 coalesce(o.held_at, o.left_at) as met_at,
 'Review ' || o.n || case when o.held_at is not null
@@ -95,9 +95,9 @@ o as (
 )
 select "o"."id" as subject_id, "o"."ref" as subject_ref, "o"."borough_id" as borough_id,
 "o"."bcu_id" as bcu_id, "o"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, 'review-' || o.n as obligation_key, o.start_at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."start_at")) * 1000) + case when o.n = 1 then cast($12 as double precision)
-    else cast($13 as double precision) end * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."start_at")) * 1000) + case when o.n = 1 then cast($12 as double precision)
+    else cast($13 as double precision) end * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 -- A child released before a review fell due was owed none: the clock stopped when they left.
 coalesce(o.held_at, o.left_at) as met_at,
 'Review ' || o.n || case when o.held_at is not null

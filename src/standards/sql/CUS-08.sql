@@ -33,8 +33,8 @@ select * from (
   select "c"."id" as subject_id, "c"."ref" as subject_ref, "c"."borough_id" as borough_id,
   "c"."bcu_id" as bcu_id, "c"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, c.refused_at as started_at,
   -- Owed once the local authority has not provided accommodation, or when the child leaves without it.
-  case when not c.transferred then least((timestamptz 'epoch'
-      + trunc(round(date_part('epoch', date_trunc('milliseconds', "c"."declined_at")) * 1000) + cast($11 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond'), c.left_at) end
+  case when not c.transferred then least((timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "c"."declined_at")) * 1000) + cast($11 as double precision) * cast(3600000 as double precision))
+      * interval '1 millisecond'), c.left_at) end
   as due_at,
   coalesce(c.certificate_at, case when c.transferred then c.left_at end) as met_at,
   case when c.certificate_at is not null then 'Juvenile detention certificate completed'
@@ -86,8 +86,8 @@ select * from (
   select "c"."id" as subject_id, "c"."ref" as subject_ref, "c"."borough_id" as borough_id,
   "c"."bcu_id" as bcu_id, "c"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, c.refused_at as started_at,
   -- Owed once the local authority has not provided accommodation, or when the child leaves without it.
-  case when not c.transferred then least((timestamptz 'epoch'
-      + trunc(round(date_part('epoch', date_trunc('milliseconds', "c"."declined_at")) * 1000) + cast($14 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond'), c.left_at) end
+  case when not c.transferred then least((timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "c"."declined_at")) * 1000) + cast($14 as double precision) * cast(3600000 as double precision))
+      * interval '1 millisecond'), c.left_at) end
   as due_at,
   coalesce(c.certificate_at, case when c.transferred then c.left_at end) as met_at,
   case when c.certificate_at is not null then 'Juvenile detention certificate completed'

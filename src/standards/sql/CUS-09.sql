@@ -32,8 +32,8 @@ a as (
 )
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, f.refused_at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."refused_at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."refused_at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
 case when a.escalated_at is not null then 'Escalated to an inspector or above'
 when a.repeated_at is not null then 'Local authority asked again'
@@ -83,8 +83,8 @@ a as (
 )
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, f.refused_at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."refused_at")) * 1000) + cast($13 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."refused_at")) * 1000) + cast($13 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
 case when a.escalated_at is not null then 'Escalated to an inspector or above'
 when a.repeated_at is not null then 'Local authority asked again'

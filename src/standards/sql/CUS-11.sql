@@ -18,8 +18,8 @@ seen as (
 )
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, cast(q.id as text) as obligation_key, q.at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "q"."at")) * 1000) + cast($7 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as due_at, s.at as met_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "q"."at")) * 1000) + cast($7 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at, s.at as met_at,
 case when s.at is not null then 'Seen by a healthcare professional'
 else 'Healthcare professional requested: attendance due within ' || cast($8 as text) end
 as detail
@@ -52,8 +52,8 @@ seen as (
 )
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, cast(q.id as text) as obligation_key, q.at as started_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "q"."at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as due_at, s.at as met_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "q"."at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at, s.at as met_at,
 case when s.at is not null then 'Seen by a healthcare professional'
 else 'Healthcare professional requested: attendance due within ' || cast($11 as text) end
 as detail

@@ -29,8 +29,8 @@ r as (
   from f left join extensions x on x.detention_id = f.id
 ),
 t as (
-  select r.*, (timestamptz 'epoch'
-    + trunc(round(date_part('epoch', date_trunc('milliseconds', "r"."relevant_time")) * 1000) + cast($12 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as limit_at
+  select r.*, (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "r"."relevant_time")) * 1000) + cast($12 as double precision) * cast(3600000 as double precision))
+    * interval '1 millisecond') as limit_at
   from r
 )
 select "t"."id" as subject_id, "t"."ref" as subject_ref, "t"."borough_id" as borough_id,
@@ -43,8 +43,8 @@ from t
 union all
 select "t"."id" as subject_id, "t"."ref" as subject_ref, "t"."borough_id" as borough_id,
 "t"."bcu_id" as bcu_id, "t"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '36h', t.limit_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "t"."relevant_time")) * 1000) + cast($14 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond'),
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "t"."relevant_time")) * 1000) + cast($14 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond'),
 least(t.ended_at, t.warrant_at),
 case when t.warrant_at is not null then 'Warrant of further detention'
 else 'Charge, release or a warrant of further detention due by '
@@ -96,8 +96,8 @@ r as (
   from f left join extensions x on x.detention_id = f.id
 ),
 t as (
-  select r.*, (timestamptz 'epoch'
-    + trunc(round(date_part('epoch', date_trunc('milliseconds', "r"."relevant_time")) * 1000) + cast($15 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond') as limit_at
+  select r.*, (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "r"."relevant_time")) * 1000) + cast($15 as double precision) * cast(3600000 as double precision))
+    * interval '1 millisecond') as limit_at
   from r
 )
 select "t"."id" as subject_id, "t"."ref" as subject_ref, "t"."borough_id" as borough_id,
@@ -110,8 +110,8 @@ from t
 union all
 select "t"."id" as subject_id, "t"."ref" as subject_ref, "t"."borough_id" as borough_id,
 "t"."bcu_id" as bcu_id, "t"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '36h', t.limit_at,
-(timestamptz 'epoch'
-  + trunc(round(date_part('epoch', date_trunc('milliseconds', "t"."relevant_time")) * 1000) + cast($17 as double precision) * cast(3600000 as double precision)) * interval '1 millisecond'),
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "t"."relevant_time")) * 1000) + cast($17 as double precision) * cast(3600000 as double precision))
+  * interval '1 millisecond'),
 least(t.ended_at, t.warrant_at),
 case when t.warrant_at is not null then 'Warrant of further detention'
 else 'Charge, release or a warrant of further detention due by '

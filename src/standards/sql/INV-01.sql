@@ -6,7 +6,7 @@
 -- It answers with:
 select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
 "i"."officer_staff_id" as assignee_staff_id, '' as obligation_key, i.opened_at as started_at,
-i.opened_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
+"i"."opened_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
 s.held_at as met_at, 'Hold a strategy discussion with children’s social care and health' as detail
 from investigation i
 left join (
@@ -28,7 +28,7 @@ and (i.case_type in ('section_47', 'police_protection')
 -- It answers with:
 select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
 "i"."officer_staff_id" as assignee_staff_id, '' as obligation_key, i.opened_at as started_at,
-i.opened_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
+"i"."opened_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
 s.held_at as met_at, 'Hold a strategy discussion with children’s social care and health' as detail
 from investigation i
 left join (

@@ -19,8 +19,7 @@ with cycle as (
 )
 select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
 cast(null as uuid) as assignee_staff_id, to_char("o"."started_at" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as obligation_key,
-o.started_at, (timestamptz 'epoch' + trunc(
-    round(date_part('epoch', date_trunc('milliseconds', "o"."started_at")) * 1000) + d.days * $4)
+o.started_at, (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."started_at")) * 1000) + d.days * $4)
   * interval '1 millisecond') as due_at,
 coalesce(o.next_at, (case when "i"."closed_at" <= $5 then "i"."closed_at" end)) as met_at,
 'Supervisory review due ' || ((case when cast("d"."days" as double precision) = trunc(cast("d"."days" as double precision)) and abs(cast("d"."days" as double precision)) < 1e18 then cast(cast(cast("d"."days" as double precision) as bigint) as text)
@@ -57,8 +56,7 @@ with cycle as (
 )
 select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
 cast(null as uuid) as assignee_staff_id, to_char("o"."started_at" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as obligation_key,
-o.started_at, (timestamptz 'epoch' + trunc(
-    round(date_part('epoch', date_trunc('milliseconds', "o"."started_at")) * 1000) + d.days * $6)
+o.started_at, (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."started_at")) * 1000) + d.days * $6)
   * interval '1 millisecond') as due_at,
 coalesce(o.next_at, (case when "i"."closed_at" <= $7 then "i"."closed_at" end)) as met_at,
 'Supervisory review due ' || ((case when cast("d"."days" as double precision) = trunc(cast("d"."days" as double precision)) and abs(cast("d"."days" as double precision)) < 1e18 then cast(cast(cast("d"."days" as double precision) as bigint) as text)

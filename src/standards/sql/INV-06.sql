@@ -22,7 +22,7 @@ join (
 ) as r on r.case_type = i.case_type
 where true and i.opened_at <= $3
 and not exists (select 1 from (select r.staff_id, r.course, r.completed_on from training_record r) as t where t.staff_id = ca.staff_id and t.course = r.course
-  and t.completed_on <= (ca.allocated_at at time zone 'Europe/London')::date)
+  and t.completed_on <= cast(timezone('Europe/London', "ca"."allocated_at") as date))
 group by i.id, ca.allocation_id, ca.allocated_at, ca.reason;
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
@@ -49,7 +49,7 @@ join (
 ) as r on r.case_type = i.case_type
 where "i"."id" = any($4) and i.opened_at <= $5
 and not exists (select 1 from (select r.staff_id, r.course, r.completed_on from training_record r) as t where t.staff_id = ca.staff_id and t.course = r.course
-  and t.completed_on <= (ca.allocated_at at time zone 'Europe/London')::date)
+  and t.completed_on <= cast(timezone('Europe/London', "ca"."allocated_at") as date))
 group by i.id, ca.allocation_id, ca.allocated_at, ca.reason;
 -- with
 --   $1 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]

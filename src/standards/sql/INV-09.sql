@@ -8,8 +8,7 @@ select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_
 "i"."officer_staff_id" as assignee_staff_id, pp.id || k.suffix as obligation_key, pp.started_at, k.due_at, k.met_at, k.detail
 from police_protection pp join investigation i on i.id = pp.investigation_id
 cross join lateral (values
-  (':end', (timestamptz 'epoch' + trunc(
-        round(date_part('epoch', date_trunc('milliseconds', "pp"."started_at")) * 1000) + cast($1 as double precision))
+  (':end', (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "pp"."started_at")) * 1000) + cast($1 as double precision))
       * interval '1 millisecond'), (case when "pp"."ended_at" <= $2 then "pp"."ended_at" end), $3),
   (':designated', cast(null as timestamptz), (case when "pp"."designated_at" <= $4 then "pp"."designated_at" end),
     'Record the designated officer for the police protection')
@@ -29,8 +28,7 @@ select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_
 "i"."officer_staff_id" as assignee_staff_id, pp.id || k.suffix as obligation_key, pp.started_at, k.due_at, k.met_at, k.detail
 from police_protection pp join investigation i on i.id = pp.investigation_id
 cross join lateral (values
-  (':end', (timestamptz 'epoch' + trunc(
-        round(date_part('epoch', date_trunc('milliseconds', "pp"."started_at")) * 1000) + cast($1 as double precision))
+  (':end', (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "pp"."started_at")) * 1000) + cast($1 as double precision))
       * interval '1 millisecond'), (case when "pp"."ended_at" <= $2 then "pp"."ended_at" end), $3),
   (':designated', cast(null as timestamptz), (case when "pp"."designated_at" <= $4 then "pp"."designated_at" end),
     'Record the designated officer for the police protection')

@@ -42,8 +42,7 @@ with open_case as (
 )
 select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
 "i"."officer_staff_id" as assignee_staff_id, to_char("q"."started_at" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as obligation_key, q.started_at,
-(timestamptz 'epoch' + trunc(
-    round(date_part('epoch', date_trunc('milliseconds', "q"."started_at")) * 1000) + d.days * $14)
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "q"."started_at")) * 1000) + d.days * $14)
   * interval '1 millisecond') as due_at, q.met_at,
 'No recorded activity for ' || ((case when cast("d"."days" as double precision) = trunc(cast("d"."days" as double precision)) and abs(cast("d"."days" as double precision)) < 1e18 then cast(cast(cast("d"."days" as double precision) as bigint) as text)
     else cast(cast("d"."days" as double precision) as text) end) || $15 || case when "d"."days" = 1 then '' else 's' end) as detail
@@ -110,8 +109,7 @@ with open_case as (
 )
 select i.id as subject_id, i.ref as subject_ref, i.borough_id, i.bcu_id, i.team_id as assignee_team_id,
 "i"."officer_staff_id" as assignee_staff_id, to_char("q"."started_at" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as obligation_key, q.started_at,
-(timestamptz 'epoch' + trunc(
-    round(date_part('epoch', date_trunc('milliseconds', "q"."started_at")) * 1000) + d.days * $26)
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "q"."started_at")) * 1000) + d.days * $26)
   * interval '1 millisecond') as due_at, q.met_at,
 'No recorded activity for ' || ((case when cast("d"."days" as double precision) = trunc(cast("d"."days" as double precision)) and abs(cast("d"."days" as double precision)) < 1e18 then cast(cast(cast("d"."days" as double precision) as bigint) as text)
     else cast(cast("d"."days" as double precision) as text) end) || $27 || case when "d"."days" = 1 then '' else 's' end) as detail

@@ -6,7 +6,7 @@
 -- It answers with:
 select e.id as subject_id, e.ref as subject_ref, e.borough_id, e.bcu_id,
 e.unit_team_id as assignee_team_id, null as assignee_staff_id, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
-(case when min(greatest((tp.start_date::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) <= $1 then min(greatest((tp.start_date::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) end)
+(case when min(greatest(("tp"."start_date"::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) <= $1 then min(greatest(("tp"."start_date"::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) end)
 as met_at,
 'Episode ' || c.n || ' in the repeat window and no live trigger plan' as detail
 from (
@@ -24,7 +24,7 @@ from (
   where e.reported_at <= $7 ) as c
 join missing_episode e on e.id = c.id
 left join trigger_plan tp on tp.person_id = e.person_id
-and (tp.ended_on is null or (tp.ended_on::timestamp at time zone 'Europe/London') > e.reported_at)
+and (tp.ended_on is null or ("tp"."ended_on"::timestamp at time zone 'Europe/London') > e.reported_at)
 where true and c.n >= cast($8 as double precision)
 group by e.id, c.n;
 -- with
@@ -41,7 +41,7 @@ group by e.id, c.n;
 -- It answers with:
 select e.id as subject_id, e.ref as subject_ref, e.borough_id, e.bcu_id,
 e.unit_team_id as assignee_team_id, null as assignee_staff_id, '' as obligation_key, e.reported_at as started_at, e.reported_at as due_at,
-(case when min(greatest((tp.start_date::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) <= $1 then min(greatest((tp.start_date::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) end)
+(case when min(greatest(("tp"."start_date"::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) <= $1 then min(greatest(("tp"."start_date"::timestamp at time zone 'Europe/London'), e.reported_at)) filter (where tp.id is not null) end)
 as met_at,
 'Episode ' || c.n || ' in the repeat window and no live trigger plan' as detail
 from (
@@ -59,7 +59,7 @@ from (
   where e.reported_at <= $7 and "e"."person_id" in (select s.person_id from missing_episode s where "s"."id" = any($8))) as c
 join missing_episode e on e.id = c.id
 left join trigger_plan tp on tp.person_id = e.person_id
-and (tp.ended_on is null or (tp.ended_on::timestamp at time zone 'Europe/London') > e.reported_at)
+and (tp.ended_on is null or ("tp"."ended_on"::timestamp at time zone 'Europe/London') > e.reported_at)
 where "c"."id" = any($9) and c.n >= cast($10 as double precision)
 group by e.id, c.n;
 -- with

@@ -15,7 +15,7 @@ from (
 ) as e
 where e.n >= cast($4 as double precision)
 and not exists (select 1 from trigger_plan tp where tp.borough_id = e.borough_id
-  and (tp.start_date::timestamp at time zone 'Europe/London') <= $5 and (tp.ended_on is null or (tp.ended_on::timestamp at time zone 'Europe/London') > $6))
+  and ("tp"."start_date"::timestamp at time zone 'Europe/London') <= $5 and (tp.ended_on is null or ("tp"."ended_on"::timestamp at time zone 'Europe/London') > $6))
 group by e.borough_id;
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
@@ -38,7 +38,7 @@ from (
 ) as e
 where e.n >= cast($5 as double precision)
 and not exists (select 1 from trigger_plan tp where tp.borough_id = e.borough_id
-  and (tp.start_date::timestamp at time zone 'Europe/London') <= $6 and (tp.ended_on is null or (tp.ended_on::timestamp at time zone 'Europe/London') > $7))
+  and ("tp"."start_date"::timestamp at time zone 'Europe/London') <= $6 and (tp.ended_on is null or ("tp"."ended_on"::timestamp at time zone 'Europe/London') > $7))
 group by e.borough_id;
 -- with
 --   $1 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]

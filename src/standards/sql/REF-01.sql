@@ -6,7 +6,7 @@
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
 pac.created_at as started_at,
-pac.police_first_knew_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at, pac.created_at as met_at,
+"pac"."police_first_knew_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at, pac.created_at as met_at,
 'PAC created ' || case
 when "late"."hours" = trunc("late"."hours") then cast(cast("late"."hours" as bigint) as text)
 when "late"."hours" * 4 = trunc("late"."hours" * 4) then to_char(round(cast("late"."hours" as numeric), 1), 'FM999999999990.0')
@@ -16,8 +16,8 @@ else to_char("late"."hours", 'FM999999999990.0') end
 pac.borough_id, pac.bcu_id, pac.raised_by_team_id as assignee_team_id,
 pac.raised_by_staff_id as assignee_staff_id
 -- Offset 0 keeps the hours worked out once per PAC: the text reads them several times.
-from pac cross join lateral (select cast(round((extract(epoch from date_trunc('milliseconds', "pac"."created_at"))
-        - extract(epoch from date_trunc('milliseconds', "pac"."police_first_knew_at"))) * 1000) as double precision)
+from pac cross join lateral (select round(date_part('epoch',
+      date_trunc('milliseconds', "pac"."created_at") - date_trunc('milliseconds', "pac"."police_first_knew_at")) * 1000)
   / cast(3600000 as double precision) as hours offset 0) as late
 where true and pac.created_at <= $3;
 -- with
@@ -29,7 +29,7 @@ where true and pac.created_at <= $3;
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
 pac.created_at as started_at,
-pac.police_first_knew_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at, pac.created_at as met_at,
+"pac"."police_first_knew_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at, pac.created_at as met_at,
 'PAC created ' || case
 when "late"."hours" = trunc("late"."hours") then cast(cast("late"."hours" as bigint) as text)
 when "late"."hours" * 4 = trunc("late"."hours" * 4) then to_char(round(cast("late"."hours" as numeric), 1), 'FM999999999990.0')
@@ -39,8 +39,8 @@ else to_char("late"."hours", 'FM999999999990.0') end
 pac.borough_id, pac.bcu_id, pac.raised_by_team_id as assignee_team_id,
 pac.raised_by_staff_id as assignee_staff_id
 -- Offset 0 keeps the hours worked out once per PAC: the text reads them several times.
-from pac cross join lateral (select cast(round((extract(epoch from date_trunc('milliseconds', "pac"."created_at"))
-        - extract(epoch from date_trunc('milliseconds', "pac"."police_first_knew_at"))) * 1000) as double precision)
+from pac cross join lateral (select round(date_part('epoch',
+      date_trunc('milliseconds', "pac"."created_at") - date_trunc('milliseconds', "pac"."police_first_knew_at")) * 1000)
   / cast(3600000 as double precision) as hours offset 0) as late
 where "pac"."id" = any($3) and pac.created_at <= $4;
 -- with

@@ -5,7 +5,7 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
-pac.submitted_at as started_at, pac.submitted_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
+pac.submitted_at as started_at, "pac"."submitted_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
 -- A review of an earlier submission does not answer a resubmission.
 case when pac.reviewed_at >= pac.submitted_at then pac.reviewed_at end as met_at,
 'Supervisor to review the PAC' as detail, pac.borough_id, pac.bcu_id,
@@ -18,7 +18,7 @@ from pac where true and pac.submitted_at <= $2;
 -- ========== After a write: only the records written ==========
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
-pac.submitted_at as started_at, pac.submitted_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
+pac.submitted_at as started_at, "pac"."submitted_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
 -- A review of an earlier submission does not answer a resubmission.
 case when pac.reviewed_at >= pac.submitted_at then pac.reviewed_at end as met_at,
 'Supervisor to review the PAC' as detail, pac.borough_id, pac.bcu_id,

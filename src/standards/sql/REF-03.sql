@@ -5,7 +5,7 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
-pac.reviewed_at as started_at, pac.reviewed_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
+pac.reviewed_at as started_at, "pac"."reviewed_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
 pac.shared_with_mash_at as met_at, 'Share the approved PAC with the MASH' as detail, pac.borough_id,
 pac.bcu_id, pac.raised_by_team_id as assignee_team_id, null as assignee_staff_id
 from pac
@@ -17,7 +17,7 @@ where true and pac.review_decision = 'approved' and pac.reviewed_at <= $2;
 -- ========== After a write: only the records written ==========
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
-pac.reviewed_at as started_at, pac.reviewed_at + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
+pac.reviewed_at as started_at, "pac"."reviewed_at" + make_interval(secs => cast($1 as double precision) * 3600) as due_at,
 pac.shared_with_mash_at as met_at, 'Share the approved PAC with the MASH' as detail, pac.borough_id,
 pac.bcu_id, pac.raised_by_team_id as assignee_team_id, null as assignee_staff_id
 from pac

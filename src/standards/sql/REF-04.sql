@@ -6,9 +6,8 @@
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
 pac.shared_with_mash_at as started_at,
-(timestamptz 'epoch' + trunc(
-    cast(round(extract(epoch from date_trunc('milliseconds', "pac"."shared_with_mash_at")) * 1000) as double precision)
-    + "r"."hours" * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "pac"."shared_with_mash_at")) * 1000) + "r"."hours" * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 pac.mash_decision_at as met_at,
 case when r.brag is not null
 then 'MASH decision on a ' || r.brag || ' PAC within ' || case
@@ -44,9 +43,8 @@ where true and pac.shared_with_mash_at <= $7;
 -- It answers with:
 select pac.id as subject_id, '' as obligation_key, pac.ref as subject_ref,
 pac.shared_with_mash_at as started_at,
-(timestamptz 'epoch' + trunc(
-    cast(round(extract(epoch from date_trunc('milliseconds', "pac"."shared_with_mash_at")) * 1000) as double precision)
-    + "r"."hours" * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "pac"."shared_with_mash_at")) * 1000) + "r"."hours" * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 pac.mash_decision_at as met_at,
 case when r.brag is not null
 then 'MASH decision on a ' || r.brag || ' PAC within ' || case

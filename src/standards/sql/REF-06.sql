@@ -7,7 +7,7 @@
 with raised as (
   select pac.id, pac.ref, pac.person_id, pac.created_at, pac.about_kind, pac.about_ref,
   pac.borough_id, pac.bcu_id, pac.raised_by_team_id, pac.raised_by_staff_id,
-  cast(pac.created_at at time zone 'Europe/London' as date) as day,
+  cast(timezone('Europe/London', "pac"."created_at") as date) as day,
   cast(cast($1 as double precision) as double precision) as hours
   from pac where true and pac.created_at <= $2
 ),
@@ -92,9 +92,8 @@ linked as (
   group by l.subject_id, l.day, l.child_id, l.child_ref, l.child_name
 )
 select r.id as subject_id, cast(k.child_id as text) as obligation_key, r.ref as subject_ref,
-r.created_at as started_at, (timestamptz 'epoch' + trunc(
-    cast(round(extract(epoch from date_trunc('milliseconds', "r"."created_at")) * 1000) as double precision)
-    + "r"."hours" * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+r.created_at as started_at, (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "r"."created_at")) * 1000) + "r"."hours" * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 a.first_at as met_at,
 k.child_name || ' (' || k.child_ref || ') has no PAC of their own: ' || k.reasons as detail,
 r.borough_id, r.bcu_id, r.raised_by_team_id as assignee_team_id,
@@ -119,7 +118,7 @@ left join lateral (
 with raised as (
   select pac.id, pac.ref, pac.person_id, pac.created_at, pac.about_kind, pac.about_ref,
   pac.borough_id, pac.bcu_id, pac.raised_by_team_id, pac.raised_by_staff_id,
-  cast(pac.created_at at time zone 'Europe/London' as date) as day,
+  cast(timezone('Europe/London', "pac"."created_at") as date) as day,
   cast(cast($1 as double precision) as double precision) as hours
   from pac where "pac"."id" = any($2) and pac.created_at <= $3
 ),
@@ -204,9 +203,8 @@ linked as (
   group by l.subject_id, l.day, l.child_id, l.child_ref, l.child_name
 )
 select r.id as subject_id, cast(k.child_id as text) as obligation_key, r.ref as subject_ref,
-r.created_at as started_at, (timestamptz 'epoch' + trunc(
-    cast(round(extract(epoch from date_trunc('milliseconds', "r"."created_at")) * 1000) as double precision)
-    + "r"."hours" * cast(3600000 as double precision)) * interval '1 millisecond') as due_at,
+r.created_at as started_at, (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "r"."created_at")) * 1000) + "r"."hours" * cast(3600000 as double precision))
+  * interval '1 millisecond') as due_at,
 a.first_at as met_at,
 k.child_name || ' (' || k.child_ref || ') has no PAC of their own: ' || k.reasons as detail,
 r.borough_id, r.bcu_id, r.raised_by_team_id as assignee_team_id,
