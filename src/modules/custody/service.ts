@@ -32,12 +32,9 @@ export interface CustodyDependencies {
   afterWrite?: AfterWrite
 }
 
-/**
- * The custody module's service: each use case (in `service/`) bound to the database and the module's
- * dependencies. A caller holding a transaction calls the use cases themselves with it.
- */
-export function custodyService(db: Database, clock: Clock, deps: CustodyDependencies) {
-  const on: CustodyDeps = {
+/** What the use cases need, for a caller holding a transaction that calls them itself. */
+export function custodyDeps(db: Database, clock: Clock, deps: CustodyDependencies): CustodyDeps {
+  return {
     clock,
     accessLog: deps.accessLog,
     // Inside a caller's transaction the organisation's reads go through that transaction too.
@@ -45,6 +42,14 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
       q === db ? deps.organisation : organisationService(q as Database, clock),
     afterWrite: deps.afterWrite,
   }
+}
+
+/**
+ * The custody module's service: each use case (in `service/`) bound to the database and the module's
+ * dependencies. A caller holding a transaction calls the use cases themselves with it.
+ */
+export function custodyService(db: Database, clock: Clock, deps: CustodyDependencies) {
+  const on = custodyDeps(db, clock, deps)
 
   return {
     /** Custody suites the person may record detentions in: those whose detentions they would see. */
