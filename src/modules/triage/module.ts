@@ -27,7 +27,7 @@ export function createTriage(deps: {
     accessLog: deps.accessLog,
     history: deps.history,
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
-    personIdByRef: async (ref) => (await children.find(ref))?.id,
+    personIdByRef: async (ref, q) => (await children.find(ref, q))?.id,
   })
 }
 

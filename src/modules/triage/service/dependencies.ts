@@ -1,0 +1,33 @@
+import type { AccessLogService } from '../../../platform/access/access-log.ts'
+import type { Clock } from '../../../platform/clock.ts'
+import type { Executor, Transaction } from '../../../platform/db/database.ts'
+import type { HistoryService } from '../../../platform/db/history.ts'
+
+export interface TriageDependencies {
+  accessLog: AccessLogService
+  history: HistoryService
+  /** Re-evaluates the device rules for what was written, in the same transaction. */
+  afterWrite: (trx: Transaction, kind: string, ids: readonly string[]) => Promise<unknown>
+  /** A person's id by ref (the person index) read on the executor given, for a device's owner given through the API. */
+  personIdByRef: (ref: string, q: Executor) => Promise<string | undefined>
+}
+
+/** What the writers need; the import kinds build one from the importer's transaction and clock. */
+export type WriterDependencies = Pick<TriageDependencies, 'accessLog' | 'history' | 'afterWrite'>
+
+/**
+ * What every triage use case is given besides its executor. Each read and write goes through the executor
+ * the use case was handed, so a use case runs inside a caller's transaction as well as on its own.
+ */
+export interface TriageDeps extends TriageDependencies {
+  clock: Clock
+}
+
+/** The writers' part of it. */
+export type WriterDeps = WriterDependencies & { clock: Clock }
+
+/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
+export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
+  if (q.isTransaction) return work(q as Transaction)
+  return q.transaction().execute(work)
+}

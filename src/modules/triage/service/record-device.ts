@@ -1,0 +1,117 @@
+import type { z } from 'zod'
+import type { Actor } from '../../../platform/access/access-log.ts'
+import type { Reach } from '../../../platform/access/need-to-know.ts'
+import type { Executor } from '../../../platform/db/database.ts'
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  ValidationError,
+} from '../../../platform/http/errors.ts'
+import { placesByName } from '../../organisation/lookups.ts'
+import { deviceKind } from '../access.ts'
+import { inTransaction, type TriageDeps } from './dependencies.ts'
+import { checkDevice, type DeviceInput, type ResolvedDevice, type statusChangeInput } from './inputs.ts'
+import { type Device, type DeviceRow, deviceRowByRef, mustGetDevice, toDevice } from './records.ts'
+import { setStatusFromEvents, writeDevices } from './write-devices.ts'
+
+/** The device's team, borough and owner named in the input, as ids; an unknown one is a ValidationError. */
+async function resolveDevice(
+  q: Executor,
+  deps: Pick<TriageDeps, 'personIdByRef'>,
+  ref: string,
+  input: DeviceInput,
+): Promise<ResolvedDevice> {
+  const errors: FieldError[] = []
+  const places = await placesByName(q, { team: input.team, borough: input.borough })
+  for (const field of places.missing)
+    errors.push({ field, reason: `there is no ${field} named ${input[field]}` })
+  let ownerId: string | null = null
+  if (input.owner) {
+    ownerId = (await deps.personIdByRef(input.owner, q)) ?? null
+    if (!ownerId) errors.push({ field: 'owner', reason: `there is no person ${input.owner}` })
+  }
+  if (errors.length) throw new ValidationError(errors)
+  return { ref, input, ownerId, teamId: places.teamId, boroughId: places.boroughId }
+}
+
+/**
+ * Records a device, or replaces its facts and status history (a PUT by exhibit reference). A device held
+ * outside the recorder's reach is a 404; one they would place outside it is refused and nothing is kept.
+ */
+export async function saveDevice(
+  q: Executor,
+  deps: TriageDeps,
+  ref: string,
+  input: DeviceInput,
+  actor: Actor,
+  reach: Reach,
+): Promise<Device> {
+  const errors = checkDevice(input, deps.clock.now())
+  if (errors.length) throw new ValidationError(errors)
+  const resolved = await resolveDevice(q, deps, ref, input)
+  return inTransaction(q, async (trx) => {
+    const existing = await deviceRowByRef(trx, ref, true)
+    if (existing) deviceKind.mustSee(reach, existing, `There is no device ${ref}`)
+    await writeDevices(trx, deps, [resolved], actor)
+    const saved = (await deviceRowByRef(trx, ref)) as DeviceRow
+    if (!deviceKind.canSee(reach, saved))
+      throw new ForbiddenError('You can record devices only for your own team or area')
+    return toDevice(saved)
+  })
+}
+
+/** Adds a status change (submitted, examined, returned...) at the time it happened. */
+export function recordStatus(
+  q: Executor,
+  deps: TriageDeps,
+  ref: string,
+  change: z.output<typeof statusChangeInput>,
+  version: number | undefined,
+  actor: Actor,
+  reach: Reach,
+): Promise<Device> {
+  return inTransaction(q, async (trx) => {
+    const device = await mustGetDevice(trx, ref, reach, true)
+    if (version !== undefined && version !== device.version) throw new ConflictError()
+    const now = deps.clock.now()
+    const errors: FieldError[] = []
+    if (change.at > now) errors.push({ field: 'at', reason: 'must not be in the future' })
+    if (change.at < device.seized_at)
+      errors.push({ field: 'at', reason: 'must not be before the device was seized' })
+    if (errors.length) throw new ValidationError(errors)
+    await trx
+      .insertInto('device_status_event')
+      .values({
+        device_id: device.id,
+        status: change.status,
+        at: change.at,
+        note: change.note ?? null,
+        recorded_by: actor.username,
+        recorded_at: now,
+      })
+      .execute()
+    await setStatusFromEvents(trx, deps.clock, device.id)
+    const after = (await deviceRowByRef(trx, ref)) as DeviceRow
+    await deps.history.updateRecord(
+      trx,
+      'device',
+      device.id,
+      device.version,
+      { status: after.status, status_at: after.status_at, updated_at: now },
+      actor,
+    )
+    await deps.accessLog.logChange(
+      actor,
+      {
+        action: 'update',
+        subjectKind: deviceKind.kind,
+        subjectId: device.id,
+        detail: { status: change.status },
+      },
+      trx,
+    )
+    await deps.afterWrite(trx, deviceKind.kind, [device.id])
+    return toDevice((await deviceRowByRef(trx, ref)) as DeviceRow)
+  })
+}
