@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify'
+import type { Principal } from '../../platform/auth/principal.ts'
+import { type FormBody, formText } from '../../platform/http/form-body.ts'
+import { staffAccess, teamRoles } from '../access.ts'
+import { type FindingStatus, findingStatuses, statusLabels } from '../lifecycle.ts'
+import { teamScope } from '../scope.ts'
+import type { FindingFilter, StandardsService } from '../service.ts'
+import { readerOf, viewFinding } from './shared.ts'
+
+const dueWindows: Record<string, { label: string; hours: number | null }> = {
+  breached: { label: 'Already breached', hours: 0 },
+  '24h': { label: 'Due in the next 24 hours', hours: 24 },
+  '7d': { label: 'Due in the next 7 days', hours: 24 * 7 },
+}
+
+/** A long list is paged on the server: a supervisor reads a page at a time, soonest due first. */
+const pageSize = 100
+
+/** The pagination component's items for page `page` of `pages`: the ends, and two either side. */
+function pagination(page: number, pages: number, pageHref: (n: number) => string) {
+  if (pages <= 1) return undefined
+  return {
+    ...(page > 1 ? { previous: { href: pageHref(page - 1) } } : {}),
+    ...(page < pages ? { next: { href: pageHref(page + 1) } } : {}),
+    items: Array.from({ length: pages }, (_, i) => i + 1)
+      .filter((n) => n === 1 || n === pages || Math.abs(n - page) <= 2)
+      .flatMap((n, i, list) => [
+        ...(i > 0 && n - (list[i - 1] as number) > 1 ? [{ ellipsis: true }] : []),
+        { number: n, href: pageHref(n), current: n === page },
+      ]),
+  }
+}
+
+/** "My work", the open findings assigned to me, and "My team", the findings of the queues I supervise. */
+export function workPages(app: FastifyInstance, service: StandardsService) {
+  app.get('/my-work', { config: { access: staffAccess } }, async (request, reply) => {
+    const principal = request.principal as Principal
+    const findings = principal.staffId
+      ? await service.listFindings({ assigneeStaffId: principal.staffId, status: 'open' })
+      : []
+    await service.logListRead(readerOf(request), findings)
+    return reply.render('views/my-work.njk', {
+      pageTitle: 'My work',
+      hasStaffRecord: principal.staffId !== null,
+      findings: findings.map(viewFinding),
+    })
+  })
+
+  // The filters are a GET form whose choices (rules, boroughs) are read at request time, so they are
+  // checked here against them; a choice not offered is named in the summary and nothing is listed.
+  app.get('/my-team', { config: { access: teamRoles } }, async (request, reply) => {
+    const principal = request.principal as Principal
+    const query = request.query as FormBody
+    const selected = {
+      rule: formText(query, 'rule'),
+      borough: formText(query, 'borough'),
+      due: formText(query, 'due'),
+      status: formText(query, 'status') || 'open',
+    }
+    const errors: { text: string; href: string }[] = []
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(formText(query, 'page') || '1', 10) || 1))
+    const filter: FindingFilter = {
+      queue: teamScope(principal),
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    }
+    if (selected.rule) {
+      if (service.rule(selected.rule)) filter.ruleId = selected.rule
+      else errors.push({ text: 'Select a rule from the list', href: '#rule' })
+    }
+    const boroughs = await service.boroughs()
+    if (selected.borough) {
+      if (boroughs.some((b) => b.id === selected.borough)) filter.boroughId = selected.borough
+      else errors.push({ text: 'Select a borough from the list', href: '#borough' })
+    }
+    if (selected.due) {
+      const window = dueWindows[selected.due]
+      if (window) filter.dueBefore = new Date(service.now().getTime() + (window.hours ?? 0) * 3_600_000)
+      else errors.push({ text: 'Select when findings fall due', href: '#due' })
+    }
+    if (selected.status === 'open' || findingStatuses.includes(selected.status as FindingStatus)) {
+      filter.status = selected.status as FindingStatus | 'open'
+    } else errors.push({ text: 'Select a status from the list', href: '#status' })
+    const [findings, total] = errors.length
+      ? [[], 0]
+      : await Promise.all([service.listFindings(filter), service.countFindings(filter)])
+    if (!errors.length) await service.logListRead(readerOf(request), findings, { total })
+    const pages = Math.max(1, Math.ceil(total / pageSize))
+    const pageHref = (n: number) =>
+      `/my-team?${new URLSearchParams({ ...selected, page: String(n) }).toString()}`
+    return reply.render('views/my-team.njk', {
+      pageTitle: 'My team',
+      errors,
+      selected,
+      findings: findings.map(viewFinding),
+      total,
+      shownFrom: total ? (page - 1) * pageSize + 1 : 0,
+      shownTo: (page - 1) * pageSize + findings.length,
+      pagination: pagination(page, pages, pageHref),
+      ruleItems: [
+        { value: '', text: 'Any rule' },
+        ...service.rules().map((r) => ({ value: r.id, text: `${r.id} ${r.title}` })),
+      ],
+      boroughItems: [
+        { value: '', text: 'Any borough' },
+        ...boroughs.map((b) => ({ value: b.id, text: b.name })),
+      ],
+      dueItems: [
+        { value: '', text: 'Any time' },
+        ...Object.entries(dueWindows).map(([value, w]) => ({ value, text: w.label })),
+      ],
+      statusItems: [
+        { value: 'open', text: 'Open (due, breached or acknowledged)' },
+        ...findingStatuses.map((s) => ({ value: s, text: statusLabels[s] })),
+      ],
+      boroughNames: Object.fromEntries(boroughs.map((b) => [b.id, b.name])),
+    })
+  })
+}
