@@ -22,10 +22,7 @@ type DetailValues = {
   estimatedAgeYears: number | null
 }
 
-/**
- * A date of birth or an estimated age, not both: checked whatever else is wrong on the form (`when`),
- * so every problem is listed at once, once both of them are good on their own.
- */
+/** A date of birth or an estimated age, not both: once each of them is good on its own. */
 export function notBoth(values: DetailValues, ctx: z.RefinementCtx) {
   if (values.dateOfBirth && values.estimatedAgeYears !== null)
     ctx.addIssue({
@@ -34,6 +31,12 @@ export function notBoth(values: DetailValues, ctx: z.RefinementCtx) {
       message: 'Give a date of birth or an estimated age, not both',
     })
 }
+
+/**
+ * For a rule across fields: run it whatever else on the form is wrong, so every problem is listed at
+ * once, as the form did before the page handler (zod otherwise skips it when any field has failed). A
+ * field that failed reads as null to the rule (a date, a number), so the rule must allow for that.
+ */
 export const always = { when: () => true }
 
 /** The details to save, with the defaults the form has always given a gender and ethnic group left empty. */
