@@ -1,4 +1,5 @@
 import type { FieldError } from '../../platform/http/errors.ts'
+import { ageOn, isIsoDate } from '../../platform/time.ts'
 
 /**
  * The person index's vocabulary and its decisions, as pure functions: validation, age at a date, flags
@@ -81,12 +82,6 @@ export type RelationshipKind = (typeof relationshipKinds)[number]
 /** Dates are 'YYYY-MM-DD' throughout, as PostgreSQL `date` columns come back. */
 export type IsoDate = string
 
-export function isIsoDate(value: unknown): value is IsoDate {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
-  const date = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
-}
-
 /**
  * A `date` column as 'YYYY-MM-DD'. node-postgres is set to return the text; PGlite returns a Date at UTC
  * midnight, so rows are normalised here rather than trusting either.
@@ -99,32 +94,9 @@ export function asDayOrNull(value: unknown): IsoDate | null {
   return value === null || value === undefined ? null : asDay(value)
 }
 
-const london = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/** The London calendar day of an instant: ages and flags change at London midnight. */
-export function londonDay(at: Date): IsoDate {
-  return london.format(at)
-}
-
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + days)
-  return d.toISOString().slice(0, 10)
-}
-
-/** Whole years between a date of birth and a day; a 29 February birthday falls on 1 March in other years. */
-export function ageOn(dateOfBirth: IsoDate, day: IsoDate): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number]
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  let age = y - by
-  if (m < bm || (m === bm && d < bd)) age--
-  return age
-}
+// The date kernels live in src/platform/time.ts; re-exported here only until the callers being split
+// right now import them from there. londonDay is the kernel's londonDate.
+export { addDays, ageOn, isIsoDate, londonDate as londonDay } from '../../platform/time.ts'
 
 export interface AgeBasis {
   dateOfBirth: IsoDate | null

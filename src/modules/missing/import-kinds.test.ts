@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { isUuid } from '../../platform/ids.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { missingFixture, movableClock } from './test-fixtures.ts'
 
@@ -18,7 +19,6 @@ async function fixture() {
 
 type Fixture = Awaited<ReturnType<typeof fixture>>
 const hour = 3_600_000
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 function line(ref: string, child: string, reportedAt: string, extra: Record<string, unknown> = {}) {
   const at = new Date(reportedAt)
   return {
@@ -54,13 +54,7 @@ async function stored(f: Fixture) {
     .execute()
   // Ids differ between the two databases: a person is named by letter, any other id stands as "id".
   const anon = (value: unknown) =>
-    value === f.a.id
-      ? 'a'
-      : value === f.b.id
-        ? 'b'
-        : typeof value === 'string' && uuid.test(value)
-          ? 'id'
-          : value
+    value === f.a.id ? 'a' : value === f.b.id ? 'b' : isUuid(value) ? 'id' : value
   const strip = ({ ref, ...rest }: Record<string, unknown>) =>
     Object.fromEntries(
       Object.entries(rest).map(([k, v]) => [k, Array.isArray(v) && v.length === 2 ? v.map(anon) : anon(v)]),

@@ -6,6 +6,7 @@ import { isRole, type Role, roleLabels, roles } from '../access/roles.ts'
 import { hashToken } from '../auth/sessions.ts'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/database.ts'
+import { isIsoDate, londonInstant } from '../time.ts'
 import type { FieldError } from './errors.ts'
 import { NotFoundError } from './errors.ts'
 
@@ -40,20 +41,6 @@ export interface TokenSummary {
   status: 'active' | 'expired' | 'revoked'
 }
 
-/** The instant a London calendar day starts, so "expires on 1 March" means from midnight that day. */
-export function londonMidnight(isoDate: string): Date {
-  const asUtc = new Date(`${isoDate}T00:00:00Z`)
-  const london = new Date(asUtc.toLocaleString('en-US', { timeZone: 'Europe/London' }))
-  const utc = new Date(asUtc.toLocaleString('en-US', { timeZone: 'UTC' }))
-  return new Date(asUtc.getTime() - (london.getTime() - utc.getTime()))
-}
-
-function isRealDate(isoDate: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) return false
-  const date = new Date(`${isoDate}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === isoDate
-}
-
 /** Checks a request for a new token; each problem names the field it is about. */
 export function checkTokenRequest(
   input: { name?: unknown; roles?: unknown; expiresOn?: unknown },
@@ -72,9 +59,9 @@ export function checkTokenRequest(
   let expiresOn: string | null = null
   if (typeof input.expiresOn === 'string' && input.expiresOn.trim()) {
     expiresOn = input.expiresOn.trim()
-    if (!isRealDate(expiresOn)) {
+    if (!isIsoDate(expiresOn)) {
       errors.push({ field: 'expiresOn', reason: 'Expiry date must be a real date' })
-    } else if (londonMidnight(expiresOn) <= now) {
+    } else if (londonInstant(expiresOn) <= now) {
       errors.push({ field: 'expiresOn', reason: 'Expiry date must be in the future' })
     }
   }
@@ -126,7 +113,8 @@ export function apiTokenService(db: Database, clock: Clock, accessLog: AccessLog
       requestId?: string,
     ): Promise<{ id: string; token: string }> {
       const token = newApiToken()
-      const expiresAt = request.expiresOn ? londonMidnight(request.expiresOn) : null
+      // "Expires on 1 March" means from London midnight that day.
+      const expiresAt = request.expiresOn ? londonInstant(request.expiresOn) : null
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('api_token')
