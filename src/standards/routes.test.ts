@@ -184,6 +184,22 @@ describe('pages', () => {
     expect((await get('/admin/rule-parameters', officer.cookie)).statusCode).toBe(403)
     await kestrel.services.db.deleteFrom('rule_parameter').execute()
   })
+
+  it('lists every problem with a parameter at once, in the order of the form', async () => {
+    const admin = await signIn(kestrel, ['admin'])
+    const bad = await post('/admin/rule-parameters/TST-10/hours', admin, {
+      value: 'six',
+      borough: 'nowhere',
+      effectiveFrom: 'next week',
+      reason: ' ',
+    })
+    expect(bad.statusCode).toBe(400)
+    const links = [...bad.body.matchAll(/<a href="(#[^"]+)">/g)].map((m) => m[1])
+    expect(links).toEqual(['#value', '#borough', '#effectiveFrom', '#reason'])
+    expect(bad.body).toContain('Select a borough from the list')
+    expect(bad.body).toContain('value="next week"')
+    expect(await kestrel.services.db.selectFrom('rule_parameter').selectAll().execute()).toEqual([])
+  })
 })
 
 describe('GET /api/v1/findings', () => {

@@ -114,6 +114,60 @@ describe('custody pages', () => {
     version = view.detention.version
   })
 
+  it('lists the new-detention form’s errors in field order, keeping what was typed', async () => {
+    const user = await signIn(fx.kestrel, ['admin'])
+    const res = await fx.kestrel.app.inject({
+      method: 'POST',
+      url: '/custody/detentions',
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: user.csrfToken,
+        child: '',
+        custodySuite: '',
+        offences: ' \n ',
+        'arrestedAt-day': '1',
+        'arrestedAt-month': '8',
+        'arrestedAt-year': '2018',
+        'arrestedAt-time': '',
+        pacRef: 'PAC-77',
+      }).toString(),
+    })
+    expect(res.statusCode).toBe(400)
+    const links = [...res.body.matchAll(/<a href="(#[^"]+)">/g)].map((m) => m[1])
+    expect(links).toEqual(['#child', '#custodySuite', '#offences', '#arrestedAt-time'])
+    expect(res.body).toContain('Enter the time for arrest time')
+    expect(res.body).toContain('value="PAC-77"')
+  })
+
+  it('links a time not on the 24-hour clock to its box and keeps the event form as typed', async () => {
+    const user = await signIn(fx.kestrel, ['admin'])
+    const res = await fx.kestrel.app.inject({
+      method: 'POST',
+      url: `/custody/detentions/${detentionId}/events`,
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: user.csrfToken,
+        version: String(version),
+        kind: 'charged',
+        'at-day': '1',
+        'at-month': '8',
+        'at-year': '2018',
+        'at-time': '25:10',
+        note: 'Charged with robbery',
+      }).toString(),
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.body).toContain('href="#at-time"')
+    expect(res.body).toContain('value="25:10"')
+    expect(res.body).toContain('Charged with robbery')
+    // Nothing is kept of a form refused.
+    const view = await fx.kestrel.services.custody.get(
+      detentionId,
+      (await import('./test-fixtures.ts')).principal(),
+    )
+    expect(view.detention.version).toBe(version)
+  })
+
   it('shows custody staff only their own suite’s detentions', async () => {
     const brixtonStaff = await staffIn(fx.brixton.id, 'C100')
     const wembleyStaff = await staffIn(fx.wembley.id, 'C200')
