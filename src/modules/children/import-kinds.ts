@@ -6,15 +6,9 @@ import type { Database } from '../../platform/db/database.ts'
 import { changedFields, type HistoryRow, recordMany } from '../../platform/db/history.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine, type Transaction } from '../../platform/import/kinds.ts'
+import { londonDate } from '../../platform/time.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
-import {
-  ethnicityCodes,
-  flagKinds,
-  genders,
-  householdRoles,
-  londonDay,
-  protectionPlanCategories,
-} from './person.ts'
+import { ethnicityCodes, flagKinds, genders, householdRoles, protectionPlanCategories } from './person.ts'
 
 /**
  * The person index's JSON Lines kinds: `person`, `household-membership` and `person-flag` (documented in
@@ -189,7 +183,7 @@ export const personImportKind = defineImportKind<PersonLine>({
     return new Map(rows.map((r) => [r.ref, r.merged_into ?? r.id]))
   },
   async write(allLines, { trx, clock, actor }) {
-    const today = londonDay(clock.now())
+    const today = londonDate(clock.now())
     const errors = notInFuture(allLines, today, [['dateOfBirth', 'dateOfBirth']])
     for (const line of allLines) {
       if (line.record.address && line.record.address.from > today)
@@ -347,7 +341,7 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
   lookup: (trx, refs) => lookupByRef(trx, 'household_membership', refs),
   async write(allLines, { trx, clock, actor, idOf }) {
-    const today = londonDay(clock.now())
+    const today = londonDate(clock.now())
     rejectIf(notInFuture(allLines, today, [['from', 'from']]))
     const lines = lastPerRef(allLines)
     const now = clock.now()
@@ -429,7 +423,7 @@ export const personFlagImportKind = defineImportKind<FlagLine>({
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
   lookup: (trx, refs) => lookupByRef(trx, 'person_flag', refs),
   async write(allLines, { trx, clock, actor, idOf }) {
-    const today = londonDay(clock.now())
+    const today = londonDate(clock.now())
     rejectIf(notInFuture(allLines, today, [['from', 'from']]))
     const lines = lastPerRef(allLines)
     const now = clock.now()

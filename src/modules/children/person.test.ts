@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { ageOn, isIsoDate, londonDate } from '../../platform/time.ts'
 import { matchBoroughNames, normaliseBoroughName } from './boroughs.ts'
 import {
   ageAt,
-  ageOn,
   covers,
   displayName,
   ethnicities,
   type FlagRow,
   flagsAsOf,
   isChildAt,
-  isIsoDate,
-  londonDay,
   searchTokens,
   validateFlag,
   validatePerson,
@@ -63,8 +61,8 @@ describe('ageOn and ageAt', () => {
   })
 
   it('takes the day in London, not UTC', () => {
-    expect(londonDay(new Date('2018-07-31T23:30:00Z'))).toBe('2018-08-01') // BST
-    expect(londonDay(new Date('2018-12-31T23:30:00Z'))).toBe('2018-12-31') // GMT
+    expect(londonDate(new Date('2018-07-31T23:30:00Z'))).toBe('2018-08-01') // BST
+    expect(londonDate(new Date('2018-12-31T23:30:00Z'))).toBe('2018-12-31') // GMT
   })
 })
 

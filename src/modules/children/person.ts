@@ -94,10 +94,6 @@ export function asDayOrNull(value: unknown): IsoDate | null {
   return value === null || value === undefined ? null : asDay(value)
 }
 
-// The date kernels live in src/platform/time.ts; re-exported here only until the callers being split
-// right now import them from there. londonDay is the kernel's londonDate.
-export { addDays, ageOn, isIsoDate, londonDate as londonDay } from '../../platform/time.ts'
-
 export interface AgeBasis {
   dateOfBirth: IsoDate | null
   estimatedAgeYears: number | null

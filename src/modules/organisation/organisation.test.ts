@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { addDays, londonDate } from '../../platform/time.ts'
 import { parseDateInput } from './form-dates.ts'
 import {
-  addDays,
   bcuOn,
   changedFields,
-  londonDate,
   type MembershipPeriod,
   planReorganisation,
   validateStaff,

@@ -77,12 +77,6 @@ export const isTeamKind = (value: string): value is TeamKind =>
 export const isRank = (value: string): value is Rank => (ranks as readonly string[]).includes(value)
 export const isCourse = (value: string): value is Course => (courses as readonly string[]).includes(value)
 
-// ---- dates: a calendar day is an ISO 'YYYY-MM-DD' string, as PostgreSQL returns `date` columns ----
-
-// The kernels live in src/platform/time.ts; re-exported here only until the callers being split right
-// now import them from there.
-export { addDays, isIsoDate, londonDate } from '../../platform/time.ts'
-
 // ---- effective-dated membership of a borough in a BCU ----
 
 export interface MembershipPeriod {

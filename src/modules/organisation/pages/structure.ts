@@ -5,8 +5,8 @@ import { parseForm } from '../../../platform/http/form.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { dateInput, text } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { londonDate } from '../../../platform/time.ts'
 import type { Services } from '../../../services.ts'
-import { londonDate } from '../organisation.ts'
 import { admins, isAdmin, organisationPath, readers, recordOptions } from './shared.ts'
 
 /** The date the overview shows the structure on; today when none is asked for. */
