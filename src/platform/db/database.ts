@@ -24,6 +24,15 @@ export type Transaction = KyselyTransaction<DB>
 export type Executor = Database | Transaction
 export type DatabaseKind = 'postgres' | 'pglite'
 
+/**
+ * Runs `work` in the caller's transaction when handed one, else in a new one: a use case that writes can be
+ * called on its own or as one step of another's transaction, and never reaches past it to the outer handle.
+ */
+export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
+  if (q.isTransaction) return work(q as Transaction)
+  return q.transaction().execute(work)
+}
+
 export class DatabaseStartError extends Error {}
 
 // timestamptz as Date, bigint counts as numbers: the same shapes PGlite gives, so code sees one database.

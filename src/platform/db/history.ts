@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 import type { Clock } from '../clock.ts'
 import { ConflictError, NotFoundError } from '../http/errors.ts'
-import type { Database } from './database.ts'
+import { type Database, inTransaction } from './database.ts'
 import type { DB } from './schema.ts'
 
 /**
@@ -57,11 +57,6 @@ export function changedFields(
     if (comparable(old) !== comparable(next)) changes[field] = [old, next]
   }
   return changes
-}
-
-function inTransaction<T>(executor: Executor, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  if (executor.isTransaction) return work(executor as Transaction<DB>)
-  return executor.transaction().execute(work)
 }
 
 /** One change_history row, as a set-wise writer that bypasses insertRecord/updateRecord records it. */

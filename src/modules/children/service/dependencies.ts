@@ -1,6 +1,9 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
+
+export { inTransaction } from '../../../platform/db/database.ts'
+
 import type { HistoryService } from '../../../platform/db/history.ts'
 import { type FieldError, ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
@@ -26,12 +29,6 @@ export function todayOf(clock: Clock): IsoDate {
 
 export function fail(errors: FieldError[]): never {
   throw new ValidationError(errors)
-}
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
 }
 
 /** May this principal change this person (their area holds them, or they are the MASH or an admin)? */

@@ -3,6 +3,9 @@ import { type Reach, reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
+
+export { inTransaction } from '../../../platform/db/database.ts'
+
 import { type TeamOnDay, teamKinds } from '../../organisation/lookups.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { custodyReach } from '../access.ts'
@@ -29,12 +32,6 @@ export interface CustodyDeps {
 }
 
 export const noSuchDetention = 'There is no such detention'
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
-}
 
 /**
  * The asker's reach over detentions (access.ts), narrowed when they work in a custody suite. Called before

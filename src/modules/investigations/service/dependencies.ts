@@ -1,6 +1,9 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
+
+export { inTransaction } from '../../../platform/db/database.ts'
+
 import type { HistoryService } from '../../../platform/db/history.ts'
 import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
 import type { StandardsService } from '../../../standards/service.ts'
@@ -42,10 +45,4 @@ export const noId = '00000000-0000-0000-0000-000000000000'
 
 export function fail(errors: FieldError[]): never {
   throw new ValidationError(errors)
-}
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
 }

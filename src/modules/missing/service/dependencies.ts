@@ -2,6 +2,9 @@ import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
+
+export { inTransaction } from '../../../platform/db/database.ts'
+
 import type { HistoryService } from '../../../platform/db/history.ts'
 import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
@@ -56,12 +59,6 @@ export const dayMs = 86_400_000
 
 export const noSuchEpisode = 'There is no such missing episode'
 export const noSuchPlan = 'There is no such trigger plan'
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
-}
 
 /** A batch writer's errors, each line's, as one ValidationError for a single record's form. */
 export const fail = (result: { errors: { errors: FieldError[] }[] }): never => {

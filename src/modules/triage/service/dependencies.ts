@@ -1,6 +1,9 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
+
+export { inTransaction } from '../../../platform/db/database.ts'
+
 import type { HistoryService } from '../../../platform/db/history.ts'
 
 export interface TriageDependencies {
@@ -25,9 +28,3 @@ export interface TriageDeps extends TriageDependencies {
 
 /** The writers' part of it. */
 export type WriterDeps = WriterDependencies & { clock: Clock }
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
-}
