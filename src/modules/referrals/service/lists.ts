@@ -1,0 +1,104 @@
+import { sql } from 'kysely'
+import type { Reach } from '../../../platform/access/need-to-know.ts'
+import type { Executor } from '../../../platform/db/database.ts'
+import { pacKind } from '../access.ts'
+import { type BragRating, bragUrgency, hoursBetween, type PacStage } from '../pac.ts'
+import { type ReferralsDeps, summaries } from './dependencies.ts'
+import type { Pac, PacSummary } from './records.ts'
+
+export interface PacFilter {
+  personId?: string
+  boroughId?: string
+  bcuId?: string
+  stage?: PacStage
+  brag?: BragRating
+  createdFrom?: Date
+  createdTo?: Date
+  limit?: number
+  offset?: number
+}
+
+type ListDeps = Pick<ReferralsDeps, 'people'>
+
+/** The stage of `stageOf` (pac.ts) as a condition on the pac table. */
+function stageWhere(stage: PacStage) {
+  switch (stage) {
+    case 'closed':
+      return sql<boolean>`pac.outcome is not null`
+    case 'awaiting_outcome':
+      return sql<boolean>`pac.outcome is null and pac.mash_decision_at is not null`
+    case 'with_mash':
+      return sql<boolean>`pac.outcome is null and pac.mash_decision_at is null and pac.shared_with_mash_at is not null`
+    case 'awaiting_share':
+      return sql<boolean>`pac.outcome is null and pac.shared_with_mash_at is null and pac.review_decision = 'approved'`
+    case 'returned':
+      return sql<boolean>`pac.outcome is null and pac.review_decision = 'returned'`
+    default:
+      return sql<boolean>`pac.review_decision is null`
+  }
+}
+
+/** The PACs within the reader's reach that the filter lets through, newest first, and how many in all. */
+export async function listPacs(
+  q: Executor,
+  deps: ListDeps,
+  filter: PacFilter,
+  reach: Reach,
+): Promise<{ items: PacSummary[]; total: number }> {
+  let query = q.selectFrom('pac').where(pacKind.where(reach))
+  if (filter.personId) query = query.where('pac.person_id', '=', filter.personId)
+  if (filter.boroughId) query = query.where('pac.borough_id', '=', filter.boroughId)
+  if (filter.bcuId) query = query.where('pac.bcu_id', '=', filter.bcuId)
+  if (filter.stage) query = query.where(stageWhere(filter.stage))
+  if (filter.brag) query = query.where('pac.mash_brag', '=', filter.brag)
+  if (filter.createdFrom) query = query.where('pac.created_at', '>=', filter.createdFrom)
+  if (filter.createdTo) query = query.where('pac.created_at', '<', filter.createdTo)
+  const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const rows = await query
+    .selectAll('pac')
+    .orderBy('pac.created_at', 'desc')
+    .orderBy('pac.id')
+    .limit(Math.min(filter.limit ?? 50, 500))
+    .offset(filter.offset ?? 0)
+    .execute()
+  return { items: await summaries(q, deps, rows), total: total.n }
+}
+
+/** PACs waiting for a supervisor, oldest first, with the hours each has waited until `now`. */
+export async function supervisorQueue(
+  q: Executor,
+  deps: ListDeps,
+  options: { teamId?: string | null; reach: Reach },
+  now: Date,
+) {
+  let query = q.selectFrom('pac').where(pacKind.where(options.reach)).where('pac.reviewed_at', 'is', null)
+  if (options.teamId) query = query.where('pac.raised_by_team_id', '=', options.teamId)
+  const rows = await query.selectAll('pac').orderBy('pac.submitted_at').limit(500).execute()
+  return (await summaries(q, deps, rows)).map((p) => ({
+    ...p,
+    hoursWaiting: hoursBetween(p.submittedAt, now),
+  }))
+}
+
+/** PACs with the MASH and not yet decided: unrated first, then red to blue, oldest first within each. */
+export async function mashQueue(q: Executor, deps: ListDeps, reach: Reach, now: Date) {
+  const rows = await q
+    .selectFrom('pac')
+    .where(pacKind.where(reach))
+    .selectAll('pac')
+    .where('pac.shared_with_mash_at', 'is not', null)
+    .where('pac.mash_decision_at', 'is', null)
+    .orderBy('pac.shared_with_mash_at')
+    .limit(1000)
+    .execute()
+  const items = (await summaries(q, deps, rows)).map((p) => ({
+    ...p,
+    hoursWaiting: hoursBetween(p.sharedWithMashAt as Date, now),
+  }))
+  const urgency = (p: Pac) => (p.mashBrag ? bragUrgency[p.mashBrag] + 1 : 0)
+  return items.sort(
+    (a, b) =>
+      urgency(a) - urgency(b) ||
+      (a.sharedWithMashAt as Date).getTime() - (b.sharedWithMashAt as Date).getTime(),
+  )
+}
