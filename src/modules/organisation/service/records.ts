@@ -1,4 +1,4 @@
-import type { Executor, Transaction } from '../../../platform/db/database.ts'
+import type { Executor } from '../../../platform/db/database.ts'
 import { type FieldChanges, type HistoryRow, recordMany } from '../../../platform/db/history.ts'
 import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
 
@@ -177,10 +177,4 @@ export function fail(errors: FieldError[]): never {
 
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === '23505'
-}
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../../../platform/clock.ts'
-import type { Executor } from '../../../platform/db/database.ts'
+import { type Executor, inTransaction } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { isIsoDate } from '../../../platform/time.ts'
 import { planReorganisation } from '../organisation.ts'
 import { periodsOf } from './areas.ts'
-import { fail, inTransaction, recordChange } from './records.ts'
+import { fail, recordChange } from './records.ts'
 
 /**
  * Moves a borough into a BCU from a day: its latest membership ends the day before. The borough row is

@@ -1,5 +1,5 @@
 import type { Clock } from '../../../platform/clock.ts'
-import type { Executor } from '../../../platform/db/database.ts'
+import { type Executor, inTransaction } from '../../../platform/db/database.ts'
 import { ConflictError, type FieldError, NotFoundError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { londonDate } from '../../../platform/time.ts'
@@ -7,7 +7,6 @@ import { changedFields, type StaffInput, validateStaff } from '../organisation.t
 import {
   created,
   fail,
-  inTransaction,
   isUniqueViolation,
   recordChange,
   type StaffMember,

@@ -1,10 +1,10 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
-import type { Executor } from '../../../platform/db/database.ts'
+import { type Executor, inTransaction } from '../../../platform/db/database.ts'
 import { ConflictError, type FieldError, NotFoundError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { changedFields, type TeamInput, validateTeam } from '../organisation.ts'
-import { created, fail, inTransaction, recordChange, type Team, teamColumns, toTeam } from './records.ts'
+import { created, fail, recordChange, type Team, teamColumns, toTeam } from './records.ts'
 
 /**
  * For another module's query (a rule, a report), SQL not yet run: each team's kind and its own

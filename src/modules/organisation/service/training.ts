@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
-import type { Executor } from '../../../platform/db/database.ts'
+import { type Executor, inTransaction } from '../../../platform/db/database.ts'
 import { ConflictError, NotFoundError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { londonDate } from '../../../platform/time.ts'
@@ -10,7 +10,6 @@ import {
   calendarDay,
   created,
   fail,
-  inTransaction,
   recordChange,
   staffColumns,
   type TrainingRecord,

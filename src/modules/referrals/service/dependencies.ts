@@ -1,6 +1,6 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
-import type { Executor, Transaction } from '../../../platform/db/database.ts'
+import { type Executor, inTransaction, type Transaction } from '../../../platform/db/database.ts'
 import type { HistoryService } from '../../../platform/db/history.ts'
 import type { WorkingDayCalendar } from '../../../standards/calendar.ts'
 import { borough } from '../../organisation/service/areas.ts'
@@ -9,6 +9,8 @@ import type { PersonIndex, ReferralPerson } from '../person-index.ts'
 import { type PacRow, type PacSummary, toPac } from './records.ts'
 
 export type { PacActor } from './records.ts'
+// The use cases' one way to run in a caller's transaction or a new one.
+export { inTransaction }
 
 /** Rules run on the records just written, inside the writing transaction (the standards engine's hook). */
 export type AfterWrite = (trx: Transaction, written: Map<string, string[]>) => Promise<void>
@@ -29,12 +31,6 @@ export interface ReferralsDeps {
 
 export const noSuchPac = 'There is no such PAC'
 export const noSuchSharedPac = 'There is no such PAC shared with your borough'
-
-/** Runs the work in the caller's transaction, or in a new one on the executor when it is not one. */
-export function inTransaction<T>(q: Executor, work: (trx: Transaction) => Promise<T>): Promise<T> {
-  if (q.isTransaction) return work(q as Transaction)
-  return q.transaction().execute(work)
-}
 
 /** Runs the rules on the PACs just written, in the writing transaction. */
 export async function evaluate(deps: Pick<ReferralsDeps, 'afterWrite'>, trx: Transaction, ids: string[]) {
