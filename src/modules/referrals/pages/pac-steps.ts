@@ -3,16 +3,9 @@ import { z } from 'zod'
 import type { Access } from '../../../platform/access/access.ts'
 import { type Reach, reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
-import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
-import {
-  type FormSchema,
-  type FormState,
-  formState,
-  parseForm,
-  problemsFromFieldErrors,
-} from '../../../platform/http/form.ts'
-import type { FormBody } from '../../../platform/http/form-body.ts'
+import type { FormSchema } from '../../../platform/http/form.ts'
 import { checkbox, optionalText, radios, recordVersion, text } from '../../../platform/http/form-fields.ts'
+import { formOnPage } from '../../../platform/http/form-on-page.ts'
 import type { Services } from '../../../services.ts'
 import { pacFollowUppers, pacMashRoles, pacOutcomeRecorders, pacReviewers, pacSharers } from '../access.ts'
 import { bragRatings, outcomes, reviewDecisions } from '../pac.ts'
@@ -67,56 +60,23 @@ export function pacStepPages(app: FastifyInstance, services: Services) {
   const now = () => services.clock.now()
 
   function step<S extends FormSchema>(path: string, options: Step<S>) {
-    app.post(
-      `${referralsPath}/:id/${path}`,
-      { config: { access: options.access } },
-      async (request, reply) => {
-        const principal = request.principal as Principal
-        const { id } = request.params as { id: string }
-        const actor = actorOf(principal)
-        const reach = reachOf(principal)
-        // The reader must be allowed to see it before anything else is said about it.
-        await referrals.read(id, reach, actor, 'change')
-        const again = async (state: FormState, others: FieldError[] = []) => {
-          const shown = await pacView(
-            services,
-            principal,
-            id,
-            {},
-            {
-              values: state.values as Record<string, unknown>,
-              errors: [...state.errors, ...others.map((e) => ({ text: e.reason, href: `#${e.field}` }))],
-              fieldErrors: state.fieldErrors,
-            },
-          )
-          return reply.code(400).render(shown.template, shown.context)
-        }
-        const parsed = parseForm(options.form, request.body as FormBody)
-        if (!parsed.ok) {
-          // A hidden field the page set (the record version) is wrong: nothing the person can correct here.
-          if (parsed.hiddenErrors.length) throw new ValidationError(parsed.hiddenErrors)
-          return again(parsed.state)
-        }
-        try {
-          await options.save(id, parsed.input, actor, reach)
-        } catch (error) {
-          if (error instanceof ValidationError && error.errors.every((e) => e.field !== 'version')) {
-            const named = error.errors.map((e) => ({ ...e, field: options.inputOf?.[e.field] ?? e.field }))
-            const fields = new Set(Object.keys(options.form.shape))
-            return again(
-              formState(
-                options.form,
-                parsed.values,
-                problemsFromFieldErrors(named.filter((e) => fields.has(e.field))),
-              ),
-              named.filter((e) => !fields.has(e.field)),
-            )
-          }
-          throw error
-        }
-        return reply.redirect(`${referralsPath}/${id}`, 303)
+    const actorAndReach = (principal: Principal) => ({ actor: actorOf(principal), reach: reachOf(principal) })
+    formOnPage(app, `${referralsPath}/:id/${path}`, {
+      access: options.access,
+      form: options.form,
+      ...(options.inputOf ? { inputOf: options.inputOf } : {}),
+      // The reader must be allowed to see it before anything else is said about it.
+      check: async ({ principal, params }) => {
+        const { actor, reach } = actorAndReach(principal)
+        await referrals.read(params.id as string, reach, actor, 'change')
       },
-    )
+      page: ({ principal, params }, shown) => pacView(services, principal, params.id as string, {}, shown),
+      save: async ({ principal, params, input }) => {
+        const { actor, reach } = actorAndReach(principal)
+        await options.save(params.id as string, input, actor, reach)
+        return `${referralsPath}/${params.id}`
+      },
+    })
   }
 
   step('review', {
