@@ -1,6 +1,6 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
-import type { Executor, Transaction } from '../../../platform/db/database.ts'
+import type { Executor } from '../../../platform/db/database.ts'
 
 export { inTransaction } from '../../../platform/db/database.ts'
 
