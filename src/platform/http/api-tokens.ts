@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts'
 import { isIsoDate, londonInstant } from '../time.ts'
 import type { FieldError } from './errors.ts'
 import { NotFoundError } from './errors.ts'
+import { formText } from './form-body.ts'
 
 /**
  * API tokens for system clients. A token is shown once when it is made; the database keeps only its
@@ -200,7 +201,7 @@ export function apiTokenRoutes(app: FastifyInstance, tokens: ApiTokenService) {
 
   app.post('/admin/api-tokens', admin, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
-    const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : '')
+    const text = (key: string) => formText(body, key)
     const [day, month, year] = [text('expires-day'), text('expires-month'), text('expires-year')]
     const dateGiven = Boolean(day || month || year)
     const expiresOn = dateGiven
