@@ -1,6 +1,6 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../platform/clock.ts'
-import type { Database } from '../platform/db/database.ts'
+import type { Database, Executor } from '../platform/db/database.ts'
 import { recordMany } from '../platform/db/history.ts'
 import { ValidationError } from '../platform/http/errors.ts'
 import type { RuleRegistry } from './registry.ts'
@@ -26,26 +26,35 @@ export interface ParameterValue {
  * or before asOf. One query serves every rule of an evaluation.
  */
 export async function parameterValuesAt(
-  db: Database,
+  q: Executor,
   asOf: Date,
   ruleIds?: readonly string[],
 ): Promise<ParameterValue[]> {
-  let query = db
+  return inForceAt(await parameterChanges(q, asOf, ruleIds), asOf)
+}
+
+/**
+ * Every value set with an effective date at or before `until`, in order of effective date and then of when it
+ * was set (a later decision about the same date comes after): the few rows from which
+ * `inForceAt` answers for any instant up to `until`, so a batch over many instants reads them once.
+ */
+export async function parameterChanges(
+  q: Executor,
+  until: Date,
+  ruleIds?: readonly string[],
+): Promise<ParameterValue[]> {
+  if (ruleIds?.length === 0) return []
+  const rows = await q
     .selectFrom('rule_parameter')
     .select(['rule_id', 'name', 'borough_id', 'value', 'effective_from'])
-    .distinctOn(['rule_id', 'name', sql`coalesce(borough_id::text, '')`])
-    .where('effective_from', '<=', asOf)
-    .orderBy('rule_id')
-    .orderBy('name')
-    .orderBy(sql`coalesce(borough_id::text, '')`)
-    .orderBy('effective_from', 'desc')
-    .orderBy('set_at', 'desc')
-    .orderBy('id', 'desc')
-  if (ruleIds) {
-    if (ruleIds.length === 0) return []
-    query = query.where('rule_id', '=', sql<string>`any(${[...ruleIds]}::text[])`)
-  }
-  const rows = await query.execute()
+    .where('effective_from', '<=', until)
+    .$if(ruleIds !== undefined, (w) =>
+      w.where('rule_id', '=', sql<string>`any(${[...(ruleIds ?? [])]}::text[])`),
+    )
+    .orderBy('effective_from')
+    .orderBy('set_at')
+    .orderBy('id')
+    .execute()
   return rows.map((r) => ({
     ruleId: r.rule_id,
     name: r.name,
@@ -53,6 +62,19 @@ export async function parameterValuesAt(
     value: r.value,
     effectiveFrom: r.effective_from,
   }))
+}
+
+/**
+ * The values in force at `asOf` among changes in `parameterChanges` order: for each (rule, parameter,
+ * borough) the last one effective at or before asOf, so a later decision about the same date wins.
+ */
+export function inForceAt(changes: readonly ParameterValue[], asOf: Date): ParameterValue[] {
+  const latest = new Map<string, ParameterValue>()
+  for (const change of changes) {
+    if (change.effectiveFrom > asOf) continue
+    latest.set(JSON.stringify([change.ruleId, change.name, change.boroughId]), change)
+  }
+  return [...latest.values()]
 }
 
 function sqlValue(value: unknown): RawBuilder<unknown> {

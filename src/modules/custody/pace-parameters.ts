@@ -1,4 +1,4 @@
-import type { Database, Executor } from '../../platform/db/database.ts'
+import type { Executor } from '../../platform/db/database.ts'
 import { parameterValuesAt, resolveParameters } from '../../standards/parameters.ts'
 import type { PaceParameters } from './custody.ts'
 import { cus04, cus13 } from './rules.ts'
@@ -9,7 +9,7 @@ import { cus04, cus13 } from './rules.ts'
  */
 export async function paceParametersAt(q: Executor, asOf: Date): Promise<PaceParameters> {
   // A plain read: a caller's transaction serves as well as the database.
-  const values = await parameterValuesAt(q as Database, asOf, [cus04.id, cus13.id])
+  const values = await parameterValuesAt(q, asOf, [cus04.id, cus13.id])
   return {
     ...resolveParameters<{ firstReviewHours: number; laterReviewHours: number }>(cus04, values).forceWide,
     ...resolveParameters<{ limitHours: number; extendedLimitHours: number }>(cus13, values).forceWide,

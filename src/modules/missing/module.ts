@@ -13,7 +13,7 @@ import type { Grade } from './grading.ts'
 import { missingImportKinds } from './import-kinds.ts'
 import { missingMigration } from './migrations/0008-missing.ts'
 import { missingUnitDutyRefMigration } from './migrations/0012-missing-unit-duty-ref.ts'
-import { defaultRepeatThreshold } from './repeat.ts'
+import { configuredRepeatThresholds } from './repeat-threshold.ts'
 import { missingPath, missingRoutes } from './routes.ts'
 import { boroughKind, episodeKind, type MissingRuleSources, missingRules, teamKind } from './rules.ts'
 import { missingSeed } from './seed.ts'
@@ -45,8 +45,8 @@ export function createMissing(deps: {
     organisationOn,
     afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     gradeScale: deps.gradeScale,
-    // Repeat missing on the grading page as MIS-02 counts it by default.
-    repeat: defaultRepeatThreshold,
+    // Repeat missing as MIS-02 is configured, for the grading page, the check on saving and the measures.
+    repeatThresholds: configuredRepeatThresholds(standards),
   })
   const areaNames = async (executor: Executor, ids: readonly string[]) => {
     const organisation = organisationOn(executor)

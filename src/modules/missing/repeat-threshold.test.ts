@@ -62,3 +62,32 @@ describe('the grading page counts repeat missing as MIS-02 is configured', () =>
     expect(thirty).toContain('Suggested minimum grade: Medium')
   })
 })
+
+describe('saving a report checks the grade against MIS-02 as configured for the borough reporting', () => {
+  it('asks for a supervisor below the suggestion, and follows the borough’s own threshold', async () => {
+    // Left by the test above: two episodes in 30 days, force-wide. One earlier episode this month makes
+    // the next report repeat missing: at least medium, so a low grade needs a supervisor and a reason.
+    const ref = (await fx.child('2005-03-01')).ref
+    await fx.episode(ref, '2018-07-20T20:00:00Z', { grade: 'low' })
+    const before = await fx.kestrel.services.db.selectFrom('missing_episode').select('id').execute()
+    const low = { grade: 'low' as const }
+    await expect(fx.episode(ref, '2018-07-25T20:00:00Z', low)).rejects.toMatchObject({
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'supervisorName' })]),
+    })
+    expect(await fx.kestrel.services.db.selectFrom('missing_episode').select('id').execute()).toHaveLength(
+      before.length,
+    )
+
+    // Lambeth sets its own number: five episodes. The same report is no longer repeat missing there.
+    await fx.kestrel.services.standards.parameters.set({
+      ruleId: 'MIS-02',
+      name: 'repeatEpisodes',
+      boroughId: fx.boroughId('Lambeth'),
+      value: 5,
+      effectiveFrom: new Date('2018-03-01T00:00:00Z'),
+      reason: 'Testing the check on saving',
+      setBy: 'tester',
+    })
+    await expect(fx.episode(ref, '2018-07-25T20:00:00Z', low)).resolves.toBeDefined()
+  })
+})

@@ -6,15 +6,8 @@ import type { Database, Executor, Transaction } from '../../platform/db/database
 import type { HistoryService } from '../../platform/db/history.ts'
 import type { ChildrenService } from '../children/service.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import {
-  defaultGradeScale,
-  defaultRepeatThreshold,
-  type Grade,
-  type GradingHistory,
-  type RepeatThreshold,
-  type RiskFactor,
-  suggestMinimumGrade,
-} from './grading.ts'
+import { defaultGradeScale, type Grade } from './grading.ts'
+import { defaultRepeatThresholds, type RepeatThresholdSource } from './repeat-threshold.ts'
 import { acknowledgePlan, linkPac } from './service/change-episode.ts'
 import type { AfterWrite, MissingDeps, OpenCasesProvider } from './service/dependencies.ts'
 import {
@@ -70,7 +63,8 @@ export interface MissingDependencies {
   afterWrite?: AfterWrite
   /** The force's grade scale (default the APP continuum with "absent"). */
   gradeScale?: readonly Grade[]
-  repeat?: RepeatThreshold
+  /** MIS-02's repeat threshold as configured (default: its defaults, for tests without the engine). */
+  repeatThresholds?: RepeatThresholdSource
 }
 
 /**
@@ -79,7 +73,7 @@ export interface MissingDependencies {
  */
 export function missingService(db: Database, clock: Clock, deps: MissingDependencies) {
   const scale = deps.gradeScale ?? defaultGradeScale
-  const repeat = deps.repeat ?? defaultRepeatThreshold
+  const repeatThresholds = deps.repeatThresholds ?? defaultRepeatThresholds
   const openCaseProviders: OpenCasesProvider[] = []
   const on: MissingDeps = {
     clock,
@@ -89,13 +83,12 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     organisationOn: deps.organisationOn,
     afterWrite: deps.afterWrite,
     scale,
-    repeat,
+    repeatThresholds,
     openCases: openCaseProviders,
   }
 
   return {
     scale,
-    repeat,
     episodeInput,
 
     /** The investigations module (or any other) tells the grading page about a child's open cases. */
@@ -104,11 +97,8 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
     },
 
     /** The child's record at the point of decision, with the suggestion from history alone. */
-    childContext: (childKey: string, reach: Reach, at: Date = clock.now()) =>
-      childContext(db, on, childKey, reach, at),
-
-    suggest: (answered: readonly RiskFactor[], history: GradingHistory) =>
-      suggestMinimumGrade(answered, history, { scale, repeat }),
+    childContext: (childKey: string, reach: Reach, at: Date = clock.now(), boroughId: string | null = null) =>
+      childContext(db, on, childKey, reach, at, boroughId),
 
     /** Opens an episode; an unknown child, a bad grade or an impossible time is a ValidationError, nothing written. */
     create: (input: EpisodeInput, principal: Principal) => reportMissing(db, on, input, principal),
@@ -187,7 +177,7 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       authorStaffId: string | null = null,
     ) => writePlans(trx, on, submissions, actor, now, authorStaffId),
 
-    measures: missingMeasures(db, clock, { scale, repeat }),
+    measures: missingMeasures(db, clock, { scale, repeatThresholds }),
   }
 }
 

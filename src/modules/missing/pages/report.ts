@@ -16,7 +16,6 @@ import {
   riskFactors,
   suggestMinimumGrade,
 } from '../grading.ts'
-import { historyInWindow, repeatThresholdAt } from '../repeat-threshold.ts'
 import { fromLocalInput, localDateTime, toLocalInput } from './local-date-time.ts'
 import { boroughList, type MissingPageServices, missingPath } from './shared.ts'
 
@@ -50,7 +49,7 @@ type Typed = Partial<Record<keyof z.input<typeof episodeForm>, string | string[]
 
 /** Reporting a child missing: the child first, then the grading with their history and the suggestion. */
 export function reportPages(app: FastifyInstance, services: MissingPageServices) {
-  const { missing, standards, organisation, clock } = services
+  const { missing, organisation, clock } = services
 
   const findChild = (child: string, errors: SummaryError[], fieldErrors: Record<string, { text: string }>) =>
     view(
@@ -66,7 +65,8 @@ export function reportPages(app: FastifyInstance, services: MissingPageServices)
     const at = fromLocalInput(str('reportedAt')) ?? clock.now()
     let context: Awaited<ReturnType<typeof missing.childContext>>
     try {
-      context = await missing.childContext(childKey, reachOf(principal), at)
+      // Repeat missing as MIS-02 is configured at the report time, for the borough once one is chosen.
+      context = await missing.childContext(childKey, reachOf(principal), at, str('borough') || null)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       const errors = error.errors.map((e) => ({ text: e.reason, href: `#${e.field}` }))
@@ -79,9 +79,7 @@ export function reportPages(app: FastifyInstance, services: MissingPageServices)
     const answered = (
       Array.isArray(typed.riskFactors) ? typed.riskFactors : []
     ) as (typeof riskFactors)[number][]
-    // Repeat missing as MIS-02 is configured at the report time, for the borough once one is chosen.
-    const repeat = await repeatThresholdAt(standards, at, str('borough') || null)
-    const history = await historyInWindow(services.db, context.person.id, at, context.history, repeat)
+    const { history, repeat } = context
     const suggestion = suggestMinimumGrade(answered, history, { scale: missing.scale, repeat })
     return view('missing/views/new-episode.njk', {
       pageTitle: 'Grade the risk to a missing child',

@@ -6,6 +6,7 @@ import { ageAt, displayName, flagsAsOf } from '../../children/person.ts'
 import type { Person, PersonFlag, Relationship } from '../../children/service.ts'
 import { episodeKind, triggerPlanKind } from '../access.ts'
 import type { Grade, GradingHistory, RepeatThreshold } from '../grading.ts'
+import type { RepeatThresholds } from '../repeat-threshold.ts'
 import { dayMs, type MissingDeps, type OpenCase } from './dependencies.ts'
 import { isLiveOn, type TriggerPlan, toPlan } from './records.ts'
 
@@ -34,6 +35,8 @@ export interface ChildContext {
   associates: Relationship[]
   openCases: OpenCase[]
   history: GradingHistory
+  /** MIS-02's threshold the history was counted by: as configured at `at` for the borough given. */
+  repeat: RepeatThreshold
 }
 
 /** A trigger plan outside the reader's need to know, as far as they are told of it. */
@@ -65,7 +68,8 @@ export async function planElsewhere(
 /**
  * The child's record as it stood at `at`: flags, age, earlier episodes, live plan, associates. The
  * grading history counts every earlier episode (the suggestion needs them all); the episodes listed,
- * the live plan shown and the open cases are those within the reader's reach.
+ * the live plan shown and the open cases are those within the reader's reach. Repeat missing is counted by
+ * MIS-02's threshold at `at` for `boroughId` (the force's until a borough is known).
  */
 export async function contextOn(
   q: Executor,
@@ -73,9 +77,10 @@ export async function contextOn(
   person: Person,
   at: Date,
   reach: Reach,
-  options: { excludeEpisodeId?: string; withCases?: boolean } = {},
+  options: { excludeEpisodeId?: string; withCases?: boolean; boroughId?: string | null } = {},
 ): Promise<ChildContext> {
   const onDay = londonDate(at)
+  const repeat = (await deps.repeatThresholds(q, at))(at, options.boroughId ?? null)
   const [flags, plans, relationships, earlier] = await Promise.all([
     deps.children.flagsOn(person.id, onDay, q),
     plansOf(q, person.id),
@@ -102,7 +107,7 @@ export async function contextOn(
   ])
   const within = (days: number) =>
     earlier.filter((e) => e.reported_at.getTime() > at.getTime() - days * dayMs).length
-  const previous = { last30: within(30), last90: within(deps.repeat.days), last365: earlier.length }
+  const previous = { last30: within(30), last90: within(repeat.days), last365: earlier.length }
   const age = ageAt(person, onDay)?.years ?? null
   const openCases = options.withCases
     ? (await Promise.all(deps.openCases.map((p) => p(person.id, reach).catch(() => [])))).flat()
@@ -133,6 +138,7 @@ export async function contextOn(
     associates: relationships.filter((r) => r.kind === 'associate'),
     openCases,
     history: { ageAtReport: age, flags: flags.map((f) => f.flag), previous },
+    repeat,
   }
 }
 
@@ -143,7 +149,7 @@ export async function contextOn(
  */
 export async function gradingFacts(
   q: Executor,
-  repeat: RepeatThreshold,
+  thresholds: RepeatThresholds,
   personIds: readonly string[],
   from: Date,
   until: Date,
@@ -172,8 +178,10 @@ export async function gradingFacts(
   const byPerson = new Map<string, Set<string>>()
   for (const [id, e] of episodes) byPerson.set(e.personId, (byPerson.get(e.personId) ?? new Set()).add(id))
   return {
-    contextAt(person: Person, at: Date) {
+    /** The child's history at a report time, repeat missing counted by MIS-02 then for the borough reported in. */
+    contextAt(person: Person, at: Date, boroughId: string | null) {
       const onDay = londonDate(at)
+      const repeat = thresholds(at, boroughId)
       const flags = flagsAsOf(flagRows.get(person.id) ?? [], onDay)
       const earlier = [...(byPerson.get(person.id) ?? [])]
         .map((id) => (episodes.get(id) as { reportedAt: Date }).reportedAt)
@@ -186,6 +194,7 @@ export async function gradingFacts(
         age,
         livePlan: (plans.get(person.id) ?? []).find((p) => isLiveOn(p, onDay)),
         history: { ageAtReport: age, flags: flags.map((f) => f.flag), previous } as GradingHistory,
+        repeat,
       }
     },
     recordEpisode(id: string, personId: string, reportedAt: Date) {

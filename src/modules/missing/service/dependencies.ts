@@ -11,7 +11,8 @@ import { isUuid } from '../../../platform/ids.ts'
 import type { ChildrenService } from '../../children/service.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { episodeKind } from '../access.ts'
-import type { Grade, RepeatThreshold } from '../grading.ts'
+import type { Grade } from '../grading.ts'
+import type { RepeatThresholdSource } from '../repeat-threshold.ts'
 import { boroughKind, teamKind } from '../rules.ts'
 import type { EpisodeRow } from './records.ts'
 
@@ -50,7 +51,8 @@ export interface MissingDeps {
   afterWrite?: AfterWrite | undefined
   /** The force's grade scale, lowest first. */
   scale: readonly Grade[]
-  repeat: RepeatThreshold
+  /** MIS-02's repeat threshold as configured, read on the executor the use case runs on. */
+  repeatThresholds: RepeatThresholdSource
   /** The other modules' open cases for the grading page, as registered. */
   openCases: readonly OpenCasesProvider[]
 }

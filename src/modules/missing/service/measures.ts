@@ -2,14 +2,14 @@ import { sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { londonDate } from '../../../platform/time.ts'
-import { type Grade, lowestBand, type RepeatThreshold } from '../grading.ts'
-import { dayMs } from './dependencies.ts'
+import { type Grade, lowestBand } from '../grading.ts'
+import type { RepeatThresholdSource } from '../repeat-threshold.ts'
 
 /** The dashboard's missing-children measures. */
 export function missingMeasures(
   db: Executor,
   clock: Clock,
-  options: { scale: readonly Grade[]; repeat: RepeatThreshold },
+  options: { scale: readonly Grade[]; repeatThresholds: RepeatThresholdSource },
 ) {
   return {
     /** Episodes reported in [from, until) by borough (with its BCU) and grade at report. */
@@ -61,15 +61,32 @@ export function missingMeasures(
       }
     },
 
-    /** Children with N or more episodes in the M days to asOf, by borough, with and without a live plan. */
+    /**
+     * Children repeat missing at asOf by borough (N or more episodes in M days, MIS-02 as each borough had it
+     * configured then), with and without a live plan.
+     */
     async repeatMissingByBorough(asOf: Date = clock.now()) {
-      const since = new Date(asOf.getTime() - options.repeat.days * dayMs)
+      const threshold = await options.repeatThresholds(db, asOf)
+      const boroughs = await db
+        .selectFrom('missing_episode')
+        .select('borough_id')
+        .distinct()
+        .where('reported_at', '<=', asOf)
+        .execute()
+      if (boroughs.length === 0) return []
+      const thresholds = sql.join(
+        boroughs.map(({ borough_id }) => {
+          const { episodes, days } = threshold(asOf, borough_id)
+          return sql`(${borough_id}::uuid, ${episodes}::int, ${days}::int)`
+        }),
+      )
       const onDay = londonDate(asOf)
       const { rows } = await sql<{ borough_id: string; with_plan: number; without_plan: number }>`
-        with repeat as (
-          select borough_id, person_id from missing_episode
-          where reported_at <= ${asOf} and reported_at > ${since}
-          group by borough_id, person_id having count(*) >= ${options.repeat.episodes}
+        with threshold(borough_id, episodes, days) as (values ${thresholds}),
+        repeat as (
+          select e.borough_id, e.person_id from missing_episode e join threshold t using (borough_id)
+          where e.reported_at <= ${asOf} and e.reported_at > ${asOf}::timestamptz - t.days * interval '1 day'
+          group by e.borough_id, e.person_id, t.episodes having count(*) >= t.episodes
         )
         select borough_id,
           count(*) filter (where live)::int as with_plan, count(*) filter (where not live)::int as without_plan

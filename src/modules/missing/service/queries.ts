@@ -11,21 +11,28 @@ import { type ChildContext, contextOn, planElsewhere } from './child-context.ts'
 import { episodeRow, type MissingDeps, noSuchEpisode } from './dependencies.ts'
 import { toEpisode, toPlan, toReview } from './records.ts'
 
-/** The child's record at the point of decision, with the suggestion from history alone. */
+/**
+ * The child's record at the point of decision (repeat missing counted as MIS-02 stands for the borough
+ * reporting, once chosen), with the suggestion from history alone.
+ */
 export async function childContext(
   q: Executor,
   deps: MissingDeps,
   childKey: string,
   reach: Reach,
   at: Date,
+  boroughId: string | null = null,
 ): Promise<ChildContext & { suggestion: Suggestion }> {
   const person = await deps.children.find(childKey, q)
   if (!person)
     throw new ValidationError([
       { field: 'child', reason: `There is no person with the reference ${childKey}` },
     ])
-  const context = await contextOn(q, deps, person, at, reach, { withCases: true })
-  return { ...context, suggestion: suggestMinimumGrade([], context.history, deps) }
+  const context = await contextOn(q, deps, person, at, reach, { withCases: true, boroughId })
+  return {
+    ...context,
+    suggestion: suggestMinimumGrade([], context.history, { scale: deps.scale, repeat: context.repeat }),
+  }
 }
 
 /** One episode with its reviews and the child's record then, for someone allowed to see it; the read is logged. */
@@ -44,7 +51,11 @@ export async function viewEpisode(
   const organisation = deps.organisationOn(q)
   const [reviews, context, borough, unit, plan, pac] = await Promise.all([
     q.selectFrom('missing_review').selectAll().where('episode_id', '=', id).orderBy('reviewed_at').execute(),
-    contextOn(q, deps, person, episode.reportedAt, reach, { excludeEpisodeId: id, withCases: true }),
+    contextOn(q, deps, person, episode.reportedAt, reach, {
+      excludeEpisodeId: id,
+      withCases: true,
+      boroughId: episode.boroughId,
+    }),
     organisation.borough(episode.boroughId),
     episode.unitTeamId ? organisation.team(episode.unitTeamId) : undefined,
     episode.triggerPlanId
@@ -75,7 +86,10 @@ export async function viewEpisode(
     reviews: reviewList,
     currentGrade: latest?.grade ?? episode.grade,
     nextReviewDueAt: episode.returnedAt ? null : latest ? latest.nextReviewDueAt : episode.reviewDueAt,
-    suggestion: suggestMinimumGrade(episode.riskFactors, context.history, deps),
+    suggestion: suggestMinimumGrade(episode.riskFactors, context.history, {
+      scale: deps.scale,
+      repeat: context.repeat,
+    }),
     boroughName: borough?.name ?? '',
     unitName: unit?.name ?? null,
     plan: planVisible,

@@ -58,7 +58,7 @@ export async function writeEpisodes(
   const times = inputs.map((e) => e.reportedAt.getTime())
   const facts = await gradingFacts(
     trx,
-    deps.repeat,
+    await deps.repeatThresholds(trx, new Date(Math.max(...times))),
     [...people.values()].map((p) => p.id),
     new Date(Math.min(...times)),
     new Date(Math.max(...times)),
@@ -92,13 +92,16 @@ export async function writeEpisodes(
       failures.push({ index: i, errors })
       continue
     }
-    const context = facts.contextAt(person, e.reportedAt)
+    const context = facts.contextAt(person, e.reportedAt, place.borough?.id ?? null)
     if (context.age !== null && context.age >= 18)
       errors.push({
         field: 'child',
         reason: `${context.name} was ${context.age} when reported: not a child`,
       })
-    const suggestion = suggestMinimumGrade(e.riskFactors, context.history, deps)
+    const suggestion = suggestMinimumGrade(e.riskFactors, context.history, {
+      scale: deps.scale,
+      repeat: context.repeat,
+    })
     errors.push(...gradingErrors(e, suggestion.grade, deps.scale))
     if (errors.length || !place.borough) {
       failures.push({ index: i, errors })
