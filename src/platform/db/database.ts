@@ -16,6 +16,7 @@ import {
 } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.ts'
+import { acquireDataFolderLock, type DataFolderLock, DataFolderLockedError } from './data-folder-lock.ts'
 import type { DB } from './schema.ts'
 
 export type Database = Kysely<DB>
@@ -191,6 +192,9 @@ export interface DatabaseHandle {
 }
 
 export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<DatabaseHandle> {
+  // A folder is one process's: a second process writing it would corrupt it (data-folder-lock.ts). An
+  // in-memory database is private to its process and needs none.
+  let lock: DataFolderLock | undefined
   if (dataDir) {
     try {
       fs.mkdirSync(dataDir, { recursive: true })
@@ -200,23 +204,43 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
         `Cannot use data folder ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       )
     }
+    try {
+      lock = acquireDataFolderLock(dataDir)
+    } catch (error) {
+      if (error instanceof DataFolderLockedError) throw new DatabaseStartError(error.message)
+      throw error
+    }
   }
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
-  const { fuzzystrmatch } = await import('@electric-sql/pglite/contrib/fuzzystrmatch')
-  const pglite = new PGlite(dataDir ?? 'memory://', {
-    extensions: { pg_trgm, fuzzystrmatch },
-    // A calendar date stays 'YYYY-MM-DD', as pg gives it: a Date at UTC midnight shifts a day in some zones.
-    parsers: { 1082: (value: string) => value },
-    ...(loadDataDir ? { loadDataDir } : {}),
-  })
-  await pglite.waitReady
+  let pglite: PGlite
+  try {
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+    const { fuzzystrmatch } = await import('@electric-sql/pglite/contrib/fuzzystrmatch')
+    pglite = new PGlite(dataDir ?? 'memory://', {
+      extensions: { pg_trgm, fuzzystrmatch },
+      // A calendar date stays 'YYYY-MM-DD', as pg gives it: a Date at UTC midnight shifts a day in some zones.
+      parsers: { 1082: (value: string) => value },
+      ...(loadDataDir ? { loadDataDir } : {}),
+    })
+    await pglite.waitReady
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  // A loaded dump brings the lock file of the process that dumped it.
+  if (loadDataDir) lock?.reassert()
   const db: Database = new GuardedKysely({ dialect: new SerialisedPGliteDialect({ pglite }) })
   return {
     db,
     kind: 'pglite',
     location: dataDir ? path.resolve(dataDir) : 'memory',
     pglite,
-    close: () => db.destroy(),
+    async close() {
+      try {
+        await db.destroy()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }
 
