@@ -8,6 +8,7 @@ import type nunjucks from 'nunjucks'
 import { type Access, permits } from '../access/access.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Config } from '../config.ts'
+import { type TextProblem, unstorableText } from '../text.ts'
 import { createViewEnvironment, projectRoot } from '../views/render.ts'
 import { HttpError, ValidationError } from './errors.ts'
 import { observeRequest } from './metrics.ts'
@@ -48,6 +49,13 @@ declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply
   }
+  interface FastifyContextConfig {
+    /**
+     * The handler checks the text of its own body, to say more than a bad request can: a page's form names
+     * the field in its error summary (form.ts), an import names the line (importer.ts).
+     */
+    checksOwnText?: boolean
+  }
 }
 
 /**
@@ -65,7 +73,8 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
  * Builds the web shell with its middleware in one fixed order: request id and security headers, body
- * parsing, static assets, who is asking, whether they may, CSRF, then the routes the caller registers.
+ * parsing, static assets, who is asking, whether they may, text the database cannot store, CSRF, then the
+ * routes the caller registers.
  */
 export async function createShell(
   deps: ShellDependencies,
@@ -184,6 +193,17 @@ export async function createShell(
     if (!permits(access, request.principal.roles)) {
       throw new HttpError(403, 'You do not have access to this')
     }
+  })
+
+  // Text the database cannot store (a NUL, half a surrogate pair) is refused here, wherever it is in the
+  // request, before any handler could write it or fail on it: a 400 naming the field.
+  app.addHook('preValidation', async (request) => {
+    const problems: TextProblem[] = [
+      ...unstorableText(request.params),
+      ...unstorableText(request.query),
+      ...(request.routeOptions.config?.checksOwnText ? [] : unstorableText(request.body, 'body')),
+    ]
+    if (problems.length) throw new ValidationError(problems)
   })
 
   // CSRF: every state-changing request made with a session cookie carries the session's token.

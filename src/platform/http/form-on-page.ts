@@ -54,7 +54,8 @@ export function formOnPage<S extends FormSchema>(
   path: string,
   options: FormOnPageOptions<S>,
 ) {
-  app.post(path, { config: { access: options.access } }, async (request, reply) => {
+  // parseForm names text the database cannot store on the form itself, so the shell leaves the body to it.
+  app.post(path, { config: { access: options.access, checksOwnText: true } }, async (request, reply) => {
     const on: PageOf = {
       request,
       principal: request.principal as Principal,

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { nulReason, storable, unstorableText } from '../text.ts'
 import { type DatePart, type DateParts, dateInputItems, dateInputParts } from './date-input.ts'
 import type { FieldError } from './errors.ts'
 import { type FormBody, formList, formText } from './form-body.ts'
@@ -131,18 +132,64 @@ export function visibleFields(schema: FormSchema): Set<string> {
   )
 }
 
+/** The answer's message when what was typed held a character the database cannot store (text.ts). */
+function unstorableMessage(reason: string): string {
+  return reason === nulReason
+    ? 'Check this answer and send it again: it had a null character (U+0000) in it, which cannot be stored and has been taken out'
+    : 'Check this answer and send it again: it had half of a character (a lone UTF-16 surrogate) in it, which cannot be stored and has been replaced'
+}
+
+/**
+ * What in the body cannot be stored (text.ts), as problems with the inputs it was typed in (a date's box
+ * names its box); anything else (a hidden field the page set, a name the form does not have) apart.
+ */
+function unstorableProblems(schema: FormSchema, body: FormBody) {
+  const kinds = new Map(fieldsOf(schema).filter(([, kind]) => kind !== 'hidden'))
+  const problems: Problem[] = []
+  const hiddenErrors: FieldError[] = []
+  for (const found of unstorableText(body, 'form')) {
+    const name = found.field.split('.')[0] as string
+    const box = /^(.+)-(day|month|year|time)$/.exec(name)
+    const boxOf = box ? kinds.get(box[1] as string) : undefined
+    if (kinds.has(name)) problems.push({ field: name, text: unstorableMessage(found.reason), parts: [] })
+    else if (box && (boxOf === 'date' || boxOf === 'dateTime'))
+      problems.push({
+        field: box[1] as string,
+        text: unstorableMessage(found.reason),
+        parts: [box[2] as InputPart],
+      })
+    else hiddenErrors.push(found)
+  }
+  return { problems, hiddenErrors }
+}
+
+/** The body with what cannot be stored taken out, to show what was typed again and look things up by it. */
+function storableBody(body: FormBody): FormBody {
+  if (!body || typeof body !== 'object') return body
+  const clean = (value: unknown): unknown =>
+    typeof value === 'string' ? storable(value) : Array.isArray(value) ? value.map(clean) : value
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, clean(value)]))
+}
+
 /**
  * Reads and checks a form body. Problems with hidden fields come back apart: the person cannot correct
  * them on the page, so the page handler answers them as a bad request rather than showing the form.
+ * Text the database cannot store is a problem with the input it was typed in, shown with the others;
+ * what is shown again has it taken out, so the page never reads by it.
  */
 export function parseForm<S extends FormSchema>(schema: S, body: FormBody): FormParse<S> {
-  const values = readForm(schema, body)
+  const unstorable = unstorableProblems(schema, body)
+  const values = readForm(schema, storableBody(body))
   const result = schema.safeParse(values)
-  if (result.success) return { ok: true, input: result.data, values }
-  const problems = problemsOf(result.error)
+  if (result.success && !unstorable.problems.length && !unstorable.hiddenErrors.length)
+    return { ok: true, input: result.data, values }
+  const problems = [...unstorable.problems, ...(result.success ? [] : problemsOf(result.error))]
   const visible = visibleFields(schema)
-  const hiddenErrors = problems
-    .filter((p) => !visible.has(p.field))
-    .map((p) => ({ field: p.field || 'form', reason: p.text }))
+  const hiddenErrors = [
+    ...unstorable.hiddenErrors,
+    ...problems
+      .filter((p) => !visible.has(p.field))
+      .map((p) => ({ field: p.field || 'form', reason: p.text })),
+  ]
   return { ok: false, state: formState(schema, values, problems), hiddenErrors }
 }

@@ -114,7 +114,8 @@ export function page<S extends FormSchema | undefined = undefined>(
   const post = options.post
   const schema = options.form
   if (!post || !schema) return
-  app.post(options.action ?? path, { config }, async (request, reply) => {
+  // parseForm names text the database cannot store on the form itself, so the shell leaves the body to it.
+  app.post(options.action ?? path, { config: { ...config, checksOwnText: true } }, async (request, reply) => {
     const base = pageRequest(request, reply)
     const again = async (state: FormState) =>
       show(reply, await options.get({ ...base, form: state } as Get), state)

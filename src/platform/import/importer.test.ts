@@ -159,6 +159,19 @@ describe('importer', () => {
     ],
     ['a missing ref', jsonl({ kind: 'test-household', name: 'x' }), { line: 1, field: 'ref', reason: /./ }],
     [
+      'a NUL in a field, which the database cannot store',
+      jsonl(
+        { kind: 'test-household', ref: 'H-1', name: 'x' },
+        { kind: 'test-child', ref: 'C-1', name: 'A\u0000', born: '2012-01-01', household: 'H-1' },
+      ),
+      { line: 2, field: 'name', reason: /NUL character/ },
+    ],
+    [
+      'half a surrogate pair in a ref',
+      jsonl({ kind: 'test-household', ref: 'H-\ud800', name: 'x' }),
+      { line: 1, field: 'ref', reason: /surrogate/ },
+    ],
+    [
       'an unknown field',
       jsonl({ kind: 'test-household', ref: 'H-1', name: 'x', colour: 'red' }),
       { line: 1, reason: /colour/ },

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Clock } from '../clock.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/database.ts'
+import { unstorableText } from '../text.ts'
 import type { ImportKind, ImportLine, Reference, Transaction } from './kinds.ts'
 
 export interface ImportError {
@@ -77,6 +78,12 @@ export function parseBatch(
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       errors.push({ line: lineNumber, reason: 'each line must be a JSON object' })
+      continue
+    }
+    // Text the database cannot store would fail the batch's write with no line to name: found here instead.
+    const unstorable = unstorableText(value)
+    if (unstorable.length) {
+      for (const { field, reason } of unstorable.slice(0, 5)) errors.push({ line: lineNumber, field, reason })
       continue
     }
     const head = envelope.safeParse(value)
