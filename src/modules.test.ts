@@ -16,6 +16,14 @@ function ruleIdsOf(module: AnyModule, kestrel: TestKestrel): string[] {
   return rules.map((r) => r.id)
 }
 
+/** The measures a module declares, read the way the root registers them. */
+function measuresOf(module: AnyModule, kestrel: TestKestrel) {
+  const services = kestrel.services as unknown as Record<string, unknown>
+  return typeof module.measures === 'function'
+    ? module.measures(services[module.name], kestrel.services)
+    : (module.measures ?? [])
+}
+
 /** The routes a module's routes() registers, found by registering it alone on a recorder. */
 function routesOf(
   module: AnyModule,
@@ -71,10 +79,30 @@ describe('the root list of modules', () => {
         expect(served, `${module.name}: ${route.method} ${route.url} is served`).toBe(true)
       }
     }
+    // Every measure a module declares is registered under its name, and only those.
+    const measureIds = kestrel.services.measures.all().map((m) => m.id)
+    const declaredMeasures = modules.flatMap((m) => measuresOf(m, kestrel).map((measure) => measure.id))
+    expect(measureIds.sort()).toEqual(declaredMeasures.sort())
+    expect(measureIds.length).toBeGreaterThan(0)
     // Every registered rule belongs to a module in the list: nothing is wired from elsewhere.
     const declared = new Set(modules.flatMap((m) => ruleIdsOf(m, kestrel)))
     expect([...ruleIds].filter((id) => !declared.has(id))).toEqual([])
     expect(migrations.length).toBe(applied.size)
+  })
+
+  it('takes every measure force-wide and for one BCU, through the executor given', async () => {
+    const scope = { from: new Date('2018-01-01T00:00:00Z'), until: new Date('2019-01-01T00:00:00Z') }
+    const elsewhere = '00000000-0000-4000-8000-000000000000'
+    for (const measure of kestrel.services.measures.all()) {
+      for (const bcuId of [null, elsewhere]) {
+        const result = await kestrel.services.db
+          .transaction()
+          .execute((trx) => measure.take(trx, { ...scope, bcuId }))
+        expect(result.over, `${measure.id} ${bcuId}`).toBeGreaterThanOrEqual(0)
+        // Nothing to take it over: no value, rather than a zero that reads as a failing.
+        if (result.over === 0) expect(result.value, measure.id).toBeNull()
+      }
+    }
   })
 
   it('derives the import order from what each kind refers to', () => {

@@ -9,6 +9,7 @@ import type { Database, DatabaseKind } from './platform/db/database.ts'
 import { historyService } from './platform/db/history.ts'
 import { apiTokenService } from './platform/http/api-tokens.ts'
 import { importer } from './platform/import/importer.ts'
+import { measureRegistry } from './platform/measures.ts'
 import { type AnyModule, importOrder, type ModuleServices } from './platform/module.ts'
 
 export interface CoreDependencies {
@@ -26,7 +27,9 @@ function platformServices(deps: CoreDependencies) {
   const history = historyService(db, clock)
   const apiTokens = apiTokenService(db, clock, accessLog)
   const accounts = accountService(db, clock)
-  return { ...deps, sessions, accessLog, history, apiTokens, accounts }
+  // Each module's measures, registered as its rules are; the dashboard reads them only through this.
+  const measures = measureRegistry()
+  return { ...deps, sessions, accessLog, history, apiTokens, accounts, measures }
 }
 
 type PlatformServices = ReturnType<typeof platformServices>
@@ -61,6 +64,9 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
     const service = built.get(module)
     const rules = typeof module.rules === 'function' ? module.rules(service, all) : (module.rules ?? [])
     for (const rule of rules) standards.register(rule)
+    const measures =
+      typeof module.measures === 'function' ? module.measures(service, all) : (module.measures ?? [])
+    for (const measure of measures) all.measures.register(module.name, measure)
     for (const [kind, link] of Object.entries(module.subjectLinks ?? {}))
       standards.registerSubjectLink(kind, link)
     if (module.timeline) children.registerTimelineProvider(module.timeline(service))

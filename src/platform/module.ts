@@ -6,6 +6,7 @@ import type { AnyRule } from '../standards/rule.ts'
 import type { Access } from './access/access.ts'
 import type { KestrelMigration } from './db/migrator.ts'
 import type { ImportKind } from './import/kinds.ts'
+import type { Measure } from './measures.ts'
 import type { SeedGenerator } from './seed/seeder.ts'
 
 /**
@@ -50,6 +51,11 @@ export interface KestrelModule<Name extends string = string, Built = ServiceOf<N
   create?(services: Services): Built
   /** Its standards rules, registered with the engine once the service is built. */
   rules?: readonly AnyRule[] | ((built: Built, services: Services) => readonly AnyRule[])
+  /**
+   * Its measures of the service given to children, for the dashboard: named `<module>.<name>`, registered
+   * in `services.measures` once the service is built.
+   */
+  measures?: readonly Measure[] | ((built: Built, services: Services) => readonly Measure[])
   /** Where the engine links a finding on each subject kind the module owns. */
   subjectLinks?: Readonly<Record<string, (subjectId: string) => string>>
   /** Its records on each child's chronology. */

@@ -77,6 +77,18 @@ export function inForceAt(changes: readonly ParameterValue[], asOf: Date): Param
   return [...latest.values()]
 }
 
+/**
+ * A rule's parameters as in force at `asOf`, read through the executor given: what a page or a measure
+ * reads so it judges by the number the rule judges by, never by the rule's default.
+ */
+export async function parametersAt<P extends Record<string, unknown>>(
+  q: Executor,
+  rule: AnyRule,
+  asOf: Date,
+): Promise<ResolvedParameters<P>> {
+  return resolveParameters<P>(rule, await parameterValuesAt(q, asOf, [rule.id]))
+}
+
 function sqlValue(value: unknown): RawBuilder<unknown> {
   switch (typeof value) {
     case 'number':

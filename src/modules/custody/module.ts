@@ -3,10 +3,11 @@ import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { defineModule } from '../../platform/module.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import type { OrganisationService } from '../organisation/service.ts'
+import { type OrganisationService, organisationService } from '../organisation/service.ts'
 import { custodyAccess, detentionKind } from './access.ts'
 import { custodyApi } from './api.ts'
 import { custodyDetentionImport } from './import-kinds.ts'
+import { custodyModuleMeasures } from './measures.ts'
 import { custodyMigration } from './migrations/0007-custody.ts'
 import { custodyPath, custodyRoutes } from './routes.ts'
 import { custodyRules } from './rules.ts'
@@ -47,6 +48,8 @@ export const custodyModule = defineModule({
   menu: [{ text: 'Custody', href: custodyPath, access: custodyAccess.read, position: 80 }],
   create: createCustody,
   rules: custodyRules,
+  measures: (_custody, { clock }) =>
+    custodyModuleMeasures({ organisationOn: (q) => organisationService(q as Database, clock) }),
   subjectLinks: { [detentionKind.kind]: (id) => `/custody/detentions/${id}` },
   timeline: (custody) => (personId, reach, asOf) => custody.timelineFor(personId, reach, asOf),
   // When two person records are found to be one child, their detentions go with the surviving record.

@@ -6,6 +6,7 @@ import type { ChildrenService } from '../children/service.ts'
 import { investigationKind, investigationReaders } from './access.ts'
 import { investigationsApi } from './api.ts'
 import { investigationImportKinds } from './import-kinds.ts'
+import { investigationsModuleMeasures } from './measures.ts'
 import { investigationsMigration } from './migrations/0009-investigations.ts'
 import { investigationsPath, investigationsRoutes } from './routes.ts'
 import { type ChildrenInHousehold, householdKey, investigationRules } from './rules.ts'
@@ -73,6 +74,7 @@ export const investigationsModule = defineModule({
   seed: investigationsSeed,
   menu: [{ text: 'Investigations', href: investigationsPath, access: investigationReaders, position: 50 }],
   create: createInvestigations,
+  measures: (_investigations, { clock, organisation }) => investigationsModuleMeasures(clock, organisation),
   rules: (investigations) => investigationRules(investigations.ruleSources),
   subjectLinks: { [investigationKind.kind]: (id) => `/investigations/${id}` },
   timeline: (investigations) => (personId, reach, asOf) =>

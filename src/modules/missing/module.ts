@@ -11,6 +11,7 @@ import { missingApi } from './api.ts'
 import { unitDutyImport } from './duty-import.ts'
 import type { Grade } from './grading.ts'
 import { missingImportKinds } from './import-kinds.ts'
+import { missingModuleMeasures } from './measures.ts'
 import { missingMigration } from './migrations/0008-missing.ts'
 import { missingUnitDutyRefMigration } from './migrations/0012-missing-unit-duty-ref.ts'
 import { configuredRepeatThresholds } from './repeat-threshold.ts'
@@ -91,6 +92,11 @@ export const missingModule = defineModule({
       gradeScale: services.config.missingGrades,
     }),
   rules: (missing) => missingRules(missing.ruleSources),
+  measures: (missing, { standards, clock }) =>
+    missingModuleMeasures(standards, clock, {
+      scale: missing.scale,
+      repeatThresholds: configuredRepeatThresholds(standards),
+    }),
   subjectLinks: {
     [episodeKind]: (id) => `/missing/episodes/${id}`,
     [boroughKind]: (id) => `/missing?borough=${id}`,

@@ -4,6 +4,7 @@ import type { ChildrenService } from '../children/service.ts'
 import { pacKind, pacPartners, pacReaders } from './access.ts'
 import { referralsApiRoutes } from './api.ts'
 import { pacImportKind } from './import-kinds.ts'
+import { referralsMeasures } from './measures.ts'
 import { referralsMigration } from './migrations/0006-referrals.ts'
 import { personIndexFromChildren } from './person-index.ts'
 import { referralsPath, referralsRoutes } from './routes.ts'
@@ -51,6 +52,7 @@ export const referralsModule = defineModule({
     { text: 'Shared PACs', href: '/partner/pacs', access: pacPartners, position: 40 },
   ],
   create: createReferrals,
+  measures: (_referrals, { standards }) => referralsMeasures(standards, standards.calendar),
   rules: (referrals) => referralRules(referrals.people.linkedChildrenSql),
   subjectLinks: { [pacKind.kind]: (id) => `/pacs/${id}` },
   timeline: (referrals) => (personId, reach, asOf) => referrals.timelineItems(personId, reach, asOf),

@@ -1,9 +1,12 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { type Grade, lowestBand } from '../grading.ts'
 import type { RepeatThresholdSource } from '../repeat-threshold.ts'
+
+/** A BCU to take a measure in (by the BCU each record was made under), or none for the force. */
+type Area = { bcuId?: string | null }
 
 /** The dashboard's missing-children measures. */
 export function missingMeasures(
@@ -35,7 +38,7 @@ export function missingMeasures(
      * Of the episodes graded no apparent risk (absent or very low) in [from, until), the share with two or
      * more risk factors recorded (answered or found in the record): the misgrading the report describes.
      */
-    async absentWithRiskFactorsShare(from: Date, until: Date, minFactors = 2) {
+    async absentWithRiskFactorsShare(from: Date, until: Date, minFactors = 2, area: Area = {}) {
       const { rows } = await sql<{
         lowest: number
         with_factors: number
@@ -47,9 +50,8 @@ export function missingMeasures(
           count(distinct person_id)::int as children,
           count(distinct person_id) filter (where (select count(distinct f) from unnest(risk_factors || history_factors) f) >= ${minFactors})::int as children_with
         from missing_episode
-        where reported_at >= ${from} and reported_at < ${until} and grade = any(${[...lowestBand]}::text[])`.execute(
-        db,
-      )
+        where reported_at >= ${from} and reported_at < ${until} and grade = any(${[...lowestBand]}::text[])
+          and (${area.bcuId ?? null}::uuid is null or bcu_id = ${area.bcuId ?? null}::uuid)`.execute(db)
       const r = rows[0] ?? { lowest: 0, with_factors: 0, children: 0, children_with: 0 }
       return {
         gradedLowest: r.lowest,
@@ -101,12 +103,21 @@ export function missingMeasures(
       }))
     },
 
-    /** Of the returns in [from, until), the share with a prevention interview within N hours; by grade band. */
-    async preventionInterviewsWithin(from: Date, until: Date, hours = 72) {
+    /**
+     * Of the returns in [from, until), the share with a prevention interview within N hours (a number, or an
+     * expression of each episode's borough_id where a rule's parameter differs by borough); by grade band.
+     */
+    async preventionInterviewsWithin(
+      from: Date,
+      until: Date,
+      hours: number | RawBuilder<number> = 72,
+      area: Area = {},
+    ) {
       const { rows } = await sql<{ lowest: boolean; returns: number; within: number }>`
         select grade = any(${[...lowestBand]}::text[]) as lowest, count(*)::int as returns,
           count(*) filter (where prevention_interview_at <= returned_at + interval '1 hour' * ${hours})::int as within
         from missing_episode where returned_at >= ${from} and returned_at < ${until}
+          and (${area.bcuId ?? null}::uuid is null or bcu_id = ${area.bcuId ?? null}::uuid)
         group by 1`.execute(db)
       const sum = (f: (r: (typeof rows)[number]) => boolean) => {
         const picked = rows.filter(f)

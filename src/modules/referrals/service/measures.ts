@@ -19,7 +19,7 @@ export async function medianHoursToSubmission(
   q: Executor,
   from: Date,
   to: Date,
-  area: { bcuId?: string } = {},
+  area: { bcuId?: string | null } = {},
 ) {
   const { rows } = await sql<{ hours: number | null; n: number }>`
     select (percentile_cont(0.5) within group (
@@ -64,13 +64,14 @@ export async function noFeedbackShare(
   calendar: WorkingDayCalendar,
   from: Date,
   to: Date,
-  options: { workingDays: number; asOf: Date },
+  options: { workingDays: number; asOf: Date; bcuId?: string | null },
 ) {
   const rows = await q
     .selectFrom('pac')
     .select(['shared_with_mash_at', 'feedback_at'])
     .where('shared_with_mash_at', '>=', from)
     .where('shared_with_mash_at', '<', to)
+    .$if(Boolean(options.bcuId), (w) => w.where('bcu_id', '=', options.bcuId as string))
     .execute()
   let due = 0
   let without = 0

@@ -1,0 +1,62 @@
+import type { Clock } from '../../platform/clock.ts'
+import { type Measure, shareOf } from '../../platform/measures.ts'
+import { parametersAt } from '../../standards/parameters.ts'
+import type { StandardsService } from '../../standards/service.ts'
+import type { Grade } from './grading.ts'
+import type { RepeatThresholdSource } from './repeat-threshold.ts'
+import { missingMeasures } from './service/measures.ts'
+
+/** The missing module's measures for the dashboard, each read as the rules judge (MIS-01, MIS-06 as configured). */
+export function missingModuleMeasures(
+  standards: Pick<StandardsService, 'rule'>,
+  clock: Clock,
+  options: { scale: readonly Grade[]; repeatThresholds: RepeatThresholdSource },
+): readonly Measure[] {
+  const ruleOf = (id: string) => {
+    const rule = standards.rule(id)
+    if (!rule) throw new Error(`${id} is not registered`)
+    return rule
+  }
+  return [
+    {
+      id: 'missing.lowest-grade-with-risk-factors',
+      title: 'Missing children graded no apparent risk despite risk factors',
+      counts:
+        'Of the episodes reported in the period and graded absent or very low risk, the share with as many risk factors recorded as MIS-01 says rule that grade out',
+      unit: 'share',
+      higherIsBetter: false,
+      dimensions: ['area'],
+      source: 'MIS-01; the report: children who "should have been categorised as missing rather than absent"',
+      async take(q, { from, until, bcuId }) {
+        const params = await parametersAt<{ minFactors: number }>(q, ruleOf('MIS-01'), until)
+        const result = await missingMeasures(q, clock, options).absentWithRiskFactorsShare(
+          from,
+          until,
+          params.forceWide.minFactors,
+          { bcuId },
+        )
+        return shareOf(result.withTwoOrMoreFactors, result.gradedLowest)
+      },
+    },
+    {
+      id: 'missing.prevention-interview-in-time',
+      title: 'Prevention interviews in time after a return',
+      counts:
+        'Of the children returned in the period, the share given a police prevention interview within MIS-06’s hours of their return, absent children included',
+      unit: 'share',
+      higherIsBetter: true,
+      dimensions: ['area'],
+      source: 'MIS-06; the report: "absent children generally do not have prevention interviews"',
+      async take(q, { from, until, bcuId }) {
+        const params = await parametersAt<{ hours: number }>(q, ruleOf('MIS-06'), until)
+        const { all } = await missingMeasures(q, clock, options).preventionInterviewsWithin(
+          from,
+          until,
+          params.sql('hours', 'borough_id'),
+          { bcuId },
+        )
+        return shareOf(all.within, all.returns)
+      },
+    },
+  ]
+}

@@ -1,0 +1,64 @@
+import type { Executor } from './db/database.ts'
+
+/** How a measure's value reads: a share of records (0 to 1), a count, or a median in hours or days. */
+export type MeasureUnit = 'share' | 'count' | 'hours' | 'days'
+
+/** The cuts a measure can be taken by besides its period. Today every module's measures cut by area (BCU). */
+export type MeasureDimension = 'area'
+
+/**
+ * Where and when a measure is taken: the records of [from, until) (or, for a measure of what stands at an
+ * instant, as at `until`), force-wide or of one BCU. A record's BCU is the one it was recorded under.
+ */
+export interface MeasureScope {
+  from: Date
+  until: Date
+  bcuId?: string | null
+}
+
+/** A measure's value (null when there is nothing to take it over) and how many records it was taken over. */
+export interface MeasureResult {
+  value: number | null
+  over: number
+}
+
+/**
+ * One measure of the service a force gives children, declared by the module that owns its records (in its
+ * manifest), so the dashboard reads every module's measures through one registry and a new module's appear
+ * without dashboard code. `take` reads through the executor given and the force's configured parameters.
+ */
+export interface Measure {
+  /** The owning module's name, a dot, then a name: `missing.prevention-interview-in-time`. */
+  id: string
+  title: string
+  /** What it counts, in a sentence a leader can check a figure against. */
+  counts: string
+  unit: MeasureUnit
+  higherIsBetter: boolean
+  dimensions: readonly MeasureDimension[]
+  /** Where the standard comes from: the report's finding or the rule it follows. */
+  source: string
+  take(q: Executor, scope: MeasureScope): Promise<MeasureResult>
+}
+
+/** A share of `of` records, null when there are none: the value and its base together. */
+export function shareOf(count: number, of: number): MeasureResult {
+  return { value: of ? count / of : null, over: of }
+}
+
+/** Every module's measures, registered as the application is built, looked up by id. */
+export function measureRegistry() {
+  const measures = new Map<string, Measure>()
+  return {
+    register(module: string, measure: Measure) {
+      if (!measure.id.startsWith(`${module}.`))
+        throw new Error(`Measure ${measure.id} of module ${module} must be named ${module}.<name>`)
+      if (measures.has(measure.id)) throw new Error(`Two measures are named ${measure.id}`)
+      measures.set(measure.id, measure)
+    },
+    all: (): readonly Measure[] => [...measures.values()],
+    get: (id: string) => measures.get(id),
+  }
+}
+
+export type MeasureRegistry = ReturnType<typeof measureRegistry>
