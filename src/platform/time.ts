@@ -106,6 +106,20 @@ export function londonInstant(date: LocalDate, time = '00:00:00.000'): Date {
   return new Date(asUtc)
 }
 
+/**
+ * The date `months` calendar months later, the last day of the month where the day does not exist (31
+ * January plus one month is 28 or 29 February): as PostgreSQL adds months to a date.
+ */
+export function addMonths(date: LocalDate, months: number): LocalDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const index = y * 12 + (m - 1) + months
+  const year = Math.floor(index / 12)
+  const month = index - year * 12 + 1
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, lastDay))}`
+}
+
 /** Elapsed hours (PACE clocks run in real hours). */
 export function addHours(instant: Date, hours: number): Date {
   return new Date(instant.getTime() + hours * 3_600_000)

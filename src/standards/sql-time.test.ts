@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase } from '../../test/database.ts'
 import type { DatabaseHandle } from '../platform/db/database.ts'
 import { seededRandom } from '../platform/seed/random.ts'
-import { addHours, londonDate, londonInstant } from '../platform/time.ts'
+import { addDays, addHours, addMonths, londonDate, londonInstant } from '../platform/time.ts'
 import {
+  afterMonthsOf,
   hoursBetweenText,
   hoursText,
   hoursTextSql,
@@ -16,6 +17,7 @@ import {
   pluralText,
   plusHours,
   plusMilliseconds,
+  plusMonthsDate,
 } from './sql-time.ts'
 
 let handle: DatabaseHandle
@@ -100,6 +102,33 @@ describe('London days', () => {
     expect(rows.map((r) => new Date(r.v).toISOString())).toEqual(
       dates.map((d) => londonInstant(d).toISOString()),
     )
+  })
+})
+
+describe('calendar months', () => {
+  const cases: [string, number][] = [
+    ['2018-01-31', 1],
+    ['2020-01-31', 1],
+    ['2018-03-15', 12],
+    ['2019-02-28', 12],
+    ['2020-02-29', 12],
+    ['2018-12-31', 2],
+    ['2018-05-31', -3],
+    ['2018-10-27', 6],
+  ]
+  it('plusMonthsDate is addMonths, and afterMonthsOf begins the day after the anniversary', async () => {
+    const { rows } = await sql<{ date: string; after: Date }>`
+      select cast(${plusMonthsDate(sql.ref('c.day'), sql.ref('c.months'))} as text) as date,
+        ${afterMonthsOf(sql.ref('c.day'), sql.ref('c.months'))} as after
+      from unnest(cast(${cases.map((c) => c[0])} as date[]), cast(${cases.map((c) => c[1])} as int[]))
+        with ordinality as c(day, months, i) order by c.i`.execute(handle.db)
+    expect(rows.map((r) => r.date)).toEqual(cases.map(([d, n]) => addMonths(d, n)))
+    expect(rows.map((r) => new Date(r.after).toISOString())).toEqual(
+      cases.map(([d, n]) => londonInstant(addDays(addMonths(d, n), 1)).toISOString()),
+    )
+    expect(addMonths('2018-01-31', 1)).toBe('2018-02-28')
+    expect(addMonths('2020-01-31', 1)).toBe('2020-02-29')
+    expect(addMonths('2018-05-31', -3)).toBe('2018-02-28')
   })
 })
 

@@ -71,6 +71,19 @@ export function londonMidnightOf(date: Column): RawBuilder<Date> {
 }
 
 /**
+ * The London date `months` calendar months after a date (the last day of the month where the day does not
+ * exist: 31 January plus one month is 28 or 29 February), as PostgreSQL adds months to a date.
+ */
+export function plusMonthsDate(date: Column, months: Expression<unknown>): RawBuilder<string> {
+  return sql<string>`cast(${columnRef(date)} + make_interval(months => cast(${months} as integer)) as date)`
+}
+
+/** The instant a date stops being "within N months" of another: the start of the day after the anniversary. */
+export function afterMonthsOf(date: Column, months: Expression<unknown>): RawBuilder<Date> {
+  return londonMidnightOf(sql`(${plusMonthsDate(date, months)} + 1)`)
+}
+
+/**
  * Joins for "n working days after an instant": `alias` is the working day reached. Use with `workingDaysDue`:
  *
  *   from pac ${addWorkingDaysJoin('decision', 'pac.shared_with_mash_at', n)}
