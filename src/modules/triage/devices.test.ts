@@ -459,6 +459,52 @@ describe('a device outside need to know', () => {
     )
   })
 
+  it('refuses before writing: no device row or status event is even attempted, then rolled back', async () => {
+    // A sequence is not rolled back with its transaction, so a trigger counting into one sees every insert
+    // tried, including one a refusal later undid.
+    const db = kestrel.services.db
+    await sql`create sequence if not exists test_device_insert_tries`.execute(db)
+    await sql`create or replace function test_count_device_insert() returns trigger language plpgsql as $$
+      begin perform nextval('test_device_insert_tries'); return new; end $$`.execute(db)
+    await sql`create trigger test_device_insert before insert on device
+      for each row execute function test_count_device_insert()`.execute(db)
+    await sql`create trigger test_device_event_insert before insert on device_status_event
+      for each row execute function test_count_device_insert()`.execute(db)
+    const tries = async () =>
+      Number(
+        (await sql<{ n: string }>`select nextval('test_device_insert_tries') as n`.execute(db)).rows[0]?.n,
+      )
+    try {
+      const before = await tries()
+      // Another BCU's device, and a new device the recorder would place outside their own team and area.
+      const theirs = await inject(brentCsae, 'PUT', api, { ...device(), description: 'Changed' })
+      expect(theirs.statusCode).toBe(404)
+      const outside = await inject(csae, 'PUT', '/api/v1/devices/EXH-BRENT-2', {
+        description: 'USB stick',
+        deviceKind: 'storage',
+        seizedAt: '2018-08-01T07:30:00Z',
+        team: 'Brent online CSAE',
+      })
+      expect(outside.statusCode).toBe(403)
+      // A recorder with no team or area places a device nowhere they can see.
+      const nowhere = await inject(
+        await fx.user(['online_csae'], null),
+        'PUT',
+        '/api/v1/devices/EXH-NOWHERE',
+        {
+          description: 'USB stick',
+          deviceKind: 'storage',
+          seizedAt: '2018-08-01T07:30:00Z',
+        },
+      )
+      expect(nowhere.statusCode).toBe(403)
+      expect(await tries()).toBe(before + 1) // only the reading of the counter itself
+    } finally {
+      await sql`drop trigger test_device_insert on device`.execute(db)
+      await sql`drop trigger test_device_event_insert on device_status_event`.execute(db)
+    }
+  })
+
   it('logs the device list as one row naming the query and the devices shown', async () => {
     await inject(brentCsae, 'GET', '/devices?status=seized')
     const { rows } = await sql<{ subject_id: string; detail: { ids: string[] } }>`

@@ -13,7 +13,7 @@ import { deviceKind } from '../access.ts'
 import { inTransaction, type TriageDeps } from './dependencies.ts'
 import { checkDevice, type DeviceInput, type ResolvedDevice, type statusChangeInput } from './inputs.ts'
 import { type Device, type DeviceRow, deviceRowByRef, mustGetDevice, toDevice } from './records.ts'
-import { setStatusFromEvents, writeDevices } from './write-devices.ts'
+import { devicePlace, setStatusFromEvents, writeDevices } from './write-devices.ts'
 
 /** The device's team, borough and owner named in the input, as ids; an unknown one is a ValidationError. */
 async function resolveDevice(
@@ -37,7 +37,8 @@ async function resolveDevice(
 
 /**
  * Records a device, or replaces its facts and status history (a PUT by exhibit reference). A device held
- * outside the recorder's reach is a 404; one they would place outside it is refused and nothing is kept.
+ * outside the recorder's reach is a 404; one they would place outside it is a 403. Both are refused before
+ * anything is written, not written and rolled back.
  */
 export async function saveDevice(
   q: Executor,
@@ -53,11 +54,10 @@ export async function saveDevice(
   return inTransaction(q, async (trx) => {
     const existing = await deviceRowByRef(trx, ref, true)
     if (existing) deviceKind.mustSee(reach, existing, `There is no device ${ref}`)
-    await writeDevices(trx, deps, [resolved], actor)
-    const saved = (await deviceRowByRef(trx, ref)) as DeviceRow
-    if (!deviceKind.canSee(reach, saved))
+    if (!deviceKind.canSee(reach, await devicePlace(trx, resolved)))
       throw new ForbiddenError('You can record devices only for your own team or area')
-    return toDevice(saved)
+    await writeDevices(trx, deps, [resolved], actor)
+    return toDevice((await deviceRowByRef(trx, ref)) as DeviceRow)
   })
 }
 

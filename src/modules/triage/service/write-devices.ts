@@ -19,6 +19,15 @@ export async function setStatusFromEvents(trx: Executor, clock: Clock, deviceId:
 }
 
 /**
+ * Where a device lies, as it will be written: its team, and the borough (with its BCU) of the team or the
+ * one given, on the day it was seized. Asked before writing, so a recorder is refused before anything is.
+ */
+export async function devicePlace(trx: Executor, d: ResolvedDevice) {
+  const area = await areaOf(trx, { teamId: d.teamId, boroughId: d.boroughId }, londonDate(d.input.seizedAt))
+  return { team_id: d.teamId, borough_id: area.boroughId, bcu_id: area.bcuId }
+}
+
+/**
  * Inserts or replaces devices by ref, set by set, in the caller's transaction: the facts, the seizure as
  * the first status event and the status history given (which replaces any earlier history). Returns ids.
  */
@@ -31,16 +40,14 @@ export async function writeDevices(
   const now = deps.clock.now()
   const ids = new Map<string, string>()
   for (const d of devices) {
-    const area = await areaOf(trx, { teamId: d.teamId, boroughId: d.boroughId }, londonDate(d.input.seizedAt))
+    const place = await devicePlace(trx, d)
     const values = {
       description: d.input.description,
       device_kind: d.input.deviceKind,
       case_ref: d.input.caseRef ?? null,
       seized_at: d.input.seizedAt,
       owner_person_id: d.ownerId,
-      team_id: d.teamId,
-      borough_id: area.boroughId,
-      bcu_id: area.bcuId,
+      ...place,
       status: 'seized',
       status_at: d.input.seizedAt,
       updated_at: now,
