@@ -25,9 +25,14 @@ describe('PAC pages on the page handler', () => {
   const summaryLinks = (html: string) =>
     [...html.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]?.trim()])
 
+  /** A draft as the first answer starts it: the child chosen. */
   async function newDraft() {
-    const start = await f.kestrel.app.inject({ url: '/pacs/new', headers: { cookie: officer.cookie } })
-    return (start.headers.location as string).replace(/\/child$/, '')
+    const start = await f.kestrel.app.inject({
+      method: 'POST',
+      url: '/pacs/new',
+      ...form(officer, { personId: childId }),
+    })
+    return (start.headers.location as string).replace(/\/about$/, '')
   }
 
   beforeAll(async () => {
@@ -39,6 +44,50 @@ describe('PAC pages on the page handler', () => {
     mash = await signIn(f.kestrel, ['mash', 'force_lead'])
   })
   afterAll(() => f.kestrel.close())
+
+  it('raising a PAC writes no draft until the first answer is sent, and none for an answer refused', async () => {
+    const drafts = async () =>
+      Number(
+        (
+          await f.kestrel.services.db
+            .selectFrom('pac_draft')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const child = await f.kestrel.services.children.get(childId)
+    const before = await drafts()
+    // However often the first question is visited, searched or started from a child's record: nothing kept.
+    for (const url of ['/pacs/new', '/pacs/new', '/pacs/new?q=Ruby', `/pacs/new?child=${child.ref}`]) {
+      const visit = await f.kestrel.app.inject({ url, headers: { cookie: officer.cookie } })
+      expect(visit.statusCode, url).toBe(200)
+      expect(visit.body, url).toContain('Which child is the PAC about?')
+    }
+    expect(await drafts()).toBe(before)
+    // Started from the child's record, the child is chosen already.
+    const fromRecord = await f.kestrel.app.inject({
+      url: `/pacs/new?child=${child.ref}`,
+      headers: { cookie: officer.cookie },
+    })
+    expect(fromRecord.body).toMatch(new RegExp(`value="${childId}"[^>]*checked`))
+    // Sent with no child chosen: the question again with its problem, and still no draft.
+    const none = await f.kestrel.app.inject({ method: 'POST', url: '/pacs/new', ...form(officer, {}) })
+    expect(none.statusCode).toBe(400)
+    expect(summaryLinks(none.body)).toEqual([['#personId', 'Select the child the PAC is about']])
+    expect(await drafts()).toBe(before)
+    // The first answer starts the draft, and the journey goes on to the next question.
+    const chosen = await f.kestrel.app.inject({
+      method: 'POST',
+      url: '/pacs/new',
+      ...form(officer, { personId: childId }),
+    })
+    expect(chosen.statusCode).toBe(303)
+    expect(chosen.headers.location).toMatch(/^\/pacs\/new\/[0-9a-f-]{36}\/about$/)
+    expect(await drafts()).toBe(before + 1)
+    const draft = (chosen.headers.location as string).replace(/\/about$/, '')
+    const back = await f.kestrel.app.inject({ url: `${draft}/child`, headers: { cookie: officer.cookie } })
+    expect(back.body).toMatch(new RegExp(`value="${childId}"[^>]*checked`))
+  })
 
   it('a question lists every problem in the order of its inputs, each linking to its input', async () => {
     const draft = await newDraft()

@@ -141,7 +141,7 @@ export function referralsService(deps: ReferralsDependencies) {
     timelineItems: (personId: string, reach: Reach, asOf?: Date) => timelineItems(db, personId, reach, asOf),
 
     drafts: {
-      start: (userId: string) => startDraft(db, clock, userId),
+      start: (userId: string, answers?: Record<string, unknown>) => startDraft(db, clock, userId, answers),
       get: (userId: string, id: string) => draftAnswers(db, userId, id),
       save: (userId: string, id: string, answers: Record<string, unknown>) =>
         saveDraft(db, clock, userId, id, answers),

@@ -37,19 +37,78 @@ import { boroughOptions, draftOr404, referralsPath } from './shared.ts'
 export function raisePages(app: FastifyInstance, services: Services) {
   const { referrals } = services
 
-  // Each visit starts a draft (issue 15 asks whether it should; that change is its own).
+  // The first question is asked before there is a draft: looking at it, searching and coming from a
+  // child's record keep nothing (a GET that wrote a draft left a row for every visit). Its first answer
+  // sent starts the draft; one refused starts none.
+  const firstStep = steps[0] as Step
   page(app, `${referralsPath}/new`, {
     access: pacRaisers,
-    get: async ({ principal, query, reply }) => {
-      const id = await referrals.drafts.start(principal.id)
+    form: questions[firstStep],
+    get: async ({ principal, request, query, form: shown }) => {
       const personRef = formText(query, 'child')
-      if (personRef) {
-        const person = await referrals.people.find(personRef)
-        if (person) await referrals.drafts.save(principal.id, id, { personId: person.id })
-      }
-      return reply.redirect(`${referralsPath}/new/${id}/child`, 303)
+      const person = personRef ? await referrals.people.find(personRef) : undefined
+      const answers: Answers = shown ? (shown.values as Answers) : person ? { personId: person.id } : {}
+      return questionView(firstStep, {
+        action: `${referralsPath}/new`,
+        answers,
+        shown,
+        principal,
+        requestId: request.id,
+        query,
+      })
+    },
+    post: async ({ principal, input }) => {
+      const answers = answered({}, firstStep, input as QuestionInput<Step>)
+      const errors = await problemsWith(firstStep, answers)
+      if (errors.length) throw new ValidationError(errors)
+      const id = await referrals.drafts.start(principal.id, answers as Record<string, unknown>)
+      return `${referralsPath}/new/${id}/${steps[1]}`
     },
   })
+
+  /** The service's problems with a question's answers (and a child chosen who is not in the index). */
+  async function problemsWith(step: Step, answers: Answers) {
+    const errors = validatePacInput(inputOf(answers), services.clock.now())
+      .map(asInput)
+      .filter((e) => e.field in questions[step].shape)
+    if (step === 'child' && answers.personId && !(await referrals.people.find(answers.personId))) {
+      errors.push({ field: 'personId', reason: 'Select the child from the search results' })
+    }
+    return errors
+  }
+
+  /** A question's page: the draft's answers (or, shown again, what was typed over them) and its choices. */
+  async function questionView(
+    step: Step,
+    on: {
+      action: string
+      answers: Answers
+      shown: FormState | undefined
+      principal: Principal
+      requestId: string
+      query: FormBody
+      draftBase?: string
+    },
+  ) {
+    const index = steps.indexOf(step)
+    const { answers, shown } = on
+    const parts = answers.firstKnew ?? { day: '', month: '', year: '', time: '' }
+    return view('referrals/views/question.njk', {
+      pageTitle: stepTitles[step],
+      step,
+      action: on.action,
+      back: index === 0 || !on.draftBase ? referralsPath : `${on.draftBase}/${steps[index - 1]}`,
+      answers,
+      stepNumber: index + 1,
+      stepCount: steps.length,
+      ...(step === 'when'
+        ? {
+            dateItems: shown ? shown.dateItems('firstKnew') : dateInputItems(parts),
+            time: shown ? formText(shown.values as FormBody, 'firstKnewTime') : parts.time,
+          }
+        : await choices(step, answers, on.principal, on.requestId, on.query)),
+    })
+  }
 
   /** What a question's page shows besides the answers: its choices, found children, boroughs. */
   async function choices(
@@ -128,25 +187,16 @@ export function raisePages(app: FastifyInstance, services: Services) {
       form,
       get: async ({ params, principal, request, query, form: shown }) => {
         const draft = await draftOr404(services, principal, params.draft as string)
-        // Shown again, the page shows what was typed over what the draft holds.
-        const answers: Answers = shown ? { ...draft.answers, ...(shown.values as Answers) } : draft.answers
         const base = `${referralsPath}/new/${draft.id}`
-        const parts = draft.answers.firstKnew ?? { day: '', month: '', year: '', time: '' }
-        const typed = shown as FormState | undefined
-        return view('referrals/views/question.njk', {
-          pageTitle: stepTitles[step],
-          step,
+        return questionView(step, {
           action: `${base}/${step}`,
-          back: index === 0 ? referralsPath : `${base}/${steps[index - 1]}`,
-          answers,
-          stepNumber: index + 1,
-          stepCount: steps.length,
-          ...(step === 'when'
-            ? {
-                dateItems: typed ? typed.dateItems('firstKnew') : dateInputItems(parts),
-                time: typed ? formText(typed.values as FormBody, 'firstKnewTime') : parts.time,
-              }
-            : await choices(step, answers, principal, request.id, query)),
+          draftBase: base,
+          // Shown again, the page shows what was typed over what the draft holds (its date as it was).
+          answers: shown ? { ...draft.answers, ...(shown.values as Answers) } : draft.answers,
+          shown: shown as FormState | undefined,
+          principal,
+          requestId: request.id,
+          query,
         })
       },
       post: async ({ params, principal, input }) => {
@@ -155,12 +205,7 @@ export function raisePages(app: FastifyInstance, services: Services) {
         const answers = answered(draft.answers, step, given)
         // What was typed is kept even when it is wrong, so nothing is lost when the person goes back.
         await referrals.drafts.save(principal.id, draft.id, answers as Record<string, unknown>)
-        const errors = validatePacInput(inputOf(answers), services.clock.now())
-          .map(asInput)
-          .filter((e) => e.field in questions[step].shape)
-        if (step === 'child' && answers.personId && !(await referrals.people.find(answers.personId))) {
-          errors.push({ field: 'personId', reason: 'Select the child from the search results' })
-        }
+        const errors = await problemsWith(step, answers)
         if (errors.length) throw new ValidationError(errors)
         const next = index === steps.length - 1 || returnTo === 'check' ? 'check' : steps[index + 1]
         return `${referralsPath}/new/${draft.id}/${next}`

@@ -7,12 +7,17 @@ import { isUuid } from '../../../platform/ids.ts'
  * The answers of a PAC being raised, kept between the question pages, each draft its user's alone.
  */
 
-/** Starts an empty draft for the user; its id. */
-export async function startDraft(q: Executor, clock: Clock, userId: string): Promise<string> {
+/** Starts a draft for the user with the first answers given (the page starts one on its first answer); its id. */
+export async function startDraft(
+  q: Executor,
+  clock: Clock,
+  userId: string,
+  answers: Record<string, unknown> = {},
+): Promise<string> {
   const now = clock.now()
   const created = await q
     .insertInto('pac_draft')
-    .values({ user_id: userId, answers: JSON.stringify({}), created_at: now, updated_at: now })
+    .values({ user_id: userId, answers: JSON.stringify(answers), created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow()
   return created.id
