@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase } from '../../test/database.ts'
 import type { DatabaseHandle } from '../platform/db/database.ts'
 import { seededRandom } from '../platform/seed/random.ts'
-import { addDays, addHours, addMonths, londonDate, londonInstant } from '../platform/time.ts'
+import { addDays, addHours, addLondonDays, addMonths, londonDate, londonInstant } from '../platform/time.ts'
 import {
   afterMonthsOf,
   hoursBetweenText,
@@ -16,6 +16,7 @@ import {
   plural,
   pluralText,
   plusHours,
+  plusLondonDays,
   plusMilliseconds,
   plusMonthsDate,
 } from './sql-time.ts'
@@ -101,6 +102,27 @@ describe('London days', () => {
       from unnest(cast(${dates} as date[])) with ordinality as d(day, i) order by d.i`.execute(handle.db)
     expect(rows.map((r) => new Date(r.v).toISOString())).toEqual(
       dates.map((d) => londonInstant(d).toISOString()),
+    )
+  })
+})
+
+describe('London days on instants', () => {
+  it('plusLondonDays is addLondonDays, across the clock changes', async () => {
+    const cases: [Date, number][] = [
+      [new Date('2024-03-30T12:00:00Z'), 1],
+      [new Date('2024-10-26T23:30:00Z'), 1],
+      [new Date('2024-03-01T09:15:00Z'), 28],
+      [new Date('2024-10-27T00:30:00Z'), 7],
+      [new Date('2024-06-07T23:30:00Z'), -3],
+    ]
+    const { rows } = await sql<{ v: Date }>`
+      select ${plusLondonDays(sql.ref('c.at'), sql.ref('c.days'))} as v
+      from unnest(cast(${cases.map((c) => c[0].toISOString())} as timestamptz[]),
+        cast(${cases.map((c) => c[1])} as int[])) with ordinality as c(at, days, i) order by c.i`.execute(
+      handle.db,
+    )
+    expect(rows.map((r) => new Date(r.v).toISOString())).toEqual(
+      cases.map(([at, n]) => addLondonDays(at, n).toISOString()),
     )
   })
 })

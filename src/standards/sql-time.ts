@@ -70,6 +70,11 @@ export function londonMidnightOf(date: Column): RawBuilder<Date> {
   return sql<Date>`(${columnRef(date)}::timestamp at time zone 'Europe/London')`
 }
 
+/** The same London clock time `days` calendar days later, as addLondonDays (a day across a clock change is 23 or 25 hours). */
+export function plusLondonDays(instant: Column, days: Expression<unknown>): RawBuilder<Date> {
+  return sql<Date>`((timezone('Europe/London', ${columnRef(instant)}) + make_interval(days => cast(${days} as integer))) at time zone 'Europe/London')`
+}
+
 /**
  * The London date `months` calendar months after a date (the last day of the month where the day does not
  * exist: 31 January plus one month is 28 or 29 February), as PostgreSQL adds months to a date.
