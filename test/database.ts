@@ -47,3 +47,31 @@ export async function testDatabase(): Promise<DatabaseHandle> {
   const dump = new Blob([fs.readFileSync(pgliteTemplateFile)])
   return openPglite(undefined, dump)
 }
+
+/**
+ * A PostgreSQL database of a test's own, for tests that run commands against it by URL: a copy of the run's
+ * migrated template, or with `empty` a database with nothing in it (from template0). drop() removes it.
+ */
+export async function scratchPostgres(
+  label: string,
+  options: { empty?: boolean } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${postgresTemplateName()}_${label}_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: postgresAdminUrl() })
+  await admin.connect()
+  await admin.query(
+    `create database ${name} template ${options.empty ? 'template0' : postgresTemplateName()}`,
+  )
+  await admin.end()
+  const url = new URL(postgresAdminUrl())
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: postgresAdminUrl() })
+      await cleanup.connect()
+      await cleanup.query(`drop database if exists ${name} with (force)`)
+      await cleanup.end()
+    },
+  }
+}

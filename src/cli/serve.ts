@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
 import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
+import { checkpointJob } from '../platform/access/checkpoint.ts'
 import { firstStartNotice } from '../platform/auth/first-start.ts'
+import { systemClock } from '../platform/clock.ts'
 import { startMetricsServer } from '../platform/http/metrics.ts'
-import { startSweepScheduler } from '../standards/sweep.ts'
+import { startScheduledJobs } from '../platform/jobs.ts'
+import { sweepJob } from '../standards/sweep.ts'
 import type { Command } from './command.ts'
 import { prepareDemo } from './demo.ts'
 
@@ -36,12 +39,12 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const address = await kestrel.app.listen({ port: settings.port, host: settings.host })
     const metrics =
       settings.metricsPort === undefined ? undefined : await startMetricsServer(settings.metricsPort)
-    // Time-based rules are re-checked every few minutes, so a finding breaches without anyone writing.
-    const stopSweeps = await startSweepScheduler({
-      config: settings,
-      dbKind: handle.kind,
-      standards: kestrel.services.standards,
-    })
+    // Time-based rules are re-checked every few minutes, so a finding breaches without anyone writing; the
+    // access log's head is anchored outside the database, so a cut tail cannot pass for an intact log.
+    const stopJobs = await startScheduledJobs(settings, handle.kind, [
+      sweepJob({ standards: kestrel.services.standards }),
+      checkpointJob(handle.db, systemClock, settings.auditCheckpoint),
+    ])
     console.log(
       `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,
     )
@@ -52,7 +55,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
     nextSignal().then((again) => stopNow(`${again} again`, kestrel.inFlight()))
     const stopped = await withinLimit(shutdownLimitMs, async () => {
       // New connections are refused at once; the database closes only when nothing still uses it.
-      await Promise.all([kestrel.close(), stopSweeps(), metrics?.close()])
+      await Promise.all([kestrel.close(), stopJobs(), metrics?.close()])
       await handle.close()
     })
     if (!stopped) stopNow(`${shutdownLimitMs / 1000} s passed`, kestrel.inFlight())
@@ -94,7 +97,7 @@ async function withinLimit(limitMs: number, work: () => Promise<void>): Promise<
  */
 function stopNow(why: string, inFlight: string[]): never {
   console.error(
-    `kestrel serve: stopped without finishing (${why}); ${inFlight.length ? `still in flight: ${inFlight.join(', ')}` : 'no request was in flight, the database or a sweep did not close'}`,
+    `kestrel serve: stopped without finishing (${why}); ${inFlight.length ? `still in flight: ${inFlight.join(', ')}` : 'no request was in flight, the database or a scheduled job did not close'}`,
   )
   process.exit(1)
 }

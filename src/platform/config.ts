@@ -19,6 +19,8 @@ const environment = z.object({
   KESTREL_FORCE_NAME: z.string().default('Metropolitan Police Service'),
   KESTREL_BANK_HOLIDAYS_FILE: z.string().optional(),
   KESTREL_MISSING_GRADES: z.string().optional(),
+  KESTREL_AUDIT_CHECKPOINT: z.string().optional(),
+  KESTREL_AUDIT_CHECKPOINT_KEY: z.string().min(16, 'give at least 16 characters').optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
@@ -75,6 +77,14 @@ export type Config = {
   /** The force's risk grades for missing children, lowest first. */
   missingGrades: readonly MissingGrade[]
   oidc: { issuer: string; clientId: string; clientSecret: string | undefined; rolesClaim: string } | undefined
+  /**
+   * Where the access log's head is anchored (docs/access-log-and-api.md): an append-only file, an http(s)
+   * endpoint, or a syslog line on stderr; the key signs each checkpoint when set.
+   */
+  auditCheckpoint: {
+    sink: { kind: 'file'; path: string } | { kind: 'http'; url: string } | { kind: 'log' }
+    key: string | undefined
+  }
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -115,6 +125,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     forceName: e.KESTREL_FORCE_NAME,
     bankHolidaysFile: e.KESTREL_BANK_HOLIDAYS_FILE,
     missingGrades,
+    auditCheckpoint: {
+      sink: !e.KESTREL_AUDIT_CHECKPOINT?.trim()
+        ? { kind: 'log' }
+        : /^https?:\/\//.test(e.KESTREL_AUDIT_CHECKPOINT)
+          ? { kind: 'http', url: e.KESTREL_AUDIT_CHECKPOINT }
+          : { kind: 'file', path: path.resolve(e.KESTREL_AUDIT_CHECKPOINT) },
+      key: e.KESTREL_AUDIT_CHECKPOINT_KEY,
+    },
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID
         ? {

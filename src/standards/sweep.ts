@@ -1,12 +1,11 @@
-import { PgBoss } from 'pg-boss'
 import type { Config } from '../platform/config.ts'
 import type { DatabaseKind } from '../platform/db/database.ts'
+import { type ScheduledJob, startScheduledJobs } from '../platform/jobs.ts'
 import type { RuleResult } from './evaluate.ts'
 import type { StandardsService } from './service.ts'
 
 /** Every five minutes: a review that falls due between sweeps shows as breached within five minutes. */
 export const sweepIntervalMinutes = 5
-const queue = 'standards-sweep'
 
 export interface SweepSchedulerDependencies {
   config: Config
@@ -20,45 +19,18 @@ function defaultReport(results: RuleResult[]) {
   for (const r of results) if (!r.ok) console.error(`Sweep: rule ${r.ruleId} failed: ${r.error}`)
 }
 
-/**
- * Re-evaluates the time-based rules on a schedule: pg-boss on PostgreSQL (one sweep per interval however
- * many Kestrel processes run), an in-process timer on the embedded database (one process by nature).
- * Returns stop().
- */
-export async function startSweepScheduler(deps: SweepSchedulerDependencies): Promise<() => Promise<void>> {
+/** Re-evaluates the time-based rules, so a finding breaches without anyone writing (platform/jobs.ts). */
+export function sweepJob(deps: Pick<SweepSchedulerDependencies, 'standards' | 'report'>): ScheduledJob {
   const report = deps.report ?? defaultReport
-  let running = false
-  const sweep = async () => {
-    // A slow sweep is not overlapped by the next tick.
-    if (running) return
-    running = true
-    try {
-      report(await deps.standards.sweep({ timeBasedOnly: true }))
-    } finally {
-      running = false
-    }
+  return {
+    name: 'standards-sweep',
+    everyMinutes: sweepIntervalMinutes,
+    run: async () => report(await deps.standards.sweep({ timeBasedOnly: true })),
+    failed: (error) => console.error(`Sweep failed: ${error.message}`),
   }
+}
 
-  if (deps.config.database.kind === 'postgres' && deps.dbKind === 'postgres') {
-    const boss = new PgBoss({ connectionString: deps.config.database.url, schema: 'pgboss' })
-    boss.on('error', (error) => console.error(`Sweep scheduler: ${error.message}`))
-    await boss.start()
-    await boss.createQueue(queue, { policy: 'singleton' })
-    await boss.schedule(queue, `*/${sweepIntervalMinutes} * * * *`)
-    await boss.work(queue, async () => {
-      await sweep()
-    })
-    return async () => {
-      await boss.stop({ graceful: true, timeout: 30_000 })
-    }
-  }
-
-  const timer = setInterval(() => {
-    sweep().catch((error: Error) => console.error(`Sweep failed: ${error.message}`))
-  }, sweepIntervalMinutes * 60_000)
-  timer.unref()
-  return async () => {
-    clearInterval(timer)
-    while (running) await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+/** The sweep alone on its schedule. Returns stop(). */
+export function startSweepScheduler(deps: SweepSchedulerDependencies): Promise<() => Promise<void>> {
+  return startScheduledJobs(deps.config, deps.dbKind, [sweepJob(deps)])
 }

@@ -68,7 +68,7 @@ export interface AccessLogRow {
 
 export interface ChainProblem {
   seq: number
-  kind: 'changed' | 'missing' | 'tail-missing' | 'unrecorded'
+  kind: 'changed' | 'missing' | 'tail-missing' | 'unrecorded' | 'checkpoint-missing' | 'checkpoint-changed'
   message: string
 }
 
@@ -76,6 +76,24 @@ export interface VerifyResult {
   ok: boolean
   rows: number
   firstProblem: ChainProblem | undefined
+}
+
+/** A head written outside the database (checkpoint.ts): the chain must still hold this entry. */
+export interface Anchor {
+  seq: number
+  hash: string
+  /** When it was taken, ISO, for the message. */
+  at: string
+}
+
+/** The last entry Kestrel wrote, as the head row records it; seq 0 and the genesis hash before any. */
+export async function readHead(q: Executor): Promise<{ seq: number; hash: string }> {
+  const head = await q
+    .selectFrom('access_log_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', true)
+    .executeTakeFirst()
+  return head ?? { seq: 0, hash: genesisHash }
 }
 
 type Executor = Kysely<DB> | Transaction<DB>
@@ -308,9 +326,22 @@ export function accessLogService(db: Database, clock: Clock) {
 
     /**
      * Walks the whole chain in seq order, a page at a time, inside one repeatable-read snapshot so
-     * appends made meanwhile do not look like tampering. Reports the first seq where it breaks.
+     * appends made meanwhile do not look like tampering. Reports the first seq where it breaks. Each
+     * anchor (a checkpointed head) must still be in the chain with the same hash: the head row alone
+     * cannot show a cut tail when whoever cut it also rewound the head.
      */
-    async verify(): Promise<VerifyResult> {
+    async verify(anchors: readonly Anchor[] = []): Promise<VerifyResult> {
+      const anchorsAt = new Map<number, Anchor[]>()
+      for (const anchor of anchors) anchorsAt.set(anchor.seq, [...(anchorsAt.get(anchor.seq) ?? []), anchor])
+      const anchorProblem = (row: { seq: number; hash: string }): ChainProblem | undefined => {
+        const differing = anchorsAt.get(row.seq)?.find((a) => a.hash !== row.hash)
+        if (!differing) return undefined
+        return {
+          seq: row.seq,
+          kind: 'checkpoint-changed',
+          message: `Entry ${row.seq} is not the entry checkpointed at ${differing.at}: the log was rewritten from there`,
+        }
+      }
       return db
         .transaction()
         .setIsolationLevel('repeatable read')
@@ -327,6 +358,8 @@ export function accessLogService(db: Database, clock: Clock) {
             rows,
             firstProblem: { seq, kind, message },
           })
+          const genesisProblem = anchorProblem(previous)
+          if (genesisProblem) return { ok: false, rows, firstProblem: genesisProblem }
           for (;;) {
             const page = await trx
               .selectFrom('access_log')
@@ -346,6 +379,8 @@ export function accessLogService(db: Database, clock: Clock) {
               if (entryHash(row) !== row.hash) {
                 return fail(row.seq, 'changed', `Entry ${row.seq} has been changed`)
               }
+              const problem = anchorProblem(row)
+              if (problem) return { ok: false, rows, firstProblem: problem }
               rows++
               previous = row
             }
@@ -363,6 +398,14 @@ export function accessLogService(db: Database, clock: Clock) {
           }
           if (head && head.seq < previous.seq) {
             return fail(head.seq + 1, 'unrecorded', `Entries after ${head.seq} were not written by Kestrel`)
+          }
+          const beyond = anchors.filter((a) => a.seq > previous.seq).sort((a, b) => a.seq - b.seq)[0]
+          if (beyond) {
+            return fail(
+              beyond.seq,
+              'checkpoint-missing',
+              `Entry ${beyond.seq}, checkpointed at ${beyond.at}, is missing: the log ends at entry ${previous.seq}, so entries were cut from its end (and its head rewound)`,
+            )
           }
           return { ok: true, rows, firstProblem: undefined }
         })
