@@ -1,4 +1,5 @@
 import { auditCommand } from './audit.ts'
+import { backupCommand, restoreCommand } from './backup.ts'
 import type { Command } from './command.ts'
 import { hashsetsCliCommand } from './commands/hashsets.ts'
 import { triageCliCommand } from './commands/triage.ts'
@@ -18,6 +19,8 @@ export const commands: Command[] = [
   importCommand,
   seedCommand,
   auditCommand,
+  backupCommand,
+  restoreCommand,
   tokensCommand,
   usersCommand,
   rulesCommand,
