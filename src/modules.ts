@@ -3,6 +3,7 @@ import { custodyModule } from './modules/custody/module.ts'
 import { homeModule } from './modules/home/module.ts'
 import { investigationsModule } from './modules/investigations/module.ts'
 import { missingModule } from './modules/missing/module.ts'
+import { offendersModule } from './modules/offenders/module.ts'
 import { organisationModule } from './modules/organisation/module.ts'
 import { referralsModule } from './modules/referrals/module.ts'
 import { triageModule } from './modules/triage/module.ts'
@@ -24,6 +25,7 @@ export const modules: readonly AnyModule[] = [
   missingModule,
   investigationsModule,
   triageModule,
+  offendersModule,
 ]
 
 checkModuleOrder(modules)

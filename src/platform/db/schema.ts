@@ -45,8 +45,6 @@ export interface AppUser {
   staff_id: string | null
   oidc_subject: string | null
   active: Generated<boolean>
-  failed_logins: Generated<number>
-  locked_until: ColumnType<Date | null, Date | string | null, Date | string | null>
   last_login_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   created_at: ColumnType<Date, Date | string | undefined, Date | string>
   version: Generated<number>
@@ -556,6 +554,146 @@ export interface Relationship {
   version: Generated<number>
 }
 
+export interface Rso {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string
+  status: string
+  notification_basis: string
+  notification_start: string
+  notification_end: string | null
+  mappa_category: number
+  mappa_level: number
+  risk_level: string
+  visor_ref: string | null
+  address: string
+  borough_id: string
+  bcu_id: string | null
+  team_id: string | null
+  manager_staff_id: string | null
+  created_at: ColumnType<Date, Date | string, Date | string>
+  created_by: string
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface RsoAddress {
+  id: Generated<string>
+  rso_id: string
+  address: string
+  borough_id: string
+  from_date: string
+  to_date: string | null
+  version: Generated<number>
+}
+
+export interface RsoAllocation {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  staff_id: string
+  from_at: ColumnType<Date, Date | string, Date | string>
+  to_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  reason: string
+  allocated_by: string
+  version: Generated<number>
+}
+
+export interface RsoArms {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  assessed_on: string
+  assessor_name: string
+  priority: string
+  key_factors: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  recorded_by: string
+  version: Generated<number>
+}
+
+export interface RsoInformation {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  received_at: ColumnType<Date, Date | string, Date | string>
+  source: string
+  summary: string
+  recorded_by: string
+  version: Generated<number>
+}
+
+export interface RsoNotification {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  kind: string
+  notified_at: ColumnType<Date, Date | string, Date | string>
+  deadline_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  details: string
+  recorded_by: string
+  version: Generated<number>
+}
+
+export interface RsoOffence {
+  id: Generated<string>
+  rso_id: string
+  offence: string
+  convicted_on: string
+  court: string
+  version: Generated<number>
+}
+
+export interface RsoOrder {
+  id: Generated<string>
+  rso_id: string
+  kind: string
+  starts_on: string
+  ends_on: string | null
+  conditions: string
+  version: Generated<number>
+}
+
+export interface RsoPlan {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  plan_number: number
+  agreed_at: ColumnType<Date, Date | string, Date | string>
+  author_name: string
+  arms_id: string | null
+  risk_level: string
+  actions: unknown
+  version: Generated<number>
+}
+
+export interface RsoRiskChange {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  changed_at: ColumnType<Date, Date | string, Date | string>
+  from_level: string
+  to_level: string
+  reason: string
+  changed_by: string
+  version: Generated<number>
+}
+
+export interface RsoVisit {
+  id: Generated<string>
+  ref: Generated<string>
+  rso_id: string
+  planned_on: string | null
+  visited_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  announced: boolean
+  officers: string
+  outcome: string | null
+  children_present: Generated<boolean>
+  concerns: string | null
+  recorded_by: string
+  version: Generated<number>
+}
+
 export interface RuleParameter {
   id: Generated<string>
   rule_id: string
@@ -567,6 +705,14 @@ export interface RuleParameter {
   set_at: ColumnType<Date, Date | string, Date | string>
   reason: string
   version: Generated<number>
+}
+
+export interface SignInThrottle {
+  username: string
+  address: string
+  failures: Generated<number>
+  last_failure_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  last_success_at: ColumnType<Date | null, Date | string | null, Date | string | null>
 }
 
 export interface Staff {
@@ -774,7 +920,19 @@ export interface DB {
   person_flag: PersonFlag
   police_protection: PoliceProtection
   relationship: Relationship
+  rso: Rso
+  rso_address: RsoAddress
+  rso_allocation: RsoAllocation
+  rso_arms: RsoArms
+  rso_information: RsoInformation
+  rso_notification: RsoNotification
+  rso_offence: RsoOffence
+  rso_order: RsoOrder
+  rso_plan: RsoPlan
+  rso_risk_change: RsoRiskChange
+  rso_visit: RsoVisit
   rule_parameter: RuleParameter
+  sign_in_throttle: SignInThrottle
   staff: Staff
   strategy_discussion: StrategyDiscussion
   strategy_participant: StrategyParticipant

@@ -1,0 +1,36 @@
+import { allow, permits } from '../../platform/access/access.ts'
+import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
+import type { Role } from '../../platform/access/roles.ts'
+
+/** Where an RSO lies: the borough of their current address, their manager and their Jigsaw team. */
+type RsoPlace = { borough_id: string; manager_staff_id: string | null; team_id: string | null }
+
+/**
+ * An RSO lies in the borough where they live today, and belongs to their offender manager and Jigsaw team
+ * wherever they live: a manager keeps sight of an RSO who moves to another BCU until they are reallocated.
+ */
+export const rsoKind: KindOfRecord<RsoPlace> = recordKind<RsoPlace>({
+  kind: 'rso',
+  columns: { borough: 'rso.borough_id', staff: ['rso.manager_staff_id'], teams: ['rso.team_id'] },
+  placeOf: (row) => ({ boroughId: row.borough_id, staffIds: [row.manager_staff_id], teamIds: [row.team_id] }),
+})
+
+/** An offender manager, as RSO-05 finds one over their caseload: a finding about a member of staff. */
+export const managerKind = 'offender-manager'
+
+const readers: Role[] = ['offender_manager', 'supervisor', 'bcu_lead', 'force_lead', 'dit_auditor', 'admin']
+const writers: Role[] = ['offender_manager', 'supervisor', 'admin']
+
+/** The role each action needs; a page and its API twin use the same entry. */
+export const offendersAccess = {
+  read: allow(...readers),
+  /** Registering an RSO and keeping their record: assessments, plans, visits, notifications. */
+  write: allow(...writers),
+  /** Moving RSOs between managers: supervisors and leads balance caseloads. */
+  reallocate: allow('supervisor', 'bcu_lead', 'force_lead', 'admin'),
+}
+
+export type OffendersAction = keyof typeof offendersAccess
+
+export const mayDo = (action: OffendersAction, roles: readonly Role[]): boolean =>
+  permits(offendersAccess[action], roles)

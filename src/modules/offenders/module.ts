@@ -1,0 +1,33 @@
+import { defineModule } from '../../platform/module.ts'
+import { managerKind, rsoKind } from './access.ts'
+import { offendersImportKinds } from './import-kinds.ts'
+import { offendersMigration } from './migrations/0020-offenders.ts'
+import { offenderRules } from './rules.ts'
+import { offendersService } from './service.ts'
+
+export type Offenders = ReturnType<typeof offendersService>
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    offenders: Offenders
+  }
+}
+
+/** Registered sex offender management: the RSO record, risk, contact, caseloads and the RSO rules. */
+export const offendersModule = defineModule({
+  name: 'offenders',
+  needs: ['organisation', 'standards', 'children'],
+  migrations: [offendersMigration],
+  importKinds: offendersImportKinds,
+  create: ({ db, clock, accessLog, standards }) =>
+    offendersService(db, {
+      clock,
+      accessLog,
+      afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+    }),
+  rules: offenderRules,
+  subjectLinks: {
+    [rsoKind.kind]: (id) => `/offenders/${id}`,
+    [managerKind]: (id) => `/offenders/caseloads?manager=${id}`,
+  },
+})

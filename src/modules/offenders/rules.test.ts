@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
+import { keeper, movableClock, offendersFixture } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof offendersFixture>>
+let fx: Fixture
+const clock = movableClock('2019-06-15T12:00:00Z')
+
+beforeAll(async () => {
+  fx = await offendersFixture(clock)
+})
+afterAll(() => fx?.kestrel.close())
+
+const offenders = () => fx.kestrel.services.offenders
+const arms = (rso: string, assessedOn: string) =>
+  offenders().recordArms(
+    { rso, assessedOn, assessor: 'DC Assessor', priority: 'medium', keyFactors: 'Stable' },
+    keeper,
+    forceWideReach,
+  )
+const plan = (rso: string, agreedAt: string) =>
+  offenders().agreePlan(
+    {
+      rso,
+      agreedAt: new Date(agreedAt),
+      author: 'DC Planner',
+      riskLevel: 'medium',
+      actions: [{ action: 'Visit', owner: 'DC Planner', due: '2019-12-01' }],
+    },
+    keeper,
+    forceWideReach,
+  )
+const visit = (rso: string, visitedAt: string) =>
+  offenders().recordVisit(
+    { rso, visitedAt: new Date(visitedAt), announced: false, officers: 'DC Visitor', childrenPresent: false },
+    keeper,
+    forceWideReach,
+  )
+
+describe('RSO-01 ARMS assessment out of date', () => {
+  it('is due for 12 months after an assessment, breached from the day after the anniversary', async () => {
+    const r = await fx.rso('2018-03-01')
+    await arms(r.ref, '2018-03-15')
+    // The first assessment was owed within 12 months of notification, and came a fortnight later.
+    expect(await fx.states('RSO-01', r.id, '2019-03-15T23:59:59Z')).toEqual(['met', 'due'])
+    expect(await fx.states('RSO-01', r.id, '2019-03-14T12:00:00Z')).toEqual(['met', 'due'])
+    expect(await fx.states('RSO-01', r.id, '2019-03-16T00:00:00Z')).toEqual(['met', 'breached'])
+    await arms(r.ref, '2019-03-20')
+    expect(await fx.states('RSO-01', r.id, '2019-04-01T00:00:00Z')).toEqual(['met', 'met_late', 'due'])
+  })
+  it('owes a first assessment within 12 months of notification, and nothing while in custody', async () => {
+    const r = await fx.rso('2018-01-10')
+    expect(await fx.states('RSO-01', r.id, '2019-01-10T12:00:00Z')).toEqual(['due'])
+    expect(await fx.states('RSO-01', r.id, '2019-01-11T00:00:00Z')).toEqual(['breached'])
+    await fx.kestrel.services.db
+      .updateTable('rso')
+      .set({ status: 'in_custody' })
+      .where('id', '=', r.id)
+      .execute()
+    expect(await fx.states('RSO-01', r.id, '2019-01-11T00:00:00Z')).toEqual([])
+  })
+})
+
+describe('RSO-02 and RSO-03 after a change of risk', () => {
+  it('a risk change with no new ARMS raises both; a new ARMS and plan resolve both', async () => {
+    const r = await fx.rso('2017-01-01')
+    await arms(r.ref, '2018-01-10')
+    await plan(r.ref, '2018-01-12T10:00:00Z')
+    expect(await fx.states('RSO-03', r.id, '2018-05-01T00:00:00Z')).toEqual(['met'])
+    await offenders().changeRisk(
+      { rso: r.ref, changedAt: new Date('2018-06-01T10:00:00Z'), toLevel: 'high', reason: 'Arrested' },
+      keeper,
+      forceWideReach,
+    )
+    expect((await offenders().view(r.ref, { ...adminish })).rso.risk_level).toBe('high')
+    expect(await fx.states('RSO-02', r.id, '2018-06-29T09:59:59Z')).toEqual(['due'])
+    expect(await fx.states('RSO-02', r.id, '2018-06-29T10:00:00Z')).toEqual(['breached'])
+    expect(await fx.states('RSO-03', r.id, '2018-06-29T10:00:00Z')).toEqual(['met', 'breached'])
+    await arms(r.ref, '2018-07-02')
+    await plan(r.ref, '2018-07-03T10:00:00Z')
+    expect(await fx.states('RSO-02', r.id, '2018-08-01T00:00:00Z')).toEqual(['met_late'])
+    expect(await fx.states('RSO-03', r.id, '2018-08-01T00:00:00Z')).toEqual(['met', 'met', 'met'])
+  })
+  it('new relevant information owes a new ARMS too', async () => {
+    const r = await fx.rso('2017-01-01')
+    await offenders().recordInformation(
+      {
+        rso: r.ref,
+        receivedAt: new Date('2018-06-01T10:00:00Z'),
+        source: 'Social care',
+        summary: 'New partner',
+      },
+      keeper,
+      forceWideReach,
+    )
+    expect(await fx.states('RSO-02', r.id, '2018-06-10T00:00:00Z')).toEqual(['due'])
+    await arms(r.ref, '2018-06-05')
+    expect(await fx.states('RSO-02', r.id, '2018-06-10T00:00:00Z')).toEqual(['met'])
+  })
+})
+
+describe('RSO-04 home visits by risk level', () => {
+  // A visit on 10 January 2018; the next is owed by the end of the day N months on (London time).
+  const cases = [
+    { level: 'very_high', due: '2018-02-11T00:00:00Z' },
+    { level: 'high', due: '2018-04-10T23:00:00Z' },
+    { level: 'medium', due: '2018-07-10T23:00:00Z' },
+    { level: 'low', due: '2019-01-11T00:00:00Z' },
+  ] as const
+  for (const { level, due } of cases) {
+    it(`at ${level} risk is due until ${due}, then breached`, async () => {
+      const r = await fx.rso('2018-01-10', { riskLevel: level })
+      await visit(r.ref, '2018-01-10T10:00:00Z')
+      const justBefore = new Date(new Date(due).getTime() - 1).toISOString()
+      expect(await fx.states('RSO-04', r.id, justBefore)).toEqual(['met', 'due'])
+      expect(await fx.states('RSO-04', r.id, due)).toEqual(['met', 'breached'])
+    })
+  }
+  it('owes no routine visit at a level configured as managed reactively (0 months)', async () => {
+    const r = await fx.rso('2018-01-10', { riskLevel: 'low' })
+    await fx.kestrel.services.standards.parameters.set({
+      ruleId: 'RSO-04',
+      name: 'lowMonths',
+      boroughId: null,
+      value: 0,
+      effectiveFrom: new Date('2017-01-01T00:00:00Z'),
+      reason: 'Low risk managed reactively',
+      setBy: 'tester',
+    })
+    expect(await fx.states('RSO-04', r.id, '2019-06-01T00:00:00Z')).toEqual([])
+  })
+})
+
+describe('RSO-07 yearly notification', () => {
+  it('is owed within the year beginning with the day of the last notification', async () => {
+    const r = await fx.rso('2017-01-01')
+    await offenders().recordNotification(
+      {
+        rso: r.ref,
+        notificationKind: 'periodic',
+        notifiedAt: new Date('2018-05-30T11:00:00Z'),
+        details: 'Yearly',
+      },
+      keeper,
+      forceWideReach,
+    )
+    // The year beginning 30 May 2018 ends on 29 May 2019: from midnight (BST) it is overdue.
+    expect(await fx.states('RSO-07', r.id, '2019-05-29T22:59:59Z')).toEqual(['met_late', 'due'])
+    expect(await fx.states('RSO-07', r.id, '2019-05-29T23:00:00Z')).toEqual(['met_late', 'breached'])
+  })
+})
+
+const adminish = {
+  kind: 'user' as const,
+  id: 'reader',
+  username: 'reader',
+  displayName: 'Reader',
+  roles: ['force_lead' as const],
+  staffId: null,
+  area: { forceWide: true as const },
+}

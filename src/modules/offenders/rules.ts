@@ -1,0 +1,262 @@
+import { sql } from 'kysely'
+import { londonDate } from '../../platform/time.ts'
+import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
+import { afterMonthsOf, londonMidnightOf, plusLondonDays, plusMonthsDate } from '../../standards/sql-time.ts'
+import { managerKind, rsoKind } from './access.ts'
+import { visitIntervalParams, yearlyNotificationKinds } from './rso.ts'
+
+/*
+ * The RSO rules of RULES.md. Each answers with its query: the engine compares it with the stored findings.
+ * Obligations run only while the RSO is active in the community: one in custody, abroad, deceased or whose
+ * notification ended owes none, and what they owed is resolved.
+ */
+
+/** The columns every RSO rule answers with from its RSO `r`: where it lies and who must act. */
+const rsoColumns = sql`r.id as subject_id, r.ref as subject_ref, r.borough_id, r.bcu_id,
+  r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id`
+
+const citation = {
+  arms: 'Inspection report 2018: "ARMS assessments should be reviewed every year"; they were treated as annual "health checks".',
+}
+
+/** RSO-01: an ARMS assessment older than N months (and a first one owed within N months of notification). */
+export const rso01 = defineRule<{ months: number }>({
+  id: 'RSO-01',
+  title: 'ARMS assessment out of date',
+  citation: citation.arms,
+  source: 'report',
+  appliesTo: rsoKind.kind,
+  severity: 'high',
+  timeBased: true,
+  tables: ['rso', 'rso_arms'],
+  params: { months: { default: 12, description: 'Months an ARMS assessment stays current', unit: 'months' } },
+  async obligations(_db, { asOf, params, subjectFilter }) {
+    const today = londonDate(asOf)
+    const months = params.sql('months')
+    // Each assessment (and the notification's start, before the first) owes the next within N months.
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, coalesce(x.id::text, 'first') as obligation_key,
+        ${londonMidnightOf('x.since')} as started_at,
+        ${afterMonthsOf('x.since', months)} as due_at,
+        ${londonMidnightOf('x.next_on')} as met_at,
+        case when x.id is null then 'No ARMS assessment since notification began'
+          else 'ARMS assessment of ' || to_char(x.since, 'FMDD Month YYYY') || ': reassess within the year' end as detail
+      from rso r
+      cross join lateral (
+        select a.id, a.assessed_on as since, lead(a.assessed_on) over (order by a.assessed_on, a.id) as next_on
+        from rso_arms a where a.rso_id = r.id and a.assessed_on <= ${today}::date
+        union all
+        select null::uuid, r.notification_start, (select min(a.assessed_on) from rso_arms a
+          where a.rso_id = r.id and a.assessed_on <= ${today}::date)
+      ) x
+      where ${subjectFilter('r.id')} and r.status = 'active' and r.notification_start <= ${today}::date`
+  },
+})
+
+/** RSO-02: the risk level changed, or new relevant information came in, and no new ARMS within N days. */
+export const rso02 = defineRule<{ days: number }>({
+  id: 'RSO-02',
+  title: 'No new ARMS after a risk change or new information',
+  citation:
+    'Inspection report 2018: an offender manager raised the risk from low to medium without a new ARMS; ' +
+    'assessments were not redone when new information came to light.',
+  source: 'report',
+  appliesTo: rsoKind.kind,
+  severity: 'high',
+  timeBased: true,
+  tables: ['rso', 'rso_arms', 'rso_risk_change', 'rso_information'],
+  params: { days: { default: 28, description: 'Days to a new ARMS assessment', unit: 'days' } },
+  async obligations(_db, { asOf, params, subjectFilter }) {
+    const today = londonDate(asOf)
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, t.key as obligation_key, t.at as started_at,
+        ${plusLondonDays('t.at', params.sql('days'))} as due_at,
+        (select case when min(a.assessed_on) is not null
+            then greatest(t.at, ${londonMidnightOf(sql`min(a.assessed_on)`)}) end from rso_arms a
+          where a.rso_id = r.id and a.assessed_on >= cast(timezone('Europe/London', t.at) as date)
+            and a.assessed_on <= ${today}::date) as met_at,
+        t.detail
+      from rso r
+      join (
+        select c.rso_id, 'risk:' || c.id as key, c.changed_at as at,
+          'Risk level changed from ' || replace(c.from_level, '_', ' ') || ' to ' || replace(c.to_level, '_', ' ')
+            || ': a new ARMS assessment is owed' as detail
+        from rso_risk_change c where c.changed_at <= ${asOf}
+        union all
+        select i.rso_id, 'info:' || i.id, i.received_at,
+          'New information from ' || i.source || ': a new ARMS assessment is owed'
+        from rso_information i where i.received_at <= ${asOf}
+      ) t on t.rso_id = r.id
+      where ${subjectFilter('r.id')} and r.status = 'active'`
+  },
+})
+
+/** RSO-03: the risk management plan is older than the latest ARMS or risk change. */
+export const rso03 = defineRule({
+  id: 'RSO-03',
+  title: 'Risk management plan out of date',
+  citation: 'Inspection report 2018: "risk management plans that were out of date".',
+  source: 'report',
+  appliesTo: rsoKind.kind,
+  severity: 'medium',
+  timeBased: false,
+  tables: ['rso', 'rso_arms', 'rso_risk_change', 'rso_plan'],
+  params: {},
+  // Each assessment and each change of level owes a plan agreed since; until one is, the plan is out of date.
+  async obligations(_db, { asOf, subjectFilter }) {
+    const today = londonDate(asOf)
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, t.key as obligation_key, t.at as started_at, null::timestamptz as due_at,
+        (select min(p.agreed_at) from rso_plan p where p.rso_id = r.id and p.agreed_at >= t.at
+          and p.agreed_at <= ${asOf}) as met_at,
+        t.detail
+      from rso r
+      join (
+        select a.rso_id, 'arms:' || a.id as key, ${londonMidnightOf('a.assessed_on')} as at,
+          'ARMS assessment of ' || to_char(a.assessed_on, 'FMDD Month YYYY') || ' has no risk management plan agreed since' as detail
+        from rso_arms a where a.assessed_on <= ${today}::date
+        union all
+        select c.rso_id, 'risk:' || c.id, c.changed_at,
+          'Risk level changed to ' || replace(c.to_level, '_', ' ') || ' with no risk management plan agreed since'
+        from rso_risk_change c where c.changed_at <= ${asOf}
+      ) t on t.rso_id = r.id
+      where ${subjectFilter('r.id')} and r.status = 'active'`
+  },
+})
+
+/** RSO-04: a home visit overdue for the RSO's risk level (a level with 0 months is managed reactively). */
+export const rso04 = defineRule<{ [K in keyof typeof visitIntervalParams]: number }>({
+  id: 'RSO-04',
+  title: 'Home visit overdue for the risk level',
+  citation:
+    'Former national practice for visiting RSOs by risk level; the current APP defers to NPCC policy. Inspection ' +
+    'report 2018: the force had only just started to collect data on visits.',
+  source: 'local',
+  appliesTo: rsoKind.kind,
+  severity: 'medium',
+  timeBased: true,
+  tables: ['rso', 'rso_visit'],
+  params: visitIntervalParams,
+  async obligations(_db, { asOf, params, subjectFilter }) {
+    const months = sql`(case r.risk_level when 'very_high' then ${params.sql('veryHighMonths')}
+      when 'high' then ${params.sql('highMonths')} when 'medium' then ${params.sql('mediumMonths')}
+      else ${params.sql('lowMonths')} end)`
+    // Each visit made (and the notification's start, before the first) owes the next within the interval.
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, coalesce(x.id::text, 'first') as obligation_key,
+        coalesce(x.visited_at, ${londonMidnightOf('r.notification_start')}) as started_at,
+        ${afterMonthsOf(sql`coalesce(cast(timezone('Europe/London', x.visited_at) as date), r.notification_start)`, months)} as due_at,
+        x.next_at as met_at,
+        case when x.id is null then 'No home visit since notification began'
+          else 'Last home visit ' || to_char(timezone('Europe/London', x.visited_at), 'FMDD Month YYYY')
+            || ': visit ' || replace(r.risk_level, '_', ' ') || ' risk every ' || ${months}::int || ' months' end as detail
+      from rso r
+      cross join lateral (
+        select y.id, y.visited_at, lead(y.visited_at) over (order by y.visited_at nulls first, y.id) as next_at
+        from (select null::uuid as id, null::timestamptz as visited_at
+          union all select v.id, v.visited_at from rso_visit v
+            where v.rso_id = r.id and v.visited_at <= ${asOf}) y
+      ) x
+      where ${subjectFilter('r.id')} and r.status = 'active' and ${months} > 0
+        and r.notification_start <= ${londonDate(asOf)}::date`
+  },
+})
+
+/**
+ * RSO-05: an offender manager holding more active RSOs than the warning line is warned (a finding due,
+ * with the days a supervisor has to rebalance); above the breach line it is a breach at once. The caseload
+ * went over the line when the manager's (warning + 1)th current allocation began.
+ */
+export const rso05 = defineRule<{ warnAbove: number; breachAbove: number; daysToRebalance: number }>({
+  id: 'RSO-05',
+  title: 'Offender manager holding too many RSOs',
+  citation:
+    'Inspection report 2018: Jigsaw offender managers held more than 100 RSOs each in five areas (50 to 60 in 2016).',
+  source: 'report',
+  appliesTo: managerKind,
+  severity: 'high',
+  timeBased: true,
+  tables: ['rso', 'rso_allocation', 'staff', 'team'],
+  params: {
+    warnAbove: {
+      default: 50,
+      description: 'Active RSOs per manager above which a supervisor is warned',
+      unit: 'RSOs',
+    },
+    breachAbove: {
+      default: 100,
+      description: 'Active RSOs per manager above which it is a breach',
+      unit: 'RSOs',
+    },
+    daysToRebalance: {
+      default: 90,
+      description: 'Days from going over the warning line to bring the caseload back under it',
+      unit: 'days',
+    },
+  },
+  async obligations(_db, { asOf, params, subjectFilter }) {
+    const warn = params.sql('warnAbove')
+    const breach = params.sql('breachAbove')
+    return sql<ObligationQueryRow>`
+      select s.id as subject_id, '' as obligation_key, s.name || ' (' || s.staff_number || ')' as subject_ref,
+        c.over_at as started_at,
+        case when c.n > ${breach} then null else ${plusLondonDays('c.over_at', params.sql('daysToRebalance'))} end as due_at,
+        null::timestamptz as met_at,
+        s.name || ' manages ' || c.n || ' active RSOs: more than ' ||
+          case when c.n > ${breach} then ${breach}::int else ${warn}::int end as detail,
+        t.borough_id, t.bcu_id, s.team_id as assignee_team_id, null::uuid as assignee_staff_id
+      from (
+        select m.staff_id, count(*) as n,
+          (array_agg(m.from_at order by m.from_at))[${warn}::int + 1] as over_at
+        from (
+          select r.manager_staff_id as staff_id, coalesce(
+            (select max(a.from_at) from rso_allocation a where a.rso_id = r.id and a.staff_id = r.manager_staff_id
+              and a.from_at <= ${asOf}), r.created_at) as from_at
+          from rso r where r.status = 'active' and r.manager_staff_id is not null and ${subjectFilter('r.manager_staff_id')}
+        ) m
+        group by m.staff_id
+      ) c
+      join staff s on s.id = c.staff_id
+      left join team t on t.id = s.team_id
+      where c.n > ${warn} and c.over_at <= ${asOf}`
+  },
+})
+
+/** RSO-07: the yearly notification overdue: a year since the last initial, change or periodic notification. */
+export const rso07 = defineRule<{ months: number }>({
+  id: 'RSO-07',
+  title: 'Periodic notification overdue',
+  citation:
+    'Sexual Offences Act 2003 s85: an RSO must notify their details again within one year of their last notification.',
+  source: 'statute',
+  appliesTo: rsoKind.kind,
+  severity: 'high',
+  timeBased: true,
+  tables: ['rso', 'rso_notification'],
+  params: {
+    months: { default: 12, description: 'Months within which the next notification is owed', unit: 'months' },
+  },
+  async obligations(_db, { asOf, params, subjectFilter }) {
+    const months = params.sql('months')
+    const since = sql`coalesce(cast(timezone('Europe/London', x.notified_at) as date), r.notification_start)`
+    // The year "beginning with" the day of the last notification ends the day before its anniversary.
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, coalesce(x.id::text, 'first') as obligation_key,
+        coalesce(x.notified_at, ${londonMidnightOf('r.notification_start')}) as started_at,
+        ${londonMidnightOf(plusMonthsDate(since, months))} as due_at,
+        x.next_at as met_at,
+        case when x.id is null then 'No notification recorded since notification began'
+          else 'Last notification ' || to_char(timezone('Europe/London', x.notified_at), 'FMDD Month YYYY')
+            || ': the yearly notification is owed' end as detail
+      from rso r
+      cross join lateral (
+        select y.id, y.notified_at, lead(y.notified_at) over (order by y.notified_at nulls first, y.id) as next_at
+        from (select null::uuid as id, null::timestamptz as notified_at
+          union all select n.id, n.notified_at from rso_notification n
+            where n.rso_id = r.id and n.notified_at <= ${asOf} and n.kind = any(${[...yearlyNotificationKinds]}::text[])) y
+      ) x
+      where ${subjectFilter('r.id')} and r.status = 'active' and r.notification_start <= ${londonDate(asOf)}::date`
+  },
+})
+
+export const offenderRules = [rso01, rso02, rso03, rso04, rso05, rso07]

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forceWideReach, reachOf } from '../../platform/access/need-to-know.ts'
+import { ValidationError } from '../../platform/http/errors.ts'
+import { riskChangeInput } from './service/inputs.ts'
+import { keeper, movableClock, offendersFixture } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof offendersFixture>>
+let fx: Fixture
+const clock = movableClock('2019-06-15T12:00:00Z')
+
+beforeAll(async () => {
+  fx = await offendersFixture(clock)
+})
+afterAll(() => fx?.kestrel.close())
+
+/** Rows in every RSO table: a refused write must change none of them. */
+async function counts() {
+  const { db } = fx.kestrel.services
+  const tables = [
+    'rso',
+    'rso_address',
+    'rso_allocation',
+    'rso_arms',
+    'rso_plan',
+    'rso_visit',
+    'rso_notification',
+    'change_history',
+  ] as const
+  const out: Record<string, number> = {}
+  for (const t of tables)
+    out[t] = Number(
+      (
+        await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+  return out
+}
+
+/** The fields a refused write names, after checking it wrote nothing. */
+async function refused(write: () => Promise<unknown>) {
+  const before = await counts()
+  const error = await write().then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(ValidationError)
+  expect(await counts()).toEqual(before)
+  return (error as ValidationError).errors
+}
+
+describe('bad input about RSOs: a clear error naming the field, nothing written', () => {
+  it('a visit before the RSO’s notification began', async () => {
+    const r = await fx.rso('2018-01-10')
+    const errors = await refused(() =>
+      fx.kestrel.services.offenders.recordVisit(
+        {
+          rso: r.ref,
+          visitedAt: new Date('2018-01-09T10:00:00Z'),
+          announced: true,
+          officers: 'DC A',
+          childrenPresent: false,
+        },
+        keeper,
+        forceWideReach,
+      ),
+    )
+    expect(errors).toEqual([
+      { field: 'visitedAt', reason: `A visit must not be before ${r.ref}’s notification began (2018-01-10)` },
+    ])
+  })
+
+  it('an ARMS dated in the future', async () => {
+    const r = await fx.rso('2018-01-10')
+    const errors = await refused(() =>
+      fx.kestrel.services.offenders.recordArms(
+        { rso: r.ref, assessedOn: '2019-06-16', assessor: 'DC A', priority: 'low', keyFactors: 'None' },
+        keeper,
+        forceWideReach,
+      ),
+    )
+    expect(errors).toEqual([{ field: 'assessedOn', reason: 'must not be in the future' }])
+  })
+
+  it('a plan for a person who is not an RSO', async () => {
+    const person = await fx.person()
+    const errors = await refused(() =>
+      fx.kestrel.services.offenders.agreePlan(
+        {
+          rso: person.ref,
+          agreedAt: new Date('2019-06-01T10:00:00Z'),
+          author: 'DC A',
+          riskLevel: 'low',
+          actions: [{ action: 'Visit', owner: 'DC A', due: '2019-07-01' }],
+        },
+        keeper,
+        forceWideReach,
+      ),
+    )
+    expect(errors).toEqual([
+      { field: 'rso', reason: `There is no RSO ${person.ref}: register them as an RSO first` },
+    ])
+  })
+
+  it('a risk level outside the scale', () => {
+    const parsed = riskChangeInput.safeParse({
+      rso: 'RSO-000001',
+      changedAt: '2019-06-01T10:00:00Z',
+      toLevel: 'extreme',
+      reason: 'x',
+    })
+    expect(parsed.success).toBe(false)
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['toLevel', 'must be one of low, medium, high, very_high'],
+    ])
+  })
+
+  it('an RSO allocated to a member of staff who is not in an offender management team', async () => {
+    const r = await fx.rso('2018-01-10')
+    const errors = await refused(() =>
+      fx.kestrel.services.offenders.allocate(
+        { rso: r.ref, manager: 'R1001', at: new Date('2019-06-01T10:00:00Z'), reason: 'Moved' },
+        keeper,
+        forceWideReach,
+      ),
+    )
+    expect(errors).toEqual([
+      { field: 'manager', reason: 'DC R1001 (R1001) is not in an offender management (Jigsaw) team' },
+    ])
+    const person = await fx.person()
+    const onRegistering = await refused(() => fx.rso('2018-01-10', { person: person.ref, manager: 'R1001' }))
+    expect(onRegistering.map((e) => e.field)).toEqual(['manager'])
+  })
+
+  it('a second RSO record for one person', async () => {
+    const r = await fx.rso('2018-01-10')
+    const held = await fx.kestrel.services.db
+      .selectFrom('person')
+      .select('ref')
+      .where('id', '=', r.person_id)
+      .executeTakeFirstOrThrow()
+    const errors = await refused(() => fx.rso('2018-01-10', { person: held.ref }))
+    expect(errors).toEqual([{ field: 'person', reason: `${held.ref} is already registered as ${r.ref}` }])
+  })
+})
+
+describe('need to know', () => {
+  it('an RSO outside the keeper’s reach is not found, and nothing is written', async () => {
+    const r = await fx.rso('2018-01-10')
+    const elsewhere = reachOf({
+      id: 'someone',
+      staffId: null,
+      area: {
+        forceWide: false,
+        bcuId: null,
+        boroughId: null,
+        boroughIds: [fx.boroughId('Camden')],
+        teamIds: [],
+      },
+    })
+    const before = await counts()
+    await expect(
+      fx.kestrel.services.offenders.recordArms(
+        { rso: r.ref, assessedOn: '2019-06-01', assessor: 'DC A', priority: 'low', keyFactors: 'None' },
+        keeper,
+        elsewhere,
+      ),
+    ).rejects.toMatchObject({ statusCode: 404 })
+    expect(await counts()).toEqual(before)
+  })
+})

@@ -1,0 +1,55 @@
+import type { Actor } from '../../platform/access/access-log.ts'
+import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
+import type { Principal } from '../../platform/auth/principal.ts'
+import type { Database } from '../../platform/db/database.ts'
+import { caseloads } from './service/caseloads.ts'
+import type { OffendersDeps } from './service/dependencies.ts'
+import type {
+  AllocationInput,
+  ArmsInput,
+  InformationInput,
+  NotificationInput,
+  PlanInput,
+  RiskChangeInput,
+  RsoInput,
+  VisitInput,
+} from './service/inputs.ts'
+import { keepRecord, registerRso } from './service/keep.ts'
+import {
+  allocationRecords,
+  armsRecords,
+  informationRecords,
+  notificationRecords,
+  planRecords,
+  riskChangeRecords,
+  visitRecords,
+} from './service/keep-records.ts'
+import { viewRso } from './service/view.ts'
+
+/**
+ * The offenders module's service: each use case (in `service/`) bound to the database and the module's
+ * dependencies. A caller holding a transaction (the importer) calls the writers themselves with it.
+ */
+export function offendersService(db: Database, deps: OffendersDeps) {
+  const keep =
+    <I extends { rso: string }>(spec: Parameters<typeof keepRecord<I>>[2]) =>
+    (input: I, actor: Actor, reach: Reach) =>
+      keepRecord(db, deps, spec, input, actor, reach)
+  return {
+    register: (input: RsoInput, actor: Actor, reach: Reach, ref?: string) =>
+      registerRso(db, deps, input, actor, reach, ref),
+    recordArms: keep<ArmsInput>(armsRecords),
+    changeRisk: keep<RiskChangeInput>(riskChangeRecords),
+    recordInformation: keep<InformationInput>(informationRecords),
+    agreePlan: keep<PlanInput>(planRecords),
+    recordVisit: keep<VisitInput>(visitRecords),
+    recordNotification: keep<NotificationInput>(notificationRecords),
+    allocate: keep<AllocationInput>(allocationRecords),
+    /** One RSO with their records, for someone allowed to see them; the read is logged. */
+    view: (key: string, principal: Principal) => viewRso(db, deps, key, principal),
+    caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[2]) =>
+      caseloads(db, reachOf(principal), filter),
+  }
+}
+
+export type OffendersService = ReturnType<typeof offendersService>

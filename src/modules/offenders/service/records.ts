@@ -1,0 +1,118 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../../platform/db/database.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import type { NotificationBasis, RiskLevel, RsoStatus } from '../rso.ts'
+
+/** An RSO row as the writers and views read it. */
+export interface RsoRow {
+  id: string
+  ref: string
+  person_id: string
+  status: RsoStatus
+  notification_basis: NotificationBasis
+  notification_start: string
+  notification_end: string | null
+  mappa_category: number
+  mappa_level: number
+  risk_level: RiskLevel
+  visor_ref: string | null
+  address: string
+  borough_id: string
+  bcu_id: string | null
+  team_id: string | null
+  manager_staff_id: string | null
+  created_at: Date
+  updated_at: Date
+  version: number
+}
+
+const rsoColumns = sql`id, ref, person_id, status, notification_basis, notification_start::text as notification_start,
+  notification_end::text as notification_end, mappa_category, mappa_level, risk_level, visor_ref, address,
+  borough_id, bcu_id, team_id, manager_staff_id, created_at, updated_at, version`
+
+/** RSOs by ref (any case) or id, one query for a batch; keyed by the key asked. */
+export async function rsosByKey(q: Executor, keys: readonly string[], forUpdate = false) {
+  const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
+  const out = new Map<string, RsoRow>()
+  if (asked.length === 0) return out
+  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
+  const refs = asked.map((k) => k.toUpperCase())
+  const { rows } = await sql<RsoRow>`
+    select ${rsoColumns} from rso where id = any(${ids}::uuid[]) or ref = any(${refs}::text[])
+    ${forUpdate ? sql`for update` : sql``}`.execute(q)
+  for (const key of asked) {
+    const row = rows.find((r) => r.id === key.toLowerCase() || r.ref === key.toUpperCase())
+    if (row) out.set(key, row)
+  }
+  return out
+}
+
+/** Boroughs by name (any case) or id, with the BCU that holds each on a day. */
+export async function boroughsByKey(q: Executor, keys: readonly string[], day: string) {
+  const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
+  const out = new Map<string, { id: string; name: string; bcuId: string | null }>()
+  if (asked.length === 0) return out
+  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
+  const { rows } = await sql<{ id: string; name: string; bcu_id: string | null }>`
+    select b.id, b.name, (select bb.bcu_id from borough_bcu bb where bb.borough_id = b.id
+        and bb.effective_from <= ${day}::date and (bb.effective_to is null or bb.effective_to >= ${day}::date)
+        limit 1) as bcu_id
+    from borough b
+    where b.id = any(${ids}::uuid[]) or lower(b.name) = any(${asked.map((k) => k.toLowerCase())}::text[])`.execute(
+    q,
+  )
+  for (const key of asked) {
+    const r = rows.find((b) => b.id === key.toLowerCase() || b.name.toLowerCase() === key.toLowerCase())
+    if (r) out.set(key, { id: r.id, name: r.name, bcuId: r.bcu_id })
+  }
+  return out
+}
+
+/** A member of staff by staff number (any case) or id, with the kind of their team. */
+export interface Manager {
+  id: string
+  staffNumber: string
+  name: string
+  teamId: string | null
+  teamKind: string | null
+}
+
+export async function managersByKey(q: Executor, keys: readonly string[]): Promise<Map<string, Manager>> {
+  const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
+  const out = new Map<string, Manager>()
+  if (asked.length === 0) return out
+  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
+  const { rows } = await sql<{
+    id: string
+    staff_number: string
+    name: string
+    team_id: string | null
+    kind: string | null
+  }>`
+    select s.id, s.staff_number, s.name, s.team_id, t.kind from staff s left join team t on t.id = s.team_id
+    where s.id = any(${ids}::uuid[]) or upper(s.staff_number) = any(${asked.map((k) => k.toUpperCase())}::text[])`.execute(
+    q,
+  )
+  for (const key of asked) {
+    const r = rows.find(
+      (s) => s.id === key.toLowerCase() || s.staff_number.toUpperCase() === key.toUpperCase(),
+    )
+    if (r)
+      out.set(key, {
+        id: r.id,
+        staffNumber: r.staff_number,
+        name: r.name,
+        teamId: r.team_id,
+        teamKind: r.kind,
+      })
+  }
+  return out
+}
+
+/** The reason a member of staff cannot manage RSOs, or null: only offender management (Jigsaw) teams do. */
+export function notAManager(manager: Manager | undefined, key: string): string | null {
+  if (!manager) return `There is no member of staff ${key}`
+  if (manager.teamKind !== 'jigsaw')
+    return `${manager.name} (${manager.staffNumber}) is not in an offender management (Jigsaw) team`
+  return null
+}
