@@ -101,7 +101,7 @@ async function wallClockSession(kestrel: Kestrel, staffId: string | null) {
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const session = await sessionStore(kestrel.services.db, systemClock, 8).create(user.id, {})
+  const session = await sessionStore(kestrel.services.db, systemClock, 8, 30).create(user.id, {})
   return `kestrel_session=${session.token}`
 }
 

@@ -2,6 +2,7 @@ import { modules as allModules } from './modules.ts'
 import { accessLogService } from './platform/access/access-log.ts'
 import { accountService } from './platform/auth/accounts.ts'
 import { sessionStore } from './platform/auth/sessions.ts'
+import { signInAttempts } from './platform/auth/sign-in-attempts.ts'
 import { principalLoader } from './platform/auth/users.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
@@ -22,14 +23,15 @@ export interface CoreDependencies {
 /** What the platform provides to every module: sign-in, the access log, history and API tokens. */
 function platformServices(deps: CoreDependencies) {
   const { db, clock, config } = deps
-  const sessions = sessionStore(db, clock, config.sessionHours)
+  const sessions = sessionStore(db, clock, config.sessionHours, config.sessionIdleMinutes)
   const accessLog = accessLogService(db, clock)
   const history = historyService(db, clock)
   const apiTokens = apiTokenService(db, clock, accessLog)
   const accounts = accountService(db, clock)
+  const signIns = signInAttempts(db, clock)
   // Each module's measures, registered as its rules are; the dashboard reads them only through this.
   const measures = measureRegistry()
-  return { ...deps, sessions, accessLog, history, apiTokens, accounts, measures }
+  return { ...deps, sessions, accessLog, history, apiTokens, accounts, signIns, measures }
 }
 
 type PlatformServices = ReturnType<typeof platformServices>

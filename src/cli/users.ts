@@ -4,6 +4,7 @@ import { openMigratedDatabase } from '../kestrel.ts'
 import { roles } from '../platform/access/roles.ts'
 import { accountService } from '../platform/auth/accounts.ts'
 import { maximumPasswordLength, minimumPasswordLength } from '../platform/auth/password-policy.ts'
+import { signInAttempts } from '../platform/auth/sign-in-attempts.ts'
 import { systemClock } from '../platform/clock.ts'
 import { HttpError, ValidationError } from '../platform/http/errors.ts'
 import type { Command } from './command.ts'
@@ -31,8 +32,8 @@ add             creates a local account and prints its generated password once. 
                 the password is read from standard input instead (${minimumPasswordLength} to ${maximumPasswordLength} characters, not a
                 common password, not containing the username).
 list            shows every account: username, name, roles, status.
-reset-password  gives an account a new password (generated, or from standard input), clears any lock
-                and signs the person out everywhere.
+reset-password  gives an account a new password (generated, or from standard input), clears its wrong
+                passwords and signs the person out everywhere.
 Roles: ${roles.join(', ')}.`
 
 /** `kestrel users`; standard input is injectable so tests can pipe a password. */
@@ -73,9 +74,9 @@ export function usersCommandWith(readStdin: () => Promise<string>): Command {
       try {
         const accounts = accountService(handle.db, systemClock)
         if (action === 'list') {
-          const now = systemClock.now()
+          const slowed = await signInAttempts(handle.db, systemClock).slowedAccounts()
           for (const a of await accounts.list()) {
-            const status = !a.active ? 'inactive' : a.lockedUntil && a.lockedUntil > now ? 'locked' : 'active'
+            const status = !a.active ? 'inactive' : slowed.has(a.username) ? 'sign-in slowed' : 'active'
             console.log([a.username, a.displayName, a.roles.join(','), status].join('\t'))
           }
           return 0

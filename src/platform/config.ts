@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -14,6 +15,8 @@ const environment = z.object({
   KESTREL_BASE_URL: z.string().url().optional(),
   KESTREL_SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   KESTREL_SESSION_HOURS: z.coerce.number().positive().default(8),
+  KESTREL_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  KESTREL_TRUSTED_PROXIES: z.string().default(''),
   KESTREL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KESTREL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   KESTREL_FORCE_NAME: z.string().default('Metropolitan Police Service'),
@@ -62,6 +65,29 @@ export function parseMissingGrades(value: string): readonly MissingGrade[] {
   return grades as MissingGrade[]
 }
 
+/**
+ * KESTREL_TRUSTED_PROXIES as a list of addresses and CIDR ranges. Only a request from one of these may name
+ * its client in X-Forwarded-For: believing the header from anyone would let a client choose the address
+ * the sign-in throttle counts it under.
+ */
+export function parseTrustedProxies(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const family = isIP(address)
+    const bits = family === 4 ? 32 : 128
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)
+    if (!family || !prefixOk || rest.length)
+      throw new ConfigError(
+        `Configuration error: KESTREL_TRUSTED_PROXIES: ${JSON.stringify(entry)} is not an IP address or CIDR range, like 10.0.0.5 or 10.0.0.0/24`,
+      )
+  }
+  return entries
+}
+
 export type Config = {
   env: 'development' | 'test' | 'production'
   port: number
@@ -70,6 +96,10 @@ export type Config = {
   baseUrl: string
   secureCookies: boolean
   sessionHours: number
+  /** A session with no request for this long ends, whatever its absolute limit. */
+  sessionIdleMinutes: number
+  /** The proxies whose X-Forwarded-For is believed (addresses and CIDR ranges); none by default. */
+  trustedProxies: string[]
   metricsPort: number | undefined
   logLevel: string
   forceName: string
@@ -119,6 +149,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ? e.KESTREL_SECURE_COOKIES === 'true'
       : baseUrl.startsWith('https:'),
     sessionHours: e.KESTREL_SESSION_HOURS,
+    sessionIdleMinutes: e.KESTREL_SESSION_IDLE_MINUTES,
+    trustedProxies: parseTrustedProxies(e.KESTREL_TRUSTED_PROXIES),
     metricsPort: e.KESTREL_METRICS_PORT,
     // Request logs suit a server's log collector; on a developer's terminal only warnings are worth reading.
     logLevel: e.KESTREL_LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'info' : 'warn'),

@@ -3,6 +3,7 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 import type { Role } from '../../src/platform/access/roles.ts'
+import type { Clock } from '../../src/platform/clock.ts'
 import { type TestKestrel, testKestrel } from '../app.ts'
 
 const chromiumPath = process.env.KESTREL_CHROMIUM ?? '/usr/bin/chromium'
@@ -30,12 +31,17 @@ export interface BrowserHarness {
   close(): Promise<void>
 }
 
-/** A Kestrel server listening on a free local port, and a headless Chromium to drive it. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+/**
+ * A Kestrel server listening on a free local port, and a headless Chromium to drive it; a test may set the
+ * server's clock and configuration.
+ */
+export async function startBrowserHarness(
+  options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {},
+): Promise<BrowserHarness> {
   if (!chromiumAvailable()) {
     throw new Error(`Chromium not found at ${chromiumPath}: install it with "apt-get install -y chromium"`)
   }
-  const kestrel = await testKestrel()
+  const kestrel = await testKestrel(options)
   const address = await kestrel.app.listen({ port: 0, host: '127.0.0.1' })
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
   return {

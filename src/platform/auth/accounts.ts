@@ -4,9 +4,9 @@ import type { Database, Executor } from '../db/database.ts'
 import { recordMany } from '../db/history.ts'
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../http/errors.ts'
 import { isUuid } from '../ids.ts'
-import { afterFailedLogin, isLocked } from './lockout.ts'
 import { generatePassword, passwordProblem } from './password-policy.ts'
 import { hashPassword, needsRehash, spendVerifyTime, verifyPassword } from './passwords.ts'
+import { clearSignInFailures } from './sign-in-attempts.ts'
 
 /** Who made a change, as change_history records it: a user's id, or 'system:cli' and the like. */
 export type Actor = string
@@ -21,8 +21,6 @@ export interface Account {
   oidcSubject: string | null
   active: boolean
   hasPassword: boolean
-  failedLogins: number
-  lockedUntil: Date | null
   lastLoginAt: Date | null
   createdAt: Date
   version: number
@@ -45,8 +43,11 @@ export interface AccountChanges {
   active?: boolean
 }
 
-/** Why a sign-in was refused. Only logs see this: the person sees one message whatever the reason. */
-export type SignInRefusal = 'unknown-user' | 'no-password' | 'locked' | 'inactive' | 'wrong-password'
+/**
+ * Why a sign-in was refused. Only logs see this: the person sees one message whatever the reason. Guessing
+ * is held back before the password is checked, by the sign-in throttle (sign-in-throttle.ts).
+ */
+export type SignInRefusal = 'unknown-user' | 'no-password' | 'inactive' | 'wrong-password'
 
 export type SignInResult = { ok: true; userId: string } | { ok: false; reason: SignInRefusal }
 
@@ -67,8 +68,6 @@ const accountColumns = [
   'staff_id',
   'oidc_subject',
   'active',
-  'failed_logins',
-  'locked_until',
   'last_login_at',
   'created_at',
   'version',
@@ -84,8 +83,6 @@ type AccountRow = {
   staff_id: string | null
   oidc_subject: string | null
   active: boolean
-  failed_logins: number
-  locked_until: Date | null
   last_login_at: Date | null
   created_at: Date
   version: number
@@ -105,8 +102,6 @@ function toAccount(selected: unknown): Account {
     oidcSubject: row.oidc_subject,
     active: row.active,
     hasPassword: row.password_hash !== null,
-    failedLogins: row.failed_logins,
-    lockedUntil: row.locked_until,
     lastLoginAt: row.last_login_at,
     createdAt: row.created_at,
     version: row.version,
@@ -174,9 +169,9 @@ async function recordChange(
 }
 
 /**
- * Local accounts: creating and changing them, and checking a password at sign-in with lockout. Sign-in
- * bookkeeping (failed count, lock, last sign-in) does not bump `version`: it is not an edit, and an
- * administrator's open form should not go stale because the person signed in.
+ * Local accounts: creating and changing them, and checking a password at sign-in. Sign-in bookkeeping
+ * (last sign-in, a re-hashed password) does not bump `version`: it is not an edit, and an administrator's
+ * open form should not go stale because the person signed in.
  */
 export function accountService(db: Database, clock: Clock) {
   async function load(executor: Executor, id: string, lock = false): Promise<AccountRow> {
@@ -347,6 +342,10 @@ export function accountService(db: Database, clock: Clock) {
       return toAccount(row)
     },
 
+    /**
+     * Forgets the account's wrong passwords at every address, so the sign-in throttle no longer slows it:
+     * for an administrator who knows the attempts were the person's own.
+     */
     async unlock(id: string, version: number | undefined, actor: Actor): Promise<Account> {
       const now = clock.now()
       const row = await db.transaction().execute(async (trx) => {
@@ -354,17 +353,18 @@ export function accountService(db: Database, clock: Clock) {
         checkVersion(before, version)
         const after = await trx
           .updateTable('app_user')
-          .set({ failed_logins: 0, locked_until: null, version: before.version + 1 })
+          .set({ version: before.version + 1 })
           .where('id', '=', id)
           .returning(accountColumns)
           .executeTakeFirstOrThrow()
+        await clearSignInFailures(trx, before.username)
         await recordChange(trx, {
           id,
           version: after.version,
           action: 'update',
           actor,
           at: now,
-          changes: { unlocked: { from: before.locked_until, to: null } },
+          changes: { signInFailures: 'cleared' },
         })
         return after
       })
@@ -372,7 +372,8 @@ export function accountService(db: Database, clock: Clock) {
     },
 
     /**
-     * Sets a new password (generated unless given), clears any lock and signs the account out everywhere.
+     * Sets a new password (generated unless given), forgets its wrong passwords and signs the account out
+     * everywhere.
      * Returns the password so it can be shown once.
      */
     async resetPassword(
@@ -395,16 +396,12 @@ export function accountService(db: Database, clock: Clock) {
         checkVersion(before, version ?? current.version)
         const after = await trx
           .updateTable('app_user')
-          .set({
-            password_hash: passwordHash,
-            failed_logins: 0,
-            locked_until: null,
-            version: before.version + 1,
-          })
+          .set({ password_hash: passwordHash, version: before.version + 1 })
           .where('id', '=', id)
           .returning(accountColumns)
           .executeTakeFirstOrThrow()
         await trx.deleteFrom('user_session').where('user_id', '=', id).execute()
+        await clearSignInFailures(trx, before.username)
         // The history says that the password changed, never what to.
         await recordChange(trx, {
           id,
@@ -420,14 +417,14 @@ export function accountService(db: Database, clock: Clock) {
     },
 
     /**
-     * Checks a username and password. While an account is locked its password is not checked at all, so
-     * guessing during a lock can neither succeed nor be told apart from a wrong password.
+     * Checks a username and password. An unknown account takes as long to refuse as a wrong password, so
+     * timing does not tell them apart; the sign-in throttle counts the failures.
      */
     async signIn(username: string, password: string): Promise<SignInResult> {
       const name = normaliseUsername(username)
       const row = await db
         .selectFrom('app_user')
-        .select(['id', 'password_hash', 'active', 'locked_until'])
+        .select(['id', 'password_hash', 'active'])
         .where('username', '=', name)
         .executeTakeFirst()
       if (!row) {
@@ -438,39 +435,12 @@ export function accountService(db: Database, clock: Clock) {
         await spendVerifyTime(password)
         return { ok: false, reason: 'no-password' }
       }
-      if (isLocked(row.locked_until, clock.now())) {
-        await spendVerifyTime(password)
-        return { ok: false, reason: 'locked' }
-      }
-      const matches = await verifyPassword(row.password_hash, password)
-      const now = clock.now()
-      if (!matches) {
-        await db.transaction().execute(async (trx) => {
-          const current = await trx
-            .selectFrom('app_user')
-            .select(['failed_logins', 'locked_until'])
-            .where('id', '=', row.id)
-            .forUpdate()
-            .executeTakeFirstOrThrow()
-          const next = afterFailedLogin(current.failed_logins, current.locked_until, now)
-          await trx
-            .updateTable('app_user')
-            .set({ failed_logins: next.failedLogins, locked_until: next.lockedUntil })
-            .where('id', '=', row.id)
-            .execute()
-        })
-        return { ok: false, reason: 'wrong-password' }
-      }
+      if (!(await verifyPassword(row.password_hash, password))) return { ok: false, reason: 'wrong-password' }
       if (!row.active) return { ok: false, reason: 'inactive' }
       const rehashed = needsRehash(row.password_hash) ? await hashPassword(password) : undefined
       await db
         .updateTable('app_user')
-        .set({
-          failed_logins: 0,
-          locked_until: null,
-          last_login_at: now,
-          ...(rehashed ? { password_hash: rehashed } : {}),
-        })
+        .set({ last_login_at: clock.now(), ...(rehashed ? { password_hash: rehashed } : {}) })
         .where('id', '=', row.id)
         .execute()
       return { ok: true, userId: row.id }

@@ -180,7 +180,7 @@ describe('admin pages for users', () => {
     expect(response.body).toContain('You cannot remove the administrator role from your own account')
   })
 
-  it('unlocks a locked account and resets a password, each bumping the version', async () => {
+  it('clears the wrong passwords that slow an account, and resets a password, each bumping the version', async () => {
     const { account } = await kestrel.services.accounts.create(
       {
         username: 'locked.out',
@@ -190,18 +190,26 @@ describe('admin pages for users', () => {
       },
       'test',
     )
-    for (let i = 0; i < 5; i++) await kestrel.services.accounts.signIn('locked.out', 'a-wrong-password')
-    const locked = await kestrel.app.inject({
+    // Five attempts from five addresses that never succeed: each counts as a wrong password.
+    for (let i = 1; i <= 5; i++)
+      await kestrel.services.signIns.begin({ username: 'locked.out', address: `192.0.2.${i}` })
+    const slowed = await kestrel.app.inject({
       url: `/admin/users/${account.id}`,
       headers: { cookie: admin.cookie },
     })
-    expect(locked.body).toContain('Unlock account')
+    expect(slowed.body).toContain('After 5 wrong passwords in a row')
+    expect(slowed.body).toContain('Clear wrong passwords')
     const listing = await kestrel.app.inject({ url: '/admin/users', headers: { cookie: admin.cookie } })
-    expect(listing.body).toContain('Locked')
+    expect(listing.body).toContain('Sign-in slowed')
 
     const unlocked = await post(`/admin/users/${account.id}/unlock`, { version: '1' })
     expect(unlocked.statusCode).toBe(303)
-    expect(await kestrel.services.accounts.get(account.id)).toMatchObject({ lockedUntil: null, version: 2 })
+    expect(await kestrel.services.accounts.get(account.id)).toMatchObject({ version: 2 })
+    expect(await kestrel.services.signIns.holdsOn('locked.out')).toEqual({
+      failures: 0,
+      slowedUntil: null,
+      lockedAddresses: [],
+    })
     expect((await post(`/admin/users/${account.id}/unlock`, { version: '1' })).statusCode).toBe(409)
 
     const session = await kestrel.services.sessions.create(account.id, {})

@@ -8,7 +8,6 @@ import { type FormBody, formText } from '../http/form-body.ts'
 import { checkboxes, recordVersion, text, yesNo } from '../http/form-fields.ts'
 import { page, view } from '../http/page.ts'
 import type { Account } from './accounts.ts'
-import { isLocked } from './lockout.ts'
 
 const admin = allow('admin')
 const roleOptions = roles.map((value) => ({ value, text: roleLabels[value] }))
@@ -42,25 +41,25 @@ function version(body: FormBody): number {
 }
 
 const savedMessages = new Map([
-  ['unlocked', 'Account unlocked'],
+  ['unlocked', 'Wrong passwords cleared: sign-in is no longer held back'],
   ['1', 'Changes saved'],
 ])
 
 /** Administrators' pages for accounts: list, create, change roles and status, unlock, reset password. */
 export function adminUserRoutes(app: FastifyInstance, services: Services) {
-  const { accounts, clock } = services
+  const { accounts, signIns } = services
 
   page(app, '/admin/users', {
     access: admin,
     get: async () => {
-      const now = clock.now()
       const all = await accounts.list()
+      const slowed = await signIns.slowedAccounts()
       return view('auth/users/list.njk', {
         pageTitle: 'Users',
         accounts: all.map((a) => ({
           ...a,
           roleNames: a.roles.map((r) => roleLabels[r]),
-          locked: isLocked(a.lockedUntil, now),
+          slowed: slowed.has(a.username),
         })),
       })
     },
@@ -101,10 +100,12 @@ export function adminUserRoutes(app: FastifyInstance, services: Services) {
     form: accountForm,
     get: async ({ params, query, form }) => {
       const account = await accounts.get(params.id as string)
+      const holds = await signIns.holdsOn(account.username)
       return view('auth/users/edit.njk', {
         pageTitle: `Account: ${account.username}`,
         account,
-        locked: isLocked(account.lockedUntil, clock.now()),
+        holds,
+        held: holds.slowedUntil !== null || holds.lockedAddresses.length > 0,
         values: form?.values ?? valuesOf(account),
         roleOptions,
         saved: form ? undefined : savedMessages.get(formText(query, 'saved')),

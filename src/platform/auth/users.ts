@@ -2,7 +2,12 @@ import { isRole, type Role } from '../access/roles.ts'
 import type { Clock } from '../clock.ts'
 import type { Database } from '../db/database.ts'
 import type { AreaResolver, Principal } from './principal.ts'
-import { hashToken, type SessionStore } from './sessions.ts'
+import { hashToken, type SessionEnd, type SessionEnds, type SessionStore } from './sessions.ts'
+
+/** What the web shell learns from a session cookie: who, and until when; or that the session has ended. */
+export type SessionPrincipal =
+  | { principal: Principal; csrfToken: string; ends?: SessionEnds }
+  | { ended: SessionEnd }
 
 /** Loads the principal behind a session or an API token; the request pipeline calls these on every request. */
 export function principalLoader(
@@ -33,11 +38,26 @@ export function principalLoader(
   return {
     principalForUser,
 
-    async principalForSession(token: string) {
-      const session = await sessions.find(token)
+    /**
+     * The person behind a session cookie, with when their session ends if they do nothing; or why the
+     * session presented has ended, so the sign-in page can tell them.
+     */
+    async principalForSession(token: string): Promise<SessionPrincipal | undefined> {
+      const session = await sessions.lookup(token)
       if (!session) return undefined
+      if (!session.live) return { ended: session.ended }
       const principal = await principalForUser(session.userId)
-      return principal ? { principal, csrfToken: session.csrfToken } : undefined
+      if (!principal) return undefined
+      return {
+        principal,
+        csrfToken: session.csrfToken,
+        ends: {
+          at: session.endsAt,
+          idle: session.endsWhenIdle,
+          expiresAt: session.expiresAt,
+          seenAt: session.seenAt,
+        },
+      }
     },
 
     async principalForApiToken(token: string): Promise<Principal | undefined> {

@@ -7,6 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type nunjucks from 'nunjucks'
 import { type Access, permits } from '../access/access.ts'
 import type { Principal } from '../auth/principal.ts'
+import { type SessionEnds, timeoutNotice } from '../auth/sessions.ts'
+import type { SessionPrincipal } from '../auth/users.ts'
 import type { Config } from '../config.ts'
 import { type TextProblem, unstorableText } from '../text.ts'
 import { createViewEnvironment, projectRoot } from '../views/render.ts'
@@ -25,7 +27,7 @@ export interface NavigationItem {
 /** What the web shell needs from the rest of Kestrel: who is asking, and what the menu holds. */
 export interface ShellDependencies {
   config: Config
-  principalForSession(token: string): Promise<{ principal: Principal; csrfToken: string } | undefined>
+  principalForSession(token: string): Promise<SessionPrincipal | undefined>
   principalForApiToken(token: string): Promise<Principal | undefined>
   navigation: NavigationItem[]
 }
@@ -45,6 +47,10 @@ declare module 'fastify' {
     principal: Principal | undefined
     csrfToken: string | undefined
     sessionToken: string | undefined
+    /** When the session ends if the person does nothing, and whether doing something pushes it back. */
+    sessionEnds: SessionEnds | undefined
+    /** The session cookie presented had ended, idle or at its absolute limit: the sign-in page says which. */
+    sessionEnded: 'idle' | 'expired' | undefined
   }
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply
@@ -88,7 +94,9 @@ export async function createShell(
       const supplied = req.headers['x-request-id']
       return typeof supplied === 'string' && /^[\w-]{1,64}$/.test(supplied) ? supplied : randomUUID()
     },
-    trustProxy: deps.config.env === 'production',
+    // X-Forwarded-For names the client only when a configured proxy sent it: from anyone else it would let
+    // a client choose its own address, and with it the sign-in throttle's count.
+    trustProxy: deps.config.trustedProxies.length ? deps.config.trustedProxies : false,
     bodyLimit: 10 * 1024 * 1024,
   })
   const views = createViewEnvironment()
@@ -131,6 +139,8 @@ export async function createShell(
   app.decorateRequest('principal', undefined)
   app.decorateRequest('csrfToken', undefined)
   app.decorateRequest('sessionToken', undefined)
+  app.decorateRequest('sessionEnds', undefined)
+  app.decorateRequest('sessionEnded', undefined)
 
   app.decorateReply(
     'render',
@@ -152,6 +162,9 @@ export async function createShell(
         cspNonce: request.cspNonce,
         navigation,
         currentUrl: request.url,
+        // Server-rendered, so the warning works without JavaScript (the GOV.UK timeout warning pattern).
+        sessionTimeout:
+          request.sessionEnds && timeoutNotice(request.sessionEnds, deps.config.sessionIdleMinutes),
         ...context,
       })
       return this.type('text/html; charset=utf-8').send(html)
@@ -159,7 +172,7 @@ export async function createShell(
   )
 
   // Who is asking: a session cookie for people, a bearer token for system clients on the API.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/assets/')) return
     const authorization = request.headers.authorization
     if (authorization?.startsWith('Bearer ') && isApiRequest(request)) {
@@ -169,10 +182,14 @@ export async function createShell(
     const token = request.cookies[sessionCookie]
     if (!token) return
     const session = await deps.principalForSession(token)
-    if (session) {
+    if (session && 'ended' in session) {
+      request.sessionEnded = session.ended
+      reply.clearCookie(sessionCookie, { path: '/' })
+    } else if (session) {
       request.principal = session.principal
       request.csrfToken = session.csrfToken
       request.sessionToken = token
+      request.sessionEnds = session.ends
     }
   })
 
@@ -187,8 +204,11 @@ export async function createShell(
     if (access.kind === 'public') return
     if (!request.principal) {
       if (isApiRequest(request)) throw new HttpError(401, 'Sign in or send a valid API token')
-      const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
-      return reply.redirect(`/login${returnTo}`, 303)
+      const query = [
+        ...(request.method === 'GET' ? [`returnTo=${encodeURIComponent(request.url)}`] : []),
+        ...(request.sessionEnded ? [`ended=${request.sessionEnded}`] : []),
+      ]
+      return reply.redirect(query.length ? `/login?${query.join('&')}` : '/login', 303)
     }
     if (!permits(access, request.principal.roles)) {
       throw new HttpError(403, 'You do not have access to this')

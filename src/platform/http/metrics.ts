@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import { allow } from '../access/access.ts'
 
 /**
@@ -13,7 +13,17 @@ import { allow } from '../access/access.ts'
  */
 
 /** One registry per process: default metrics describe the process, whatever number of apps it builds. */
-let shared: { registry: Registry; requestDuration: Histogram<'method' | 'route' | 'status_code'> } | undefined
+let shared:
+  | {
+      registry: Registry
+      requestDuration: Histogram<'method' | 'route' | 'status_code'>
+      signInLimitsEngaged: Counter<'scope'>
+      signInRefused: Counter<'scope'>
+    }
+  | undefined
+
+/** The sign-in throttle's counts (src/platform/auth/sign-in-throttle.ts), each series present from the start. */
+const signInScopes = ['account-address', 'address', 'account']
 
 export function metrics() {
   if (!shared) {
@@ -26,7 +36,23 @@ export function metrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     })
-    shared = { registry, requestDuration }
+    const signInLimitsEngaged = new Counter({
+      name: 'kestrel_sign_in_limits_engaged_total',
+      help: 'Sign-in limits set off by a wrong password: a lockout begun or an account slowed further, by scope',
+      labelNames: ['scope'] as const,
+      registers: [registry],
+    })
+    const signInRefused = new Counter({
+      name: 'kestrel_sign_in_refused_total',
+      help: 'Sign-in attempts refused with 429 by the throttle, by the scope that held them back',
+      labelNames: ['scope'] as const,
+      registers: [registry],
+    })
+    for (const scope of signInScopes) {
+      signInLimitsEngaged.labels(scope).inc(0)
+      signInRefused.labels(scope).inc(0)
+    }
+    shared = { registry, requestDuration, signInLimitsEngaged, signInRefused }
   }
   return shared
 }
