@@ -6,6 +6,7 @@ import { referralsApiRoutes } from './api.ts'
 import { pacImportKind } from './import-kinds.ts'
 import { referralsMeasures } from './measures.ts'
 import { referralsMigration } from './migrations/0006-referrals.ts'
+import { referralsListIndexesMigration } from './migrations/0021-referrals-list-indexes.ts'
 import { personIndexFromChildren } from './person-index.ts'
 import { referralsPath, referralsRoutes } from './routes.ts'
 import { referralRules } from './rules.ts'
@@ -44,7 +45,7 @@ declare module '../../platform/module.ts' {
 export const referralsModule = defineModule({
   name: 'referrals',
   needs: ['organisation', 'standards', 'children'],
-  migrations: [referralsMigration],
+  migrations: [referralsMigration, referralsListIndexesMigration],
   importKinds: [pacImportKind],
   seed: referralsSeed,
   menu: [

@@ -199,7 +199,7 @@ describe('resubmitting a PAC returned for more work (database)', () => {
     expect(pac?.concerns).toEqual(['child_abuse', 'domestic_abuse_stalking_harassment'])
 
     const queue = await referrals.supervisorQueue({ reach: forceWide })
-    expect(queue.map((p) => p.id)).toContain(id)
+    expect(queue.items.map((p) => p.id)).toContain(id)
     const queuePage = await f.kestrel.app.inject({
       url: '/pacs/review?all=yes',
       headers: { cookie: supervisor.cookie },

@@ -484,7 +484,7 @@ describe('PAC pages, API and partner access (database)', () => {
         brag: 'green',
         ratedAt: '2018-07-30T12:00:00Z',
       })
-      const queue = (await referrals.mashQueue(forceWideReach)).map((p) => p.id)
+      const queue = (await referrals.mashQueue(forceWideReach)).items.map((p) => p.id)
       expect(queue.indexOf(red)).toBeLessThan(queue.indexOf(green))
       expect(
         (await app.inject({ method: 'GET', url: '/pacs/mash', headers: { cookie: mash.cookie } })).statusCode,

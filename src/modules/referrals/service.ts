@@ -9,9 +9,9 @@ import type { Outcome, PacInput, ReviewDecision } from './pac.ts'
 import type { PersonIndex } from './person-index.ts'
 import type { AfterWrite, PacActor, ReferralsDeps } from './service/dependencies.ts'
 import { draftAnswers, removeDraft, saveDraft, startDraft } from './service/drafts.ts'
-import { listPacs, mashQueue, type PacFilter, supervisorQueue } from './service/lists.ts'
+import { listPacs, mashQueue, type PacFilter, type QueuePage, supervisorQueue } from './service/lists.ts'
 import { referralsMeasures } from './service/measures.ts'
-import { partnerList, partnerRead, recordOutcome } from './service/partners.ts'
+import { type PartnerListFilter, partnerList, partnerRead, recordOutcome } from './service/partners.ts'
 import { reviewPac, updatePac } from './service/progress.ts'
 import { raisePac } from './service/raise-pac.ts'
 import type { PacChange, PacSummary } from './service/records.ts'
@@ -22,7 +22,12 @@ import { pacSummary, readPac, recordListRead } from './service/view.ts'
 
 export type { AfterWrite, PacActor, ReferralsDeps } from './service/dependencies.ts'
 export type { PacFilter } from './service/lists.ts'
-export { requirePartnerBorough } from './service/partners.ts'
+export {
+  type PartnerListFilter,
+  type PartnerOutcomeFilter,
+  partnerOutcomeFilters,
+  requirePartnerBorough,
+} from './service/partners.ts'
 export {
   type Pac,
   type PacChange,
@@ -115,7 +120,7 @@ export function referralsService(deps: ReferralsDependencies) {
 
     /** Partner (children's social care) access: only PACs shared with the MASH for their borough. */
     partner: {
-      list: (boroughId: string | null, filter: { awaitingOutcome?: boolean } = {}) =>
+      list: (boroughId: string | null, filter: PartnerListFilter = {}) =>
         partnerList(db, on, boroughId, filter),
       read: (id: string, boroughId: string | null, actor: PacActor) =>
         partnerRead(db, on, id, boroughId, actor),
@@ -129,11 +134,11 @@ export function referralsService(deps: ReferralsDependencies) {
     },
 
     /** PACs waiting for a supervisor, oldest first, with the hours each has waited. */
-    supervisorQueue: (options: { teamId?: string | null; reach: Reach }) =>
+    supervisorQueue: (options: { teamId?: string | null; reach: Reach } & QueuePage) =>
       supervisorQueue(db, on, options, clock.now()),
 
     /** PACs with the MASH and not yet decided: unrated first, then red to blue, oldest first within each. */
-    mashQueue: (reach: Reach) => mashQueue(db, on, reach, clock.now()),
+    mashQueue: (reach: Reach, page: QueuePage = {}) => mashQueue(db, on, { reach, ...page }, clock.now()),
 
     timeline: pacTimeline,
 

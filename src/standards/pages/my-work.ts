@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FormBody, formText } from '../../platform/http/form-body.ts'
+import { pageAsked, pagination } from '../../platform/http/pagination.ts'
 import { staffAccess, teamRoles } from '../access.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from '../lifecycle.ts'
 import { teamScope } from '../scope.ts'
@@ -15,21 +16,6 @@ const dueWindows: Record<string, { label: string; hours: number | null }> = {
 
 /** A long list is paged on the server: a supervisor reads a page at a time, soonest due first. */
 const pageSize = 100
-
-/** The pagination component's items for page `page` of `pages`: the ends, and two either side. */
-function pagination(page: number, pages: number, pageHref: (n: number) => string) {
-  if (pages <= 1) return undefined
-  return {
-    ...(page > 1 ? { previous: { href: pageHref(page - 1) } } : {}),
-    ...(page < pages ? { next: { href: pageHref(page + 1) } } : {}),
-    items: Array.from({ length: pages }, (_, i) => i + 1)
-      .filter((n) => n === 1 || n === pages || Math.abs(n - page) <= 2)
-      .flatMap((n, i, list) => [
-        ...(i > 0 && n - (list[i - 1] as number) > 1 ? [{ ellipsis: true }] : []),
-        { number: n, href: pageHref(n), current: n === page },
-      ]),
-  }
-}
 
 /** "My work", the open findings assigned to me, and "My team", the findings of the queues I supervise. */
 export function workPages(app: FastifyInstance, service: StandardsService) {
@@ -58,7 +44,7 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
       status: formText(query, 'status') || 'open',
     }
     const errors: { text: string; href: string }[] = []
-    const page = Math.max(1, Math.min(10_000, Number.parseInt(formText(query, 'page') || '1', 10) || 1))
+    const page = pageAsked(query)
     const filter: FindingFilter = {
       queue: teamScope(principal),
       limit: pageSize,

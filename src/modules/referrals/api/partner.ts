@@ -6,7 +6,7 @@ import { NotFoundError } from '../../../platform/http/errors.ts'
 import type { Services } from '../../../services.ts'
 import { pacPartners } from '../access.ts'
 import { actorOf } from '../pages/shared.ts'
-import { requirePartnerBorough } from '../service.ts'
+import { partnerOutcomeFilters, requirePartnerBorough } from '../service.ts'
 import { idParams, outcomeBody, pacResponse, tags, toResponse } from './schemas.ts'
 
 /** The partners' PAC API: only PACs shared with the MASH for their own borough; anything else is not found. */
@@ -18,16 +18,39 @@ export function partnerApiRoutes(app: FastifyInstance, services: Services) {
     method: 'GET',
     url: '/api/v1/partner/pacs',
     access: pacPartners,
-    summary: 'PACs shared with your borough (partner agencies)',
+    summary: 'PACs shared with your borough (partner agencies), a page at a time',
+    description:
+      'Those awaiting your outcome first, then the rest, most recently shared first within each. `total` is how ' +
+      'many the filter lets through in all; page with `limit` (at most 500) and `offset`.',
     tags,
-    query: z.object({ awaitingOutcome: z.enum(['true', 'false']).optional() }).strict(),
-    response: z.object({ pacs: z.array(pacResponse) }),
-    handler: async ({ query, principal, request }) => {
-      const pacs = await referrals.partner.list(boroughOf(principal), {
-        awaitingOutcome: query.awaitingOutcome === 'true',
+    query: z
+      .object({
+        outcome: z
+          .enum(partnerOutcomeFilters)
+          .optional()
+          .describe('awaiting: only those awaiting your outcome; recorded: only those with it'),
+        awaitingOutcome: z
+          .enum(['true', 'false'])
+          .optional()
+          .describe('true is the same as outcome=awaiting'),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
       })
-      await referrals.recordListRead(actorOf(principal), `${request.method} ${request.url}`, pacs, request.id)
-      return { pacs: pacs.map(toResponse) }
+      .strict(),
+    response: z.object({ total: z.number(), pacs: z.array(pacResponse) }),
+    handler: async ({ query, principal, request }) => {
+      const { items, total } = await referrals.partner.list(boroughOf(principal), {
+        outcome: query.outcome ?? (query.awaitingOutcome === 'true' ? 'awaiting' : undefined),
+        limit: query.limit,
+        offset: query.offset,
+      })
+      await referrals.recordListRead(
+        actorOf(principal),
+        `${request.method} ${request.url}`,
+        items,
+        request.id,
+      )
+      return { total, pacs: items.map(toResponse) }
     },
   })
 

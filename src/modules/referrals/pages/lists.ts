@@ -3,6 +3,7 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { NotFoundError } from '../../../platform/http/errors.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { pageAsked, pageOfList } from '../../../platform/http/pagination.ts'
 import type { Services } from '../../../services.ts'
 import { pacMashRoles, pacRaisers, pacReaders, pacReviewers } from '../access.ts'
 import { bragLabels, type PacStage, pacStages, stageLabels } from '../pac.ts'
@@ -52,10 +53,14 @@ export function listPages(app: FastifyInstance, services: Services) {
     access: pacReviewers,
     get: async ({ request, query, principal }) => {
       const staff = principal.staffId ? await organisation.staffMember(principal.staffId) : undefined
-      const teamOnly = formText(query, 'all') !== 'yes' && !!staff?.teamId
-      const items = await referrals.supervisorQueue({
+      const all = formText(query, 'all') === 'yes'
+      const teamOnly = !all && !!staff?.teamId
+      const pageNumber = pageAsked(query)
+      const { items, total } = await referrals.supervisorQueue({
         teamId: teamOnly ? staff?.teamId : null,
         reach: reachOf(principal),
+        limit: perPage,
+        offset: (pageNumber - 1) * perPage,
       })
       await logList(services, request, items)
       return view('referrals/views/review-queue.njk', {
@@ -63,16 +68,39 @@ export function listPages(app: FastifyInstance, services: Services) {
         items,
         teamOnly,
         hasTeam: !!staff?.teamId,
+        ...pageOfList({
+          path: `${referralsPath}/review`,
+          page: pageNumber,
+          size: perPage,
+          total,
+          shown: items.length,
+          filters: { all: all ? 'yes' : '' },
+        }),
       })
     },
   })
 
   page(app, `${referralsPath}/mash`, {
     access: pacMashRoles,
-    get: async ({ request, principal }) => {
-      const items = await referrals.mashQueue(reachOf(principal))
+    get: async ({ request, query, principal }) => {
+      const pageNumber = pageAsked(query)
+      const { items, total } = await referrals.mashQueue(reachOf(principal), {
+        limit: perPage,
+        offset: (pageNumber - 1) * perPage,
+      })
       await logList(services, request, items)
-      return view('referrals/views/mash-queue.njk', { pageTitle: 'MASH queue', items, bragLabels })
+      return view('referrals/views/mash-queue.njk', {
+        pageTitle: 'MASH queue',
+        items,
+        bragLabels,
+        ...pageOfList({
+          path: `${referralsPath}/mash`,
+          page: pageNumber,
+          size: perPage,
+          total,
+          shown: items.length,
+        }),
+      })
     },
   })
 

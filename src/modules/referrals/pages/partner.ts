@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { formText } from '../../../platform/http/form-body.ts'
 import { optionalText, radios, recordVersion } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { pageAsked, pageOfList } from '../../../platform/http/pagination.ts'
 import type { Services } from '../../../services.ts'
 import { pacPartners } from '../access.ts'
 import { aboutLabels, concernLabels, outcomeLabels, outcomes, riskLabels } from '../pac.ts'
-import { requirePartnerBorough } from '../service.ts'
+import { partnerOutcomeFilters, requirePartnerBorough } from '../service.ts'
 import { actorOf, logList } from './shared.ts'
 
 /** Children's social care's answer to a PAC, in the order the page shows it; the service checks it again. */
@@ -15,6 +17,9 @@ const outcomeForm = z.object({
   version: recordVersion(),
 })
 
+/** The partner's list a page at a time, as the other PAC lists. */
+const partnerPageSize = 50
+
 /**
  * The partners' pages (children's social care): the PACs shared with their borough's MASH, one of them,
  * and its outcome. Anything not shared with their borough is not found.
@@ -22,18 +27,51 @@ const outcomeForm = z.object({
 export function partnerPages(app: FastifyInstance, services: Services) {
   const { referrals, organisation } = services
 
+  // The borough's shared PACs, a page at a time: awaiting the partner's outcome first. The filter is a GET
+  // form of fixed choices; one not offered is named in the summary and nothing is listed.
   page(app, '/partner/pacs', {
     access: pacPartners,
-    get: async ({ request, principal }) => {
+    get: async ({ request, principal, query }) => {
       const boroughId = requirePartnerBorough(principal.area)
-      const items = await referrals.partner.list(boroughId)
-      await logList(services, request, items)
-      const borough = await organisation.borough(boroughId)
-      return view('referrals/views/partner-list.njk', {
-        pageTitle: `PACs shared with ${borough?.name ?? 'your borough'}`,
-        items,
-        outcomeLabels,
-      })
+      const chosen = formText(query, 'outcome')
+      const outcome = partnerOutcomeFilters.find((f) => f === chosen)
+      const errors = chosen && !outcome ? [{ text: 'Select which PACs to show', href: '#outcome' }] : []
+      const pageNumber = pageAsked(query)
+      const { items, total, awaiting } = errors.length
+        ? { items: [], total: 0, awaiting: 0 }
+        : await referrals.partner.list(boroughId, {
+            outcome,
+            limit: partnerPageSize,
+            offset: (pageNumber - 1) * partnerPageSize,
+          })
+      if (!errors.length) await logList(services, request, items)
+      const borough = (await organisation.borough(boroughId))?.name ?? 'your borough'
+      return view(
+        'referrals/views/partner-list.njk',
+        {
+          pageTitle: `PACs shared with ${borough}`,
+          errors,
+          items,
+          borough,
+          outcome,
+          awaiting,
+          ...pageOfList({
+            path: '/partner/pacs',
+            page: pageNumber,
+            size: partnerPageSize,
+            total,
+            shown: items.length,
+            filters: { outcome: outcome ?? '' },
+          }),
+          outcomeItems: [
+            { value: '', text: 'All shared PACs' },
+            { value: 'awaiting', text: 'Awaiting your outcome' },
+            { value: 'recorded', text: 'Outcome recorded' },
+          ].map((o) => ({ ...o, selected: o.value === (outcome ?? '') })),
+          outcomeLabels,
+        },
+        errors.length ? 400 : 200,
+      )
     },
   })
 

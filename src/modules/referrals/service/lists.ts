@@ -4,7 +4,7 @@ import type { Executor } from '../../../platform/db/database.ts'
 import { pacKind } from '../access.ts'
 import { type BragRating, bragUrgency, hoursBetween, type PacStage } from '../pac.ts'
 import { type ReferralsDeps, summaries } from './dependencies.ts'
-import type { Pac, PacSummary } from './records.ts'
+import type { PacSummary } from './records.ts'
 
 export interface PacFilter {
   personId?: string
@@ -64,41 +64,74 @@ export async function listPacs(
   return { items: await summaries(q, deps, rows), total: total.n }
 }
 
-/** PACs waiting for a supervisor, oldest first, with the hours each has waited until `now`. */
+/** A page of a queue: how many rows to skip and take. */
+export interface QueuePage {
+  limit?: number
+  offset?: number
+}
+
+const pageLimit = (page: QueuePage) => Math.min(page.limit ?? 50, 500)
+
+/**
+ * A page of the PACs waiting for a supervisor, oldest first, with the hours each has waited until `now`,
+ * and how many wait in all.
+ */
 export async function supervisorQueue(
   q: Executor,
   deps: ListDeps,
-  options: { teamId?: string | null; reach: Reach },
+  options: { teamId?: string | null; reach: Reach } & QueuePage,
   now: Date,
 ) {
   let query = q.selectFrom('pac').where(pacKind.where(options.reach)).where('pac.reviewed_at', 'is', null)
   if (options.teamId) query = query.where('pac.raised_by_team_id', '=', options.teamId)
-  const rows = await query.selectAll('pac').orderBy('pac.submitted_at').limit(500).execute()
-  return (await summaries(q, deps, rows)).map((p) => ({
+  const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const rows = await query
+    .selectAll('pac')
+    .orderBy('pac.submitted_at')
+    .orderBy('pac.id')
+    .limit(pageLimit(options))
+    .offset(options.offset ?? 0)
+    .execute()
+  const items = (await summaries(q, deps, rows)).map((p) => ({
     ...p,
     hoursWaiting: hoursBetween(p.submittedAt, now),
   }))
+  return { items, total: total.n }
 }
 
-/** PACs with the MASH and not yet decided: unrated first, then red to blue, oldest first within each. */
-export async function mashQueue(q: Executor, deps: ListDeps, reach: Reach, now: Date) {
-  const rows = await q
+/** The MASH's order of urgency (bragUrgency) in SQL: not yet rated first, then red to blue. */
+const urgencySql = sql<number>`case pac.mash_brag ${sql.join(
+  Object.entries(bragUrgency).map(([brag, rank]) => sql`when ${sql.lit(brag)} then ${sql.lit(rank + 1)}`),
+  sql` `,
+)} else 0 end`
+
+/**
+ * A page of the PACs with the MASH and not yet decided: unrated first, then red to blue, oldest first
+ * within each; ranked in the database, so the order holds across every page, and how many wait in all.
+ */
+export async function mashQueue(
+  q: Executor,
+  deps: ListDeps,
+  options: { reach: Reach } & QueuePage,
+  now: Date,
+) {
+  const query = q
     .selectFrom('pac')
-    .where(pacKind.where(reach))
-    .selectAll('pac')
+    .where(pacKind.where(options.reach))
     .where('pac.shared_with_mash_at', 'is not', null)
     .where('pac.mash_decision_at', 'is', null)
+  const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+  const rows = await query
+    .selectAll('pac')
+    .orderBy(urgencySql)
     .orderBy('pac.shared_with_mash_at')
-    .limit(1000)
+    .orderBy('pac.id')
+    .limit(pageLimit(options))
+    .offset(options.offset ?? 0)
     .execute()
   const items = (await summaries(q, deps, rows)).map((p) => ({
     ...p,
     hoursWaiting: hoursBetween(p.sharedWithMashAt as Date, now),
   }))
-  const urgency = (p: Pac) => (p.mashBrag ? bragUrgency[p.mashBrag] + 1 : 0)
-  return items.sort(
-    (a, b) =>
-      urgency(a) - urgency(b) ||
-      (a.sharedWithMashAt as Date).getTime() - (b.sharedWithMashAt as Date).getTime(),
-  )
+  return { items, total: total.n }
 }

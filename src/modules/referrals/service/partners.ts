@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Area } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { ForbiddenError, NotFoundError } from '../../../platform/http/errors.ts'
@@ -20,17 +21,53 @@ export function requirePartnerBorough(area: Area): string {
   return borough
 }
 
-/** The PACs shared with the partner's borough, most recently shared first. */
+/** Which of their shared PACs a partner lists: those awaiting their outcome, those with it recorded, or all. */
+export const partnerOutcomeFilters = ['awaiting', 'recorded'] as const
+export type PartnerOutcomeFilter = (typeof partnerOutcomeFilters)[number]
+
+export interface PartnerListFilter {
+  outcome?: PartnerOutcomeFilter
+  limit?: number
+  offset?: number
+}
+
+/**
+ * A page of the PACs shared with the partner's borough: those awaiting their outcome first, then the
+ * rest, most recently shared first within each (pac_partner_list serves this order); with how many
+ * the filter lets through in all, and how many of the borough's await the outcome.
+ */
 export async function partnerList(
   q: Executor,
   deps: Pick<ReferralsDeps, 'people'>,
   boroughId: string | null,
-  filter: { awaitingOutcome?: boolean } = {},
-): Promise<PacSummary[]> {
-  if (!boroughId) return []
-  let query = q.selectFrom('pac').selectAll().where(partnerSharing.where(boroughId))
-  if (filter.awaitingOutcome) query = query.where('outcome', 'is', null)
-  return summaries(q, deps, await query.orderBy('shared_with_mash_at', 'desc').limit(500).execute())
+  filter: PartnerListFilter = {},
+): Promise<{ items: PacSummary[]; total: number; awaiting: number }> {
+  if (!boroughId) return { items: [], total: 0, awaiting: 0 }
+  const shared = q.selectFrom('pac').where(partnerSharing.where(boroughId))
+  const counts = await shared
+    .select([
+      sql<number>`count(*)::int`.as('all'),
+      sql<number>`(count(*) filter (where pac.outcome is null))::int`.as('awaiting'),
+    ])
+    .executeTakeFirstOrThrow()
+  let query = shared
+  if (filter.outcome === 'awaiting') query = query.where('pac.outcome', 'is', null)
+  if (filter.outcome === 'recorded') query = query.where('pac.outcome', 'is not', null)
+  const rows = await query
+    .selectAll('pac')
+    .orderBy(sql`pac.outcome is not null`)
+    .orderBy('pac.shared_with_mash_at', 'desc')
+    .orderBy('pac.id')
+    .limit(Math.min(filter.limit ?? 50, 500))
+    .offset(filter.offset ?? 0)
+    .execute()
+  const total =
+    filter.outcome === 'awaiting'
+      ? counts.awaiting
+      : filter.outcome === 'recorded'
+        ? counts.all - counts.awaiting
+        : counts.all
+  return { items: await summaries(q, deps, rows), total, awaiting: counts.awaiting }
 }
 
 /** One PAC shared with the partner's borough, its read logged. */
