@@ -15,6 +15,12 @@ export const rsoKind: KindOfRecord<RsoPlace> = recordKind<RsoPlace>({
   placeOf: (row) => ({ boroughId: row.borough_id, staffIds: [row.manager_staff_id], teamIds: [row.team_id] }),
 })
 
+/**
+ * A person charged with a notifiable sexual offence, as RSO-09 finds them: a finding about the person (the
+ * person index's kind), until their ViSOR record exists.
+ */
+export const chargedPersonKind = 'person'
+
 /** An offender manager, as RSO-05 finds one over their caseload: a finding about a member of staff. */
 export const managerKind = 'offender-manager'
 

@@ -1,11 +1,13 @@
 import type { z } from 'zod'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportKind, type Reference } from '../../platform/import/kinds.ts'
-import { rsoKind } from './access.ts'
+import { chargedPersonKind, rsoKind } from './access.ts'
+import { writeCharges } from './service/charges.ts'
 import type { WriteResult, WriterDeps } from './service/dependencies.ts'
 import {
   allocationInput,
   armsInput,
+  chargeInput,
   informationInput,
   notificationInput,
   planInput,
@@ -143,8 +145,51 @@ function recordImport<S extends z.ZodType<{ rso: string }>>(declaration: {
   })
 }
 
+export const chargeImport = defineImportKind({
+  kind: 'charge',
+  subjectKind: chargedPersonKind,
+  schema: chargeInput,
+  refersTo: ['person', 'borough', 'staff'],
+  references: (record) => [
+    { field: 'person', kind: 'person', ref: record.person },
+    { field: 'borough', kind: 'borough', ref: record.borough },
+    ...(record.officer ? [{ field: 'officer', kind: 'staff', ref: record.officer }] : []),
+  ],
+  async lookup(trx, refs) {
+    const rows = await trx
+      .selectFrom('sexual_offence_charge')
+      .select(['id', 'ref'])
+      .where('ref', 'in', refs)
+      .execute()
+    return new Map(rows.map((r) => [r.ref, r.id]))
+  },
+  async write(lines, { trx, clock, actor }) {
+    const submissions = lines.map((l) => ({ ref: l.ref, input: l.record }))
+    return idsOrRejected(
+      await writeCharges(trx, importing(clock), submissions, { id: actor, username: actor }),
+      lines,
+    )
+  },
+  describe: {
+    summary:
+      'A charge of a person for a sexual offence recorded in another system (the crime or custody system). ' +
+      'A charge of an adult for an offence RSO-09 lists as notifiable asks for a ViSOR record until the person’s ' +
+      'RSO record has its ViSOR reference. Charges recorded as investigation outcomes in Kestrel are read as well.',
+    example: {
+      kind: 'charge',
+      ref: 'CHG-2018-000123',
+      person: 'KP-0000042',
+      offence: 'Sexual assault of a child under 13',
+      chargedAt: '2018-08-01T16:00:00Z',
+      borough: 'Lambeth',
+      officer: 'C1234',
+    },
+  },
+})
+
 export const offendersImportKinds: readonly ImportKind[] = [
   rsoImport,
+  chargeImport,
   recordImport({
     kind: 'rso-arms',
     schema: armsInput,

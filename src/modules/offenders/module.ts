@@ -1,5 +1,5 @@
 import { defineModule } from '../../platform/module.ts'
-import { managerKind, rsoKind } from './access.ts'
+import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { offendersImportKinds } from './import-kinds.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
 import { offenderRules } from './rules.ts'
@@ -16,7 +16,7 @@ declare module '../../platform/module.ts' {
 /** Registered sex offender management: the RSO record, risk, contact, caseloads and the RSO rules. */
 export const offendersModule = defineModule({
   name: 'offenders',
-  needs: ['organisation', 'standards', 'children'],
+  needs: ['organisation', 'standards', 'children', 'referrals'],
   migrations: [offendersMigration],
   importKinds: offendersImportKinds,
   create: ({ db, clock, accessLog, standards }) =>
@@ -29,5 +29,7 @@ export const offendersModule = defineModule({
   subjectLinks: {
     [rsoKind.kind]: (id) => `/offenders/${id}`,
     [managerKind]: (id) => `/offenders/caseloads?manager=${id}`,
+    // RSO-09's findings are about the person charged: their record in the person index.
+    [chargedPersonKind]: (id) => `/people/${id}`,
   },
 })

@@ -159,3 +159,96 @@ const adminish = {
   staffId: null,
   area: { forceWide: true as const },
 }
+
+describe('RSO-06 access to children', () => {
+  it('children present at a visit owe a PAC or referral within a day; a referral meets it', async () => {
+    const r = await fx.rso('2017-01-01')
+    const written = await offenders().recordVisit(
+      {
+        rso: r.ref,
+        visitedAt: new Date('2018-06-01T10:00:00Z'),
+        announced: false,
+        officers: 'DC Visitor',
+        childrenPresent: true,
+      },
+      keeper,
+      forceWideReach,
+    )
+    expect(await fx.states('RSO-06', r.id, '2018-06-02T09:59:59Z')).toEqual(['due'])
+    expect(await fx.states('RSO-06', r.id, '2018-06-02T10:00:00Z')).toEqual(['breached'])
+    await fx.kestrel.services.db
+      .updateTable('rso_visit')
+      .set({ social_care_referral_at: new Date('2018-06-01T15:00:00Z') })
+      .where('ref', '=', written.ref)
+      .execute()
+    expect(await fx.states('RSO-06', r.id, '2018-06-02T10:00:00Z')).toEqual(['met'])
+  })
+  it('a notification of staying at a household with a child owes one too; other notifications do not', async () => {
+    const r = await fx.rso('2017-01-01')
+    for (const notificationKind of ['bank_account', 'household_with_child'] as const)
+      await offenders().recordNotification(
+        { rso: r.ref, notificationKind, notifiedAt: new Date('2018-06-01T10:00:00Z'), details: 'Notified' },
+        keeper,
+        forceWideReach,
+      )
+    expect(await fx.states('RSO-06', r.id, '2018-06-03T00:00:00Z')).toEqual(['breached'])
+  })
+})
+
+describe('RSO-09 ViSOR record at the point of charge', () => {
+  const charge = (ref: string, person: string, offence: string) =>
+    fx.kestrel.services.imports.run(
+      JSON.stringify({
+        kind: 'charge',
+        ref,
+        person,
+        offence,
+        chargedAt: '2019-06-01T16:00:00Z',
+        borough: 'Lambeth',
+      }),
+      'tester',
+    )
+  it('breaches a charge of an adult for a notifiable offence until the ViSOR reference is recorded', async () => {
+    const adult = await fx.person()
+    await charge('CHG-T-1', adult.ref, 'Sexual assault of a child under 13')
+    expect(await fx.states('RSO-09', adult.id, '2019-06-02T00:00:00Z')).toEqual(['breached'])
+    await fx.rso('2019-06-01', { person: adult.ref, visorRef: 'VS-19-000001' })
+    expect(await fx.states('RSO-09', adult.id, '2019-06-16T00:00:00Z')).toEqual(['met'])
+    // The finding the registering write left agrees.
+    const stored = await fx.kestrel.services.standards.findingsForSubject('person', adult.id)
+    expect(stored.map((f) => [f.ruleId, f.status])).toEqual([['RSO-09', 'met']])
+  })
+  it('looks only at adults charged', async () => {
+    const { children } = fx.kestrel.services
+    const child = await children.create(
+      {
+        familyName: 'Youngcharged',
+        givenNames: 'Kid',
+        dateOfBirth: '2003-01-01',
+        estimatedAgeYears: null,
+        gender: 'male',
+        ethnicity: 'NS',
+        address: null,
+      },
+      { id: 'tester', username: 'tester' },
+      { confirmedNotDuplicate: true },
+    )
+    await charge('CHG-T-3', child.ref, 'Sexual assault')
+    expect(await fx.states('RSO-09', child.id, '2019-06-02T00:00:00Z')).toEqual([])
+  })
+  it('leaves offences not on the configured list alone, until the list names them', async () => {
+    const adult = await fx.person()
+    await charge('CHG-T-2', adult.ref, 'Burglary dwelling')
+    expect(await fx.states('RSO-09', adult.id, '2019-06-02T00:00:00Z')).toEqual([])
+    await fx.kestrel.services.standards.parameters.set({
+      ruleId: 'RSO-09',
+      name: 'offences',
+      boroughId: null,
+      value: ['burglary'],
+      effectiveFrom: new Date('2019-01-01T00:00:00Z'),
+      reason: 'Testing the configured list',
+      setBy: 'tester',
+    })
+    expect(await fx.states('RSO-09', adult.id, '2019-06-02T00:00:00Z')).toEqual(['breached'])
+  })
+})

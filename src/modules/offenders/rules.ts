@@ -1,8 +1,9 @@
 import { sql } from 'kysely'
+import { z } from 'zod'
 import { londonDate } from '../../platform/time.ts'
 import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
 import { afterMonthsOf, londonMidnightOf, plusLondonDays, plusMonthsDate } from '../../standards/sql-time.ts'
-import { managerKind, rsoKind } from './access.ts'
+import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { visitIntervalParams, yearlyNotificationKinds } from './rso.ts'
 
 /*
@@ -259,4 +260,124 @@ export const rso07 = defineRule<{ months: number }>({
   },
 })
 
-export const offenderRules = [rso01, rso02, rso03, rso04, rso05, rso07]
+/**
+ * RSO-06: an RSO found to have access to children (living with, or staying 12 hours or more with, a child,
+ * as notified; or children present at a visit) and no PAC or referral to children's social care within N
+ * days. A PAC linked to the visit or notification, or a referral recorded on it, meets it.
+ */
+export const rso06 = defineRule<{ days: number }>({
+  id: 'RSO-06',
+  title: 'RSO with access to children not referred to social care',
+  citation:
+    'Sexual Offences Act 2003 (Notification Requirements) Regulations 2012, reg 10. Inspection report 2018: ' +
+    'information on RSOs was "not proactively" shared with children’s social care; in one case 29 days passed ' +
+    'before the children of an RSO were referred.',
+  source: 'statute',
+  appliesTo: rsoKind.kind,
+  severity: 'high',
+  timeBased: true,
+  tables: ['rso', 'rso_visit', 'rso_notification', 'rso_pac', 'pac'],
+  params: { days: { default: 1, description: 'Days to a PAC or social care referral', unit: 'days' } },
+  async obligations(_db, { asOf, params, upTo, subjectFilter }) {
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, t.key as obligation_key, t.at as started_at,
+        ${plusLondonDays('t.at', params.sql('days'))} as due_at,
+        least(${upTo('t.referral_at')}, (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
+          where (l.visit_id = t.id or l.notification_id = t.id) and p.created_at <= ${asOf})) as met_at,
+        t.detail
+      from rso r
+      join (
+        select v.rso_id, v.id, 'visit:' || v.id as key, v.visited_at as at, v.social_care_referral_at as referral_at,
+          'Children present at a home visit: raise a PAC for each child or refer to children’s social care' as detail
+        from rso_visit v where v.children_present and v.visited_at <= ${asOf}
+        union all
+        select n.rso_id, n.id, 'notification:' || n.id, n.notified_at, n.social_care_referral_at,
+          'Notified staying at a household with a child: raise a PAC for each child or refer to children’s social care'
+        from rso_notification n where n.kind = 'household_with_child' and n.notified_at <= ${asOf}
+      ) t on t.rso_id = r.id
+      where ${subjectFilter('r.id')} and r.status = 'active'`
+  },
+})
+
+/** The notifiable sexual offences RSO-09 looks for in a charge's offence, as words it contains (any case). */
+export const defaultNotifiableOffences = [
+  'rape',
+  'assault by penetration',
+  'sexual assault',
+  'sexual activity with a child',
+  'causing or inciting a child',
+  'sexual activity in the presence of a child',
+  'causing a child to watch a sexual act',
+  'child sex offence',
+  'meeting a child following sexual grooming',
+  'sexual communication with a child',
+  'abuse of position of trust',
+  'indecent photograph',
+  'indecent image',
+  'indecent images',
+  'voyeurism',
+  'exposure',
+  'sexual activity with a person with a mental disorder',
+  'sexual exploitation of children',
+  'paying for the sexual services of a child',
+  'incest',
+  'familial child sex',
+]
+
+/** A `like` pattern matching text that contains `words`, with like's own characters taken literally. */
+const containing = (words: string) => `%${words.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/**
+ * RSO-09: an adult charged with a notifiable sexual offence (a charge recorded here, or an investigation
+ * closed charged with its suspect in the person index) and no ViSOR record: breached from the charge until
+ * the person's RSO record has a ViSOR reference.
+ */
+export const rso09 = defineRule<{ offences: string[] }>({
+  id: 'RSO-09',
+  title: 'Charged with a notifiable sexual offence and no ViSOR record',
+  citation:
+    'Inspection report 2018, notable practice: a ViSOR record created at the point of charge for a notifiable ' +
+    'sexual offence.',
+  source: 'report',
+  appliesTo: chargedPersonKind,
+  severity: 'medium',
+  // Charges also come from the investigations module, whose writes do not evaluate person rules: the sweep does.
+  timeBased: true,
+  tables: ['sexual_offence_charge', 'investigation', 'investigation_person', 'person', 'rso'],
+  params: {
+    offences: {
+      default: defaultNotifiableOffences,
+      description:
+        'Words that make an offence notifiable (Sexual Offences Act 2003 Schedule 3), matched in any case',
+      schema: z.array(z.string().trim().min(3).max(200)).min(1).max(200),
+    },
+  },
+  async obligations(_db, { asOf, params, subjectFilter }) {
+    const patterns = params.forceWide.offences.map(containing)
+    return sql<ObligationQueryRow>`
+      select ch.person_id as subject_id, ch.key as obligation_key, pe.ref as subject_ref, ch.charged_at as started_at,
+        null::timestamptz as due_at,
+        (select greatest(ch.charged_at, min(r.visor_recorded_at)) from rso r
+          where r.person_id = ch.person_id and r.visor_recorded_at <= ${asOf}
+          having min(r.visor_recorded_at) is not null) as met_at,
+        'Charged with ' || ch.offence || ' (' || ch.ref || '): create the ViSOR record' as detail,
+        ch.borough_id, ch.bcu_id, ch.team_id as assignee_team_id, ch.staff_id as assignee_staff_id
+      from (
+        select c.person_id, 'charge:' || c.id as key, c.ref, c.offence, c.charged_at, c.borough_id, c.bcu_id,
+          null::uuid as team_id, c.officer_staff_id as staff_id
+        from sexual_offence_charge c where c.charged_at <= ${asOf} and ${subjectFilter('c.person_id')}
+        union all
+        select p.person_id, 'investigation:' || i.id, i.ref, i.offence, i.closed_at, i.borough_id, i.bcu_id,
+          i.team_id, i.officer_staff_id
+        from investigation i join investigation_person p on p.investigation_id = i.id
+        where i.outcome = '1' and i.closed_at <= ${asOf} and i.offence is not null and p.role = 'suspect'
+          and not p.is_child and ${subjectFilter('p.person_id')}
+      ) ch
+      join person pe on pe.id = ch.person_id
+      where lower(ch.offence) like any(${patterns}::text[])
+        and (pe.date_of_birth is null
+          or pe.date_of_birth <= cast(timezone('Europe/London', ch.charged_at) as date) - interval '18 years')`
+  },
+})
+
+export const offenderRules = [rso01, rso02, rso03, rso04, rso05, rso06, rso07, rso09]

@@ -566,6 +566,7 @@ export interface Rso {
   mappa_level: number
   risk_level: string
   visor_ref: string | null
+  visor_recorded_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   address: string
   borough_id: string
   bcu_id: string | null
@@ -631,6 +632,7 @@ export interface RsoNotification {
   notified_at: ColumnType<Date, Date | string, Date | string>
   deadline_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   details: string
+  social_care_referral_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   recorded_by: string
   version: Generated<number>
 }
@@ -651,6 +653,16 @@ export interface RsoOrder {
   starts_on: string
   ends_on: string | null
   conditions: string
+  version: Generated<number>
+}
+
+export interface RsoPac {
+  id: Generated<string>
+  rso_id: string
+  pac_id: string
+  visit_id: string | null
+  notification_id: string | null
+  linked_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
 }
 
@@ -690,6 +702,7 @@ export interface RsoVisit {
   outcome: string | null
   children_present: Generated<boolean>
   concerns: string | null
+  social_care_referral_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   recorded_by: string
   version: Generated<number>
 }
@@ -704,6 +717,19 @@ export interface RuleParameter {
   set_by: string
   set_at: ColumnType<Date, Date | string, Date | string>
   reason: string
+  version: Generated<number>
+}
+
+export interface SexualOffenceCharge {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string
+  offence: string
+  charged_at: ColumnType<Date, Date | string, Date | string>
+  borough_id: string
+  bcu_id: string | null
+  officer_staff_id: string | null
+  recorded_by: string
   version: Generated<number>
 }
 
@@ -928,10 +954,12 @@ export interface DB {
   rso_notification: RsoNotification
   rso_offence: RsoOffence
   rso_order: RsoOrder
+  rso_pac: RsoPac
   rso_plan: RsoPlan
   rso_risk_change: RsoRiskChange
   rso_visit: RsoVisit
   rule_parameter: RuleParameter
+  sexual_offence_charge: SexualOffenceCharge
   sign_in_throttle: SignInThrottle
   staff: Staff
   strategy_discussion: StrategyDiscussion

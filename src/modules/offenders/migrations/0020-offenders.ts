@@ -30,6 +30,8 @@ create table rso (
   mappa_level smallint not null check (mappa_level between 1 and 3),
   risk_level text not null check (risk_level in ('low', 'medium', 'high', 'very_high')),
   visor_ref text unique check (length(visor_ref) between 1 and 50),
+  -- When the ViSOR reference was first recorded (RSO-09 is met then).
+  visor_recorded_at timestamptz check ((visor_ref is null) = (visor_recorded_at is null)),
   address text not null check (length(address) between 1 and 500),
   borough_id uuid not null references borough(id),
   bcu_id uuid references bcu(id),
@@ -173,6 +175,8 @@ create table rso_visit (
   outcome text check (length(outcome) <= 4000),
   children_present boolean not null default false,
   concerns text check (length(concerns) <= 4000),
+  -- A referral to children's social care made directly (RSO-06), when there is no PAC to link.
+  social_care_referral_at timestamptz,
   recorded_by text not null,
   version integer not null default 1,
   check (planned_on is not null or visited_at is not null)
@@ -191,9 +195,43 @@ create table rso_notification (
   -- The latest the law allowed for this notification, when it has one.
   deadline_at timestamptz,
   details text not null check (length(details) between 1 and 4000),
+  social_care_referral_at timestamptz,
   recorded_by text not null,
   version integer not null default 1
 );
 create index rso_notification_rso on rso_notification (rso_id, notified_at);
+
+-- A PAC raised for a child an RSO has access to, linked to the visit or notification that found it (RSO-06).
+create table rso_pac (
+  id uuid primary key default gen_random_uuid(),
+  rso_id uuid not null references rso(id),
+  pac_id uuid not null references pac(id),
+  visit_id uuid references rso_visit(id),
+  notification_id uuid references rso_notification(id),
+  linked_at timestamptz not null,
+  version integer not null default 1,
+  check ((visit_id is null) <> (notification_id is null))
+);
+create index rso_pac_rso on rso_pac (rso_id);
+create unique index rso_pac_visit on rso_pac (pac_id, visit_id) where visit_id is not null;
+create unique index rso_pac_notification on rso_pac (pac_id, notification_id) where notification_id is not null;
+
+-- A charge of an adult for a sexual offence recorded in another system (RSO-09 also reads the
+-- investigations module's charges); whether it is notifiable is decided by RSO-09's configured list.
+create sequence sexual_offence_charge_ref_seq;
+create table sexual_offence_charge (
+  id uuid primary key default gen_random_uuid(),
+  ref text not null unique default ('CHG-' || lpad(nextval('sexual_offence_charge_ref_seq')::text, 7, '0'))
+    check (length(ref) between 1 and 100),
+  person_id uuid not null references person(id),
+  offence text not null check (length(offence) between 1 and 500),
+  charged_at timestamptz not null,
+  borough_id uuid not null references borough(id),
+  bcu_id uuid references bcu(id),
+  officer_staff_id uuid references staff(id),
+  recorded_by text not null,
+  version integer not null default 1
+);
+create index sexual_offence_charge_person on sexual_offence_charge (person_id);
 `,
 )

@@ -100,6 +100,9 @@ export const visitInput = z
     outcome: optionalText(4000),
     childrenPresent: z.boolean().default(false),
     concerns: optionalText(4000),
+    socialCareReferralAt: instant
+      .optional()
+      .describe('When children’s social care were told, if not by a PAC'),
   })
   .strict()
 export type VisitInput = z.output<typeof visitInput>
@@ -113,6 +116,9 @@ export const notificationInput = z
     notifiedAt: instant,
     deadlineAt: instant.optional(),
     details: text(4000),
+    socialCareReferralAt: instant
+      .optional()
+      .describe('When children’s social care were told, if not by a PAC'),
   })
   .strict()
 export type NotificationInput = z.output<typeof notificationInput>
@@ -126,3 +132,15 @@ export const allocationInput = z
   })
   .strict()
 export type AllocationInput = z.output<typeof allocationInput>
+
+/** A charge of an adult for a sexual offence recorded in another system (RSO-09). */
+export const chargeInput = z
+  .object({
+    person: text(200).describe('The person charged: their reference in the person index (KP-...) or id'),
+    offence: text(500),
+    chargedAt: instant,
+    borough: text(200).describe('The borough where the charge was made: its name or id'),
+    officer: optionalText(50).describe('The officer in the case: their staff number'),
+  })
+  .strict()
+export type ChargeInput = z.output<typeof chargeInput>

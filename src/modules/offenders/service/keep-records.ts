@@ -71,6 +71,15 @@ const notBeforeNotification = (field: string, day: string, rso: RsoRow, what: st
       ]
     : []
 
+/** A referral to social care is made after what prompted it, and not in the future. */
+const referralErrors = (at: Date | undefined, after: Date | undefined, context: Context): FieldError[] => {
+  if (!at) return []
+  const errors = notFuture('socialCareReferralAt', at, context)
+  if (after && at < after)
+    errors.push({ field: 'socialCareReferralAt', reason: 'must not be before the children were found' })
+  return errors
+}
+
 export const armsRecords: RecordSpec<ArmsInput> = {
   table: 'rso_arms',
   check: (input, _rso, context) => notFuture('assessedOn', input.assessedOn, context),
@@ -183,6 +192,7 @@ export const visitRecords: RecordSpec<VisitInput> = {
       errors.push(...notFuture('visitedAt', input.visitedAt, context))
       errors.push(...notBeforeNotification('visitedAt', londonDate(input.visitedAt), rso, 'A visit'))
     }
+    errors.push(...referralErrors(input.socialCareReferralAt, input.visitedAt, context))
     return errors
   },
   row: async (input, _rso, _context, _prepared, actor) => ({
@@ -193,6 +203,7 @@ export const visitRecords: RecordSpec<VisitInput> = {
     outcome: input.outcome || null,
     children_present: input.childrenPresent,
     concerns: input.concerns || null,
+    social_care_referral_at: input.socialCareReferralAt ?? null,
     recorded_by: actor.username,
   }),
 }
@@ -202,12 +213,14 @@ export const notificationRecords: RecordSpec<NotificationInput> = {
   check: (input, rso, context) => [
     ...notFuture('notifiedAt', input.notifiedAt, context),
     ...notBeforeNotification('notifiedAt', londonDate(input.notifiedAt), rso, 'A notification'),
+    ...referralErrors(input.socialCareReferralAt, input.notifiedAt, context),
   ],
   row: async (input, _rso, _context, _prepared, actor) => ({
     kind: input.notificationKind,
     notified_at: input.notifiedAt,
     deadline_at: input.deadlineAt ?? null,
     details: input.details,
+    social_care_referral_at: input.socialCareReferralAt ?? null,
     recorded_by: actor.username,
   }),
 }

@@ -16,6 +16,7 @@ export interface RsoRow {
   mappa_level: number
   risk_level: RiskLevel
   visor_ref: string | null
+  visor_recorded_at: Date | null
   address: string
   borough_id: string
   bcu_id: string | null
@@ -27,7 +28,7 @@ export interface RsoRow {
 }
 
 const rsoColumns = sql`id, ref, person_id, status, notification_basis, notification_start::text as notification_start,
-  notification_end::text as notification_end, mappa_category, mappa_level, risk_level, visor_ref, address,
+  notification_end::text as notification_end, mappa_category, mappa_level, risk_level, visor_ref, visor_recorded_at, address,
   borough_id, bcu_id, team_id, manager_staff_id, created_at, updated_at, version`
 
 /** RSOs by ref (any case) or id, one query for a batch; keyed by the key asked. */

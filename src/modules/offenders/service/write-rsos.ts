@@ -5,7 +5,7 @@ import { changedFields, recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { addDays, londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
-import { managerKind, rsoKind } from '../access.ts'
+import { chargedPersonKind, managerKind, rsoKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { RsoInput } from './inputs.ts'
 import { boroughsByKey, managersByKey, notAManager, type RsoRow, rsosByKey } from './records.ts'
@@ -108,6 +108,12 @@ export async function writeRsos(
       mappa_level: input.mappaLevel,
       risk_level: input.riskLevel,
       visor_ref: input.visorRef || null,
+      // RSO-09 is met when the ViSOR reference is first recorded.
+      visor_recorded_at: input.visorRef
+        ? before?.visor_ref === input.visorRef
+          ? before.visor_recorded_at
+          : now
+        : null,
       address: input.address,
       borough_id: borough.id,
       bcu_id: borough.bcuId,
@@ -228,5 +234,8 @@ export async function writeRsos(
     written.map((w) => w.id),
   )
   if (touchedManagers.size) await deps.afterWrite?.(trx, managerKind, [...touchedManagers])
+  // A ViSOR reference recorded meets RSO-09 for the person.
+  const registered = new Set(submissions.map((s) => (people.get(s.input.person) as { id: string }).id))
+  await deps.afterWrite?.(trx, chargedPersonKind, [...registered])
   return { written }
 }
