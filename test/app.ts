@@ -7,8 +7,18 @@ import type { DatabaseHandle } from '../src/platform/db/database.ts'
 import type { AnyModule } from '../src/platform/module.ts'
 import { testDatabase } from './database.ts'
 
+/**
+ * The configuration tests run with. Sessions idle for as long as they may last (8 hours), because many
+ * tests move the clock on by hours between the requests of one signed-in person; the idle timeout's own
+ * tests set KESTREL_SESSION_IDLE_MINUTES.
+ */
 export function testConfig(overrides: NodeJS.ProcessEnv = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', KESTREL_LOG_LEVEL: 'silent', ...overrides })
+  return loadConfig({
+    NODE_ENV: 'test',
+    KESTREL_LOG_LEVEL: 'silent',
+    KESTREL_SESSION_IDLE_MINUTES: '480',
+    ...overrides,
+  })
 }
 
 export interface TestKestrel extends Kestrel {

@@ -14,7 +14,7 @@ describe('the session timeout in the browser', () => {
   // The server's clock, moved by hand; 09:00 UTC is 10:00 in London in May.
   const clock = fixedClock('2024-05-01T09:00:00Z')
   beforeAll(async () => {
-    harness = await startBrowserHarness({ clock })
+    harness = await startBrowserHarness({ clock, env: { KESTREL_SESSION_IDLE_MINUTES: '30' } })
   })
   afterAll(() => harness.close())
 
