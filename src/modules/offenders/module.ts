@@ -2,6 +2,7 @@ import { defineModule } from '../../platform/module.ts'
 import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { offendersImportKinds } from './import-kinds.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
+import { briefingsMigration } from './migrations/0023-briefings.ts'
 import { offenderRules } from './rules.ts'
 import { offendersService } from './service.ts'
 
@@ -17,7 +18,7 @@ declare module '../../platform/module.ts' {
 export const offendersModule = defineModule({
   name: 'offenders',
   needs: ['organisation', 'standards', 'children', 'referrals'],
-  migrations: [offendersMigration],
+  migrations: [offendersMigration, briefingsMigration],
   importKinds: offendersImportKinds,
   create: ({ db, clock, accessLog, standards }) =>
     offendersService(db, {

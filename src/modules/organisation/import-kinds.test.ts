@@ -69,6 +69,52 @@ describe('organisation import kinds and demo organisation', () => {
     expect(history.map((h) => h.action)).toEqual(['create', 'update'])
   })
 
+  it('imports wards and the neighbourhood teams that serve them; a ward of another borough is refused', async () => {
+    const { imports, db } = kestrel.services
+    await imports.run(
+      jsonl(
+        {
+          kind: 'team',
+          ref: 'Wardshire Hill SNT',
+          teamKind: 'neighbourhood',
+          borough: 'Wardshire',
+          ward: 'Hill',
+        },
+        { kind: 'ward', ref: 'Hill', borough: 'Wardshire' },
+        { kind: 'borough', ref: 'Wardshire' },
+        { kind: 'borough', ref: 'Othershire' },
+      ),
+      'tester',
+    )
+    const team = await db
+      .selectFrom('team')
+      .innerJoin('ward', 'ward.id', 'team.ward_id')
+      .select(['team.kind', 'ward.name as ward'])
+      .where('team.name', '=', 'Wardshire Hill SNT')
+      .executeTakeFirstOrThrow()
+    expect(team).toEqual({ kind: 'neighbourhood', ward: 'Hill' })
+    const elsewhere = await imports
+      .run(
+        jsonl({
+          kind: 'team',
+          ref: 'Othershire SNT',
+          teamKind: 'neighbourhood',
+          borough: 'Othershire',
+          ward: 'Hill',
+        }),
+        't',
+      )
+      .catch((e: unknown) => e)
+    expect((elsewhere as ImportRejected).errors).toEqual([
+      { line: 1, field: 'ward', reason: 'Hill is not a ward of Othershire' },
+    ])
+    const sameName = await imports
+      .run(jsonl({ kind: 'ward', ref: 'Hill', borough: 'Othershire' }), 't')
+      .catch((e: unknown) => e)
+    expect((sameName as ImportRejected).errors[0]).toMatchObject({ line: 1, field: 'ref' })
+    expect(await db.selectFrom('ward').select('name').execute()).toEqual([{ name: 'Hill' }])
+  })
+
   it('rejects a team in an unknown borough and a badly formed staff number, naming the line', async () => {
     const { imports } = kestrel.services
     const unknownBorough = await imports

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import type { Transaction } from '../../platform/db/database.ts'
 import { type FieldChanges, recordMany } from '../../platform/db/history.ts'
+import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
 import { courses, ranks, teamKinds } from './organisation.ts'
 
@@ -137,6 +138,54 @@ export const boroughKind = defineImportKind({
   },
 })
 
+export const wardKind = defineImportKind({
+  kind: 'ward',
+  schema: z.object({ borough: z.string().min(1) }).strict(),
+  refersTo: ['borough'],
+  references: (record) => [{ field: 'borough', kind: 'borough', ref: record.borough }],
+  async lookup(trx, refs) {
+    const rows = await trx.selectFrom('ward').select(['id', 'name']).where('name', 'in', refs).execute()
+    return new Map(rows.map((r) => [r.name, r.id]))
+  },
+  async write(lines, { trx, idOf, actor, clock }) {
+    // Lines and teams name a ward by its name alone, so a name may be used in one borough only.
+    const { rows: clashes } = await sql<{ name: string; borough: string }>`
+      select w.name, b.name as borough from ward w join borough b on b.id = w.borough_id
+      join unnest(${lines.map((l) => l.ref)}::text[], ${lines.map((l) => idOf('borough', l.record.borough))}::uuid[])
+        as t(name, borough_id) on t.name = w.name and t.borough_id <> w.borough_id`.execute(trx)
+    if (clashes.length)
+      throw new ImportRejected(
+        clashes.map((c) => ({
+          line: lines.find((l) => l.ref === c.name)?.lineNumber ?? 0,
+          field: 'ref',
+          reason: `a ward named ${c.name} is already in ${c.borough}: give this one a name of its own, like "${c.name} (${lines.find((l) => l.ref === c.name)?.record.borough})"`,
+        })),
+      )
+    const { rows } = await sql<{ id: string; name: string; version: number }>`
+      insert into ward (borough_id, name)
+      select t.borough_id, t.name
+      from unnest(${lines.map((l) => l.ref)}::text[], ${lines.map((l) => idOf('borough', l.record.borough))}::uuid[])
+        as t(name, borough_id)
+      on conflict (borough_id, name) do update set version = ward.version + 1
+      returning id, name, version`.execute(trx)
+    await history(
+      trx,
+      'ward',
+      rows,
+      actor,
+      clock.now(),
+      rows.map((r) => ({ imported: [null, r.name] })),
+    )
+    return new Map(rows.map((r) => [r.name, r.id]))
+  },
+  describe: {
+    summary:
+      'A ward of a borough, by its name (unique across the force): the area a safer neighbourhood team serves ' +
+      'and its RSO briefing covers.',
+    example: { kind: 'ward', ref: 'Brixton Hill', borough: 'Lambeth' },
+  },
+})
+
 export const teamKind = defineImportKind({
   kind: 'team',
   schema: z
@@ -144,6 +193,7 @@ export const teamKind = defineImportKind({
       teamKind: z.enum(teamKinds),
       borough: z.string().min(1).optional(),
       bcu: z.string().min(1).optional(),
+      ward: z.string().min(1).optional(),
       capacity: z.number().int().min(1).max(1000).nullable().optional(),
       reviewCadenceDays: z.number().int().min(1).max(365).nullable().optional(),
       active: z.boolean().default(true),
@@ -152,11 +202,16 @@ export const teamKind = defineImportKind({
     .refine((t) => !(t.borough && t.bcu), {
       message: 'a team serves a borough or a BCU, not both',
       path: ['bcu'],
+    })
+    .refine((t) => !t.ward || t.borough, {
+      message: 'a team that serves a ward names its borough',
+      path: ['ward'],
     }),
-  refersTo: ['borough', 'bcu'],
+  refersTo: ['borough', 'bcu', 'ward'],
   references: (record) => [
     ...(record.borough ? [{ field: 'borough', kind: 'borough', ref: record.borough }] : []),
     ...(record.bcu ? [{ field: 'bcu', kind: 'bcu', ref: record.bcu }] : []),
+    ...(record.ward ? [{ field: 'ward', kind: 'ward', ref: record.ward }] : []),
   ],
   async lookup(trx, refs) {
     const rows = await trx.selectFrom('team').select(['id', 'name']).where('name', 'in', refs).execute()
@@ -164,18 +219,31 @@ export const teamKind = defineImportKind({
   },
   async write(lines, { trx, idOf, actor, clock }) {
     const force = await forceId(trx)
+    const wardIds = lines.map((l) => (l.record.ward ? idOf('ward', l.record.ward) : null))
+    const { rows: outside } = await sql<{ i: number }>`
+      select t.i::int from unnest(${wardIds}::uuid[], ${lines.map((l) => (l.record.borough ? idOf('borough', l.record.borough) : null))}::uuid[])
+        with ordinality as t(ward_id, borough_id, i)
+      join ward w on w.id = t.ward_id where w.borough_id <> t.borough_id`.execute(trx)
+    if (outside.length)
+      throw new ImportRejected(
+        outside.map((o) => ({
+          line: lines[o.i - 1]?.lineNumber ?? 0,
+          field: 'ward',
+          reason: `${lines[o.i - 1]?.record.ward} is not a ward of ${lines[o.i - 1]?.record.borough}`,
+        })),
+      )
     const { rows } = await sql<{ id: string; name: string; version: number }>`
-      insert into team (force_id, name, kind, borough_id, bcu_id, capacity, review_cadence_days, active)
-      select ${force}, t.name, t.kind, t.borough_id, t.bcu_id, t.capacity, t.review_cadence_days, t.active
+      insert into team (force_id, name, kind, borough_id, bcu_id, ward_id, capacity, review_cadence_days, active)
+      select ${force}, t.name, t.kind, t.borough_id, t.bcu_id, t.ward_id, t.capacity, t.review_cadence_days, t.active
       from unnest(
         ${lines.map((l) => l.ref)}::text[], ${lines.map((l) => l.record.teamKind)}::text[],
         ${lines.map((l) => (l.record.borough ? idOf('borough', l.record.borough) : null))}::uuid[],
-        ${lines.map((l) => (l.record.bcu ? idOf('bcu', l.record.bcu) : null))}::uuid[],
+        ${lines.map((l) => (l.record.bcu ? idOf('bcu', l.record.bcu) : null))}::uuid[], ${wardIds}::uuid[],
         ${lines.map((l) => l.record.capacity ?? null)}::int[], ${lines.map((l) => l.record.reviewCadenceDays ?? null)}::int[],
         ${lines.map((l) => l.record.active)}::boolean[]
-      ) as t(name, kind, borough_id, bcu_id, capacity, review_cadence_days, active)
+      ) as t(name, kind, borough_id, bcu_id, ward_id, capacity, review_cadence_days, active)
       on conflict (force_id, name) do update set kind = excluded.kind, borough_id = excluded.borough_id,
-        bcu_id = excluded.bcu_id, capacity = excluded.capacity, review_cadence_days = excluded.review_cadence_days,
+        bcu_id = excluded.bcu_id, ward_id = excluded.ward_id, capacity = excluded.capacity, review_cadence_days = excluded.review_cadence_days,
         active = excluded.active, version = team.version + 1
       returning id, name, version`.execute(trx)
     await history(
@@ -280,4 +348,4 @@ export const staffKind = defineImportKind({
   },
 })
 
-export const organisationImportKinds = [bcuKind, boroughKind, teamKind, staffKind]
+export const organisationImportKinds = [bcuKind, boroughKind, wardKind, teamKind, staffKind]

@@ -2,6 +2,7 @@ import { allow } from '../../platform/access/access.ts'
 import { defineModule } from '../../platform/module.ts'
 import { organisationImportKinds } from './import-kinds.ts'
 import { organisationMigration } from './migrations/0002-organisation.ts'
+import { wardsMigration } from './migrations/0022-wards-and-neighbourhood-teams.ts'
 import { organisationPath, organisationRoutes } from './routes.ts'
 import { organisationSeed } from './seed.ts'
 import { type OrganisationService, organisationService } from './service.ts'
@@ -15,7 +16,7 @@ declare module '../../platform/module.ts' {
 /** The force's structure: BCUs, boroughs, teams and staff, which every other module's scope is read from. */
 export const organisationModule = defineModule({
   name: 'organisation',
-  migrations: [organisationMigration],
+  migrations: [organisationMigration, wardsMigration],
   importKinds: organisationImportKinds,
   seed: organisationSeed,
   menu: [

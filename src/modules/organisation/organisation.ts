@@ -13,6 +13,7 @@ export const teamKinds = [
   'online_csae',
   'dit',
   'response_neighbourhood',
+  'neighbourhood',
   'command',
 ] as const
 export type TeamKind = (typeof teamKinds)[number]
@@ -27,6 +28,7 @@ export const teamKindLabels: Record<TeamKind, string> = {
   online_csae: 'Online child sexual abuse and exploitation',
   dit: 'Dedicated inspection team (DIT)',
   response_neighbourhood: 'Response and neighbourhood',
+  neighbourhood: 'Safer neighbourhood team',
   command: 'Command',
 }
 

@@ -576,6 +576,7 @@ export interface Rso {
   created_by: string
   updated_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
+  ward_id: string | null
 }
 
 export interface RsoAddress {
@@ -610,6 +611,39 @@ export interface RsoArms {
   key_factors: string
   recorded_at: ColumnType<Date, Date | string, Date | string>
   recorded_by: string
+  version: Generated<number>
+}
+
+export interface RsoBriefing {
+  id: Generated<string>
+  ref: Generated<string>
+  borough_id: string
+  ward_id: string | null
+  area_version: number
+  generated_at: ColumnType<Date, Date | string, Date | string>
+  generated_by: string
+  manager_team_ids: Generated<string>
+  version: Generated<number>
+}
+
+export interface RsoBriefingEntry {
+  id: Generated<string>
+  briefing_id: string
+  rso_id: string
+  name: string
+  address: string
+  risk_level: string
+  conditions: string
+  on_contact: string
+  version: Generated<number>
+}
+
+export interface RsoBriefingReceipt {
+  id: Generated<string>
+  briefing_id: string
+  staff_id: string
+  sent_at: ColumnType<Date, Date | string, Date | string>
+  read_at: ColumnType<Date | null, Date | string | null, Date | string | null>
   version: Generated<number>
 }
 
@@ -799,6 +833,7 @@ export interface Team {
   review_cadence_days: number | null
   active: Generated<boolean>
   version: Generated<number>
+  ward_id: string | null
 }
 
 export interface TrainingRecord {
@@ -900,6 +935,13 @@ export interface UserSession {
   user_agent: string | null
 }
 
+export interface Ward {
+  id: Generated<string>
+  borough_id: string
+  name: string
+  version: Generated<number>
+}
+
 export interface WorkingDay {
   day: string
   working: boolean
@@ -950,6 +992,9 @@ export interface DB {
   rso_address: RsoAddress
   rso_allocation: RsoAllocation
   rso_arms: RsoArms
+  rso_briefing: RsoBriefing
+  rso_briefing_entry: RsoBriefingEntry
+  rso_briefing_receipt: RsoBriefingReceipt
   rso_information: RsoInformation
   rso_notification: RsoNotification
   rso_offence: RsoOffence
@@ -971,6 +1016,7 @@ export interface DB {
   triage_result: TriageResult
   trigger_plan: TriggerPlan
   user_session: UserSession
+  ward: Ward
   working_day: WorkingDay
   working_day_calendar: WorkingDayCalendar
 }

@@ -66,7 +66,7 @@ export function measuresOf(q: Executor, clock: Clock, organisation: Pick<Organis
      */
     async outcomeMixByTeamKind(from: Date, to: Date) {
       const { rows } = await sql<{ team_kind: string; outcome: string; n: number }>`
-        select case when t.kind = 'response_neighbourhood' or t.kind is null then 'frontline' else 'specialist' end as team_kind,
+        select case when t.kind in ('response_neighbourhood', 'neighbourhood') or t.kind is null then 'frontline' else 'specialist' end as team_kind,
           i.outcome, count(*)::int as n
         from investigation i left join ${organisation.teamsSql()} as t on t.team_id = i.team_id
         where i.closed_at >= ${from} and i.closed_at < ${to} and i.outcome is not null
