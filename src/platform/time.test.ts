@@ -4,8 +4,10 @@ import {
   addHours,
   addLondonDays,
   ageOn,
+  isAcceptedInstant,
   isIsoDate,
   isIsoInstant,
+  isStorableInstant,
   londonDate,
   londonInstant,
   londonParts,
@@ -31,6 +33,11 @@ describe('isIsoDate', () => {
     ['2024-1-01', false],
     ['24-01-01', false],
     ['2024-01-01T00:00:00Z', false],
+    // PostgreSQL has no year 0 (ISO 8601's 0000 is its 1 BC): such a date cannot be stored as written.
+    ['0000-01-01', false],
+    ['0000-02-29', false],
+    ['0001-01-01', true],
+    ['9999-12-31', true],
     [' 2024-01-01', false],
     ['', false],
     [20240101, false],
@@ -49,6 +56,12 @@ describe('isIsoInstant', () => {
     ['2024-06-01T10:00:00+01:00', true],
     ['2024-06-01T23:59:59.999999-05:00', true],
     ['2024-02-29T12:00:00Z', true],
+    ['0001-01-01T00:00:00Z', true],
+    ['9999-12-31T23:59:59.999Z', true],
+    // Outside the years 1 to 9999 in UTC, though the text is inside them: the database cannot store it.
+    ['0000-06-01T10:00:00Z', false],
+    ['0001-01-01T00:00:00+01:00', false],
+    ['9999-12-31T23:59:59-05:00', false],
     ['2023-02-29T12:00:00Z', false],
     ['2024-06-01T24:00:00Z', false],
     ['2024-06-01T10:60:00Z', false],
@@ -60,6 +73,42 @@ describe('isIsoInstant', () => {
     [null, false],
   ])('%s is %s', (value, expected) => {
     expect(isIsoInstant(value)).toBe(expected)
+  })
+})
+
+describe('isStorableInstant', () => {
+  it.each([
+    ['0001-01-01T00:00:00.000Z', true],
+    ['2024-06-01T10:00:00.000Z', true],
+    ['9999-12-31T23:59:59.999Z', true],
+    ['0000-12-31T23:59:59.999Z', false],
+    ['+010000-01-01T00:00:00.000Z', false],
+    ['-000001-01-01T00:00:00.000Z', false],
+  ])('%s is %s', (iso, expected) => {
+    expect(isStorableInstant(new Date(iso))).toBe(expected)
+  })
+
+  it('an invalid date and the extremes a millisecond count reaches are not', () => {
+    expect(isStorableInstant(new Date(Number.NaN))).toBe(false)
+    expect(isStorableInstant(new Date(8.64e15))).toBe(false)
+    expect(isStorableInstant(new Date(-8.64e15))).toBe(false)
+  })
+})
+
+describe('isAcceptedInstant', () => {
+  it.each([
+    ['1899-12-31T23:59:59.999Z', false],
+    ['1900-01-01T00:00:00.000Z', true],
+    ['2024-06-01T10:00:00.000Z', true],
+    ['2999-12-31T23:59:59.999Z', true],
+    ['3000-01-01T00:00:00.000Z', false],
+    ['0001-01-01T00:00:00.000Z', false],
+  ])('%s is %s', (iso, expected) => {
+    expect(isAcceptedInstant(new Date(iso))).toBe(expected)
+  })
+
+  it('an invalid date is not', () => {
+    expect(isAcceptedInstant(new Date(Number.NaN))).toBe(false)
   })
 })
 

@@ -14,23 +14,50 @@ export type LocalDate = string
 
 const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/
 
-/** A real calendar date written 'YYYY-MM-DD' (so not '2023-02-29'). */
+// Parsed from text: Date.UTC reads the years 0 to 99 as 1900 to 1999.
+const earliestStorable = Date.parse('0001-01-01T00:00:00.000Z')
+const latestStorable = Date.parse('9999-12-31T23:59:59.999Z')
+
+/**
+ * The instants the database can store as Kestrel writes them: years 1 to 9999 in UTC. PostgreSQL has no
+ * year 0 (ISO 8601's 0000 is its 1 BC), and the embedded one reads a Date as its ISO text, which before
+ * year 0 or after 9999 has six digits and a sign; either is "date/time field value out of range".
+ */
+export function isStorableInstant(instant: Date): boolean {
+  const time = instant.getTime()
+  return time >= earliestStorable && time <= latestStorable
+}
+
+/**
+ * The instants Kestrel takes in (time-schemas.ts): 1900 to 2999. Nothing a record here describes lies
+ * outside them (a date of birth is from 1900), and they stay far from what can be stored, so the dates a
+ * rule or a due date computes from them (a year's look-back, a cadence of years) can be stored too.
+ */
+export const earliestAccepted = '1900-01-01'
+export const latestAccepted = '2999-12-31'
+
+export function isAcceptedInstant(instant: Date): boolean {
+  const time = instant.getTime()
+  return time >= Date.UTC(1900, 0, 1) && time < Date.UTC(3000, 0, 1)
+}
+
+/** A real calendar date written 'YYYY-MM-DD' (so not '2023-02-29'), from 0001-01-01 (there is no year 0). */
 export function isIsoDate(value: unknown): value is LocalDate {
   if (typeof value !== 'string' || !isoDatePattern.test(value)) return false
   const date = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+  return isStorableInstant(date) && date.toISOString().slice(0, 10) === value
 }
 
 const isoInstantPattern = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 
-/** A real instant written in ISO 8601 with its offset ('2024-06-01T10:00:00Z', '…+01:00'). */
+/** A real instant written in ISO 8601 with its offset ('2024-06-01T10:00:00Z', '…+01:00'), storable. */
 export function isIsoInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false
   const match = isoInstantPattern.exec(value)
   if (!match || !isIsoDate(match[1])) return false
   const [hours, minutes, seconds] = value.slice(11, 19).split(':').map(Number) as [number, number, number?]
   if (hours > 23 || minutes > 59 || (seconds ?? 0) > 59) return false
-  return !Number.isNaN(Date.parse(value))
+  return isStorableInstant(new Date(value))
 }
 
 // ---------- local dates ----------

@@ -3,13 +3,14 @@ import { z } from 'zod'
 import { apiRoute } from '../../platform/http/api.ts'
 import { problem } from '../../platform/http/app.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
+import { isoDay } from '../../platform/time-schemas.ts'
 import type { Services } from '../../services.ts'
 import { personReaders, personWriters } from './access.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
 import { ethnicityCodes, flagKinds, genders, type PersonInput } from './person.ts'
 import { type Person, PossibleDuplicateError } from './service.ts'
 
-const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' })
+const isoDate = isoDay('must be a date as YYYY-MM-DD')
 const tags = ['People']
 
 const personSummary = z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { FieldError } from '../../platform/http/errors.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { ageOn, londonDate } from '../../platform/time.ts'
+import { coercedInstant } from '../../platform/time-schemas.ts'
 import { type Rank, rankLabels, ranks } from '../organisation/organisation.ts'
 
 /**
@@ -148,11 +149,9 @@ export const transferDestinations: readonly Destination[] = ['la_non_secure', 'l
 
 const name = z.string().trim().min(1, 'enter a name').max(200, 'must be 200 characters or fewer')
 const longText = z.string().trim().max(2000, 'must be 2000 characters or fewer')
-const instant = z.coerce
-  .date({ message: 'must be a date and time' })
-  .refine((d) => !Number.isNaN(d.getTime()), {
-    message: 'must be a real date and time',
-  })
+const instant = coercedInstant('must be a date and time').refine((d) => !Number.isNaN(d.getTime()), {
+  message: 'must be a real date and time',
+})
 // An earlier event's id, or in a whole timeline (an import) "#<index>" of an event before it.
 const eventId = z.string().refine((value) => isUuid(value) || /^#\d{1,3}$/.test(value), {
   message: 'must be the id of an earlier event',

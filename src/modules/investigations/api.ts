@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { reachOf } from '../../platform/access/need-to-know.ts'
 import { apiRoute } from '../../platform/http/api.ts'
+import { isoDay, isoInstant } from '../../platform/time-schemas.ts'
 import type { Services } from '../../services.ts'
 import {
   investigationAllocators,
@@ -15,7 +16,7 @@ import { actorOf } from './routes.ts'
 import type { InvestigationRow } from './service.ts'
 
 const tags = ['Investigations']
-const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
+const instant = isoInstant('must be a date and time like 2018-08-01T09:30:00Z')
 const id = z.object({ id: z.uuid({ message: 'must be an investigation id' }) })
 
 const investigationResponse = z.object({
@@ -147,7 +148,7 @@ export function investigationsApi(app: FastifyInstance, services: Services) {
         .array(
           z.object({
             description: z.string().min(1).max(2000),
-            dueOn: z.iso.date(),
+            dueOn: isoDay(),
             ownerStaffId: z.uuid().optional(),
           }),
         )

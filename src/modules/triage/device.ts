@@ -4,6 +4,16 @@ import { DECISION_TEXT, type Decision } from './report.ts'
 /** The record kind of a triage result, as the access log names it (a device's kind is in access.ts). */
 export const triageResultKind = 'triage-result'
 
+/**
+ * An exhibit reference: a letter or digit, then up to 99 letters, digits, spaces or . _ / -, in ASCII. The
+ * table checks the same with [[:alnum:]], which follows the database's own Unicode tables (older than
+ * Node's, and not the same on PGlite and PostgreSQL): '½' or a recently added letter passed a check by
+ * Unicode category here and failed there, a 500. ASCII is a letter or digit to every database, and exhibit
+ * references are written in it.
+ */
+export const deviceRefPattern = /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$/
+export const deviceRefRule = '1-100 letters A-Z, digits, spaces or . _ / -'
+
 export const deviceKinds = ['phone', 'laptop', 'tablet', 'storage', 'other'] as const
 export type DeviceKind = (typeof deviceKinds)[number]
 

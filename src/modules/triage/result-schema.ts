@@ -3,6 +3,7 @@
 // with this one schema, so a bad field is named the same way on both. It holds hashes, paths, sizes
 // and times only; nothing in it can carry image content (no field takes binary or data URLs).
 import { z } from 'zod'
+import { coercedInstant } from '../../platform/time-schemas.ts'
 import { KNOWN_CATEGORIES } from './categories.ts'
 
 const hexOf = (digits: number, what: string) =>
@@ -12,7 +13,7 @@ const hexOf = (digits: number, what: string) =>
     .pipe(z.string().regex(new RegExp(`^[0-9a-f]{${digits}}$`), `must be a ${what} of ${digits} hex digits`))
 
 const count = z.number().int().min(0)
-const instant = z.coerce.date({ message: 'must be a date-time with offset' })
+const instant = coercedInstant('must be a date-time with offset')
 const category = z.enum(KNOWN_CATEGORIES as [string, ...string[]])
 const path = z.string().min(1).max(4096)
 const byCategory = z.object({ A: count, B: count, C: count, ungraded: count, ignorable: count })

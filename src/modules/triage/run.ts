@@ -3,6 +3,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { CAID_UK_CATEGORY_MAP, type CategoryMap } from './categories.ts'
+import { deviceRefPattern, deviceRefRule } from './device.ts'
 import { loadKnownMaterial, type NamedHashSets } from './hash-sets.ts'
 import { HashingPool } from './hashing-pool.ts'
 import { JOURNAL_FILE, type JournalEntry, JournalWriter, readJournal, stillValid } from './journal.ts'
@@ -55,8 +56,6 @@ export interface TriageOutcome {
   resumedFiles: number
 }
 
-const DEVICE_REF = /^[\p{L}\p{N}][\p{L}\p{N} ._/-]{0,99}$/u
-
 function inside(parent: string, child: string): boolean {
   const r = path.relative(parent, child)
   return r === '' || (!r.startsWith('..') && !path.isAbsolute(r))
@@ -68,10 +67,8 @@ export async function runTriage(o: TriageOptions): Promise<TriageOutcome> {
   if (!Number.isInteger(threshold) || threshold < 0 || threshold > 128) {
     throw new TriageError(`threshold ${threshold} must be a whole number of bits from 0 to 128`)
   }
-  if (!DEVICE_REF.test(o.device)) {
-    throw new TriageError(
-      `device reference ${JSON.stringify(o.device)} must be 1-100 letters, digits, spaces or . _ / -`,
-    )
+  if (!deviceRefPattern.test(o.device)) {
+    throw new TriageError(`device reference ${JSON.stringify(o.device)} must be ${deviceRefRule}`)
   }
   const root = await checkDeviceRoot(o.root)
   const outDir = path.resolve(o.outDir)

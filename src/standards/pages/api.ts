@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { reachOf } from '../../platform/access/need-to-know.ts'
 import { apiRoute } from '../../platform/http/api.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
+import { isoInstant } from '../../platform/time-schemas.ts'
 import { findingsApiReaders } from '../access.ts'
 import type { FindingFilter, FindingSummary, StandardsService } from '../service.ts'
 import { readerOf } from './shared.ts'
@@ -58,8 +59,7 @@ export function findingsApi(app: FastifyInstance, service: StandardsService) {
       "Without asOf: the stored findings within the caller's need to know (the boroughs of their BCU today, and findings assigned to them or their team). With asOf (ISO 8601 instant): findings computed from the data as it stood then (events dated later are treated as not yet happened), not stored.",
     tags: ['Findings'],
     query: z.object({
-      asOf: z.iso
-        .datetime({ offset: true })
+      asOf: isoInstant('must be a date and time like 2018-08-01T09:00:00+01:00')
         .optional()
         .describe('Evaluate at this instant, e.g. 2018-08-01T09:00:00+01:00'),
       rule: z

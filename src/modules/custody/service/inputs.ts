@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { coercedInstant } from '../../../platform/time-schemas.ts'
 import type { EventInput } from '../custody.ts'
 
 const refText = z.string().trim().min(1, 'enter a reference').max(200, 'must be 200 characters or fewer')
@@ -13,11 +14,11 @@ export const detentionInput = z
       .array(z.string().trim().min(1, 'enter the offence').max(200))
       .min(1, 'enter at least one offence')
       .max(20, 'enter at most 20 offences'),
-    arrestedAt: z.coerce.date({ message: 'must be a date and time' }),
+    arrestedAt: coercedInstant('must be a date and time'),
     appearsUnder18: z.boolean().default(false),
     pacRef: z.string().trim().min(1).max(200).optional(),
     /** When the PAC was linked; defaults to the time of writing. */
-    pacLinkedAt: z.coerce.date({ message: 'must be a date and time' }).optional(),
+    pacLinkedAt: coercedInstant('must be a date and time').optional(),
   })
   .strict()
 export type DetentionInput = z.infer<typeof detentionInput>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isIsoDate } from '../../../platform/time.ts'
+import { coercedInstant } from '../../../platform/time-schemas.ts'
 import { allGrades, reporterKinds, riskFactors } from '../grading.ts'
 
 /*
@@ -11,7 +12,7 @@ const text = (max: number) =>
   z.string().trim().min(1, 'enter a value').max(max, `must be ${max} characters or fewer`)
 const optionalText = (max: number) =>
   z.string().trim().max(max, `must be ${max} characters or fewer`).optional()
-const instant = z.coerce.date({ message: 'must be a date and time' })
+const instant = coercedInstant('must be a date and time')
 const day = z.string().refine(isIsoDate, 'must be a date like 2018-08-01')
 
 /** A missing episode as the form, the API and the import give it; return, interviews and PAC optional. */

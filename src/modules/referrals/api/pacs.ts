@@ -152,7 +152,6 @@ export function pacApiRoutes(app: FastifyInstance, services: Services) {
       for (const step of steps)
         if (!permits(step.access, principal.roles))
           throw new ForbiddenError(`Your role may not record ${step.what}`)
-      await referrals.read(params.id, reachOf(principal), actorOf(principal), 'api update')
       const { version, ...rest } = body
       const change: PacChange = {
         ...rest,
@@ -169,8 +168,10 @@ export function pacApiRoutes(app: FastifyInstance, services: Services) {
         change.reviewedByName = principal.displayName
         change.reviewedByStaffId = principal.staffId
       }
+      // The update checks need to know itself (404); the PAC is read, and the read logged, only once it is
+      // changed, so a refused update leaves no read of a PAC the caller was not shown.
       await referrals.update(params.id, version, change, actorOf(principal), reachOf(principal))
-      return toResponse((await referrals.get(params.id)) as PacSummary)
+      return toResponse(await referrals.read(params.id, reachOf(principal), actorOf(principal), 'api update'))
     },
   })
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isoInstant } from '../../../platform/time-schemas.ts'
 import {
   aboutKinds,
   bragRatings,
@@ -13,10 +14,7 @@ import type { PacSummary } from '../service.ts'
 /** The PAC API's shapes: what it answers with, and what each route takes. */
 
 export const tags = ['PACs']
-export const instant = z.iso.datetime({
-  offset: true,
-  message: 'must be a date and time like 2018-08-01T09:30:00Z',
-})
+export const instant = isoInstant('must be a date and time like 2018-08-01T09:30:00Z')
 export const toDate = (v: string | null | undefined) =>
   v === undefined ? undefined : v === null ? null : new Date(v)
 

@@ -1,21 +1,21 @@
 import { z } from 'zod'
 import type { FieldError } from '../../../platform/http/errors.ts'
-import { type DeviceStatus, deviceKinds, deviceStatuses } from '../device.ts'
+import { coercedInstant } from '../../../platform/time-schemas.ts'
+import { type DeviceStatus, deviceKinds, deviceRefPattern, deviceRefRule, deviceStatuses } from '../device.ts'
 
 /* A device and its status changes as the API and the import give them, and the checks on their facts. */
 
-const DEVICE_REF = /^[\p{L}\p{N}][\p{L}\p{N} ._/-]{0,99}$/u
 export const deviceRef = z
   .string()
   .trim()
-  .regex(DEVICE_REF, 'must be 1-100 letters, digits, spaces or . _ / - (the exhibit reference)')
+  .regex(deviceRefPattern, `must be ${deviceRefRule} (the exhibit reference)`)
 
 const laterStatuses = deviceStatuses.filter((s) => s !== 'seized') as [DeviceStatus, ...DeviceStatus[]]
 
 export const statusChangeInput = z
   .object({
     status: z.enum(laterStatuses),
-    at: z.coerce.date({ message: 'must be a date-time with offset' }),
+    at: coercedInstant('must be a date-time with offset'),
     note: z.string().trim().max(2000).optional(),
   })
   .strict()
@@ -27,7 +27,7 @@ export const deviceInput = z
     // `kind` names the line in the import format, so the device's own kind is `deviceKind`.
     deviceKind: z.enum(deviceKinds),
     caseRef: z.string().trim().min(1).max(200).optional(),
-    seizedAt: z.coerce.date({ message: 'must be a date-time with offset' }),
+    seizedAt: coercedInstant('must be a date-time with offset'),
     owner: z.string().trim().min(1).max(200).optional(),
     team: z.string().trim().min(1).max(200).optional(),
     borough: z.string().trim().min(1).max(200).optional(),
