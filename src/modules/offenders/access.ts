@@ -21,6 +21,19 @@ export const rsoKind: KindOfRecord<RsoPlace> = recordKind<RsoPlace>({
  */
 export const chargedPersonKind = 'person'
 
+/** Where a briefing lies: its borough; the Jigsaw teams managing an RSO on it may read it wherever they work. */
+type BriefingPlace = { borough_id: string; manager_team_ids: readonly string[] }
+
+/**
+ * A neighbourhood briefing is read by the officers of its area (its borough is in their area) and by the
+ * managers of the RSOs on it (their Jigsaw team is among the briefing's). Lists find briefings by borough.
+ */
+export const briefingKind: KindOfRecord<BriefingPlace> = recordKind<BriefingPlace>({
+  kind: 'rso-briefing',
+  columns: { borough: 'rso_briefing.borough_id' },
+  placeOf: (row) => ({ boroughId: row.borough_id, teamIds: row.manager_team_ids }),
+})
+
 /** An offender manager, as RSO-05 finds one over their caseload: a finding about a member of staff. */
 export const managerKind = 'offender-manager'
 
@@ -34,6 +47,18 @@ export const offendersAccess = {
   write: allow(...writers),
   /** Moving RSOs between managers: supervisors and leads balance caseloads. */
   reallocate: allow('supervisor', 'bcu_lead', 'force_lead', 'admin'),
+  /** Reading a neighbourhood briefing: the officers it is for, their supervisors, managers and leads. */
+  readBriefing: allow(
+    'officer',
+    'supervisor',
+    'offender_manager',
+    'bcu_lead',
+    'force_lead',
+    'dit_auditor',
+    'admin',
+  ),
+  /** Generating a briefing now rather than waiting for the schedule. */
+  generateBriefing: allow('offender_manager', 'supervisor', 'bcu_lead', 'force_lead', 'admin'),
 }
 
 export type OffendersAction = keyof typeof offendersAccess

@@ -380,4 +380,42 @@ export const rso09 = defineRule<{ offences: string[] }>({
   },
 })
 
-export const offenderRules = [rso01, rso02, rso03, rso04, rso05, rso06, rso07, rso09]
+/**
+ * RSO-08: an active RSO, at any risk level, not on the current briefing for the neighbourhood area where they
+ * live (their borough's, or their ward's where a ward is briefed). Owed from when they came to live there;
+ * met while the current briefing of the area lists them, from the first version of it that did.
+ */
+export const rso08 = defineRule({
+  id: 'RSO-08',
+  title: 'RSO not on the current neighbourhood briefing',
+  citation:
+    'Inspection report 2018: neighbourhood officers "remain unaware of the majority of offenders" in their area; ' +
+    'briefings covered only high and very high risk.',
+  source: 'report',
+  appliesTo: rsoKind.kind,
+  severity: 'medium',
+  timeBased: false,
+  tables: ['rso', 'rso_address', 'rso_briefing', 'rso_briefing_entry'],
+  params: {},
+  async obligations(_db, { asOf, subjectFilter }) {
+    // The current version of each briefing area, as at asOf.
+    const current = sql`(select distinct on (b.borough_id, b.ward_id) b.id, b.borough_id, b.ward_id
+      from rso_briefing b where b.generated_at <= ${asOf}
+      order by b.borough_id, b.ward_id, b.area_version desc)`
+    return sql<ObligationQueryRow>`
+      select ${rsoColumns}, '' as obligation_key,
+        greatest(r.created_at, coalesce((select ${londonMidnightOf(sql`max(a.from_date)`)} from rso_address a
+          where a.rso_id = r.id and a.borough_id = r.borough_id and a.to_date is null), r.created_at)) as started_at,
+        null::timestamptz as due_at,
+        case when exists (select 1 from ${current} c join rso_briefing_entry e on e.briefing_id = c.id
+            where e.rso_id = r.id and c.borough_id = r.borough_id and (c.ward_id is null or c.ward_id = r.ward_id))
+          then (select min(b.generated_at) from rso_briefing b join rso_briefing_entry e on e.briefing_id = b.id
+            where e.rso_id = r.id and b.borough_id = r.borough_id and b.generated_at <= ${asOf})
+        end as met_at,
+        'Not on the current briefing for the neighbourhood teams where they live' as detail
+      from rso r
+      where ${subjectFilter('r.id')} and r.status = 'active' and r.created_at <= ${asOf}`
+  },
+})
+
+export const offenderRules = [rso01, rso02, rso03, rso04, rso05, rso06, rso07, rso08, rso09]

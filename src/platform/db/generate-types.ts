@@ -42,6 +42,7 @@ function tsType(column: ColumnRow): { select: string; insert?: string } {
       return { select: 'unknown' }
     case '_text':
     case '_varchar':
+    case '_uuid':
       return { select: 'string[]' }
     case '_int4':
       return { select: 'number[]' }

@@ -622,7 +622,7 @@ export interface RsoBriefing {
   area_version: number
   generated_at: ColumnType<Date, Date | string, Date | string>
   generated_by: string
-  manager_team_ids: Generated<string>
+  manager_team_ids: Generated<string[]>
   version: Generated<number>
 }
 
