@@ -6,6 +6,7 @@ import { firstStartNotice } from '../platform/auth/first-start.ts'
 import { systemClock } from '../platform/clock.ts'
 import { startMetricsServer } from '../platform/http/metrics.ts'
 import { startScheduledJobs } from '../platform/jobs.ts'
+import { moduleJobs } from '../platform/module.ts'
 import { sweepJob } from '../standards/sweep.ts'
 import type { Command } from './command.ts'
 import { prepareDemo } from './demo.ts'
@@ -44,6 +45,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const stopJobs = await startScheduledJobs(settings, handle.kind, [
       sweepJob({ standards: kestrel.services.standards }),
       checkpointJob(handle.db, systemClock, settings.auditCheckpoint),
+      ...moduleJobs(kestrel.services),
     ])
     console.log(
       `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,

@@ -6,6 +6,7 @@ import type { AnyRule } from '../standards/rule.ts'
 import type { Access } from './access/access.ts'
 import type { KestrelMigration } from './db/migrator.ts'
 import type { ImportKind } from './import/kinds.ts'
+import type { ScheduledJob } from './jobs.ts'
 import type { Measure } from './measures.ts'
 import type { SeedGenerator } from './seed/seeder.ts'
 
@@ -62,6 +63,8 @@ export interface KestrelModule<Name extends string = string, Built = ServiceOf<N
   timeline?(built: Built): TimelineProvider
   /** Moves its records to the surviving person when two person records are found to be one child. */
   onMerge?: MergeHook
+  /** Work it repeats on a schedule while a server runs (`kestrel serve` starts every module's). */
+  jobs?(built: Built, services: Services): readonly ScheduledJob[]
   /** Anything else it hands to modules listed before it, once every service is built. */
   wire?(built: Built, services: Services): void
   /** Its pages and API operations; each route declares its access (the route sweep fails one that does not). */
@@ -128,4 +131,10 @@ export function checkModuleOrder(modules: readonly AnyModule[]) {
         throw new Error(`Module ${module.name} needs ${need}, which must be listed before it`)
     seen.add(module.name)
   }
+}
+
+/** Every module's scheduled jobs, each given its module's service. */
+export function moduleJobs(services: Services): ScheduledJob[] {
+  const byName = services as unknown as Record<string, unknown>
+  return services.modules.flatMap((m) => [...(m.jobs?.(byName[m.name], services) ?? [])])
 }

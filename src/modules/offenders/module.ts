@@ -4,6 +4,7 @@ import { offendersImportKinds } from './import-kinds.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
 import { briefingsMigration } from './migrations/0023-briefings.ts'
 import { offenderRules } from './rules.ts'
+import { briefingJob } from './service/briefings.ts'
 import { offendersService } from './service.ts'
 
 export type Offenders = ReturnType<typeof offendersService>
@@ -27,6 +28,13 @@ export const offendersModule = defineModule({
       afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     }),
   rules: offenderRules,
+  jobs: (_offenders, { db, clock, accessLog, standards }) => [
+    briefingJob(db, {
+      clock,
+      accessLog,
+      afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+    }),
+  ],
   subjectLinks: {
     [rsoKind.kind]: (id) => `/offenders/${id}`,
     [managerKind]: (id) => `/offenders/caseloads?manager=${id}`,

@@ -2,8 +2,14 @@ import { sql } from 'kysely'
 import type { Actor } from '../../../platform/access/access-log.ts'
 import { type Reach, reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
-import { type Executor, inTransaction, type Transaction } from '../../../platform/db/database.ts'
+import {
+  type Database,
+  type Executor,
+  inTransaction,
+  type Transaction,
+} from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
+import type { ScheduledJob } from '../../../platform/jobs.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { briefingKind, rsoKind } from '../access.ts'
 import type { RiskLevel } from '../rso.ts'
@@ -300,4 +306,30 @@ export async function currentBriefings(q: Executor, deps: OffendersDeps, princip
     q,
   )
   return rows
+}
+
+/** Who the schedule acts as in history and the access log. */
+const scheduler = { id: 'kestrel', username: 'kestrel (scheduled briefing)' }
+
+/**
+ * Briefings kept current on a schedule: every hour each area whose RSOs changed gets a new version (and
+ * its officers a receipt to read); an area whose briefing is still right is left alone.
+ */
+export function briefingJob(db: Database, deps: OffendersDeps): ScheduledJob {
+  return {
+    name: 'rso-briefings',
+    everyMinutes: 60,
+    run: async () => {
+      await db.transaction().execute(async (trx) => {
+        const made = await generateBriefings(trx, deps, scheduler)
+        for (const b of made)
+          await deps.accessLog.logChange(
+            scheduler,
+            { action: 'create', subjectKind: briefingKind.kind, subjectId: b.id },
+            trx,
+          )
+      })
+    },
+    failed: (error) => console.error(`Briefings failed: ${error.message}`),
+  }
 }
