@@ -7,6 +7,7 @@ import { changedFields, type HistoryRow, recordMany } from '../../platform/db/hi
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine, type Transaction } from '../../platform/import/kinds.ts'
 import { londonDate } from '../../platform/time.ts'
+import { isoDay } from '../../platform/time-schemas.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
 import { ethnicityCodes, flagKinds, genders, householdRoles, protectionPlanCategories } from './person.ts'
 
@@ -17,14 +18,14 @@ import { ethnicityCodes, flagKinds, genders, householdRoles, protectionPlanCateg
  * every person touched an access log entry, in the import's transaction.
  */
 
-const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' })
+const isoDate = isoDay('must be a date as YYYY-MM-DD')
 const refText = z.string().trim().min(1, 'is required').max(200, 'must be 200 characters or fewer')
 
 const personSchema = z
   .object({
     familyName: z.string().trim().min(1, 'is required').max(200),
     givenNames: z.string().trim().max(200).default(''),
-    dateOfBirth: isoDate.refine((d) => d >= '1900-01-01', 'must be on or after 1900-01-01').optional(),
+    dateOfBirth: isoDate.optional(),
     estimatedAge: z.number().int('must be a whole number of years').min(0).max(120).optional(),
     gender: z.enum(genders, { message: `must be one of: ${genders.join(', ')}` }).default('not known'),
     ethnicity: z

@@ -4,6 +4,7 @@ import type { Database, Transaction } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { londonDate } from '../../platform/time.ts'
+import { isoInstant } from '../../platform/time-schemas.ts'
 import { datesOfBirth } from '../children/service/find-people.ts'
 import { organisationService } from '../organisation/service.ts'
 import { investigationKind } from './access.ts'
@@ -18,7 +19,7 @@ import {
 } from './investigation.ts'
 import { isChildOn } from './service.ts'
 
-const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
+const instant = isoInstant('must be a date and time like 2018-08-01T09:30:00Z')
 const ref = z.string().trim().min(1, 'is required').max(200)
 const staffRef = z.string().trim().min(1).max(20).describe('staff number')
 const name = z.string().trim().min(1).max(200)

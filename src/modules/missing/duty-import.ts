@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { changedFields, historyService, recordMany } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
+import { coercedInstant } from '../../platform/time-schemas.ts'
 import { teamKinds } from '../organisation/lookups.ts'
 
 /**
@@ -18,7 +19,7 @@ export const unitDutyInput = z
       .min(1, 'enter the missing persons unit')
       .max(200)
       .describe('The missing persons unit: its team name (the team’s ref in imports)'),
-    from: z.coerce.date({ message: 'must be a date and time' }).describe('On duty from this time'),
+    from: coercedInstant('must be a date and time').describe('On duty from this time'),
     staffOnDuty: z
       .number({ message: 'must be a whole number of staff, like 3' })
       .int('must be a whole number of staff, like 3')

@@ -4,6 +4,7 @@ import type { Transaction } from '../../platform/db/database.ts'
 import { type FieldChanges, recordMany } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
+import { isoDay } from '../../platform/time-schemas.ts'
 import { courses, ranks, teamKinds } from './organisation.ts'
 
 /**
@@ -11,7 +12,7 @@ import { courses, ranks, teamKinds } from './organisation.ts'
  * staff number with their training. Every other module's records point at these.
  */
 
-const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' })
+const isoDate = isoDay('must be a date as YYYY-MM-DD')
 
 async function forceId(trx: Transaction): Promise<string> {
   const row = await trx.selectFrom('force').select('id').orderBy('code').executeTakeFirst()

@@ -4,6 +4,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { londonDate } from '../../platform/time.ts'
+import { isoInstant } from '../../platform/time-schemas.ts'
 import { organisationService } from '../organisation/service.ts'
 import { pacKind } from './access.ts'
 import {
@@ -16,7 +17,7 @@ import {
   validatePacProgress,
 } from './pac.ts'
 
-const instant = z.iso.datetime({ offset: true, message: 'must be a date and time like 2018-08-01T09:30:00Z' })
+const instant = isoInstant('must be a date and time like 2018-08-01T09:30:00Z')
 const refText = z.string().trim().min(1, 'is required').max(200)
 const longText = z.string().trim().max(5000)
 
