@@ -3,6 +3,7 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { childrenByRefOrId } from '../../children/service/find-people.ts'
+import { investigationKind } from '../../investigations/access.ts'
 import { rsoKind } from '../access.ts'
 import type { NotificationKind, OrderKind, RiskLevel } from '../rso.ts'
 import { noSuchRso, type OffendersDeps } from './dependencies.ts'
@@ -19,7 +20,8 @@ export async function viewRso(
   principal: Principal,
 ) {
   const rso = (await rsosByKey(q, [key])).get(key)
-  rsoKind.mustSee(reachOf(principal), rso, noSuchRso)
+  const reach = reachOf(principal)
+  rsoKind.mustSee(reach, rso, noSuchRso)
   const id = rso.id
   const [
     person,
@@ -34,6 +36,7 @@ export async function viewRso(
     visits,
     notifications,
     names,
+    investigations,
   ] = await Promise.all([
     childrenByRefOrId(q, [rso.person_id]).then((m) => m.get(rso.person_id)),
     q.selectFrom('rso_offence').selectAll().where('rso_id', '=', id).orderBy('convicted_on').execute(),
@@ -93,6 +96,24 @@ export async function viewRso(
         where b.id = ${rso.borough_id}::uuid`
       .execute(q)
       .then((r) => r.rows[0]),
+    // Their investigations as a suspect or a person posing a risk (decision record 0009), those the reader may see.
+    q
+      .selectFrom('investigation')
+      .innerJoin('investigation_person as p', 'p.investigation_id', 'investigation.id')
+      .select([
+        'investigation.id',
+        'investigation.ref',
+        'investigation.case_type',
+        'investigation.status',
+        'investigation.opened_at',
+        'investigation.offence',
+        'p.role',
+      ])
+      .where('p.person_id', '=', rso.person_id)
+      .where('p.role', 'in', ['suspect', 'person_posing_risk'])
+      .where(investigationKind.where(reach))
+      .orderBy('investigation.opened_at', 'desc')
+      .execute(),
   ])
   await deps.accessLog.record(
     {
@@ -128,6 +149,7 @@ export async function viewRso(
     })),
     visits,
     notifications: notifications.map((n) => ({ ...n, kind: n.kind as NotificationKind })),
+    investigations,
   }
 }
 
