@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
+import { linkPac } from './service/link-pac.ts'
 import { keeper, movableClock, offendersFixture } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof offendersFixture>>
@@ -192,6 +193,102 @@ describe('RSO-06 access to children', () => {
         forceWideReach,
       )
     expect(await fx.states('RSO-06', r.id, '2018-06-03T00:00:00Z')).toEqual(['breached'])
+  })
+})
+
+describe('RSO-06 met by a PAC linked to the visit', () => {
+  it('links a PAC raised for the child to the visit that found them; a visit of no children refuses it', async () => {
+    const { db, accessLog } = fx.kestrel.services
+    const r = await fx.rso('2017-01-01')
+    const found = await offenders().recordVisit(
+      {
+        rso: r.ref,
+        visitedAt: new Date('2018-06-01T10:00:00Z'),
+        announced: false,
+        officers: 'DC V',
+        childrenPresent: true,
+      },
+      keeper,
+      forceWideReach,
+    )
+    const quiet = await offenders().recordVisit(
+      {
+        rso: r.ref,
+        visitedAt: new Date('2018-06-02T10:00:00Z'),
+        announced: false,
+        officers: 'DC V',
+        childrenPresent: false,
+      },
+      keeper,
+      forceWideReach,
+    )
+    const child = await fx.kestrel.services.children.create(
+      {
+        familyName: 'Householdchild',
+        givenNames: 'Amy',
+        dateOfBirth: '2010-01-01',
+        estimatedAgeYears: null,
+        gender: 'female',
+        ethnicity: 'NS',
+        address: null,
+      },
+      { id: 'tester', username: 'tester' },
+      { confirmedNotDuplicate: true },
+    )
+    await fx.kestrel.services.imports.run(
+      JSON.stringify({
+        kind: 'pac',
+        ref: 'PAC-RSO-TEST-1',
+        child: child.ref,
+        aboutKind: 'incident',
+        aboutSummary: 'Child living with an RSO',
+        concerns: ['child_abuse'],
+        riskLevel: 'medium',
+        riskAssessment: 'An RSO stays at the household',
+        childSpokenTo: false,
+        voiceOfChild: '',
+        policeFirstKnewAt: '2018-06-01T10:00:00Z',
+        createdAt: '2018-06-01T14:00:00Z',
+        borough: 'Lambeth',
+        raisedByName: 'DC V',
+      }),
+      'tester',
+    )
+    const deps = {
+      clock,
+      accessLog,
+      afterWrite: (trx: never, kind: string, ids: readonly string[]) =>
+        fx.kestrel.services.standards.afterWrite(trx, kind, ids),
+    }
+    await expect(
+      linkPac(
+        db,
+        deps as never,
+        { rso: r.ref, record: quiet.ref, pac: 'PAC-RSO-TEST-1' },
+        keeper,
+        forceWideReach,
+      ),
+    ).rejects.toMatchObject({
+      errors: [{ field: 'record', reason: `Visit ${quiet.ref} found no children present` }],
+    })
+    expect(await fx.states('RSO-06', r.id, '2018-06-03T00:00:00Z')).toEqual(['breached'])
+    await linkPac(
+      db,
+      deps as never,
+      { rso: r.ref, record: found.ref, pac: 'PAC-RSO-TEST-1' },
+      keeper,
+      forceWideReach,
+    )
+    expect(await fx.states('RSO-06', r.id, '2018-06-03T00:00:00Z')).toEqual(['met'])
+    await expect(
+      linkPac(
+        db,
+        deps as never,
+        { rso: r.ref, record: found.ref, pac: 'PAC-RSO-TEST-1' },
+        keeper,
+        forceWideReach,
+      ),
+    ).rejects.toMatchObject({ statusCode: 409 })
   })
 })
 
