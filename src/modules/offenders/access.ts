@@ -34,6 +34,15 @@ export const briefingKind: KindOfRecord<BriefingPlace> = recordKind<BriefingPlac
   placeOf: (row) => ({ boroughId: row.borough_id, teamIds: row.manager_team_ids }),
 })
 
+/** Where a deportee's arrival lies: the borough they will live in (or the airport's), and the team meeting it. */
+type ArrivalPlace = { borough_id: string; team_id: string | null }
+
+export const arrivalKind: KindOfRecord<ArrivalPlace> = recordKind<ArrivalPlace>({
+  kind: 'deportee-arrival',
+  columns: { borough: 'deportee_arrival.borough_id', teams: ['deportee_arrival.team_id'] },
+  placeOf: (row) => ({ boroughId: row.borough_id, teamIds: [row.team_id] }),
+})
+
 /** An offender manager, as RSO-05 finds one over their caseload: a finding about a member of staff. */
 export const managerKind = 'offender-manager'
 

@@ -1,12 +1,14 @@
 import type { z } from 'zod'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportKind, type Reference } from '../../platform/import/kinds.ts'
-import { chargedPersonKind, rsoKind } from './access.ts'
+import { arrivalKind, chargedPersonKind, rsoKind } from './access.ts'
+import { writeArrivals } from './service/arrivals.ts'
 import { writeCharges } from './service/charges.ts'
 import type { WriteResult, WriterDeps } from './service/dependencies.ts'
 import {
   allocationInput,
   armsInput,
+  arrivalInput,
   chargeInput,
   informationInput,
   notificationInput,
@@ -187,9 +189,57 @@ export const chargeImport = defineImportKind({
   },
 })
 
+export const arrivalImport = defineImportKind({
+  kind: 'deportee-arrival',
+  schema: arrivalInput,
+  refersTo: ['person', 'borough', 'team'],
+  references: (record) => [
+    ...(record.person ? [{ field: 'person', kind: 'person', ref: record.person }] : []),
+    { field: 'borough', kind: 'borough', ref: record.borough },
+    ...(record.team ? [{ field: 'team', kind: 'team', ref: record.team }] : []),
+  ],
+  async lookup(trx, refs) {
+    const rows = await trx
+      .selectFrom('deportee_arrival')
+      .select(['id', 'ref'])
+      .where('ref', 'in', refs)
+      .execute()
+    return new Map(rows.map((r) => [r.ref, r.id]))
+  },
+  async write(lines, { trx, clock, actor }) {
+    const submissions = lines.map((l) => ({ ref: l.ref, input: l.record }))
+    return idsOrRejected(
+      await writeArrivals(trx, importing(clock), submissions, { id: actor, username: actor }),
+      lines,
+    )
+  },
+  describe: {
+    summary:
+      'A sex offender deported to this country, notified before landing: who, from where, the flight and when it ' +
+      'is expected, the borough they will live in, the team and officers meeting it, and the notification order ' +
+      'applied for and its result on the day (granted, refused, adjourned).',
+    example: {
+      kind: 'deportee-arrival',
+      ref: 'ARR-2018-0042',
+      name: 'John Example',
+      country: 'Thailand',
+      flight: 'TG910',
+      expectedAt: '2018-08-14T06:35:00Z',
+      borough: 'Hillingdon',
+      team: 'Hillingdon Jigsaw',
+      officers: 'DC Okafor, DC Reid',
+      metAt: '2018-08-14T07:20:00Z',
+      orderAppliedAt: '2018-08-14T10:00:00Z',
+      orderResult: 'granted',
+      orderResultAt: '2018-08-14T15:30:00Z',
+    },
+  },
+})
+
 export const offendersImportKinds: readonly ImportKind[] = [
   rsoImport,
   chargeImport,
+  arrivalImport,
   recordImport({
     kind: 'rso-arms',
     schema: armsInput,

@@ -24,6 +24,7 @@ async function counts() {
     'rso_plan',
     'rso_visit',
     'rso_notification',
+    'deportee_arrival',
     'change_history',
   ] as const
   const out: Record<string, number> = {}
@@ -168,6 +169,69 @@ describe('need to know', () => {
         elsewhere,
       ),
     ).rejects.toMatchObject({ statusCode: 404 })
+    expect(await counts()).toEqual(before)
+  })
+})
+
+describe('deportee arrivals', () => {
+  const arrival = {
+    name: 'John Example',
+    country: 'Thailand',
+    flight: 'TG910',
+    expectedAt: '2019-06-14T06:35:00Z',
+    borough: 'Lambeth',
+    officers: 'DC J1001',
+  }
+  it('records a notified arrival and the notification order obtained on the day', async () => {
+    const { imports, db } = fx.kestrel.services
+    await imports.run(
+      JSON.stringify({
+        kind: 'deportee-arrival',
+        ref: 'ARR-T-1',
+        ...arrival,
+        metAt: '2019-06-14T07:20:00Z',
+        orderAppliedAt: '2019-06-14T10:00:00Z',
+        orderResult: 'granted',
+        orderResultAt: '2019-06-14T15:30:00Z',
+      }),
+      'tester',
+    )
+    const row = await db
+      .selectFrom('deportee_arrival')
+      .selectAll()
+      .where('ref', '=', 'ARR-T-1')
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ flight: 'TG910', order_result: 'granted', recorded_by: 'tester' })
+  })
+  it('refuses a result before the application, or a result with no application, naming the line and field', async () => {
+    const { imports } = fx.kestrel.services
+    const before = await counts()
+    const rejected = await imports
+      .run(
+        [
+          JSON.stringify({
+            kind: 'deportee-arrival',
+            ref: 'ARR-T-2',
+            ...arrival,
+            orderResult: 'refused',
+            orderResultAt: '2019-06-14T15:30:00Z',
+          }),
+          JSON.stringify({
+            kind: 'deportee-arrival',
+            ref: 'ARR-T-3',
+            ...arrival,
+            orderAppliedAt: '2019-06-14T16:00:00Z',
+            orderResult: 'granted',
+            orderResultAt: '2019-06-14T15:30:00Z',
+          }),
+        ].join('\n'),
+        'tester',
+      )
+      .catch((e: unknown) => e)
+    expect((rejected as { errors: unknown[] }).errors).toEqual([
+      { line: 1, field: 'orderResult', reason: 'give when the notification order was applied for first' },
+      { line: 2, field: 'orderResultAt', reason: 'must not be before the order was applied for' },
+    ])
     expect(await counts()).toEqual(before)
   })
 })

@@ -152,6 +152,28 @@ export interface CustodyEvent {
   version: Generated<number>
 }
 
+export interface DeporteeArrival {
+  id: Generated<string>
+  ref: Generated<string>
+  person_id: string | null
+  name: string
+  country: string
+  flight: string
+  expected_at: ColumnType<Date, Date | string, Date | string>
+  borough_id: string
+  bcu_id: string | null
+  team_id: string | null
+  officers: string | null
+  met_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  order_applied_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  order_result: string | null
+  order_result_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  notes: string | null
+  recorded_by: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface Device {
   id: Generated<string>
   ref: Generated<string>
@@ -964,6 +986,7 @@ export interface DB {
   child_protection_conference: ChildProtectionConference
   custody_detention: CustodyDetention
   custody_event: CustodyEvent
+  deportee_arrival: DeporteeArrival
   device: Device
   device_status_event: DeviceStatusEvent
   finding: Finding

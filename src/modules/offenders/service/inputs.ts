@@ -144,3 +144,25 @@ export const chargeInput = z
   })
   .strict()
 export type ChargeInput = z.output<typeof chargeInput>
+
+export const orderResults = ['granted', 'refused', 'adjourned'] as const
+
+/** A deportee's notified arrival, and what was done on the day. */
+export const arrivalInput = z
+  .object({
+    person: optionalText(200).describe('Their reference in the person index (KP-...), once they are in it'),
+    name: text(200),
+    country: text(100).describe('The country deporting them'),
+    flight: text(20),
+    expectedAt: instant,
+    borough: text(200).describe('The borough where they will live, or the airport’s: its name or id'),
+    team: optionalText(200).describe('The Jigsaw team meeting the arrival: its name'),
+    officers: optionalText(500).describe('The officers assigned to meet it'),
+    metAt: instant.optional(),
+    orderAppliedAt: instant.optional().describe('When the notification order was applied for'),
+    orderResult: z.enum(orderResults, { message: `must be one of ${orderResults.join(', ')}` }).optional(),
+    orderResultAt: instant.optional(),
+    notes: optionalText(4000),
+  })
+  .strict()
+export type ArrivalInput = z.output<typeof arrivalInput>
