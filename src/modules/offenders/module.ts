@@ -3,6 +3,7 @@ import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { offendersImportKinds } from './import-kinds.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
 import { briefingsMigration } from './migrations/0023-briefings.ts'
+import { deporteeArrivalsMigration } from './migrations/0024-deportee-arrivals.ts'
 import { offenderRules } from './rules.ts'
 import { briefingJob } from './service/briefings.ts'
 import { offendersService } from './service.ts'
@@ -19,7 +20,7 @@ declare module '../../platform/module.ts' {
 export const offendersModule = defineModule({
   name: 'offenders',
   needs: ['organisation', 'standards', 'children', 'referrals'],
-  migrations: [offendersMigration, briefingsMigration],
+  migrations: [offendersMigration, briefingsMigration, deporteeArrivalsMigration],
   importKinds: offendersImportKinds,
   create: ({ db, clock, accessLog, standards }) =>
     offendersService(db, {
