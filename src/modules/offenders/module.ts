@@ -1,10 +1,12 @@
 import { defineModule } from '../../platform/module.ts'
 import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { offendersImportKinds } from './import-kinds.ts'
+import { offendersMeasures } from './measures.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
 import { briefingsMigration } from './migrations/0023-briefings.ts'
 import { deporteeArrivalsMigration } from './migrations/0024-deportee-arrivals.ts'
 import { offenderRules } from './rules.ts'
+import { offendersSeed } from './seed.ts'
 import { briefingJob } from './service/briefings.ts'
 import { offendersService } from './service.ts'
 
@@ -36,6 +38,8 @@ export const offendersModule = defineModule({
       afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     }),
   ],
+  seed: offendersSeed,
+  measures: (_offenders, { standards }) => offendersMeasures(standards),
   subjectLinks: {
     [rsoKind.kind]: (id) => `/offenders/${id}`,
     [managerKind]: (id) => `/offenders/caseloads?manager=${id}`,

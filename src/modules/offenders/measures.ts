@@ -1,0 +1,192 @@
+import { type RawBuilder, sql } from 'kysely'
+import type { Executor } from '../../platform/db/database.ts'
+import { type Measure, type MeasureResult, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import { londonDate } from '../../platform/time.ts'
+import { parametersAt } from '../../standards/parameters.ts'
+import type { ResolvedParameters } from '../../standards/rule.ts'
+import type { StandardsService } from '../../standards/service.ts'
+import { afterMonthsOf, londonMidnightOf } from '../../standards/sql-time.ts'
+import type { VisitIntervals } from './rso.ts'
+
+/*
+ * The offenders module's measures for the dashboard: what stands at the end of the period (`until`), read as
+ * the rules judge it with their parameters as configured then. An RSO counts when they are active in the
+ * community today (their status has no history) and their notification had begun by then; their area is the
+ * BCU of their current address.
+ */
+
+type Rules = Pick<StandardsService, 'rule'>
+
+async function params<P extends Record<string, unknown>>(
+  q: Executor,
+  standards: Rules,
+  ruleId: string,
+  asOf: Date,
+): Promise<ResolvedParameters<P>> {
+  const rule = standards.rule(ruleId)
+  if (!rule) throw new Error(`${ruleId} is not registered`)
+  return parametersAt<P>(q, rule, asOf)
+}
+
+/** The active RSOs counted at `until`, in the scope's area: the rows each measure below reads. */
+const counted = ({ until, bcuId }: MeasureScope) => sql`r.status = 'active'
+  and r.notification_start <= ${londonDate(until)}::date
+  and (${bcuId ?? null}::uuid is null or r.bcu_id = ${bcuId ?? null}::uuid)`
+
+/**
+ * Each offender manager's active RSOs at `until`, by the allocation in force then (an RSO with no allocation
+ * then is nobody's), counted in the scope's area only.
+ */
+async function caseloadsAt(q: Executor, scope: MeasureScope): Promise<number[]> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n
+    from rso r
+    join rso_allocation a on a.rso_id = r.id and a.from_at <= ${scope.until}
+      and (a.to_at is null or a.to_at > ${scope.until})
+    where ${counted(scope)}
+    group by a.staff_id`.execute(q)
+  return rows.map((r) => Number(r.n)).sort((a, b) => a - b)
+}
+
+const caseloadMedian = (loads: readonly number[]): number | null => {
+  if (loads.length === 0) return null
+  const mid = Math.floor(loads.length / 2)
+  return loads.length % 2 ? (loads[mid] as number) : ((loads[mid - 1] as number) + (loads[mid] as number)) / 2
+}
+
+/** How many of the active RSOs at `until` pass `inDate`: a share over them. */
+async function shareAt(q: Executor, scope: MeasureScope, inDate: RawBuilder<boolean>, only = sql`true`) {
+  const { rows } = await sql<{ n: number; ok: number }>`
+    select count(*)::int as n, count(*) filter (where ${inDate})::int as ok
+    from rso r
+    where ${counted(scope)} and ${only}`.execute(q)
+  const row = rows[0]
+  return shareOf(Number(row?.ok ?? 0), Number(row?.n ?? 0))
+}
+
+/** Caseload measures share one count; each takes its own figure from it. */
+function caseloadMeasure(
+  id: string,
+  title: string,
+  counts: string,
+  figure: (loads: readonly number[], q: Executor, scope: MeasureScope) => Promise<number | null>,
+): Measure {
+  return {
+    id: `offenders.${id}`,
+    title,
+    counts,
+    unit: 'count',
+    higherIsBetter: false,
+    dimensions: ['area'],
+    source:
+      'RSO-05; the report: "in five areas there are more than 100 offenders to manage per offender manager" (50 to 60 in 2016)',
+    async take(q, scope): Promise<MeasureResult> {
+      const loads = await caseloadsAt(q, scope)
+      return { value: loads.length ? await figure(loads, q, scope) : null, over: loads.length }
+    },
+  }
+}
+
+/** The offenders module's measures, each read as its rule judges (RSO-01, RSO-03, RSO-04, RSO-05 as configured). */
+export function offendersMeasures(standards: Rules): readonly Measure[] {
+  const overLine = async (
+    loads: readonly number[],
+    q: Executor,
+    scope: MeasureScope,
+    line: 'warnAbove' | 'breachAbove',
+  ) => {
+    const lines = await params<{ warnAbove: number; breachAbove: number }>(
+      q,
+      standards,
+      'RSO-05',
+      scope.until,
+    )
+    return loads.filter((n) => n > lines.forceWide[line]).length
+  }
+  return [
+    caseloadMeasure(
+      'median-caseload',
+      'Active RSOs per offender manager (median)',
+      'The median number of active RSOs the offender managers hold at the end of the period, over the managers holding any there',
+      async (loads) => caseloadMedian(loads),
+    ),
+    caseloadMeasure(
+      'max-caseload',
+      'Largest caseload of an offender manager',
+      'The most active RSOs any one offender manager holds at the end of the period',
+      async (loads) => loads[loads.length - 1] ?? null,
+    ),
+    caseloadMeasure(
+      'managers-over-warning',
+      'Offender managers over RSO-05’s warning line',
+      'How many offender managers hold more active RSOs than RSO-05’s warning line (50 by default) at the end of the period, out of the managers holding any',
+      (loads, q, scope) => overLine(loads, q, scope, 'warnAbove'),
+    ),
+    caseloadMeasure(
+      'managers-over-breach',
+      'Offender managers over RSO-05’s breach line',
+      'How many offender managers hold more active RSOs than RSO-05’s breach line (100 by default) at the end of the period, out of the managers holding any',
+      (loads, q, scope) => overLine(loads, q, scope, 'breachAbove'),
+    ),
+    {
+      id: 'offenders.arms-in-date',
+      title: 'RSOs with an ARMS assessment in date',
+      counts:
+        'Of the active RSOs at the end of the period, the share whose latest ARMS assessment is within RSO-01’s months (12 by default), or who were notified within those months and are not yet owed one',
+      unit: 'share',
+      higherIsBetter: true,
+      dimensions: ['area'],
+      source: 'RSO-01; the report: "ARMS assessments should be reviewed every year"',
+      async take(q, scope) {
+        const rso01 = await params<{ months: number }>(q, standards, 'RSO-01', scope.until)
+        const today = londonDate(scope.until)
+        const since = sql`coalesce((select max(a.assessed_on) from rso_arms a
+          where a.rso_id = r.id and a.assessed_on <= ${today}::date), r.notification_start)`
+        return shareAt(q, scope, sql<boolean>`${afterMonthsOf(since, rso01.sql('months'))} > ${scope.until}`)
+      },
+    },
+    {
+      id: 'offenders.visits-on-time',
+      title: 'RSOs visited within their risk level’s interval',
+      counts:
+        'Of the active RSOs at the end of the period whose risk level has routine visits under RSO-04 (as configured), the share whose last home visit, or notification if never visited, is within their level’s interval',
+      unit: 'share',
+      higherIsBetter: true,
+      dimensions: ['area'],
+      source: 'RSO-04; the report: "reduce the delays in visiting registered sex offenders"',
+      async take(q, scope) {
+        const rso04 = await params<VisitIntervals>(q, standards, 'RSO-04', scope.until)
+        const months = sql`(case r.risk_level when 'very_high' then ${rso04.sql('veryHighMonths')}
+          when 'high' then ${rso04.sql('highMonths')} when 'medium' then ${rso04.sql('mediumMonths')}
+          else ${rso04.sql('lowMonths')} end)`
+        const since = sql`coalesce((select max(cast(timezone('Europe/London', v.visited_at) as date)) from rso_visit v
+          where v.rso_id = r.id and v.visited_at <= ${scope.until}), r.notification_start)`
+        return shareAt(
+          q,
+          scope,
+          sql<boolean>`${afterMonthsOf(since, months)} > ${scope.until}`,
+          sql`${months} > 0`,
+        )
+      },
+    },
+    {
+      id: 'offenders.plans-current',
+      title: 'RSOs whose risk management plan is current',
+      counts:
+        'Of the active RSOs at the end of the period, the share with a risk management plan agreed since their latest ARMS assessment and risk level change (as RSO-03 judges; one with neither owes no plan)',
+      unit: 'share',
+      higherIsBetter: true,
+      dimensions: ['area'],
+      source: 'RSO-03; the report: "many risk management plans that were out of date"',
+      async take(q, scope) {
+        const today = londonDate(scope.until)
+        const owed = sql`greatest(
+          (select ${londonMidnightOf(sql`max(a.assessed_on)`)} from rso_arms a
+            where a.rso_id = r.id and a.assessed_on <= ${today}::date),
+          (select max(c.changed_at) from rso_risk_change c where c.rso_id = r.id and c.changed_at <= ${scope.until}))`
+        const agreed = sql`(select max(p.agreed_at) from rso_plan p where p.rso_id = r.id and p.agreed_at <= ${scope.until})`
+        return shareAt(q, scope, sql<boolean>`${owed} is null or ${agreed} >= ${owed}`)
+      },
+    },
+  ]
+}
