@@ -1,10 +1,12 @@
 import { defineModule } from '../../platform/module.ts'
-import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
+import { chargedPersonKind, managerKind, offendersAccess, rsoKind } from './access.ts'
+import { offendersApi } from './api.ts'
 import { offendersImportKinds } from './import-kinds.ts'
 import { offendersMeasures } from './measures.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
 import { briefingsMigration } from './migrations/0023-briefings.ts'
 import { deporteeArrivalsMigration } from './migrations/0024-deportee-arrivals.ts'
+import { offendersPath, offendersRoutes } from './routes.ts'
 import { offenderRules } from './rules.ts'
 import { offendersSeed } from './seed.ts'
 import { briefingJob } from './service/briefings.ts'
@@ -24,6 +26,7 @@ export const offendersModule = defineModule({
   needs: ['organisation', 'standards', 'children', 'referrals'],
   migrations: [offendersMigration, briefingsMigration, deporteeArrivalsMigration],
   importKinds: offendersImportKinds,
+  menu: [{ text: 'Offenders', href: offendersPath, access: offendersAccess.read, position: 95 }],
   create: ({ db, clock, accessLog, standards }) =>
     offendersService(db, {
       clock,
@@ -45,5 +48,9 @@ export const offendersModule = defineModule({
     [managerKind]: (id) => `/offenders/caseloads?manager=${id}`,
     // RSO-09's findings are about the person charged: their record in the person index.
     [chargedPersonKind]: (id) => `/people/${id}`,
+  },
+  routes(app, services) {
+    offendersRoutes(app, services)
+    offendersApi(app, services)
   },
 })

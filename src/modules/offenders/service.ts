@@ -24,6 +24,7 @@ import {
   riskChangeRecords,
   visitRecords,
 } from './service/keep-records.ts'
+import { caseloadLines, listRsos, managerChoices, type RsoListFilter } from './service/lists.ts'
 import { viewRso } from './service/view.ts'
 
 /**
@@ -49,6 +50,13 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     view: (key: string, principal: Principal) => viewRso(db, deps, key, principal),
     caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[2]) =>
       caseloads(db, reachOf(principal), filter),
+    /** The RSOs the reader may see, filtered and paged, what needs doing soonest first; the read is logged. */
+    list: (principal: Principal, filter: RsoListFilter, read: { query: string; requestId?: string | null }) =>
+      listRsos(db, deps.accessLog, principal, filter, read),
+    /** The staff of the Jigsaw teams, for choosing a manager. */
+    managers: () => managerChoices(db),
+    /** RSO-05's warning and breach lines as configured at `asOf` (today by default). */
+    caseloadLines: (asOf: Date = deps.clock.now()) => caseloadLines(db, asOf),
   }
 }
 
