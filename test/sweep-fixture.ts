@@ -138,6 +138,7 @@ const refPrefix: Record<string, { prefix: string; table: string }> = {
   'triage-result': { prefix: 'SWRES', table: 'triage_result' },
   investigation: { prefix: 'SWINV', table: 'investigation' },
   'investigation-action': { prefix: 'SWACT', table: 'investigation_action' },
+  rso: { prefix: 'SWRSO', table: 'rso' },
 }
 
 const personIndexKinds = new Set(['person', 'household', 'household-membership', 'person-flag'])
@@ -366,6 +367,19 @@ function importLine(record: Planned): string {
         dueAt: '2023-05-10T09:00:00Z',
         directedByName: 'DS Fixture',
         directedAt: '2023-05-05T11:00:00Z',
+      })
+    case 'rso':
+      return line({
+        kind: 'rso',
+        ref,
+        person: child,
+        notificationBasis: 'conviction',
+        notificationStart: '2023-01-01',
+        mappaCategory: 1,
+        mappaLevel: 1,
+        riskLevel: 'medium',
+        address: `1 Sweep Street, ${borough}`,
+        borough,
       })
     default:
       throw new Error(`the sweep fixture cannot write a ${record.kind}`)
