@@ -20,8 +20,12 @@ export function listPages(app: FastifyInstance, services: Services) {
     get: async ({ request, query, principal }) => {
       const chosen = formText(query, 'stage')
       const stage = pacStages.includes(chosen as PacStage) ? (chosen as PacStage) : undefined
-      const boroughId = formText(query, 'borough') || undefined
-      const pageNumber = Math.max(1, Number(formText(query, 'page')) || 1)
+      // A borough the list does not offer (a hand-written or stale link) is no filter, as an unknown stage
+      // is; sent on as it came, a value that is not an id failed in the database, a 500.
+      const asked = formText(query, 'borough')
+      const boroughs = await boroughOptions(services, asked)
+      const boroughId = boroughs.some((o) => o.value !== '' && o.value === asked) ? asked : undefined
+      const pageNumber = pageAsked(query)
       const { items, total } = await referrals.list(
         { stage, boroughId, limit: perPage, offset: (pageNumber - 1) * perPage },
         reachOf(principal),
@@ -38,9 +42,7 @@ export function listPages(app: FastifyInstance, services: Services) {
           { value: '', text: 'Any stage' },
           ...pacStages.map((s) => ({ value: s, text: stageLabels[s], selected: s === stage })),
         ],
-        boroughOptions: (await boroughOptions(services, boroughId)).map((o, i) =>
-          i === 0 ? { ...o, text: 'Any borough' } : o,
-        ),
+        boroughOptions: boroughs.map((o, i) => (i === 0 ? { ...o, text: 'Any borough' } : o)),
         stageLabels,
         canRaise: may(principal, pacRaisers),
         canReview: may(principal, pacReviewers),
