@@ -87,22 +87,31 @@ describe('bad input about RSOs: a clear error naming the field, nothing written'
 
   it('a plan for a person who is not an RSO', async () => {
     const person = await fx.person()
-    const errors = await refused(() =>
+    const plan = {
+      rso: person.ref,
+      agreedAt: '2019-06-01T10:00:00Z',
+      author: 'DC A',
+      riskLevel: 'low',
+      actions: [{ action: 'Visit', owner: 'DC A', due: '2019-07-01' }],
+    }
+    // Imported: the line and the field are named, and nothing is written.
+    const before = await counts()
+    const rejected = await fx.kestrel.services.imports
+      .run(JSON.stringify({ kind: 'rso-plan', ref: 'RMP-T-1', ...plan }), 'tester')
+      .catch((e: unknown) => e)
+    expect((rejected as { errors: unknown[] }).errors).toEqual([
+      { line: 1, field: 'rso', reason: expect.stringContaining(person.ref) },
+    ])
+    expect(await counts()).toEqual(before)
+    // Through a page or the API, an RSO that does not exist is answered as one out of reach: not found.
+    await expect(
       fx.kestrel.services.offenders.agreePlan(
-        {
-          rso: person.ref,
-          agreedAt: new Date('2019-06-01T10:00:00Z'),
-          author: 'DC A',
-          riskLevel: 'low',
-          actions: [{ action: 'Visit', owner: 'DC A', due: '2019-07-01' }],
-        },
+        { ...plan, agreedAt: new Date(plan.agreedAt), riskLevel: 'low' },
         keeper,
         forceWideReach,
       ),
-    )
-    expect(errors).toEqual([
-      { field: 'rso', reason: `There is no RSO ${person.ref}: register them as an RSO first` },
-    ])
+    ).rejects.toMatchObject({ statusCode: 404, message: 'There is no such RSO' })
+    expect(await counts()).toEqual(before)
   })
 
   it('a risk level outside the scale', () => {

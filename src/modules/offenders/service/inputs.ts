@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isIsoDate } from '../../../platform/time.ts'
+import { coercedInstant } from '../../../platform/time-schemas.ts'
 import { notificationBases, notificationKinds, orderKinds, riskLevels, rsoStatuses } from '../rso.ts'
 
 /*
@@ -11,7 +12,8 @@ const text = (max: number) =>
   z.string().trim().min(1, 'enter a value').max(max, `must be ${max} characters or fewer`)
 const optionalText = (max: number) =>
   z.string().trim().max(max, `must be ${max} characters or fewer`).optional()
-const instant = z.coerce.date({ message: 'must be a date and time' })
+// Only the years Kestrel records (platform/time-schemas.ts): year 0 or 10000 is a 400, not a 500 on writing.
+const instant = coercedInstant('must be a date and time')
 const day = z.string().refine(isIsoDate, 'must be a date like 2018-08-01')
 const level = z.enum(riskLevels, { message: `must be one of ${riskLevels.join(', ')}` })
 const mappa = z.coerce

@@ -60,15 +60,16 @@ export function keepRecord<I extends { rso: string }>(
   reach: Reach,
 ) {
   return inTransaction(q, async (trx) => {
+    // An RSO that does not exist is answered as one out of reach is: whether it exists is not told either.
     const rso = (await rsosByKey(trx, [input.rso])).get(input.rso)
-    if (rso) rsoKind.mustSee(reach, rso, noSuchRso)
+    rsoKind.mustSee(reach, rso, noSuchRso)
     const written = onlyWritten(await keepRecords(trx, deps, spec, [{ input }], actor))
     await deps.accessLog.logChange(
       actor,
       {
         action: 'update',
         subjectKind: rsoKind.kind,
-        subjectId: (rso as RsoRow).id,
+        subjectId: rso.id,
         detail: { record: spec.table, ref: written.ref },
       },
       trx,
