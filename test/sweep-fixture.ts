@@ -1,3 +1,4 @@
+import { generateBriefings } from '../src/modules/offenders/service/briefings.ts'
 import { forceWideRoles as forceWide, type Role, roles } from '../src/platform/access/roles.ts'
 import { signIn, type TestKestrel } from './app.ts'
 
@@ -407,8 +408,33 @@ export async function sweepFixture(kestrel: TestKestrel): Promise<SweepFixture> 
     { boroughId: boroughIds.get('M') as string, toBcuId: bcuB.id, effectiveFrom: moveDay },
     'sweep-fixture',
   )
+  const records = await recordsOf(kestrel, plan, boroughIds)
+  // Each borough's neighbourhood briefing, which names the RSO living there (the borough's own child here).
+  const briefings = await db
+    .transaction()
+    .execute((trx) =>
+      generateBriefings(
+        trx,
+        { clock: kestrel.services.clock },
+        { id: 'sweep-fixture', username: 'sweep-fixture' },
+      ),
+    )
+  for (const key of boroughKeys) {
+    const briefing = briefings.find((b) => b.area.boroughId === boroughIds.get(key))
+    if (briefing)
+      records.push({
+        kind: 'rso-briefing',
+        borough: key,
+        id: briefing.id,
+        ref: briefing.ref,
+        names: Object.values(childName[key]),
+        sensitive: true,
+        personIndex: false,
+        inPaths: true,
+      })
+  }
   return {
-    records: await recordsOf(kestrel, plan, boroughIds),
+    records,
     principals: await principalsFor(kestrel),
     foreignBoroughs(principal) {
       if (principal.forceWide) return []

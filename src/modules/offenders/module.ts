@@ -26,7 +26,16 @@ export const offendersModule = defineModule({
   needs: ['organisation', 'standards', 'children', 'referrals'],
   migrations: [offendersMigration, briefingsMigration, deporteeArrivalsMigration],
   importKinds: offendersImportKinds,
-  menu: [{ text: 'Offenders', href: offendersPath, access: offendersAccess.read, position: 95 }],
+  menu: [
+    { text: 'Offenders', href: offendersPath, access: offendersAccess.read, position: 95 },
+    // Neighbourhood officers read the briefings for their area without the offender managers' pages.
+    {
+      text: 'RSO briefings',
+      href: `${offendersPath}/briefings`,
+      access: offendersAccess.readBriefing,
+      position: 96,
+    },
+  ],
   create: ({ db, clock, accessLog, standards }) =>
     offendersService(db, {
       clock,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { briefingPages } from './pages/briefings.ts'
 import { caseloadPages } from './pages/caseloads.ts'
 import { listPages } from './pages/list.ts'
 import { recordPages } from './pages/records.ts'
@@ -15,4 +16,5 @@ export function offendersRoutes(app: FastifyInstance, services: OffendersPageDep
   caseloadPages(app, services)
   rsoPages(app, services)
   recordPages(app, services)
+  briefingPages(app, services)
 }

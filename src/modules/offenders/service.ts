@@ -2,11 +2,14 @@ import type { Actor } from '../../platform/access/access-log.ts'
 import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { arrivalsDue, recordArrival } from './service/arrivals.ts'
+import { type BriefingArea, currentBriefings, generateNow, viewBriefing } from './service/briefings.ts'
 import { caseloads } from './service/caseloads.ts'
 import type { OffendersDeps } from './service/dependencies.ts'
 import type {
   AllocationInput,
   ArmsInput,
+  ArrivalInput,
   InformationInput,
   NotificationInput,
   PlanInput,
@@ -24,6 +27,7 @@ import {
   riskChangeRecords,
   visitRecords,
 } from './service/keep-records.ts'
+import { linkPac } from './service/link-pac.ts'
 import { caseloadLines, listRsos, managerChoices, type RsoListFilter } from './service/lists.ts'
 import { viewRso } from './service/view.ts'
 
@@ -53,6 +57,21 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     /** The RSOs the reader may see, filtered and paged, what needs doing soonest first; the read is logged. */
     list: (principal: Principal, filter: RsoListFilter, read: { query: string; requestId?: string | null }) =>
       listRsos(db, deps.accessLog, principal, filter, read),
+    /** The current briefing of each area the reader may see; the list read is logged. */
+    briefings: (principal: Principal) => currentBriefings(db, deps, principal),
+    /** One briefing for someone allowed to read it; the read is logged and their receipt marked read. */
+    briefing: (key: string, principal: Principal) => viewBriefing(db, deps, key, principal),
+    /** A briefing of the area now, if its RSOs changed since its current version. */
+    generateBriefing: (area: BriefingArea, actor: Actor, reach: Reach) =>
+      generateNow(db, deps, area, actor, reach),
+    /** Records a deportee's notified arrival, or updates it by ref. */
+    recordArrival: (input: ArrivalInput, actor: Actor, reach: Reach, ref?: string) =>
+      recordArrival(db, deps, input, actor, reach, ref),
+    /** Arrivals expected from a day ago that the reader may see, soonest first; the list read is logged. */
+    arrivals: (principal: Principal, from?: Date) => arrivalsDue(db, deps, principal, from),
+    /** Links a PAC raised for a child to the visit or notification that found them (RSO-06). */
+    linkPac: (input: { rso: string; record: string; pac: string }, actor: Actor, reach: Reach) =>
+      linkPac(db, deps, input, actor, reach),
     /** The staff of the Jigsaw teams, for choosing a manager. */
     managers: () => managerChoices(db),
     /** RSO-05's warning and breach lines as configured at `asOf` (today by default). */

@@ -9,6 +9,7 @@ import {
   type Transaction,
 } from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
+import { ForbiddenError } from '../../../platform/http/errors.ts'
 import type { ScheduledJob } from '../../../platform/jobs.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { briefingKind, rsoKind } from '../access.ts'
@@ -169,8 +170,8 @@ export function generateNow(
   actor: Actor,
   reach: Reach,
 ) {
-  if (!briefingKind.canSee(reach, { borough_id: area.boroughId, manager_team_ids: [] }) && !reach.forceWide)
-    return Promise.resolve([])
+  if (!briefingKind.canSee(reach, { borough_id: area.boroughId, manager_team_ids: [] }))
+    return Promise.reject(new ForbiddenError('You can brief only the boroughs of your own area'))
   return inTransaction(q, async (trx) => {
     const made = await generateBriefings(trx, deps, actor, [area])
     for (const b of made)
