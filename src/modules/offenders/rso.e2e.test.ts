@@ -233,4 +233,30 @@ describe.each([
       await journey.close()
     }
   })
+
+  it('briefs Lambeth on every RSO living there, and the briefing prints without the service’s navigation', async () => {
+    const journey = await Journey.start(harness, { javaScript })
+    try {
+      await journey.signIn(account)
+      await journey.page
+        .getByRole('navigation', { name: 'Menu' })
+        .getByRole('link', { name: 'RSO briefings' })
+        .click()
+      await journey.checkAccessible()
+      await journey.page.getByLabel('Borough').selectOption({ label: 'Lambeth' })
+      await journey.page.getByRole('button', { name: 'Generate the briefing' }).click()
+      await journey.checkAccessible()
+      const entries = journey.page.locator('#briefing-entries')
+      expect(await entries.textContent()).toContain('Jordan')
+      expect(await entries.textContent()).toContain('Casey')
+      expect(await entries.textContent()).toContain('High')
+      expect(await entries.textContent()).toContain('Low')
+      await journey.page.emulateMedia({ media: 'print' })
+      expect(await journey.page.locator('.govuk-service-navigation').isVisible()).toBe(false)
+      expect(await entries.isVisible()).toBe(true)
+      await journey.page.emulateMedia({ media: 'screen' })
+    } finally {
+      await journey.close()
+    }
+  })
 })
