@@ -14,6 +14,7 @@ import {
   yesNo,
 } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { londonDate } from '../../../platform/time.ts'
 import { offendersAccess } from '../access.ts'
 import { notificationKinds, notificationLabels, riskLabels, riskLevels } from '../rso.ts'
 import type { RsoView } from '../service/view.ts'
@@ -113,6 +114,11 @@ const informationForm = z.object({
   receivedAt: dateTimeInput({ label: 'Date and time it was received' }).transform(instantOf),
   source: text({ required: 'Enter where the information came from', maxLength: 200 }),
   summary: text({ required: 'Enter a summary of the information', maxLength: 4000 }),
+})
+
+const pacLinkForm = z.object({
+  record: text({ required: 'Choose the visit or notification that found the child' }),
+  pac: text({ required: 'Enter the PAC reference', maxLength: 100 }),
 })
 
 /** A plan's actions are rows of three boxes; the first row is required, the others are used when filled. */
@@ -382,6 +388,32 @@ export function recordPages(app: FastifyInstance, deps: OffendersPageDeps) {
         },
         ...keeping(principal),
       ),
+  })
+
+  recordPage(app, deps, {
+    path: 'pac-links',
+    section: 'visits',
+    title: 'Link a PAC to the visit or notification that found a child',
+    intro: 'Raise a PAC for each child first; linking it meets rule RSO-06 for the visit or notification.',
+    submitText: 'Link the PAC',
+    access: offendersAccess.write,
+    form: pacLinkForm,
+    fields: [
+      { name: 'record', kind: 'select', label: 'Visit or notification' },
+      { name: 'pac', kind: 'text', label: 'PAC reference', hint: 'For example, PAC-0001234', short: true },
+    ],
+    options: async (_deps, rso) => ({
+      record: [
+        { value: '', text: 'Choose the visit or notification' },
+        ...rso.visits
+          .filter((v) => v.children_present && v.visited_at)
+          .map((v) => ({ value: v.ref, text: `Visit of ${londonDate(v.visited_at as Date)} (${v.ref})` })),
+        ...rso.notifications
+          .filter((n) => n.kind === 'household_with_child')
+          .map((n) => ({ value: n.ref, text: `Notification of ${londonDate(n.notified_at)} (${n.ref})` })),
+      ],
+    }),
+    save: (deps, rso, input, principal) => deps.offenders.linkPac({ rso, ...input }, ...keeping(principal)),
   })
 
   recordPage(app, deps, {

@@ -87,8 +87,20 @@ export async function rsoPage(deps: OffendersPageDeps, key: string, principal: P
       riskLabel: riskLabels[p.risk_level],
       armsRef: p.arms_id ? (armsRef.get(p.arms_id) ?? null) : null,
     })),
-    visits: v.visits,
-    notifications: v.notifications.map((n) => ({ ...n, kindLabel: notificationLabels[n.kind] })),
+    visits: v.visits.map((visit) => ({ ...visit, pacs: v.pacLinks.filter((l) => l.visit_id === visit.id) })),
+    notifications: v.notifications.map((n) => ({
+      ...n,
+      kindLabel: notificationLabels[n.kind],
+      pacs: v.pacLinks.filter((l) => l.notification_id === n.id),
+    })),
+    // Children found with the RSO (RSO-06): a PAC is raised for each, then linked to what found them.
+    linkPac:
+      mayDo('write', principal.roles) &&
+      (v.visits.some((visit) => visit.children_present) ||
+        v.notifications.some((n) => n.kind === 'household_with_child'))
+        ? `${offendersPath}/${id}/pac-links`
+        : null,
+    investigations: v.investigations,
     addresses: v.addresses,
     allocations: v.allocations,
     offences: v.offences,

@@ -37,6 +37,7 @@ export async function viewRso(
     notifications,
     names,
     investigations,
+    pacLinks,
   ] = await Promise.all([
     childrenByRefOrId(q, [rso.person_id]).then((m) => m.get(rso.person_id)),
     q.selectFrom('rso_offence').selectAll().where('rso_id', '=', id).orderBy('convicted_on').execute(),
@@ -114,6 +115,14 @@ export async function viewRso(
       .where(investigationKind.where(reach))
       .orderBy('investigation.opened_at', 'desc')
       .execute(),
+    // PACs raised for children the RSO has access to, by the visit or notification that found them (RSO-06).
+    q
+      .selectFrom('rso_pac as l')
+      .innerJoin('pac', 'pac.id', 'l.pac_id')
+      .select(['pac.id', 'pac.ref', 'l.visit_id', 'l.notification_id', 'l.linked_at'])
+      .where('l.rso_id', '=', id)
+      .orderBy('l.linked_at')
+      .execute(),
   ])
   await deps.accessLog.record(
     {
@@ -150,6 +159,7 @@ export async function viewRso(
     visits,
     notifications: notifications.map((n) => ({ ...n, kind: n.kind as NotificationKind })),
     investigations,
+    pacLinks,
   }
 }
 
