@@ -140,6 +140,7 @@ const refPrefix: Record<string, { prefix: string; table: string }> = {
   investigation: { prefix: 'SWINV', table: 'investigation' },
   'investigation-action': { prefix: 'SWACT', table: 'investigation_action' },
   rso: { prefix: 'SWRSO', table: 'rso' },
+  'deportee-arrival': { prefix: 'SWARR', table: 'deportee_arrival' },
 }
 
 const personIndexKinds = new Set(['person', 'household', 'household-membership', 'person-flag'])
@@ -380,6 +381,17 @@ function importLine(record: Planned): string {
         mappaLevel: 1,
         riskLevel: 'medium',
         address: `1 Sweep Street, ${borough}`,
+        borough,
+      })
+    case 'deportee-arrival':
+      // Named as the borough's child is, so an answer that shows another area's arrival gives it away.
+      return line({
+        kind: 'deportee-arrival',
+        ref,
+        name: `${childName[key].givenNames} ${childName[key].familyName}`,
+        country: 'Sweepland',
+        flight: 'SW1',
+        expectedAt: '2099-01-01T06:00:00Z',
         borough,
       })
     default:

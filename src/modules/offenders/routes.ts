@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { arrivalPages } from './pages/arrivals.ts'
 import { briefingPages } from './pages/briefings.ts'
 import { caseloadPages } from './pages/caseloads.ts'
 import { listPages } from './pages/list.ts'
@@ -17,4 +18,5 @@ export function offendersRoutes(app: FastifyInstance, services: OffendersPageDep
   rsoPages(app, services)
   recordPages(app, services)
   briefingPages(app, services)
+  arrivalPages(app, services)
 }
