@@ -1,7 +1,12 @@
 import type { z } from 'zod'
 import { ImportRejected } from '../../platform/import/importer.ts'
-import { defineImportKind, type ImportKind, type Reference } from '../../platform/import/kinds.ts'
-import { arrivalKind, chargedPersonKind, rsoKind } from './access.ts'
+import {
+  defineImportKind,
+  type ImportKind,
+  type Reference,
+  type Transaction,
+} from '../../platform/import/kinds.ts'
+import { arrivalKind, chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { writeArrivals } from './service/arrivals.ts'
 import { writeCharges } from './service/charges.ts'
 import type { WriteResult, WriterDeps } from './service/dependencies.ts'
@@ -56,6 +61,18 @@ export const rsoImport = defineImportKind({
   kind: 'rso',
   subjectKind: rsoKind.kind,
   schema: rsoInput,
+  // A registration changes its managers' caseloads (RSO-05) and meets a charge's ViSOR record (RSO-09).
+  async subjectsOf(trx, ids) {
+    const rsos = await trx
+      .selectFrom('rso')
+      .select(['id', 'person_id'])
+      .where('id', 'in', [...ids])
+      .execute()
+    return [
+      { kind: managerKind, ids: await managersOf(trx, ids) },
+      { kind: chargedPersonKind, ids: rsos.map((r) => r.person_id) },
+    ]
+  },
   refersTo: ['person', 'borough', 'staff'],
   references: (record) => [
     { field: 'person', kind: 'person', ref: record.person },
@@ -110,6 +127,18 @@ export const rsoImport = defineImportKind({
   },
 })
 
+/** Every manager the RSOs have had: their caseloads change when an RSO is registered, moved or ends. */
+async function managersOf(trx: Transaction, rsoIds: readonly string[]): Promise<string[]> {
+  if (rsoIds.length === 0) return []
+  const rows = await trx
+    .selectFrom('rso_allocation')
+    .select('staff_id')
+    .distinct()
+    .where('rso_id', 'in', [...rsoIds])
+    .execute()
+  return rows.map((r) => r.staff_id)
+}
+
 /** A kind of record kept about an RSO, by its spec and schema. */
 function recordImport<S extends z.ZodType<{ rso: string }>>(declaration: {
   kind: string
@@ -142,6 +171,21 @@ function recordImport<S extends z.ZodType<{ rso: string }>>(declaration: {
         username: actor,
       })
       return idsOrRejected(result, lines)
+    },
+    // An assessment, a visit, a plan... changes its RSO's findings; an allocation its managers' caseloads too.
+    async subjectsOf(trx, ids) {
+      const rows = await trx
+        .selectFrom(declaration.spec.table)
+        .select('rso_id')
+        .where('id', 'in', [...ids])
+        .execute()
+      const rsoIds = [...new Set(rows.map((r) => r.rso_id as string))]
+      return [
+        { kind: rsoKind.kind, ids: rsoIds },
+        ...(declaration.spec.table === 'rso_allocation'
+          ? [{ kind: managerKind, ids: await managersOf(trx, rsoIds) }]
+          : []),
+      ]
     },
     describe: declaration.describe,
   })

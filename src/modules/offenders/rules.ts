@@ -82,11 +82,11 @@ export const rso02 = defineRule<{ days: number }>({
         select c.rso_id, 'risk:' || c.id as key, c.changed_at as at,
           'Risk level changed from ' || replace(c.from_level, '_', ' ') || ' to ' || replace(c.to_level, '_', ' ')
             || ': a new ARMS assessment is owed' as detail
-        from rso_risk_change c where c.changed_at <= ${asOf}
+        from rso_risk_change c where c.changed_at <= ${asOf} and ${subjectFilter('c.rso_id')}
         union all
         select i.rso_id, 'info:' || i.id, i.received_at,
           'New information from ' || i.source || ': a new ARMS assessment is owed'
-        from rso_information i where i.received_at <= ${asOf}
+        from rso_information i where i.received_at <= ${asOf} and ${subjectFilter('i.rso_id')}
       ) t on t.rso_id = r.id
       where ${subjectFilter('r.id')} and r.status = 'active'`
   },
@@ -115,11 +115,11 @@ export const rso03 = defineRule({
       join (
         select a.rso_id, 'arms:' || a.id as key, ${londonMidnightOf('a.assessed_on')} as at,
           'ARMS assessment of ' || to_char(a.assessed_on, 'FMDD Month YYYY') || ' has no risk management plan agreed since' as detail
-        from rso_arms a where a.assessed_on <= ${today}::date
+        from rso_arms a where a.assessed_on <= ${today}::date and ${subjectFilter('a.rso_id')}
         union all
         select c.rso_id, 'risk:' || c.id, c.changed_at,
           'Risk level changed to ' || replace(c.to_level, '_', ' ') || ' with no risk management plan agreed since'
-        from rso_risk_change c where c.changed_at <= ${asOf}
+        from rso_risk_change c where c.changed_at <= ${asOf} and ${subjectFilter('c.rso_id')}
       ) t on t.rso_id = r.id
       where ${subjectFilter('r.id')} and r.status = 'active'`
   },
@@ -289,11 +289,12 @@ export const rso06 = defineRule<{ days: number }>({
       join (
         select v.rso_id, v.id, 'visit:' || v.id as key, v.visited_at as at, v.social_care_referral_at as referral_at,
           'Children present at a home visit: raise a PAC for each child or refer to children’s social care' as detail
-        from rso_visit v where v.children_present and v.visited_at <= ${asOf}
+        from rso_visit v where v.children_present and v.visited_at <= ${asOf} and ${subjectFilter('v.rso_id')}
         union all
         select n.rso_id, n.id, 'notification:' || n.id, n.notified_at, n.social_care_referral_at,
           'Notified staying at a household with a child: raise a PAC for each child or refer to children’s social care'
         from rso_notification n where n.kind = 'household_with_child' and n.notified_at <= ${asOf}
+          and ${subjectFilter('n.rso_id')}
       ) t on t.rso_id = r.id
       where ${subjectFilter('r.id')} and r.status = 'active'`
   },

@@ -188,6 +188,8 @@ export function importer(
             ...result.values(),
           ])
         }
+        for (const { kind, ids } of (await definition.subjectsOf?.(trx, [...result.values()])) ?? [])
+          bySubject.set(kind, [...new Set([...(bySubject.get(kind) ?? []), ...ids])])
       }
       if (afterImport) await afterImport(trx, bySubject, { records, actor })
     })

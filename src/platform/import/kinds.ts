@@ -55,6 +55,12 @@ export interface ImportKind<T = unknown> {
   /** The subject kind the standards engine knows these records by, when rules apply to them. */
   subjectKind?: string
   /**
+   * Other records whose rules the written records change (an assessment changes its RSO's findings, an
+   * allocation the caseloads of the managers it moves between), by subject kind, read after the write on
+   * the import's transaction: the importer evaluates their rules with the lines' own.
+   */
+  subjectsOf?(trx: Transaction, ids: readonly string[]): Promise<{ kind: string; ids: readonly string[] }[]>
+  /**
    * The kind's `write` appends its own access-log rows (the person index logs the people a line touched);
    * otherwise the importer logs one "import" row for each record a batch writes.
    */

@@ -17,11 +17,11 @@ join (
   select c.rso_id, 'risk:' || c.id as key, c.changed_at as at,
   'Risk level changed from ' || replace(c.from_level, '_', ' ') || ' to ' || replace(c.to_level, '_', ' ')
   || ': a new ARMS assessment is owed' as detail
-  from rso_risk_change c where c.changed_at <= $3
+  from rso_risk_change c where c.changed_at <= $3 and true
   union all
   select i.rso_id, 'info:' || i.id, i.received_at,
   'New information from ' || i.source || ': a new ARMS assessment is owed'
-  from rso_information i where i.received_at <= $4
+  from rso_information i where i.received_at <= $4 and true
 ) t on t.rso_id = r.id
 where true and r.status = 'active';
 -- with
@@ -45,16 +45,18 @@ join (
   select c.rso_id, 'risk:' || c.id as key, c.changed_at as at,
   'Risk level changed from ' || replace(c.from_level, '_', ' ') || ' to ' || replace(c.to_level, '_', ' ')
   || ': a new ARMS assessment is owed' as detail
-  from rso_risk_change c where c.changed_at <= $3
+  from rso_risk_change c where c.changed_at <= $3 and "c"."rso_id" = any($4)
   union all
   select i.rso_id, 'info:' || i.id, i.received_at,
   'New information from ' || i.source || ': a new ARMS assessment is owed'
-  from rso_information i where i.received_at <= $4
+  from rso_information i where i.received_at <= $5 and "i"."rso_id" = any($6)
 ) t on t.rso_id = r.id
-where "r"."id" = any($5) and r.status = 'active';
+where "r"."id" = any($7) and r.status = 'active';
 -- with
 --   $1 = 28
 --   $2 = '2018-08-01'
 --   $3 = 2018-08-01T12:00:00.000Z
---   $4 = 2018-08-01T12:00:00.000Z
---   $5 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $4 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $5 = 2018-08-01T12:00:00.000Z
+--   $6 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $7 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]

@@ -13,11 +13,11 @@ from rso r
 join (
   select a.rso_id, 'arms:' || a.id as key, ("a"."assessed_on"::timestamp at time zone 'Europe/London') as at,
   'ARMS assessment of ' || to_char(a.assessed_on, 'FMDD Month YYYY') || ' has no risk management plan agreed since' as detail
-  from rso_arms a where a.assessed_on <= $2::date
+  from rso_arms a where a.assessed_on <= $2::date and true
   union all
   select c.rso_id, 'risk:' || c.id, c.changed_at,
   'Risk level changed to ' || replace(c.to_level, '_', ' ') || ' with no risk management plan agreed since'
-  from rso_risk_change c where c.changed_at <= $3
+  from rso_risk_change c where c.changed_at <= $3 and true
 ) t on t.rso_id = r.id
 where true and r.status = 'active';
 -- with
@@ -36,15 +36,17 @@ from rso r
 join (
   select a.rso_id, 'arms:' || a.id as key, ("a"."assessed_on"::timestamp at time zone 'Europe/London') as at,
   'ARMS assessment of ' || to_char(a.assessed_on, 'FMDD Month YYYY') || ' has no risk management plan agreed since' as detail
-  from rso_arms a where a.assessed_on <= $2::date
+  from rso_arms a where a.assessed_on <= $2::date and "a"."rso_id" = any($3)
   union all
   select c.rso_id, 'risk:' || c.id, c.changed_at,
   'Risk level changed to ' || replace(c.to_level, '_', ' ') || ' with no risk management plan agreed since'
-  from rso_risk_change c where c.changed_at <= $3
+  from rso_risk_change c where c.changed_at <= $4 and "c"."rso_id" = any($5)
 ) t on t.rso_id = r.id
-where "r"."id" = any($4) and r.status = 'active';
+where "r"."id" = any($6) and r.status = 'active';
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = '2018-08-01'
---   $3 = 2018-08-01T12:00:00.000Z
---   $4 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $3 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $4 = 2018-08-01T12:00:00.000Z
+--   $5 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $6 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]

@@ -14,11 +14,12 @@ from rso r
 join (
   select v.rso_id, v.id, 'visit:' || v.id as key, v.visited_at as at, v.social_care_referral_at as referral_at,
   'Children present at a home visit: raise a PAC for each child or refer to children’s social care' as detail
-  from rso_visit v where v.children_present and v.visited_at <= $4
+  from rso_visit v where v.children_present and v.visited_at <= $4 and true
   union all
   select n.rso_id, n.id, 'notification:' || n.id, n.notified_at, n.social_care_referral_at,
   'Notified staying at a household with a child: raise a PAC for each child or refer to children’s social care'
   from rso_notification n where n.kind = 'household_with_child' and n.notified_at <= $5
+  and true
 ) t on t.rso_id = r.id
 where true and r.status = 'active';
 -- with
@@ -40,17 +41,20 @@ from rso r
 join (
   select v.rso_id, v.id, 'visit:' || v.id as key, v.visited_at as at, v.social_care_referral_at as referral_at,
   'Children present at a home visit: raise a PAC for each child or refer to children’s social care' as detail
-  from rso_visit v where v.children_present and v.visited_at <= $4
+  from rso_visit v where v.children_present and v.visited_at <= $4 and "v"."rso_id" = any($5)
   union all
   select n.rso_id, n.id, 'notification:' || n.id, n.notified_at, n.social_care_referral_at,
   'Notified staying at a household with a child: raise a PAC for each child or refer to children’s social care'
-  from rso_notification n where n.kind = 'household_with_child' and n.notified_at <= $5
+  from rso_notification n where n.kind = 'household_with_child' and n.notified_at <= $6
+  and "n"."rso_id" = any($7)
 ) t on t.rso_id = r.id
-where "r"."id" = any($6) and r.status = 'active';
+where "r"."id" = any($8) and r.status = 'active';
 -- with
 --   $1 = 1
 --   $2 = 2018-08-01T12:00:00.000Z
 --   $3 = 2018-08-01T12:00:00.000Z
 --   $4 = 2018-08-01T12:00:00.000Z
---   $5 = 2018-08-01T12:00:00.000Z
---   $6 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $5 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $6 = 2018-08-01T12:00:00.000Z
+--   $7 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $8 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
