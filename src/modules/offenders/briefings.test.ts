@@ -126,3 +126,33 @@ describe('neighbourhood briefings and RSO-08', () => {
     expect(await fx.states('RSO-08', newcomer.id, now())).toEqual(['met'])
   })
 })
+
+describe('an RSO on their chronology', () => {
+  it('shows a Lambeth reader that the person is an RSO and who manages them; a Camden reader sees nothing of it', async () => {
+    const rso = lambethRsos[1] as { id: string; ref: string }
+    const row = await fx.kestrel.services.db
+      .selectFrom('rso')
+      .select('person_id')
+      .where('id', '=', rso.id)
+      .executeTakeFirstOrThrow()
+    const { children } = fx.kestrel.services
+    const lambeth = await children.timeline(row.person_id, {
+      forceWide: false,
+      boroughIds: [fx.boroughId('Lambeth')],
+      staffId: null,
+      userId: 'mash-lambeth',
+      teamIds: [],
+    })
+    expect(lambeth.filter((i) => i.kind === 'rso').map((i) => i.title)).toEqual([
+      `Registered sex offender ${rso.ref}: very high risk, MAPPA category 1 level 1`,
+    ])
+    const camden = await children.timeline(row.person_id, {
+      forceWide: false,
+      boroughIds: [fx.boroughId('Camden')],
+      staffId: null,
+      userId: 'mash-camden',
+      teamIds: [],
+    })
+    expect(camden.filter((i) => i.kind.startsWith('rso'))).toEqual([])
+  })
+})

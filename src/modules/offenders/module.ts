@@ -52,6 +52,8 @@ export const offendersModule = defineModule({
   ],
   seed: offendersSeed,
   measures: (_offenders, { standards }) => offendersMeasures(standards),
+  // An RSO's record on their chronology, for the MASH and investigators reading the people a case names.
+  timeline: (offenders) => (personId, reach, asOf) => offenders.timelineFor(personId, reach, asOf),
   subjectLinks: {
     [rsoKind.kind]: (id) => `/offenders/${id}`,
     [managerKind]: (id) => `/offenders/caseloads?manager=${id}`,

@@ -29,6 +29,7 @@ import {
 } from './service/keep-records.ts'
 import { linkPac } from './service/link-pac.ts'
 import { caseloadLines, listRsos, managerChoices, type RsoListFilter } from './service/lists.ts'
+import { timelineFor } from './service/timeline.ts'
 import { viewRso } from './service/view.ts'
 
 /**
@@ -72,6 +73,8 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     /** Links a PAC raised for a child to the visit or notification that found them (RSO-06). */
     linkPac: (input: { rso: string; record: string; pac: string }, actor: Actor, reach: Reach) =>
       linkPac(db, deps, input, actor, reach),
+    /** The person's RSO record on their chronology, within the reader's reach. */
+    timelineFor: (personId: string, reach: Reach, asOf?: Date) => timelineFor(db, personId, reach, asOf),
     /** The staff of the Jigsaw teams, for choosing a manager. */
     managers: () => managerChoices(db),
     /** RSO-05's warning and breach lines as configured at `asOf` (today by default). */
