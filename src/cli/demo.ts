@@ -3,6 +3,7 @@ import type { Kestrel } from '../kestrel.ts'
 import { seedGenerators } from '../modules.ts'
 import type { Role } from '../platform/access/roles.ts'
 import { createFirstStartAccounts, type FirstStartAccount } from '../platform/auth/first-start.ts'
+import { moduleJobs } from '../platform/module.ts'
 import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 
 /** The demo force `npm start` builds: about one BCU for a year. */
@@ -46,6 +47,9 @@ export async function prepareDemo(
     refresh: () => refreshStatistics(services.db),
   })
   log(`Demo data: ${outcome.lines} records in ${outcome.seconds.toFixed(1)} s.`)
+  // The modules' scheduled work, done once, so the demo opens as a running force would be (the RSOs'
+  // neighbourhood briefings exist) rather than waiting for the first hourly run.
+  for (const job of moduleJobs(services)) await job.run()
   const staffByRole: Partial<Record<Role, string>> = {}
   for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKind: string; ranks: string[] }][]) {
     const { rows } = await sql<{ id: string }>`
