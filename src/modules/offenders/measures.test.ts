@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Measure, MeasureScope } from '../../platform/measures.ts'
+import { generateBriefings } from './service/briefings.ts'
 import { keeper, movableClock, offendersFixture } from './test-fixtures.ts'
 
 /*
@@ -106,7 +107,13 @@ describe('the offenders measures', () => {
       'offenders.managers-over-breach',
       'offenders.arms-in-date',
       'offenders.visits-on-time',
+      'offenders.visits-on-time-low',
+      'offenders.visits-on-time-medium',
+      'offenders.visits-on-time-high',
+      'offenders.visits-on-time-very-high',
       'offenders.plans-current',
+      'offenders.on-current-briefing',
+      'offenders.days-to-social-care',
     ])
     for (const id of ids) expect(measure(id).dimensions).toEqual(['area'])
     expect(lambethBcu).not.toBe(croydonBcu)
@@ -156,6 +163,11 @@ describe('the offenders measures', () => {
   })
 
   it('share the RSOs visited within their level’s interval, as RSO-04 is configured', async () => {
+    // By level: medium A on time, B not; high E on time; very high C not; low D on time, G not.
+    expect(await take('offenders.visits-on-time-medium')).toEqual({ value: 1 / 2, over: 2 })
+    expect(await take('offenders.visits-on-time-high')).toEqual({ value: 1, over: 1 })
+    expect(await take('offenders.visits-on-time-very-high')).toEqual({ value: 0, over: 1 })
+    expect(await take('offenders.visits-on-time-low')).toEqual({ value: 1 / 2, over: 2 })
     expect(await take('offenders.visits-on-time')).toEqual({ value: 3 / 6, over: 6 })
     expect(await take('offenders.visits-on-time', inArea(lambethBcu))).toEqual({ value: 3 / 5, over: 5 })
     // Low risk managed reactively: D and G have no routine visits and drop out.
@@ -181,5 +193,48 @@ describe('the offenders measures', () => {
       value: 4 / 5,
       over: 5,
     })
+  })
+
+  it('share the active RSOs on their area’s current briefing', async () => {
+    expect(await take('offenders.on-current-briefing')).toEqual({ value: 0, over: 6 })
+    await fx.kestrel.services.db
+      .transaction()
+      .execute((trx) =>
+        generateBriefings(
+          trx,
+          { clock: movableClock('2019-09-25T09:00:00Z') },
+          { id: 'tester', username: 'tester' },
+        ),
+      )
+    // Lambeth's briefing lists A to E, Croydon's G; F, in custody, is on neither and not counted.
+    expect(await take('offenders.on-current-briefing')).toEqual({ value: 1, over: 6 })
+    expect(
+      await take('offenders.on-current-briefing', { ...september, until: new Date('2019-09-24T00:00:00Z') }),
+    ).toEqual({
+      value: 0,
+      over: 6,
+    })
+  })
+
+  it('take the median days from children found with an RSO to social care being told', async () => {
+    expect(await take('offenders.days-to-social-care')).toEqual({ value: null, over: 0 })
+    const g = await fx.kestrel.services.db
+      .selectFrom('rso')
+      .select('ref')
+      .where('borough_id', '=', fx.boroughId('Croydon'))
+      .executeTakeFirstOrThrow()
+    await fx.kestrel.services.offenders.recordNotification(
+      {
+        rso: g.ref,
+        notificationKind: 'household_with_child',
+        notifiedAt: new Date('2019-09-10T10:00:00Z'),
+        details: 'Staying weekends with a partner and her two children',
+        socialCareReferralAt: new Date('2019-09-12T10:00:00Z'),
+      },
+      keeper,
+      forceWideReach,
+    )
+    expect(await take('offenders.days-to-social-care')).toEqual({ value: 2, over: 1 })
+    expect(await take('offenders.days-to-social-care', inArea(lambethBcu))).toEqual({ value: null, over: 0 })
   })
 })

@@ -1,12 +1,12 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
 import { type Measure, type MeasureResult, type MeasureScope, shareOf } from '../../platform/measures.ts'
-import { londonDate } from '../../platform/time.ts'
+import { londonDate, median } from '../../platform/time.ts'
 import { parametersAt } from '../../standards/parameters.ts'
 import type { ResolvedParameters } from '../../standards/rule.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { afterMonthsOf, londonMidnightOf } from '../../standards/sql-time.ts'
-import type { VisitIntervals } from './rso.ts'
+import { type RiskLevel, riskLabels, riskLevels, type VisitIntervals } from './rso.ts'
 
 /*
  * The offenders module's measures for the dashboard: what stands at the end of the period (`until`), read as
@@ -46,12 +46,6 @@ async function caseloadsAt(q: Executor, scope: MeasureScope): Promise<number[]> 
     where ${counted(scope)}
     group by a.staff_id`.execute(q)
   return rows.map((r) => Number(r.n)).sort((a, b) => a - b)
-}
-
-const caseloadMedian = (loads: readonly number[]): number | null => {
-  if (loads.length === 0) return null
-  const mid = Math.floor(loads.length / 2)
-  return loads.length % 2 ? (loads[mid] as number) : ((loads[mid - 1] as number) + (loads[mid] as number)) / 2
 }
 
 /** How many of the active RSOs at `until` pass `inDate`: a share over them. */
@@ -108,7 +102,7 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
       'median-caseload',
       'Active RSOs per offender manager (median)',
       'The median number of active RSOs the offender managers hold at the end of the period, over the managers holding any there',
-      async (loads) => caseloadMedian(loads),
+      async (loads) => median(loads),
     ),
     caseloadMeasure(
       'max-caseload',
@@ -145,30 +139,8 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
         return shareAt(q, scope, sql<boolean>`${afterMonthsOf(since, rso01.sql('months'))} > ${scope.until}`)
       },
     },
-    {
-      id: 'offenders.visits-on-time',
-      title: 'RSOs visited within their risk level’s interval',
-      counts:
-        'Of the active RSOs at the end of the period whose risk level has routine visits under RSO-04 (as configured), the share whose last home visit, or notification if never visited, is within their level’s interval',
-      unit: 'share',
-      higherIsBetter: true,
-      dimensions: ['area'],
-      source: 'RSO-04; the report: "reduce the delays in visiting registered sex offenders"',
-      async take(q, scope) {
-        const rso04 = await params<VisitIntervals>(q, standards, 'RSO-04', scope.until)
-        const months = sql`(case r.risk_level when 'very_high' then ${rso04.sql('veryHighMonths')}
-          when 'high' then ${rso04.sql('highMonths')} when 'medium' then ${rso04.sql('mediumMonths')}
-          else ${rso04.sql('lowMonths')} end)`
-        const since = sql`coalesce((select max(cast(timezone('Europe/London', v.visited_at) as date)) from rso_visit v
-          where v.rso_id = r.id and v.visited_at <= ${scope.until}), r.notification_start)`
-        return shareAt(
-          q,
-          scope,
-          sql<boolean>`${afterMonthsOf(since, months)} > ${scope.until}`,
-          sql`${months} > 0`,
-        )
-      },
-    },
+    visitsOnTime(standards),
+    ...riskLevels.map((level) => visitsOnTime(standards, level)),
     {
       id: 'offenders.plans-current',
       title: 'RSOs whose risk management plan is current',
@@ -188,5 +160,99 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
         return shareAt(q, scope, sql<boolean>`${owed} is null or ${agreed} >= ${owed}`)
       },
     },
+    {
+      id: 'offenders.on-current-briefing',
+      title: 'RSOs on their area’s current neighbourhood briefing',
+      counts:
+        'Of the active RSOs at the end of the period, the share listed on the briefing in force then for the borough (or ward) where they live, as RSO-08 judges',
+      unit: 'share',
+      higherIsBetter: true,
+      dimensions: ['area'],
+      source: 'RSO-08; the report: local officers "remain unaware of the majority of offenders"',
+      async take(q, scope) {
+        return shareAt(
+          q,
+          scope,
+          sql<boolean>`exists (select 1 from (select distinct on (b.borough_id, b.ward_id) b.id, b.borough_id, b.ward_id
+              from rso_briefing b where b.generated_at <= ${scope.until}
+              order by b.borough_id, b.ward_id, b.area_version desc) c
+            join rso_briefing_entry e on e.briefing_id = c.id
+            where e.rso_id = r.id and c.borough_id = r.borough_id and (c.ward_id is null or c.ward_id = r.ward_id))`,
+        )
+      },
+    },
+    {
+      id: 'offenders.days-to-social-care',
+      title: 'Days from finding children with an RSO to telling social care',
+      counts:
+        'The median days from a visit that found children, or a notified stay at a household with a child, in the period, to the first PAC linked to it or referral recorded on it (by the end of the period), over those told',
+      unit: 'days',
+      higherIsBetter: false,
+      dimensions: ['area'],
+      source: 'RSO-06; the report: a 29-day delay before the children of an RSO were referred',
+      async take(q, { from, until, bcuId }) {
+        const { rows } = await sql<{ days: number }>`
+          select extract(epoch from t.told_at - t.at)::float8 / 86400 as days
+          from (
+            select v.rso_id, v.visited_at as at, least(
+                case when v.social_care_referral_at <= ${until} then v.social_care_referral_at end,
+                (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
+                  where l.visit_id = v.id and p.created_at <= ${until})) as told_at
+            from rso_visit v where v.children_present and v.visited_at >= ${from} and v.visited_at < ${until}
+            union all
+            select n.rso_id, n.notified_at, least(
+                case when n.social_care_referral_at <= ${until} then n.social_care_referral_at end,
+                (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
+                  where l.notification_id = n.id and p.created_at <= ${until}))
+            from rso_notification n
+            where n.kind = 'household_with_child' and n.notified_at >= ${from} and n.notified_at < ${until}
+          ) t join rso r on r.id = t.rso_id
+          where t.told_at is not null
+            and (${bcuId ?? null}::uuid is null or r.bcu_id = ${bcuId ?? null}::uuid)`.execute(q)
+        const days = rows.map((r) => Number(r.days))
+        return { value: median(days), over: days.length }
+      },
+    },
   ]
+}
+
+const levelIds: Record<RiskLevel, string> = {
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  very_high: 'very-high',
+}
+
+/**
+ * RSOs visited within their risk level's interval (RSO-04 as configured): all levels with routine visits
+ * together, or one level, so a leader sees whether the very high risk are the ones being visited.
+ */
+function visitsOnTime(standards: Rules, level?: RiskLevel): Measure {
+  return {
+    id: level ? `offenders.visits-on-time-${levelIds[level]}` : 'offenders.visits-on-time',
+    title: level
+      ? `${riskLabels[level]} risk RSOs visited within their interval`
+      : 'RSOs visited within their risk level’s interval',
+    counts: level
+      ? `Of the active ${riskLabels[level].toLowerCase()} risk RSOs at the end of the period (if RSO-04 gives the level routine visits), the share whose last home visit, or notification if never visited, is within the level’s interval`
+      : 'Of the active RSOs at the end of the period whose risk level has routine visits under RSO-04 (as configured), the share whose last home visit, or notification if never visited, is within their level’s interval',
+    unit: 'share',
+    higherIsBetter: true,
+    dimensions: ['area'],
+    source: 'RSO-04; the report: the force had only just started to collect data on visits',
+    async take(q, scope) {
+      const rso04 = await params<VisitIntervals>(q, standards, 'RSO-04', scope.until)
+      const months = sql`(case r.risk_level when 'very_high' then ${rso04.sql('veryHighMonths')}
+        when 'high' then ${rso04.sql('highMonths')} when 'medium' then ${rso04.sql('mediumMonths')}
+        else ${rso04.sql('lowMonths')} end)`
+      const since = sql`coalesce((select max(cast(timezone('Europe/London', v.visited_at) as date)) from rso_visit v
+        where v.rso_id = r.id and v.visited_at <= ${scope.until}), r.notification_start)`
+      return shareAt(
+        q,
+        scope,
+        sql<boolean>`${afterMonthsOf(since, months)} > ${scope.until}`,
+        level ? sql`${months} > 0 and r.risk_level = ${level}` : sql`${months} > 0`,
+      )
+    },
+  }
 }
