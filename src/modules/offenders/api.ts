@@ -5,17 +5,11 @@ import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { apiRoute } from '../../platform/http/api.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
-import { earliestAccepted, isAcceptedInstant, latestAccepted } from '../../platform/time.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import { offendersAccess, rsoKind } from './access.ts'
-import {
-  caseloadBand,
-  notificationBases,
-  notificationKinds,
-  orderKinds,
-  riskLevels,
-  rsoStatuses,
-} from './rso.ts'
+import { offendersAccess } from './access.ts'
+import { rsoAnswer } from './api/rso-answer.ts'
+import { ref, rsoOutput, rsoSummary, tags, written } from './api/schemas.ts'
+import { caseloadBand } from './rso.ts'
 import { noSuchRso } from './service/dependencies.ts'
 import {
   allocationInput,
@@ -30,168 +24,6 @@ import {
 import { caseloadFilter, rsoListFilter } from './service/lists.ts'
 import type { OffendersService } from './service.ts'
 
-const tags = ['Offenders']
-const level = z.enum(riskLevels)
-const ref = z.object({
-  ref: z
-    .string()
-    .trim()
-    .min(1, 'enter the RSO’s reference or id')
-    .max(100, 'must be 100 characters or fewer'),
-})
-
-const rsoSummary = z.object({
-  id: z.string(),
-  ref: z.string(),
-  personRef: z.string().nullable(),
-  name: z.string(),
-  status: z.enum(rsoStatuses),
-  riskLevel: level,
-  borough: z.string(),
-  manager: z.object({ name: z.string(), staffNumber: z.string() }).nullable(),
-  openFindings: z.object({ breached: z.number(), due: z.number(), nextDueAt: z.date().nullable() }),
-})
-
-const rsoOutput = z.object({
-  id: z.string(),
-  ref: z.string(),
-  personRef: z.string().nullable(),
-  name: z.string(),
-  status: z.enum(rsoStatuses),
-  riskLevel: level,
-  notification: z.object({
-    basis: z.enum(notificationBases),
-    start: z.string(),
-    end: z.string().nullable().describe('null for an indefinite period'),
-  }),
-  mappa: z.object({ category: z.number(), level: z.number() }),
-  visorRef: z.string().nullable(),
-  address: z.string(),
-  borough: z.string(),
-  manager: z.string().nullable(),
-  team: z.string().nullable(),
-  version: z.number(),
-  findings: z
-    .array(
-      z.object({
-        ruleId: z.string(),
-        title: z.string(),
-        status: z.string(),
-        dueAt: z.date().nullable(),
-        detail: z.string(),
-      }),
-    )
-    .describe('The practice standards findings open about the RSO'),
-  arms: z.array(
-    z.object({
-      ref: z.string(),
-      assessedOn: z.string(),
-      assessor: z.string(),
-      priority: level,
-      keyFactors: z.string(),
-    }),
-  ),
-  riskChanges: z.array(
-    z.object({
-      ref: z.string(),
-      changedAt: z.date(),
-      fromLevel: level,
-      toLevel: level,
-      reason: z.string(),
-      changedBy: z.string(),
-    }),
-  ),
-  information: z.array(
-    z.object({ ref: z.string(), receivedAt: z.date(), source: z.string(), summary: z.string() }),
-  ),
-  plans: z.array(
-    z.object({
-      ref: z.string(),
-      planNumber: z.number(),
-      agreedAt: z.date(),
-      author: z.string(),
-      arms: z.string().nullable(),
-      riskLevel: level,
-      actions: z.array(z.object({ action: z.string(), owner: z.string(), due: z.string() })),
-    }),
-  ),
-  visits: z.array(
-    z.object({
-      ref: z.string(),
-      plannedOn: z.string().nullable(),
-      visitedAt: z.date().nullable(),
-      announced: z.boolean(),
-      officers: z.string(),
-      outcome: z.string().nullable(),
-      childrenPresent: z.boolean(),
-      concerns: z.string().nullable(),
-      socialCareReferralAt: z.date().nullable(),
-    }),
-  ),
-  notifications: z.array(
-    z.object({
-      ref: z.string(),
-      kind: z.enum(notificationKinds),
-      notifiedAt: z.date(),
-      deadlineAt: z.date().nullable(),
-      details: z.string(),
-      socialCareReferralAt: z.date().nullable(),
-    }),
-  ),
-  addresses: z.array(
-    z.object({ address: z.string(), borough: z.string(), from: z.string(), to: z.string().nullable() }),
-  ),
-  allocations: z.array(
-    z.object({
-      ref: z.string(),
-      manager: z.string(),
-      staffNumber: z.string(),
-      from: z.date(),
-      to: z.date().nullable(),
-      reason: z.string(),
-      allocatedBy: z.string(),
-    }),
-  ),
-  offences: z.array(z.object({ offence: z.string(), convictedOn: z.string(), court: z.string() })),
-  orders: z.array(
-    z.object({
-      kind: z.enum(orderKinds),
-      startsOn: z.string(),
-      endsOn: z.string().nullable(),
-      conditions: z.string(),
-    }),
-  ),
-})
-
-const written = z.object({
-  ref: z.string().describe('The reference of the record written'),
-  id: z.string(),
-})
-
-const outOfRange = `must be between ${earliestAccepted} and ${latestAccepted}`
-
-/**
- * The body's dates as far as Kestrel records them. The input schemas read any date JavaScript can (year 0,
- * six-digit years), which the database or a rule's due date cannot hold: refused here with a 400 naming
- * the field, not a 500 when it is written.
- */
-function acceptedDates<S extends z.ZodType>(schema: S): S {
-  return schema.superRefine((value, ctx) => {
-    const walk = (v: unknown, path: (string | number)[]) => {
-      const day = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null
-      if (
-        (v instanceof Date && !isAcceptedInstant(v)) ||
-        (day && (day < earliestAccepted || day > latestAccepted))
-      )
-        ctx.addIssue({ code: 'custom', path, message: outOfRange })
-      // A list's items are walked as an object's entries, by index.
-      else if (v && typeof v === 'object' && !(v instanceof Date))
-        for (const [k, x] of Object.entries(v)) walk(x, [...path, k])
-    }
-    walk(value, [])
-  }) as S
-}
-
 /** A refusal naming the RSO itself means there is none the caller may see: a 404, as for one out of reach. */
 function noRso(error: unknown): never {
   if (error instanceof ValidationError && error.errors.some((e) => e.field === 'rso'))
@@ -204,111 +36,7 @@ export function offendersApi(
   app: FastifyInstance,
   { offenders, standards }: { offenders: OffendersService; standards: StandardsService },
 ) {
-  const show = async (key: string, principal: Principal): Promise<z.input<typeof rsoOutput>> => {
-    const v = await offenders.view(key, principal)
-    const findings = await standards.findingsForSubject(rsoKind.kind, v.rso.id)
-    const armsRef = new Map(v.arms.map((a) => [a.id, a.ref]))
-    return {
-      id: v.rso.id,
-      ref: v.rso.ref,
-      personRef: v.person?.ref ?? null,
-      name: v.person?.name ?? 'Unknown person',
-      status: v.rso.status,
-      riskLevel: v.rso.risk_level,
-      notification: {
-        basis: v.rso.notification_basis,
-        start: v.rso.notification_start,
-        end: v.rso.notification_end,
-      },
-      mappa: { category: v.rso.mappa_category, level: v.rso.mappa_level },
-      visorRef: v.rso.visor_ref,
-      address: v.rso.address,
-      borough: v.boroughName,
-      manager: v.managerName,
-      team: v.teamName,
-      version: v.rso.version,
-      findings: findings
-        .filter((f) => ['due', 'breached', 'acknowledged'].includes(f.status))
-        .map((f) => ({
-          ruleId: f.ruleId,
-          title: f.ruleTitle,
-          status: f.status,
-          dueAt: f.dueAt,
-          detail: f.detail,
-        })),
-      arms: v.arms.map((a) => ({
-        ref: a.ref,
-        assessedOn: a.assessed_on,
-        assessor: a.assessor_name,
-        priority: a.priority,
-        keyFactors: a.key_factors,
-      })),
-      riskChanges: v.riskChanges.map((c) => ({
-        ref: c.ref,
-        changedAt: c.changed_at,
-        fromLevel: c.from_level,
-        toLevel: c.to_level,
-        reason: c.reason,
-        changedBy: c.changed_by,
-      })),
-      information: v.information.map((i) => ({
-        ref: i.ref,
-        receivedAt: i.received_at,
-        source: i.source,
-        summary: i.summary,
-      })),
-      plans: v.plans.map((p) => ({
-        ref: p.ref,
-        planNumber: p.plan_number,
-        agreedAt: p.agreed_at,
-        author: p.author_name,
-        arms: p.arms_id ? (armsRef.get(p.arms_id) ?? null) : null,
-        riskLevel: p.risk_level,
-        actions: p.actions,
-      })),
-      visits: v.visits.map((x) => ({
-        ref: x.ref,
-        plannedOn: x.planned_on,
-        visitedAt: x.visited_at,
-        announced: x.announced,
-        officers: x.officers,
-        outcome: x.outcome,
-        childrenPresent: x.children_present,
-        concerns: x.concerns,
-        socialCareReferralAt: x.social_care_referral_at,
-      })),
-      notifications: v.notifications.map((n) => ({
-        ref: n.ref,
-        kind: n.kind,
-        notifiedAt: n.notified_at,
-        deadlineAt: n.deadline_at,
-        details: n.details,
-        socialCareReferralAt: n.social_care_referral_at,
-      })),
-      addresses: v.addresses.map((a) => ({
-        address: a.address,
-        borough: a.borough,
-        from: a.from_date,
-        to: a.to_date,
-      })),
-      allocations: v.allocations.map((a) => ({
-        ref: a.ref,
-        manager: a.name,
-        staffNumber: a.staff_number,
-        from: a.from_at,
-        to: a.to_at,
-        reason: a.reason,
-        allocatedBy: a.allocated_by,
-      })),
-      offences: v.offences.map((o) => ({ offence: o.offence, convictedOn: o.convicted_on, court: o.court })),
-      orders: v.orders.map((o) => ({
-        kind: o.kind,
-        startsOn: o.starts_on,
-        endsOn: o.ends_on,
-        conditions: o.conditions,
-      })),
-    }
-  }
+  const show = (key: string, principal: Principal) => rsoAnswer(offenders, standards, key, principal)
 
   apiRoute(app, {
     method: 'GET',
@@ -376,7 +104,7 @@ export function offendersApi(
       'manager not in an offender management (Jigsaw) team. A 403 for an RSO the caller would place outside ' +
       'their own area.',
     tags,
-    body: acceptedDates(rsoInput),
+    body: rsoInput,
     response: rsoOutput,
     status: 201,
     handler: async ({ principal, body }) => {
@@ -406,7 +134,7 @@ export function offendersApi(
       description: `${options.description ?? ''} A 404 for an RSO outside the caller’s need to know.`.trim(),
       tags,
       params: ref,
-      body: acceptedDates(options.body),
+      body: options.body,
       response: written,
       status: 201,
       handler: async ({ principal, params, body }) => {

@@ -6,7 +6,7 @@ import {
   type Reference,
   type Transaction,
 } from '../../platform/import/kinds.ts'
-import { arrivalKind, chargedPersonKind, managerKind, rsoKind } from './access.ts'
+import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { writeArrivals } from './service/arrivals.ts'
 import { writeCharges } from './service/charges.ts'
 import type { WriteResult, WriterDeps } from './service/dependencies.ts'

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { arrivalPages } from './pages/arrivals.ts'
 import { briefingPages } from './pages/briefings.ts'
 import { caseloadPages } from './pages/caseloads.ts'
+import { contactRecordPages } from './pages/contact-records.ts'
 import { listPages } from './pages/list.ts'
 import { recordPages } from './pages/records.ts'
 import { registerPages } from './pages/register.ts'
@@ -17,6 +18,7 @@ export function offendersRoutes(app: FastifyInstance, services: OffendersPageDep
   caseloadPages(app, services)
   rsoPages(app, services)
   recordPages(app, services)
+  contactRecordPages(app, services)
   briefingPages(app, services)
   arrivalPages(app, services)
 }
