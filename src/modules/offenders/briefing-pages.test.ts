@@ -89,3 +89,24 @@ describe('briefing pages', () => {
     expect(byOfficer.statusCode).toBe(403)
   })
 })
+
+describe('briefings in the API', () => {
+  it('answers the area’s officer with every RSO, and another BCU’s officer with 404', async () => {
+    const listed = await get(lambethOfficer, '/api/v1/rso-briefings')
+    expect(listed.statusCode).toBe(200)
+    const lambeth = (listed.json() as { briefings: { ref: string; borough: string }[] }).briefings.find(
+      (b) => b.borough === 'Lambeth',
+    )
+    expect(lambeth).toBeDefined()
+    const one = await get(lambethOfficer, `/api/v1/rso-briefings/${lambeth?.ref}`)
+    expect(one.statusCode).toBe(200)
+    expect((one.json() as { rsos: { riskLevel: string }[] }).rsos.map((r) => r.riskLevel)).toEqual([
+      'very_high',
+      'low',
+    ])
+    expect((await get(westminsterOfficer, `/api/v1/rso-briefings/${lambeth?.ref}`)).statusCode).toBe(404)
+    expect(
+      (await get(westminsterOfficer, '/api/v1/rso-briefings')).json() as { briefings: { borough: string }[] },
+    ).toEqual({ briefings: [] })
+  })
+})

@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module.ts'
 import { chargedPersonKind, managerKind, offendersAccess, rsoKind } from './access.ts'
+import { briefingsApi } from './api/briefings.ts'
 import { offendersApi } from './api.ts'
 import { offendersImportKinds } from './import-kinds.ts'
 import { offendersMeasures } from './measures.ts'
@@ -63,5 +64,6 @@ export const offendersModule = defineModule({
   routes(app, services) {
     offendersRoutes(app, services)
     offendersApi(app, services)
+    briefingsApi(app, services.offenders)
   },
 })
