@@ -4,6 +4,7 @@ import {
   addHours,
   addLondonDays,
   ageOn,
+  instantOfDay,
   isAcceptedInstant,
   isIsoDate,
   isIsoInstant,
@@ -280,5 +281,18 @@ describe('median', () => {
     const values = [10, 9, 100, 1]
     expect(median(values)).toBe(9.5)
     expect(values).toEqual([10, 9, 100, 1])
+  })
+})
+
+describe('instantOfDay (a date typed without a time)', () => {
+  it('is midday in London, or now when the date is today and midday has not come', () => {
+    // Winter (GMT) and summer (BST), at 00:30 and 23:30 London time.
+    expect(instantOfDay('2018-12-06', at('2018-12-06T00:30:00Z'))).toEqual(at('2018-12-06T00:30:00Z'))
+    expect(instantOfDay('2018-12-06', at('2018-12-06T23:30:00Z'))).toEqual(at('2018-12-06T12:00:00Z'))
+    expect(instantOfDay('2018-07-06', at('2018-07-05T23:30:00Z'))).toEqual(at('2018-07-05T23:30:00Z'))
+    expect(instantOfDay('2018-07-06', at('2018-07-06T22:30:00Z'))).toEqual(at('2018-07-06T11:00:00Z'))
+    // Another day is midday, before or after now.
+    expect(instantOfDay('2018-07-01', at('2018-07-06T08:00:00Z'))).toEqual(at('2018-07-01T11:00:00Z'))
+    expect(instantOfDay('2018-07-07', at('2018-07-06T08:00:00Z'))).toEqual(at('2018-07-07T11:00:00Z'))
   })
 })

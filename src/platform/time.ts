@@ -134,6 +134,16 @@ export function londonInstant(date: LocalDate, time = '00:00:00.000'): Date {
 }
 
 /**
+ * The instant a date typed without a time stands for: midday in London (the day is what counts, and midday
+ * stays on it whatever the clock change), or now when the date is today and midday has not come yet, so a
+ * record of something done today is never refused as "in the future" in the morning.
+ */
+export function instantOfDay(date: LocalDate, now: Date): Date {
+  const midday = londonInstant(date, '12:00')
+  return midday > now && londonDate(now) === date ? now : midday
+}
+
+/**
  * The date `months` calendar months later, the last day of the month where the day does not exist (31
  * January plus one month is 28 or 29 February): as PostgreSQL adds months to a date.
  */

@@ -314,6 +314,38 @@ describe('investigations service (database)', () => {
     expect(workload.body).toContain('Alice Trained')
   })
 
+  it('a supervisory review dated today is accepted in the morning, before midday', async () => {
+    const inv = await openCase()
+    const user = await signIn(f.kestrel, ['supervisor'], { staffId: trained })
+    const before = clock.now()
+    // 07:30 on 1 September 2018 in London (BST): a date without a time used to mean midday, "in the future".
+    clock.set('2018-09-01T06:30:00Z')
+    try {
+      const res = await f.kestrel.app.inject({
+        method: 'POST',
+        url: `/investigations/${inv.id}/review`,
+        headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: user.csrfToken,
+          version: String(inv.version),
+          'reviewedAt-day': '1',
+          'reviewedAt-month': '9',
+          'reviewedAt-year': '2018',
+          findings: 'Child seen; plan reviewed with the officer',
+        }).toString(),
+      })
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
+      const review = await f.kestrel.services.db
+        .selectFrom('supervisory_review')
+        .select('reviewed_at')
+        .where('investigation_id', '=', inv.id)
+        .executeTakeFirstOrThrow()
+      expect(review.reviewed_at).toEqual(new Date('2018-09-01T06:30:00Z'))
+    } finally {
+      clock.set(before)
+    }
+  })
+
   it('a strategy discussion form without health shows the INV-02 finding; with no participants, the error', async () => {
     const inv = await openCase()
     const user = await signIn(f.kestrel, ['supervisor'], { staffId: trained })

@@ -49,13 +49,6 @@ export const group = () => text()
 export const instantOf = (local: string) => londonInstant(local.slice(0, 10), local.slice(11, 16))
 
 /**
- * A date without a time is stored as midday in London: the day is what counts, and midday stays on it
- * whatever the clock change. (Issue 17 asks for a review dated today to be accepted before noon; that
- * change is its own.)
- */
-export const middayOf = (date: string) => londonInstant(date, '12:00')
-
-/**
  * What was typed, as the investigation templates read it: one value per input name, so a date's boxes
  * are `<name>-day`, `-month`, `-year` and `-time`.
  */

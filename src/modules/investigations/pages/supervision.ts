@@ -4,10 +4,11 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { checkbox, dateInput, recordVersion, text } from '../../../platform/http/form-fields.ts'
+import { instantOfDay } from '../../../platform/time.ts'
 import type { Services } from '../../../services.ts'
 import { investigationAllocators, investigationClosers, investigationReviewers } from '../access.ts'
 import { outcomeCodes, outcomeLabels } from '../investigation.ts'
-import { caseForm, group, middayOf, rowErrors } from './shared.ts'
+import { caseForm, group, rowErrors } from './shared.ts'
 
 const actionRows = [0, 1, 2] as const
 
@@ -67,7 +68,8 @@ export function supervisionPages(app: FastifyInstance, services: Services) {
           id,
           version,
           {
-            reviewedAt: middayOf(input.reviewedAt),
+            // Dated without a time: midday, or now for a review done this morning (time.ts).
+            reviewedAt: instantOfDay(input.reviewedAt, services.clock.now()),
             findings: input.findings,
             actions: actionRows.map((n) => ({
               description: input[`actions-${n}-description` as const],
