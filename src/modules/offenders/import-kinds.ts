@@ -32,6 +32,7 @@ import {
   riskChangeRecords,
   visitRecords,
 } from './service/keep-records.ts'
+import { idsByRef } from './service/save-by-ref.ts'
 import { writeRsos } from './service/write-rsos.ts'
 
 /*
@@ -79,10 +80,7 @@ export const rsoImport = defineImportKind({
     { field: 'borough', kind: 'borough', ref: record.borough },
     ...(record.manager ? [{ field: 'manager', kind: 'staff', ref: record.manager }] : []),
   ],
-  async lookup(trx, refs) {
-    const rows = await trx.selectFrom('rso').select(['id', 'ref']).where('ref', 'in', refs).execute()
-    return new Map(rows.map((r) => [r.ref, r.id]))
-  },
+  lookup: (trx, refs) => idsByRef(trx, 'rso', refs),
   async write(lines, { trx, clock, actor }) {
     const submissions = lines.map((l) => ({ ref: l.ref, input: l.record }))
     return idsOrRejected(
@@ -156,14 +154,7 @@ function recordImport<S extends z.ZodType<{ rso: string }>>(declaration: {
       { field: 'rso', kind: 'rso', ref: record.rso },
       ...(declaration.references?.(record) ?? []),
     ],
-    async lookup(trx, refs) {
-      const rows = await trx
-        .selectFrom(declaration.spec.table)
-        .select(['id', 'ref'])
-        .where('ref', 'in', refs)
-        .execute()
-      return new Map(rows.map((r) => [r.ref, r.id]))
-    },
+    lookup: (trx, refs) => idsByRef(trx, declaration.spec.table, refs),
     async write(lines, { trx, clock, actor }) {
       const submissions = lines.map((l) => ({ ref: l.ref, input: l.record }))
       const result = await keepRecords(trx, importing(clock), declaration.spec, submissions, {
@@ -201,14 +192,7 @@ export const chargeImport = defineImportKind({
     { field: 'borough', kind: 'borough', ref: record.borough },
     ...(record.officer ? [{ field: 'officer', kind: 'staff', ref: record.officer }] : []),
   ],
-  async lookup(trx, refs) {
-    const rows = await trx
-      .selectFrom('sexual_offence_charge')
-      .select(['id', 'ref'])
-      .where('ref', 'in', refs)
-      .execute()
-    return new Map(rows.map((r) => [r.ref, r.id]))
-  },
+  lookup: (trx, refs) => idsByRef(trx, 'sexual_offence_charge', refs),
   async write(lines, { trx, clock, actor }) {
     const submissions = lines.map((l) => ({ ref: l.ref, input: l.record }))
     return idsOrRejected(
@@ -242,14 +226,7 @@ export const arrivalImport = defineImportKind({
     { field: 'borough', kind: 'borough', ref: record.borough },
     ...(record.team ? [{ field: 'team', kind: 'team', ref: record.team }] : []),
   ],
-  async lookup(trx, refs) {
-    const rows = await trx
-      .selectFrom('deportee_arrival')
-      .select(['id', 'ref'])
-      .where('ref', 'in', refs)
-      .execute()
-    return new Map(rows.map((r) => [r.ref, r.id]))
-  },
+  lookup: (trx, refs) => idsByRef(trx, 'deportee_arrival', refs),
   async write(lines, { trx, clock, actor }) {
     const submissions = lines.map((l) => ({ ref: l.ref, input: l.record }))
     return idsOrRejected(

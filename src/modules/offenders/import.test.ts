@@ -68,4 +68,37 @@ describe('importing records about RSOs held already', () => {
     expect(await stored('offender-manager', to.id, 'RSO-05')).toEqual(['resolved_auto'])
     expect(await stored('offender-manager', from.id, 'RSO-05')).toEqual(['due'])
   })
+
+  it('finds a record a later batch names in another case', async () => {
+    const rso = await fx.rso('2017-01-01')
+    await fx.kestrel.services.imports.run(
+      JSON.stringify({
+        kind: 'rso-visit',
+        ref: 'visit-case-1',
+        rso: rso.ref.toLowerCase(),
+        visitedAt: '2019-06-01T10:00:00Z',
+        announced: true,
+        officers: 'DC Case',
+      }),
+      'tester',
+    )
+    // The same visit again, its ref in capitals this time: updated, not a second visit.
+    await fx.kestrel.services.imports.run(
+      JSON.stringify({
+        kind: 'rso-visit',
+        ref: 'VISIT-CASE-1',
+        rso: rso.ref,
+        visitedAt: '2019-06-01T10:00:00Z',
+        announced: false,
+        officers: 'DC Case',
+      }),
+      'tester',
+    )
+    const visits = await fx.kestrel.services.db
+      .selectFrom('rso_visit')
+      .select(['ref', 'announced', 'version'])
+      .where('rso_id', '=', rso.id)
+      .execute()
+    expect(visits).toEqual([{ ref: 'VISIT-CASE-1', announced: false, version: 2 }])
+  })
 })

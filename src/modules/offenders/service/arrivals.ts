@@ -3,7 +3,6 @@ import type { Actor } from '../../../platform/access/access-log.ts'
 import { type Reach, reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import { type Executor, inTransaction, type Transaction } from '../../../platform/db/database.ts'
-import { recordMany } from '../../../platform/db/history.ts'
 import { type FieldError, ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
@@ -12,6 +11,7 @@ import { arrivalKind } from '../access.ts'
 import type { OffendersDeps, WriteResult, WriterDeps } from './dependencies.ts'
 import type { ArrivalInput } from './inputs.ts'
 import { boroughsByKey } from './records.ts'
+import { saveByRef } from './save-by-ref.ts'
 
 /** The facts of an arrival that are out of order: a result before the application, a meeting before landing is expected. */
 export function arrivalErrors(input: ArrivalInput, now: Date): FieldError[] {
@@ -85,42 +85,17 @@ export async function writeArrivals(
       order_result_at: input.orderResultAt ?? null,
       notes: input.notes || null,
     }
-    const held = ref
-      ? await trx
-          .selectFrom('deportee_arrival')
-          .select(['id', 'version'])
-          .where('ref', '=', ref.toUpperCase())
-          .executeTakeFirst()
-      : undefined
-    const saved = held
-      ? await trx
-          .updateTable('deportee_arrival')
-          .set({ ...values, version: held.version + 1 })
-          .where('id', '=', held.id)
-          .returning(['id', 'ref', 'version'])
-          .executeTakeFirstOrThrow()
-      : await trx
-          .insertInto('deportee_arrival')
-          .values({
-            ...values,
-            ...(ref ? { ref: ref.toUpperCase() } : {}),
-            recorded_by: actor.username,
-            created_at: now,
-          })
-          .returning(['id', 'ref', 'version'])
-          .executeTakeFirstOrThrow()
-    await recordMany(trx, [
-      {
-        table: 'deportee_arrival',
-        id: saved.id,
-        version: saved.version,
-        action: held ? 'update' : 'create',
-        changedBy: actor.id,
-        changedAt: now,
-        changes: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [null, v]])),
-      },
-    ])
-    written.push({ ref: saved.ref, id: saved.id, created: !held })
+    written.push(
+      await saveByRef(
+        trx,
+        'deportee_arrival',
+        ref,
+        values,
+        { recorded_by: actor.username, created_at: now },
+        actor,
+        now,
+      ),
+    )
   }
   return { written }
 }

@@ -1,6 +1,5 @@
 import type { Actor } from '../../../platform/access/access-log.ts'
 import type { Transaction } from '../../../platform/db/database.ts'
-import { recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
@@ -8,6 +7,7 @@ import { chargedPersonKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { ChargeInput } from './inputs.ts'
 import { boroughsByKey, managersByKey } from './records.ts'
+import { saveByRef } from './save-by-ref.ts'
 
 /**
  * Records charges for sexual offences made in another system, set-wise, by ref (a ref already held updates
@@ -63,37 +63,7 @@ export async function writeCharges(
       officer_staff_id: input.officer ? (officers.get(input.officer)?.id ?? null) : null,
       recorded_by: actor.username,
     }
-    const held = ref
-      ? await trx
-          .selectFrom('sexual_offence_charge')
-          .select(['id', 'version'])
-          .where('ref', '=', ref.toUpperCase())
-          .executeTakeFirst()
-      : undefined
-    const saved = held
-      ? await trx
-          .updateTable('sexual_offence_charge')
-          .set({ ...values, version: held.version + 1 })
-          .where('id', '=', held.id)
-          .returning(['id', 'ref', 'version', 'person_id'])
-          .executeTakeFirstOrThrow()
-      : await trx
-          .insertInto('sexual_offence_charge')
-          .values({ ...values, ...(ref ? { ref: ref.toUpperCase() } : {}) })
-          .returning(['id', 'ref', 'version', 'person_id'])
-          .executeTakeFirstOrThrow()
-    await recordMany(trx, [
-      {
-        table: 'sexual_offence_charge',
-        id: saved.id,
-        version: saved.version,
-        action: held ? 'update' : 'create',
-        changedBy: actor.id,
-        changedAt: now,
-        changes: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [null, v]])),
-      },
-    ])
-    written.push({ ref: saved.ref, id: saved.id, created: !held })
+    written.push(await saveByRef(trx, 'sexual_offence_charge', ref, values, {}, actor, now))
   }
   const personIds = [...new Set(inputs.map((i) => (people.get(i.person) as { id: string }).id))]
   await deps.afterWrite?.(trx, chargedPersonKind, personIds)

@@ -1,7 +1,5 @@
-import type { Transaction as KyselyTransaction } from 'kysely'
 import type { Actor } from '../../../platform/access/access-log.ts'
 import type { Transaction } from '../../../platform/db/database.ts'
-import { recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { managerKind, rsoKind } from '../access.ts'
@@ -16,6 +14,7 @@ import type {
   VisitInput,
 } from './inputs.ts'
 import { type Manager, managersByKey, notAManager, type RsoRow, rsosByKey } from './records.ts'
+import { saveByRef } from './save-by-ref.ts'
 
 /*
  * The records offender managers keep about an RSO (assessments, risk changes, new information, plans,
@@ -274,10 +273,6 @@ export const allocationRecords: RecordSpec<AllocationInput> = {
   ],
 }
 
-// Kysely cannot check a write to a table chosen at run time; each spec's rows match its table's columns.
-// biome-ignore lint/suspicious/noExplicitAny: see above
-type Untyped = KyselyTransaction<any>
-
 /** Writes one kind of record for many RSOs: checked whole first, then written, then the RSOs' rules run. */
 export async function keepRecords<I extends { rso: string }>(
   trx: Transaction,
@@ -304,7 +299,6 @@ export async function keepRecords<I extends { rso: string }>(
   })
   if (failures.length) return { errors: failures }
 
-  const db = trx as unknown as Untyped
   const written: { ref: string; id: string; created: boolean }[] = []
   const rsoIds = new Set<string>()
   const managers = new Set<string>()
@@ -312,42 +306,10 @@ export async function keepRecords<I extends { rso: string }>(
     // Re-read: an earlier line of the batch may have changed the RSO (its level, its manager).
     const rso = (await rsosByKey(trx, [input.rso])).get(input.rso) as RsoRow
     const row = { ...(await spec.row(input, rso, context, prepared, actor)), rso_id: rso.id }
-    const held = ref
-      ? await db
-          .selectFrom(spec.table)
-          .select(['id', 'version'])
-          .where('ref', '=', ref.toUpperCase())
-          .executeTakeFirst()
-      : undefined
-    let saved: { id: string; ref: string; version: number }
-    if (held) {
-      saved = await db
-        .updateTable(spec.table)
-        .set({ ...row, version: held.version + 1 })
-        .where('id', '=', held.id)
-        .returning(['id', 'ref', 'version'])
-        .executeTakeFirstOrThrow()
-    } else {
-      saved = await db
-        .insertInto(spec.table)
-        .values({ ...row, ...(ref ? { ref: ref.toUpperCase() } : {}) })
-        .returning(['id', 'ref', 'version'])
-        .executeTakeFirstOrThrow()
-    }
+    const saved = await saveByRef(trx, spec.table, ref, row, {}, actor, now)
     await spec.after?.(input, rso, saved.id, context, prepared, actor)
     for (const m of spec.managers?.(input, rso, prepared) ?? []) managers.add(m)
-    await recordMany(trx, [
-      {
-        table: spec.table,
-        id: saved.id,
-        version: saved.version,
-        action: held ? 'update' : 'create',
-        changedBy: actor.id,
-        changedAt: now,
-        changes: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, [null, v]])),
-      },
-    ])
-    written.push({ ref: saved.ref, id: saved.id, created: !held })
+    written.push(saved)
     rsoIds.add(rso.id)
   }
   await deps.afterWrite?.(trx, rsoKind.kind, [...rsoIds])
