@@ -1,8 +1,10 @@
 // Kestrel's benchmarks (issue 3, item 8): every figure a ratio or a percentile measured in one run, on one
 // machine, on data the seed generators wrote through the import path. Usage:
-//   npm run bench -- [--scale N] [--db pglite|postgres] [--only import,sweep,evaluate,myteam,serve,triage]
+//   npm run bench -- [--scale N] [--db pglite|postgres]
+//                    [--only import,sweep,evaluate,myteam,caseload,serve,triage] [--generators organisation,...]
 //                    [--seed S] [--until YYYY-MM-DD] [--keep (PostgreSQL: leave the database)]
-// Writes bench/results/<timestamp>-<db>.json and the results part of bench/README.md.
+// Writes bench/results/<timestamp>-<db>.json and the results part of bench/README.md (a run of some
+// generators only writes its own part, named after them, and leaves the whole force's figures as they were).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, release, tmpdir, totalmem, type } from 'node:os'
 import path from 'node:path'
@@ -15,6 +17,7 @@ import { loadConfig } from '../src/platform/config.ts'
 import { openPglite } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrator.ts'
 import { refreshStatistics } from '../src/platform/seed/seeder.ts'
+import { benchCaseload } from './lib/caseload.ts'
 import { type BenchDatabase, freshDatabase } from './lib/database.ts'
 import { benchImport, generate, importAll } from './lib/import.ts'
 import { benchColdStart, benchLoad, benchMyTeam, busiestTeamMember } from './lib/pages.ts'
@@ -23,7 +26,7 @@ import type { BenchResults } from './lib/results.ts'
 import { round } from './lib/stats.ts'
 import { benchEvaluate, benchSweep } from './lib/sweep.ts'
 
-const phases = ['import', 'sweep', 'evaluate', 'myteam', 'serve', 'triage'] as const
+const phases = ['import', 'sweep', 'evaluate', 'myteam', 'caseload', 'serve', 'triage'] as const
 type Phase = (typeof phases)[number]
 
 function options() {
@@ -36,6 +39,7 @@ function options() {
       seed: { type: 'string', default: '2018' },
       until: { type: 'string', default: '2018-10-01' },
       keep: { type: 'boolean', default: false },
+      generators: { type: 'string' },
     },
   })
   const scale = Number(values.scale)
@@ -54,7 +58,16 @@ function options() {
   const until = new Date(`${values.until}T00:00:00Z`)
   if (Number.isNaN(until.getTime())) throw new Error('--until must be YYYY-MM-DD')
   if (values.keep && db !== 'postgres') throw new Error('--keep needs PostgreSQL (DATABASE_URL)')
+  // Some generators only (a module's figures at a scale the whole force would take too long to import); each
+  // reads what the ones before it shared, so the organisation's comes first whatever order they are named in.
+  const named = values.generators?.split(',').map((g) => g.trim())
+  for (const g of named ?? [])
+    if (!seedGenerators.some((s) => s.name === g))
+      throw new Error(`--generators: unknown ${g} (${seedGenerators.map((s) => s.name).join(', ')})`)
+  const generators = named ? seedGenerators.filter((s) => named.includes(s.name)) : seedGenerators
   return {
+    generators,
+    generatorsNamed: named,
     scale,
     seed,
     db: db as 'pglite' | 'postgres',
@@ -118,8 +131,11 @@ async function main() {
     machine: machine(),
     database: { kind: o.db, version: '' },
     errors: [],
+    ...(o.generatorsNamed ? { generators: o.generatorsNamed } : {}),
   }
-  const needsData = ['import', 'sweep', 'evaluate', 'myteam', 'serve'].some((p) => o.only.has(p as Phase))
+  const needsData = ['import', 'sweep', 'evaluate', 'myteam', 'caseload', 'serve'].some((p) =>
+    o.only.has(p as Phase),
+  )
   let database: BenchDatabase | undefined
   let kestrel: Kestrel | undefined
   try {
@@ -131,7 +147,7 @@ async function main() {
       // The evaluation clock is the end of the demo year, so single-record evaluation sees what the sweep saw.
       kestrel = await buildKestrel(config, database.handle, fixedClock(o.until.toISOString()))
       const services = kestrel.services
-      const data = generate(seedGenerators, o.scale, o.seed, o.until)
+      const data = generate(o.generators, o.scale, o.seed, o.until)
       console.error(
         `Generated ${data.total} records (${data.byGenerator.map((g) => `${g.name} ${g.lines.length}`).join(', ')})`,
       )
@@ -158,6 +174,8 @@ async function main() {
         results.evaluate = await phase(results, 'evaluate', () => benchEvaluate(services))
       if (o.only.has('myteam'))
         results.myTeam = await phase(results, 'myteam', () => benchMyTeam(kestrel as Kestrel))
+      if (o.only.has('caseload'))
+        results.caseload = await phase(results, 'caseload', () => benchCaseload(kestrel as Kestrel))
       if (o.only.has('serve')) {
         results.coldStart = await phase(results, 'cold start', () => benchColdStart())
         results.load = await phase(results, 'load', async () => {

@@ -5,8 +5,14 @@ const fmt = (n: number | null | undefined, unit = '') =>
   n === null || n === undefined || Number.isNaN(n) ? 'n/a' : `${n.toLocaleString('en-GB')}${unit}`
 const x = (n: number | null | undefined) => (n === null || n === undefined ? 'n/a' : `${n}x`)
 
-const begin = '<!-- results:begin (written by npm run bench; edit the text around it, not inside) -->'
-const end = '<!-- results:end -->'
+/** The markers around a run's results: the whole force's, or those of a run of some generators only. */
+const markers = (generators: string[] | undefined) => {
+  const name = generators ? `results-${generators.join('-')}` : 'results'
+  return {
+    begin: `<!-- ${name}:begin (written by npm run bench; edit the text around it, not inside) -->`,
+    end: `<!-- ${name}:end -->`,
+  }
+}
 
 /** The results as Markdown: the part of bench/README.md that each run rewrites. */
 export function resultsMarkdown(r: BenchResults): string {
@@ -19,6 +25,11 @@ export function resultsMarkdown(r: BenchResults): string {
       `data up to ${r.until}.`,
   )
   out.push('')
+  if (r.generators)
+    out.push(
+      `Generators: ${r.generators.join(', ')} only (\`--generators\`): the rest of the force is not in this database.`,
+      '',
+    )
   if (r.import) {
     const i = r.import
     out.push('### Import against COPY')
@@ -96,6 +107,25 @@ export function resultsMarkdown(r: BenchResults): string {
         '',
       )
   }
+  if (r.caseload) {
+    const c = r.caseload
+    out.push("### Offender managers' pages")
+    out.push('')
+    out.push(
+      `${fmt(c.activeRsos)} active RSOs, ${fmt(c.managers)} managers, the busiest holding ${fmt(c.busiestManagerRsos)}; ` +
+        'each page through `app.inject` in the same process, 20 warm-ups then the samples:',
+    )
+    out.push('')
+    out.push('| page | reader | rows shown | samples | p50 ms | p95 ms |')
+    out.push('|---|---|---:|---:|---:|---:|')
+    for (const p of c.pages)
+      out.push(
+        `| \`${p.page.replace(/[0-9a-f-]{36}/g, ':id')}\` | ${p.reader} | ${fmt(p.rowsShown)} | ${p.samples} | ${p.p50Ms} | ${p.p95Ms} |`,
+      )
+    out.push('')
+    out.push('Target (issue 19): the caseload page p95 under 100 ms at scale 10 on PostgreSQL.')
+    out.push('')
+  }
   if (r.coldStart) {
     out.push('### Cold start')
     out.push('')
@@ -131,6 +161,7 @@ export function resultsMarkdown(r: BenchResults): string {
 
 /** Rewrites the results part of bench/README.md, keeping the text around it. */
 export function writeReadme(file: string, results: BenchResults) {
+  const { begin, end } = markers(results.generators)
   let text: string
   try {
     text = readFileSync(file, 'utf8')

@@ -1,3 +1,4 @@
+import type { CaseloadFigure } from './caseload.ts'
 import type { ImportFigures } from './import.ts'
 import type { ColdStartFigure, LoadFigure, MyTeamFigure } from './pages.ts'
 import type { EvaluateFigure, SweepFigure } from './sweep.ts'
@@ -15,8 +16,11 @@ export interface BenchResults {
   sweep?: SweepFigure[]
   evaluate?: EvaluateFigure[]
   myTeam?: MyTeamFigure
+  caseload?: CaseloadFigure
   coldStart?: ColdStartFigure
   load?: LoadFigure & { note?: string }
   triage?: Record<string, unknown>
   errors: { phase: string; error: string }[]
+  /** The seed generators the run imported, when not all of them (`--generators`). */
+  generators?: string[]
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
@@ -501,6 +502,11 @@ describe('the caseload page, counted by hand', () => {
     const none = await get(manager, `/offenders/caseloads?bcu=${west}`)
     expect(none.statusCode).toBe(200)
     expect(row(none.body, 'J1001')).toBeUndefined()
+    // The Lambeth Jigsaw team is a borough's team: it is in the BCU that holds Lambeth today.
+    const { rows } = await sql<{ bcu_id: string }>`select bcu_id from borough_bcu
+      where borough_id = ${fx.boroughId('Lambeth')} and effective_to is null`.execute(fx.kestrel.services.db)
+    const own = await get(manager, `/offenders/caseloads?bcu=${rows[0]?.bcu_id}`)
+    expect(row(own.body, 'J1001')).toBeDefined()
     const team = await get(manager, `/offenders/caseloads?team=${fx.jigsaw.id}`)
     expect(row(team.body, 'J1001')).toBeDefined()
     expect((await get(manager, '/offenders/caseloads?manager=nobody')).statusCode).toBe(400)

@@ -2,6 +2,7 @@ import type { Actor } from '../../platform/access/access-log.ts'
 import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { londonDate } from '../../platform/time.ts'
 import { arrivalsDue, recordArrival } from './service/arrivals.ts'
 import { type BriefingArea, currentBriefings, generateNow, viewBriefing } from './service/briefings.ts'
 import { caseloads } from './service/caseloads.ts'
@@ -53,8 +54,8 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     allocate: keep<AllocationInput>(allocationRecords),
     /** One RSO with their records, for someone allowed to see them; the read is logged. */
     view: (key: string, principal: Principal) => viewRso(db, deps, key, principal),
-    caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[2]) =>
-      caseloads(db, reachOf(principal), filter),
+    caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[3]) =>
+      caseloads(db, reachOf(principal), londonDate(deps.clock.now()), filter),
     /** The RSOs the reader may see, filtered and paged, what needs doing soonest first; the read is logged. */
     list: (principal: Principal, filter: RsoListFilter, read: { query: string; requestId?: string | null }) =>
       listRsos(db, deps.accessLog, principal, filter, read),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import type { LocalDate } from '../../../platform/time.ts'
 import { rsoKind } from '../access.ts'
 import { type RiskLevel, riskLevels } from '../rso.ts'
 
@@ -27,11 +28,13 @@ export interface Caseload {
  * Caseloads of the offender managers holding RSOs the reader may see, counted over those RSOs only: a BCU
  * lead sees their BCU's share of a manager's caseload, a force-wide reader the whole. Overdue work is read
  * from the findings the rules keep, so the page and the rules count alike. `teamId` narrows to one team,
- * `staffId` to one manager.
+ * `staffId` to one manager, `bcuId` to the managers whose team is in that BCU on `day` (a BCU's own team, or
+ * a borough's team in a borough the BCU holds then), so the page follows a borough that moves BCU.
  */
 export async function caseloads(
   q: Executor,
   reach: Reach,
+  day: LocalDate,
   filter: { teamId?: string | undefined; staffId?: string | undefined; bcuId?: string | undefined } = {},
 ): Promise<Caseload[]> {
   const open = (rules: readonly string[], states: readonly string[]) => sql`exists (select 1 from finding f
@@ -63,7 +66,9 @@ export async function caseloads(
     where rso.status = 'active' and ${rsoKind.where(reach)}
       and (${filter.teamId ?? null}::uuid is null or s.team_id = ${filter.teamId ?? null}::uuid)
       and (${filter.staffId ?? null}::uuid is null or s.id = ${filter.staffId ?? null}::uuid)
-      and (${filter.bcuId ?? null}::uuid is null or rso.bcu_id = ${filter.bcuId ?? null}::uuid)
+      and (${filter.bcuId ?? null}::uuid is null or t.bcu_id = ${filter.bcuId ?? null}::uuid
+        or t.borough_id in (select bb.borough_id from borough_bcu bb where bb.bcu_id = ${filter.bcuId ?? null}::uuid
+          and bb.effective_from <= ${day}::date and (bb.effective_to is null or bb.effective_to >= ${day}::date)))
     group by s.id, s.name, s.staff_number, s.team_id, t.name, t.bcu_id, rso.risk_level`.execute(q)
   const byManager = new Map<string, Caseload>()
   for (const r of rows) {
