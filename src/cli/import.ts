@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
+import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
 import { ImportRejected } from '../platform/import/importer.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './main.ts'
@@ -11,6 +12,7 @@ export const importCommand: Command = {
   help: `Usage: kestrel import FILE.jsonl [--as NAME]
 
 Reads one record a line, {"kind": "...", "ref": "...", ...fields}, as documented in docs/import-format.md.
+On a new database it migrates and sets up the force (its boroughs and BCUs) first, as "kestrel migrate" does.
 The whole file is one batch: every line is checked first, and one bad line rejects the batch with its line
 number and reason, writing nothing. Importing a ref again updates that record. Rules are evaluated for
 everything written before the batch commits.
@@ -26,6 +28,8 @@ everything written before the batch commits.
     if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`)
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)
+    // The force is set up as "kestrel serve" and "kestrel migrate" set it up, so a first batch's boroughs exist.
+    await ensureOrganisation({ db: handle.db })
     const kestrel = await buildKestrel(settings, handle)
     try {
       const started = performance.now()

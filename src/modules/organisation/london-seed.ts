@@ -97,8 +97,13 @@ export async function seedLondon(db: Database, options: SeedOptions = {}): Promi
   })
 }
 
-/** Makes sure the force's structure exists; `kestrel serve` calls it after migrating. */
-export async function ensureOrganisation(services: { db: Database }): Promise<void> {
+/**
+ * Makes sure the force's structure exists; `kestrel serve`, `kestrel migrate` and `kestrel import` call it
+ * after migrating, so a first import finds the boroughs its lines name. True when it set the force up now.
+ */
+export async function ensureOrganisation(services: { db: Database }): Promise<boolean> {
   const any = await services.db.selectFrom('force').select('id').executeTakeFirst()
-  if (!any) await seedLondon(services.db)
+  if (any) return false
+  await seedLondon(services.db)
+  return true
 }
