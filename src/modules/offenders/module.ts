@@ -61,6 +61,10 @@ export const offendersModule = defineModule({
     // RSO-09's findings are about the person charged: their record in the person index.
     [chargedPersonKind]: (id) => `/people/${id}`,
   },
+  // The PAC page shows the visit or notification that found the child, linking to the RSO for their readers.
+  wire(offenders, { referrals }) {
+    referrals.registerLinkedRecords((pacId, reach) => offenders.linksToPac(pacId, reach))
+  },
   routes(app, services) {
     offendersRoutes(app, services)
     offendersApi(app, services)

@@ -85,4 +85,33 @@ describe('linking a PAC from the RSO’s page', () => {
     expect((await get(manager, `/offenders/${rso.id}`)).body).toContain('PAC-LINK-1')
     expect(await fx.states('RSO-06', rso.id, '2019-06-15T12:00:00Z')).toEqual(['met'])
   })
+
+  it('shows the link on the PAC page, to the RSO for a reader who may see them, unlinked otherwise', async () => {
+    const pac = await fx.kestrel.services.db
+      .selectFrom('pac')
+      .select('id')
+      .where('ref', '=', 'PAC-LINK-1')
+      .executeTakeFirstOrThrow()
+    const page = await get(manager, `/pacs/${pac.id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Linked records')
+    expect(page.body).toContain(
+      `<a class="govuk-link" href="/offenders/${rso.id}">Visit to registered sex offender ${rso.ref} that found children present</a>`,
+    )
+    // A reader of the PAC whose area holds neither the RSO nor their manager learns of the RSO, not their record.
+    const elsewhere = {
+      forceWide: false,
+      boroughIds: [fx.boroughId('Camden')],
+      staffId: null,
+      userId: null,
+      teamIds: [],
+    }
+    expect(await fx.kestrel.services.offenders.linksToPac(pac.id, elsewhere)).toEqual([
+      {
+        text: `Visit to registered sex offender ${rso.ref} that found children present (their record is held by their offender manager)`,
+        at: new Date('2019-06-10T10:00:00Z'),
+        href: null,
+      },
+    ])
+  })
 })

@@ -28,7 +28,7 @@ import {
   riskChangeRecords,
   visitRecords,
 } from './service/keep-records.ts'
-import { linkPac } from './service/link-pac.ts'
+import { linkPac, linksToPac } from './service/link-pac.ts'
 import { caseloadLines, listRsos, managerChoices, type RsoListFilter } from './service/lists.ts'
 import { timelineFor } from './service/timeline.ts'
 import { viewRso } from './service/view.ts'
@@ -54,6 +54,8 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     allocate: keep<AllocationInput>(allocationRecords),
     /** One RSO with their records, for someone allowed to see them; the read is logged. */
     view: (key: string, principal: Principal) => viewRso(db, deps, key, principal),
+    /** The RSO records a PAC is linked to, for the PAC page (registered with referrals by the module). */
+    linksToPac: (pacId: string, reach: Reach) => linksToPac(db, pacId, reach),
     caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[3]) =>
       caseloads(db, reachOf(principal), londonDate(deps.clock.now()), filter),
     /** The RSOs the reader may see, filtered and paged, what needs doing soonest first; the read is logged. */

@@ -9,6 +9,7 @@ import type { Outcome, PacInput, ReviewDecision } from './pac.ts'
 import type { PersonIndex } from './person-index.ts'
 import type { AfterWrite, PacActor, ReferralsDeps } from './service/dependencies.ts'
 import { draftAnswers, removeDraft, saveDraft, startDraft } from './service/drafts.ts'
+import { pacLinkedRecords } from './service/linked-records.ts'
 import { listPacs, mashQueue, type PacFilter, type QueuePage, supervisorQueue } from './service/lists.ts'
 import { referralsMeasures } from './service/measures.ts'
 import { type PartnerListFilter, partnerList, partnerRead, recordOutcome } from './service/partners.ts'
@@ -70,9 +71,14 @@ export function referralsDeps(deps: ReferralsDependencies): ReferralsDeps {
 export function referralsService(deps: ReferralsDependencies) {
   const { db, clock, calendar } = deps
   const on = referralsDeps(deps)
+  const linked = pacLinkedRecords()
 
   return {
     referredSinceSql,
+
+    /** Records in later modules linked to a PAC (an RSO's visit that found the child), for the PAC page. */
+    linkedRecords: linked.for,
+    registerLinkedRecords: linked.register,
 
     /** Raises a PAC; an unknown child, a bad answer or a time in the future is a ValidationError, nothing written. */
     create: (input: Partial<PacInput>, actor: PacActor) => raisePac(db, on, input, actor),

@@ -3,6 +3,7 @@ import type { Reach } from '../../../platform/access/need-to-know.ts'
 import { type Executor, inTransaction } from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
 import { ConflictError, ValidationError } from '../../../platform/http/errors.ts'
+import type { PacLinkedRecord } from '../../referrals/service/linked-records.ts'
 import { pacByRefOrId } from '../../referrals/service/links.ts'
 import { rsoKind } from '../access.ts'
 import { noSuchRso, type OffendersDeps } from './dependencies.ts'
@@ -94,5 +95,41 @@ export function linkPac(
     )
     await deps.afterWrite?.(trx, rsoKind.kind, [rso.id])
     return { rso: rso.ref, pac: pac?.ref as string, record: ref }
+  })
+}
+
+/**
+ * The RSO records a PAC is linked to (RSO-06), for the PAC page: the visit or notification that found the
+ * child. Whoever may read the PAC learns the child has access to an RSO (that is why it was raised); only
+ * a reader whose need to know covers the RSO gets the link to their record.
+ */
+export async function linksToPac(q: Executor, pacId: string, reach: Reach): Promise<PacLinkedRecord[]> {
+  const rows = await q
+    .selectFrom('rso_pac as l')
+    .innerJoin('rso', 'rso.id', 'l.rso_id')
+    .leftJoin('rso_visit as v', 'v.id', 'l.visit_id')
+    .leftJoin('rso_notification as n', 'n.id', 'l.notification_id')
+    .select([
+      'rso.id',
+      'rso.ref',
+      'rso.borough_id',
+      'rso.manager_staff_id',
+      'rso.team_id',
+      'v.visited_at',
+      'n.notified_at',
+    ])
+    .where('l.pac_id', '=', pacId)
+    .orderBy('l.linked_at')
+    .execute()
+  return rows.map((r) => {
+    const visible = rsoKind.canSee(reach, r)
+    const what = r.visited_at
+      ? `Visit to registered sex offender ${r.ref} that found children present`
+      : `Notification by registered sex offender ${r.ref} of a household with a child`
+    return {
+      text: visible ? what : `${what} (their record is held by their offender manager)`,
+      at: (r.visited_at ?? r.notified_at) as Date,
+      href: visible ? `/offenders/${r.id}` : null,
+    }
   })
 }

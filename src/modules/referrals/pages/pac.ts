@@ -50,7 +50,10 @@ export async function pacView(
   const { referrals, standards } = services
   const actor = actorOf(principal)
   const pac = await referrals.read(id, reachOf(principal), actor)
-  const findings = await standards.findingsForSubject('pac', pac.id)
+  const [findings, linked] = await Promise.all([
+    standards.findingsForSubject('pac', pac.id),
+    referrals.linkedRecords(pac.id, reachOf(principal)),
+  ])
   const values = shown?.values ?? {}
   const chosen = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '')
   const shared = !!pac.sharedWithMashAt
@@ -61,6 +64,7 @@ export async function pacView(
       pac,
       timeline: referrals.timeline(pac),
       findings,
+      linked,
       raised: formText(query, 'raised') === '1',
       resubmitted: formText(query, 'resubmitted') === '1',
       aboutLabel: aboutLabels[pac.aboutKind],
