@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FormBody, formText } from '../../platform/http/form-body.ts'
-import { pageAsked, pagination } from '../../platform/http/pagination.ts'
+import { pageAsked, pageOfList } from '../../platform/http/pagination.ts'
 import { staffAccess, teamRoles } from '../access.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from '../lifecycle.ts'
 import { teamScope } from '../scope.ts'
@@ -71,18 +71,12 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
       ? [[], 0]
       : await Promise.all([service.listFindings(filter), service.countFindings(filter)])
     if (!errors.length) await service.logListRead(readerOf(request), findings, { total })
-    const pages = Math.max(1, Math.ceil(total / pageSize))
-    const pageHref = (n: number) =>
-      `/my-team?${new URLSearchParams({ ...selected, page: String(n) }).toString()}`
     return reply.render('views/my-team.njk', {
       pageTitle: 'My team',
       errors,
       selected,
       findings: findings.map(viewFinding),
-      total,
-      shownFrom: total ? (page - 1) * pageSize + 1 : 0,
-      shownTo: (page - 1) * pageSize + findings.length,
-      pagination: pagination(page, pages, pageHref),
+      ...pageOfList({ path: '/my-team', query, page, size: pageSize, total, shown: findings.length }),
       ruleItems: [
         { value: '', text: 'Any rule' },
         ...service.rules().map((r) => ({ value: r.id, text: `${r.id} ${r.title}` })),

@@ -3,10 +3,17 @@ import { permits } from '../../../platform/access/access.ts'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import {
+  pageAsked,
+  pageOfList,
+  type SortColumn,
+  sortAsked,
+  sortHeaders,
+} from '../../../platform/http/pagination.ts'
 import type { Services } from '../../../services.ts'
 import { investigationReaders, investigationWorkers, workloadViewers } from '../access.ts'
 import { type CaseType, caseTypeLabels, caseTypes } from '../investigation.ts'
-import { type SortKey, sortKeys } from '../service.ts'
+import type { SortKey } from '../service.ts'
 import { actorOf, investigationsPath } from './shared.ts'
 
 /** The teams whose cases the list can be filtered by: those that investigate. */
@@ -20,6 +27,15 @@ const investigatingKinds = [
 ]
 const pageSize = 50
 
+/** The list's sortable columns, dates newest first on a first click. */
+const columns: SortColumn<SortKey>[] = [
+  { key: 'ref', text: 'Reference' },
+  { key: 'caseType', text: 'Case type' },
+  { key: 'officer', text: 'Officer' },
+  { key: 'opened', text: 'Opened', first: 'desc' },
+  { key: 'lastReview', text: 'Last review', first: 'desc' },
+]
+
 /** The list of investigations, filtered and sorted, and a team's workload. */
 export function listPages(app: FastifyInstance, services: Services) {
   const { investigations, organisation } = services
@@ -32,8 +48,8 @@ export function listPages(app: FastifyInstance, services: Services) {
       const teams = (await organisation.teams(force.id, { activeOnly: true })).filter((t) =>
         investigatingKinds.includes(t.kind),
       )
-      const sort = (sortKeys as readonly string[]).includes(q('sort')) ? (q('sort') as SortKey) : 'opened'
-      const pageNumber = Number(q('page') || 1)
+      const sorted = sortAsked(query, columns, { key: 'opened', direction: 'desc' })
+      const pageNumber = pageAsked(query)
       const filter = {
         teamId: teams.some((t) => t.id === q('team')) ? q('team') : undefined,
         caseType: (caseTypes as readonly string[]).includes(q('caseType'))
@@ -47,32 +63,19 @@ export function listPages(app: FastifyInstance, services: Services) {
               : ('open' as const),
         unallocated: q('unallocated') === 'yes',
         q: q('q').slice(0, 100) || undefined,
-        sort,
-        direction: q('direction') === 'asc' ? ('asc' as const) : ('desc' as const),
+        sort: sorted.key,
+        direction: sorted.direction,
         limit: pageSize,
-        offset: Math.max(0, pageNumber - 1) * pageSize,
+        offset: (pageNumber - 1) * pageSize,
       }
       const { items, total } = await investigations.list(filter, reachOf(principal), {
         actor: actorOf(principal),
         query: `GET ${request.url}`,
         requestId: request.id,
       })
-      const link = (over: Record<string, string>) =>
-        new URLSearchParams(
-          Object.entries({
-            team: q('team'),
-            caseType: q('caseType'),
-            status: q('status'),
-            q: q('q'),
-            sort,
-            direction: filter.direction,
-            ...over,
-          }).filter(([, v]) => v),
-        ).toString()
       return view('investigations/views/list.njk', {
         pageTitle: 'Investigations',
         items: items.map((r) => ({ ...r, caseTypeLabel: caseTypeLabels[r.case_type as CaseType] })),
-        total,
         values: { ...(query ?? {}), status: q('status') || 'open' },
         teamItems: [
           { value: '', text: 'All teams' },
@@ -82,15 +85,17 @@ export function listPages(app: FastifyInstance, services: Services) {
           { value: '', text: 'All case types' },
           ...caseTypes.map((t) => ({ value: t, text: caseTypeLabels[t], selected: t === q('caseType') })),
         ],
-        sortLinks: Object.fromEntries(
-          sortKeys.map((k) => [
-            k,
-            `?${link({ sort: k, direction: sort === k && filter.direction === 'desc' ? 'asc' : 'desc' })}`,
-          ]),
-        ),
-        sort,
-        direction: filter.direction,
-        nextPage: filter.offset + pageSize < total ? `?${link({ page: String(pageNumber + 1) })}` : null,
+        headers: sortHeaders(investigationsPath, query, columns, sorted),
+        // Filtering again keeps the order chosen.
+        ...(q('sort') ? { sort: sorted.key, direction: sorted.direction } : {}),
+        ...pageOfList({
+          path: investigationsPath,
+          query,
+          page: pageNumber,
+          size: pageSize,
+          total,
+          shown: items.length,
+        }),
         teamWorkload: filter.teamId ? `${investigationsPath}/workload?team=${filter.teamId}` : null,
         canOpen: permits(investigationWorkers, principal.roles),
       })

@@ -3,13 +3,28 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { NotFoundError } from '../../../platform/http/errors.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { page, view } from '../../../platform/http/page.ts'
-import { pageAsked, pageOfList } from '../../../platform/http/pagination.ts'
+import {
+  pageAsked,
+  pageOfList,
+  type SortColumn,
+  sortAsked,
+  sortHeaders,
+} from '../../../platform/http/pagination.ts'
 import type { Services } from '../../../services.ts'
 import { pacMashRoles, pacRaisers, pacReaders, pacReviewers } from '../access.ts'
 import { bragLabels, type PacStage, pacStages, stageLabels } from '../pac.ts'
+import type { PacSortKey } from '../service/lists.ts'
 import { boroughOptions, logList, may, referralsPath } from './shared.ts'
 
 const perPage = 50
+
+/** The PAC list's sortable columns; the stage is a filter, not an order. */
+const pacColumns: SortColumn<PacSortKey>[] = [
+  { key: 'ref', text: 'PAC' },
+  { key: 'child', text: 'Child' },
+  { key: 'borough', text: 'Borough' },
+  { key: 'raised', text: 'Raised', first: 'desc' },
+]
 
 /** The PAC lists: all PACs in reach, the supervisor's review queue, the MASH queue and a child's PACs. */
 export function listPages(app: FastifyInstance, services: Services) {
@@ -25,19 +40,38 @@ export function listPages(app: FastifyInstance, services: Services) {
       const asked = formText(query, 'borough')
       const boroughs = await boroughOptions(services, asked)
       const boroughId = boroughs.some((o) => o.value !== '' && o.value === asked) ? asked : undefined
+      const search = formText(query, 'q').slice(0, 100)
+      const sorted = sortAsked(query, pacColumns, { key: 'raised', direction: 'desc' })
       const pageNumber = pageAsked(query)
       const { items, total } = await referrals.list(
-        { stage, boroughId, limit: perPage, offset: (pageNumber - 1) * perPage },
+        {
+          stage,
+          boroughId,
+          q: search || undefined,
+          sort: sorted.key,
+          direction: sorted.direction,
+          limit: perPage,
+          offset: (pageNumber - 1) * perPage,
+        },
         reachOf(principal),
       )
       await logList(services, request, items)
       return view('referrals/views/list.njk', {
         pageTitle: 'PACs',
         items,
-        total,
-        page: pageNumber,
-        pages: Math.max(1, Math.ceil(total / perPage)),
-        stage,
+        search,
+        filtered: !!(stage || boroughId || search),
+        headers: sortHeaders(referralsPath, query, pacColumns, sorted),
+        // Filtering again keeps the order chosen.
+        ...(formText(query, 'sort') ? { sort: sorted.key, direction: sorted.direction } : {}),
+        ...pageOfList({
+          path: referralsPath,
+          query,
+          page: pageNumber,
+          size: perPage,
+          total,
+          shown: items.length,
+        }),
         stageItems: [
           { value: '', text: 'Any stage' },
           ...pacStages.map((s) => ({ value: s, text: stageLabels[s], selected: s === stage })),
@@ -76,7 +110,7 @@ export function listPages(app: FastifyInstance, services: Services) {
           size: perPage,
           total,
           shown: items.length,
-          filters: { all: all ? 'yes' : '' },
+          query,
         }),
       })
     },
@@ -97,6 +131,7 @@ export function listPages(app: FastifyInstance, services: Services) {
         bragLabels,
         ...pageOfList({
           path: `${referralsPath}/mash`,
+          query,
           page: pageNumber,
           size: perPage,
           total,

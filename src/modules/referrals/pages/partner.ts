@@ -61,7 +61,7 @@ export function partnerPages(app: FastifyInstance, services: Services) {
             size: partnerPageSize,
             total,
             shown: items.length,
-            filters: { outcome: outcome ?? '' },
+            query,
           }),
           outcomeItems: [
             { value: '', text: 'All shared PACs' },

@@ -6,8 +6,16 @@ import { type BragRating, bragUrgency, hoursBetween, type PacStage } from '../pa
 import { type ReferralsDeps, summaries } from './dependencies.ts'
 import type { PacSummary } from './records.ts'
 
+/** The orders the PAC list offers: when raised, the PAC's ref, the child's name, the borough's name. */
+export const pacSortKeys = ['raised', 'ref', 'child', 'borough'] as const
+export type PacSortKey = (typeof pacSortKeys)[number]
+
 export interface PacFilter {
   personId?: string
+  /** A PAC's ref, or words of the child's name or their person ref. */
+  q?: string
+  sort?: PacSortKey
+  direction?: 'asc' | 'desc'
   boroughId?: string
   bcuId?: string
   stage?: PacStage
@@ -38,7 +46,27 @@ function stageWhere(stage: PacStage) {
   }
 }
 
-/** The PACs within the reader's reach that the filter lets through, newest first, and how many in all. */
+/** `text` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/** The order of the PAC list's rows for `sort`, each a column of the pac row or the child's or borough's name. */
+function sortExpression(sort: PacSortKey | undefined) {
+  switch (sort) {
+    case 'ref':
+      return sql`pac.ref`
+    case 'child':
+      return sql`(select lower(p.family_name || ' ' || p.given_names) from person p where p.id = pac.person_id)`
+    case 'borough':
+      return sql`(select b.name from borough b where b.id = pac.borough_id)`
+    default:
+      return sql`pac.created_at`
+  }
+}
+
+/**
+ * The PACs within the reader's reach that the filter lets through, in the order asked (newest first unless
+ * asked otherwise), and how many in all.
+ */
 export async function listPacs(
   q: Executor,
   deps: ListDeps,
@@ -53,9 +81,25 @@ export async function listPacs(
   if (filter.brag) query = query.where('pac.mash_brag', '=', filter.brag)
   if (filter.createdFrom) query = query.where('pac.created_at', '>=', filter.createdFrom)
   if (filter.createdTo) query = query.where('pac.created_at', '<', filter.createdTo)
+  if (filter.q) {
+    // The PAC's ref, or the child's: the person ref, or each word of the search in the child's names.
+    const words = filter.q.split(/\s+/).filter(Boolean).slice(0, 5)
+    const text = filter.q
+    query = query.where(
+      sql<boolean>`(pac.ref ilike ${containing(text)} or exists (select 1 from person p where p.id = pac.person_id
+        and (p.ref ilike ${containing(text)} or (${sql.join(
+          words.map((w) => sql`(p.family_name || ' ' || p.given_names) ilike ${containing(w)}`),
+          sql` and `,
+        )}))))`,
+    )
+  }
   const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
   const rows = await query
     .selectAll('pac')
+    .orderBy(
+      sortExpression(filter.sort),
+      filter.direction ?? (filter.sort && filter.sort !== 'raised' ? 'asc' : 'desc'),
+    )
     .orderBy('pac.created_at', 'desc')
     .orderBy('pac.id')
     .limit(Math.min(filter.limit ?? 50, 500))
