@@ -154,7 +154,7 @@ describe('missing-episode import', () => {
         jsonl([
           line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z'),
           line('MIS-2', f.a.ref, '2019-02-02T10:00:00Z', { borough: 'Atlantis' }),
-          line('MIS-3', f.b.ref, '2019-02-03T10:00:00Z', { pac: 'KR-0000001' }),
+          line('MIS-3', f.b.ref, '2019-02-03T10:00:00Z', { pac: 'PAC-0000001' }),
           line('MIS-4', f.b.ref, '2019-02-04T10:00:00Z', { unit: 'Nowhere unit', grade: 'dire' }),
         ]),
         'importer',
@@ -163,11 +163,156 @@ describe('missing-episode import', () => {
     expect(error).toBeInstanceOf(ImportRejected)
     expect((error as ImportRejected).errors).toEqual([
       { line: 2, field: 'borough', reason: 'There is no borough called Atlantis' },
-      { line: 3, field: 'pac', reason: 'There is no PAC KR-0000001' },
+      { line: 3, field: 'pac', reason: 'There is no PAC PAC-0000001' },
       { line: 4, field: 'unit', reason: 'There is no missing persons unit called Nowhere unit' },
       { line: 4, field: 'grade', reason: expect.stringContaining('"dire" is not a grade') },
     ])
     expect(await db.selectFrom('missing_episode').select('id').execute()).toEqual([])
+  }, 60_000)
+})
+
+describe('missing-episode import records history as it happened', () => {
+  /** A PAC about `child` created at `createdAt`, as an import line. */
+  const pacLine = (ref: string, child: string, createdAt: string) => ({
+    kind: 'pac',
+    ref,
+    child,
+    aboutKind: 'missing_episode',
+    aboutSummary: 'Missing from home',
+    concerns: ['missing_people'],
+    riskLevel: 'medium',
+    riskAssessment: 'Repeat missing',
+    childSpokenTo: false,
+    voiceOfChild: 'Not yet found',
+    policeFirstKnewAt: createdAt,
+    createdAt,
+    borough: 'Lambeth',
+    raisedByName: 'PC Raiser',
+  })
+  const episodes = (f: Fixture) =>
+    f.kestrel.services.db
+      .selectFrom('missing_episode as e')
+      .leftJoin('pac', 'pac.id', 'e.pac_id')
+      .select([
+        'e.ref',
+        'e.grade',
+        'e.supervisor_name',
+        'pac.ref as pac',
+        'e.pac_external_ref',
+        'e.pac_linked_at',
+      ])
+      .orderBy('e.ref')
+      .execute()
+
+  it('takes a grading below the suggestion with no supervisor as it was made, and MIS-01 finds it', async () => {
+    const f = await fixture()
+    const { imports, standards } = f.kestrel.services
+    // Two risk factors suggest at least medium: a form would ask for a supervisor and their reason.
+    await imports.run(
+      jsonl([
+        line('MIS-1', f.b.ref, '2019-02-01T10:00:00Z', {
+          grade: 'absent',
+          riskFactors: ['looked_after', 'drugs_alcohol'],
+        }),
+      ]),
+      'importer',
+    )
+    const [row] = await episodes(f)
+    expect(row).toMatchObject({ ref: 'MIS-1', grade: 'absent', supervisor_name: null })
+    const at = async (asOf: string) =>
+      (await standards.findingsAt(new Date(asOf), { ruleId: 'MIS-01' })).findings.map((x) => x.status)
+    expect(await at('2019-02-01T09:59:00Z')).toEqual([])
+    expect(await at('2019-02-01T10:00:00Z')).toEqual(['breached'])
+  }, 60_000)
+
+  it('links a PAC Kestrel holds at its own time, keeps another system’s reference as such, never the import time', async () => {
+    const f = await fixture()
+    const { imports } = f.kestrel.services
+    await imports.run(
+      jsonl([
+        // Raised three hours after the report, and (below) one raised the day before it.
+        pacLine('MERLIN-19-0001', f.a.ref, '2019-02-01T13:00:00Z'),
+        pacLine('MERLIN-19-0002', f.b.ref, '2019-02-01T10:00:00Z'),
+        line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z', { pac: 'merlin-19-0001' }),
+        line('MIS-2', f.b.ref, '2019-02-02T10:00:00Z', { pac: 'MERLIN-19-0002' }),
+        line('MIS-3', f.a.ref, '2019-02-03T10:00:00Z', { pac: 'MERLIN-19-0003' }),
+        line('MIS-4', f.b.ref, '2019-02-04T10:00:00Z', {
+          pac: 'MERLIN-19-0004',
+          pacLinkedAt: '2019-02-05T09:00:00Z',
+        }),
+        line('MIS-5', f.a.ref, '2019-02-05T10:00:00Z', {
+          pac: 'MERLIN-19-0001',
+          pacLinkedAt: '2019-02-05T11:00:00Z',
+        }),
+      ]),
+      'importer',
+    )
+    expect(await episodes(f)).toEqual([
+      {
+        ref: 'MIS-1',
+        grade: 'high',
+        supervisor_name: null,
+        pac: 'MERLIN-19-0001',
+        pac_external_ref: null,
+        pac_linked_at: new Date('2019-02-01T13:00:00Z'),
+      },
+      // A PAC made before the episode is linked from the report.
+      {
+        ref: 'MIS-2',
+        grade: 'high',
+        supervisor_name: null,
+        pac: 'MERLIN-19-0002',
+        pac_external_ref: null,
+        pac_linked_at: new Date('2019-02-02T10:00:00Z'),
+      },
+      // Not in Kestrel: the reference kept, and the report time the rules use.
+      {
+        ref: 'MIS-3',
+        grade: 'high',
+        supervisor_name: null,
+        pac: null,
+        pac_external_ref: 'MERLIN-19-0003',
+        pac_linked_at: new Date('2019-02-03T10:00:00Z'),
+      },
+      {
+        ref: 'MIS-4',
+        grade: 'high',
+        supervisor_name: null,
+        pac: null,
+        pac_external_ref: 'MERLIN-19-0004',
+        pac_linked_at: new Date('2019-02-05T09:00:00Z'),
+      },
+      {
+        ref: 'MIS-5',
+        grade: 'high',
+        supervisor_name: null,
+        pac: 'MERLIN-19-0001',
+        pac_external_ref: null,
+        pac_linked_at: new Date('2019-02-05T11:00:00Z'),
+      },
+    ])
+    // The import ran at 2019-03-01T12:00Z (the fixture's clock): no link carries that time.
+  }, 60_000)
+
+  it('refuses a reference that is no PAC, a Kestrel PAC it does not hold, and a link time with no PAC', async () => {
+    const f = await fixture()
+    const error = await f.kestrel.services.imports
+      .run(
+        jsonl([
+          line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z', { pac: 'NOPE-NOT-A-PAC' }),
+          line('MIS-2', f.a.ref, '2019-02-02T10:00:00Z', { pac: 'PAC-0000042' }),
+          line('MIS-3', f.a.ref, '2019-02-03T10:00:00Z', { pacLinkedAt: '2019-02-03T11:00:00Z' }),
+          line('MIS-4', f.a.ref, '2019-02-04T10:00:00Z', { pac: 'MERLIN 19/0004' }),
+        ]),
+        'importer',
+      )
+      .catch((e) => e)
+    expect((error as ImportRejected).errors).toEqual([
+      { line: 1, field: 'pac', reason: expect.stringContaining('"NOPE-NOT-A-PAC" is not a PAC reference') },
+      { line: 2, field: 'pac', reason: 'There is no PAC PAC-0000042' },
+      { line: 3, field: 'pacLinkedAt', reason: 'Name the PAC linked (pac) with the time it was linked' },
+    ])
+    expect(await episodes(f)).toEqual([])
   }, 60_000)
 })
 

@@ -82,7 +82,9 @@ export const missingEpisodeImport = defineImportKind({
   kind: 'missing-episode',
   subjectKind: episodeKind,
   schema: episodeInput,
-  refersTo: ['person'],
+  // `pac` is not a checked reference (a PAC Kestrel does not hold is kept as the other system's), but a
+  // PAC in the same batch is written first so the episode links it.
+  refersTo: ['person', 'pac'],
   references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
   async lookup(trx, refs) {
     const rows = await trx
@@ -93,11 +95,13 @@ export const missingEpisodeImport = defineImportKind({
     return new Map(rows.map((r) => [r.ref, r.id]))
   },
   async write(lines, { trx, clock, actor, config }) {
+    // History as it happened: the grading as made, the PAC as the sending system names it.
     const result = await writerOn(trx, clock.now(), config).writeEpisodes(
       trx,
       lines.map((l) => ({ ref: l.ref, input: l.record })),
       actor,
       clock.now(),
+      { asRecorded: true },
     )
     if ('errors' in result) rejected(lines, result.errors)
     return new Map(result.written.map((w) => [w.ref, w.id]))
@@ -106,8 +110,8 @@ export const missingEpisodeImport = defineImportKind({
     summary:
       'A child reported missing: report, last seen, the risk grade on the force’s scale with the APP risk factors ' +
       'answered, the review time, and (when known) the return, the prevention interview, the local authority’s ' +
-      'return home interview and the linked Merlin PAC. A grade below the suggested minimum needs supervisorName ' +
-      'and belowSuggestionReason.',
+      'return home interview and the linked Merlin PAC (one Kestrel holds, or another system’s reference kept as ' +
+      'such). The grading is recorded as it was made: MIS-01 judges it.',
     example: {
       kind: 'missing-episode',
       ref: 'MIS-2018-000123',
@@ -131,7 +135,7 @@ export const missingEpisodeImport = defineImportKind({
       preventionInterviewBy: 'PC Safe',
       laNotifiedAt: '2018-08-02T10:00:00Z',
       returnHomeInterviewAt: '2018-08-04T11:00:00Z',
-      pac: 'KR-0000099',
+      pac: 'MERLIN-18-004411',
     },
   },
 })

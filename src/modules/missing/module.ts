@@ -14,6 +14,7 @@ import { missingImportKinds } from './import-kinds.ts'
 import { missingModuleMeasures } from './measures.ts'
 import { missingMigration } from './migrations/0008-missing.ts'
 import { missingUnitDutyRefMigration } from './migrations/0012-missing-unit-duty-ref.ts'
+import { missingExternalPacMigration } from './migrations/0030-missing-external-pac.ts'
 import { configuredRepeatThresholds } from './repeat-threshold.ts'
 import { missingPath, missingRoutes } from './routes.ts'
 import { boroughKind, episodeKind, type MissingRuleSources, missingRules, teamKind } from './rules.ts'
@@ -79,7 +80,7 @@ declare module '../../platform/module.ts' {
 export const missingModule = defineModule({
   name: 'missing',
   needs: ['organisation', 'standards', 'children', 'referrals'],
-  migrations: [missingMigration, missingUnitDutyRefMigration],
+  migrations: [missingMigration, missingUnitDutyRefMigration, missingExternalPacMigration],
   importKinds: [...missingImportKinds, unitDutyImport],
   seed: missingSeed,
   menu: [{ text: 'Missing', href: missingPath, access: missingReaders, position: 100 }],

@@ -26,7 +26,7 @@ import {
   recordReturn,
   recordReturnHomeInterview,
 } from './service/record-return.ts'
-import { reportMissing, writeEpisodes } from './service/report-missing.ts'
+import { type EpisodeWriteMode, reportMissing, writeEpisodes } from './service/report-missing.ts'
 import { addReview, writeReviews } from './service/reviews.ts'
 import { timelineFor } from './service/timeline.ts'
 import { agreePlan, endPlan, viewPlan, writePlans } from './service/trigger-plans.ts'
@@ -162,7 +162,8 @@ export function missingService(db: Database, clock: Clock, deps: MissingDependen
       submissions: readonly { ref?: string; input: EpisodeValues }[],
       actor: string,
       now: Date,
-    ) => writeEpisodes(trx, on, submissions, actor, now),
+      mode: EpisodeWriteMode = {},
+    ) => writeEpisodes(trx, on, submissions, actor, now, mode),
     writeReviews: (
       trx: Transaction,
       submissions: readonly { ref?: string; input: ReviewValues }[],

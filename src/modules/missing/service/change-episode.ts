@@ -83,7 +83,8 @@ export function linkPac(
         }
       if (pac.personId !== e.personId)
         return { errors: [{ field: 'pac', reason: `PAC ${pac.ref} is about another person` }], patch: {} }
-      return { errors: [], patch: { pac_id: pac.id, pac_linked_at: now } }
+      // A PAC in Kestrel replaces another system's reference the episode was imported with.
+      return { errors: [], patch: { pac_id: pac.id, pac_external_ref: null, pac_linked_at: now } }
     },
     'pac',
   )

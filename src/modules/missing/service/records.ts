@@ -47,6 +47,8 @@ export interface Episode {
   returnHomeInterviewAt: Date | null
   returnHomeInterviewDeclined: boolean
   pacId: string | null
+  /** The Merlin PAC's reference in another system, when an import named one Kestrel does not hold. */
+  pacExternalRef: string | null
   pacLinkedAt: Date | null
   createdBy: string
   version: number
@@ -90,6 +92,7 @@ export const toEpisode = (r: EpisodeRow): Episode => ({
   returnHomeInterviewAt: r.return_home_interview_at,
   returnHomeInterviewDeclined: r.return_home_interview_declined,
   pacId: r.pac_id,
+  pacExternalRef: r.pac_external_ref,
   pacLinkedAt: r.pac_linked_at,
   createdBy: r.created_by,
   version: r.version,

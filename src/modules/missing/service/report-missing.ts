@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
 import { type FieldError, ForbiddenError } from '../../../platform/http/errors.ts'
+import { isUuid } from '../../../platform/ids.ts'
 import { peopleByKey } from '../../children/lookups.ts'
 import { pacsByRefOrId } from '../../referrals/lookups.ts'
 import { episodeKind } from '../access.ts'
@@ -23,6 +25,40 @@ import { type Place, placesOf } from './places.ts'
 import { type Episode, type EpisodeRow, toEpisode } from './records.ts'
 
 /**
+ * How an episode is written. A form or the API records a grading being made now: a grade below the
+ * suggested minimum needs a supervisor, and the PAC must be in Kestrel. An import records history as it
+ * happened (`asRecorded`): the grading as it was made (MIS-01 judges it), and a PAC Kestrel does not hold
+ * kept as the other system's reference.
+ */
+export interface EpisodeWriteMode {
+  asRecorded?: boolean
+}
+
+/**
+ * Why a PAC reference Kestrel does not hold cannot be kept as another system's reference, or undefined when
+ * it can. An id or a reference in Kestrel's own numbering names a PAC that would be here; anything else
+ * must read as a reference: letters, digits, spaces and . _ / -, with at least one digit.
+ */
+export function externalPacRefError(ref: string): string | undefined {
+  const trimmed = ref.trim()
+  if (isUuid(trimmed) || /^PAC-\d{7}$/i.test(trimmed)) return `There is no PAC ${trimmed}`
+  if (!/^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,99}$/.test(trimmed) || !/\d/.test(trimmed))
+    return (
+      `"${trimmed}" is not a PAC reference: a PAC Kestrel does not hold is kept as the other system’s ` +
+      'reference, 1 to 100 letters, digits, spaces or . _ / - with at least one digit'
+    )
+  return undefined
+}
+
+/** When each PAC was created: an imported link with no time of its own takes it. */
+async function pacCreatedAt(trx: Transaction, ids: readonly string[]): Promise<Map<string, Date>> {
+  if (ids.length === 0) return new Map()
+  const { rows } = await sql<{ id: string; created_at: Date }>`
+    select id, created_at from pac where id = any(${[...new Set(ids)]}::uuid[])`.execute(trx)
+  return new Map(rows.map((r) => [r.id, new Date(r.created_at)]))
+}
+
+/**
  * Validates and writes episodes (a form's one, or an import batch's), in report order so each sees the
  * ones before it in the child's history. An existing ref is updated. All-or-nothing: errors per index.
  * Everything it reads is read once for the batch; new episodes go in set-wise with ids chosen here, and
@@ -34,6 +70,7 @@ export async function writeEpisodes(
   submissions: readonly { ref?: string; input: EpisodeValues }[],
   actor: string,
   now: Date,
+  mode: EpisodeWriteMode = {},
 ): Promise<
   | { written: { ref: string; id: string; created: boolean }[] }
   | { errors: { index: number; errors: FieldError[] }[] }
@@ -54,6 +91,10 @@ export async function writeEpisodes(
   const pacs = await pacsByRefOrId(
     trx,
     inputs.flatMap((e) => (e.pac ? [e.pac] : [])),
+  )
+  const pacCreated = await pacCreatedAt(
+    trx,
+    [...pacs.values()].map((p) => p.id),
   )
   const times = inputs.map((e) => e.reportedAt.getTime())
   const facts = await gradingFacts(
@@ -81,12 +122,30 @@ export async function writeEpisodes(
         reason: `"${e.grade}" is not a grade on this force’s scale (${deps.scale.join(', ')})`,
       })
     }
-    let pac: ReturnType<typeof pacs.get>
+    // The PAC linked: one in Kestrel, or (imported history) another system's reference kept as such.
+    let link: { pac_id: string | null; pac_external_ref: string | null; pac_linked_at: Date | null } = {
+      pac_id: null,
+      pac_external_ref: null,
+      pac_linked_at: null,
+    }
     if (e.pac) {
-      pac = pacs.get(e.pac)
-      if (!pac) errors.push({ field: 'pac', reason: `There is no PAC ${e.pac}` })
-      else if (person && pac.personId !== person.id)
-        errors.push({ field: 'pac', reason: `PAC ${pac.ref} is about another person` })
+      const pac = pacs.get(e.pac)
+      if (pac) {
+        if (person && pac.personId !== person.id)
+          errors.push({ field: 'pac', reason: `PAC ${pac.ref} is about another person` })
+        // A form links it now; imported history when the PAC was made, or at the report when it came
+        // first (a link cannot precede its episode).
+        const made = pacCreated.get(pac.id) ?? now
+        const at = mode.asRecorded ? new Date(Math.max(+made, +e.reportedAt)) : now
+        link = { pac_id: pac.id, pac_external_ref: null, pac_linked_at: e.pacLinkedAt ?? at }
+      } else {
+        const why = mode.asRecorded ? externalPacRefError(e.pac) : `There is no PAC ${e.pac}`
+        if (why) errors.push({ field: 'pac', reason: why })
+        // Recorded with the episode in the other system unless the line says when it was linked.
+        link = { pac_id: null, pac_external_ref: e.pac.trim(), pac_linked_at: e.pacLinkedAt ?? e.reportedAt }
+      }
+    } else if (e.pacLinkedAt) {
+      errors.push({ field: 'pacLinkedAt', reason: 'Name the PAC linked (pac) with the time it was linked' })
     }
     if (!person || errors.length) {
       failures.push({ index: i, errors })
@@ -102,7 +161,9 @@ export async function writeEpisodes(
       scale: deps.scale,
       repeat: context.repeat,
     })
-    errors.push(...gradingErrors(e, suggestion.grade, deps.scale))
+    // History is recorded as it was graded: a grading below the suggestion without a supervisor is what
+    // MIS-01 exists to find, so only a grading made now must have one.
+    if (!mode.asRecorded) errors.push(...gradingErrors(e, suggestion.grade, deps.scale))
     if (errors.length || !place.borough) {
       failures.push({ index: i, errors })
       continue
@@ -144,8 +205,7 @@ export async function writeEpisodes(
       la_notified_at: e.laNotifiedAt ?? null,
       return_home_interview_at: e.returnHomeInterviewAt ?? null,
       return_home_interview_declined: e.returnHomeInterviewDeclined,
-      pac_id: pac?.id ?? null,
-      pac_linked_at: pac ? (e.pacLinkedAt ?? now) : null,
+      ...link,
       updated_at: now,
     }
     const row = await records.update(s.ref, values)
