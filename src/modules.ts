@@ -4,6 +4,7 @@ import { homeModule } from './modules/home/module.ts'
 import { investigationsModule } from './modules/investigations/module.ts'
 import { missingModule } from './modules/missing/module.ts'
 import { offendersModule } from './modules/offenders/module.ts'
+import { onlineModule } from './modules/online/module.ts'
 import { organisationModule } from './modules/organisation/module.ts'
 import { referralsModule } from './modules/referrals/module.ts'
 import { triageModule } from './modules/triage/module.ts'
@@ -26,6 +27,7 @@ export const modules: readonly AnyModule[] = [
   investigationsModule,
   triageModule,
   offendersModule,
+  onlineModule,
 ]
 
 checkModuleOrder(modules)

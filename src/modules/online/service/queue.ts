@@ -1,0 +1,101 @@
+import { sql } from 'kysely'
+import { z } from 'zod'
+import type { AccessLogService } from '../../../platform/access/access-log.ts'
+import type { Principal } from '../../../platform/auth/principal.ts'
+import type { Executor } from '../../../platform/db/database.ts'
+import { isUuid } from '../../../platform/ids.ts'
+import { coercedInstant } from '../../../platform/time-schemas.ts'
+import { onlineCaseKind, onlineReach } from '../access.ts'
+import { type KiratLevel, openStages, type Stage, type TeamKind, teamKinds } from '../online-case.ts'
+
+/** The queue's filters, as the page's query and the API's give them; every one may be left out. */
+export const queueFilter = z
+  .object({
+    borough: z.string().trim().max(200).optional().describe('The borough the case lies in: its id'),
+    teamKind: z.enum(teamKinds, { message: `must be one of ${teamKinds.join(', ')}` }).optional(),
+    asOf: coercedInstant('must be a date and time').optional().describe('The queue as it stood then'),
+  })
+  .strict()
+export type QueueFilter = z.output<typeof queueFilter>
+
+/** Cases the queue lists in full; the counts at its top cover every open case. */
+export const queueShown = 500
+
+export interface QueueItem {
+  id: string
+  ref: string
+  stage: Stage
+  stageAt: Date
+  msInStage: number
+  kirat: KiratLevel | null
+  children: number
+  borough: string | null
+  teamKind: TeamKind | null
+}
+
+/**
+ * Every open case the reader may see, as the queue stood at `asOf` (now by default): each case's stage then
+ * (its latest stage change at or before asOf), how long it had been in it, its KIRAT level and the children
+ * identified by then, longest in stage first, with the counts per stage. Computed from the stage changes, so
+ * a past date gives the queue as it was. The read is logged with every case shown.
+ */
+export async function queue(
+  q: Executor,
+  deps: { accessLog: AccessLogService; clock: { now(): Date } },
+  principal: Principal,
+  filter: QueueFilter,
+  read: { query: string; requestId?: string | null },
+) {
+  const asOf = filter.asOf ?? deps.clock.now()
+  const reach = await onlineReach(q, principal)
+  // A borough that is not an id is no filter, as the other lists read theirs.
+  const borough = filter.borough && isUuid(filter.borough) ? filter.borough : null
+  const { rows } = await sql<{
+    id: string
+    ref: string
+    stage: Stage
+    stage_at: Date
+    kirat: KiratLevel | null
+    children: number
+    borough: string | null
+    team_kind: TeamKind | null
+  }>`
+    select online_case.id, online_case.ref, s.stage, s.at as stage_at, k.level as kirat,
+      (select count(*)::int from online_case_child ch where ch.case_id = online_case.id
+        and ch.identified_at <= ${asOf}) as children,
+      b.name as borough, a.team_kind
+    from online_case
+    cross join lateral (select st.stage, st.at from online_case_stage st where st.case_id = online_case.id
+      and st.at <= ${asOf} order by st.seq desc limit 1) s
+    left join lateral (select st.team_kind from online_case_stage st where st.case_id = online_case.id
+      and st.stage = 'allocated' and st.at <= ${asOf} order by st.seq desc limit 1) a on true
+    left join lateral (select kr.level from online_kirat kr where kr.case_id = online_case.id
+      and kr.assessed_at <= ${asOf} order by kr.assessed_at desc, kr.recorded_at desc limit 1) k on true
+    left join borough b on b.id = online_case.borough_id
+    where ${onlineCaseKind.where(reach)} and online_case.received_at <= ${asOf} and s.stage <> 'closed'
+      ${borough ? sql`and online_case.borough_id = ${borough}::uuid` : sql``}
+      ${filter.teamKind ? sql`and a.team_kind = ${filter.teamKind}` : sql``}
+    order by s.at, online_case.ref`.execute(q)
+  const counts = Object.fromEntries(openStages.map((s) => [s, 0])) as Record<Stage, number>
+  for (const r of rows) counts[r.stage]++
+  const items: QueueItem[] = rows.slice(0, queueShown).map((r) => ({
+    id: r.id,
+    ref: r.ref,
+    stage: r.stage,
+    stageAt: r.stage_at,
+    msInStage: asOf.getTime() - r.stage_at.getTime(),
+    kirat: r.kirat,
+    children: r.children,
+    borough: r.borough,
+    teamKind: r.team_kind,
+  }))
+  await deps.accessLog.recordList({
+    actorId: principal.id,
+    actorName: principal.username,
+    subjectKind: onlineCaseKind.kind,
+    query: read.query,
+    ids: items.map((i) => i.id),
+    requestId: read.requestId ?? null,
+  })
+  return { asOf, total: rows.length, counts, items }
+}
