@@ -20,6 +20,12 @@ const clocksOutput = z.object({
   limitAt: z.date().nullable(),
   appropriateAdultWaitHours: z.number().nullable(),
   hoursSinceCharge: z.number().nullable(),
+  /** CUS-09: the next escalation or renewed request due while a child refused bail stays. */
+  nextEscalationDue: z.date().nullable(),
+  /** CUS-14: the appropriate adult at the charge. */
+  appropriateAdultAtCharge: z.enum(['present', 'not_present', 'not_recorded', 'not_arrived']).nullable(),
+  /** CUS-15: no appropriate adult has arrived yet, so a review must record what was done about it. */
+  appropriateAdultAwaited: z.boolean(),
 })
 
 const detentionOutput = z.object({
@@ -60,6 +66,9 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
         limitAt: c.limit?.limitAt ?? null,
         appropriateAdultWaitHours: c.aaWait?.hours ?? null,
         hoursSinceCharge: c.sinceCharge?.hours ?? null,
+        nextEscalationDue: c.escalation?.dueAt ?? null,
+        appropriateAdultAtCharge: c.adultAtCharge,
+        appropriateAdultAwaited: c.adultAwaited,
       },
       events: view.events.map((e) =>
         Object.fromEntries(Object.entries(e).filter(([, v]) => v !== null && v !== undefined)),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { londonInstant, londonTime, median } from '../../platform/time.ts'
 import {
+  adultAtCharge,
   ageAtArrest,
   appropriateAdultWait,
   type CustodyEvent,
@@ -10,6 +11,7 @@ import {
   hour,
   hoursSinceCharge,
   juvenileCheck,
+  nextEscalationDue,
   nextReviewDue,
   pace,
   reviewSlots,
@@ -19,6 +21,8 @@ import {
 const t0 = new Date('2018-08-01T10:00:00Z')
 const h = (n: number) => new Date(t0.getTime() + n * hour)
 const m = (minutes: number) => new Date(t0.getTime() + minutes * 60_000)
+// The clocks' hours: PACE's, and CUS-09's 4 hours between escalations (force policy, configured in use).
+const clockHours = { ...pace, escalationHours: 4 }
 
 describe('the review clock (PACE s40)', () => {
   it('owes nothing before detention is authorised', () => {
@@ -138,20 +142,85 @@ describe('detention clocks', () => {
       ev('review', h(5)),
       ev('review', h(14)),
     ]
-    const clocks = detentionClocks(events, h(20), pace)
+    const clocks = detentionClocks(events, h(20), clockHours)
     expect(clocks.nextReviewDue).toEqual(h(23))
     expect(clocks.nextDeadline).toMatchObject({ at: h(23), remainingMs: 3 * hour })
-    const later = detentionClocks([...events, ev('review', h(22))], h(22.5), pace)
+    const later = detentionClocks([...events, ev('review', h(22))], h(22.5), clockHours)
     expect(later.nextDeadline?.label).toMatch(/24-hour limit/)
     expect(later.nextDeadline?.at).toEqual(h(24))
   })
   it('drops the limit after charge and every deadline after release', () => {
     const events = [ev('arrived', t0), ev('detention_authorised', t0), ev('charged', h(3))]
-    expect(detentionClocks(events, h(4), pace).nextDeadline?.label).toMatch(/review/)
-    expect(detentionClocks(events, h(4), pace).sinceCharge).toEqual({ hours: 1, stillHeld: true })
-    const left = detentionClocks([...events, ev('left_custody', h(5), { destination: 'court' })], h(6), pace)
+    expect(detentionClocks(events, h(4), clockHours).nextDeadline?.label).toMatch(/review/)
+    expect(detentionClocks(events, h(4), clockHours).sinceCharge).toEqual({ hours: 1, stillHeld: true })
+    const left = detentionClocks(
+      [...events, ev('left_custody', h(5), { destination: 'court' })],
+      h(6),
+      clockHours,
+    )
     expect(left.nextDeadline).toBeNull()
     expect(left.inCustody).toBe(false)
+  })
+})
+
+describe('after charge: the appropriate adult at the charge (CUS-14) and escalation every N hours (CUS-09)', () => {
+  const ev = (kind: CustodyEvent['kind'], at: Date, extra: Partial<CustodyEvent> = {}): CustodyEvent => ({
+    id: `${kind}-${at.getTime()}`,
+    kind,
+    at,
+    ...extra,
+  })
+  const arrived = [ev('aa_arrived', h(1))]
+  it('reads the adult at the charge from the record and the timeline', () => {
+    expect(adultAtCharge([], h(5))).toBeNull()
+    expect(adultAtCharge([...arrived, ev('charged', h(2), { aaPresent: true })], h(5))).toBe('present')
+    expect(adultAtCharge([...arrived, ev('charged', h(2), { aaPresent: false })], h(5))).toBe('not_present')
+    expect(adultAtCharge([...arrived, ev('charged', h(2))], h(5))).toBe('not_recorded')
+    // Recorded as present, but the adult arrived a minute after the charge, or left a minute before it.
+    expect(adultAtCharge([ev('aa_arrived', m(121)), ev('charged', h(2), { aaPresent: true })], h(5))).toBe(
+      'not_arrived',
+    )
+    const left = [...arrived, ev('aa_left', m(119)), ev('charged', h(2), { aaPresent: true })]
+    expect(adultAtCharge(left, h(5))).toBe('not_arrived')
+    const leftThen = [...arrived, ev('aa_left', h(2)), ev('charged', h(2), { aaPresent: true })]
+    expect(adultAtCharge(leftThen, h(5))).toBe('present')
+  })
+  it('times the next escalation from the refusal, then from each escalation or renewed request', () => {
+    const refused = [ev('charged', h(0)), ev('bail_decision', h(1), { bailRefused: true })]
+    expect(nextEscalationDue(refused, h(2), 4)).toEqual({ startedAt: h(1), dueAt: h(5), sinceRefusal: true })
+    // The first request is CUS-07's, not a renewal; a sergeant is not an inspector.
+    const first = [
+      ...refused,
+      ev('accommodation_request', h(1.5)),
+      ev('escalation', h(2), { officerRank: 'sergeant' }),
+    ]
+    expect(nextEscalationDue(first, h(3), 4)?.dueAt).toEqual(h(5))
+    const renewed = [...first, ev('accommodation_request', h(4))]
+    expect(nextEscalationDue(renewed, h(4.5), 4)).toEqual({
+      startedAt: h(4),
+      dueAt: h(8),
+      sinceRefusal: false,
+    })
+    const escalated = [...renewed, ev('escalation', h(7), { officerRank: 'inspector' })]
+    expect(nextEscalationDue(escalated, h(7), 4)?.dueAt).toEqual(h(11))
+    // Not yet known at 6 h; none owed once the child has left, or when bail was granted.
+    expect(nextEscalationDue(escalated, h(6), 4)?.dueAt).toEqual(h(8))
+    expect(nextEscalationDue([...escalated, ev('left_custody', h(9))], h(9), 4)).toBeNull()
+    expect(nextEscalationDue([ev('bail_decision', h(1), { bailRefused: false })], h(3), 4)).toBeNull()
+  })
+  it('puts the escalation on the clock when it is the next deadline', () => {
+    const events = [
+      ev('arrived', t0),
+      ev('detention_authorised', t0),
+      ev('review', h(5)),
+      ev('charged', h(6), { aaPresent: true }),
+      ev('bail_decision', h(6), { bailRefused: true }),
+    ]
+    const clocks = detentionClocks(events, h(7), clockHours)
+    expect(clocks.nextDeadline).toMatchObject({ label: /inspector/, at: h(10) })
+    expect(clocks.adultAtCharge).toBe('not_arrived')
+    expect(clocks.adultAwaited).toBe(true)
+    expect(detentionClocks([...events, ev('aa_arrived', h(7))], h(7), clockHours).adultAwaited).toBe(false)
   })
 })
 

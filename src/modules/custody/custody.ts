@@ -252,6 +252,8 @@ export const eventInput = z.discriminatedUnion('kind', [
       inPerson: z.boolean(),
       absenceReason: z.enum(absenceReasons).optional(),
       representations: longText.optional(),
+      // CUS-15: what the reviewing officer did while the appropriate adult was still awaited.
+      aaIntervention: longText.optional(),
       note: longText.optional(),
     })
     .strict(),
@@ -275,7 +277,15 @@ export const eventInput = z.discriminatedUnion('kind', [
       note: longText.optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('charged'), at: instant, note: longText.optional() }).strict(),
+  // CUS-14: whether the appropriate adult was there at the charge; left out of an import, it is not recorded.
+  z
+    .object({
+      kind: z.literal('charged'),
+      at: instant,
+      aaPresent: z.boolean().optional(),
+      note: longText.optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('bail_decision'),
@@ -360,6 +370,7 @@ export interface CustodyEvent {
   laResponse?: string | null
   relatedEventId?: string | null
   representations?: string | null
+  aaIntervention?: string | null
   destination?: string | null
   reason?: string | null
   note?: string | null
@@ -661,12 +672,8 @@ export function detentionLimit(
   return { limitAt: base, basis: 'pace', extensionLate: false }
 }
 
-/** Whole hours and minutes, for a clock people read: "5 h 59 min", "-0 h 01 min" when overdue. */
-export function formatDuration(ms: number): string {
-  const sign = ms < 0 ? '−' : ''
-  const minutes = Math.floor(Math.abs(ms) / 60_000)
-  return `${sign}${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`
-}
+// The clocks' words are the time kernel's, shared with every list that counts down to a due time.
+export { formatDuration } from '../../platform/time.ts'
 
 /**
  * How long the appropriate adult took, or has so far taken, from detention authorised (Code C 3.15: "as
@@ -695,6 +702,76 @@ export function hoursSinceCharge(
   return { hours: hoursBetween(chargedAt, left ?? options.asOf), stillHeld: !left }
 }
 
+/** CUS-09's hours beside PACE's, so the after-charge clock a page shows is the one the rule judges by. */
+export interface CustodyClockParameters extends PaceParameters {
+  /** CUS-09: the most hours, while a child refused bail stays, with no escalation or renewed request. */
+  escalationHours: number
+}
+
+/**
+ * Whether an appropriate adult was at the station at `at`: the latest arrival at or before it with no
+ * leaving after that arrival and before `at` (an adult who left at that very minute was still there).
+ */
+export function appropriateAdultThere(events: readonly CustodyEvent[], at: Date): boolean {
+  const arrivals = events.filter((e) => e.kind === 'aa_arrived' && e.at <= at)
+  if (arrivals.length === 0) return false
+  const last = Math.max(...arrivals.map((e) => e.at.getTime()))
+  return !events.some((e) => e.kind === 'aa_left' && e.at.getTime() >= last && e.at < at)
+}
+
+/** CUS-14: the appropriate adult at the charge, as recorded and as the timeline bears out. */
+export type AdultAtCharge = 'present' | 'not_present' | 'not_recorded' | 'not_arrived'
+
+export function adultAtCharge(events: readonly CustodyEvent[], asOf: Date): AdultAtCharge | null {
+  const charge = first(events, 'charged', asOf)
+  if (!charge) return null
+  if (charge.aaPresent === false) return 'not_present'
+  if (charge.aaPresent !== true) return 'not_recorded'
+  return appropriateAdultThere(events, charge.at) ? 'present' : 'not_arrived'
+}
+
+/**
+ * CUS-09's acts after bail is refused: an escalation to an inspector or above, or a request to the local
+ * authority after the first (the first is CUS-07's duty; asking again is what the report found missing).
+ */
+export function afterChargeActs(events: readonly CustodyEvent[], refusedAt: Date, asOf: Date): Date[] {
+  const known = events.filter((e) => e.at <= asOf)
+  const requests = known
+    .filter((e) => e.kind === 'accommodation_request')
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id))
+  const escalations = known.filter(
+    (e) =>
+      e.kind === 'escalation' &&
+      e.at >= refusedAt &&
+      (inspectorOrAbove as readonly string[]).includes(e.officerRank ?? ''),
+  )
+  return [...escalations, ...requests.slice(1)].map((e) => e.at).sort((a, b) => a.getTime() - b.getTime())
+}
+
+/**
+ * CUS-09 recurs: while a child charged and refused bail stays, each period of `escalationHours` from the
+ * refusal or from the last act needs an escalation or a renewed request. The next one due, or null when
+ * bail was not refused or the child has left.
+ */
+export function nextEscalationDue(
+  events: readonly CustodyEvent[],
+  asOf: Date,
+  escalationHours: number,
+): { startedAt: Date; dueAt: Date; sinceRefusal: boolean } | null {
+  const refused = events
+    .filter((e) => e.kind === 'bail_decision' && e.bailRefused && e.at <= asOf)
+    .sort((a, b) => a.at.getTime() - b.at.getTime())[0]
+  if (!refused || first(events, 'left_custody', asOf)) return null
+  const acts = afterChargeActs(events, refused.at, asOf)
+  const last = acts[acts.length - 1]
+  const startedAt = last ?? refused.at
+  return {
+    startedAt,
+    dueAt: new Date(startedAt.getTime() + escalationHours * hour),
+    sinceRefusal: !last,
+  }
+}
+
 /** The clocks a custody officer watches for one detention, at asOf. */
 export interface DetentionClocks {
   inCustody: boolean
@@ -705,8 +782,14 @@ export interface DetentionClocks {
   nextDeadline: { label: string; at: Date; remainingMs: number } | null
   aaWait: { hours: number; waiting: boolean } | null
   sinceCharge: { hours: number; stillHeld: boolean } | null
+  /** CUS-09: the next escalation or renewed request due while a child refused bail stays. */
+  escalation: { startedAt: Date; dueAt: Date; sinceRefusal: boolean } | null
+  /** CUS-14: the appropriate adult at the charge; null before charge. */
+  adultAtCharge: AdultAtCharge | null
+  /** CUS-15: in custody, detention authorised, and no appropriate adult has arrived yet. */
+  adultAwaited: boolean
   /** The hours the clocks were timed by, so a page can say them. */
-  params: PaceParameters
+  params: CustodyClockParameters
 }
 
 export function first(
@@ -720,13 +803,13 @@ export function first(
 }
 
 /**
- * Every clock of a detention from its events, at asOf, by the hours configured for CUS-04 and CUS-13
+ * Every clock of a detention from its events, at asOf, by the hours configured for CUS-04, CUS-09 and CUS-13
  * (`paceParametersAt`): no default, so a page cannot show a clock the rules do not judge by.
  */
 export function detentionClocks(
   events: readonly CustodyEvent[],
   asOf: Date,
-  params: PaceParameters,
+  params: CustodyClockParameters,
 ): DetentionClocks {
   const at = (kind: EventKind) => first(events, kind, asOf)?.at ?? null
   const leftAt = at('left_custody')
@@ -751,6 +834,13 @@ export function detentionClocks(
     }[limit.basis]
     candidates.push({ label: `${words} (detention without charge)`, at: limit.limitAt })
   }
+  const escalation = nextEscalationDue(events, asOf, params.escalationHours)
+  if (escalation) {
+    candidates.push({
+      label: 'Escalate to an inspector or ask the local authority again',
+      at: escalation.dueAt,
+    })
+  }
   candidates.sort((a, b) => a.at.getTime() - b.at.getTime())
   const soonest = candidates[0]
   return {
@@ -761,6 +851,9 @@ export function detentionClocks(
     nextDeadline: soonest ? { ...soonest, remainingMs: soonest.at.getTime() - asOf.getTime() } : null,
     aaWait: appropriateAdultWait(authorisedAt, at('aa_arrived'), { asOf, leftAt }),
     sinceCharge: hoursSinceCharge(chargedAt, { asOf, leftAt }),
+    escalation,
+    adultAtCharge: adultAtCharge(events, asOf),
+    adultAwaited: inCustody && authorisedAt !== null && !first(events, 'aa_arrived', asOf),
     params,
   }
 }

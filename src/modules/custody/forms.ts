@@ -134,6 +134,12 @@ export const eventFields: Record<EventKind, FieldSpec[]> = {
     yesNo('inPerson', 'Was the review held in the child’s presence?'),
     { name: 'absenceReason', label: 'If not, why', type: 'select', options: absenceReasonLabels },
     { name: 'representations', label: 'Representations made (optional)', type: 'textarea' },
+    {
+      name: 'aaIntervention',
+      label: 'If the appropriate adult has not arrived yet: what you did about it',
+      type: 'textarea',
+      hint: 'For example chased them, asked for another appropriate adult, escalated to an inspector',
+    },
     note,
   ],
   review_told: [
@@ -156,7 +162,7 @@ export const eventFields: Record<EventKind, FieldSpec[]> = {
     { name: 'extendedUntil', label: 'Warrant runs until (warrant only)', type: 'datetime' },
     note,
   ],
-  charged: [at, note],
+  charged: [at, yesNo('aaPresent', 'Was the appropriate adult present when the child was charged?'), note],
   bail_decision: [
     at,
     yesNo('bailRefused', 'Was bail refused?'),

@@ -9,6 +9,8 @@ import { custodyApi } from './api.ts'
 import { custodyDetentionImport } from './import-kinds.ts'
 import { custodyModuleMeasures } from './measures.ts'
 import { custodyMigration } from './migrations/0007-custody.ts'
+import { custodyAdultAtChargeAndReviewMigration } from './migrations/0028-custody-adult-at-charge-and-review.ts'
+import { custodyPacLinkMigration } from './migrations/0029-custody-pac-link.ts'
 import { custodyPath, custodyRoutes } from './routes.ts'
 import { custodyRules } from './rules.ts'
 import { custodySeed } from './seed.ts'
@@ -41,8 +43,9 @@ declare module '../../platform/module.ts' {
 /** Children detained in police custody: PACE clocks, appropriate adults, transfers to local authority care. */
 export const custodyModule = defineModule({
   name: 'custody',
-  needs: ['organisation', 'standards', 'children'],
-  migrations: [custodyMigration],
+  // referrals: a detention links its Merlin PAC (CUS-12), and the PAC table must exist first.
+  needs: ['organisation', 'standards', 'children', 'referrals'],
+  migrations: [custodyMigration, custodyAdultAtChargeAndReviewMigration, custodyPacLinkMigration],
   importKinds: [custodyDetentionImport],
   seed: custodySeed,
   menu: [{ text: 'Custody', href: custodyPath, access: custodyAccess.read, position: 80 }],

@@ -185,6 +185,85 @@ describe('custody pages', () => {
   })
 })
 
+describe('the appropriate adult at the charge and at reviews, and escalation after charge (CUS-09, 14, 15)', () => {
+  it('shows them on the detention page and records them through the forms', async () => {
+    const d = await fx.detention('2018-08-01T12:00:00Z', [
+      ev('arrived', '2018-08-01T12:30:00Z'),
+      ev('detention_authorised', '2018-08-01T13:00:00Z', { officerName: 'PS Custody' }),
+      ev('aa_contacted', '2018-08-01T13:05:00Z', { personName: 'Mother', aaRelationship: 'parent' }),
+      ev('charged', '2018-08-01T17:00:00Z'),
+      ev('bail_decision', '2018-08-01T17:00:00Z', { bailRefused: true }),
+    ])
+    const user = await signIn(fx.kestrel, ['admin'])
+    const page = await fx.kestrel.app.inject({
+      url: `/custody/detentions/${d.id}`,
+      headers: { cookie: user.cookie },
+    })
+    expect(page.statusCode).toBe(200)
+    // Bail refused at 18:00 London (17:00Z): escalation due 4 hours later, 22:00 London, not yet overdue at 20:00Z.
+    expect(page.body).toContain(
+      'Escalate to an inspector or ask the local authority again by 1 Aug 2018, 22:00 (4 hours from bail being refused)</dd>',
+    )
+    expect(page.body).toContain('Appropriate adult at charge')
+    expect(page.body).toContain('Not recorded</strong> (PACE Code C 16.1, 16.3)')
+    expect(page.body).toContain('The appropriate adult has not arrived: the reviewing officer records')
+    const form = await fx.kestrel.app.inject({
+      url: `/custody/detentions/${d.id}/events/new?kind=review`,
+      headers: { cookie: user.cookie },
+    })
+    expect(form.body).toContain('If the appropriate adult has not arrived yet: what you did about it')
+    const post = (fields: Record<string, string>, version: number) =>
+      fx.kestrel.app.inject({
+        method: 'POST',
+        url: `/custody/detentions/${d.id}/events`,
+        headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: user.csrfToken,
+          version: String(version),
+          'at-day': '1',
+          'at-month': '8',
+          'at-year': '2018',
+          'at-time': '20:30',
+          ...fields,
+        }).toString(),
+      })
+    const review = await post(
+      {
+        kind: 'review',
+        officerName: 'Insp R',
+        officerRank: 'inspector',
+        inPerson: 'yes',
+        aaIntervention: 'Chased the mother; asked the appropriate adult service for a volunteer',
+      },
+      d.version,
+    )
+    expect(review.statusCode).toBe(303)
+    const stored = await fx.kestrel.services.standards.findingsForSubject('custody-detention', d.id)
+    expect(stored.filter((f) => f.ruleId === 'CUS-15').map((f) => f.status)).toEqual(['met'])
+    expect(stored.filter((f) => f.ruleId === 'CUS-14').map((f) => f.status)).toEqual(['breached'])
+    // A charge on the form must say whether the adult was there.
+    const other = await fx.detention('2018-08-01T12:00:00Z', [
+      ev('detention_authorised', '2018-08-01T13:00:00Z', { officerName: 'PS Custody' }),
+    ])
+    const unsaid = await fx.kestrel.app.inject({
+      method: 'POST',
+      url: `/custody/detentions/${other.id}/events`,
+      headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        _csrf: user.csrfToken,
+        version: String(other.version),
+        kind: 'charged',
+        'at-day': '1',
+        'at-month': '8',
+        'at-year': '2018',
+        'at-time': '19:00',
+      }).toString(),
+    })
+    expect(unsaid.statusCode).toBe(400)
+    expect(unsaid.body).toContain('href="#aaPresent"')
+  })
+})
+
 describe('the child’s chronology', () => {
   it('shows the detention on the child’s timeline', async () => {
     const view = await fx.kestrel.services.custody.get(

@@ -243,12 +243,19 @@ describe('CUS-07 to CUS-09: a child charged at 22:00 and held overnight', () => 
           reason: 'No non-secure bed available tonight',
         }),
         ev('escalation', '2018-08-01T23:00:00Z', { officerName: 'Insp E', officerRank: 'inspector' }),
+        ev('escalation', '2018-08-02T02:59:00Z', {
+          officerName: 'Ch Insp F',
+          officerRank: 'chief_inspector',
+        }),
+        ev('accommodation_request', '2018-08-02T06:30:00Z', { secure: false, localAuthority: 'Lambeth' }),
         ev('left_custody', '2018-08-02T08:00:00Z', { destination: 'court' }),
       ]),
     )
-    for (const rule of ['CUS-07', 'CUS-08', 'CUS-09']) {
+    for (const rule of ['CUS-07', 'CUS-08']) {
       expect(await states(rule, d.id, '2018-08-02T09:00:00Z'), rule).toEqual(['met'])
     }
+    // CUS-09 recurs: by 01:05Z, then within 4 hours of each act, until the child left at 08:00Z.
+    expect(await states('CUS-09', d.id, '2018-08-02T09:00:00Z')).toEqual(['met', 'met', 'met', 'met'])
   })
   it('treats a transfer to local authority accommodation as meeting all three', async () => {
     const d = await fx.detention(
@@ -259,7 +266,7 @@ describe('CUS-07 to CUS-09: a child charged at 22:00 and held overnight', () => 
       expect(await states(rule, d.id, '2018-08-02T09:00:00Z'), rule).toEqual(['met'])
     }
   })
-  it('counts a repeat request as well as an escalation for CUS-09', async () => {
+  it('counts a repeat request as well as an escalation for CUS-09, and owes the next period', async () => {
     const d = await fx.detention(
       '2018-08-01T12:00:00Z',
       base([
@@ -268,7 +275,7 @@ describe('CUS-07 to CUS-09: a child charged at 22:00 and held overnight', () => 
         ev('accommodation_request', '2018-08-02T01:00:00Z', { secure: false }),
       ]),
     )
-    expect(await states('CUS-09', d.id, '2018-08-02T02:00:00Z')).toEqual(['met'])
+    expect(await states('CUS-09', d.id, '2018-08-02T02:00:00Z')).toEqual(['met', 'due'])
     // An escalation to a sergeant is not to an inspector or above.
     const sergeant = await fx.detention(
       '2018-08-01T12:00:00Z',
@@ -278,6 +285,145 @@ describe('CUS-07 to CUS-09: a child charged at 22:00 and held overnight', () => 
       ]),
     )
     expect(await states('CUS-09', sergeant.id, '2018-08-02T02:00:00Z')).toEqual(['breached'])
+  })
+})
+
+describe('CUS-09 recurs while the child stays after charge', () => {
+  // The report's 14-year-old: charged and refused bail at 18:00Z, "several attempts" in the evening (the
+  // first request, a second, an escalation at 21:00Z), then nothing until court 30 hours after charge.
+  const evening = [
+    ev('charged', '2018-08-01T18:00:00Z', { aaPresent: true }),
+    ev('bail_decision', '2018-08-01T18:00:00Z', { bailRefused: true }),
+    ev('accommodation_request', '2018-08-01T18:30:00Z', { secure: false }),
+    ev('accommodation_request', '2018-08-01T20:00:00Z', { secure: false }),
+    ev('escalation', '2018-08-01T21:00:00Z', { officerName: 'Insp E', officerRank: 'inspector' }),
+  ]
+  it('finds the night of nothing after several early attempts', async () => {
+    const d = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([...evening, ev('left_custody', '2018-08-03T00:00:00Z', { destination: 'court' })]),
+    )
+    // Period 1 met by the renewed request at 20:00Z, period 2 by the escalation at 21:00Z; period 3 from
+    // 21:00Z is due by 01:00Z.
+    expect(await states('CUS-09', d.id, '2018-08-02T00:59:00Z')).toEqual(['met', 'met', 'due'])
+    expect(await states('CUS-09', d.id, '2018-08-02T01:00:00Z')).toEqual(['met', 'met', 'breached'])
+    expect(await states('CUS-09', d.id, '2018-08-03T01:00:00Z')).toEqual(['met', 'met', 'met_late'])
+  })
+  it('takes an act a minute before the period ends as met and a minute after as late', async () => {
+    const onTime = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ...evening,
+        ev('escalation', '2018-08-02T00:59:00Z', { officerName: 'Insp E', officerRank: 'inspector' }),
+      ]),
+    )
+    expect(await states('CUS-09', onTime.id, '2018-08-02T02:00:00Z')).toEqual(['met', 'met', 'met', 'due'])
+    const late = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([...evening, ev('accommodation_request', '2018-08-02T01:01:00Z', { secure: false })]),
+    )
+    expect(await states('CUS-09', late.id, '2018-08-02T02:00:00Z')).toEqual(['met', 'met', 'met_late', 'due'])
+    // The next period runs 4 hours from the late request (01:01Z): due at 05:00Z, breached at 05:01Z.
+    expect(await states('CUS-09', late.id, '2018-08-02T05:00:00Z')).toEqual(['met', 'met', 'met_late', 'due'])
+    expect(await states('CUS-09', late.id, '2018-08-02T05:01:00Z')).toEqual([
+      'met',
+      'met',
+      'met_late',
+      'breached',
+    ])
+  })
+})
+
+describe('CUS-14 the appropriate adult at the charge', () => {
+  it('is met when the adult is recorded present and had arrived a minute before', async () => {
+    const d = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ev('aa_arrived', '2018-08-01T17:59:00Z'),
+        ev('charged', '2018-08-01T18:00:00Z', { aaPresent: true }),
+      ]),
+    )
+    expect(await states('CUS-14', d.id, '2018-08-01T17:59:00Z')).toEqual([])
+    expect(await states('CUS-14', d.id, '2018-08-01T18:00:00Z')).toEqual(['met'])
+  })
+  it('breaches a charge with the adult arriving a minute after, absent, or not recorded', async () => {
+    const after = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ev('charged', '2018-08-01T18:00:00Z', { aaPresent: true }),
+        ev('aa_arrived', '2018-08-01T18:01:00Z'),
+      ]),
+    )
+    expect(await states('CUS-14', after.id, '2018-08-01T19:00:00Z')).toEqual(['breached'])
+    const absent = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ev('aa_arrived', '2018-08-01T14:00:00Z'),
+        ev('charged', '2018-08-01T18:00:00Z', { aaPresent: false }),
+      ]),
+    )
+    expect(await states('CUS-14', absent.id, '2018-08-01T19:00:00Z')).toEqual(['breached'])
+    const unrecorded = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([ev('aa_arrived', '2018-08-01T14:00:00Z'), ev('charged', '2018-08-01T18:00:00Z')]),
+    )
+    expect(await states('CUS-14', unrecorded.id, '2018-08-01T19:00:00Z')).toEqual(['breached'])
+  })
+  it('breaches a charge after the adult left a minute before, not one they left at', async () => {
+    const adult = [ev('aa_arrived', '2018-08-01T14:00:00Z')]
+    const leftBefore = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ...adult,
+        ev('aa_left', '2018-08-01T17:59:00Z'),
+        ev('charged', '2018-08-01T18:00:00Z', { aaPresent: true }),
+      ]),
+    )
+    expect(await states('CUS-14', leftBefore.id, '2018-08-01T19:00:00Z')).toEqual(['breached'])
+    const leftAt = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        ...adult,
+        ev('charged', '2018-08-01T18:00:00Z', { aaPresent: true }),
+        ev('aa_left', '2018-08-01T18:00:00Z'),
+      ]),
+    )
+    expect(await states('CUS-14', leftAt.id, '2018-08-01T19:00:00Z')).toEqual(['met'])
+  })
+})
+
+describe('CUS-15 a review while the appropriate adult is awaited', () => {
+  const review = (at: string, aaIntervention?: string) =>
+    ev('review', at, {
+      officerName: 'Insp R',
+      officerRank: 'inspector',
+      inPerson: true,
+      ...(aaIntervention !== undefined ? { aaIntervention } : {}),
+    })
+  it('asks nothing of a review the adult arrived a minute before', async () => {
+    const d = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([ev('aa_arrived', '2018-08-01T18:59:00Z'), review('2018-08-01T19:00:00Z')]),
+    )
+    expect(await states('CUS-15', d.id, '2018-08-02T00:00:00Z')).toEqual([])
+  })
+  it('breaches a review the adult arrived a minute after, with no intervention recorded', async () => {
+    const d = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([review('2018-08-01T19:00:00Z', '   '), ev('aa_arrived', '2018-08-01T19:01:00Z')]),
+    )
+    expect(await states('CUS-15', d.id, '2018-08-01T18:59:00Z')).toEqual([])
+    expect(await states('CUS-15', d.id, '2018-08-01T19:00:00Z')).toEqual(['breached'])
+  })
+  it('is met by the reviewing officer recording what they did', async () => {
+    const d = await fx.detention(
+      '2018-08-01T12:00:00Z',
+      base([
+        review('2018-08-01T19:00:00Z', 'Chased the mother; asked the AA service for a volunteer'),
+        review('2018-08-02T04:00:00Z'),
+      ]),
+    )
+    expect(await states('CUS-15', d.id, '2018-08-02T05:00:00Z')).toEqual(['met', 'breached'])
   })
 })
 

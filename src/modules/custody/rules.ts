@@ -37,13 +37,14 @@ const timelineFacts: Record<Fact, { kind: string; when?: RawBuilder<boolean>; va
 /**
  * Every custody rule reads the timeline as it stood at asOf: events dated after it have not happened.
  * `facts` is one row per detention arrested by asOf (columns id, ref, borough_id, bcu_id, suite_id,
- * arrested_at, pac_linked_at) with the facts the rule asks for. Each rule reads only the event kinds its facts
+ * arrested_at, pac_linked_at, pac_ref, pac_time_unknown) with the facts the rule asks for. Each rule reads only the event kinds its facts
  * need, and the subject filter sits on both tables so one detention is read through its indexes. With
  * `known`, only the detentions where that fact is known (the obligation starts from it).
  */
 function facts<P>(ctx: RuleContext<P>, wanted: readonly Fact[], known?: Fact): RawBuilder<unknown> {
   const detention = sql`d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-    ${ctx.upTo('d.pac_linked_at')} as pac_linked_at`
+    ${ctx.upTo('d.pac_linked_at')} as pac_linked_at, d.pac_ref,
+    (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown`
   const inScope = sql`${ctx.subjectFilter('d.id')} and d.arrested_at <= ${ctx.asOf}`
   if (wanted.length === 0) return sql`select ${detention} from custody_detention d where ${inScope}`
   const kinds = [...new Set(wanted.map((name) => timelineFacts[name].kind))]
@@ -444,7 +445,9 @@ export const cus09 = defineRule<{ escalationHours: number }>({
   citation:
     `${pace}, Code C 16.7 (an inspector monitors the child's continued detention after charge). HMICFRS 2018: ` +
     '"there was little evidence of escalation to senior officers or of officers making subsequent requests to ' +
-    'the local authority". The number of hours is force policy.',
+    'the local authority"; a 14-year-old was held for 30 hours after "several attempts". The duty recurs: every ' +
+    'period of the set hours while the child stays needs an escalation or a renewed request. The number of hours ' +
+    'is force policy.',
   source: 'statute',
   appliesTo: detentionKind.kind,
   tables: detentionTables,
@@ -453,37 +456,63 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     escalationHours: {
       default: 4,
       unit: 'hours',
-      description: 'Hours after bail is refused before escalation to an inspector or a repeat request',
+      description:
+        'Most hours, while a child refused bail stays, from the refusal or the last escalation or renewed ' +
+        'request to the next',
     },
   },
   timeBased: true,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.escalationHours)
+    const first = sql`o.n = 1`
+    const since = sql`case when ${first} then 'bail was refused' else 'the last escalation or request' end`
     return sql<ObligationQueryRow>`
       with f as (${facts(ctx, ['refused_at', 'left_at'], 'refused_at')}),
-      timeline as (
-        select e.detention_id, e.id, e.kind, e.at, e.officer_rank,
-          bool_or(e.kind = 'bail_decision' and e.bail_refused) over (partition by e.detention_id order by e.at
-            range between unbounded preceding and current row) as after_refusal
+      requests as (
+        select e.detention_id, e.id, e.at,
+          row_number() over (partition by e.detention_id order by e.at, e.id) as n
         from custody_event e
-        where ${eventsOf(ctx, ['bail_decision', 'escalation', 'accommodation_request'])}
+        where ${eventsOf(ctx, ['accommodation_request'])}
       ),
-      a as (
-        select t.detention_id,
-          min(t.at) filter (where t.after_refusal and t.kind = 'escalation'
-            and t.officer_rank = any(${[...inspectorOrAbove]}::text[])) as escalated_at,
-          (array_agg(t.at order by t.at, t.id) filter (where t.kind = 'accommodation_request'))[2] as repeated_at
-        from timeline t
-        group by t.detention_id
+      -- What keeps the duty met: an escalation to an inspector or above after the refusal, or a request to
+      -- the local authority after the first (the first is CUS-07's; asking again is what the report missed).
+      acts as (
+        select e.detention_id, e.id, e.at, e.kind
+        from custody_event e
+        join f on f.id = e.detention_id
+        where ${eventsOf(ctx, ['escalation'])} and e.at >= f.refused_at
+          and e.officer_rank = any(${[...inspectorOrAbove]}::text[])
+        union all
+        select q.detention_id, q.id, q.at, 'accommodation_request' from requests q where q.n > 1
+      ),
+      done as (
+        select a.detention_id, a.at, a.kind, row_number() over w as n, lag(a.at) over w as previous_at,
+          lead(a.at) over w as next_at
+        from acts a
+        window w as (partition by a.detention_id order by a.at, a.id)
+      ),
+      -- Every act, each period timed from the act before (the first from the refusal), then the period
+      -- owed after the last act; a detention with no act owes the first.
+      p as (
+        select d.detention_id, d.n, d.previous_at as start_at, d.at as done_at, d.kind from done d
+        union all
+        select d.detention_id, d.n + 1, d.at, null, null from done d where d.next_at is null
+      ),
+      o as (
+        select f.*, coalesce(p.n, 1) as n, coalesce(p.start_at, f.refused_at) as start_at, p.done_at, p.kind
+        from f left join p on p.detention_id = f.id
       )
-      select ${area()}, '' as obligation_key, f.refused_at as started_at,
-        ${plusHours('f.refused_at', ctx.params.sql('escalationHours'))} as due_at,
-        least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
-        case when a.escalated_at is not null then 'Escalated to an inspector or above'
-          when a.repeated_at is not null then 'Local authority asked again'
+      select ${area('o')}, 'period-' || o.n as obligation_key, o.start_at as started_at,
+        ${plusHours('o.start_at', ctx.params.sql('escalationHours'))} as due_at,
+        -- The child leaving (transferred, to court, released) ends the duty.
+        coalesce(o.done_at, o.left_at) as met_at,
+        case when o.kind = 'escalation' then 'Escalated to an inspector or above '
+            || ${hoursBetweenText('o.start_at', 'o.done_at')} || ' after ' || ${since}
+          when o.kind is not null then 'Local authority asked again '
+            || ${hoursBetweenText('o.start_at', 'o.done_at')} || ' after ' || ${since}
           else 'Kept after charge: escalate to an inspector or ask the local authority again within '
-            || cast(${limit} as text) end as detail
-      from f left join a on a.detention_id = f.id`
+            || cast(${limit} as text) || ' of ' || ${since} end as detail
+      from o`
   },
 })
 
@@ -578,13 +607,18 @@ export const cus12 = defineRule<Record<string, never>>({
   timeBased: false,
   async obligations(_db, ctx) {
     return decided(sql`
-      with f as (${facts(ctx, ['authorised_at', 'left_at'])})
-      select ${area()}, '' as obligation_key, coalesce(f.authorised_at, f.arrested_at) as started_at,
+      with f as (${facts(ctx, ['authorised_at', 'left_at'])}),
+      s as (select f.*, coalesce(f.authorised_at, f.arrested_at) as start_at from f),
+      -- A PAC held only in another system that does not say when it was made counts from the start: that
+      -- system says one records the detention, and Kestrel invents no lateness it has no evidence of.
+      m as (select s.*, case when s.pac_time_unknown then s.start_at else s.pac_linked_at end as made_at from s)
+      select ${area('m')}, '' as obligation_key, m.start_at as started_at,
         -- The Merlin form should be in by the time the child leaves custody.
-        f.left_at as due_at, f.pac_linked_at as met_at,
-        case when f.pac_linked_at is not null then 'Merlin PAC linked'
-          else 'No Merlin PAC recorded for this detention' end as detail
-      from f`)
+        m.left_at as due_at, m.made_at as met_at,
+        case when m.made_at is null then 'No Merlin PAC recorded for this detention'
+          when m.pac_time_unknown then 'Merlin PAC ' || m.pac_ref || ' recorded in another system (time not given)'
+          else 'Merlin PAC ' || m.pac_ref || ' linked' end as detail
+      from m`)
   },
 })
 
@@ -653,6 +687,78 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
   },
 })
 
+// ---------- CUS-14, CUS-15: the appropriate adult at the charge and awaited at a review ----------
+
+/**
+ * An appropriate adult was at the station at `at` (a column of `e`): the latest of their arrivals at or before
+ * it was not followed by their leaving before it (one who left at that very minute was still there).
+ */
+const adultThereAt = (at: RawBuilder<unknown>) => sql<boolean>`coalesce((
+  select a.kind = 'aa_arrived' from custody_event a
+  where a.detention_id = e.detention_id
+    and ((a.kind = 'aa_arrived' and a.at <= ${at}) or (a.kind = 'aa_left' and a.at < ${at}))
+  order by a.at desc, a.kind = 'aa_arrived' desc
+  limit 1), false)`
+
+export const cus14 = defineRule<Record<string, never>>({
+  id: 'CUS-14',
+  title: 'Charged without the appropriate adult',
+  citation:
+    `${pace}, Code C 16.1 and 16.3: when a juvenile is charged, the charge and the written notice of it are ` +
+    'given in the presence of the appropriate adult. HMICFRS 2018: "it was not evident in some cases whether an ' +
+    'appropriate adult was present when children were charged".',
+  source: 'statute',
+  appliesTo: detentionKind.kind,
+  tables: detentionTables,
+  severity: 'high',
+  params: {},
+  timeBased: false,
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, [])})
+      select ${area()}, cast(e.id as text) as obligation_key, e.at as started_at,
+        cast(null as timestamptz) as due_at, case when c.adult_there then e.at end as met_at,
+        case when c.adult_there then 'Charged with the appropriate adult present'
+          when e.aa_present then 'Charged with the appropriate adult recorded as present, but none had arrived '
+            || 'or the adult had left'
+          when e.aa_present is false then 'Charged without the appropriate adult present'
+          else 'Charged with no record that the appropriate adult was present' end as detail
+      from f
+      join custody_event e on e.detention_id = f.id
+      cross join lateral (select (e.aa_present and ${adultThereAt(sql`e.at`)}) is true as adult_there) as c
+      where ${eventsOf(ctx, ['charged'])}`
+  },
+})
+
+export const cus15 = defineRule<Record<string, never>>({
+  id: 'CUS-15',
+  title: 'Review while the appropriate adult is awaited, with no intervention',
+  citation:
+    'HMICFRS 2018: inspectors "noted that an appropriate adult had been required but had not yet arrived. ' +
+    'However, there was limited evidence of intervention or escalation". The reviewing officer records what they ' +
+    `did about it (${pace}, Code C 3.15: the adult is asked to come as soon as practicable).`,
+  source: 'report',
+  appliesTo: detentionKind.kind,
+  tables: detentionTables,
+  severity: 'medium',
+  params: {},
+  timeBased: false,
+  async obligations(_db, ctx) {
+    return sql<ObligationQueryRow>`
+      with f as (${facts(ctx, ['aa_arrived_at'])})
+      select ${area()}, cast(e.id as text) as obligation_key, e.at as started_at,
+        cast(null as timestamptz) as due_at, case when i.recorded then e.at end as met_at,
+        case when i.recorded then 'Appropriate adult awaited at the review: intervention recorded'
+          else 'Review held while the appropriate adult was still awaited, with no intervention or escalation '
+            || 'recorded' end as detail
+      from f
+      join custody_event e on e.detention_id = f.id
+      cross join lateral (select coalesce(e.aa_intervention ~ ${notJavaScriptSpace}, false) as recorded) as i
+      -- Awaited: no appropriate adult had yet arrived when the review was held.
+      where ${eventsOf(ctx, ['review'])} and (f.aa_arrived_at is null or f.aa_arrived_at > e.at)`
+  },
+})
+
 export const custodyRules: AnyRule[] = [
   cus01,
   cus02,
@@ -667,4 +773,6 @@ export const custodyRules: AnyRule[] = [
   cus11,
   cus12,
   cus13,
+  cus14,
+  cus15,
 ]

@@ -6,7 +6,8 @@
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."authorised_at", "t"."aa_arrived_at", "t"."left_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."authorised_at", "t"."aa_arrived_at", "t"."left_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2) as "authorised_at", min("e"."at") filter (where e.kind = $3) as "aa_arrived_at", min("e"."at") filter (where e.kind = $4) as "left_at"
@@ -44,7 +45,8 @@ from f;
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."authorised_at", "t"."aa_arrived_at", "t"."left_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."authorised_at", "t"."aa_arrived_at", "t"."left_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2) as "authorised_at", min("e"."at") filter (where e.kind = $3) as "aa_arrived_at", min("e"."at") filter (where e.kind = $4) as "left_at"

@@ -6,7 +6,8 @@
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."aa_arrived_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."aa_arrived_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2) as "aa_arrived_at"
@@ -40,7 +41,8 @@ where true and e.kind = any($6::text[]) and e.at <= $7;
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."aa_arrived_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."aa_arrived_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2) as "aa_arrived_at"

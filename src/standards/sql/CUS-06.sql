@@ -5,7 +5,8 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 with f as (select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at from custody_detention d where true and d.arrested_at <= $2)
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown from custody_detention d where true and d.arrested_at <= $2)
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, cast(e.id as text) as obligation_key, e.at as started_at,
 cast(null as timestamptz) as due_at, case when s.allowed then e.at end as met_at,
@@ -27,7 +28,8 @@ where true and e.kind = any($4::text[]) and e.at <= $5 and e.search_type in ('st
 -- ========== After a write: only the records written ==========
 -- It answers with:
 with f as (select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at from custody_detention d where "d"."id" = any($2) and d.arrested_at <= $3)
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown from custody_detention d where "d"."id" = any($2) and d.arrested_at <= $3)
 select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
 "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, cast(e.id as text) as obligation_key, e.at as started_at,
 cast(null as timestamptz) as due_at, case when s.allowed then e.at end as met_at,

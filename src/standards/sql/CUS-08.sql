@@ -7,7 +7,8 @@
 select * from (
   with f as (
     select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."refused_at", "t"."left_at", "t"."destination"
+    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+    (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."refused_at", "t"."left_at", "t"."destination"
     from custody_detention d
     left join (
       select e.detention_id, min("e"."at") filter (where e.kind = $2 and e.bail_refused) as "refused_at", min("e"."at") filter (where e.kind = $3) as "left_at", min("e"."destination") filter (where e.kind = $4) as "destination"
@@ -60,7 +61,8 @@ select * from (
 select * from (
   with f as (
     select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."refused_at", "t"."left_at", "t"."destination"
+    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+    (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."refused_at", "t"."left_at", "t"."destination"
     from custody_detention d
     left join (
       select e.detention_id, min("e"."at") filter (where e.kind = $2 and e.bail_refused) as "refused_at", min("e"."at") filter (where e.kind = $3) as "left_at", min("e"."destination") filter (where e.kind = $4) as "destination"

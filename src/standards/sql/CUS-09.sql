@@ -6,7 +6,8 @@
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."refused_at", "t"."left_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."refused_at", "t"."left_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2 and e.bail_refused) as "refused_at", min("e"."at") filter (where e.kind = $3) as "left_at"
@@ -15,31 +16,57 @@ with f as (
     group by e.detention_id
   ) as t on t.detention_id = d.id
   where true and d.arrested_at <= $6 and "t"."refused_at" is not null),
-timeline as (
-  select e.detention_id, e.id, e.kind, e.at, e.officer_rank,
-  bool_or(e.kind = 'bail_decision' and e.bail_refused) over (partition by e.detention_id order by e.at
-    range between unbounded preceding and current row) as after_refusal
+requests as (
+  select e.detention_id, e.id, e.at,
+  row_number() over (partition by e.detention_id order by e.at, e.id) as n
   from custody_event e
   where true and e.kind = any($7::text[]) and e.at <= $8
 ),
-a as (
-  select t.detention_id,
-  min(t.at) filter (where t.after_refusal and t.kind = 'escalation'
-    and t.officer_rank = any($9::text[])) as escalated_at,
-  (array_agg(t.at order by t.at, t.id) filter (where t.kind = 'accommodation_request'))[2] as repeated_at
-  from timeline t
-  group by t.detention_id
+-- What keeps the duty met: an escalation to an inspector or above after the refusal, or a request to
+-- the local authority after the first (the first is CUS-07's; asking again is what the report missed).
+acts as (
+  select e.detention_id, e.id, e.at, e.kind
+  from custody_event e
+  join f on f.id = e.detention_id
+  where true and e.kind = any($9::text[]) and e.at <= $10 and e.at >= f.refused_at
+  and e.officer_rank = any($11::text[])
+  union all
+  select q.detention_id, q.id, q.at, 'accommodation_request' from requests q where q.n > 1
+),
+done as (
+  select a.detention_id, a.at, a.kind, row_number() over w as n, lag(a.at) over w as previous_at,
+  lead(a.at) over w as next_at
+  from acts a
+  window w as (partition by a.detention_id order by a.at, a.id)
+),
+-- Every act, each period timed from the act before (the first from the refusal), then the period
+-- owed after the last act; a detention with no act owes the first.
+p as (
+  select d.detention_id, d.n, d.previous_at as start_at, d.at as done_at, d.kind from done d
+  union all
+  select d.detention_id, d.n + 1, d.at, null, null from done d where d.next_at is null
+),
+o as (
+  select f.*, coalesce(p.n, 1) as n, coalesce(p.start_at, f.refused_at) as start_at, p.done_at, p.kind
+  from f left join p on p.detention_id = f.id
 )
-select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
-"f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, f.refused_at as started_at,
-(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."refused_at")) * 1000) + cast($10 as double precision) * cast(3600000 as double precision))
+select "o"."id" as subject_id, "o"."ref" as subject_ref, "o"."borough_id" as borough_id,
+"o"."bcu_id" as bcu_id, "o"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, 'period-' || o.n as obligation_key, o.start_at as started_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."start_at")) * 1000) + cast($12 as double precision) * cast(3600000 as double precision))
   * interval '1 millisecond') as due_at,
-least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
-case when a.escalated_at is not null then 'Escalated to an inspector or above'
-when a.repeated_at is not null then 'Local authority asked again'
+-- The child leaving (transferred, to court, released) ends the duty.
+coalesce(o.done_at, o.left_at) as met_at,
+case when o.kind = 'escalation' then 'Escalated to an inspector or above '
+|| (cast(floor(round(date_part('epoch',
+          date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) / 10 as text) || case when floor(round(date_part('epoch',
+        date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) = 10 then ' hour' else ' hours' end) || ' after ' || case when o.n = 1 then 'bail was refused' else 'the last escalation or request' end
+when o.kind is not null then 'Local authority asked again '
+|| (cast(floor(round(date_part('epoch',
+          date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) / 10 as text) || case when floor(round(date_part('epoch',
+        date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) = 10 then ' hour' else ' hours' end) || ' after ' || case when o.n = 1 then 'bail was refused' else 'the last escalation or request' end
 else 'Kept after charge: escalate to an inspector or ask the local authority again within '
-|| cast($11 as text) end as detail
-from f left join a on a.detention_id = f.id;
+|| cast($13 as text) || ' of ' || case when o.n = 1 then 'bail was refused' else 'the last escalation or request' end end as detail
+from o;
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = 'bail_decision'
@@ -47,17 +74,20 @@ from f left join a on a.detention_id = f.id;
 --   $4 = ["bail_decision","left_custody"]
 --   $5 = 2018-08-01T12:00:00.000Z
 --   $6 = 2018-08-01T12:00:00.000Z
---   $7 = ["bail_decision","escalation","accommodation_request"]
+--   $7 = ["accommodation_request"]
 --   $8 = 2018-08-01T12:00:00.000Z
---   $9 = ["inspector","chief_inspector","superintendent","chief_superintendent","commander"]
---   $10 = 4
---   $11 = '4 hours'
+--   $9 = ["escalation"]
+--   $10 = 2018-08-01T12:00:00.000Z
+--   $11 = ["inspector","chief_inspector","superintendent","chief_superintendent","commander"]
+--   $12 = 4
+--   $13 = '4 hours'
 
 -- ========== After a write: only the records written ==========
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."refused_at", "t"."left_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."refused_at", "t"."left_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2 and e.bail_refused) as "refused_at", min("e"."at") filter (where e.kind = $3) as "left_at"
@@ -66,31 +96,57 @@ with f as (
     group by e.detention_id
   ) as t on t.detention_id = d.id
   where "d"."id" = any($7) and d.arrested_at <= $8 and "t"."refused_at" is not null),
-timeline as (
-  select e.detention_id, e.id, e.kind, e.at, e.officer_rank,
-  bool_or(e.kind = 'bail_decision' and e.bail_refused) over (partition by e.detention_id order by e.at
-    range between unbounded preceding and current row) as after_refusal
+requests as (
+  select e.detention_id, e.id, e.at,
+  row_number() over (partition by e.detention_id order by e.at, e.id) as n
   from custody_event e
   where "e"."detention_id" = any($9) and e.kind = any($10::text[]) and e.at <= $11
 ),
-a as (
-  select t.detention_id,
-  min(t.at) filter (where t.after_refusal and t.kind = 'escalation'
-    and t.officer_rank = any($12::text[])) as escalated_at,
-  (array_agg(t.at order by t.at, t.id) filter (where t.kind = 'accommodation_request'))[2] as repeated_at
-  from timeline t
-  group by t.detention_id
+-- What keeps the duty met: an escalation to an inspector or above after the refusal, or a request to
+-- the local authority after the first (the first is CUS-07's; asking again is what the report missed).
+acts as (
+  select e.detention_id, e.id, e.at, e.kind
+  from custody_event e
+  join f on f.id = e.detention_id
+  where "e"."detention_id" = any($12) and e.kind = any($13::text[]) and e.at <= $14 and e.at >= f.refused_at
+  and e.officer_rank = any($15::text[])
+  union all
+  select q.detention_id, q.id, q.at, 'accommodation_request' from requests q where q.n > 1
+),
+done as (
+  select a.detention_id, a.at, a.kind, row_number() over w as n, lag(a.at) over w as previous_at,
+  lead(a.at) over w as next_at
+  from acts a
+  window w as (partition by a.detention_id order by a.at, a.id)
+),
+-- Every act, each period timed from the act before (the first from the refusal), then the period
+-- owed after the last act; a detention with no act owes the first.
+p as (
+  select d.detention_id, d.n, d.previous_at as start_at, d.at as done_at, d.kind from done d
+  union all
+  select d.detention_id, d.n + 1, d.at, null, null from done d where d.next_at is null
+),
+o as (
+  select f.*, coalesce(p.n, 1) as n, coalesce(p.start_at, f.refused_at) as start_at, p.done_at, p.kind
+  from f left join p on p.detention_id = f.id
 )
-select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
-"f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, f.refused_at as started_at,
-(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "f"."refused_at")) * 1000) + cast($13 as double precision) * cast(3600000 as double precision))
+select "o"."id" as subject_id, "o"."ref" as subject_ref, "o"."borough_id" as borough_id,
+"o"."bcu_id" as bcu_id, "o"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, 'period-' || o.n as obligation_key, o.start_at as started_at,
+(timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "o"."start_at")) * 1000) + cast($16 as double precision) * cast(3600000 as double precision))
   * interval '1 millisecond') as due_at,
-least(a.escalated_at, a.repeated_at, f.left_at) as met_at,
-case when a.escalated_at is not null then 'Escalated to an inspector or above'
-when a.repeated_at is not null then 'Local authority asked again'
+-- The child leaving (transferred, to court, released) ends the duty.
+coalesce(o.done_at, o.left_at) as met_at,
+case when o.kind = 'escalation' then 'Escalated to an inspector or above '
+|| (cast(floor(round(date_part('epoch',
+          date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) / 10 as text) || case when floor(round(date_part('epoch',
+        date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) = 10 then ' hour' else ' hours' end) || ' after ' || case when o.n = 1 then 'bail was refused' else 'the last escalation or request' end
+when o.kind is not null then 'Local authority asked again '
+|| (cast(floor(round(date_part('epoch',
+          date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) / 10 as text) || case when floor(round(date_part('epoch',
+        date_trunc('milliseconds', "o"."done_at") - date_trunc('milliseconds', "o"."start_at")) * 1000) / cast(3600000 as double precision) * 10 + 0.5) = 10 then ' hour' else ' hours' end) || ' after ' || case when o.n = 1 then 'bail was refused' else 'the last escalation or request' end
 else 'Kept after charge: escalate to an inspector or ask the local authority again within '
-|| cast($14 as text) end as detail
-from f left join a on a.detention_id = f.id;
+|| cast($17 as text) || ' of ' || case when o.n = 1 then 'bail was refused' else 'the last escalation or request' end end as detail
+from o;
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = 'bail_decision'
@@ -101,8 +157,11 @@ from f left join a on a.detention_id = f.id;
 --   $7 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
 --   $8 = 2018-08-01T12:00:00.000Z
 --   $9 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
---   $10 = ["bail_decision","escalation","accommodation_request"]
+--   $10 = ["accommodation_request"]
 --   $11 = 2018-08-01T12:00:00.000Z
---   $12 = ["inspector","chief_inspector","superintendent","chief_superintendent","commander"]
---   $13 = 4
---   $14 = '4 hours'
+--   $12 = ["00000000-0000-4000-8000-000000000001","00000000-0000-4000-8000-000000000002"]
+--   $13 = ["escalation"]
+--   $14 = 2018-08-01T12:00:00.000Z
+--   $15 = ["inspector","chief_inspector","superintendent","chief_superintendent","commander"]
+--   $16 = 4
+--   $17 = '4 hours'

@@ -5,7 +5,8 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 with f as (select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at from custody_detention d where true and d.arrested_at <= $2),
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown from custody_detention d where true and d.arrested_at <= $2),
 request as (
   select e.id, e.detention_id, e.at from custody_event e where true and e.kind = any($3::text[]) and e.at <= $4
 ),
@@ -39,7 +40,8 @@ left join seen s on s.id = q.id;
 -- ========== After a write: only the records written ==========
 -- It answers with:
 with f as (select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at from custody_detention d where "d"."id" = any($2) and d.arrested_at <= $3),
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown from custody_detention d where "d"."id" = any($2) and d.arrested_at <= $3),
 request as (
   select e.id, e.detention_id, e.at from custody_event e where "e"."detention_id" = any($4) and e.kind = any($5::text[]) and e.at <= $6
 ),

@@ -7,7 +7,8 @@
 select * from (
   with f as (
     select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."authorised_at", "t"."left_at"
+    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+    (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."authorised_at", "t"."left_at"
     from custody_detention d
     left join (
       select e.detention_id, min("e"."at") filter (where e.kind = $2) as "authorised_at", min("e"."at") filter (where e.kind = $3) as "left_at"
@@ -15,14 +16,19 @@ select * from (
       where true and e.kind = any($4::text[]) and e.at <= $5
       group by e.detention_id
     ) as t on t.detention_id = d.id
-    where true and d.arrested_at <= $6)
-  select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
-  "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, coalesce(f.authorised_at, f.arrested_at) as started_at,
+    where true and d.arrested_at <= $6),
+  s as (select f.*, coalesce(f.authorised_at, f.arrested_at) as start_at from f),
+  -- A PAC held only in another system that does not say when it was made counts from the start: that
+  -- system says one records the detention, and Kestrel invents no lateness it has no evidence of.
+  m as (select s.*, case when s.pac_time_unknown then s.start_at else s.pac_linked_at end as made_at from s)
+  select "m"."id" as subject_id, "m"."ref" as subject_ref, "m"."borough_id" as borough_id,
+  "m"."bcu_id" as bcu_id, "m"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, m.start_at as started_at,
   -- The Merlin form should be in by the time the child leaves custody.
-  f.left_at as due_at, f.pac_linked_at as met_at,
-  case when f.pac_linked_at is not null then 'Merlin PAC linked'
-  else 'No Merlin PAC recorded for this detention' end as detail
-  from f) as o where o.due_at is not null or o.met_at is not null;
+  m.left_at as due_at, m.made_at as met_at,
+  case when m.made_at is null then 'No Merlin PAC recorded for this detention'
+  when m.pac_time_unknown then 'Merlin PAC ' || m.pac_ref || ' recorded in another system (time not given)'
+  else 'Merlin PAC ' || m.pac_ref || ' linked' end as detail
+  from m) as o where o.due_at is not null or o.met_at is not null;
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = 'detention_authorised'
@@ -36,7 +42,8 @@ select * from (
 select * from (
   with f as (
     select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."authorised_at", "t"."left_at"
+    (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+    (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."authorised_at", "t"."left_at"
     from custody_detention d
     left join (
       select e.detention_id, min("e"."at") filter (where e.kind = $2) as "authorised_at", min("e"."at") filter (where e.kind = $3) as "left_at"
@@ -44,14 +51,19 @@ select * from (
       where "e"."detention_id" = any($4) and e.kind = any($5::text[]) and e.at <= $6
       group by e.detention_id
     ) as t on t.detention_id = d.id
-    where "d"."id" = any($7) and d.arrested_at <= $8)
-  select "f"."id" as subject_id, "f"."ref" as subject_ref, "f"."borough_id" as borough_id,
-  "f"."bcu_id" as bcu_id, "f"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, coalesce(f.authorised_at, f.arrested_at) as started_at,
+    where "d"."id" = any($7) and d.arrested_at <= $8),
+  s as (select f.*, coalesce(f.authorised_at, f.arrested_at) as start_at from f),
+  -- A PAC held only in another system that does not say when it was made counts from the start: that
+  -- system says one records the detention, and Kestrel invents no lateness it has no evidence of.
+  m as (select s.*, case when s.pac_time_unknown then s.start_at else s.pac_linked_at end as made_at from s)
+  select "m"."id" as subject_id, "m"."ref" as subject_ref, "m"."borough_id" as borough_id,
+  "m"."bcu_id" as bcu_id, "m"."suite_id" as assignee_team_id, cast(null as uuid) as assignee_staff_id, '' as obligation_key, m.start_at as started_at,
   -- The Merlin form should be in by the time the child leaves custody.
-  f.left_at as due_at, f.pac_linked_at as met_at,
-  case when f.pac_linked_at is not null then 'Merlin PAC linked'
-  else 'No Merlin PAC recorded for this detention' end as detail
-  from f) as o where o.due_at is not null or o.met_at is not null;
+  m.left_at as due_at, m.made_at as met_at,
+  case when m.made_at is null then 'No Merlin PAC recorded for this detention'
+  when m.pac_time_unknown then 'Merlin PAC ' || m.pac_ref || ' recorded in another system (time not given)'
+  else 'Merlin PAC ' || m.pac_ref || ' linked' end as detail
+  from m) as o where o.due_at is not null or o.met_at is not null;
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = 'detention_authorised'

@@ -6,7 +6,8 @@
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."authorised_at", "t"."relevant_at", "t"."arrived_at", "t"."charged_at", "t"."left_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."authorised_at", "t"."relevant_at", "t"."arrived_at", "t"."charged_at", "t"."left_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2) as "authorised_at", min("e"."at") filter (where e.kind = $3) as "relevant_at", min("e"."at") filter (where e.kind = $4) as "arrived_at", min("e"."at") filter (where e.kind = $5) as "charged_at", min("e"."at") filter (where e.kind = $6) as "left_at"
@@ -73,7 +74,8 @@ where not coalesce(t.ended_at <= t.limit_at, false);
 -- It answers with:
 with f as (
   select d.id, d.ref, d.borough_id, d.bcu_id, d.custody_suite_team_id as suite_id, d.arrested_at,
-  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, "t"."authorised_at", "t"."relevant_at", "t"."arrived_at", "t"."charged_at", "t"."left_at"
+  (case when "d"."pac_linked_at" <= $1 then "d"."pac_linked_at" end) as pac_linked_at, d.pac_ref,
+  (d.pac_ref is not null and d.pac_id is null and d.pac_linked_at is null) as pac_time_unknown, "t"."authorised_at", "t"."relevant_at", "t"."arrived_at", "t"."charged_at", "t"."left_at"
   from custody_detention d
   left join (
     select e.detention_id, min("e"."at") filter (where e.kind = $2) as "authorised_at", min("e"."at") filter (where e.kind = $3) as "relevant_at", min("e"."at") filter (where e.kind = $4) as "arrived_at", min("e"."at") filter (where e.kind = $5) as "charged_at", min("e"."at") filter (where e.kind = $6) as "left_at"

@@ -50,6 +50,16 @@ export function clockView(clocks: DetentionClocks, asOf: Date) {
     sinceCharge: clocks.sinceCharge
       ? { text: formatDuration(clocks.sinceCharge.hours * hour), stillHeld: clocks.sinceCharge.stillHeld }
       : null,
+    escalation: clocks.escalation
+      ? {
+          dueAt: clocks.escalation.dueAt,
+          sinceRefusal: clocks.escalation.sinceRefusal,
+          overdue: clocks.escalation.dueAt <= asOf,
+          hours: clocks.params.escalationHours,
+        }
+      : null,
+    adultAtCharge: clocks.adultAtCharge,
+    adultAwaited: clocks.adultAwaited,
     reviews: clocks.reviews,
     asOf,
   }

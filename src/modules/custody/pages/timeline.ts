@@ -48,6 +48,12 @@ export function describeEvent(e: CustodyEvent): { title: string; lines: string[]
           ? 'In person'
           : `In the child’s absence: ${absenceReasonLabels[e.absenceReason as keyof typeof absenceReasonLabels] ?? ''}`,
       )
+      if (e.aaIntervention) lines.push(`Appropriate adult awaited: ${e.aaIntervention}`)
+      break
+    case 'charged':
+      lines.push(
+        `Appropriate adult present: ${e.aaPresent === true ? 'yes' : e.aaPresent === false ? 'no' : 'not recorded'}`,
+      )
       break
     case 'extension':
       lines.push(

@@ -30,6 +30,7 @@ const eventColumns = [
   ['laResponse', 'la_response'],
   ['relatedEventId', 'related_event_id'],
   ['representations', 'representations'],
+  ['aaIntervention', 'aa_intervention'],
   ['destination', 'destination'],
   ['reason', 'reason'],
   ['note', 'note'],
