@@ -302,6 +302,24 @@ export interface HouseholdMembership {
   version: Generated<number>
 }
 
+export interface IiocGradingMonth {
+  id: Generated<string>
+  staff_id: string
+  month: string
+  images: number
+  version: Generated<number>
+}
+
+export interface IiocViewer {
+  id: Generated<string>
+  staff_id: string
+  basis: string
+  from_date: string
+  to_date: string | null
+  recorded_by: string
+  version: Generated<number>
+}
+
 export interface Investigation {
   id: Generated<string>
   ref: Generated<string>
@@ -435,6 +453,7 @@ export interface MissingEpisode {
   created_at: ColumnType<Date, Date | string, Date | string>
   updated_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
+  pac_external_ref: string | null
 }
 
 export interface MissingReview {
@@ -462,6 +481,96 @@ export interface MissingUnitDuty {
   recorded_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
   ref: string | null
+}
+
+export interface OnlineCase {
+  id: Generated<string>
+  ref: Generated<string>
+  source: string
+  nca_reference: string | null
+  received_at: ColumnType<Date, Date | string, Date | string>
+  material_category: string
+  material_description: string
+  material_location: string | null
+  material_uploaded_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  suspect_person_id: string | null
+  borough_id: string | null
+  bcu_id: string | null
+  stage: string
+  stage_at: ColumnType<Date, Date | string, Date | string>
+  allocated_team_id: string | null
+  allocated_staff_id: string | null
+  allocated_team_kind: string | null
+  outcome_code: string | null
+  closed_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  closing_reason: string | null
+  created_at: ColumnType<Date, Date | string, Date | string>
+  created_by: string
+  updated_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface OnlineCaseChild {
+  id: Generated<string>
+  ref: Generated<string>
+  case_id: string
+  person_id: string
+  identified_at: ColumnType<Date, Date | string, Date | string>
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface OnlineCaseIdentifier {
+  id: Generated<string>
+  case_id: string
+  kind: string
+  value: string
+  seen_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  version: Generated<number>
+}
+
+export interface OnlineCaseSafeguarding {
+  id: Generated<string>
+  case_id: string
+  child_person_id: string | null
+  kind: string
+  at: ColumnType<Date, Date | string, Date | string>
+  pac_ref: string | null
+  note: string | null
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface OnlineCaseStage {
+  id: Generated<string>
+  case_id: string
+  seq: number
+  stage: string
+  at: ColumnType<Date, Date | string, Date | string>
+  returned_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  team_id: string | null
+  staff_id: string | null
+  team_kind: string | null
+  outcome_code: string | null
+  reason: string | null
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface OnlineKirat {
+  id: Generated<string>
+  ref: Generated<string>
+  case_id: string
+  assessed_at: ColumnType<Date, Date | string, Date | string>
+  level: string
+  answers: unknown
+  assessor_name: string
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
 }
 
 export interface Pac {
@@ -576,6 +685,7 @@ export interface Relationship {
   to_date: string | null
   created_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
+  ref: string | null
 }
 
 export interface Rso {
@@ -966,6 +1076,15 @@ export interface Ward {
   version: Generated<number>
 }
 
+export interface WelfareScreening {
+  id: Generated<string>
+  ref: Generated<string>
+  staff_id: string
+  screened_on: string
+  recorded_by: string
+  version: Generated<number>
+}
+
 export interface WorkingDay {
   day: string
   working: boolean
@@ -998,6 +1117,8 @@ export interface DB {
   hash_set_entry: HashSetEntry
   household: Household
   household_membership: HouseholdMembership
+  iioc_grading_month: IiocGradingMonth
+  iioc_viewer: IiocViewer
   investigation: Investigation
   investigation_action: InvestigationAction
   investigation_allocation: InvestigationAllocation
@@ -1006,6 +1127,12 @@ export interface DB {
   missing_episode: MissingEpisode
   missing_review: MissingReview
   missing_unit_duty: MissingUnitDuty
+  online_case: OnlineCase
+  online_case_child: OnlineCaseChild
+  online_case_identifier: OnlineCaseIdentifier
+  online_case_safeguarding: OnlineCaseSafeguarding
+  online_case_stage: OnlineCaseStage
+  online_kirat: OnlineKirat
   pac: Pac
   pac_draft: PacDraft
   person: Person
@@ -1042,6 +1169,7 @@ export interface DB {
   trigger_plan: TriggerPlan
   user_session: UserSession
   ward: Ward
+  welfare_screening: WelfareScreening
   working_day: WorkingDay
   working_day_calendar: WorkingDayCalendar
 }
