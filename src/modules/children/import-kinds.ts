@@ -18,8 +18,8 @@ import { ethnicityCodes, flagKinds, genders, householdRoles, protectionPlanCateg
  * every person touched an access log entry, in the import's transaction.
  */
 
-const isoDate = isoDay('must be a date as YYYY-MM-DD')
-const refText = z.string().trim().min(1, 'is required').max(200, 'must be 200 characters or fewer')
+export const isoDate = isoDay('must be a date as YYYY-MM-DD')
+export const refText = z.string().trim().min(1, 'is required').max(200, 'must be 200 characters or fewer')
 
 const personSchema = z
   .object({
@@ -86,16 +86,16 @@ const flagSchema = z
 export type FlagLine = z.infer<typeof flagSchema>
 
 /** The last line for each ref: "a later line with the same ref updates the earlier one". */
-function lastPerRef<T>(lines: ImportLine<T>[]): ImportLine<T>[] {
+export function lastPerRef<T>(lines: ImportLine<T>[]): ImportLine<T>[] {
   return [...new Map(lines.map((l) => [l.ref, l])).values()]
 }
 
-function rejectIf(errors: ImportError[]) {
+export function rejectIf(errors: ImportError[]) {
   if (errors.length) throw new ImportRejected(errors.sort((a, b) => a.line - b.line))
 }
 
 /** Nothing imported may start after today (the injected clock's London day). */
-function notInFuture<T>(
+export function notInFuture<T>(
   lines: ImportLine<T>[],
   today: string,
   fields: [keyof T & string, string][],
@@ -115,10 +115,10 @@ function notInFuture<T>(
   return errors
 }
 
-type Row = Record<string, unknown> & { id: string; version: number }
+export type Row = Record<string, unknown> & { id: string; version: number }
 
 /** change_history rows for what a set-wise upsert created or changed. */
-async function writeHistory(
+export async function writeHistory(
   trx: Transaction,
   table: string,
   before: Map<string, Row>,
@@ -145,7 +145,7 @@ async function writeHistory(
   await recordMany(trx, rows)
 }
 
-async function logImported(
+export async function logImported(
   trx: Transaction,
   clock: Clock,
   actor: string,
@@ -482,5 +482,5 @@ export const personFlagImportKind = defineImportKind<FlagLine>({
   },
 })
 
-/** In dependency order: people first, then what points at them. */
+/** In dependency order: people first, then what points at them (`relationship` is in relationship-import.ts). */
 export const childrenImportKinds = [personImportKind, householdMembershipImportKind, personFlagImportKind]
