@@ -58,14 +58,14 @@ afterAll(() => fx?.kestrel.close())
 describe('briefing pages', () => {
   let ref: string
   it('lets a manager generate Lambeth’s briefing, and refuses a borough that is not in the list', async () => {
-    const refused = await postForm(manager, '/offenders/briefings', { borough: 'Atlantis' })
+    const refused = await postForm(manager, '/offenders/briefings', { area: 'Atlantis' })
     expect(refused.statusCode).toBe(400)
-    expect(refused.body).toContain('Choose a borough from the list')
-    const made = await postForm(manager, '/offenders/briefings', { borough: fx.boroughId('Lambeth') })
+    expect(refused.body).toContain('Choose a borough or ward from the list')
+    const made = await postForm(manager, '/offenders/briefings', { area: fx.boroughId('Lambeth') })
     expect(made.statusCode).toBe(303)
     ref = (made.headers.location as string).split('/').at(-1) as string
     expect(ref).toMatch(/^BRF-/)
-    const again = await postForm(manager, '/offenders/briefings', { borough: fx.boroughId('Lambeth') })
+    const again = await postForm(manager, '/offenders/briefings', { area: fx.boroughId('Lambeth') })
     expect(again.headers.location).toBe('/offenders/briefings?unchanged=1')
   })
 
@@ -84,9 +84,34 @@ describe('briefing pages', () => {
     expect((await get(westminsterOfficer, `/offenders/briefings/${ref}`)).statusCode).toBe(404)
     expect((await get(westminsterOfficer, '/offenders/briefings')).body).not.toContain(ref)
     const byOfficer = await postForm(lambethOfficer, '/offenders/briefings', {
-      borough: fx.boroughId('Lambeth'),
+      area: fx.boroughId('Lambeth'),
     })
     expect(byOfficer.statusCode).toBe(403)
+  })
+
+  it('briefs a ward: only the RSOs whose address is in it, and an RSO in another borough’s ward is refused', async () => {
+    await fx.kestrel.services.imports.run(
+      JSON.stringify({ kind: 'ward', ref: 'Brixton Hill', borough: 'Lambeth' }),
+      'tester',
+    )
+    const inWard = await fx.rso('2017-01-01', { riskLevel: 'high', ward: 'brixton hill' })
+    await expect(fx.rso('2017-01-01', { borough: 'Westminster', ward: 'Brixton Hill' })).rejects.toMatchObject({
+      errors: [{ field: 'ward', reason: 'There is no ward called Brixton Hill in Westminster' }],
+    })
+    const ward = await fx.kestrel.services.db
+      .selectFrom('ward')
+      .select('id')
+      .where('name', '=', 'Brixton Hill')
+      .executeTakeFirstOrThrow()
+    const form = await get(manager, '/offenders/briefings')
+    expect(form.body).toContain(`<option value="${ward.id}">Lambeth: Brixton Hill</option>`)
+    const made = await postForm(manager, '/offenders/briefings', { area: ward.id })
+    expect(made.statusCode).toBe(303)
+    const page = await get(manager, made.headers.location as string)
+    expect(page.body).toContain('registered sex offenders living in Brixton Hill')
+    expect(page.body).toContain(inWard.ref)
+    expect(page.body).not.toContain('Very high')
+    expect((await get(manager, `/offenders/${inWard.id}`)).body).toContain('Brixton Hill ward, Lambeth')
   })
 })
 

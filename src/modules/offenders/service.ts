@@ -4,7 +4,13 @@ import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { londonDate } from '../../platform/time.ts'
 import { arrivalsDue, recordArrival } from './service/arrivals.ts'
-import { type BriefingArea, currentBriefings, generateNow, viewBriefing } from './service/briefings.ts'
+import {
+  type BriefingArea,
+  briefingChoices,
+  currentBriefings,
+  generateNow,
+  viewBriefing,
+} from './service/briefings.ts'
 import { caseloads } from './service/caseloads.ts'
 import type { OffendersDeps } from './service/dependencies.ts'
 import type {
@@ -65,6 +71,8 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     briefings: (principal: Principal) => currentBriefings(db, deps, principal),
     /** One briefing for someone allowed to read it; the read is logged and their receipt marked read. */
     briefing: (key: string, principal: Principal) => viewBriefing(db, deps, key, principal),
+    /** The boroughs and wards the reader may brief now, each borough followed by its wards. */
+    briefingChoices: (principal: Principal) => briefingChoices(db, reachOf(principal)),
     /** A briefing of the area now, if its RSOs changed since its current version. */
     generateBriefing: (area: BriefingArea, actor: Actor, reach: Reach) =>
       generateNow(db, deps, area, actor, reach),

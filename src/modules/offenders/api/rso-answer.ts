@@ -31,6 +31,7 @@ export async function rsoAnswer(
     visorRef: v.rso.visor_ref,
     address: v.rso.address,
     borough: v.boroughName,
+    ward: v.wardName,
     manager: v.managerName,
     team: v.teamName,
     version: v.rso.version,

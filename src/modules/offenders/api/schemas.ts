@@ -41,6 +41,7 @@ export const rsoOutput = z.object({
   visorRef: z.string().nullable(),
   address: z.string(),
   borough: z.string(),
+  ward: z.string().nullable().describe('The ward of the address, where known'),
   manager: z.string().nullable(),
   team: z.string().nullable(),
   version: z.number(),

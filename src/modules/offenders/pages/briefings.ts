@@ -4,14 +4,13 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { text } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
-import { isUuid } from '../../../platform/ids.ts'
 import { mayDo, offendersAccess } from '../access.ts'
 import { riskLabels } from '../rso.ts'
 import { actorOf, type OffendersPageDeps, offendersPath } from './shared.ts'
 
 export const briefingsPath = `${offendersPath}/briefings`
 
-const generateForm = z.object({ borough: text({ required: 'Choose the borough to brief' }) })
+const generateForm = z.object({ area: text({ required: 'Choose the borough or ward to brief' }) })
 
 /**
  * Neighbourhood briefings: the current briefing of each area the reader may see, one briefing to read (and
@@ -22,20 +21,17 @@ export function briefingPages(app: FastifyInstance, deps: OffendersPageDeps) {
     access: offendersAccess.readBriefing,
     form: generateForm,
     get: async ({ principal, form, query }) => {
-      const force = await deps.organisation.force()
-      const reach = reachOf(principal)
-      const boroughs = (await deps.organisation.boroughs(force.id)).filter(
-        (b) => reach.forceWide || reach.boroughIds.includes(b.id),
-      )
-      const chosen = typeof form?.values.borough === 'string' ? form.values.borough : ''
+      const mayGenerate = mayDo('generateBriefing', principal.roles)
+      const choices = mayGenerate ? await deps.offenders.briefingChoices(principal) : []
+      const chosen = typeof form?.values.area === 'string' ? form.values.area : ''
       return view('offenders/views/briefings.njk', {
         pageTitle: 'Neighbourhood briefings',
         briefings: await deps.offenders.briefings(principal),
         unchanged: query?.unchanged === '1',
-        mayGenerate: mayDo('generateBriefing', principal.roles),
-        boroughItems: [
-          { value: '', text: 'Choose a borough', selected: !chosen },
-          ...boroughs.map((b) => ({ value: b.id, text: b.name, selected: b.id === chosen })),
+        mayGenerate,
+        areaItems: [
+          { value: '', text: 'Choose a borough or ward', selected: !chosen },
+          ...choices.map((c) => ({ value: c.id, text: c.name, selected: c.id === chosen })),
         ],
         fieldErrors: form?.fieldErrors ?? {},
       })
@@ -43,11 +39,12 @@ export function briefingPages(app: FastifyInstance, deps: OffendersPageDeps) {
     post: async ({ principal, input }) => {
       if (!mayDo('generateBriefing', principal.roles))
         throw new ForbiddenError('Offender managers, supervisors and leads generate briefings')
-      const borough = isUuid(input.borough) ? await deps.organisation.borough(input.borough) : undefined
-      if (!borough)
-        throw new ValidationError([{ field: 'borough', reason: 'Choose a borough from the list' }])
+      // The choices the page offered this reader: an area outside their reach is not in the list either.
+      const area = (await deps.offenders.briefingChoices(principal)).find((c) => c.id === input.area)
+      if (!area)
+        throw new ValidationError([{ field: 'area', reason: 'Choose a borough or ward from the list' }])
       const made = await deps.offenders.generateBriefing(
-        { boroughId: input.borough, wardId: null },
+        { boroughId: area.boroughId, wardId: area.wardId },
         actorOf(principal),
         reachOf(principal),
       )

@@ -39,6 +39,7 @@ const registerForm = z.object({
   visorRef: optionalText({ maxLength: 50 }),
   address: text({ required: 'Enter the address', maxLength: 500 }),
   borough: text({ required: 'Select the borough of the address', maxLength: 200 }),
+  ward: optionalText({ maxLength: 200 }),
   manager: optionalText({ maxLength: 50 }),
   offence: optionalText({ maxLength: 500 }),
   offenceConvictedOn: dateInput({ label: 'Date of conviction', required: false }),
@@ -97,6 +98,12 @@ const fields: FormField[] = [
   { name: 'visorRef', kind: 'text', label: 'ViSOR reference (optional)', short: true },
   { name: 'address', kind: 'textarea', label: 'Address' },
   { name: 'borough', kind: 'select', label: 'Borough of the address' },
+  {
+    name: 'ward',
+    kind: 'text',
+    label: 'Ward of the address (optional)',
+    hint: 'Where known: the ward’s neighbourhood team is then briefed on them',
+  },
   {
     name: 'manager',
     kind: 'text',
@@ -220,6 +227,7 @@ export function registerPages(app: FastifyInstance, deps: OffendersPageDeps) {
             ...(input.visorRef ? { visorRef: input.visorRef } : {}),
             address: input.address,
             borough: input.borough,
+            ...(input.ward ? { ward: input.ward } : {}),
             ...(input.manager ? { manager: input.manager } : {}),
             offences,
             orders,

@@ -122,6 +122,7 @@ export function identityOf(view: RsoView) {
     riskLabel: riskLabels[view.rso.risk_level],
     statusLabel: statusLabels[view.rso.status],
     boroughName: view.boroughName,
+    wardName: view.wardName,
     managerName: view.managerName,
   }
 }

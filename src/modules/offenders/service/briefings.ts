@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Actor } from '../../../platform/access/access-log.ts'
-import { type Reach, reachOf } from '../../../platform/access/need-to-know.ts'
+import { type Reach, reachOf, visibleWhere } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import {
   type Database,
@@ -160,6 +160,28 @@ export async function generateBriefings(
   }
   if (touched.size) await deps.afterWrite?.(trx, rsoKind.kind, [...touched])
   return made
+}
+
+/** A borough or ward the reader may brief, as the briefings page offers it. */
+export interface BriefingChoice extends BriefingArea {
+  id: string
+  name: string
+}
+
+/**
+ * The boroughs of the reader's area and their wards, each borough followed by its wards: what a manager or
+ * lead may brief now. A force-wide reader may brief every one.
+ */
+export async function briefingChoices(q: Executor, reach: Reach): Promise<BriefingChoice[]> {
+  const { rows } = await sql<{ id: string; name: string; borough_id: string; ward_id: string | null }>`
+    select b.id, b.name, b.id as borough_id, null::uuid as ward_id, b.name as borough_name, 0 as is_ward
+    from borough b where ${visibleWhere(reach, { borough: 'b.id' })}
+    union all
+    select w.id, b.name || ': ' || w.name, b.id, w.id, b.name, 1
+    from ward w join borough b on b.id = w.borough_id
+    where ${visibleWhere(reach, { borough: 'b.id' })}
+    order by borough_name, is_ward, name`.execute(q)
+  return rows.map((r) => ({ id: r.id, name: r.name, boroughId: r.borough_id, wardId: r.ward_id }))
 }
 
 /** Generates briefings now, for someone who may (an area outside their reach is not theirs to brief). */

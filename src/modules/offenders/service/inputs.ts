@@ -50,6 +50,9 @@ export const rsoInput = z
     visorRef: optionalText(50),
     address: text(500),
     borough: text(200).describe('The borough of the address: its name or id'),
+    ward: optionalText(200).describe(
+      'The ward of the address where known, by its name: a ward of that borough (its briefing lists the RSO)',
+    ),
     manager: optionalText(50).describe('The offender manager’s staff number'),
     offences: z.array(offenceInput).max(50).default([]),
     orders: z.array(orderInput).max(20).default([]),

@@ -20,6 +20,7 @@ export interface RsoRow {
   address: string
   borough_id: string
   bcu_id: string | null
+  ward_id: string | null
   team_id: string | null
   manager_staff_id: string | null
   created_at: Date
@@ -29,7 +30,7 @@ export interface RsoRow {
 
 const rsoColumns = sql`id, ref, person_id, status, notification_basis, notification_start::text as notification_start,
   notification_end::text as notification_end, mappa_category, mappa_level, risk_level, visor_ref, visor_recorded_at, address,
-  borough_id, bcu_id, team_id, manager_staff_id, created_at, updated_at, version`
+  borough_id, bcu_id, ward_id, team_id, manager_staff_id, created_at, updated_at, version`
 
 /** RSOs by ref (any case) or id, one query for a batch; keyed by the key asked. */
 export async function rsosByKey(q: Executor, keys: readonly string[], forUpdate = false) {
@@ -66,6 +67,20 @@ export async function boroughsByKey(q: Executor, keys: readonly string[], day: s
     const r = rows.find((b) => b.id === key.toLowerCase() || b.name.toLowerCase() === key.toLowerCase())
     if (r) out.set(key, { id: r.id, name: r.name, bcuId: r.bcu_id })
   }
+  return out
+}
+
+/** Wards by name (any case; a ward's name is the force's own, held by one borough), keyed by the lower-case name. */
+export async function wardsByName(q: Executor, names: readonly string[]) {
+  const asked = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))]
+  const out = new Map<string, { id: string; boroughId: string }>()
+  if (asked.length === 0) return out
+  const rows = await q
+    .selectFrom('ward')
+    .select(['id', 'name', 'borough_id'])
+    .where(sql<boolean>`lower(name) = any(${asked}::text[])`)
+    .execute()
+  for (const r of rows) out.set(r.name.toLowerCase(), { id: r.id, boroughId: r.borough_id })
   return out
 }
 

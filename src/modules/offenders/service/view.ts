@@ -91,8 +91,9 @@ export async function viewRso(
       .where('rso_id', '=', id)
       .orderBy('notified_at', 'desc')
       .execute(),
-    sql<{ borough: string; manager: string | null; team: string | null }>`
-        select b.name as borough, s.name as manager, t.name as team from borough b
+    sql<{ borough: string; ward: string | null; manager: string | null; team: string | null }>`
+        select b.name as borough, w.name as ward, s.name as manager, t.name as team from borough b
+        left join ward w on w.id = ${rso.ward_id}::uuid
         left join staff s on s.id = ${rso.manager_staff_id}::uuid left join team t on t.id = ${rso.team_id}::uuid
         where b.id = ${rso.borough_id}::uuid`
       .execute(q)
@@ -138,6 +139,7 @@ export async function viewRso(
     rso,
     person,
     boroughName: names?.borough ?? '',
+    wardName: names?.ward ?? null,
     managerName: names?.manager ?? null,
     teamName: names?.team ?? null,
     offences,

@@ -8,7 +8,7 @@ import { peopleByKey } from '../../children/service/find-people.ts'
 import { chargedPersonKind, managerKind, rsoKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { RsoInput } from './inputs.ts'
-import { boroughsByKey, managersByKey, notAManager, type RsoRow, rsosByKey } from './records.ts'
+import { boroughsByKey, managersByKey, notAManager, type RsoRow, rsosByKey, wardsByName } from './records.ts'
 
 /** The facts of an RSO's record that are not dates in the future or out of order. */
 export function rsoErrors(input: RsoInput, today: string): FieldError[] {
@@ -43,7 +43,7 @@ export async function writeRsos(
   const now = deps.clock.now()
   const today = londonDate(now)
   const inputs = submissions.map((s) => s.input)
-  const [people, boroughs, managers, existing] = await Promise.all([
+  const [people, boroughs, managers, existing, wards] = await Promise.all([
     peopleByKey(
       trx,
       inputs.map((i) => i.person),
@@ -61,6 +61,10 @@ export async function writeRsos(
       trx,
       submissions.flatMap((s) => (s.ref ? [s.ref] : [])),
       true,
+    ),
+    wardsByName(
+      trx,
+      inputs.flatMap((i) => (i.ward ? [i.ward] : [])),
     ),
   ])
   const personIds = [...people.values()].map((p) => p.id)
@@ -81,8 +85,10 @@ export async function writeRsos(
     const other = person && held.find((h) => h.person_id === person.id && h.ref !== ref?.toUpperCase())
     if (other) errors.push({ field: 'person', reason: `${person.ref} is already registered as ${other.ref}` })
     errors.push(...rsoErrors(input, today))
-    if (!boroughs.get(input.borough))
-      errors.push({ field: 'borough', reason: `There is no borough called ${input.borough}` })
+    const borough = boroughs.get(input.borough)
+    if (!borough) errors.push({ field: 'borough', reason: `There is no borough called ${input.borough}` })
+    else if (input.ward && wards.get(input.ward.toLowerCase())?.boroughId !== borough.id)
+      errors.push({ field: 'ward', reason: `There is no ward called ${input.ward} in ${borough.name}` })
     if (input.manager) {
       const reason = notAManager(managers.get(input.manager), input.manager)
       if (reason) errors.push({ field: 'manager', reason })
@@ -117,6 +123,7 @@ export async function writeRsos(
       address: input.address,
       borough_id: borough.id,
       bcu_id: borough.bcuId,
+      ward_id: input.ward ? (wards.get(input.ward.toLowerCase())?.id ?? null) : null,
       team_id: manager?.teamId ?? before?.team_id ?? null,
       manager_staff_id: manager?.id ?? before?.manager_staff_id ?? null,
       updated_at: now,
