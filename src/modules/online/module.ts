@@ -1,6 +1,8 @@
 import { defineModule } from '../../platform/module.ts'
+import { iiocViewerKind, onlineCaseKind } from './access.ts'
 import { onlineCasesMigration } from './migrations/0025-online-cases.ts'
 import { onlineWelfareMigration } from './migrations/0026-online-welfare.ts'
+import { onlineRules } from './rules.ts'
 import { onlineService } from './service.ts'
 
 export type Online = ReturnType<typeof onlineService>
@@ -22,4 +24,10 @@ export const onlineModule = defineModule({
       accessLog,
       afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     }),
+  rules: onlineRules,
+  subjectLinks: {
+    [onlineCaseKind.kind]: (id) => `/online/cases/${id}`,
+    // ONL-08's findings are about a member of staff: their record in the organisation's pages.
+    [iiocViewerKind]: (id) => `/admin/organisation/staff/${id}`,
+  },
 })

@@ -1,6 +1,8 @@
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
-import type { OnlineDeps } from './service/dependencies.ts'
+import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
+import { mayDo } from './access.ts'
+import { inTransaction, type OnlineDeps, type WriteResult } from './service/dependencies.ts'
 import type {
   CaseInput,
   ChildInput,
@@ -11,12 +13,37 @@ import type {
 import { changeStage, identifyChild, recordCase, recordKirat, recordSafeguarding } from './service/keep.ts'
 import { type QueueFilter, queue } from './service/queue.ts'
 import { viewCase } from './service/view.ts'
+import {
+  type GradingInput,
+  type ScreeningInput,
+  type ViewerInput,
+  writeGradings,
+  writeScreenings,
+  writeViewers,
+} from './service/welfare.ts'
 
 /**
  * The online module's service: each use case (in `service/`) bound to the database and the module's
  * dependencies. A caller holding a transaction (the importer) calls the writers themselves with it.
  */
 export function onlineService(db: Database, deps: OnlineDeps) {
+  /** A welfare record written alone, by someone who keeps them. */
+  const welfare =
+    <I>(
+      write: (
+        trx: Parameters<typeof writeScreenings>[0],
+        d: OnlineDeps,
+        s: { input: I }[],
+        a: Principal,
+      ) => Promise<WriteResult>,
+    ) =>
+    (input: I, principal: Principal) =>
+      inTransaction(db, async (trx) => {
+        if (!mayDo('welfare', principal.roles)) throw new ForbiddenError()
+        const result = await write(trx, deps, [{ input }], principal)
+        if ('errors' in result) throw new ValidationError(result.errors.flatMap((f) => f.errors))
+        return result.written[0]
+      })
   return {
     /** Records a new case as received (the specialist team). */
     recordCase: (input: CaseInput, principal: Principal) => recordCase(db, deps, input, principal),
@@ -32,6 +59,10 @@ export function onlineService(db: Database, deps: OnlineDeps) {
     /** The open cases by stage, as they stood at a date; the read is logged. */
     queue: (principal: Principal, filter: QueueFilter, read: { query: string; requestId?: string | null }) =>
       queue(db, deps, principal, filter, read),
+    /** Staff who view or grade indecent images, their screenings and gradings (ONL-08). */
+    recordViewer: welfare<ViewerInput>(writeViewers),
+    recordScreening: welfare<ScreeningInput>(writeScreenings),
+    recordGrading: welfare<GradingInput>(writeGradings),
   }
 }
 
