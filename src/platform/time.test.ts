@@ -4,6 +4,8 @@ import {
   addHours,
   addLondonDays,
   ageOn,
+  countdown,
+  formatSpan,
   instantOfDay,
   isAcceptedInstant,
   isIsoDate,
@@ -294,5 +296,40 @@ describe('instantOfDay (a date typed without a time)', () => {
     // Another day is midday, before or after now.
     expect(instantOfDay('2018-07-01', at('2018-07-06T08:00:00Z'))).toEqual(at('2018-07-01T11:00:00Z'))
     expect(instantOfDay('2018-07-07', at('2018-07-06T08:00:00Z'))).toEqual(at('2018-07-07T11:00:00Z'))
+  })
+})
+
+describe('durations as people read them', () => {
+  const minute = 60_000
+  const hour = 60 * minute
+  it('hours and minutes up to 48 hours, whole days from 48 hours', () => {
+    expect(formatSpan(8 * hour + 5 * minute)).toBe('8 h 05 min')
+    expect(formatSpan(48 * hour - minute)).toBe('47 h 59 min')
+    expect(formatSpan(48 * hour)).toBe('2 days')
+    expect(formatSpan(8678 * hour)).toBe('361 days')
+    expect(formatSpan(-3 * 24 * hour)).toBe('3 days')
+  })
+
+  it('counts down to a due time as the custody page does, overdue from the minute it is due', () => {
+    const due = at('2026-12-06T12:00:00Z')
+    expect(countdown(due, at('2026-12-06T07:08:00Z'))).toEqual({
+      text: '4 h 52 min left',
+      overdue: false,
+      soon: false,
+    })
+    expect(countdown(due, at('2026-12-06T10:59:00Z')).soon).toBe(false)
+    expect(countdown(due, at('2026-12-06T11:00:00Z'))).toEqual({
+      text: '1 h 00 min left',
+      overdue: false,
+      soon: true,
+    })
+    expect(countdown(due, at('2026-12-06T11:59:00Z')).text).toBe('0 h 01 min left')
+    expect(countdown(due, at('2026-12-06T12:00:00Z'))).toEqual({
+      text: 'Overdue by 0 h 00 min',
+      overdue: true,
+      soon: false,
+    })
+    expect(countdown(due, at('2026-12-06T13:30:00Z')).text).toBe('Overdue by 1 h 30 min')
+    expect(countdown(due, at('2026-12-16T13:30:00Z')).text).toBe('Overdue by 10 days')
   })
 })

@@ -168,6 +168,44 @@ export function addLondonDays(instant: Date, n: number): Date {
   return londonInstant(addDays(local.date, n), local.time)
 }
 
+// ---------- durations as people read them ----------
+
+const minuteMs = 60_000
+const hourMs = 3_600_000
+const dayMs = 24 * hourMs
+
+/** Whole hours and minutes, for a clock people read: "5 h 59 min", "−0 h 01 min" when overdue. */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '−' : ''
+  const minutes = Math.floor(Math.abs(ms) / minuteMs)
+  return `${sign}${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`
+}
+
+/**
+ * A length of time a person weighs at a glance: hours and minutes up to 48 hours ("47 h 59 min"), whole
+ * days after it ("2 days", "361 days"), so a year-old wait never reads "Hours waiting 8678".
+ */
+export function formatSpan(ms: number): string {
+  const span = Math.abs(ms)
+  if (span < 48 * hourMs) return formatDuration(span)
+  const days = Math.floor(span / dayMs)
+  return `${days} days`
+}
+
+/**
+ * A due time as the custody page shows it: "4 h 52 min left" before it, "Overdue by 1 h 30 min" from it
+ * (in days past 48 hours either way); `soon` within the hour before it.
+ */
+export function countdown(dueAt: Date, now: Date): { text: string; overdue: boolean; soon: boolean } {
+  const left = dueAt.getTime() - now.getTime()
+  const overdue = left <= 0
+  return {
+    text: overdue ? `Overdue by ${formatSpan(left)}` : `${formatSpan(left)} left`,
+    overdue,
+    soon: !overdue && left <= hourMs,
+  }
+}
+
 // ---------- statistics ----------
 
 /** The median of a list of numbers; null when empty. */

@@ -77,14 +77,17 @@ const post = async (url: string, user: { cookie: string; csrfToken: string }, fo
   })
 
 describe('pages', () => {
-  it('"My work" shows my open findings, soonest due first, and not others\'', async () => {
+  it('"My work" shows my open findings, what is still to come before what is breached, and not others\'', async () => {
     const officer = await signIn(kestrel, ['officer'], { staffId: me })
     const page = await get('/my-work', officer.cookie)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('G-1')
     expect(page.body).toContain('href="/gadgets/g1"')
     expect(page.body).toContain('G-3') // due at 16:00, checked later (not yet at 13:00)
-    expect(page.body.indexOf('G-1')).toBeLessThan(page.body.indexOf('G-3'))
+    // G-3 can still be done in time, so it comes before G-1, already breached; each counts down.
+    expect(page.body.indexOf('G-3')).toBeLessThan(page.body.indexOf('G-1'))
+    expect(page.body).toContain('3 h 00 min left')
+    expect(page.body).toMatch(/Overdue by \d+ h \d\d min/)
     expect(page.body).not.toContain('G-2')
     expect(page.body).toContain('My work')
   })

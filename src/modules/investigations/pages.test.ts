@@ -303,6 +303,8 @@ describe('investigation recording pages (database)', () => {
     const actions = (await get(officer, `/investigations/${caseId}/actions`)).body
     expect(actions).toContain('safeguarding log')
     expect(actions).toContain('Not directed')
+    // Due on 10 August, nine days on: counted down as the custody page counts, in days past 48 hours.
+    expect(actions).toContain('9 days left')
   })
 
   it('shows INV-09 on the case page after police protection kept past 72 hours', async () => {

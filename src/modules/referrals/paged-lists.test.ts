@@ -233,10 +233,15 @@ describe('paged PAC lists', () => {
   })
 
   describe('the queues', () => {
-    it('the review queue states the true total past 500 and pages, oldest first', async () => {
+    it('the review queue states the true total past 500 and pages, the most recently overdue first', async () => {
       const page = await get(supervisor, '/pacs/review?all=yes')
       expect(page.statusCode).toBe(200)
       expect(caption(page.body)).toBe('510 waiting')
+      // Waits past 48 hours in days (was "Hours waiting 2184"), each review's lateness as custody shows it.
+      expect(page.body).not.toContain('Hours waiting')
+      expect(page.body).toMatch(
+        /\b\d{2} days<br><strong class="govuk-tag govuk-tag--red">Overdue by \d{2} days</,
+      )
       const first = listed(page.body, '/pacs')
       expect(first).toHaveLength(50)
       const second = listed((await get(supervisor, '/pacs/review?all=yes&page=2')).body, '/pacs')
@@ -245,8 +250,9 @@ describe('paged PAC lists', () => {
       const last = await get(supervisor, '/pacs/review?all=yes&page=11')
       expect(listed(last.body, '/pacs')).toHaveLength(10)
       expect(last.body).toContain('Showing 501 to 510 of 510 PACs')
+      // Every review is overdue (REF-02's 24 hours have passed for each): the most recently overdue first.
       const { rows } = await sql<{ id: string }>`
-        select id from pac where reviewed_at is null order by submitted_at, id limit 50 offset 50`.execute(
+        select id from pac where reviewed_at is null order by submitted_at desc, id limit 50 offset 50`.execute(
         f.kestrel.services.db,
       )
       expect(second).toEqual(rows.map((r) => r.id))

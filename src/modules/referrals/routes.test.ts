@@ -454,7 +454,7 @@ describe('PAC pages, API and partner access (database)', () => {
   })
 
   describe('queues and area scoping', () => {
-    it('supervisor queue oldest first with hours waiting; MASH queue red before green; other BCU cannot read', async () => {
+    it('supervisor queue with the wait and the review’s countdown; MASH queue red before green; other BCU cannot read', async () => {
       const app = f.kestrel.app
       const review = await app.inject({
         method: 'GET',
@@ -462,7 +462,7 @@ describe('PAC pages, API and partner access (database)', () => {
         headers: { cookie: supervisor.cookie },
       })
       expect(review.statusCode).toBe(200)
-      expect(review.body).toContain('Hours waiting')
+      expect(review.body).toContain('Waiting, and review due')
       const { referrals } = f.kestrel.services
       const red = await f.insertPac({
         personId: childId,

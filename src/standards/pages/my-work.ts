@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { type FormBody, formText } from '../../platform/http/form-body.ts'
 import { pageAsked, pageOfList } from '../../platform/http/pagination.ts'
+import { countdown } from '../../platform/time.ts'
+import { mostUrgentFirst } from '../../platform/urgency.ts'
 import { staffAccess, teamRoles } from '../access.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from '../lifecycle.ts'
 import { teamScope } from '../scope.ts'
-import type { FindingFilter, StandardsService } from '../service.ts'
+import type { FindingFilter, FindingSummary, StandardsService } from '../service.ts'
 import { readerOf, viewFinding } from './shared.ts'
 
 const dueWindows: Record<string, { label: string; hours: number | null }> = {
@@ -17,6 +19,14 @@ const dueWindows: Record<string, { label: string; hours: number | null }> = {
 /** A long list is paged on the server: a supervisor reads a page at a time, soonest due first. */
 const pageSize = 100
 
+const severityRank: Record<string, number> = { low: 0, medium: 1, high: 2 }
+
+/** A finding for the tables, with its due time counted down (or overdue) from `now` as custody shows it. */
+const withCountdown = (f: FindingSummary, now: Date) => ({
+  ...viewFinding(f),
+  countdown: f.dueAt ? countdown(f.dueAt, now) : null,
+})
+
 /** "My work", the open findings assigned to me, and "My team", the findings of the queues I supervise. */
 export function workPages(app: FastifyInstance, service: StandardsService) {
   app.get('/my-work', { config: { access: staffAccess } }, async (request, reply) => {
@@ -25,10 +35,17 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
       ? await service.listFindings({ assigneeStaffId: principal.staffId, status: 'open' })
       : []
     await service.logListRead(readerOf(request), findings)
+    // What needs doing soonest first: not yet due soonest first, then the most recently breached.
+    const now = service.now()
+    const ordered = mostUrgentFirst(findings, now, (f) => ({
+      dueAt: f.dueAt,
+      breachedAt: f.breachedAt,
+      risk: severityRank[f.severity] ?? 1,
+    }))
     return reply.render('views/my-work.njk', {
       pageTitle: 'My work',
       hasStaffRecord: principal.staffId !== null,
-      findings: findings.map(viewFinding),
+      findings: ordered.map((f) => withCountdown(f, now)),
     })
   })
 
@@ -75,7 +92,7 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
       pageTitle: 'My team',
       errors,
       selected,
-      findings: findings.map(viewFinding),
+      findings: findings.map((f) => withCountdown(f, service.now())),
       ...pageOfList({ path: '/my-team', query, page, size: pageSize, total, shown: findings.length }),
       ruleItems: [
         { value: '', text: 'Any rule' },

@@ -1,5 +1,7 @@
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { countdown } from '../../../platform/time.ts'
+import { mostUrgentFirst } from '../../../platform/urgency.ts'
 import { pacKind } from '../../referrals/access.ts'
 import { investigationKind } from '../access.ts'
 import { missingAgencies } from '../investigation.ts'
@@ -143,10 +145,19 @@ async function caseDetails(q: Executor, deps: InvestigationDeps, found: Investig
       staffName: staffNames.get(a.staff_id) ?? '',
       teamName: teamNames.get(a.team_id) ?? '',
     })),
-    actions: actions.map((a) => ({
+    // Actions still to do first, most urgent first (countdowns as the custody page shows them); done after.
+    actions: [
+      ...mostUrgentFirst(
+        actions.filter((a) => !a.done_at),
+        now,
+        (a) => ({ dueAt: a.due_at }),
+      ),
+      ...actions.filter((a) => a.done_at),
+    ].map((a) => ({
       ...a,
       ownerName: a.owner_name ?? (a.owner_staff_id ? staffNames.get(a.owner_staff_id) : null) ?? null,
       overdue: !a.done_at && !!a.due_at && a.due_at < now,
+      countdown: !a.done_at && a.due_at ? countdown(a.due_at, now) : null,
     })),
     reviews,
     discussions: discussions.map((d) => {

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { text, wholeNumber } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { countdown, formatSpan } from '../../../platform/time.ts'
+import { mostUrgentFirst } from '../../../platform/urgency.ts'
+import { parametersAt } from '../../../standards/parameters.ts'
 import { dutyRecorders, episodeReporters, missingReaders, planAgreers } from '../access.ts'
 import {
   can,
@@ -24,7 +27,7 @@ const dutyForm = z.object({
 
 /** The missing persons unit's page: live episodes by risk and age, what is due, and the units' staff on duty. */
 export function unitPages(app: FastifyInstance, services: MissingPageServices) {
-  const { missing } = services
+  const { missing, standards, db } = services
 
   async function unitView({ request, principal }: PageOf, shown: Shown) {
     const q = request.query as { borough?: string; unit?: string }
@@ -34,9 +37,34 @@ export function unitPages(app: FastifyInstance, services: MissingPageServices) {
       query: `${request.method} ${request.url}`,
       requestId: request.id,
     })
+    const asOf = unit.asOf
+    // The prevention interview is due MIS-06's hours after the return, as the borough has set them.
+    const mis06 = standards.rule('MIS-06')
+    if (!mis06) throw new Error('MIS-06 is not registered')
+    const interview = await parametersAt<{ hours: number }>(db, mis06, asOf)
+    const missingNow = (i: (typeof unit.live)[number]) => ({
+      ...i,
+      missingFor: formatSpan(asOf.getTime() - i.reportedAt.getTime()),
+      review: i.nextReviewDueAt ? countdown(i.nextReviewDueAt, asOf) : null,
+    })
+    const returns = mostUrgentFirst(
+      unit.returnsWithoutInterview.map((i) => {
+        const dueAt = new Date(
+          (i.returnedAt as Date).getTime() + interview.forBorough(i.boroughId).hours * 3_600_000,
+        )
+        return { ...i, interviewDueAt: dueAt, interview: countdown(dueAt, asOf) }
+      }),
+      asOf,
+      (i) => ({ dueAt: i.interviewDueAt, risk: i.gradeRank }),
+    )
     return view('missing/views/unit.njk', {
       pageTitle: 'Missing children',
-      view: unit,
+      view: {
+        ...unit,
+        reviewsDue: unit.reviewsDue.map(missingNow),
+        live: unit.live.map(missingNow),
+        returnsWithoutInterview: returns,
+      },
       canReport: can(principal, episodeReporters),
       canAgreePlan: can(principal, planAgreers),
       canRecordDuty: can(principal, dutyRecorders),

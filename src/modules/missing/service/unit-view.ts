@@ -4,6 +4,7 @@ import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
+import { mostUrgentFirst } from '../../../platform/urgency.ts'
 import { peopleByKey } from '../../children/lookups.ts'
 import { displayName } from '../../children/person.ts'
 import type { Person } from '../../children/service.ts'
@@ -104,6 +105,9 @@ export async function unitView(
     ageBand: ageBand(r.age_at_report),
     grade: r.grade,
     gradeLabel: gradeLabels[r.grade],
+    /** The grade's place on the force's scale: higher is more risk. */
+    gradeRank: deps.scale.indexOf(r.grade),
+    boroughId: r.borough_id,
     nextReviewDueAt: r.next_review_due_at,
     returnedAt: r.returned_at,
     planUnacknowledged: Boolean(r.trigger_plan_id && !r.plan_acknowledged_at),
@@ -119,10 +123,12 @@ export async function unitView(
     total: live.filter((r) => r.grade === g).length,
   }))
   const soon = asOf.getTime() + 3_600_000
-  const reviewsDue = live
-    .filter((r) => !r.next_review_due_at || r.next_review_due_at.getTime() <= soon)
-    .map(item)
-    .sort((a, b) => (a.nextReviewDueAt?.getTime() ?? 0) - (b.nextReviewDueAt?.getTime() ?? 0))
+  // Most urgent first: reviews still to come soonest first, then those missed most recently, risk breaking ties.
+  const byReview = (items: ReturnType<typeof item>[]) =>
+    mostUrgentFirst(items, asOf, (i) => ({ dueAt: i.nextReviewDueAt, risk: i.gradeRank }))
+  const reviewsDue = byReview(
+    live.filter((r) => !r.next_review_due_at || r.next_review_due_at.getTime() <= soon).map(item),
+  )
   // The units' load: open episodes per member of staff on duty, as MIS-11 counts them.
   const teams = await unitsInReach(q, deps, reach, asOf)
   const duty = teams.length
@@ -163,7 +169,7 @@ export async function unitView(
   )
   return {
     asOf,
-    live: live.map(item),
+    live: byReview(live.map(item)),
     matrix,
     bands,
     reviewsDue,

@@ -1,8 +1,12 @@
 import { sql } from 'kysely'
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { countdown, formatSpan } from '../../../platform/time.ts'
+import { mostUrgentFirst } from '../../../platform/urgency.ts'
+import { parametersAt } from '../../../standards/parameters.ts'
 import { pacKind } from '../access.ts'
-import { type BragRating, bragUrgency, hoursBetween, type PacStage } from '../pac.ts'
+import { type BragRating, bragUrgency, hoursBetween, type PacStage, riskLevels } from '../pac.ts'
+import { ref02 } from '../rules.ts'
 import { type ReferralsDeps, summaries } from './dependencies.ts'
 import type { PacSummary } from './records.ts'
 
@@ -117,8 +121,11 @@ export interface QueuePage {
 const pageLimit = (page: QueuePage) => Math.min(page.limit ?? 50, 500)
 
 /**
- * A page of the PACs waiting for a supervisor, oldest first, with the hours each has waited until `now`,
- * and how many wait in all.
+ * A page of the PACs waiting for a supervisor, what needs doing soonest first: those whose review (REF-02's
+ * hours from submission, as configured) is still to come, soonest due first; then the overdue, the most
+ * recently overdue first; higher risk first among equals. Each with how long it has waited and its review's
+ * countdown at `now`, and how many wait in all. The queue is ordered whole (ids and times only) so the
+ * order holds across pages, then the page's PACs are read.
  */
 export async function supervisorQueue(
   q: Executor,
@@ -128,19 +135,36 @@ export async function supervisorQueue(
 ) {
   let query = q.selectFrom('pac').where(pacKind.where(options.reach)).where('pac.reviewed_at', 'is', null)
   if (options.teamId) query = query.where('pac.raised_by_team_id', '=', options.teamId)
-  const total = await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
-  const rows = await query
-    .selectAll('pac')
-    .orderBy('pac.submitted_at')
+  const { hours } = (await parametersAt<{ hours: number }>(q, ref02, now)).forceWide
+  const dueOf = (submittedAt: Date) => new Date(submittedAt.getTime() + hours * 3_600_000)
+  const waiting = await query
+    .select(['pac.id', 'pac.submitted_at', 'pac.risk_level'])
     .orderBy('pac.id')
-    .limit(pageLimit(options))
-    .offset(options.offset ?? 0)
     .execute()
-  const items = (await summaries(q, deps, rows)).map((p) => ({
+  const offset = options.offset ?? 0
+  const pageIds = mostUrgentFirst(waiting, now, (p) => ({
+    dueAt: dueOf(p.submitted_at),
+    risk: riskLevels.indexOf(p.risk_level as (typeof riskLevels)[number]),
+  }))
+    .slice(offset, offset + pageLimit(options))
+    .map((p) => p.id)
+  const rows = pageIds.length
+    ? await q.selectFrom('pac').selectAll().where('id', 'in', pageIds).execute()
+    : []
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  const items = (
+    await summaries(
+      q,
+      deps,
+      pageIds.map((id) => byId.get(id)).filter((r) => r !== undefined),
+    )
+  ).map((p) => ({
     ...p,
     hoursWaiting: hoursBetween(p.submittedAt, now),
+    waiting: formatSpan(now.getTime() - p.submittedAt.getTime()),
+    reviewDue: countdown(dueOf(p.submittedAt), now),
   }))
-  return { items, total: total.n }
+  return { items, total: waiting.length }
 }
 
 /** The MASH's order of urgency (bragUrgency) in SQL: not yet rated first, then red to blue. */
@@ -176,6 +200,7 @@ export async function mashQueue(
   const items = (await summaries(q, deps, rows)).map((p) => ({
     ...p,
     hoursWaiting: hoursBetween(p.sharedWithMashAt as Date, now),
+    waiting: formatSpan(now.getTime() - (p.sharedWithMashAt as Date).getTime()),
   }))
   return { items, total: total.n }
 }
