@@ -1,6 +1,8 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import type { Measure } from '../../platform/measures.ts'
+import { moduleJobs } from '../../platform/module.ts'
 import { seededRandom } from '../../platform/seed/random.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
 import { londonBcus } from '../organisation/london.ts'
@@ -87,6 +89,23 @@ describe('offenders demo data at scale 1, as generated (not imported)', () => {
     }
   })
 
+  it('gives each borough with RSOs two wards with a neighbourhood team each, and most RSOs their ward', () => {
+    const wards = new Map(offenders.filter((l) => l.kind === 'ward').map((w) => [w.ref, w.borough as string]))
+    expect(wards.size).toBe(64)
+    const teams = offenders.filter((l) => l.kind === 'team')
+    expect(teams.map((t) => t.teamKind)).toEqual(new Array(64).fill('neighbourhood'))
+    for (const t of teams) expect(wards.get(t.ward as string)).toBe(t.borough)
+    const officers = count(
+      offenders.filter((l) => l.kind === 'staff' && l.role === 'Neighbourhood officer'),
+      (l) => l.team as string,
+    )
+    expect([...officers.values()]).toEqual(new Array(64).fill(3))
+    const withWard = rsos.filter((r) => r.ward)
+    for (const r of withWard) expect(wards.get(r.ward as string)).toBe(r.borough)
+    expect(withWard.length / rsos.length).toBeGreaterThan(0.65)
+    expect(withWard.length / rsos.length).toBeLessThan(0.75)
+  })
+
   it('writes each line after every line it points at, so any batch boundary is safe', () => {
     const seen = new Set<string>(organisation.map((l) => `${l.kind}:${l.ref}`))
     for (const line of offenders) {
@@ -98,6 +117,7 @@ describe('offenders demo data at scale 1, as generated (not imported)', () => {
           ? [`staff:${line.manager}`]
           : []),
         ...(line.kind === 'staff' ? [`team:${line.team}`] : []),
+        ...(line.kind === 'team' || (line.kind === 'rso' && line.ward) ? [`ward:${line.ward}`] : []),
       ]
       for (const w of wanted) expect(seen.has(w), `${line.kind} ${line.ref} needs ${w} first`).toBe(true)
       seen.add(`${line.kind}:${line.ref}`)
@@ -184,6 +204,23 @@ describe('offenders demo data at a small scale, through the import', () => {
         .executeTakeFirstOrThrow()
       expect(Number(n)).toBe(lines.filter((l) => l.kind === kind).length)
     }
+  })
+
+  it('briefs each borough’s neighbourhood teams, with a receipt for every officer', async () => {
+    const { db } = kestrel.services
+    // The demo runs the scheduled work once after seeding, as here.
+    for (const job of moduleJobs(kestrel.services)) await job.run()
+    const { rows } = await sql<{ wards: number; ward_rsos: number; officers: number; unsent: number }>`
+      select (select count(*) from ward)::int as wards,
+        (select count(*) from rso where ward_id is not null)::int as ward_rsos,
+        (select count(*) from staff s join team t on t.id = s.team_id where t.kind = 'neighbourhood')::int as officers,
+        (select count(*) from rso_briefing b where not exists (select 1 from rso_briefing_receipt r
+          where r.briefing_id = b.id))::int as unsent`.execute(db)
+    expect(rows[0]?.wards).toBeGreaterThan(0)
+    expect(rows[0]?.ward_rsos).toBe(lines.filter((l) => l.kind === 'rso' && l.ward).length)
+    expect(rows[0]?.officers).toBe((rows[0]?.wards ?? 0) * 3)
+    // Every borough's and ward's briefing went to its neighbourhood officers.
+    expect(rows[0]?.unsent).toBe(0)
   })
 
   it('shows ARMS, visits and plans at the rates the report implies, as the dashboard measures them', async () => {

@@ -645,6 +645,32 @@ export const offendersSeed: SeedGenerator = {
             startDate: `${untilYear - random.int(0, 6)}-${String(random.int(1, 12)).padStart(2, '0')}-01`,
           }
 
+    // Neighbourhood teams for RSO-08's briefings: in each borough with RSOs, two wards, each served by a safer
+    // neighbourhood team of three constables, and about seven RSOs in ten with their ward recorded (the rest
+    // are on their borough's briefing only). A stream of its own, so the rest of the demo is as it was.
+    const neighbourhoods = random.fork('neighbourhoods')
+    const wardsOf = new Map<string, string[]>()
+    let officers = 0
+    for (const borough of new Set(plans.flatMap((p) => p.area.boroughs))) {
+      const wards = [`${borough} North`, `${borough} South`]
+      wardsOf.set(borough, wards)
+      for (const ward of wards) {
+        yield { kind: 'ward', ref: ward, borough }
+        const team = `${ward} Safer Neighbourhood Team`
+        yield { kind: 'team', ref: team, teamKind: 'neighbourhood', borough, ward }
+        for (let i = 0; i < 3; i++)
+          yield {
+            kind: 'staff',
+            ref: `SNT${String(++officers).padStart(5, '0')}`,
+            name: `${neighbourhoods.pick(givenNames)} ${neighbourhoods.pick(familyNames)}`,
+            rank: i === 0 ? 'sergeant' : 'constable',
+            role: 'Neighbourhood officer',
+            team,
+            startDate: `${untilYear - neighbourhoods.int(0, 10)}-${String(neighbourhoods.int(1, 12)).padStart(2, '0')}-01`,
+          }
+      }
+    }
+
     const published: SeededRso[] = []
     let n = 0
     for (const plan of plans) {
@@ -666,7 +692,8 @@ export const offendersSeed: SeedGenerator = {
               ? random.pick(plan.managers).ref
               : null
         const lines: Line[] = []
-        const riskLevel = rsoLines(random, { n, status, borough, manager, year }, lines)
+        const ward = neighbourhoods.chance(0.7) ? neighbourhoods.pick(wardsOf.get(borough) ?? []) : undefined
+        const riskLevel = rsoLines(random, { n, status, borough, ward, manager, year }, lines)
         yield* lines
         published.push({ ref: rsoRef(n), person: personRef(n), borough, manager, status, riskLevel })
       }
@@ -682,6 +709,7 @@ interface RsoPlace {
   n: number
   status: RsoStatus
   borough: string
+  ward: string | undefined
   manager: string | null
   year: Year
 }
@@ -690,7 +718,11 @@ interface RsoPlace {
  * One RSO's lines, added to `out`: the person, the RSO, their allocation and (when active) their year's
  * records. Answers the RSO's risk level at the end of the year.
  */
-function rsoLines(random: Random, { n, status, borough, manager, year }: RsoPlace, out: Line[]): RiskLevel {
+function rsoLines(
+  random: Random,
+  { n, status, borough, ward, manager, year }: RsoPlace,
+  out: Line[],
+): RiskLevel {
   const ref = rsoRef(n)
   const person = personRef(n)
   // How long ago they were first notified: a few in the year, most years ago.
@@ -765,6 +797,7 @@ function rsoLines(random: Random, { n, status, borough, manager, year }: RsoPlac
     visorRef: `VS-S${String(n).padStart(6, '0')}`,
     address,
     borough,
+    ...(ward ? { ward } : {}),
     offences:
       basis === 'notification_order'
         ? []
