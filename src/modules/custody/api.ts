@@ -38,6 +38,10 @@ const detentionOutput = z.object({
   ageAtArrest: z.number().nullable(),
   appearsUnder18: z.boolean(),
   pacRef: z.string().nullable(),
+  /** False for a PAC held only in another system, kept by its reference. */
+  pacInKestrel: z.boolean(),
+  /** When the PAC was made or linked; null for one held elsewhere whose time was not given. */
+  pacLinkedAt: z.date().nullable(),
   version: z.number(),
   clocks: clocksOutput,
   events: z.array(eventOutput),
@@ -58,6 +62,8 @@ export function custodyApi(app: FastifyInstance, custody: CustodyService) {
       ageAtArrest: view.detention.ageAtArrest,
       appearsUnder18: view.detention.appearsUnder18,
       pacRef: view.detention.pacRef,
+      pacInKestrel: view.detention.pacId !== null,
+      pacLinkedAt: view.detention.pacLinkedAt,
       version: view.detention.version,
       clocks: {
         inCustody: c.inCustody,

@@ -14,7 +14,9 @@ export const custodyDetentionImport = defineImportKind({
   kind: 'custody-detention',
   subjectKind: detentionKind.kind,
   schema: detentionInput.extend({ events: z.array(eventInput).max(500).default([]) }),
-  refersTo: ['person', 'team'],
+  // `pac` is not a checked reference (a PAC Kestrel does not hold is kept as the other system's), but a PAC
+  // in the same batch is written first so the detention links it.
+  refersTo: ['person', 'team', 'pac'],
   references: (record) => [
     { field: 'child', kind: 'person', ref: record.child },
     { field: 'custodySuite', kind: 'team', ref: record.custodySuite },
@@ -36,6 +38,8 @@ export const custodyDetentionImport = defineImportKind({
       }),
       actor,
       clock.now(),
+      // History as it happened: a PAC's time is its own or the sending system's, never the import's.
+      { asRecorded: true },
     )
     if ('errors' in result) {
       throw new ImportRejected(
@@ -49,7 +53,8 @@ export const custodyDetentionImport = defineImportKind({
   describe: {
     summary:
       'A child’s detention in police custody with its timeline of events (PACE). The child must be under 18 at ' +
-      'arrest unless appearsUnder18 is true; events must be in a possible order.',
+      'arrest unless appearsUnder18 is true; events must be in a possible order. pacRef links a PAC Kestrel holds ' +
+      '(at its own time) or keeps another system’s reference as such.',
     example: {
       kind: 'custody-detention',
       ref: 'CUST-2018-000123',

@@ -16,9 +16,20 @@ export const detentionInput = z
       .max(20, 'enter at most 20 offences'),
     arrestedAt: coercedInstant('must be a date and time'),
     appearsUnder18: z.boolean().default(false),
-    pacRef: z.string().trim().min(1).max(200).optional(),
-    /** When the PAC was linked; defaults to the time of writing. */
-    pacLinkedAt: coercedInstant('must be a date and time').optional(),
+    pacRef: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The Merlin PAC: one Kestrel holds (linked), or another system’s reference kept as such'),
+    pacLinkedAt: coercedInstant('must be a date and time')
+      .optional()
+      .describe(
+        'When the PAC was made or linked, as the other system says. Without it: a PAC Kestrel holds takes its ' +
+          'own creation time; one held elsewhere has no time on an import (CUS-12 counts it from the start of ' +
+          'the detention), and the time of recording on a form or the API',
+      ),
   })
   .strict()
 export type DetentionInput = z.infer<typeof detentionInput>

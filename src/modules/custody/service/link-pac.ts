@@ -4,9 +4,13 @@ import { recordMany } from '../../../platform/db/history.ts'
 import { ConflictError, ValidationError } from '../../../platform/http/errors.ts'
 import { detentionKind } from '../access.ts'
 import { type CustodyDeps, inTransaction, noSuchDetention, reachFor } from './dependencies.ts'
+import { resolvePacLinks } from './pac-links.ts'
 import { detentionRow } from './records.ts'
 
-/** Links the Merlin PAC that records this detention (CUS-12). */
+/**
+ * Links the Merlin PAC that records this detention (CUS-12): one Kestrel holds, at the time it was made (or
+ * the arrest, if it was made before), or another system's reference, kept as such and linked now.
+ */
 export async function linkPac(
   q: Executor,
   deps: Pick<CustodyDeps, 'clock' | 'afterWrite'>,
@@ -24,9 +28,15 @@ export async function linkPac(
     const row = await detentionRow(trx, id, true)
     detentionKind.mustSee(reach, row, noSuchDetention)
     if (row.version !== version) throw new ConflictError()
+    const [link] = await resolvePacLinks(
+      trx,
+      [{ pacRef: ref, personId: row.person_id, arrestedAt: new Date(row.arrested_at) }],
+      now,
+    )
+    if (!link || link.errors.length) throw new ValidationError(link?.errors ?? [])
     await trx
       .updateTable('custody_detention')
-      .set({ pac_ref: ref, pac_linked_at: now, version: version + 1, updated_at: now })
+      .set({ ...link.values, version: version + 1, updated_at: now })
       .where('id', '=', id)
       .execute()
     await recordMany(trx, [
@@ -37,7 +47,11 @@ export async function linkPac(
         action: 'update',
         changedBy: principal.id,
         changedAt: now,
-        changes: { pac_ref: [row.pac_ref, ref] },
+        changes: {
+          pac_ref: [row.pac_ref, link.values.pac_ref],
+          pac_id: [row.pac_id, link.values.pac_id],
+          pac_linked_at: [row.pac_linked_at, link.values.pac_linked_at],
+        },
       },
     ])
     await deps.afterWrite?.(trx, detentionKind.kind, [id])

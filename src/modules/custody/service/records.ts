@@ -18,6 +18,9 @@ export interface Detention {
   ageAtArrest: number | null
   appearsUnder18: boolean
   pacRef: string | null
+  /** The PAC in Kestrel; null with a pacRef when the PAC is held only in another system. */
+  pacId: string | null
+  /** Null with a pacRef held elsewhere when that system did not say when. */
   pacLinkedAt: Date | null
   version: number
 }
@@ -35,6 +38,7 @@ export type DetentionRow = {
   age_at_arrest: number | null
   appears_under_18: boolean
   pac_ref: string | null
+  pac_id: string | null
   pac_linked_at: Date | null
   version: number
 }
@@ -52,6 +56,7 @@ export const toDetention = (r: DetentionRow): Detention => ({
   ageAtArrest: r.age_at_arrest,
   appearsUnder18: r.appears_under_18,
   pacRef: r.pac_ref,
+  pacId: r.pac_id,
   pacLinkedAt: r.pac_linked_at,
   version: r.version,
 })

@@ -8,17 +8,20 @@ import { type TeamOnDay, teamsOnDays } from '../../organisation/lookups.ts'
 import { ageAtArrest, type EventInput, juvenileCheck, timelineErrors } from '../custody.ts'
 import { eventRow, insertEvents } from './events.ts'
 import type { DetentionSubmission, WrittenDetention } from './inputs.ts'
+import { type PacLinkValues, resolvePacLinks } from './pac-links.ts'
 
 /**
  * Validates and writes detentions with their whole timelines, replacing the timeline of a detention that
  * already has the ref (so an import can be run again). All-or-nothing: any error, nothing written. Errors
- * are listed per submission index.
+ * are listed per submission index. An import records history as it happened (`asRecorded`): a PAC held
+ * elsewhere with no time given is kept with no time, not the time of writing.
  */
 export async function writeDetentions(
   trx: Transaction,
   submissions: readonly DetentionSubmission[],
   actor: string,
   now: Date,
+  mode: { asRecorded?: boolean } = {},
 ): Promise<{ written: WrittenDetention[] } | { errors: { index: number; errors: FieldError[] }[] }> {
   const children = await childrenByRefOrId(
     trx,
@@ -28,16 +31,28 @@ export async function writeDetentions(
     trx,
     submissions.map((s) => ({ key: s.detention.custodySuite, day: londonDate(s.detention.arrestedAt) })),
   )
+  const pacLinks = await resolvePacLinks(
+    trx,
+    submissions.map((s) => ({
+      pacRef: s.detention.pacRef,
+      pacLinkedAt: s.detention.pacLinkedAt,
+      personId: children.get(s.detention.child)?.id ?? null,
+      arrestedAt: s.detention.arrestedAt,
+    })),
+    mode.asRecorded ? null : now,
+  )
   const failures: { index: number; errors: FieldError[] }[] = []
   const prepared: {
     submission: DetentionSubmission
     child: ChildFacts
     suite: TeamOnDay
     age: number | null
+    pac: PacLinkValues
     events: (EventInput & { id: string })[]
   }[] = []
   submissions.forEach((submission, index) => {
-    const errors: FieldError[] = []
+    const pac = pacLinks[index] as (typeof pacLinks)[number]
+    const errors: FieldError[] = [...pac.errors]
     const d = submission.detention
     const child = children.get(d.child)
     const suite = suites.get(`${londonDate(d.arrestedAt)}\u0000${d.custodySuite}`)
@@ -62,7 +77,7 @@ export async function writeDetentions(
     })
     errors.push(...timelineErrors(d.arrestedAt, events, { now }))
     if (errors.length || !child || !suite) failures.push({ index, errors })
-    else prepared.push({ submission, child, suite, age, events })
+    else prepared.push({ submission, child, suite, age, pac: pac.values, events })
   })
   if (failures.length) return { errors: failures }
 
@@ -90,8 +105,7 @@ export async function writeDetentions(
       arrested_at: d.arrestedAt,
       age_at_arrest: p.age,
       appears_under_18: d.appearsUnder18,
-      pac_ref: d.pacRef ?? null,
-      pac_linked_at: d.pacRef ? (d.pacLinkedAt ?? now) : null,
+      ...p.pac,
       updated_at: now,
     }
     const before = p.submission.ref ? existingByRef.get(p.submission.ref) : undefined
