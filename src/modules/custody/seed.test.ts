@@ -46,4 +46,34 @@ describe('custody demo data', () => {
     expect(measures.some((m) => m.level === 'suite' && m.suiteName)).toBe(true)
     expect(measures.some((m) => m.level === 'area' && m.areaName)).toBe(true)
   })
+
+  it('raises CUS-14 and CUS-15 on some, not all, of what they judge, and CUS-09 on most children kept', async () => {
+    const rows = await kestrel.services.db
+      .selectFrom('finding')
+      .select(['rule_id', 'status'])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('rule_id', 'in', ['CUS-09', 'CUS-14', 'CUS-15'])
+      .groupBy(['rule_id', 'status'])
+      .execute()
+    const count = (rule: string, statuses: string[]) =>
+      rows
+        .filter((r) => r.rule_id === rule && statuses.includes(r.status))
+        .reduce((n, r) => n + Number(r.n), 0)
+    const failed = ['breached', 'met_late', 'acknowledged']
+    const all = ['met', ...failed]
+    const share = (rule: string) => count(rule, failed) / count(rule, all)
+    console.log('custody shares:', {
+      'CUS-09': share('CUS-09'),
+      'CUS-14': share('CUS-14'),
+      'CUS-15': share('CUS-15'),
+    })
+    // Charged with nothing recorded of the adult: 15% targeted ("some cases").
+    expect(count('CUS-14', all)).toBeGreaterThan(10)
+    expect(share('CUS-14')).toBeGreaterThan(0.03)
+    expect(share('CUS-14')).toBeLessThan(0.35)
+    // Reviews while the adult was awaited: a quarter record an intervention ("limited evidence").
+    expect(count('CUS-15', all)).toBeGreaterThan(0)
+    expect(share('CUS-15')).toBeGreaterThan(0.5)
+    expect(share('CUS-15')).toBeLessThan(1)
+  })
 })

@@ -53,6 +53,12 @@ const rates = {
   certificate: 0.75,
   // "In most cases, officers and staff completed Merlin forms for children detained in police custody"
   pac: 0.85,
+  // "it was not evident in some cases whether an appropriate adult was present when children were charged"
+  // (CUS-14): "some" is not counted; 15% charged with nothing recorded of the adult is illustrative.
+  chargedWithAdultRecorded: 0.85,
+  // "an appropriate adult had been required but had not yet arrived. However, there was limited evidence of
+  // intervention or escalation" (CUS-15): "limited" read as a quarter of such reviews recording one.
+  awaitedReviewIntervention: 0.25,
   // Not quantified in the report: a first review more than 6 hours after authorisation.
   lateReview: 0.08,
   interviewBeforeAa: 0.03,
@@ -287,7 +293,9 @@ function detention(
   let left: number
   let destination: string
   const charged = outcome === 'refused_bail' || outcome === 'charged_bailed'
-  if (charged) add('charged', decision)
+  const adultAtCharge = charged && random.chance(rates.chargedWithAdultRecorded)
+  // The adult stays for a charge they are recorded at; nothing recorded is the report's "not evident".
+  if (charged) add('charged', decision, adultAtCharge ? { aaPresent: true } : {})
   if (outcome === 'refused_bail') {
     const refused = decision + 5 * minute
     add('bail_decision', refused, { bailRefused: true, reason: 'Risk of further offences' })
@@ -362,11 +370,18 @@ function detention(
     const held = late ? due + random.int(1, 90) * minute : due - random.int(0, 120) * minute
     if (held >= left) break
     const inPerson = random.chance(rates.reviewInPerson)
+    const awaited = held < aaArrived
     const review = add('review', held, {
       officerName: officer(inspector),
       officerRank: 'inspector',
       inPerson,
       ...(inPerson ? {} : { absenceReason: random.chance(0.7) ? 'asleep' : 'in_interview' }),
+      ...(awaited && random.chance(rates.awaitedReviewIntervention)
+        ? {
+            aaIntervention:
+              'Chased the appropriate adult; asked the appropriate adult service for a volunteer',
+          }
+        : {}),
     })
     if (!inPerson && random.chance(rates.absentReviewTold)) {
       const told = held + random.int(1, 5) * hourMs
@@ -376,7 +391,7 @@ function detention(
     due = held + 9 * hourMs
   }
   add('left_custody', left, { destination })
-  const aaLeft = Math.min(left, interviewEnd + random.int(10, 60) * minute)
+  const aaLeft = Math.min(left, (adultAtCharge ? decision : interviewEnd) + random.int(10, 60) * minute)
   add('aa_left', Math.max(aaLeft, aaArrived))
   // Nothing happens after the child left (bar the answers to earlier events), and children still held at the
   // end of the demo year have no later events yet.
