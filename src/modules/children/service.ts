@@ -6,7 +6,7 @@ import type { Database, Executor } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
 import type { Editor } from './access.ts'
 import type { FlagInput, FlagKind, IsoDate, PersonInput } from './person.ts'
-import { addAddress, addressBoroughOn, addresses } from './service/addresses.ts'
+import { addAddress, addressBoroughOn, addresses, addressesOn } from './service/addresses.ts'
 import { changePerson } from './service/change-person.ts'
 import { createPerson, possibleDuplicates } from './service/create-person.ts'
 import { type ChildrenDeps, canEdit, mustMayEdit, todayOf } from './service/dependencies.ts'
@@ -35,7 +35,7 @@ import type {
   SearchViewer,
 } from './service/records.ts'
 import { addRelationship, type RelationshipInput, relationships } from './service/relationships.ts'
-import { recordList, type SearchCriteria, search } from './service/search.ts'
+import { recordList, type SearchCriteria, type SearchPage, search, searchPage } from './service/search.ts'
 import { type TimelineProvider, timelineRegistry } from './timeline.ts'
 
 export { isUuid } from '../../platform/ids.ts'
@@ -103,6 +103,20 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
       changePerson(db, deps, id, version, patch, actor),
     search: (criteria: SearchCriteria, viewer: SearchViewer, limit = 50) =>
       search(db, accessLog, criteria, viewer, limit),
+    /** A page of a search, each person with where they live today, and how many match in all. */
+    searchPage: async (criteria: SearchCriteria, viewer: SearchViewer, page: SearchPage) => {
+      const found = await searchPage(db, accessLog, criteria, viewer, page)
+      const living = await addressesOn(
+        db,
+        clock,
+        found.people.map((p) => p.id),
+        today(),
+      )
+      return {
+        total: found.total,
+        people: found.people.map((p) => ({ ...p, livesAt: living.get(p.id) ?? null })),
+      }
+    },
     recordList: (
       viewer: SearchViewer & { query: string },
       ids: readonly string[],

@@ -6,6 +6,7 @@ import type { FormBody } from '../../../platform/http/form-body.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { dateInput, text } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { pageAsked, pageOfList } from '../../../platform/http/pagination.ts'
 import { isIsoDate } from '../../../platform/time.ts'
 import type { Services } from '../../../services.ts'
 import { personReaders, personWriterRoles } from '../access.ts'
@@ -55,7 +56,9 @@ export function readSearch(query: FormBody, options: { isoDate: boolean }): Peop
   return { q, dob: value, problems: undefined, dobItems: dateInputItems(dateParts(value)) }
 }
 
-/** Search: by name (sound-alike), date of birth and reference. */
+const pageSize = 50
+
+/** Search: by name (sound-alike), date of birth and reference, a page at a time. */
 export function searchPages(app: FastifyInstance, services: Services) {
   const { children } = services
 
@@ -64,17 +67,29 @@ export function searchPages(app: FastifyInstance, services: Services) {
     get: async ({ request, query, principal }) => {
       const search = readSearch(query, { isoDate: true })
       const searched = Boolean(search.q || search.dob)
-      const results =
+      const pageNumber = pageAsked(query)
+      const { people, total } =
         !search.problems && searched
-          ? await children.search({ q: search.q, dob: search.dob }, listViewer(request))
-          : []
+          ? await children.searchPage({ q: search.q, dob: search.dob }, listViewer(request), {
+              limit: pageSize,
+              offset: (pageNumber - 1) * pageSize,
+            })
+          : { people: [], total: 0 }
       const today = children.today()
       return view('children/views/search.njk', {
         pageTitle: 'Search people',
         q: search.q,
         searched,
         dobItems: search.dobItems,
-        results: results.map((p) => ({ ...p, name: displayName(p), age: ageAt(p, today) })),
+        results: people.map((p) => ({ ...p, name: displayName(p), age: ageAt(p, today) })),
+        ...pageOfList({
+          path: peoplePath,
+          query,
+          page: pageNumber,
+          size: pageSize,
+          total,
+          shown: people.length,
+        }),
         canCreate: principal.roles.some((r) => personWriterRoles.includes(r)),
         errors: search.problems?.errors ?? [],
         fieldErrors: search.problems?.fieldErrors ?? {},

@@ -99,6 +99,40 @@ export async function addresses(q: Executor, clock: Clock, personId: string): Pr
   }))
 }
 
+/**
+ * Where each person lives on `day` (or last lived, when no address is current), with the borough's name:
+ * what tells thirteen people of one name apart in a list. One query for a batch.
+ */
+export async function addressesOn(
+  q: Executor,
+  clock: Clock,
+  personIds: readonly string[],
+  day: IsoDate,
+): Promise<Map<string, { address: string; postcode: string | null; boroughName: string | null }>> {
+  if (personIds.length === 0) return new Map()
+  const rows = await q
+    .selectFrom('person_address')
+    .select(['person_id', 'address', 'postcode', 'borough_id'])
+    .distinctOn('person_id')
+    .where('person_id', 'in', [...personIds])
+    .where('from_date', '<=', day)
+    .orderBy('person_id')
+    .orderBy((eb) => eb.or([eb('to_date', 'is', null), eb('to_date', '>=', day)]), 'desc')
+    .orderBy('from_date', 'desc')
+    .execute()
+  const boroughs = new Map((await boroughsOf(q, clock)).map((b) => [b.id, b.name]))
+  return new Map(
+    rows.map((r) => [
+      r.person_id,
+      {
+        address: r.address,
+        postcode: r.postcode,
+        boroughName: r.borough_id ? (boroughs.get(r.borough_id) ?? null) : null,
+      },
+    ]),
+  )
+}
+
 /** The borough of the person's address on a day, for area scoping; null when no address is known. */
 export async function addressBoroughOn(q: Executor, personId: string, day: IsoDate): Promise<string | null> {
   const row = await q

@@ -12,19 +12,38 @@ export interface SearchCriteria {
   dob?: string | undefined
 }
 
+/** A page of a search: where it starts and how many it holds. */
+export interface SearchPage {
+  limit: number
+  offset?: number
+}
+
 /** The people matching a search, best first (the search itself; `search` also logs who saw them). */
 export async function findMatches(q: Executor, criteria: SearchCriteria, limit: number): Promise<Person[]> {
+  return (await findMatchPage(q, criteria, { limit })).people
+}
+
+/** A page of the people matching a search, best first, and how many match in all. */
+export async function findMatchPage(
+  q: Executor,
+  criteria: SearchCriteria,
+  page: SearchPage,
+): Promise<{ people: Person[]; total: number }> {
   const words = criteria.q?.trim() ?? ''
   const dob = criteria.dob && isIsoDate(criteria.dob) ? criteria.dob : null
-  const found: Person[] = []
+  const offset = page.offset ?? 0
+  // The person whose reference was typed comes first, before those whose names match.
+  const pinned: Person[] = []
   if (words) {
     const byRef = await find(q, words)
-    if (byRef && !isUuid(words) && (!dob || byRef.dateOfBirth === dob)) found.push(byRef)
+    if (byRef && !isUuid(words) && (!dob || byRef.dateOfBirth === dob)) pinned.push(byRef)
     // A reference is exact: when one is found there is no need to read it as a name.
-    if (byRef && !/\s/.test(words)) return found
+    if (byRef && !/\s/.test(words))
+      return { people: pinned.slice(offset, offset + page.limit), total: pinned.length }
   }
+  const found = pinned.slice(offset, offset + page.limit)
   const tokens = searchTokens(words)
-  if (tokens.length === 0 && !dob) return found
+  if (tokens.length === 0 && !dob) return { people: found, total: pinned.length }
   // Each word must match one of the person's names. The longest word (usually the most selective)
   // finds the candidates through a union whose every arm has its own index (trigram for spellings and
   // prefixes, double metaphone for sound-alikes); the other words are then checked on those rows only.
@@ -57,17 +76,21 @@ export async function findMatches(q: Executor, criteria: SearchCriteria, limit: 
   const where = [
     sql`p.merged_into is null`,
     ...(dob ? [sql`p.date_of_birth = ${dob}::date`] : []),
+    ...pinned.map((p) => sql`p.id <> ${p.id}`),
     ...tokenMatches,
   ]
+  const matching = sql`${candidates} where ${sql.join(where, sql` and `)}`
+  const { rows: counted } = await sql<{ n: number }>`select count(*)::int as n from (${matching}) m`.execute(
+    q,
+  )
   const { rows } = await sql<PersonRow>`
-    ${candidates}
-    where ${sql.join(where, sql` and `)}
+    ${matching}
     order by greatest(similarity(p.family_name || ' ' || p.given_names, ${words}),
                       similarity(p.given_names || ' ' || p.family_name, ${words})) desc,
              p.family_name, p.given_names, p.ref
-    limit ${limit}`.execute(q)
-  for (const row of rows) if (!found.some((f) => f.id === row.id)) found.push(toPerson(row))
-  return found.slice(0, limit)
+    limit ${page.limit - found.length} offset ${Math.max(0, offset - pinned.length)}`.execute(q)
+  for (const row of rows) found.push(toPerson(row))
+  return { people: found, total: pinned.length + (counted[0]?.n ?? 0) }
 }
 
 /**
@@ -106,7 +129,18 @@ export async function search(
   viewer: SearchViewer,
   limit = 50,
 ): Promise<Person[]> {
-  const found = await findMatches(q, criteria, limit)
+  return (await searchPage(q, accessLog, criteria, viewer, { limit })).people
+}
+
+/** As `search`, a page at a time, with how many match in all; only the page's people are read and logged. */
+export async function searchPage(
+  q: Executor,
+  accessLog: AccessLogService,
+  criteria: SearchCriteria,
+  viewer: SearchViewer,
+  page: SearchPage,
+): Promise<{ people: Person[]; total: number }> {
+  const { people: found, total } = await findMatchPage(q, criteria, page)
   const words = { search: criteria.q?.trim() || null, dateOfBirth: criteria.dob || null }
   await recordList(
     accessLog,
@@ -114,5 +148,5 @@ export async function search(
     found.map((p) => p.id),
     { action: 'search', detail: words },
   )
-  return found
+  return { people: found, total }
 }
