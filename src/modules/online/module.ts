@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module.ts'
 import { iiocViewerKind, onlineCaseKind } from './access.ts'
+import { onlineImportKinds } from './import-kinds.ts'
 import { onlineCasesMigration } from './migrations/0025-online-cases.ts'
 import { onlineWelfareMigration } from './migrations/0026-online-welfare.ts'
 import { onlineRules } from './rules.ts'
@@ -18,6 +19,7 @@ export const onlineModule = defineModule({
   name: 'online',
   needs: ['organisation', 'standards', 'children', 'investigations', 'triage'],
   migrations: [onlineCasesMigration, onlineWelfareMigration],
+  importKinds: onlineImportKinds,
   create: ({ db, clock, accessLog, standards }) =>
     onlineService(db, {
       clock,

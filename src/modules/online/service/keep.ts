@@ -18,11 +18,7 @@ function onlyWritten(result: WriteResult) {
 /** Records a new case as received. */
 export function recordCase(q: Executor, deps: OnlineDeps, input: CaseInput, principal: Principal) {
   return inTransaction(q, async (trx) => {
-    const written = onlyWritten(
-      await writeCases(trx, deps, [{ input, stages: [] }], principal, {
-        mayOverrideClosing: maySuperviseClosing(principal.roles),
-      }),
-    )
+    const written = onlyWritten(await writeCases(trx, deps, [{ input, stages: [] }], principal))
     const saved = (await casesByKey(trx, [written.id])).get(written.id) as CaseRow
     if (!onlineCaseKind.canSee(await onlineReach(trx, principal), saved))
       throw new ForbiddenError('You can record online cases only in your own area')

@@ -7,7 +7,7 @@ import { peopleByKey } from '../../children/service/find-people.ts'
 import { onlineCaseKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { CaseInput, StageInput } from './inputs.ts'
-import { boroughsByKey, type CaseRow, casesByKey, householdAt, kiratLevelsAt } from './records.ts'
+import { boroughsByKey, type CaseRow, casesByKey } from './records.ts'
 import { resolveStages, storeStages } from './write-stages.ts'
 
 /** A case's own facts that are wrong whatever else is held: dates in the future or out of order, a missing NCA reference. */
@@ -25,6 +25,8 @@ export function caseErrors(input: CaseInput, now: Date): FieldError[] {
   return errors
 }
 
+const noChildren = { children: 0, protected: true }
+
 /**
  * Records online cases, or replaces them by ref, set-wise: the import's writer and the new-case page's. A case
  * is received at its `receivedAt` (its first stage); the stage changes given follow it, in order. Importing a
@@ -36,7 +38,6 @@ export async function writeCases(
   deps: WriterDeps,
   submissions: readonly { ref?: string | undefined; input: CaseInput; stages: readonly StageInput[] }[],
   actor: Actor,
-  options: { mayOverrideClosing: boolean },
 ): Promise<WriteResult> {
   const now = deps.clock.now()
   const inputs = submissions.map((s) => s.input)
@@ -56,27 +57,23 @@ export async function writeCases(
       true,
     ),
   ])
-  const heldIds = [...existing.values()].map((c) => c.id)
-  const kirat = await kiratLevelsAt(trx, heldIds, now)
-
   const failures: { index: number; errors: FieldError[] }[] = []
-  for (const [index, { ref, input, stages }] of submissions.entries()) {
+  for (const [index, { input, stages }] of submissions.entries()) {
     const errors = caseErrors(input, now)
     if (input.suspect && !people.get(input.suspect))
       errors.push({ field: 'suspect', reason: `There is no person with the reference ${input.suspect}` })
     if (input.borough && !boroughs.get(input.borough))
       errors.push({ field: 'borough', reason: `There is no borough called ${input.borough}` })
-    const held: CaseRow | undefined = ref ? existing.get(ref) : undefined
-    // An imported timeline is the case's whole history: closing is judged on the children held already.
-    const household = held ? await householdAt(trx, held.id, now) : { children: 0, protected: false }
     const checked = await resolveStages(
       trx,
       stages,
+      // A timeline given with the case is its history as the sending system recorded it: the reasons an
+      // allocation or a closing needs when made in Kestrel are not asked again; ONL-01 and ONL-04 judge them.
       {
         held: [{ stage: 'received', at: input.receivedAt }],
-        kirat: held ? (kirat.get(held.id) ?? null) : null,
-        household,
-        mayOverrideClosing: options.mayOverrideClosing,
+        kirat: null,
+        household: noChildren,
+        mayOverrideClosing: true,
       },
       now,
       (i) => `stages.${i}.`,
@@ -154,7 +151,7 @@ export async function writeCases(
       {
         held: [{ stage: 'received', at: input.receivedAt }],
         kirat: null,
-        household: { children: 0, protected: true },
+        household: noChildren,
         mayOverrideClosing: true,
       },
       now,
