@@ -56,6 +56,43 @@ describe('RSO-05 an offender manager’s caseload', () => {
     expect(loads[0]?.staffNumber).toBe('J1002')
   })
 
+  it('marks a manager by their whole caseload for a reader who sees only their area’s share', async () => {
+    const { db, offenders } = fx.kestrel.services
+    // One of J1002's RSOs lives in Westminster now (how the address changed is not what is tested here).
+    const moved = await db
+      .selectFrom('rso')
+      .select('id')
+      .where('manager_staff_id', '=', manager())
+      .orderBy('ref')
+      .executeTakeFirstOrThrow()
+    await db
+      .updateTable('rso')
+      .set({ borough_id: fx.boroughId('Westminster') })
+      .where('id', '=', moved.id)
+      .execute()
+    const westminster = await offenders.caseloads({
+      kind: 'user',
+      id: 'lead',
+      username: 'lead',
+      displayName: 'Westminster lead',
+      roles: ['bcu_lead'],
+      staffId: null,
+      area: {
+        forceWide: false,
+        bcuId: null,
+        boroughId: fx.boroughId('Westminster'),
+        boroughIds: [fx.boroughId('Westminster')],
+        teamIds: [],
+      },
+    })
+    expect(westminster.map((c) => [c.staffNumber, c.active, c.total])).toEqual([['J1002', 1, 101]])
+    await db
+      .updateTable('rso')
+      .set({ borough_id: fx.boroughId('Lambeth') })
+      .where('id', '=', moved.id)
+      .execute()
+  })
+
   it('a warning goes when the caseload is rebalanced under the line', { timeout: 60_000 }, async () => {
     const { db, offenders } = fx.kestrel.services
     const theirs = await db

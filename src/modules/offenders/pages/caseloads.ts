@@ -52,7 +52,7 @@ export function caseloadPages(app: FastifyInstance, deps: OffendersPageDeps) {
       const rows = loads.map((c: Caseload) => ({
         ...c,
         href: `${offendersPath}/caseloads?manager=${c.staffId}`,
-        band: bandLabels[caseloadBand(c.active, lines)],
+        band: bandLabels[caseloadBand(c.total, lines)],
       }))
       const theirs = manager
         ? await deps.offenders.list(

@@ -13,7 +13,13 @@ export interface Caseload {
   teamId: string | null
   teamName: string | null
   bcuId: string | null
+  /** The manager's active RSOs the reader may see (what the row's other counts are of). */
   active: number
+  /**
+   * All the manager's active RSOs, wherever they live: what RSO-05 counts, so the warning and breach lines
+   * are judged on it even for a reader who sees only their area's share. A count, never the records.
+   */
+  total: number
   byRisk: Record<RiskLevel, number>
   /** RSOs with an open RSO-04 finding: a visit breached (overdue) or due. */
   visitsOverdue: number
@@ -49,6 +55,7 @@ export async function caseloads(
     bcu_id: string | null
     risk_level: RiskLevel
     n: number
+    total: number
     overdue: number
     due: number
     arms: number
@@ -56,6 +63,7 @@ export async function caseloads(
   }>`
     select s.id as staff_id, s.name, s.staff_number, s.team_id, t.name as team_name, t.bcu_id, rso.risk_level,
       count(*)::int as n,
+      (select count(*) from rso a where a.manager_staff_id = s.id and a.status = 'active')::int as total,
       count(*) filter (where ${open(['RSO-04'], ['breached', 'acknowledged'])})::int as overdue,
       count(*) filter (where ${open(['RSO-04'], ['due'])})::int as due,
       count(*) filter (where ${open(['RSO-01', 'RSO-02'], ['breached', 'acknowledged'])})::int as arms,
@@ -80,6 +88,7 @@ export async function caseloads(
       teamName: r.team_name,
       bcuId: r.bcu_id,
       active: 0,
+      total: r.total,
       byRisk: Object.fromEntries(riskLevels.map((l) => [l, 0])) as Record<RiskLevel, number>,
       visitsOverdue: 0,
       visitsDue: 0,
