@@ -11,6 +11,7 @@ import {
   sortHeaders,
 } from '../../../platform/http/pagination.ts'
 import type { Services } from '../../../services.ts'
+import { parametersAt } from '../../../standards/parameters.ts'
 import { investigationReaders, investigationWorkers, workloadViewers } from '../access.ts'
 import { type CaseType, caseTypeLabels, caseTypes } from '../investigation.ts'
 import type { SortKey } from '../service.ts'
@@ -107,16 +108,26 @@ export function listPages(app: FastifyInstance, services: Services) {
     get: async ({ query, principal }) => {
       const chosen = formText(query, 'team')
       const force = await organisation.force()
-      const teams = (await organisation.teams(force.id, { activeOnly: true })).filter(
-        (t) => t.reviewCadenceDays !== null || t.capacity !== null,
-      )
       const own = principal.staffId ? (await organisation.staffMember(principal.staffId))?.teamId : undefined
+      // The teams that investigate, and the viewer's own whatever its kind: the page opens on their team,
+      // and the list must offer the team it shows (it showed one team and named another).
+      const teams = (await organisation.teams(force.id, { activeOnly: true }))
+        .filter((t) => investigatingKinds.includes(t.kind) || t.id === own)
+        .sort((a, b) => a.name.localeCompare(b.name))
       const teamId = teams.some((t) => t.id === chosen) ? chosen : (own ?? teams[0]?.id)
       const team = teamId ? await organisation.team(teamId) : undefined
       const rows = teamId ? await investigations.workload(teamId, reachOf(principal)) : []
+      // Reviews fall due at the team's own cadence, or INV-04's days as configured.
+      const inv04 = services.standards.rule('INV-04')
+      if (!inv04) throw new Error('INV-04 is not registered')
+      const forceCadence = (await parametersAt<{ days: number }>(services.db, inv04, services.clock.now()))
+        .forceWide.days
       return view('investigations/views/workload.njk', {
         pageTitle: team ? `Workload: ${team.name}` : 'Team workload',
         team,
+        ownTeam: !!team && team.id === own,
+        cadence: team?.reviewCadenceDays ?? forceCadence,
+        ownCadence: team?.reviewCadenceDays != null,
         rows,
         teamItems: teams.map((t) => ({ value: t.id, text: t.name, selected: t.id === teamId })),
       })
