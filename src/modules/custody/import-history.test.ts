@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { custodyFixture, movableClock } from './test-fixtures.ts'
+import { signIn } from '../../../test/app.ts'
+import { ValidationError } from '../../platform/http/errors.ts'
+import { custodyFixture, movableClock, principal } from './test-fixtures.ts'
 
 // A small history imported a month after it happened (issue 16): the findings must be those of the facts,
 // not of the import. The import runs at 2018-09-01T12:00Z; every detention is from 1 August.
@@ -168,6 +170,49 @@ describe('a custody history imported as it happened', () => {
       .where('ref', '=', 'HIS-D-9')
       .execute()
     expect(written).toEqual([])
+  })
+
+  it('links a PAC on the detention page the same way: Kestrel’s at its own time, another system’s now', async () => {
+    await fx.kestrel.services.imports.run(
+      [
+        person('HIS-P-7'),
+        pac('MERLIN-18-000301', 'HIS-P-7', '2018-08-01T15:00:00Z'),
+        detention('HIS-D-7', 'HIS-P-7'),
+        detention('HIS-D-8', 'HIS-P-7'),
+      ].join('\n'),
+      'history',
+    )
+    const who = principal()
+    const ours = await stored('HIS-D-7')
+    const view = await fx.kestrel.services.custody.get(ours.id, who)
+    await expect(
+      fx.kestrel.services.custody.linkPac(ours.id, view.detention.version, 'NOPE-NOT-A-PAC', who),
+    ).rejects.toThrow(ValidationError)
+    await fx.kestrel.services.custody.linkPac(ours.id, view.detention.version, 'MERLIN-18-000301', who)
+    const linked = await stored('HIS-D-7')
+    expect(linked.pac_id).not.toBeNull()
+    expect(new Date(linked.pac_linked_at as Date).toISOString()).toBe('2018-08-01T15:00:00.000Z')
+    const theirs = await stored('HIS-D-8')
+    const other = await fx.kestrel.services.custody.get(theirs.id, who)
+    await fx.kestrel.services.custody.linkPac(theirs.id, other.detention.version, 'MERLIN-18-000302', who)
+    expect(await stored('HIS-D-8')).toMatchObject({ pac_id: null, pac_ref: 'MERLIN-18-000302' })
+    expect(new Date((await stored('HIS-D-8')).pac_linked_at as Date).toISOString()).toBe(
+      new Date(importedAt).toISOString(),
+    )
+    // The page says which is which.
+    const admin = await signIn(fx.kestrel, ['admin'])
+    const page = async (id: string) =>
+      (await fx.kestrel.app.inject({ url: `/custody/detentions/${id}`, headers: { cookie: admin.cookie } }))
+        .body
+    expect(await page(ours.id)).toContain(
+      `<a class="govuk-link" href="/pacs/${linked.pac_id}">MERLIN-18-000301</a>, linked 1 Aug 2018, 16:00`,
+    )
+    expect(await page(theirs.id)).toContain(
+      'MERLIN-18-000302, held in another system (linked 1 Sept 2018, 13:00)',
+    )
+    expect(await page((await stored('HIS-D-2')).id)).toContain(
+      'MERLIN-18-000999, held in another system (time not given: counted from the start of the detention)',
+    )
   })
 
   it('judges the adult at the charge and at reviews as recorded', async () => {
