@@ -264,6 +264,37 @@ describe('the appropriate adult at the charge and at reviews, and escalation aft
   })
 })
 
+describe('linking the Merlin PAC on the detention page', () => {
+  it('refuses a reference that is no PAC, naming the field, and links another system’s reference', async () => {
+    const d = await fx.detention('2018-08-01T12:00:00Z', [
+      ev('detention_authorised', '2018-08-01T13:00:00Z', { officerName: 'PS Custody' }),
+    ])
+    const user = await signIn(fx.kestrel, ['admin'])
+    const link = (pacRef: string) =>
+      fx.kestrel.app.inject({
+        method: 'POST',
+        url: `/custody/detentions/${d.id}/pac`,
+        headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: user.csrfToken,
+          version: String(d.version),
+          pacRef,
+        }).toString(),
+      })
+    const bad = await link('NOPE-NOT-A-PAC')
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('href="#pacRef"')
+    expect(bad.body).toContain('is not a PAC reference')
+    const ok = await link('MERLIN-18-004412')
+    expect(ok.statusCode).toBe(303)
+    const page = await fx.kestrel.app.inject({
+      url: `/custody/detentions/${d.id}`,
+      headers: { cookie: user.cookie },
+    })
+    expect(page.body).toContain('MERLIN-18-004412, held in another system (linked 1 Aug 2018, 21:00)')
+  })
+})
+
 describe('the child’s chronology', () => {
   it('shows the detention on the child’s timeline', async () => {
     const view = await fx.kestrel.services.custody.get(
