@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { requestsTo } from '../../../test/requests.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { missingFixture, movableClock } from './test-fixtures.ts'
@@ -292,6 +293,40 @@ describe('missing-episode import records history as it happened', () => {
       },
     ])
     // The import ran at 2019-03-01T12:00Z (the fixture's clock): no link carries that time.
+  }, 60_000)
+
+  it('shows an imported reference on the episode page, replaced when a PAC in Kestrel is linked there', async () => {
+    const f = await fixture()
+    const { imports, db } = f.kestrel.services
+    await imports.run(
+      jsonl([
+        pacLine('MERLIN-19-0001', f.a.ref, '2019-02-01T13:00:00Z'),
+        line('MIS-1', f.a.ref, '2019-02-01T10:00:00Z', { pac: 'MERLIN-19-0099' }),
+      ]),
+      'importer',
+    )
+    const { id, version } = await db
+      .selectFrom('missing_episode')
+      .select(['id', 'version'])
+      .executeTakeFirstOrThrow()
+    const user = await f.userIn('Lambeth', ['missing_persons_unit'], 'P100')
+    const { get, postForm } = requestsTo(() => f.kestrel.app)
+    const page = await get(user, `/missing/episodes/${id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('MERLIN-19-0099 (imported; the PAC is not in Kestrel)')
+    const linked = await postForm(user, `/missing/episodes/${id}/pac`, { pac: 'MERLIN-19-0001', version })
+    expect(linked.statusCode).toBe(303)
+    expect(await episodes(f)).toMatchObject([
+      {
+        ref: 'MIS-1',
+        pac: 'MERLIN-19-0001',
+        pac_external_ref: null,
+        pac_linked_at: new Date('2019-03-01T12:00:00Z'),
+      },
+    ])
+    const after = await get(user, `/missing/episodes/${id}`)
+    expect(after.body).not.toContain('MERLIN-19-0099')
+    expect(after.body).toContain('MERLIN-19-0001</a>')
   }, 60_000)
 
   it('refuses a reference that is no PAC, a Kestrel PAC it does not hold, and a link time with no PAC', async () => {
