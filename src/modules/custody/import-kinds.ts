@@ -76,6 +76,7 @@ export const custodyDetentionImport = defineImportKind({
           officerRank: 'inspector',
           inPerson: false,
           absenceReason: 'asleep',
+          aaIntervention: 'Mother not answering: asked the appropriate adult service for a volunteer',
         },
         { kind: 'review_told', at: '2018-08-02T07:00:00Z', relatedEventId: '#4' },
       ],
