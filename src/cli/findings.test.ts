@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { pgliteTemplateFile } from '../../test/database.ts'
+import { seedLondon } from '../modules/organisation/london-seed.ts'
 import { openPglite } from '../platform/db/database.ts'
 import { main } from './main.ts'
 
@@ -12,9 +13,29 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 describe('kestrel findings', () => {
   const saved = { ...process.env }
   let dataDir: string
+  let area: { boroughId: string; bcuId: string; teamId: string }
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kestrel-findings-'))
     const seeded = await openPglite(dataDir, new Blob([fs.readFileSync(pgliteTemplateFile)]))
+    // Camden, its BCU and a team, for the names the CSV prints; the second finding's borough is unknown.
+    await seedLondon(seeded.db)
+    const camden = await seeded.db
+      .selectFrom('borough')
+      .innerJoin('borough_bcu', 'borough_bcu.borough_id', 'borough.id')
+      .select(['borough.id', 'borough.force_id', 'borough_bcu.bcu_id'])
+      .where('borough.name', '=', 'Camden')
+      .executeTakeFirstOrThrow()
+    const team = await seeded.db
+      .insertInto('team')
+      .values({
+        force_id: camden.force_id,
+        name: 'Camden CAIT, the "first"',
+        kind: 'cait',
+        borough_id: camden.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    area = { boroughId: camden.id, bcuId: camden.bcu_id, teamId: team.id }
     // Two stored findings in different boroughs: an operator acts for the force and lists both.
     await seeded.db
       .insertInto('finding')
@@ -29,7 +50,9 @@ describe('kestrel findings', () => {
           opened_at: new Date('2024-05-01T09:00:00Z'),
           due_at: new Date(`2024-05-01T1${n}:00:00Z`),
           breached_at: new Date(`2024-05-01T1${n}:00:00Z`),
-          borough_id: uuid(20 + n),
+          borough_id: n === 1 ? camden.id : uuid(20 + n),
+          bcu_id: n === 1 ? camden.bcu_id : null,
+          assignee_team_id: n === 1 ? team.id : null,
           updated_at: new Date('2024-05-01T12:00:00Z'),
         })),
       )
@@ -84,6 +107,20 @@ describe('kestrel findings', () => {
         detail: { count: 2, ids: [uuid(1), uuid(2)] },
       },
     ])
+  }, 90_000)
+
+  it('prints the borough, BCU and team by name in the CSV, each beside its id', async () => {
+    const listed = await run('findings', '--format', 'csv')
+    const [header, ...rows] = listed.out.split('\n')
+    expect(header).toBe(
+      'ruleId,subjectKind,subjectRef,subjectId,status,openedAt,dueAt,breachedAt,closedAt,borough,boroughId,bcu,bcuId,assigneeTeam,assigneeTeamId,assigneeStaffId,detail',
+    )
+    const first = rows.find((r) => r.includes('T-1'))
+    expect(first).toContain(
+      `,Camden,${area.boroughId},Central North,${area.bcuId},"Camden CAIT, the ""first""",${area.teamId},,`,
+    )
+    // A borough the force does not know has no name; its id is still printed.
+    expect(rows.find((r) => r.includes('T-2'))).toContain(`,,${uuid(22)},,,,,,`)
   }, 90_000)
 
   it('logs a listing as at an instant too, and names the command when no operator is given', async () => {

@@ -14,8 +14,11 @@ const columns = [
   'dueAt',
   'breachedAt',
   'closedAt',
+  'borough',
   'boroughId',
+  'bcu',
   'bcuId',
+  'assigneeTeam',
   'assigneeTeamId',
   'assigneeStaffId',
   'detail',
@@ -36,7 +39,7 @@ as it stood at that instant (events dated later count as not yet happened), with
 so "what was late at 09:00 on 1 August 2018?" is
   kestrel findings --as-of 2018-08-01T09:00:00+01:00
 Each finding: rule id, subject kind, ref and id, status, opened, due, breached, closed, area (borough and
-BCU ids), assignee (team and staff ids) and detail. JSON by default. An operator acts for the force: every
+BCU, each by name and id), assignee (team by name and id, staff id) and detail. JSON by default. An operator acts for the force: every
 finding is listed, and the listing is written to the access log as one entry naming the command and every
 finding it printed.
   --as NAME   whom the access log records as reading (default: "findings")`,
@@ -55,7 +58,7 @@ finding it printed.
       throw new UsageError('--format must be json or csv')
     const asOf = parseAsOf(values['as-of'])
     if (values.as !== undefined && !values.as.trim()) throw new UsageError('--as needs a name')
-    return withServices(config(), async ({ standards }) => {
+    return withServices(config(), async ({ standards, organisation }) => {
       if (values.rule && !standards.rule(values.rule)) throw new UsageError(`there is no rule ${values.rule}`)
       const filter = {
         ...(values.rule ? { ruleId: values.rule } : {}),
@@ -72,7 +75,29 @@ finding it printed.
         found,
         asOf ? { asOf: asOf.toISOString() } : undefined,
       )
-      const findings = found.map(findingJson)
+      // Names for people to read, beside the ids for joining (a database with no force has no names).
+      const force = await organisation.force().catch(() => undefined)
+      const [boroughs, bcus, teams] = force
+        ? await Promise.all([
+            organisation.boroughs(force.id),
+            organisation.bcus(force.id),
+            organisation.teams(force.id),
+          ])
+        : [[], [], []]
+      const nameOf = (areas: readonly { id: string; name: string }[]) => {
+        const names = new Map(areas.map((a) => [a.id, a.name]))
+        return (id: string | null) => (id ? (names.get(id) ?? '') : '')
+      }
+      const [borough, bcu, team] = [nameOf(boroughs), nameOf(bcus), nameOf(teams)]
+      const findings = found.map((f) => {
+        const json = findingJson(f)
+        return {
+          ...json,
+          borough: borough(json.boroughId),
+          bcu: bcu(json.bcuId),
+          assigneeTeam: team(json.assigneeTeamId),
+        }
+      })
       if (values.format === 'json') console.log(JSON.stringify(findings, null, 2))
       else {
         console.log(columns.join(','))
