@@ -9,6 +9,7 @@ import { defineImportKind, type ImportLine, type Transaction } from '../../platf
 import { londonDate } from '../../platform/time.ts'
 import { isoDay } from '../../platform/time-schemas.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
+import { pacsAroundPeople } from './linked-pacs.ts'
 import { ethnicityCodes, flagKinds, genders, householdRoles, protectionPlanCategories } from './person.ts'
 
 /**
@@ -338,6 +339,23 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
   logsItsOwnAccess: true,
   kind: 'household-membership',
   schema: membershipSchema as z.ZodType<MembershipLine>,
+  // Living together links children (REF-06): the PACs around the members are judged again with the import.
+  async subjectsOf(trx, ids) {
+    const members = await trx
+      .selectFrom('household_membership')
+      .select('person_id')
+      .where('id', 'in', [...ids])
+      .execute()
+    return [
+      {
+        kind: 'pac',
+        ids: await pacsAroundPeople(
+          trx,
+          members.map((m) => m.person_id),
+        ),
+      },
+    ]
+  },
   refersTo: ['person'],
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
   lookup: (trx, refs) => lookupByRef(trx, 'household_membership', refs),

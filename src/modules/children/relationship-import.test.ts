@@ -149,6 +149,25 @@ describe(`relationship import (${testDatabaseKind()})`, () => {
     expect((await ref06(k)).map((f) => f.status)).toEqual(['breached'])
   }, 60_000)
 
+  it('judges them again when a later batch puts another child in the same household', async () => {
+    const k = await kestrel()
+    const { imports } = k.services
+    await imports.run(jsonl([...people, pac]), 'importer')
+    expect(await ref06(k)).toEqual([])
+    const member = (ref: string, who: string) => ({
+      kind: 'household-membership',
+      ref,
+      household: 'H-1',
+      person: who,
+      role: 'child',
+      from: '2015-01-01',
+    })
+    await imports.run(jsonl([member('HM-1', 'CHILD-1'), member('HM-2', 'CHILD-2')]), 'importer')
+    expect(await ref06(k)).toEqual([
+      { status: 'breached', detail: expect.stringContaining('lives in the same household') },
+    ])
+  }, 60_000)
+
   it('refuses a batch naming the line and field, writing nothing', async () => {
     const k = await kestrel()
     const { imports, db } = k.services

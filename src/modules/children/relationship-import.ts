@@ -12,6 +12,7 @@ import {
   rejectIf,
   writeHistory,
 } from './import-kinds.ts'
+import { pacsAroundPeople } from './linked-pacs.ts'
 import { relationshipKinds } from './person.ts'
 
 /**
@@ -50,19 +51,20 @@ export const relationshipImportKind = defineImportKind<RelationshipLine>({
   // A relationship links the children around both people (REF-06): the PACs about them, whether in this
   // batch or imported before, are judged again with the import, not only at the next sweep.
   async subjectsOf(trx, ids) {
-    const { rows } = await sql<{ id: string }>`
-      with ends as (
-        select unnest(array[person_a, person_b]) as person_id from relationship where id = any(${[...ids]}::uuid[])
-      ),
-      around as (
-        select person_id from ends
-        union select r.person_a from relationship r join ends e on r.person_b = e.person_id
-        union select r.person_b from relationship r join ends e on r.person_a = e.person_id
-        union select m2.person_id from household_membership m1 join ends e on m1.person_id = e.person_id
-          join household_membership m2 on m2.household_id = m1.household_id
-      )
-      select pac.id from pac join around a on a.person_id = pac.person_id`.execute(trx)
-    return [{ kind: 'pac', ids: rows.map((r) => r.id) }]
+    const ends = await trx
+      .selectFrom('relationship')
+      .select(['person_a', 'person_b'])
+      .where('id', 'in', [...ids])
+      .execute()
+    return [
+      {
+        kind: 'pac',
+        ids: await pacsAroundPeople(
+          trx,
+          ends.flatMap((r) => [r.person_a, r.person_b]),
+        ),
+      },
+    ]
   },
   async lookup(trx, refs) {
     const rows = await trx.selectFrom('relationship').select(['id', 'ref']).where('ref', 'in', refs).execute()

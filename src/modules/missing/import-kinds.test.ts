@@ -314,7 +314,10 @@ describe('missing-episode import records history as it happened', () => {
     const page = await get(user, `/missing/episodes/${id}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('MERLIN-19-0099 (imported; the PAC is not in Kestrel)')
-    const linked = await postForm(user, `/missing/episodes/${id}/pac`, { pac: 'MERLIN-19-0001', version })
+    const linked = await postForm(user, `/missing/episodes/${id}/pac`, {
+      pac: 'MERLIN-19-0001',
+      version: String(version),
+    })
     expect(linked.statusCode).toBe(303)
     expect(await episodes(f)).toMatchObject([
       {
