@@ -1,8 +1,10 @@
 import { defineModule } from '../../platform/module.ts'
-import { iiocViewerKind, onlineCaseKind } from './access.ts'
+import { iiocViewerKind, onlineAccess, onlineCaseKind } from './access.ts'
+import { onlineApi } from './api.ts'
 import { onlineImportKinds } from './import-kinds.ts'
 import { onlineCasesMigration } from './migrations/0025-online-cases.ts'
 import { onlineWelfareMigration } from './migrations/0026-online-welfare.ts'
+import { onlinePath, onlineRoutes } from './routes.ts'
 import { onlineRules } from './rules.ts'
 import { onlineService } from './service.ts'
 
@@ -20,6 +22,7 @@ export const onlineModule = defineModule({
   needs: ['organisation', 'standards', 'children', 'investigations', 'triage'],
   migrations: [onlineCasesMigration, onlineWelfareMigration],
   importKinds: onlineImportKinds,
+  menu: [{ text: 'Online cases', href: onlinePath, access: onlineAccess.read, position: 92 }],
   create: ({ db, clock, accessLog, standards }) =>
     onlineService(db, {
       clock,
@@ -31,5 +34,9 @@ export const onlineModule = defineModule({
     [onlineCaseKind.kind]: (id) => `/online/cases/${id}`,
     // ONL-08's findings are about a member of staff: their record in the organisation's pages.
     [iiocViewerKind]: (id) => `/admin/organisation/staff/${id}`,
+  },
+  routes(app, services) {
+    onlineRoutes(app, services)
+    onlineApi(app, services.online)
   },
 })

@@ -12,7 +12,6 @@ import {
   type StageChange,
   stageOrderErrors,
   type TeamKind,
-  teamKindLabels,
   teamKindOf,
 } from '../online-case.ts'
 import type { StageInput } from './inputs.ts'
@@ -115,7 +114,7 @@ export async function resolveStages(
         if (allocationAgainstPolicy(of.kirat, out.teamKind) && !out.reason)
           errors.push({
             field: field('reason'),
-            reason: `The case's KIRAT level is ${kiratLabels[of.kirat as KiratLevel].toLowerCase()}: give the reason it goes to a ${teamKindLabels[out.teamKind].toLowerCase()} team and not the specialists`,
+            reason: `The case’s KIRAT level is ${kiratLabels[of.kirat as KiratLevel].toLowerCase()}: give the reason it goes to ${out.teamKind === 'frontline' ? 'a frontline team' : 'a child abuse investigation team'} and not the specialist online team`,
           })
       }
     }

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { dateInputItems, dateParts } from '../../../platform/http/date-input.ts'
+import { parseForm } from '../../../platform/http/form.ts'
+import { dateInput, optionalText } from '../../../platform/http/form-fields.ts'
+import { page, view } from '../../../platform/http/page.ts'
+import { formatSpan, londonInstant } from '../../../platform/time.ts'
+import { onlineAccess } from '../access.ts'
+import { kiratLabels, openStages, stageLabels, teamKindLabels, teamKinds } from '../online-case.ts'
+import { casePath, choices, type OnlinePageDeps, onlinePath } from './shared.ts'
+
+/** The queue's filter form, read from the query: a borough, a team kind, and a day to see the queue as it stood. */
+const filterForm = z.object({
+  borough: optionalText({ maxLength: 200 }),
+  teamKind: optionalText({ maxLength: 50 }),
+  asOf: dateInput({ label: 'Queue as it stood on', required: false }),
+})
+
+/** The Bellona-style queue: every open case the reader may see by stage, with the counts per stage at the top. */
+export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
+  page(app, onlinePath, {
+    access: onlineAccess.read,
+    get: async ({ principal, query, request }) => {
+      const parsed = parseForm(filterForm, query)
+      const errors = parsed.ok ? undefined : parsed.state
+      const filter = parsed.ok ? parsed.input : { borough: null, teamKind: null, asOf: null }
+      const teamKind = teamKinds.find((k) => k === filter.teamKind)
+      // A day asked for is the queue at the start of that day in London.
+      const day = filter.asOf ? londonInstant(filter.asOf) : undefined
+      const future = day !== undefined && day > deps.clock.now()
+      const asOf = future ? undefined : day
+      const force = await deps.organisation.force()
+      const [boroughs, queue] = await Promise.all([
+        deps.organisation.boroughs(force.id),
+        deps.online.queue(
+          principal,
+          { borough: filter.borough ?? undefined, teamKind, asOf },
+          { query: `GET ${request.url}`, requestId: request.id },
+        ),
+      ])
+      return view('online/views/queue.njk', {
+        pageTitle: 'Online child abuse cases',
+        asOf: asOf ? queue.asOf : null,
+        counts: openStages.map((s) => ({ stage: s, label: stageLabels[s], count: queue.counts[s] })),
+        total: queue.total,
+        boroughItems: choices(
+          'Any borough',
+          boroughs.map((b) => ({ value: b.id, text: b.name })),
+          filter.borough ?? '',
+        ),
+        teamKindItems: choices(
+          'Any team',
+          teamKinds.map((k) => ({ value: k, text: teamKindLabels[k] })),
+          teamKind ?? '',
+        ),
+        asOfItems: errors ? errors.dateItems('asOf') : dateInputItems(dateParts(filter.asOf)),
+        asOfError: future ? { text: 'The date must be today or in the past' } : errors?.fieldErrors.asOf,
+        filtered: Boolean(filter.borough || teamKind || filter.asOf),
+        rows: queue.items.map((i) => ({
+          ...i,
+          href: casePath(i.id),
+          stageLabel: stageLabels[i.stage],
+          age: formatSpan(i.msInStage),
+          kiratLabel: i.kirat ? kiratLabels[i.kirat] : 'Not assessed',
+          teamKindLabel: i.teamKind ? teamKindLabels[i.teamKind] : 'Not allocated',
+        })),
+        shown: queue.items.length,
+      })
+    },
+  })
+}

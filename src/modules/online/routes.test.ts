@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SignedInUser, signIn } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
+import type { Role } from '../../platform/access/roles.ts'
+import { movableClock, onlineFixture } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof onlineFixture>>
+let fx: Fixture
+const clock = movableClock('2018-09-01T12:00:00Z')
+const { get, postForm } = requestsTo(() => fx.kestrel.app)
+
+beforeAll(async () => {
+  fx = await onlineFixture(clock)
+})
+afterAll(() => fx?.kestrel.close())
+
+const as = (roles: Role[], staffId: string | null = null): Promise<SignedInUser> =>
+  signIn(fx.kestrel, roles, { staffId })
+const when = (prefix: string, day: string, month: string, year: string, time: string) => ({
+  [`${prefix}-day`]: day,
+  [`${prefix}-month`]: month,
+  [`${prefix}-year`]: year,
+  [`${prefix}-time`]: time,
+})
+/** The error summary's links, in order. */
+const summary = (html: string) =>
+  [...html.matchAll(/govuk-error-summary__list[\s\S]*?<\/ul>/g)].flatMap((m) =>
+    [...m[0].matchAll(/href="([^"]+)">([^<]+)</g)].map((l) => `${l[1]} ${l[2]}`),
+  )
+
+describe('the queue', () => {
+  it('lists open cases by stage with the counts at the top, and as they stood on a past day', async () => {
+    const a = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.stage(a.ref, { stage: 'awaiting_research', at: '2018-08-02T09:00:00Z' })
+    await fx.stage(a.ref, { stage: 'awaiting_communications_data', at: '2018-08-20T09:00:00Z' })
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    const now = await get(specialist, '/online')
+    expect(now.statusCode).toBe(200)
+    expect(now.body).toMatch(
+      /Awaiting communications data<\/th><td class="govuk-table__cell govuk-table__cell--numeric">1</,
+    )
+    expect(now.body).toContain(a.ref)
+    // On 10 August it was awaiting research, eight days in.
+    const past = await get(specialist, '/online?asOf-day=10&asOf-month=8&asOf-year=2018')
+    expect(past.body).toMatch(
+      /Awaiting research<\/th><td class="govuk-table__cell govuk-table__cell--numeric">1</,
+    )
+    expect(past.body).toMatch(
+      /Awaiting communications data<\/th><td class="govuk-table__cell govuk-table__cell--numeric">0</,
+    )
+    expect(past.body).toMatch(/<td class="govuk-table__cell">(7 days|8 days)<\/td>/)
+    const future = await get(specialist, '/online?asOf-day=10&asOf-month=8&asOf-year=2030')
+    expect(future.body).toContain('The date must be today or in the past')
+  })
+})
+
+describe('a case’s page', () => {
+  it('shows the timeline and the time in the current stage; a frontline officer cannot see another’s case', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-08-02T09:00:00Z' })
+    await fx.stage(c.ref, {
+      stage: 'allocated',
+      at: '2018-08-03T09:00:00Z',
+      team: 'Lambeth response',
+      officer: 'R1001',
+    })
+    const mine = await as(['officer'], fx.officers.lambethResponse.id)
+    const page = await get(mine, `/online/cases/${c.id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Allocated, since')
+    expect(page.body).toContain('29 days')
+    expect(page.body).toContain('Read by the specialist online team only')
+    const other = await as(['officer'], fx.officers.lambethResponse2.id)
+    expect((await get(other, `/online/cases/${c.id}`)).statusCode).toBe(404)
+    const hackney = await as(['officer'], fx.officers.hackneyResponse.id)
+    expect((await get(hackney, `/online/cases/${c.id}`)).statusCode).toBe(404)
+  })
+})
+
+describe('allocation and closing forms', () => {
+  it('warns on a high case and asks a reason for a non-specialist team, then records it', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.kestrel.services.online.recordKirat(
+      {
+        case: c.ref,
+        assessedAt: new Date('2018-08-02T09:00:00Z'),
+        level: 'very_high',
+        answers: [{ question: 'Access to children?', answer: 'Yes' }],
+        assessor: 'DC O1001',
+      },
+      fx.specialist,
+    )
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    const form = await get(specialist, `/online/cases/${c.id}/allocate`)
+    expect(form.body).toContain('force policy sends it to the specialist online team')
+    const fields = { team: 'Lambeth CAIT', officer: '', ...when('at', '3', '8', '2018', '10:00'), reason: '' }
+    const refused = await postForm(specialist, `/online/cases/${c.id}/allocate`, fields)
+    expect(refused.statusCode).toBe(400)
+    expect(summary(refused.body)).toEqual([
+      '#reason The case’s KIRAT level is very high: give the reason it goes to a child abuse investigation team and not the specialist online team',
+    ])
+    const saved = await postForm(specialist, `/online/cases/${c.id}/allocate`, {
+      ...fields,
+      reason: 'Local knowledge',
+    })
+    expect(saved.statusCode).toBe(303)
+    const page = await get(specialist, `/online/cases/${c.id}`)
+    expect(page.body).toContain('Local knowledge')
+    expect(page.body).toContain('ONL-01')
+  })
+
+  it('refuses to close a case with children and no welfare visit without a supervisor’s reason', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    const child = await fx.person('2012-01-01')
+    await fx.kestrel.services.online.identifyChild(
+      { case: c.ref, person: child.ref, identifiedAt: new Date('2018-08-02T09:00:00Z') },
+      fx.specialist,
+    )
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    const close = { ...when('at', '20', '8', '2018', '10:00') }
+    const form = await get(specialist, `/online/cases/${c.id}/close`)
+    expect(form.body).toContain('only a supervisor may close the case without one')
+    const noReason = await postForm(specialist, `/online/cases/${c.id}/close`, { ...close, reason: '' })
+    expect(noReason.statusCode).toBe(400)
+    expect(summary(noReason.body)[0]).toContain('#reason Children were identified in the household')
+    const notSupervisor = await postForm(specialist, `/online/cases/${c.id}/close`, {
+      ...close,
+      reason: 'Moved abroad',
+    })
+    expect(summary(notSupervisor.body)).toEqual([
+      '#reason Only a supervisor may close a case with children and no welfare visit or social care referral',
+    ])
+    const supervisor = await as(['supervisor', 'online_csae'], fx.officers.specialist.id)
+    const closed = await postForm(supervisor, `/online/cases/${c.id}/close`, {
+      ...close,
+      reason: 'Moved abroad',
+    })
+    expect(closed.statusCode).toBe(303)
+    const page = await get(supervisor, `/online/cases/${c.id}`)
+    expect(page.body).toContain('Moved abroad')
+  })
+})

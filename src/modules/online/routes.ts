@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify'
+import { casePages } from './pages/case.ts'
+import { queuePages } from './pages/queue.ts'
+import type { OnlinePageDeps } from './pages/shared.ts'
+import { stagePages } from './pages/stage-forms.ts'
+
+export { onlinePath } from './pages/shared.ts'
+
+/** The online pages, one file per page group under pages/. */
+export function onlineRoutes(app: FastifyInstance, services: OnlinePageDeps) {
+  queuePages(app, services)
+  casePages(app, services)
+  stagePages(app, services)
+}
