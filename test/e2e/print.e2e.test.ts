@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SweepFixture, sweepFixture } from '../sweep-fixture.ts'
+import { type BrowserHarness, createAccount, Journey, startBrowserHarness } from './browser.ts'
+
+// Printing a record page gave the paper the service's navigation, the Beta banner and the forms. Each record
+// page, taken in print media in Chromium, shows its heading and facts and nothing a person acts with on
+// screen: no header, navigation, banner, footer, form or button (public/kestrel.css).
+describe('record pages print as a record', () => {
+  let harness: BrowserHarness
+  let fixture: SweepFixture
+  let account: { username: string; password: string }
+
+  beforeAll(async () => {
+    harness = await startBrowserHarness()
+    fixture = await sweepFixture(harness.kestrel)
+    account = await createAccount(harness, ['force_lead'])
+  }, 180_000)
+  afterAll(() => harness?.close())
+
+  const pathOf: Record<string, (id: string) => string> = {
+    pac: (id) => `/pacs/${id}`,
+    'missing-episode': (id) => `/missing/episodes/${id}`,
+    investigation: (id) => `/investigations/${id}`,
+    'custody-detention': (id) => `/custody/detentions/${id}`,
+    rso: (id) => `/offenders/${id}`,
+  }
+
+  /** What a person would see of the page's chrome and controls: each visible one, named. */
+  const shownControls = (journey: Journey) =>
+    journey.page.evaluate(() =>
+      [
+        ...document.querySelectorAll(
+          'header, nav, footer, form, button, .govuk-button, .govuk-phase-banner, .govuk-service-navigation',
+        ),
+      ]
+        .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')
+        .map(
+          (e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ')[0]}` : ''}`,
+        ),
+    )
+
+  it.each(Object.keys(pathOf))(
+    'a %s page prints without navigation, banner, forms or buttons',
+    async (kind) => {
+      const record = fixture.records.find((r) => r.kind === kind && r.borough === 'A1')
+      expect(record, kind).toBeDefined()
+      const journey = await Journey.start(harness, { javaScript: true })
+      try {
+        await journey.signIn(account)
+        await journey.goto(pathOf[kind]?.(record?.id as string) as string)
+        expect(journey.page.url()).not.toContain('/login')
+        const heading = journey.page.locator('h1').first()
+        // On screen the page has its navigation and controls: what print must leave off is there to leave.
+        const onScreen = await shownControls(journey)
+        expect(onScreen).toContain('nav.govuk-service-navigation__wrapper')
+        expect(onScreen.some((c) => c.startsWith('form') || c.includes('button'))).toBe(true)
+        await journey.page.emulateMedia({ media: 'print' })
+        expect(await shownControls(journey)).toEqual([])
+        expect(await heading.isVisible()).toBe(true)
+        expect((await journey.page.locator('main').textContent())?.length).toBeGreaterThan(200)
+      } finally {
+        await journey.close()
+      }
+    },
+  )
+})
