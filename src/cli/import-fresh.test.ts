@@ -7,6 +7,7 @@ import { scratchPostgres, testDatabaseKind } from '../../test/database.ts'
 import { openDatabase } from '../platform/db/database.ts'
 import { importCommand } from './import.ts'
 import { migrateCommand } from './migrate.ts'
+import { seedCommand } from './seed.ts'
 
 // An integrator's first day: `kestrel migrate` on a new database, then `kestrel import` of a batch whose
 // lines name London boroughs. Only `serve` set the force up, so every borough was refused
@@ -132,5 +133,14 @@ describe(`kestrel migrate and import on a new database (${testDatabaseKind()})`,
     expect(imported.out).toContain('Imported 6 line(s)')
     expect(imported.code).toBe(0)
     expect(await counts(db.config)).toEqual({ force: 1, borough: 32, bcu: 12, staff: 1, address: 1 })
+  }, 180_000)
+
+  it('seed on a new database sets the force up first, as serve --demo does', async () => {
+    const db = await emptyDatabase()
+    open.push(db)
+    const seeded = await run(seedCommand, ['--scale', '0.003', '--until', '2026-06-01'], db.config)
+    expect(seeded.code, seeded.out).toBe(0)
+    // The seed's own BCU and borough lines land on the force's: one force, London's 32 and 12.
+    expect(await counts(db.config)).toMatchObject({ force: 1, borough: 32, bcu: 12 })
   }, 180_000)
 })

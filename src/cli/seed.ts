@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
+import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
 import { seedGenerators } from '../modules.ts'
 import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 import type { Command } from './command.ts'
@@ -13,7 +14,7 @@ export const seedCommand: Command = {
 Writes a synthetic London (organisation, staff, children and a year of work in every module, with
 practice failings at the rates the inspection found) through the import path. The same seed and date give
 the same data. Scale 1 is about the size of the force in the report; 0.1 about one BCU. No real person's
-data is used.
+data is used. A new database gets the force's 32 boroughs and 12 BCUs first, as "kestrel serve --demo" does.
   --scale N            size relative to the force in the report (default 0.1)
   --seed S             random seed (default 2018)
   --until YYYY-MM-DD   the last day of the demo year (default today)`,
@@ -31,6 +32,8 @@ data is used.
     if (Number.isNaN(until.getTime())) throw new UsageError('--until must be a date as YYYY-MM-DD')
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)
+    // The force as serve, migrate and import set it up, so a seeded database is the one `serve --demo` makes.
+    await ensureOrganisation({ db: handle.db })
     const kestrel = await buildKestrel(settings, handle)
     try {
       const outcome = await runSeed(kestrel.services.imports, seedGenerators, {
