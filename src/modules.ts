@@ -1,5 +1,6 @@
 import { childrenModule } from './modules/children/module.ts'
 import { custodyModule } from './modules/custody/module.ts'
+import { dashboardModule } from './modules/dashboard/module.ts'
 import { homeModule } from './modules/home/module.ts'
 import { investigationsModule } from './modules/investigations/module.ts'
 import { missingModule } from './modules/missing/module.ts'
@@ -28,6 +29,8 @@ export const modules: readonly AnyModule[] = [
   triageModule,
   offendersModule,
   onlineModule,
+  // Last: the dashboard reads every module's measures through the registry.
+  dashboardModule,
 ]
 
 checkModuleOrder(modules)

@@ -22,6 +22,7 @@ const environment = z.object({
   KESTREL_FORCE_NAME: z.string().default('Metropolitan Police Service'),
   KESTREL_BANK_HOLIDAYS_FILE: z.string().optional(),
   KESTREL_MISSING_GRADES: z.string().optional(),
+  KESTREL_DASHBOARD_FIGURE_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   KESTREL_AUDIT_CHECKPOINT: z.string().optional(),
   KESTREL_AUDIT_CHECKPOINT_KEY: z.string().min(16, 'give at least 16 characters').optional(),
   OIDC_ISSUER: z.string().url().optional(),
@@ -103,6 +104,8 @@ export type Config = {
   metricsPort: number | undefined
   logLevel: string
   forceName: string
+  /** How old a dashboard figure may be before it is taken again (KESTREL_DASHBOARD_FIGURE_MINUTES). */
+  dashboardFigureMinutes: number
   bankHolidaysFile: string | undefined
   /** The force's risk grades for missing children, lowest first. */
   missingGrades: readonly MissingGrade[]
@@ -155,6 +158,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     // Request logs suit a server's log collector; on a developer's terminal only warnings are worth reading.
     logLevel: e.KESTREL_LOG_LEVEL ?? (e.NODE_ENV === 'production' ? 'info' : 'warn'),
     forceName: e.KESTREL_FORCE_NAME,
+    dashboardFigureMinutes: e.KESTREL_DASHBOARD_FIGURE_MINUTES,
     bankHolidaysFile: e.KESTREL_BANK_HOLIDAYS_FILE,
     missingGrades,
     auditCheckpoint: {

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
+import { modules } from '../../modules.ts'
+import { fixedClock } from '../../platform/clock.ts'
+import type { Measure, MeasureScope } from '../../platform/measures.ts'
+import { defineModule } from '../../platform/module.ts'
+import { seedLondon } from '../organisation/london-seed.ts'
+
+// The dashboard through a measure of its own: each take is recorded, so the test knows what was computed
+// and when, and its value is chosen per BCU and month, so the pages' figures are known by hand.
+const takes: MeasureScope[] = []
+const valueFor = new Map<string, number>()
+const fixtureMeasure: Measure = {
+  id: 'fixture.share-done',
+  title: 'Share of fixture records done right',
+  counts: 'Of the fixture records of the month, the share done right',
+  unit: 'share',
+  higherIsBetter: true,
+  dimensions: ['area'],
+  source: 'A test fixture',
+  async take(_q, scope) {
+    takes.push(scope)
+    const month = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+    })
+      .format(scope.from)
+      .slice(0, 7)
+    const value = valueFor.get(`${scope.bcuId ?? 'force'}|${month}`)
+    return value === undefined ? { value: null, over: 0 } : { value, over: 40 }
+  },
+}
+const fixtureModule = defineModule({ name: 'fixture', measures: [fixtureMeasure] })
+
+const clock = fixedClock('2018-10-15T10:00:00Z')
+let kestrel: TestKestrel
+let lead: SignedInUser
+let officer: SignedInUser
+let bcus: { id: string; name: string }[]
+const { get } = requestsTo(() => kestrel.app)
+
+beforeAll(async () => {
+  // Every module, the fixture's measure before the dashboard that reads the registry.
+  const dashboard = modules.at(-1)
+  kestrel = await testKestrel({
+    clock,
+    modules: [...modules.slice(0, -1), fixtureModule, ...(dashboard ? [dashboard] : [])],
+  })
+  await seedLondon(kestrel.services.db)
+  bcus = await kestrel.services.dashboard.bcus()
+  lead = await signIn(kestrel, ['force_lead'])
+  officer = await signIn(kestrel, ['officer'])
+  valueFor.set('force|2018-09', 0.83)
+  valueFor.set('force|2018-08', 0.8)
+  valueFor.set(`${bcus[0]?.id}|2018-09`, 0.5)
+  valueFor.set(`${bcus[1]?.id}|2018-09`, 0.9)
+}, 60_000)
+afterAll(() => kestrel?.close())
+
+const row = (body: string, id: string) =>
+  body
+    .match(new RegExp(`<tr class="govuk-table__row" data-measure="${id}">([\\s\\S]*?)</tr>`))?.[1]
+    ?.replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+
+describe('the force view', () => {
+  it('shows last month beside the month before, says it got better, and when it was computed', async () => {
+    const page = await get(lead, '/dashboard')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Performance: Metropolitan Police Service, September 2018')
+    expect(row(page.body, 'fixture.share-done')).toBe(
+      'Share of fixture records done right 83% 80% Up 3 points (better) 40',
+    )
+    // 10:00 UTC is 11:00 in London in October (British Summer Time).
+    expect(page.body).toContain(
+      'Figures computed at 15 Oct 2018, 11:00; a figure is taken again when it is more than 60 minutes old.',
+    )
+    // Every registered module's measures are on it, without dashboard code naming them.
+    for (const m of kestrel.services.measures.all()) expect(page.body).toContain(`data-measure="${m.id}"`)
+  })
+
+  it('reads stored figures until they are older than the configured age, then takes them again', async () => {
+    const before = takes.length
+    await get(lead, '/dashboard')
+    expect(takes.length).toBe(before)
+    clock.advance(61 * 60_000)
+    await get(lead, '/dashboard')
+    expect(takes.length).toBe(before + 2)
+  })
+
+  it('shows one BCU, and refuses a month, an area or a measure that is not one, naming it', async () => {
+    const one = await get(lead, `/dashboard?bcu=${bcus[1]?.id}&month=2018-09`)
+    expect(one.statusCode).toBe(200)
+    expect(one.body).toContain(`Performance: ${bcus[1]?.name}, September 2018`)
+    expect(row(one.body, 'fixture.share-done')).toBe(
+      'Share of fixture records done right 90% No data Not comparable 40',
+    )
+    for (const [url, field] of [
+      ['/dashboard?month=2018-13', 'month'],
+      ['/dashboard?month=2030-01', 'month'],
+      ['/dashboard?bcu=CN', 'bcu'],
+      ['/dashboard?bcu=00000000-0000-4000-8000-000000000000', 'bcu'],
+      ['/dashboard/measure?id=nothing.here', 'id'],
+      ['/dashboard/measure', 'id'],
+    ] as const) {
+      const res = await get(lead, url)
+      expect(res.statusCode, url).toBe(400)
+      expect(res.body, url).toContain(field)
+    }
+  })
+
+  it('is for leaders and supervisors, not every officer', async () => {
+    expect((await get(officer, '/dashboard')).statusCode).toBe(403)
+    expect((await get(officer, '/dashboard/measure?id=fixture.share-done')).statusCode).toBe(403)
+  })
+})
+
+describe('one measure', () => {
+  it('shows 24 months for the area and every BCU side by side, best first', async () => {
+    const page = await get(lead, '/dashboard/measure?id=fixture.share-done&month=2018-09')
+    expect(page.statusCode).toBe(200)
+    const trend = page.body.match(/<table class="govuk-table" id="trend">([\s\S]*?)<\/table>/)?.[1] ?? ''
+    expect(trend.match(/<tr class="govuk-table__row">/g)).toHaveLength(25)
+    expect(trend).toContain('September 2018')
+    expect(trend).toContain('October 2016')
+    const comparison =
+      page.body.match(/<table class="govuk-table" id="comparison">([\s\S]*?)<\/table>/)?.[1] ?? ''
+    const names = [...comparison.matchAll(/<a class="govuk-link" href="[^"]*"[^>]*>([^<]+)<\/a>/g)].map(
+      (m) => m[1],
+    )
+    expect(names.slice(0, 2)).toEqual([bcus[1]?.name, bcus[0]?.name])
+    expect(names).toHaveLength(bcus.length)
+  })
+})
+
+describe('the hourly job', () => {
+  it('takes every measure for the force and each BCU, last month and this month, once an hour', async () => {
+    clock.advance(2 * 60 * 60_000)
+    const before = takes.length
+    await kestrel.services.dashboard.refresh()
+    expect(takes.length - before).toBe((bcus.length + 1) * 2)
+    await kestrel.services.dashboard.refresh()
+    expect(takes.length - before).toBe((bcus.length + 1) * 2)
+  })
+})

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify'
+import { ValidationError } from '../../../platform/http/errors.ts'
+import { page, view } from '../../../platform/http/page.ts'
+import { dashboardAccess } from '../access.ts'
+import { formatFigure } from '../figures.ts'
+import { lastCompleteMonth, monthLabel, monthsEnding, plusMonths } from '../months.ts'
+import { figureOf } from '../service/values.ts'
+import { dashboardQueryOf } from './query.ts'
+import { areaOf, type DashboardPageDeps, dashboardPath } from './shared.ts'
+
+/** The trend shown for a measure: the report's 24 months. */
+const trendMonths = 24
+
+const unitWords = { share: 'a share of records', count: 'a count', hours: 'hours', days: 'days' } as const
+
+/**
+ * One measure: what it counts and where its standard comes from, its trend by month over 24 months for the
+ * area, and every BCU side by side for the month, best first.
+ */
+export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
+  page(app, `${dashboardPath}/measure`, {
+    access: dashboardAccess.read,
+    get: async ({ query }) => {
+      const asked = dashboardQueryOf(query)
+      const measure = asked.id ? deps.dashboard.measure(asked.id) : undefined
+      if (!measure) throw new ValidationError([{ field: 'id', reason: 'is not a measure Kestrel keeps' }])
+      const latest = lastCompleteMonth(deps.clock.now())
+      const month = asked.month ?? latest
+      if (month > plusMonths(latest, 1))
+        throw new ValidationError([{ field: 'month', reason: 'must not be after this month' }])
+      const area = await areaOf(deps, asked.bcu)
+      if (!area) throw new ValidationError([{ field: 'bcu', reason: 'is not a BCU of this force' }])
+      const months = monthsEnding(month, trendMonths)
+      const areaId = area.bcu?.id ?? null
+      const [trend, across] = await Promise.all([
+        deps.dashboard.figures({ measures: [measure], bcuIds: [areaId], months }),
+        deps.dashboard.figures({ measures: [measure], bcuIds: area.bcus.map((b) => b.id), months: [month] }),
+      ])
+      const figure = (value: number | null | undefined) => formatFigure(value ?? null, measure.unit)
+      const comparison = area.bcus
+        .map((b) => ({ bcu: b, found: figureOf(across, measure.id, b.id, month) }))
+        .sort((a, b) => {
+          const x = a.found?.value ?? null
+          const y = b.found?.value ?? null
+          if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0)
+          return measure.higherIsBetter ? y - x : x - y
+        })
+      return view('dashboard/views/measure.njk', {
+        pageTitle: `${measure.title}: ${area.name}`,
+        measure,
+        unitWords: unitWords[measure.unit],
+        areaName: area.name,
+        monthLabel: monthLabel(month),
+        back: `${dashboardPath}?month=${month}${area.bcu ? `&bcu=${area.bcu.id}` : ''}`,
+        trend: months
+          .slice()
+          .reverse()
+          .map((m) => {
+            const f = figureOf(trend, measure.id, areaId, m)
+            return { month: monthLabel(m), figure: figure(f?.value), over: f?.over ?? 0 }
+          }),
+        comparison: comparison.map(({ bcu, found }) => ({
+          name: bcu.name,
+          href: `${dashboardPath}/measure?id=${encodeURIComponent(measure.id)}&month=${month}&bcu=${bcu.id}`,
+          figure: figure(found?.value),
+          over: found?.over ?? 0,
+          chosen: bcu.id === areaId,
+        })),
+      })
+    },
+  })
+}

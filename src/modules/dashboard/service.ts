@@ -1,0 +1,56 @@
+import type { Clock } from '../../platform/clock.ts'
+import type { Database } from '../../platform/db/database.ts'
+import type { ScheduledJob } from '../../platform/jobs.ts'
+import type { Measure, MeasureRegistry } from '../../platform/measures.ts'
+import type { OrganisationService } from '../organisation/service.ts'
+import { lastCompleteMonth, monthOf } from './months.ts'
+import { type FigureRequest, figures } from './service/values.ts'
+
+export interface DashboardDeps {
+  db: Database
+  clock: Clock
+  measures: MeasureRegistry
+  organisation: OrganisationService
+  /** How old a stored figure may be before a page or the job takes it again. */
+  figureMaxAgeMinutes: number
+}
+
+/** The dashboard: every module's measures, read only through the registry, by month and area. */
+export function dashboardService(deps: DashboardDeps) {
+  const maxAgeMs = deps.figureMaxAgeMinutes * 60_000
+  const bcus = async () => deps.organisation.bcus((await deps.organisation.force()).id)
+  return {
+    /** Every registered measure, in the registry's order (module by module, as the manifests list them). */
+    measures: (): readonly Measure[] => deps.measures.all(),
+    measure: (id: string) => deps.measures.get(id),
+    figureMaxAgeMinutes: deps.figureMaxAgeMinutes,
+    bcus,
+    figures: (asked: FigureRequest) => figures(deps.db, asked, deps.clock.now(), maxAgeMs),
+    /** The figures a leader opens first: every measure, the force and each BCU, last month and this month. */
+    async refresh() {
+      const now = deps.clock.now()
+      await figures(
+        deps.db,
+        {
+          measures: deps.measures.all(),
+          bcuIds: [null, ...(await bcus()).map((b) => b.id)],
+          months: [lastCompleteMonth(now), monthOf(now)],
+        },
+        now,
+        maxAgeMs,
+      )
+    },
+  }
+}
+
+export type Dashboard = ReturnType<typeof dashboardService>
+
+/** Keeps the figures leaders open first no older than an hour, so the dashboard opens as fast as a read. */
+export function figuresJob(dashboard: Dashboard): ScheduledJob {
+  return {
+    name: 'dashboard-figures',
+    everyMinutes: 60,
+    run: () => dashboard.refresh(),
+    failed: (error) => console.error(`Dashboard figures failed: ${error.message}`),
+  }
+}
