@@ -408,6 +408,15 @@ export interface InvestigationPerson {
   version: Generated<number>
 }
 
+export interface MeasureValue {
+  measure_id: string
+  bcu_key: string
+  month: string
+  value: number | null
+  over: number
+  computed_at: ColumnType<Date, Date | string, Date | string>
+}
+
 export interface MissingEpisode {
   id: Generated<string>
   ref: Generated<string>
@@ -1125,6 +1134,7 @@ export interface DB {
   investigation_pac: InvestigationPac
   investigation_person: InvestigationPerson
   missing_episode: MissingEpisode
+  measure_value: MeasureValue
   missing_review: MissingReview
   missing_unit_duty: MissingUnitDuty
   online_case: OnlineCase
