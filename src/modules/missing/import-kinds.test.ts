@@ -341,6 +341,10 @@ describe('missing-episode import records history as it happened', () => {
           line('MIS-2', f.a.ref, '2019-02-02T10:00:00Z', { pac: 'PAC-0000042' }),
           line('MIS-3', f.a.ref, '2019-02-03T10:00:00Z', { pacLinkedAt: '2019-02-03T11:00:00Z' }),
           line('MIS-4', f.a.ref, '2019-02-04T10:00:00Z', { pac: 'MERLIN 19/0004' }),
+          line('MIS-5', f.a.ref, '2019-02-05T10:00:00Z', {
+            pac: 'MERLIN-19-0005',
+            pacLinkedAt: '2019-03-01T12:01:00Z',
+          }),
         ]),
         'importer',
       )
@@ -349,6 +353,7 @@ describe('missing-episode import records history as it happened', () => {
       { line: 1, field: 'pac', reason: expect.stringContaining('"NOPE-NOT-A-PAC" is not a PAC reference') },
       { line: 2, field: 'pac', reason: 'There is no PAC PAC-0000042' },
       { line: 3, field: 'pacLinkedAt', reason: 'Name the PAC linked (pac) with the time it was linked' },
+      { line: 5, field: 'pacLinkedAt', reason: 'The time the PAC was linked is in the future' },
     ])
     expect(await episodes(f)).toEqual([])
   }, 60_000)

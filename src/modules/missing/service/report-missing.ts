@@ -147,6 +147,8 @@ export async function writeEpisodes(
     } else if (e.pacLinkedAt) {
       errors.push({ field: 'pacLinkedAt', reason: 'Name the PAC linked (pac) with the time it was linked' })
     }
+    if (e.pacLinkedAt && e.pacLinkedAt > now)
+      errors.push({ field: 'pacLinkedAt', reason: 'The time the PAC was linked is in the future' })
     if (!person || errors.length) {
       failures.push({ index: i, errors })
       continue
