@@ -3,10 +3,10 @@ import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type Transaction } from '../../platform/import/kinds.ts'
 import { iiocViewerKind, onlineCaseKind } from './access.ts'
 import type { WriteResult, WriterDeps } from './service/dependencies.ts'
-import { caseInput, childInput, kiratInput, stageInput } from './service/inputs.ts'
+import { caseInput, childInput, kiratInput, safeguardingInput, stageInput } from './service/inputs.ts'
 import { gradingInput, screeningInput, writeGradings, writeScreenings } from './service/welfare.ts'
 import { writeCases } from './service/write-cases.ts'
-import { writeChildren, writeKirats } from './service/write-household.ts'
+import { writeChildren, writeKirats, writeSafeguarding } from './service/write-household.ts'
 
 /*
  * The online kinds of the JSON Lines import: `online-case` with its whole timeline nested (as custody nests a
@@ -32,7 +32,12 @@ function idsOrRejected(result: WriteResult, lines: readonly { lineNumber: number
 
 async function idsByRef(
   trx: Transaction,
-  table: 'online_case' | 'online_kirat' | 'online_case_child' | 'welfare_screening',
+  table:
+    | 'online_case'
+    | 'online_kirat'
+    | 'online_case_child'
+    | 'online_case_safeguarding'
+    | 'welfare_screening',
   refs: string[],
 ) {
   if (refs.length === 0) return new Map<string, string>()
@@ -184,6 +189,51 @@ export const onlineChildImport = defineImportKind({
   },
 })
 
+export const onlineSafeguardingImport = defineImportKind({
+  kind: 'online-safeguarding',
+  // A line's `kind` names the line, so what was done is its `action`.
+  schema: safeguardingInput.omit({ kind: true }).extend({ action: safeguardingInput.shape.kind }),
+  refersTo: ['online-case', 'person'],
+  references: (record) => [
+    { field: 'case', kind: 'online-case', ref: record.case },
+    ...(record.child ? [{ field: 'child', kind: 'person', ref: record.child }] : []),
+  ],
+  lookup: (trx, refs) => idsByRef(trx, 'online_case_safeguarding', refs),
+  async subjectsOf(trx, ids) {
+    const rows = await trx
+      .selectFrom('online_case_safeguarding')
+      .select('case_id')
+      .where('id', 'in', [...ids])
+      .execute()
+    return [{ kind: onlineCaseKind.kind, ids: rows.map((r) => r.case_id) }]
+  },
+  async write(lines, { trx, clock, actor }) {
+    const submissions = lines.map((l) => {
+      const { action, ...rest } = l.record
+      return { ref: l.ref, input: { ...rest, kind: action } }
+    })
+    return idsOrRejected(
+      await writeSafeguarding(trx, importing(clock), submissions, { id: actor, username: actor }),
+      lines,
+    )
+  },
+  describe: {
+    summary:
+      'What was done to protect the children in the suspect’s household: a PAC (with its reference), a referral ' +
+      'to children’s social care or a welfare visit, for one child identified in the household or the whole ' +
+      'household (ONL-03, ONL-04).',
+    example: {
+      kind: 'online-safeguarding',
+      ref: 'SG-2018-000077',
+      case: 'ONL-2018-000123',
+      action: 'pac',
+      child: 'KP-0000043',
+      at: '2018-05-10T15:00:00Z',
+      pacRef: 'PAC-2018-0412',
+    },
+  },
+})
+
 export const welfareScreeningImport = defineImportKind({
   kind: 'welfare-screening',
   schema: screeningInput,
@@ -259,6 +309,7 @@ export const onlineImportKinds = [
   onlineCaseImport,
   onlineKiratImport,
   onlineChildImport,
+  onlineSafeguardingImport,
   welfareScreeningImport,
   iiocGradingImport,
 ]

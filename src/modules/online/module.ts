@@ -2,10 +2,13 @@ import { defineModule } from '../../platform/module.ts'
 import { iiocViewerKind, onlineAccess, onlineCaseKind } from './access.ts'
 import { onlineApi } from './api.ts'
 import { onlineImportKinds } from './import-kinds.ts'
+import { onlineMeasures } from './measures.ts'
 import { onlineCasesMigration } from './migrations/0025-online-cases.ts'
 import { onlineWelfareMigration } from './migrations/0026-online-welfare.ts'
+import { onlineSafeguardingRefMigration } from './migrations/0027-online-safeguarding-ref.ts'
 import { onlinePath, onlineRoutes } from './routes.ts'
 import { onlineRules } from './rules.ts'
+import { onlineSeed } from './seed.ts'
 import { onlineService } from './service.ts'
 
 export type Online = ReturnType<typeof onlineService>
@@ -20,7 +23,7 @@ declare module '../../platform/module.ts' {
 export const onlineModule = defineModule({
   name: 'online',
   needs: ['organisation', 'standards', 'children', 'investigations', 'triage'],
-  migrations: [onlineCasesMigration, onlineWelfareMigration],
+  migrations: [onlineCasesMigration, onlineWelfareMigration, onlineSafeguardingRefMigration],
   importKinds: onlineImportKinds,
   menu: [{ text: 'Online cases', href: onlinePath, access: onlineAccess.read, position: 92 }],
   create: ({ db, clock, accessLog, standards }) =>
@@ -30,6 +33,8 @@ export const onlineModule = defineModule({
       afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     }),
   rules: onlineRules,
+  seed: onlineSeed,
+  measures: onlineMeasures,
   subjectLinks: {
     [onlineCaseKind.kind]: (id) => `/online/cases/${id}`,
     // ONL-08's findings are about a member of staff: their record in the organisation's pages.

@@ -550,6 +550,7 @@ export interface OnlineCaseSafeguarding {
   recorded_by: string
   recorded_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
+  ref: Generated<string>
 }
 
 export interface OnlineCaseStage {

@@ -36,7 +36,11 @@ function ageOnDay(person: Person, day: string): number | null {
 
 const noCase = (key: string): FieldError => ({ field: 'case', reason: `There is no online case ${key}` })
 
-async function byRef(trx: Transaction, table: 'online_kirat' | 'online_case_child', refs: readonly string[]) {
+async function byRef(
+  trx: Transaction,
+  table: 'online_kirat' | 'online_case_child' | 'online_case_safeguarding',
+  refs: readonly string[],
+) {
   if (refs.length === 0) return new Map<string, string>()
   const rows = await trx
     .selectFrom(table)
@@ -241,29 +245,43 @@ export async function writeSafeguarding(
     return errors.length ? [{ index, errors }] : []
   })
   if (failures.length) return { errors: failures }
+  const held = await byRef(
+    trx,
+    'online_case_safeguarding',
+    submissions.flatMap((s) => (s.ref ? [s.ref] : [])),
+  )
   const written: { ref: string; id: string; created: boolean }[] = []
-  for (const { input } of submissions) {
-    const row = await trx
-      .insertInto('online_case_safeguarding')
-      .values({
-        case_id: (cases.get(input.case) as CaseRow).id,
-        child_person_id: input.child ? (people.get(input.child) as Person).id : null,
-        kind: input.kind,
-        at: input.at,
-        pac_ref: input.pacRef ? input.pacRef.toUpperCase() : null,
-        note: input.note || null,
-        recorded_by: actor.username,
-        recorded_at: now,
-      })
-      .returning(['id', 'version'])
-      .executeTakeFirstOrThrow()
-    written.push({ ref: row.id, id: row.id, created: true })
+  for (const { ref, input } of submissions) {
+    const values = {
+      case_id: (cases.get(input.case) as CaseRow).id,
+      child_person_id: input.child ? (people.get(input.child) as Person).id : null,
+      kind: input.kind,
+      at: input.at,
+      pac_ref: input.pacRef ? input.pacRef.toUpperCase() : null,
+      note: input.note || null,
+      recorded_by: actor.username,
+      recorded_at: now,
+    }
+    const heldId = ref ? held.get(ref.toUpperCase()) : undefined
+    const row = heldId
+      ? await trx
+          .updateTable('online_case_safeguarding')
+          .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+          .where('id', '=', heldId)
+          .returning(['id', 'ref', 'version'])
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto('online_case_safeguarding')
+          .values({ ...values, ...(ref ? { ref: ref.toUpperCase() } : {}) })
+          .returning(['id', 'ref', 'version'])
+          .executeTakeFirstOrThrow()
+    written.push({ ref: row.ref, id: row.id, created: !heldId })
     await recordMany(trx, [
       {
         table: 'online_case_safeguarding',
         id: row.id,
         version: row.version,
-        action: 'create',
+        action: heldId ? 'update' : 'create',
         changedBy: actor.id,
         changedAt: now,
         changes: { kind: [null, input.kind], at: [null, input.at] },

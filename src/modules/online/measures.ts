@@ -1,0 +1,171 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../platform/db/database.ts'
+import { type Measure, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import { type Stage, stageLabels } from './online-case.ts'
+import { outcomesByTeamKind } from './service/outcomes.ts'
+
+/*
+ * The online module's measures for the dashboard. What stands in the queue is read as at the end of the period
+ * (`until`), each case in the stage of its latest change by then; allocations and outcomes are those recorded
+ * in the period. A case's area is the BCU of its borough, once known.
+ */
+
+const inArea = (scope: MeasureScope) =>
+  sql`(${scope.bcuId ?? null}::uuid is null or c.bcu_id = ${scope.bcuId ?? null}::uuid)`
+
+/** Each open case's stage at `until` and the days it had been in it. */
+async function openAt(q: Executor, scope: MeasureScope, stage?: Stage) {
+  const { rows } = await sql<{ n: number; median: number | null; p90: number | null }>`
+    with open as (
+      select s.stage, extract(epoch from (${scope.until}::timestamptz - s.at)) / 86400 as days
+      from online_case c
+      cross join lateral (select st.stage, st.at from online_case_stage st where st.case_id = c.id
+        and st.at <= ${scope.until} order by st.seq desc limit 1) s
+      where ${inArea(scope)} and s.stage <> 'closed'
+    )
+    -- percentile_cont(0.5) is the median as the time kernel takes it (the mean of the middle two).
+    select count(*)::int as n, percentile_cont(0.5) within group (order by days) as median,
+      percentile_cont(0.9) within group (order by days) as p90
+    from open where ${stage ? sql`stage = ${stage}` : sql`true`}`.execute(q)
+  const row = rows[0]
+  return { n: Number(row?.n ?? 0), median: row?.median ?? null, p90: row?.p90 ?? null }
+}
+
+const ageStages: readonly Stage[] = [
+  'awaiting_research',
+  'awaiting_communications_data',
+  'ready_for_allocation',
+  'address_confirmed',
+  'allocated',
+]
+
+/** Allocations recorded in the period, with the KIRAT level at the time and the team kind. */
+async function allocations(q: Executor, scope: MeasureScope) {
+  const { rows } = await sql<{ high: boolean; team_kind: string }>`
+    select coalesce((select k.level in ('very_high', 'high') from online_kirat k where k.case_id = c.id
+        and k.assessed_at <= a.at order by k.assessed_at desc limit 1), false) as high, a.team_kind
+    from online_case c join online_case_stage a on a.case_id = c.id and a.stage = 'allocated'
+    where ${inArea(scope)} and a.at >= ${scope.from} and a.at < ${scope.until}`.execute(q)
+  return rows
+}
+
+export const onlineMeasures: readonly Measure[] = [
+  {
+    id: 'online.open-cases',
+    title: 'Open online cases',
+    counts: 'Online cases open at the end of the period, in any stage but closed',
+    unit: 'count',
+    higherIsBetter: false,
+    dimensions: ['area'],
+    source: 'Inspection report 2018: more than 800 CEOP referrals in hand',
+    async take(q, scope) {
+      const { n } = await openAt(q, scope)
+      return { value: n, over: n }
+    },
+  },
+  ...ageStages.flatMap((stage): Measure[] => [
+    {
+      id: `online.${stage.replace(/_/g, '-')}-count`,
+      title: `Cases ${stageLabels[stage].toLowerCase()}`,
+      counts: `Open cases whose latest stage change at the end of the period was to ${stageLabels[stage].toLowerCase()}`,
+      unit: 'count',
+      higherIsBetter: false,
+      dimensions: ['area'],
+      source:
+        'Inspection report 2018: Operation Bellona, 20 ready for allocation, 41 awaiting research, 42 awaiting data',
+      async take(q, scope) {
+        const { n } = await openAt(q, scope, stage)
+        return { value: n, over: n }
+      },
+    },
+    {
+      id: `online.${stage.replace(/_/g, '-')}-median-days`,
+      title: `Median days ${stageLabels[stage].toLowerCase()}`,
+      counts: `The median days the open cases ${stageLabels[stage].toLowerCase()} at the end of the period had been in that stage`,
+      unit: 'days',
+      higherIsBetter: false,
+      dimensions: ['area'],
+      source: 'ONL-02; the IP address traced in August and not researched until May',
+      async take(q, scope) {
+        const { n, median } = await openAt(q, scope, stage)
+        return { value: median, over: n }
+      },
+    },
+    {
+      id: `online.${stage.replace(/_/g, '-')}-p90-days`,
+      title: `90th percentile days ${stageLabels[stage].toLowerCase()}`,
+      counts: `The 90th percentile of the days the open cases ${stageLabels[stage].toLowerCase()} had been in that stage`,
+      unit: 'days',
+      higherIsBetter: false,
+      dimensions: ['area'],
+      source: 'ONL-02: the long tail of delays',
+      async take(q, scope) {
+        const { n, p90 } = await openAt(q, scope, stage)
+        return { value: p90, over: n }
+      },
+    },
+  ]),
+  {
+    id: 'online.high-risk-to-specialists',
+    title: 'Very high and high KIRAT cases allocated to the specialists',
+    counts:
+      'Of the allocations in the period of cases then assessed very high or high, the share to the specialist online team',
+    unit: 'share',
+    higherIsBetter: true,
+    dimensions: ['area'],
+    source: 'ONL-01; force policy',
+    async take(q, scope) {
+      const high = (await allocations(q, scope)).filter((a) => a.high)
+      return shareOf(high.filter((a) => a.team_kind === 'specialist').length, high.length)
+    },
+  },
+  {
+    id: 'online.allocated-to-frontline',
+    title: 'Online cases allocated to frontline officers',
+    counts: 'Of the allocations in the period, the share to frontline (non-specialist) teams',
+    unit: 'share',
+    higherIsBetter: false,
+    dimensions: ['area'],
+    source: 'Inspection report 2018: 77% of NCA referrals allocated to frontline officers',
+    async take(q, scope) {
+      const all = await allocations(q, scope)
+      return shareOf(all.filter((a) => a.team_kind === 'frontline').length, all.length)
+    },
+  },
+  ...(['frontline', 'specialist'] as const).map(
+    (kind): Measure => ({
+      id: `online.positive-outcomes-${kind}`,
+      title: `Positive outcomes, ${kind === 'frontline' ? 'frontline' : 'specialist'} investigations`,
+      counts: `Of the outcomes recorded in the period for cases investigated by ${kind === 'frontline' ? 'frontline teams' : 'the specialist online team'}, the share positive (charge, caution...)`,
+      unit: 'share',
+      higherIsBetter: true,
+      dimensions: ['area'],
+      source: 'Inspection report 2018: 11% positive outcomes frontline, 59% specialists',
+      async take(q, scope) {
+        const row = (await outcomesByTeamKind(q, scope)).find((r) => r.teamKind === kind)
+        return shareOf(row?.counts.positive ?? 0, row?.total ?? 0)
+      },
+    }),
+  ),
+  {
+    id: 'online.child-to-referral-hours',
+    title: 'Hours from a child identified to a PAC or social care referral',
+    counts:
+      'The median hours from each child identified in the period to the first PAC or social care referral for them or the household',
+    unit: 'hours',
+    higherIsBetter: false,
+    dimensions: ['area'],
+    source: 'ONL-03',
+    async take(q, scope) {
+      const { rows } = await sql<{ n: number; median: number | null }>`
+        select count(*)::int as n, percentile_cont(0.5) within group (order by hours) as median from (
+          select extract(epoch from (min(g.at) - ch.identified_at)) / 3600 as hours
+          from online_case c join online_case_child ch on ch.case_id = c.id
+          join online_case_safeguarding g on g.case_id = c.id and g.kind in ('pac', 'social_care_referral')
+            and g.at >= ch.identified_at and (g.child_person_id is null or g.child_person_id = ch.person_id)
+          where ${inArea(scope)} and ch.identified_at >= ${scope.from} and ch.identified_at < ${scope.until}
+          group by ch.id, ch.identified_at) x`.execute(q)
+      return { value: rows[0]?.median ?? null, over: Number(rows[0]?.n ?? 0) }
+    },
+  },
+]
