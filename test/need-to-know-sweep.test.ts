@@ -10,6 +10,7 @@ import {
   boroughKeys,
   type SweepFixture,
   type SweepPrincipal,
+  type SweepRecord,
   sweepFixture,
 } from './sweep-fixture.ts'
 import {
@@ -226,12 +227,24 @@ const markersByArea = new Map<string, Markers>()
  * role, by decision (docs/decisions/0007-person-index-access.md). Their PACs, episodes, cases and the rest
  * still are.
  */
+/**
+ * Kinds a role reads force-wide by decision, though the role has an area: the specialist online team holds
+ * every online case in the force (docs/decisions/0010-online-cases-need-to-know.md).
+ */
+const forceWideKinds: Partial<Record<SweepPrincipal['role'], readonly string[]>> = {
+  online_csae: ['online-case'],
+}
+
 function markersFor(principal: SweepPrincipal, indexShown: boolean): Markers {
   const foreign = fixture.foreignBoroughs(principal)
-  const key = `${foreign.join(',')} ${indexShown}`
+  const theirs = forceWideKinds[principal.role] ?? []
+  const key = `${foreign.join(',')} ${indexShown} ${theirs.join(',')}`
   let markers = markersByArea.get(key)
   if (!markers) {
-    const records = fixture.records.filter((r) => foreign.includes(r.borough))
+    // A kind held force-wide takes its findings with it: they are shown on its record's page.
+    const held = (r: SweepRecord) =>
+      theirs.includes(r.kind) || (r.about !== undefined && theirs.includes(r.about))
+    const records = fixture.records.filter((r) => foreign.includes(r.borough) && !held(r))
     markers = new Markers(
       indexShown ? records.filter((r) => !r.personIndex).map((r) => ({ ...r, names: [] })) : records,
     )
@@ -410,6 +423,14 @@ async function sweep() {
           stats.personIndexChanged++
           continue
         }
+        // A kind the role holds force-wide by decision (the specialists' online cases) is theirs to change.
+        const theirs = forceWideKinds[principal.role] ?? []
+        const records = values.map((v) => fixture.records.find((r) => r.id === v || r.ref === v))
+        if (
+          theirs.length &&
+          records.every((r) => r && (theirs.includes(r.kind) || theirs.includes(r.about ?? '')))
+        )
+          continue
         const who = `${principal.label} ${route.method} ${url}`
         if (answer.status < 400)
           violations.push(`${who} -> ${answer.status} to a write on another area's record`)

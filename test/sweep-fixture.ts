@@ -49,6 +49,8 @@ export interface SweepRecord {
   personIndex: boolean
   /** Whether the sweep puts it in the path of a route that takes a record. */
   inPaths: boolean
+  /** A finding's subject kind: a finding belongs with the record it is about. */
+  about?: string
 }
 
 export interface SweepPrincipal {
@@ -141,6 +143,7 @@ const refPrefix: Record<string, { prefix: string; table: string }> = {
   'investigation-action': { prefix: 'SWACT', table: 'investigation_action' },
   rso: { prefix: 'SWRSO', table: 'rso' },
   'deportee-arrival': { prefix: 'SWARR', table: 'deportee_arrival' },
+  'online-case': { prefix: 'SWONL', table: 'online_case' },
 }
 
 const personIndexKinds = new Set(['person', 'household', 'household-membership', 'person-flag'])
@@ -394,6 +397,18 @@ function importLine(record: Planned): string {
         expectedAt: '2099-01-01T06:00:00Z',
         borough,
       })
+    case 'online-case':
+      // The suspect is not yet identified: the case lies in the borough by its own record, found by ref and id.
+      return line({
+        kind: 'online-case',
+        ref,
+        source: 'bellona',
+        receivedAt: '2023-05-01T09:00:00Z',
+        materialCategory: 'category_c',
+        materialDescription: `Sweep material ${ref}`,
+        borough,
+        stages: [{ stage: 'awaiting_research', at: '2023-05-02T09:00:00Z' }],
+      })
     default:
       throw new Error(`the sweep fixture cannot write a ${record.kind}`)
   }
@@ -506,6 +521,7 @@ async function recordsOf(
       sensitive: true,
       personIndex: false,
       inPaths: first,
+      about: finding.subject_kind,
     })
   }
   // Teams and staff are not need-to-know, but some routes take them.
