@@ -137,12 +137,13 @@ describe('one measure', () => {
 })
 
 describe('the hourly job', () => {
-  it('takes every measure for the force and each BCU, last month and this month, once an hour', async () => {
+  it('takes every measure for the force and each BCU, the two months the force view opens on and this one', async () => {
     clock.advance(2 * 60 * 60_000)
     const before = takes.length
     await kestrel.services.dashboard.refresh()
-    expect(takes.length - before).toBe((bcus.length + 1) * 2)
+    expect(takes.length - before).toBe((bcus.length + 1) * 3)
+    // Within the hour nothing is taken again.
     await kestrel.services.dashboard.refresh()
-    expect(takes.length - before).toBe((bcus.length + 1) * 2)
+    expect(takes.length - before).toBe((bcus.length + 1) * 3)
   })
 })

@@ -9,9 +9,10 @@ export function formatFigure(value: number | null, unit: MeasureUnit): string {
     case 'count':
       return Math.round(value).toLocaleString('en-GB')
     case 'hours':
-      return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} hours`
-    case 'days':
-      return `${value.toLocaleString('en-GB', { maximumFractionDigits: 1 })} days`
+    case 'days': {
+      const shown = value.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+      return `${shown} ${shown === '1' ? unit.slice(0, -1) : unit}`
+    }
   }
 }
 

@@ -51,6 +51,8 @@ describe('figures as a leader reads them', () => {
     expect(formatFigure(1204, 'count')).toBe('1,204')
     expect(formatFigure(12.46, 'hours')).toBe('12.5 hours')
     expect(formatFigure(3, 'days')).toBe('3 days')
+    expect(formatFigure(1.02, 'days')).toBe('1 day')
+    expect(formatFigure(1, 'hours')).toBe('1 hour')
     expect(formatFigure(null, 'share')).toBe('No data')
   })
 

@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/database.ts'
 import type { ScheduledJob } from '../../platform/jobs.ts'
 import type { Measure, MeasureRegistry } from '../../platform/measures.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import { lastCompleteMonth, monthOf } from './months.ts'
+import { lastCompleteMonth, monthOf, plusMonths } from './months.ts'
 import { type FigureRequest, figures } from './service/values.ts'
 
 export interface DashboardDeps {
@@ -26,7 +26,10 @@ export function dashboardService(deps: DashboardDeps) {
     figureMaxAgeMinutes: deps.figureMaxAgeMinutes,
     bcus,
     figures: (asked: FigureRequest) => figures(deps.db, asked, deps.clock.now(), maxAgeMs),
-    /** The figures a leader opens first: every measure, the force and each BCU, last month and this month. */
+    /**
+     * The figures a leader opens first: every measure, the force and each BCU, for the month the force view
+     * opens on (the last complete one), the month before it that it is set beside, and this month so far.
+     */
     async refresh() {
       const now = deps.clock.now()
       await figures(
@@ -34,7 +37,7 @@ export function dashboardService(deps: DashboardDeps) {
         {
           measures: deps.measures.all(),
           bcuIds: [null, ...(await bcus()).map((b) => b.id)],
-          months: [lastCompleteMonth(now), monthOf(now)],
+          months: [plusMonths(lastCompleteMonth(now), -1), lastCompleteMonth(now), monthOf(now)],
         },
         now,
         maxAgeMs,
@@ -45,7 +48,7 @@ export function dashboardService(deps: DashboardDeps) {
 
 export type Dashboard = ReturnType<typeof dashboardService>
 
-/** Keeps the figures leaders open first no older than an hour, so the dashboard opens as fast as a read. */
+/** Keeps the figures leaders open first no older than the configured age, so the dashboard opens as fast as a read. */
 export function figuresJob(dashboard: Dashboard): ScheduledJob {
   return {
     name: 'dashboard-figures',
