@@ -102,9 +102,16 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
     matchDetails: (resultId: string, principal: Principal, requestId: string | null | undefined) =>
       matchDetails(db, on, resultId, principal, requestId),
 
-    /** The device list within the reader's reach, with each device's latest recommendation; the read is logged. */
+    /**
+     * The device list within the reader's reach, with each device's latest recommendation; the read is logged.
+     * `caseRef` narrows it to one case's exhibits (the online module lists a case's devices with it).
+     */
     list: (
-      filter: { status?: DeviceStatus | undefined; decision?: string | undefined },
+      filter: {
+        status?: DeviceStatus | undefined
+        decision?: string | undefined
+        caseRef?: string | undefined
+      },
       reach: Reach,
       read: { actor: Actor; query: string; requestId?: string | null },
       limit?: number,

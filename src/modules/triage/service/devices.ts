@@ -43,7 +43,7 @@ export function statusHistory(q: Executor, deviceId: string) {
 export async function listDevices(
   q: Executor,
   deps: Pick<TriageDeps, 'accessLog'>,
-  filter: { status?: DeviceStatus | undefined; decision?: string | undefined },
+  filter: { status?: DeviceStatus | undefined; decision?: string | undefined; caseRef?: string | undefined },
   reach: Reach,
   read: { actor: Actor; query: string; requestId?: string | null },
   limit = 500,
@@ -74,9 +74,29 @@ export async function listDevices(
       'latest.run_at',
       'latest.exact_matches',
       'latest.near_matches',
+      // Whether it was ever sent for or given full examination, for the counts an online case shows.
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('device_status_event as e')
+              .whereRef('e.device_id', '=', 'd.id')
+              .where('e.status', '=', 'submitted'),
+          )
+          .as('ever_submitted'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('device_status_event as e')
+              .whereRef('e.device_id', '=', 'd.id')
+              .where('e.status', '=', 'examined'),
+          )
+          .as('ever_examined'),
     ])
     .where(deviceKind.where(reach, 'd'))
   if (filter.status) query = query.where('d.status', '=', filter.status)
+  if (filter.caseRef) query = query.where('d.case_ref', '=', filter.caseRef)
   if (filter.decision === 'none') query = query.where('latest.decision', 'is', null)
   else if (filter.decision) query = query.where('latest.decision', '=', filter.decision)
   const rows = await query.orderBy('d.status_at', 'desc').orderBy('d.ref').limit(limit).execute()
