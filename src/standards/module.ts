@@ -2,6 +2,7 @@ import { allow } from '../platform/access/access.ts'
 import { defineModule } from '../platform/module.ts'
 import { staffAccess, teamRoles } from './access.ts'
 import { loadWorkingDayCalendar } from './calendar.ts'
+import { standardsMeasures } from './measures.ts'
 import { standardsMigration } from './migrations/0004-standards.ts'
 import { workingDaysMigration } from './migrations/0013-working-days.ts'
 import { findingQueuesMigration } from './migrations/0014-finding-queues.ts'
@@ -50,5 +51,6 @@ export const standardsModule = defineModule({
         return force ? organisation.boroughs(force.id) : []
       },
     }),
+  measures: standardsMeasures,
   routes: (app, services) => standardsRoutes(app, services.standards),
 })

@@ -18,7 +18,7 @@ export const dashboardModule = defineModule({
   name: 'dashboard',
   needs: ['organisation'],
   migrations: [measureValuesMigration],
-  menu: [{ text: 'Performance', href: dashboardPath, access: dashboardAccess.read, position: 110 }],
+  menu: [{ text: 'Performance', href: dashboardPath, access: dashboardAccess.read, position: 105 }],
   create: ({ db, clock, measures, organisation, config }) =>
     dashboardService({
       db,
