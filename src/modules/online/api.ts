@@ -74,6 +74,26 @@ const caseOutput = z.object({
       msInStage: z.number(),
     }),
   ),
+  devices: z.array(
+    z.object({
+      id: z.string(),
+      ref: z.string(),
+      description: z.string(),
+      kind: z.string(),
+      status: z.string(),
+      statusAt: z.date(),
+      recommendation: z
+        .string()
+        .nullable()
+        .describe('The latest triage decision; match details are not given here'),
+    }),
+  ),
+  deviceCounts: z.object({
+    seized: z.number(),
+    triaged: z.number(),
+    submitted: z.number(),
+    returnedUnchecked: z.number(),
+  }),
   identifiers: z.array(
     z.object({ kind: z.enum(identifierKinds), value: z.string(), seenAt: z.date().nullable() }),
   ),

@@ -1,3 +1,4 @@
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { defineModule } from '../../platform/module.ts'
 import { iiocViewerKind, onlineAccess, onlineCaseKind } from './access.ts'
 import { onlineApi } from './api.ts'
@@ -26,11 +27,18 @@ export const onlineModule = defineModule({
   migrations: [onlineCasesMigration, onlineWelfareMigration, onlineSafeguardingRefMigration],
   importKinds: onlineImportKinds,
   menu: [{ text: 'Online cases', href: onlinePath, access: onlineAccess.read, position: 92 }],
-  create: ({ db, clock, accessLog, standards }) =>
+  create: ({ db, clock, accessLog, standards, triage }) =>
     onlineService(db, {
       clock,
       accessLog,
       afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+      // A case's devices for a reader the case's need to know admits, whatever the device's own area.
+      devicesOfCase: async (caseRef, actor, query) =>
+        (await triage.list({ caseRef }, forceWideReach, { actor, query })).map((d) => ({
+          ...d,
+          ever_submitted: Boolean(d.ever_submitted),
+          ever_examined: Boolean(d.ever_examined),
+        })),
     }),
   rules: onlineRules,
   seed: onlineSeed,

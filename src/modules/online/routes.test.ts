@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
 import { requestsTo } from '../../../test/requests.ts'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import { movableClock, onlineFixture } from './test-fixtures.ts'
 
@@ -138,5 +139,46 @@ describe('allocation and closing forms', () => {
     expect(closed.statusCode).toBe(303)
     const page = await get(supervisor, `/online/cases/${c.id}`)
     expect(page.body).toContain('Moved abroad')
+  })
+})
+
+describe('a case’s devices, from device triage', () => {
+  it('are listed on the case for its allocated officer, with the counts, though the devices are the online team’s', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-08-02T09:00:00Z' })
+    await fx.stage(c.ref, {
+      stage: 'allocated',
+      at: '2018-08-03T09:00:00Z',
+      team: 'Lambeth response',
+      officer: 'R1001',
+    })
+    const { triage } = fx.kestrel.services
+    const device = (ref: string, statusHistory: { status: 'returned' | 'submitted'; at: Date }[]) =>
+      triage.saveDevice(
+        ref,
+        {
+          description: `Phone ${ref}`,
+          deviceKind: 'phone',
+          caseRef: c.ref,
+          seizedAt: new Date('2018-08-10T07:00:00Z'),
+          team: 'Online CSAE team',
+          statusHistory,
+        },
+        { id: 'tester', username: 'tester' },
+        forceWideReach,
+      )
+    await device(`EX-${c.ref}-1`, [{ status: 'submitted', at: new Date('2018-08-12T09:00:00Z') }])
+    await device(`EX-${c.ref}-2`, [{ status: 'returned', at: new Date('2018-08-15T09:00:00Z') }])
+    await device(`EX-${c.ref}-3`, [])
+    const mine = await as(['officer'], fx.officers.lambethResponse.id)
+    const page = await get(mine, `/online/cases/${c.id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain(`EX-${c.ref}-1`)
+    expect(page.body).toMatch(/3 seized, 0 triaged, 1 submitted for examination, 1 returned unchecked/)
+    // Not a device of another case.
+    const other = await fx.onlineCase('2018-08-01T09:00:00Z')
+    expect(
+      (await get(await as(['online_csae'], fx.officers.specialist.id), `/online/cases/${other.id}`)).body,
+    ).toMatch(/0 seized/)
   })
 })

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { page, view } from '../../../platform/http/page.ts'
 import { formatSpan } from '../../../platform/time.ts'
 import { type OutcomeCode, outcomeLabels } from '../../investigations/investigation.ts'
+import { decisionLabels, deviceKindLabels, deviceStatusLabels } from '../../triage/device.ts'
 import { mayDo, onlineAccess, onlineCaseKind } from '../access.ts'
 import {
   kiratLabels,
@@ -45,6 +46,15 @@ export function casePages(app: FastifyInstance, deps: OnlinePageDeps) {
         findings,
         kirat: v.kirat.map((k) => ({ ...k, levelLabel: kiratLabels[k.level] })),
         identifiers: v.identifiers,
+        devices: v.devices.map((d) => ({
+          ...d,
+          kindLabel: deviceKindLabels[d.kind as keyof typeof deviceKindLabels] ?? d.kind,
+          statusLabel: deviceStatusLabels[d.status as keyof typeof deviceStatusLabels] ?? d.status,
+          recommendationLabel: d.recommendation
+            ? decisionLabels[d.recommendation as keyof typeof decisionLabels]
+            : 'Not triaged',
+        })),
+        deviceCounts: v.deviceCounts,
         children: v.children,
         safeguarding: v.safeguarding.map((s) => ({
           ...s,

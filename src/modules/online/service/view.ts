@@ -13,7 +13,7 @@ import { casesByKey, stagesOf } from './records.ts'
  */
 export async function viewCase(
   q: Executor,
-  deps: Pick<OnlineDeps, 'accessLog' | 'clock'>,
+  deps: Pick<OnlineDeps, 'accessLog' | 'clock' | 'devicesOfCase'>,
   key: string,
   principal: Principal,
   requestId?: string | null,
@@ -54,6 +54,8 @@ export async function viewCase(
     ? await q.selectFrom('borough').select('name').where('id', '=', found.borough_id).executeTakeFirst()
     : undefined
   await deps.accessLog.logRead(principal, onlineCaseKind.kind, id, requestId)
+  // The case's exhibits, read because the case is within the reader's need to know.
+  const devices = (await deps.devicesOfCase?.(found.ref, principal, `online case ${found.ref}`)) ?? []
   const now = deps.clock.now()
   const person = (personId: string | null) => {
     const p = personId ? people.get(personId) : undefined
@@ -100,6 +102,23 @@ export async function viewCase(
       msInStage:
         ((stages[i + 1]?.at ?? (s.stage === 'closed' ? s.at : now)) as Date).getTime() - s.at.getTime(),
     })),
+    devices: devices.map((d) => ({
+      id: d.id,
+      ref: d.ref,
+      description: d.description,
+      kind: d.device_kind,
+      status: d.status,
+      statusAt: d.status_at,
+      recommendation: d.decision,
+    })),
+    deviceCounts: {
+      seized: devices.length,
+      triaged: devices.filter((d) => d.decision !== null).length,
+      submitted: devices.filter((d) => d.ever_submitted).length,
+      returnedUnchecked: devices.filter(
+        (d) => d.status === 'returned' && d.decision === null && !d.ever_examined,
+      ).length,
+    },
     identifiers: identifiers.map((i) => ({ kind: i.kind, value: i.value, seenAt: i.seen_at })),
     kirat: kirats.map((k) => ({
       ref: k.ref,
