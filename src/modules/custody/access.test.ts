@@ -127,7 +127,8 @@ const detentionCount = async () =>
 describe('a custody sergeant’s saves on the embedded database', () => {
   it('records a detention and then an event through the pages, each answering', async () => {
     const child = await fx.child('2004-02-01')
-    const form = await get(brixtonSergeant, '/custody/detentions/new')
+    // The form opens once the child is chosen (the search links to ?child=<ref>).
+    const form = await get(brixtonSergeant, `/custody/detentions/new?child=${child.ref}`)
     expect(form.statusCode).toBe(200)
     expect(form.body).toContain('Brixton custody suite')
     expect(form.body).not.toContain('Wembley custody suite')

@@ -138,14 +138,26 @@ describe.each([
       await journey.checkAccessible()
       expect(await body()).toContain('CUS-04')
 
-      // Recording a new detention: the form, and its errors when sent empty.
+      // Recording a new detention: the child found by name first (issue 17), then the form, and its errors
+      // when sent empty.
       await journey.goto('/custody/detentions/new')
+      await journey.page.getByRole('button', { name: 'Search' }).click()
+      await journey.checkAccessible()
+      expect(await journey.page.locator('.govuk-error-summary').textContent()).toContain(
+        'Enter the child’s name',
+      )
+      await journey.page.getByLabel('Name or reference').fill('jayden example')
+      await journey.page.getByRole('button', { name: 'Search' }).click()
+      await journey.checkAccessible()
+      await journey.page.getByRole('link', { name: /EXAMPLE, Jayden/ }).click()
+      await journey.checkAccessible()
+      expect(await journey.page.locator('#child').textContent()).toContain('EXAMPLE, Jayden')
       await journey.page.locator('#arrestedAt-time').fill('')
       await journey.page.getByRole('button', { name: 'Record detention' }).click()
       await journey.checkAccessible()
       const summary = await journey.page.locator('.govuk-error-summary').textContent()
-      expect(summary).toContain('Enter the child’s person reference')
       expect(summary).toContain('Enter at least one offence')
+      expect(summary).not.toContain('person reference')
     } finally {
       await journey.close()
     }

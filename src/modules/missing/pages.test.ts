@@ -34,14 +34,17 @@ describe('missing pages on the page handler', () => {
     const first = await get(unitUser, '/missing/episodes/new')
     expect(first.statusCode).toBe(200)
     expect(first.body).not.toContain('govuk-error-summary')
-    const empty = await get(unitUser, '/missing/episodes/new?child=')
+    // The search sent with nothing typed, as the browser sends it.
+    const empty = await get(unitUser, '/missing/episodes/new?q=&dob-day=&dob-month=&dob-year=')
     expect(empty.statusCode).toBe(400)
-    expect(summaryLinks(empty.body)).toEqual(['#child'])
-    expect(empty.body).toContain('Enter the child’s person reference')
-    expect(empty.body).toContain('id="child-error"')
-    const spaces = await get(unitUser, '/missing/episodes/new?child=%20%20')
-    expect(spaces.statusCode).toBe(400)
-    expect(summaryLinks(spaces.body)).toEqual(['#child'])
+    expect(summaryLinks(empty.body)).toEqual(['#q'])
+    expect(empty.body).toContain('Enter the child’s name or reference, or their date of birth, to find them')
+    expect(empty.body).toContain('id="q-error"')
+    for (const search of ['?child=', '?child=%20%20', '?q=%20']) {
+      const spaces = await get(unitUser, `/missing/episodes/new${search}`)
+      expect(spaces.statusCode, search).toBe(400)
+      expect(summaryLinks(spaces.body)).toEqual(['#q'])
+    }
   })
 
   it('lists the grading form’s problems in the order the page shows the fields', async () => {

@@ -12,6 +12,7 @@ import { personWriters } from '../access.ts'
 import { boroughsOf } from '../boroughs.ts'
 import { ageAt, displayName } from '../person.ts'
 import { type Person, PossibleDuplicateError } from '../service.ts'
+import { journeysFromAChild, returnToJourney } from './find-child.ts'
 import { always, detailFields, detailItems, notBoth, personInput } from './person-form.ts'
 import { boroughItems, listViewer, peoplePath } from './shared.ts'
 
@@ -24,6 +25,8 @@ const createForm = z
     boroughId: optionalText(),
     addressFrom: dateInput({ label: 'Date they started living there', required: false }),
     confirmNotDuplicate: checkbox(),
+    // The journey that sent the person here to add the child (find-child.ts), to go back to with them.
+    returnTo: optionalText(),
   })
   .superRefine((values, ctx) => {
     notBoth(values, ctx)
@@ -58,6 +61,8 @@ export function createPages(app: FastifyInstance, services: Services) {
       dobItems: form ? form.dateItems('dateOfBirth') : dateInputItems(dateParts(null)),
       fromItems: form ? form.dateItems('addressFrom') : dateInputItems(dateParts(null)),
       duplicates: duplicates?.map((p) => ({ ...p, name: displayName(p), age: ageAt(p, today) })),
+      // A journey's own page, to choose a possible match instead of adding them again.
+      returnTo: journeysFromAChild.find((j) => j === values.returnTo),
     })
   }
 
@@ -71,6 +76,7 @@ export function createPages(app: FastifyInstance, services: Services) {
           givenNames: formText(query, 'givenNames'),
           gender: 'not known',
           ethnicity: 'NS',
+          returnTo: formText(query, 'returnTo'),
         },
         form,
       ),
@@ -92,7 +98,7 @@ export function createPages(app: FastifyInstance, services: Services) {
           principal,
           { confirmedNotDuplicate: input.confirmNotDuplicate },
         )
-        return `${peoplePath}/${person.id}`
+        return returnToJourney(input.returnTo, person.ref) ?? `${peoplePath}/${person.id}`
       } catch (error) {
         if (error instanceof ValidationError)
           throw new ValidationError(

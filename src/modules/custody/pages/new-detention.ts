@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { dateInputItems } from '../../../platform/http/date-input.ts'
+import { formText } from '../../../platform/http/form-body.ts'
 import { checkbox, dateTimeInput, optionalText, text } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { findChildStep } from '../../children/pages/find-child.ts'
+import { displayName } from '../../children/person.ts'
 import { custodyAccess } from '../access.ts'
 import { type CustodyPageDeps, custodyPath, instantOf, nowParts } from './shared.ts'
 
@@ -21,20 +24,56 @@ const detentionForm = z.object({
   pacRef: optionalText(),
 })
 
-/** Recording a child's detention: the form opens at now, London time. */
-export function newDetentionPages(app: FastifyInstance, { custody, clock }: CustodyPageDeps) {
+const findTheChild = 'Enter the child’s name or reference, or their date of birth, to find them'
+
+/**
+ * Recording a child's detention: first the child, found by name, date of birth or reference as every journey
+ * from a child starts (children/pages/find-child.ts); then the form, opening at now, London time.
+ */
+export function newDetentionPages(app: FastifyInstance, { custody, clock, children }: CustodyPageDeps) {
   page(app, `${custodyPath}/detentions/new`, {
     access: custodyAccess.recordDetention,
     form: detentionForm,
     action: `${custodyPath}/detentions`,
-    get: async ({ principal, form }) => {
-      const suites = await custody.suitesFor(principal)
+    get: async ({ request, principal, query, form }) => {
       const typed = form?.values
+      const childKey = typed?.child ?? formText(query, 'child')
+      const person = childKey ? await children.find(childKey) : undefined
+      if (!form && !person) {
+        // No child chosen yet (or a reference that finds no one): the search, saying what went wrong.
+        const step = await findChildStep(children, request, '/custody/detentions/new')
+        const sentEmpty =
+          (query?.child !== undefined || query?.q !== undefined) &&
+          !childKey &&
+          !formText(query, 'q') &&
+          !['dob-day', 'dob-month', 'dob-year'].some((k) => formText(query, k))
+        const problem = childKey
+          ? `There is no person with the reference ${childKey}`
+          : sentEmpty
+            ? findTheChild
+            : undefined
+        return view(
+          'children/views/find-child.njk',
+          {
+            pageTitle: 'Record a child’s detention',
+            ...step,
+            search: childKey ? { ...step.search, q: childKey } : step.search,
+            errors: [...step.errors, ...(problem ? [{ text: problem, href: '#q' }] : [])],
+            fieldErrors: { ...step.fieldErrors, ...(problem ? { q: { text: problem } } : {}) },
+          },
+          problem || step.errors.length ? 400 : 200,
+        )
+      }
+      const suites = await custody.suitesFor(principal)
       const arrested = typed?.arrestedAt ?? nowParts(clock.now())
       return view('custody/views/new.njk', {
         pageTitle: 'Record a child’s detention',
+        // The child chosen, by name: their reference goes with the form.
+        child: person
+          ? { name: displayName(person), ref: person.ref, dateOfBirth: person.dateOfBirth }
+          : undefined,
         values: {
-          child: typed?.child ?? '',
+          child: person?.ref ?? typed?.child ?? '',
           offences: typed?.offences ?? '',
           pacRef: typed?.pacRef ?? '',
           appearsUnder18: typed?.appearsUnder18 === 'yes',

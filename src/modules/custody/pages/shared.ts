@@ -1,6 +1,7 @@
 import type { DateTimeParts } from '../../../platform/http/form-fields.ts'
 import { londonDate, londonInstant, londonTime } from '../../../platform/time.ts'
 import type { StandardsService } from '../../../standards/service.ts'
+import type { ChildrenService } from '../../children/service.ts'
 import { type DetentionClocks, formatDuration, hour } from '../custody.ts'
 import type { CustodyService } from '../service.ts'
 
@@ -11,6 +12,8 @@ export interface CustodyPageDeps {
   custody: CustodyService
   standards: StandardsService
   clock: { now(): Date }
+  /** The person index: recording a detention starts by finding the child. */
+  children: ChildrenService
 }
 
 /** The boxes of a date and time input showing `now` in London, as a form about what just happened opens. */

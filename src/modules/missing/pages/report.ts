@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
-import { type FormState, parseForm, type SummaryError } from '../../../platform/http/form.ts'
+import type { FormState, SummaryError } from '../../../platform/http/form.ts'
+import { formText } from '../../../platform/http/form-body.ts'
 import { checkbox, checkboxes, optionalText, radios, text } from '../../../platform/http/form-fields.ts'
 import { page, type View, view } from '../../../platform/http/page.ts'
+import { findChildStep } from '../../children/pages/find-child.ts'
 import { flagLabels } from '../../children/person.ts'
 import { episodeReporters } from '../access.ts'
 import {
@@ -19,10 +21,7 @@ import {
 import { fromLocalInput, localDateTime, toLocalInput } from './local-date-time.ts'
 import { boroughList, type MissingPageServices, missingPath } from './shared.ts'
 
-const enterChild = 'Enter the child’s person reference'
-
-/** Finding the child: the first step, a GET form, so its answer is the grading page's address. */
-const findChildForm = z.object({ child: text({ required: enterChild }) })
+const enterChild = 'Enter the child’s name or reference, or their date of birth, to find them'
 
 /** The grading form, in the order the page shows it. */
 const episodeForm = z.object({
@@ -49,17 +48,41 @@ type Typed = Partial<Record<keyof z.input<typeof episodeForm>, string | string[]
 
 /** Reporting a child missing: the child first, then the grading with their history and the suggestion. */
 export function reportPages(app: FastifyInstance, services: MissingPageServices) {
-  const { missing, organisation, clock } = services
+  const { missing, organisation, clock, children } = services
 
-  const findChild = (child: string, errors: SummaryError[], fieldErrors: Record<string, { text: string }>) =>
-    view(
-      'missing/views/find-child.njk',
-      { pageTitle: 'Report a missing child', child, errors, fieldErrors },
+  /** The first step: finding the child, as every journey from a child starts; `problems` say why it is shown again. */
+  async function findChild(
+    request: FastifyRequest,
+    problems: { field: string; reason: string }[] = [],
+    typed?: string,
+  ) {
+    const found = await findChildStep(children, request, '/missing/episodes/new')
+    // A reference that found no one is shown in the search box, to correct.
+    const step = typed ? { ...found, search: { ...found.search, q: typed } } : found
+    // The search's own problem (a date of birth that is not a date) is listed first, in field order.
+    const errors: SummaryError[] = [...step.errors, ...problems.map((p) => ({ text: p.reason, href: '#q' }))]
+    return view(
+      'children/views/find-child.njk',
+      {
+        pageTitle: 'Report a missing child',
+        ...step,
+        errors,
+        fieldErrors: {
+          ...step.fieldErrors,
+          ...(problems.length ? { q: { text: problems.map((p) => p.reason).join('. ') } } : {}),
+        },
+      },
       errors.length ? 400 : 200,
     )
+  }
 
   /** The grading page for a child; an unknown child (a mistyped ref) goes back to finding the child, with the reason. */
-  async function grading(principal: Principal, childKey: string, form?: FormState): Promise<View> {
+  async function grading(
+    request: FastifyRequest,
+    principal: Principal,
+    childKey: string,
+    form?: FormState,
+  ): Promise<View> {
     const typed = (form?.values ?? {}) as Typed
     const str = (key: keyof Typed) => (typeof typed[key] === 'string' ? (typed[key] as string) : '')
     const at = fromLocalInput(str('reportedAt')) ?? clock.now()
@@ -69,12 +92,7 @@ export function reportPages(app: FastifyInstance, services: MissingPageServices)
       context = await missing.childContext(childKey, reachOf(principal), at, str('borough') || null)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
-      const errors = error.errors.map((e) => ({ text: e.reason, href: `#${e.field}` }))
-      return findChild(
-        childKey,
-        errors,
-        Object.fromEntries(error.errors.map((e) => [e.field, { text: e.reason }])),
-      )
+      return findChild(request, error.errors, childKey)
     }
     const answered = (
       Array.isArray(typed.riskFactors) ? typed.riskFactors : []
@@ -109,25 +127,22 @@ export function reportPages(app: FastifyInstance, services: MissingPageServices)
     access: episodeReporters,
     form: episodeForm,
     action: `${missingPath}/episodes`,
-    get: async ({ principal, query, form }) => {
+    get: async ({ request, principal, query, form }) => {
       if (form) {
         // Without a child there is no grading page to show the other answers on: find the child first.
         const child = form.values.child
-        if (!child)
-          return findChild(
-            '',
-            form.errors.filter((e) => e.href === '#child'),
-            {
-              child: form.fieldErrors.child as { text: string },
-            },
-          )
-        return grading(principal, child, form)
+        if (!child) return findChild(request, [{ field: 'child', reason: enterChild }])
+        return grading(request, principal, child, form)
       }
-      if (query?.child === undefined) return findChild('', [], {})
-      // The find-child form sent: an empty one says what is missing.
-      const asked = parseForm(findChildForm, query)
-      if (!asked.ok) return findChild('', asked.state.errors, asked.state.fieldErrors)
-      return grading(principal, asked.input.child)
+      // A child chosen from the search (a link to ?child=<ref>); without one, the search, which sent with
+      // nothing in it (or a child left empty) says what to do.
+      const child = formText(query, 'child')
+      if (child) return grading(request, principal, child)
+      const sentEmpty =
+        (query?.child !== undefined || query?.q !== undefined) &&
+        !formText(query, 'q') &&
+        !['dob-day', 'dob-month', 'dob-year'].some((k) => formText(query, k))
+      return findChild(request, sentEmpty ? [{ field: 'q', reason: enterChild }] : [])
     },
     post: async ({ input, principal }) => {
       const episode = await missing.create(

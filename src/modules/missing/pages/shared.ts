@@ -2,6 +2,7 @@ import { type Access, permits } from '../../../platform/access/access.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Database } from '../../../platform/db/database.ts'
 import type { StandardsService } from '../../../standards/service.ts'
+import type { ChildrenService } from '../../children/service.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import type { MissingService } from '../service.ts'
 
@@ -11,6 +12,8 @@ export interface MissingPageServices {
   missing: MissingService
   standards: StandardsService
   organisation: OrganisationService
+  /** The person index: a report starts by finding the child. */
+  children: ChildrenService
   clock: { now(): Date }
   db: Database
 }
