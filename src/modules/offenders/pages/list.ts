@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { fieldErrors } from '../../../platform/http/api.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { pageOfList } from '../../../platform/http/pagination.ts'
 import { mayDo, offendersAccess } from '../access.ts'
 import { riskLabels, riskLevels, rsoStatuses, statusLabels } from '../rso.ts'
 import { rsoListFilter } from '../service/lists.ts'
@@ -34,12 +35,6 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
         deps.offenders.list(principal, filter, { query: `GET ${request.url}`, requestId: request.id }),
       ])
       const chosen = (name: (typeof filterNames)[number]) => filter[name] ?? ''
-      const pages = Math.max(1, Math.ceil(list.total / list.size))
-      const link = (n: number) =>
-        `${offendersPath}?${new URLSearchParams([
-          ...filterNames.flatMap((name): [string, string][] => (chosen(name) ? [[name, chosen(name)]] : [])),
-          ['page', String(n)] as [string, string],
-        ]).toString()}`
       const select = (all: string, options: { value: string; text: string }[], value: string) => [
         { value: '', text: all, selected: value === '' },
         ...options.map((o) => ({ ...o, selected: o.value === value })),
@@ -73,22 +68,15 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
           riskLabel: riskLabels[r.riskLevel],
           statusLabel: statusLabels[r.status],
         })),
-        total: list.total,
-        shownFrom: list.items.length ? (list.page - 1) * list.size + 1 : 0,
-        shownTo: (list.page - 1) * list.size + list.items.length,
-        pagination:
-          pages > 1
-            ? {
-                ...(list.page > 1 ? { previous: { href: link(Math.min(list.page - 1, pages)) } } : {}),
-                ...(list.page < pages ? { next: { href: link(list.page + 1) } } : {}),
-                items: Array.from({ length: pages }, (_, i) => i + 1)
-                  .filter((n) => n === 1 || n === pages || Math.abs(n - list.page) <= 2)
-                  .flatMap((n, i, shown) => [
-                    ...(i > 0 && n - (shown[i - 1] as number) > 1 ? [{ ellipsis: true }] : []),
-                    { number: n, href: link(n), current: n === list.page },
-                  ]),
-              }
-            : undefined,
+        // Each page's link keeps every filter (pagination.ts), as every list's does.
+        ...pageOfList({
+          path: offendersPath,
+          query,
+          page: list.page,
+          size: list.size,
+          total: list.total,
+          shown: list.items.length,
+        }),
       })
     },
   })
