@@ -182,3 +182,31 @@ describe('a case’s devices, from device triage', () => {
     ).toMatch(/0 seized/)
   })
 })
+
+describe('the outcomes table and the queue’s history', () => {
+  it('shows the period’s outcomes by who investigated, with percentages, and the monthly counts', async () => {
+    const c = await fx.onlineCase('2018-04-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-04-02T09:00:00Z' })
+    await fx.stage(c.ref, { stage: 'allocated', at: '2018-04-03T09:00:00Z', team: 'Online CSAE team' })
+    await fx.stage(c.ref, { stage: 'outcome', at: '2018-05-03T09:00:00Z', outcomeCode: '1' })
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    const page = await get(
+      specialist,
+      '/online/outcomes?from-day=1&from-month=5&from-year=2018&to-day=31&to-month=5&to-year=2018&bcu=',
+    )
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toMatch(
+      /Specialist online team<\/th><td[^>]*>0% \(0\)<\/td><td[^>]*>0% \(0\)<\/td><td[^>]*>100% \(1\)<\/td><td[^>]*>1</,
+    )
+    // Outside the period it is not counted.
+    const june = await get(
+      specialist,
+      '/online/outcomes?from-day=1&from-month=6&from-year=2018&to-day=30&to-month=6&to-year=2018',
+    )
+    expect(june.body).toMatch(/Specialist online team<\/th><td[^>]*>–/)
+    const queue = await get(specialist, '/online?asOf-day=1&asOf-month=5&asOf-year=2018')
+    // On 1 April the case was not yet received; on 1 May it was allocated.
+    expect(queue.body).toMatch(/1 Apr(il)? 2018<\/th>(<td[^>]*>0<\/td>){6}/)
+    expect(queue.body).toMatch(/1 May 2018<\/th>(<td[^>]*>\d+<\/td>){5}<td[^>]*>1<\/td>/)
+  })
+})

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { casePages } from './pages/case.ts'
+import { outcomePages } from './pages/outcomes.ts'
 import { queuePages } from './pages/queue.ts'
 import type { OnlinePageDeps } from './pages/shared.ts'
 import { stagePages } from './pages/stage-forms.ts'
@@ -11,4 +12,5 @@ export function onlineRoutes(app: FastifyInstance, services: OnlinePageDeps) {
   queuePages(app, services)
   casePages(app, services)
   stagePages(app, services)
+  outcomePages(app, services)
 }

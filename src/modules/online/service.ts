@@ -1,7 +1,7 @@
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
-import { mayDo } from './access.ts'
+import { mayDo, onlineCaseKind, onlineReach } from './access.ts'
 import { inTransaction, type OnlineDeps, type WriteResult } from './service/dependencies.ts'
 import type {
   CaseInput,
@@ -11,7 +11,8 @@ import type {
   StageChangeInput,
 } from './service/inputs.ts'
 import { changeStage, identifyChild, recordCase, recordKirat, recordSafeguarding } from './service/keep.ts'
-import { type QueueFilter, queue } from './service/queue.ts'
+import { type OutcomeScope, outcomesByTeamKind } from './service/outcomes.ts'
+import { type QueueFilter, queue, queueHistory } from './service/queue.ts'
 import { viewCase } from './service/view.ts'
 import {
   type GradingInput,
@@ -59,6 +60,15 @@ export function onlineService(db: Database, deps: OnlineDeps) {
     /** The open cases by stage, as they stood at a date; the read is logged. */
     queue: (principal: Principal, filter: QueueFilter, read: { query: string; requestId?: string | null }) =>
       queue(db, deps, principal, filter, read),
+    /** Open cases by stage at the start of each month given (the queue's history); the read is logged. */
+    queueHistory: (
+      principal: Principal,
+      months: readonly Date[],
+      read: { query: string; requestId?: string | null },
+    ) => queueHistory(db, deps, principal, months, read),
+    /** The report's table of outcomes by who investigated, over the cases the reader may see. */
+    outcomes: async (principal: Principal, scope: OutcomeScope) =>
+      outcomesByTeamKind(db, scope, onlineCaseKind.where(await onlineReach(db, principal))),
     /** Staff who view or grade indecent images, their screenings and gradings (ONL-08). */
     recordViewer: welfare<ViewerInput>(writeViewers),
     recordScreening: welfare<ScreeningInput>(writeScreenings),

@@ -4,7 +4,7 @@ import { dateInputItems, dateParts } from '../../../platform/http/date-input.ts'
 import { parseForm } from '../../../platform/http/form.ts'
 import { dateInput, optionalText } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
-import { formatSpan, londonInstant } from '../../../platform/time.ts'
+import { addMonths, formatSpan, londonDate, londonInstant } from '../../../platform/time.ts'
 import { onlineAccess } from '../access.ts'
 import { kiratLabels, openStages, stageLabels, teamKindLabels, teamKinds } from '../online-case.ts'
 import { casePath, choices, type OnlinePageDeps, onlinePath } from './shared.ts'
@@ -38,7 +38,16 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
           { query: `GET ${request.url}`, requestId: request.id },
         ),
       ])
+      // The queue's history: the counts at the start of each of the twelve months before the day shown.
+      const firstOfMonth = `${londonDate(queue.asOf).slice(0, 7)}-01`
+      const months = Array.from({ length: 12 }, (_, i) => londonInstant(addMonths(firstOfMonth, i - 11)))
+      const history = await deps.online.queueHistory(principal, months, {
+        query: `GET ${request.url} (history)`,
+        requestId: request.id,
+      })
       return view('online/views/queue.njk', {
+        historyStages: openStages.map((s) => ({ stage: s, label: stageLabels[s] })),
+        history,
         pageTitle: 'Online child abuse cases',
         asOf: asOf ? queue.asOf : null,
         counts: openStages.map((s) => ({ stage: s, label: stageLabels[s], count: queue.counts[s] })),

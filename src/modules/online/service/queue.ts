@@ -99,3 +99,40 @@ export async function queue(
   })
   return { asOf, total: rows.length, counts, items }
 }
+
+/**
+ * The queue's history: the open cases the reader may see in each stage at the start of each month given, each
+ * case in the stage of its latest change before then (as the queue would have shown it). The read is logged.
+ */
+export async function queueHistory(
+  q: Executor,
+  deps: { accessLog: AccessLogService },
+  principal: Principal,
+  months: readonly Date[],
+  read: { query: string; requestId?: string | null },
+) {
+  const reach = await onlineReach(q, principal)
+  const { rows } = await sql<{ at: Date; stage: Stage; n: number }>`
+    select m.at, s.stage, count(*)::int as n
+    from unnest(${months.map((m) => m.toISOString())}::timestamptz[]) as m(at)
+    join online_case on online_case.received_at <= m.at
+    cross join lateral (select st.stage from online_case_stage st where st.case_id = online_case.id
+      and st.at <= m.at order by st.seq desc limit 1) s
+    where ${onlineCaseKind.where(reach)} and s.stage <> 'closed'
+    group by m.at, s.stage`.execute(q)
+  await deps.accessLog.recordList({
+    actorId: principal.id,
+    actorName: principal.username,
+    subjectKind: onlineCaseKind.kind,
+    query: read.query,
+    ids: [],
+    requestId: read.requestId ?? null,
+    detail: { counts: 'open cases by stage at the start of each month' },
+  })
+  return months.map((at) => {
+    const counts = Object.fromEntries(openStages.map((s) => [s, 0])) as Record<Stage, number>
+    for (const r of rows.filter((r) => new Date(r.at).getTime() === at.getTime()))
+      counts[r.stage] = Number(r.n)
+    return { at, counts }
+  })
+}
