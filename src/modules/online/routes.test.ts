@@ -210,3 +210,24 @@ describe('the outcomes table and the queue’s history', () => {
     expect(queue.body).toMatch(/1 May 2018<\/th>(<td[^>]*>\d+<\/td>){5}<td[^>]*>1<\/td>/)
   })
 })
+
+describe('the welfare of staff viewing indecent images', () => {
+  it('lists who views or grades them with their last screening and images graded; an officer may not read it', async () => {
+    const { online } = fx.kestrel.services
+    await online.recordScreening(
+      { staff: 'O1001', screenedOn: '2017-06-01', viewsSince: '2016-01-01' },
+      fx.specialist,
+    )
+    await online.recordGrading({ staff: 'R1002', month: '2018-07', images: 420 }, fx.specialist)
+    const supervisor = await as(['supervisor', 'online_csae'], fx.officers.specialist.id)
+    const page = await get(supervisor, '/online/welfare')
+    expect(page.statusCode).toBe(200)
+    // Screened in June 2017: overdue by the twelve months configured; the grader never screened.
+    expect(page.body).toMatch(
+      /DC O1001 \(O1001\)[\s\S]*?1 June 2017 <strong class="govuk-tag govuk-tag--red">Overdue/,
+    )
+    expect(page.body).toMatch(/DC R1002 \(R1002\)[\s\S]*?Never <strong[\s\S]*?>420</)
+    const officer = await as(['officer'], fx.officers.lambethResponse.id)
+    expect((await get(officer, '/online/welfare')).statusCode).toBe(403)
+  })
+})

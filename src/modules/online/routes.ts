@@ -4,6 +4,7 @@ import { outcomePages } from './pages/outcomes.ts'
 import { queuePages } from './pages/queue.ts'
 import type { OnlinePageDeps } from './pages/shared.ts'
 import { stagePages } from './pages/stage-forms.ts'
+import { welfarePages } from './pages/welfare.ts'
 
 export { onlinePath } from './pages/shared.ts'
 
@@ -13,4 +14,5 @@ export function onlineRoutes(app: FastifyInstance, services: OnlinePageDeps) {
   casePages(app, services)
   stagePages(app, services)
   outcomePages(app, services)
+  welfarePages(app, services)
 }

@@ -22,6 +22,7 @@ import {
   writeScreenings,
   writeViewers,
 } from './service/welfare.ts'
+import { welfareList } from './service/welfare-list.ts'
 
 /**
  * The online module's service: each use case (in `service/`) bound to the database and the module's
@@ -69,6 +70,9 @@ export function onlineService(db: Database, deps: OnlineDeps) {
     /** The report's table of outcomes by who investigated, over the cases the reader may see. */
     outcomes: async (principal: Principal, scope: OutcomeScope) =>
       outcomesByTeamKind(db, scope, onlineCaseKind.where(await onlineReach(db, principal))),
+    /** Who views or grades indecent images, their screenings and gradings; the read is logged. */
+    welfare: (principal: Principal, read: { query: string; requestId?: string | null }) =>
+      welfareList(db, deps, principal, read),
     /** Staff who view or grade indecent images, their screenings and gradings (ONL-08). */
     recordViewer: welfare<ViewerInput>(writeViewers),
     recordScreening: welfare<ScreeningInput>(writeScreenings),

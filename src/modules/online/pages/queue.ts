@@ -5,7 +5,7 @@ import { parseForm } from '../../../platform/http/form.ts'
 import { dateInput, optionalText } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { addMonths, formatSpan, londonDate, londonInstant } from '../../../platform/time.ts'
-import { onlineAccess } from '../access.ts'
+import { mayDo, onlineAccess } from '../access.ts'
 import { kiratLabels, openStages, stageLabels, teamKindLabels, teamKinds } from '../online-case.ts'
 import { casePath, choices, type OnlinePageDeps, onlinePath } from './shared.ts'
 
@@ -48,6 +48,7 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
       return view('online/views/queue.njk', {
         historyStages: openStages.map((s) => ({ stage: s, label: stageLabels[s] })),
         history,
+        canSeeWelfare: mayDo('welfare', principal.roles),
         pageTitle: 'Online child abuse cases',
         asOf: asOf ? queue.asOf : null,
         counts: openStages.map((s) => ({ stage: s, label: stageLabels[s], count: queue.counts[s] })),
