@@ -118,6 +118,8 @@ describe('allocation and closing forms', () => {
       fx.specialist,
     )
     const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    // The page offers a PAC for the child, through the referrals module's form with the child chosen.
+    expect((await get(specialist, `/online/cases/${c.id}`)).body).toContain(`href="/pacs/new?child=${child.ref}"`)
     const close = { ...when('at', '20', '8', '2018', '10:00') }
     const form = await get(specialist, `/online/cases/${c.id}/close`)
     expect(form.body).toContain('only a supervisor may close the case without one')

@@ -55,7 +55,14 @@ export function casePages(app: FastifyInstance, deps: OnlinePageDeps) {
             : 'Not triaged',
         })),
         deviceCounts: v.deviceCounts,
-        children: v.children,
+        // Each child without a PAC is offered one (the referrals module's form, the child chosen).
+        children: v.children.map((ch) => ({
+          ...ch,
+          raisePac:
+            ch.person && !v.safeguarding.some((s) => s.kind === 'pac' && s.child?.id === ch.person?.id)
+              ? `/pacs/new?child=${encodeURIComponent(ch.person.ref)}`
+              : null,
+        })),
         safeguarding: v.safeguarding.map((s) => ({
           ...s,
           label: safeguardingLabels[s.kind as keyof typeof safeguardingLabels],
