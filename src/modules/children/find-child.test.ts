@@ -78,6 +78,25 @@ describe('adding the child a journey could not find', () => {
     expect(elsewhere.headers.location).toMatch(/^\/people\/[0-9a-f-]{36}$/)
   })
 
+  it('goes back to a PAC draft’s "which child?" question, which finds the child by their reference', async () => {
+    const step = '/pacs/new/00000000-0000-4000-8000-000000000001/child'
+    const added = await add({
+      familyName: 'Mensah',
+      givenNames: 'Kofi',
+      returnTo: step,
+      'dateOfBirth-day': '9',
+    })
+    expect(added.statusCode, added.body.slice(0, 2000)).toBe(303)
+    expect(added.headers.location).toMatch(new RegExp(`^${step}\\?q=[A-Z]+-\\d+$`))
+    const notADraft = await add({
+      familyName: 'Boateng',
+      givenNames: 'Ama',
+      returnTo: '/pacs/new/x/child',
+      'dateOfBirth-day': '17',
+    })
+    expect(notADraft.headers.location).toMatch(/^\/people\//)
+  })
+
   it('starts the form from the name the search was given', async () => {
     const page = await kestrel.app.inject({
       url: '/people/new?givenNames=Ruby&familyName=Okonjo&returnTo=%2Fmissing%2Fepisodes%2Fnew',

@@ -12,6 +12,8 @@ export interface ReferralPerson {
   ref: string
   name: string
   dateOfBirth: string | null
+  /** Where they live today, with the borough, to tell people of one name apart (search results only). */
+  livesAt?: string | null
 }
 
 export interface PersonIndex {
@@ -40,7 +42,11 @@ export function personIndexFromChildren(children: ChildrenService): PersonIndex 
     },
     boroughOf: (personId) => children.boroughOn(personId),
     async search(text, viewer, dateOfBirth) {
-      return (await children.search({ q: text, dob: dateOfBirth }, viewer)).map((p) => summary(p))
+      const { people } = await children.searchPage({ q: text, dob: dateOfBirth }, viewer, { limit: 50 })
+      return people.map((p) => ({
+        ...summary(p),
+        livesAt: p.livesAt ? [p.livesAt.address, p.livesAt.boroughName].filter(Boolean).join(', ') : null,
+      }))
     },
     // SQL not yet run: REF-06 answers with one query, run by the engine on the sweep's own connection.
     linkedChildrenSql: (asked) => children.linkedChildrenSql(asked),

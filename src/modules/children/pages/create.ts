@@ -12,7 +12,7 @@ import { personWriters } from '../access.ts'
 import { boroughsOf } from '../boroughs.ts'
 import { ageAt, displayName } from '../person.ts'
 import { type Person, PossibleDuplicateError } from '../service.ts'
-import { journeysFromAChild, returnToJourney } from './find-child.ts'
+import { returnToJourney } from './find-child.ts'
 import { always, detailFields, detailItems, notBoth, personInput } from './person-form.ts'
 import { boroughItems, listViewer, peoplePath } from './shared.ts'
 
@@ -60,9 +60,13 @@ export function createPages(app: FastifyInstance, services: Services) {
       boroughItems: boroughItems(boroughs, String(values.boroughId ?? '')),
       dobItems: form ? form.dateItems('dateOfBirth') : dateInputItems(dateParts(null)),
       fromItems: form ? form.dateItems('addressFrom') : dateInputItems(dateParts(null)),
-      duplicates: duplicates?.map((p) => ({ ...p, name: displayName(p), age: ageAt(p, today) })),
-      // A journey's own page, to choose a possible match instead of adding them again.
-      returnTo: journeysFromAChild.find((j) => j === values.returnTo),
+      // Each possible match, and (from a journey) the way to choose them instead of adding them again.
+      duplicates: duplicates?.map((p) => ({
+        ...p,
+        name: displayName(p),
+        age: ageAt(p, today),
+        chooseHref: returnToJourney(String(values.returnTo ?? ''), p.ref),
+      })),
     })
   }
 

@@ -16,10 +16,32 @@ import { listViewer, peoplePath } from './shared.ts'
 /** The journeys that may send a person they added back to themselves (`returnTo` on the add-a-person form). */
 export const journeysFromAChild = ['/missing/episodes/new', '/custody/detentions/new'] as const
 
-/** Where a person just added goes: back to the journey that asked, with them chosen; otherwise undefined. */
+/** The PAC wizard's "which child?" step of a draft, which searches (`?q=`) and lets the raiser choose. */
+const pacChildStep = /^\/pacs\/new\/[0-9a-f-]{36}\/child$/
+
+/**
+ * Where a person just added (or a possible duplicate chosen instead) goes: back to the journey that asked,
+ * with them chosen, or found by their reference in the PAC wizard; undefined for anywhere else, so the form
+ * cannot send anyone off Kestrel.
+ */
 export function returnToJourney(returnTo: string | null | undefined, ref: string): string | undefined {
   const journey = journeysFromAChild.find((j) => j === returnTo)
-  return journey ? `${journey}?child=${encodeURIComponent(ref)}` : undefined
+  if (journey) return `${journey}?child=${encodeURIComponent(ref)}`
+  if (returnTo && pacChildStep.test(returnTo)) return `${returnTo}?q=${encodeURIComponent(ref)}`
+  return undefined
+}
+
+/** The add-a-person form, starting from the words searched for as a name, coming back to `returnTo`. */
+export function addPersonHref(searched: string, returnTo: string): string {
+  const words = searched.split(/\s+/).filter((w) => w && !/\d/.test(w))
+  const add = new URLSearchParams({
+    ...(words.length > 1
+      ? { givenNames: words.slice(0, -1).join(' '), familyName: words.at(-1) as string }
+      : {}),
+    ...(words.length === 1 ? { familyName: words[0] as string } : {}),
+    returnTo,
+  })
+  return `${peoplePath}/new?${add.toString()}`
 }
 
 const pageSize = 20
@@ -41,15 +63,6 @@ export async function findChildStep(
       })
     : { people: [], total: 0 }
   const today = children.today()
-  // The words typed, as a name for the add-a-person form to start from.
-  const words = search.q.split(/\s+/).filter((w) => w && !/\d/.test(w))
-  const add = new URLSearchParams({
-    ...(words.length > 1
-      ? { givenNames: words.slice(0, -1).join(' '), familyName: words.at(-1) as string }
-      : {}),
-    ...(words.length === 1 ? { familyName: words[0] as string } : {}),
-    returnTo: journey,
-  })
   return {
     search: {
       action: journey,
@@ -62,7 +75,7 @@ export async function findChildStep(
         age: ageAt(p, today),
         href: `${journey}?child=${encodeURIComponent(p.ref)}`,
       })),
-      addHref: `${peoplePath}/new?${add.toString()}`,
+      addHref: addPersonHref(search.q, journey),
       ...pageOfList({ path: journey, query, page: pageNumber, size: pageSize, total, shown: people.length }),
     },
     errors: search.problems?.errors ?? [],

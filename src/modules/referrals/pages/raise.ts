@@ -7,6 +7,7 @@ import { type FormBody, formText } from '../../../platform/http/form-body.ts'
 import { hidden } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import type { Services } from '../../../services.ts'
+import { addPersonHref } from '../../children/pages/find-child.ts'
 import { pacRaisers } from '../access.ts'
 import {
   aboutKinds,
@@ -106,7 +107,7 @@ export function raisePages(app: FastifyInstance, services: Services) {
             dateItems: shown ? shown.dateItems('firstKnew') : dateInputItems(parts),
             time: shown ? formText(shown.values as FormBody, 'firstKnewTime') : parts.time,
           }
-        : await choices(step, answers, on.principal, on.requestId, on.query)),
+        : await choices(step, answers, on.principal, on.requestId, on.query, on.action)),
     })
   }
 
@@ -117,6 +118,7 @@ export function raisePages(app: FastifyInstance, services: Services) {
     principal: Principal,
     requestId: string,
     query: FormBody,
+    action: string,
   ) {
     if (step === 'child') {
       const q = formText(query, 'q') || answers.childQuery || ''
@@ -125,11 +127,15 @@ export function raisePages(app: FastifyInstance, services: Services) {
       return {
         q,
         searched: q !== '',
+        // None of them the child: add them (with the duplicate check) and come back to this question.
+        addHref: addPersonHref(q, action),
         childItems: [...(chosen && !found.some((p) => p.id === chosen.id) ? [chosen] : []), ...found].map(
           (p) => ({
             value: p.id,
             text: p.name,
-            hint: { text: `${p.ref}${p.dateOfBirth ? `, born ${p.dateOfBirth}` : ''}` },
+            hint: {
+              text: `${p.ref}${p.dateOfBirth ? `, born ${p.dateOfBirth}` : ''}${p.livesAt ? `, lives at ${p.livesAt}` : ''}`,
+            },
             checked: p.id === answers.personId,
           }),
         ),
