@@ -1,4 +1,5 @@
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
+import { NotFoundError } from '../../platform/http/errors.ts'
 import { defineModule } from '../../platform/module.ts'
 import { iiocViewerKind, onlineAccess, onlineCaseKind } from './access.ts'
 import { onlineApi } from './api.ts'
@@ -39,6 +40,14 @@ export const onlineModule = defineModule({
           ever_submitted: Boolean(d.ever_submitted),
           ever_examined: Boolean(d.ever_examined),
         })),
+      devices: {
+        exists: (ref) =>
+          triage.device(ref, forceWideReach).then(
+            () => true,
+            (e: unknown) => (e instanceof NotFoundError ? false : Promise.reject(e)),
+          ),
+        record: (ref, input, actor, reach) => triage.saveDevice(ref, input, actor, reach),
+      },
     }),
   rules: onlineRules,
   seed: onlineSeed,

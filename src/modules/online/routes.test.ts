@@ -119,7 +119,9 @@ describe('allocation and closing forms', () => {
     )
     const specialist = await as(['online_csae'], fx.officers.specialist.id)
     // The page offers a PAC for the child, through the referrals module's form with the child chosen.
-    expect((await get(specialist, `/online/cases/${c.id}`)).body).toContain(`href="/pacs/new?child=${child.ref}"`)
+    expect((await get(specialist, `/online/cases/${c.id}`)).body).toContain(
+      `href="/pacs/new?child=${child.ref}"`,
+    )
     const close = { ...when('at', '20', '8', '2018', '10:00') }
     const form = await get(specialist, `/online/cases/${c.id}/close`)
     expect(form.body).toContain('only a supervisor may close the case without one')
@@ -231,5 +233,43 @@ describe('the welfare of staff viewing indecent images', () => {
     expect(page.body).toMatch(/DC R1002 \(R1002\)[\s\S]*?Never <strong[\s\S]*?>420</)
     const officer = await as(['officer'], fx.officers.lambethResponse.id)
     expect((await get(officer, '/online/welfare')).statusCode).toBe(403)
+  })
+})
+
+describe('recording a device seized in a case', () => {
+  it('is open to the case’s investigating officer, keeps the device with triage, and refuses a reference held', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-08-02T09:00:00Z' })
+    await fx.stage(c.ref, {
+      stage: 'allocated',
+      at: '2018-08-03T09:00:00Z',
+      team: 'Lambeth response',
+      officer: 'R1001',
+    })
+    const mine = await as(['officer'], fx.officers.lambethResponse.id)
+    const fields = {
+      ref: `EX-DEV-${c.ref}`,
+      description: 'Black smartphone',
+      deviceKind: 'phone',
+      ...when('at', '20', '8', '2018', '07:10'),
+    }
+    const saved = await postForm(mine, `/online/cases/${c.id}/devices`, fields)
+    expect(saved.statusCode).toBe(303)
+    const page = await get(mine, `/online/cases/${c.id}`)
+    expect(page.body).toContain(`EX-DEV-${c.ref}`)
+    expect(page.body).toMatch(/1 seized, 0 triaged/)
+    const device = await fx.kestrel.services.db
+      .selectFrom('device')
+      .select(['case_ref', 'team_id'])
+      .where('ref', '=', `EX-DEV-${c.ref}`)
+      .executeTakeFirstOrThrow()
+    expect(device).toEqual({ case_ref: c.ref, team_id: fx.teams.lambethResponse.id })
+    const again = await postForm(mine, `/online/cases/${c.id}/devices`, fields)
+    expect(again.statusCode).toBe(400)
+    expect(summary(again.body)).toEqual([`#ref An exhibit EX-DEV-${c.ref} is already recorded`])
+    const hackney = await as(['officer'], fx.officers.hackneyResponse.id)
+    expect(
+      (await postForm(hackney, `/online/cases/${c.id}/devices`, { ...fields, ref: 'EX-OTHER' })).statusCode,
+    ).toBe(404)
   })
 })

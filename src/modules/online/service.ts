@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.ts'
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
 import { mayDo, onlineCaseKind, onlineReach } from './access.ts'
 import { inTransaction, type OnlineDeps, type WriteResult } from './service/dependencies.ts'
+import { type CaseDeviceInput, recordCaseDevice } from './service/devices.ts'
 import type {
   CaseInput,
   ChildInput,
@@ -70,6 +71,9 @@ export function onlineService(db: Database, deps: OnlineDeps) {
     /** The report's table of outcomes by who investigated, over the cases the reader may see. */
     outcomes: async (principal: Principal, scope: OutcomeScope) =>
       outcomesByTeamKind(db, scope, onlineCaseKind.where(await onlineReach(db, principal))),
+    /** Records a device seized in the case through the triage module. */
+    recordDevice: (input: CaseDeviceInput, principal: Principal) =>
+      recordCaseDevice(db, deps, input, principal),
     /** Who views or grades indecent images, their screenings and gradings; the read is logged. */
     welfare: (principal: Principal, read: { query: string; requestId?: string | null }) =>
       welfareList(db, deps, principal, read),

@@ -82,6 +82,10 @@ export function casePages(app: FastifyInstance, deps: OnlinePageDeps) {
               },
               mayDo('allocate', principal.roles) && { href: `${casePath(c.id)}/allocate`, text: 'Allocate' },
               mayDo('investigate', principal.roles) && {
+                href: `${casePath(c.id)}/devices`,
+                text: 'Record a device seized',
+              },
+              mayDo('investigate', principal.roles) && {
                 href: `${casePath(c.id)}/safeguarding`,
                 text: 'Record safeguarding',
               },

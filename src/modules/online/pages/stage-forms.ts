@@ -8,6 +8,7 @@ import { page, view } from '../../../platform/http/page.ts'
 import { outcomeCodes, outcomeLabels } from '../../investigations/investigation.ts'
 // The offenders forms' field drawing is generic (GOV.UK components from a field list); shared, not copied.
 import { type FormField, fieldsView, instantOf, nowParts } from '../../offenders/pages/shared.ts'
+import { deviceKindLabels, deviceKinds } from '../../triage/device.ts'
 import { maySuperviseClosing, onlineAccess } from '../access.ts'
 import {
   allocationAgainstPolicy,
@@ -43,6 +44,12 @@ const allocateForm = z.object({
 const closeForm = z.object({
   at: dateTimeInput({ label: 'Date and time it was closed' }).transform(instantOf),
   reason: optionalText({ maxLength: 2000 }),
+})
+const deviceForm = z.object({
+  ref: text({ required: 'Enter the exhibit reference', maxLength: 100 }),
+  description: text({ required: 'Describe the device', maxLength: 500 }),
+  deviceKind: radios(deviceKinds, 'Select the kind of device'),
+  at: dateTimeInput({ label: 'Date and time it was seized' }).transform(instantOf),
 })
 const safeguardingForm = z.object({
   kind: radios(safeguardingKinds, 'Select what was done'),
@@ -222,6 +229,39 @@ export function stagePages(app: FastifyInstance, deps: OnlinePageDeps) {
     save: (d, caseId, input, principal) =>
       d.online.changeStage(
         { case: caseId, stage: 'closed', at: input.at, reason: input.reason ?? undefined },
+        principal,
+      ),
+  })
+
+  casePage(app, deps, {
+    path: 'devices',
+    title: 'Record a device seized',
+    submitText: 'Record the device',
+    access: onlineAccess.investigate,
+    form: deviceForm,
+    intro: () => [
+      'The device is kept with device triage as one of this case’s exhibits, held by the team the case is allocated to. Triage it before sending it for full examination.',
+    ],
+    fields: async () => [
+      { name: 'ref', kind: 'text', label: 'Exhibit reference', short: true },
+      { name: 'description', kind: 'text', label: 'Description' },
+      {
+        name: 'deviceKind',
+        kind: 'radios',
+        label: 'Kind of device',
+        options: deviceKinds.map((k) => ({ value: k, text: deviceKindLabels[k] })),
+      },
+      { name: 'at', kind: 'datetime', label: 'Date and time it was seized' },
+    ],
+    save: (d, caseId, input, principal) =>
+      d.online.recordDevice(
+        {
+          case: caseId,
+          ref: input.ref,
+          description: input.description,
+          deviceKind: input.deviceKind,
+          seizedAt: input.at,
+        },
         principal,
       ),
   })
