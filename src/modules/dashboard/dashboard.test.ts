@@ -118,6 +118,54 @@ describe('the force view', () => {
   })
 })
 
+describe('the figures as CSV', () => {
+  it('downloads the view’s figures with its filters, and logs the export', async () => {
+    const res = await get(lead, `/dashboard/figures.csv?month=2018-09&bcu=${bcus[1]?.id}`)
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect(res.headers['content-disposition']).toBe('attachment; filename="kestrel-performance-2018-09.csv"')
+    const lines = res.body.split('\r\n')
+    expect(lines[0]).toBe(
+      'area,measure,title,unit,month,value,records,previous month,previous value,previous records,computed at',
+    )
+    const line = lines.find((l) => l.includes(',fixture.share-done,'))
+    expect(line?.split(',').slice(0, 10)).toEqual([
+      bcus[1]?.name,
+      'fixture.share-done',
+      'Share of fixture records done right',
+      'share',
+      '2018-09',
+      '0.9',
+      '40',
+      '2018-08',
+      '',
+      '0',
+    ])
+    expect(lines).toHaveLength(kestrel.services.measures.all().length + 2)
+    const logged = await kestrel.services.db
+      .selectFrom('access_log')
+      .select(['action', 'subject_kind', 'subject_id', 'actor_id'])
+      .where('subject_kind', '=', 'dashboard-figures')
+      .execute()
+    expect(logged).toEqual([
+      { action: 'export', subject_kind: 'dashboard-figures', subject_id: bcus[1]?.id, actor_id: lead.userId },
+    ])
+  })
+
+  it('refuses bad filters as the page does, and officers', async () => {
+    expect((await get(lead, '/dashboard/figures.csv?month=2018-13')).statusCode).toBe(400)
+    expect((await get(officer, '/dashboard/figures.csv')).statusCode).toBe(403)
+  })
+
+  it('keeps a cell that a spreadsheet would run as a formula as text', async () => {
+    const { csvCell } = await import('./csv.ts')
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`)
+    expect(csvCell('a,b')).toBe('"a,b"')
+    expect(csvCell(-0.5)).toBe('-0.5')
+    expect(csvCell(null)).toBe('')
+  })
+})
+
 describe('one measure', () => {
   it('shows 24 months for the area and every BCU side by side, best first', async () => {
     const page = await get(lead, '/dashboard/measure?id=fixture.share-done&month=2018-09')

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { dashboardAccess } from '../access.ts'
+import { csvOf } from '../csv.ts'
 import { changeOf, formatFigure } from '../figures.ts'
 import { lastCompleteMonth, monthLabel, monthsEnding, plusMonths } from '../months.ts'
 import { figureOf } from '../service/values.ts'
@@ -11,48 +12,62 @@ import { areaOf, byModule, type DashboardPageDeps, dashboardPath } from './share
 /** How many months back the month chooser offers (the issue's 24 months of trends). */
 const monthsOffered = 24
 
+/** What the force view (or one BCU's) shows for the query: its area, month, the month before and the figures. */
+export async function overviewOf(deps: DashboardPageDeps, query: unknown) {
+  const asked = dashboardQueryOf(query)
+  const latest = lastCompleteMonth(deps.clock.now())
+  const month = asked.month ?? latest
+  if (month > plusMonths(latest, 1))
+    throw new ValidationError([{ field: 'month', reason: 'must not be after this month' }])
+  const area = await areaOf(deps, asked.bcu)
+  if (!area) throw new ValidationError([{ field: 'bcu', reason: 'is not a BCU of this force' }])
+  const before = plusMonths(month, -1)
+  const measures = deps.dashboard.measures()
+  const found = await deps.dashboard.figures({
+    measures,
+    bcuIds: [area.bcu?.id ?? null],
+    months: [before, month],
+  })
+  const rows = measures.map((m) => ({
+    measure: m,
+    now: figureOf(found, m.id, area.bcu?.id ?? null, month),
+    previous: figureOf(found, m.id, area.bcu?.id ?? null, before),
+  }))
+  return { latest, month, before, area, rows }
+}
+
 /**
  * The force view (or one BCU's): every module's measures for a month beside the month before, each saying
- * whether it got better, grouped by module; each links to its trend and the BCUs side by side.
+ * whether it got better, grouped by module; each links to its trend and the BCUs side by side. The same
+ * figures download as CSV with the filters applied (`/dashboard/figures.csv`), the download access-logged.
  */
 export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
   page(app, dashboardPath, {
     access: dashboardAccess.read,
     get: async ({ query }) => {
-      const asked = dashboardQueryOf(query)
-      const latest = lastCompleteMonth(deps.clock.now())
-      const month = asked.month ?? latest
-      if (month > plusMonths(latest, 1))
-        throw new ValidationError([{ field: 'month', reason: 'must not be after this month' }])
-      const area = await areaOf(deps, asked.bcu)
-      if (!area) throw new ValidationError([{ field: 'bcu', reason: 'is not a BCU of this force' }])
-      const before = plusMonths(month, -1)
-      const measures = deps.dashboard.measures()
-      const found = await deps.dashboard.figures({
-        measures,
-        bcuIds: [area.bcu?.id ?? null],
-        months: [before, month],
-      })
-      const computed = [...found.values()].map((f) => f.computedAt.getTime())
-      const link = (id: string) =>
-        `${dashboardPath}/measure?id=${encodeURIComponent(id)}&month=${month}${area.bcu ? `&bcu=${area.bcu.id}` : ''}`
+      const { latest, month, before, area, rows } = await overviewOf(deps, query)
+      const computed = rows
+        .flatMap((r) => [r.now, r.previous])
+        .flatMap((f) => (f ? [f.computedAt.getTime()] : []))
+      const filters = `month=${month}${area.bcu ? `&bcu=${area.bcu.id}` : ''}`
+      const byId = new Map(rows.map((r) => [r.measure.id, r]))
       return view('dashboard/views/overview.njk', {
         pageTitle: `Performance: ${area.name}, ${monthLabel(month)}`,
         monthLabel: monthLabel(month),
         beforeLabel: monthLabel(before),
-        groups: byModule(measures).map((g) => ({
+        csvHref: `${dashboardPath}/figures.csv?${filters}`,
+        groups: byModule(rows.map((r) => r.measure)).map((g) => ({
           ...g,
           rows: g.items.map((m) => {
-            const now = figureOf(found, m.id, area.bcu?.id ?? null, month)
-            const then = figureOf(found, m.id, area.bcu?.id ?? null, before)
+            const { now, previous } = byId.get(m.id) ?? {}
             return {
               id: m.id,
               title: m.title,
-              href: link(m.id),
+              href: `${dashboardPath}/measure?id=${encodeURIComponent(m.id)}&${filters}`,
               now: formatFigure(now?.value ?? null, m.unit),
               over: now?.over ?? 0,
-              before: formatFigure(then?.value ?? null, m.unit),
-              change: changeOf(now?.value ?? null, then?.value ?? null, m.unit, m.higherIsBetter),
+              before: formatFigure(previous?.value ?? null, m.unit),
+              change: changeOf(now?.value ?? null, previous?.value ?? null, m.unit, m.higherIsBetter),
             }
           }),
         })),
@@ -69,4 +84,54 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
       })
     },
   })
+
+  app.get(
+    `${dashboardPath}/figures.csv`,
+    { config: { access: dashboardAccess.read } },
+    async (request, reply) => {
+      const { month, before, area, rows } = await overviewOf(deps, request.query)
+      const principal = request.principal as NonNullable<typeof request.principal>
+      await deps.accessLog.record({
+        actorId: principal.id,
+        actorName: principal.username,
+        action: 'export',
+        subjectKind: 'dashboard-figures',
+        subjectId: area.bcu?.id ?? 'force',
+        requestId: request.id,
+        detail: { query: `GET ${request.url}`, month, bcu: area.bcu?.id ?? null, rows: rows.length },
+      })
+      const body = csvOf(
+        [
+          'area',
+          'measure',
+          'title',
+          'unit',
+          'month',
+          'value',
+          'records',
+          'previous month',
+          'previous value',
+          'previous records',
+          'computed at',
+        ],
+        rows.map(({ measure, now, previous }) => [
+          area.name,
+          measure.id,
+          measure.title,
+          measure.unit,
+          month,
+          now?.value ?? null,
+          now?.over ?? 0,
+          before,
+          previous?.value ?? null,
+          previous?.over ?? 0,
+          now?.computedAt ?? null,
+        ]),
+      )
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="kestrel-performance-${month}.csv"`)
+        .send(body)
+    },
+  )
 }

@@ -1,3 +1,4 @@
+import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Measure } from '../../../platform/measures.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
@@ -7,6 +8,7 @@ export const dashboardPath = '/dashboard'
 
 export interface DashboardPageDeps {
   clock: Clock
+  accessLog: AccessLogService
   dashboard: Dashboard
   organisation: OrganisationService
   config: { forceName: string }
