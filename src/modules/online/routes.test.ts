@@ -273,3 +273,36 @@ describe('recording a device seized in a case', () => {
     ).toBe(404)
   })
 })
+
+describe('the KIRAT and household forms', () => {
+  it('record an assessment with its answers, and refuse an adult as a child of the household naming the field', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    const kirat = await postForm(specialist, `/online/cases/${c.id}/kirat`, {
+      level: 'high',
+      answer1: 'Yes, two children',
+      answer2: 'Not known',
+      answer3: 'No',
+      answer4: 'Yes',
+      assessor: 'DC Assessor',
+      ...when('at', '2', '8', '2018', '10:00'),
+    })
+    expect(kirat.statusCode).toBe(303)
+    const adult = await fx.person('1990-01-01')
+    const refused = await postForm(specialist, `/online/cases/${c.id}/children`, {
+      person: adult.ref,
+      ...when('at', '3', '8', '2018', '10:00'),
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(summary(refused.body)).toEqual([
+      `#person ${adult.ref} was an adult (28) on 2018-08-03, not a child`,
+    ])
+    const early = await postForm(specialist, `/online/cases/${c.id}/children`, {
+      person: (await fx.person('2012-01-01')).ref,
+      ...when('at', '1', '7', '2018', '10:00'),
+    })
+    expect(summary(early.body)[0]).toMatch(/^#at-day .* must not be before the case was received$/)
+    const page = await get(specialist, `/online/cases/${c.id}`)
+    expect(page.body).toContain('Yes, two children')
+  })
+})

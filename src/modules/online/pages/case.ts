@@ -81,6 +81,14 @@ export function casePages(app: FastifyInstance, deps: OnlinePageDeps) {
                 text: 'Move to the next stage',
               },
               mayDo('allocate', principal.roles) && { href: `${casePath(c.id)}/allocate`, text: 'Allocate' },
+              mayDo('record', principal.roles) && {
+                href: `${casePath(c.id)}/kirat`,
+                text: 'Record a KIRAT assessment',
+              },
+              mayDo('investigate', principal.roles) && {
+                href: `${casePath(c.id)}/children`,
+                text: 'Record a child in the household',
+              },
               mayDo('investigate', principal.roles) && {
                 href: `${casePath(c.id)}/devices`,
                 text: 'Record a device seized',

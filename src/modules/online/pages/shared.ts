@@ -14,6 +14,10 @@ export const choices = (all: string, options: readonly { value: string; text: st
   ...options.map((o) => ({ ...o, selected: o.value === chosen })),
 ]
 
+/** The forms ask every record's time as `at`; the service names it as the record does. */
+const formField = (field: string) =>
+  ['assessedAt', 'identifiedAt', 'seizedAt'].includes(field) ? 'at' : field
+
 /**
  * A service's refusal in the form's words: a reason that says what must be is given the field's label, one
  * that says what to do is given a capital. A case out of reach, or that does not exist, is a 404 either way.
@@ -22,14 +26,16 @@ export function inFormWords(error: unknown, labels: Record<string, string>): nev
   if (error instanceof ValidationError) {
     if (error.errors.some((e) => e.field === 'case')) throw new NotFoundError(noSuchCase)
     throw new ValidationError(
-      error.errors.map(
-        (e): FieldError => ({
-          field: e.field,
-          reason: /^(must|is |are )/.test(e.reason)
-            ? `${labels[e.field] ?? 'This'} ${e.reason}`
-            : e.reason.charAt(0).toUpperCase() + e.reason.slice(1),
-        }),
-      ),
+      error.errors
+        .map((e): FieldError => ({ ...e, field: formField(e.field) }))
+        .map(
+          (e): FieldError => ({
+            field: e.field,
+            reason: /^(must|is |are )/.test(e.reason)
+              ? `${labels[e.field] ?? 'This'} ${e.reason}`
+              : e.reason.charAt(0).toUpperCase() + e.reason.slice(1),
+          }),
+        ),
     )
   }
   throw error

@@ -13,6 +13,7 @@ import { maySuperviseClosing, onlineAccess } from '../access.ts'
 import {
   allocationAgainstPolicy,
   kiratLabels,
+  kiratLevels,
   stageLabels,
   stages,
   teamKindLabels,
@@ -50,6 +51,26 @@ const deviceForm = z.object({
   description: text({ required: 'Describe the device', maxLength: 500 }),
   deviceKind: radios(deviceKinds, 'Select the kind of device'),
   at: dateTimeInput({ label: 'Date and time it was seized' }).transform(instantOf),
+})
+/** KIRAT's questions as the form asks them; the level is the assessor's tool's, the answers are shown with it. */
+const kiratQuestions = [
+  'Does the suspect have access to children?',
+  'Is there evidence of contact offending?',
+  'Does the suspect hold a position of trust?',
+  'Is there evidence of production or distribution?',
+] as const
+const kiratForm = z.object({
+  level: radios(kiratLevels, 'Select the KIRAT level'),
+  answer1: text({ required: 'Answer the first question', maxLength: 1000 }),
+  answer2: text({ required: 'Answer the second question', maxLength: 1000 }),
+  answer3: text({ required: 'Answer the third question', maxLength: 1000 }),
+  answer4: text({ required: 'Answer the fourth question', maxLength: 1000 }),
+  assessor: text({ required: 'Enter the assessor’s name', maxLength: 200 }),
+  at: dateTimeInput({ label: 'Date and time of the assessment' }).transform(instantOf),
+})
+const childForm = z.object({
+  person: text({ required: 'Enter the child’s person reference', maxLength: 200 }),
+  at: dateTimeInput({ label: 'Date and time they were identified' }).transform(instantOf),
 })
 const safeguardingForm = z.object({
   kind: radios(safeguardingKinds, 'Select what was done'),
@@ -231,6 +252,56 @@ export function stagePages(app: FastifyInstance, deps: OnlinePageDeps) {
         { case: caseId, stage: 'closed', at: input.at, reason: input.reason ?? undefined },
         principal,
       ),
+  })
+
+  casePage(app, deps, {
+    path: 'kirat',
+    title: 'Record a KIRAT assessment',
+    submitText: 'Record the assessment',
+    access: onlineAccess.record,
+    form: kiratForm,
+    fields: async () => [
+      {
+        name: 'level',
+        kind: 'radios',
+        label: 'KIRAT level',
+        options: kiratLevels.map((l) => ({ value: l, text: kiratLabels[l] })),
+      },
+      ...kiratQuestions.map((q, i): FormField => ({ name: `answer${i + 1}`, kind: 'text', label: q })),
+      { name: 'assessor', kind: 'text', label: 'Assessor' },
+      { name: 'at', kind: 'datetime', label: 'Date and time of the assessment' },
+    ],
+    save: (d, caseId, input, principal) =>
+      d.online.recordKirat(
+        {
+          case: caseId,
+          level: input.level,
+          assessedAt: input.at,
+          assessor: input.assessor,
+          answers: kiratQuestions.map((question, i) => ({
+            question,
+            answer: input[`answer${i + 1}` as 'answer1'],
+          })),
+        },
+        principal,
+      ),
+  })
+
+  casePage(app, deps, {
+    path: 'children',
+    title: 'Record a child identified in the household',
+    submitText: 'Record the child',
+    access: onlineAccess.investigate,
+    form: childForm,
+    intro: () => [
+      'The child must be in the person index: find or add them there, then give their reference (KP-...).',
+    ],
+    fields: async () => [
+      { name: 'person', kind: 'text', label: 'Child’s person reference', short: true },
+      { name: 'at', kind: 'datetime', label: 'Date and time they were identified' },
+    ],
+    save: (d, caseId, input, principal) =>
+      d.online.identifyChild({ case: caseId, person: input.person, identifiedAt: input.at }, principal),
   })
 
   casePage(app, deps, {
