@@ -306,3 +306,29 @@ describe('the KIRAT and household forms', () => {
     expect(page.body).toContain('Yes, two children')
   })
 })
+
+describe('recording a new case', () => {
+  it('asks the NCA reference of an NCA referral, then records the case as received', async () => {
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    expect((await get(specialist, '/online/cases/new')).statusCode).toBe(200)
+    const fields = {
+      source: 'nca_referral',
+      ncaReference: '',
+      ...when('at', '30', '8', '2018', '09:00'),
+      materialCategory: 'category_b',
+      materialDescription: 'Images in a chat group',
+      materialLocation: '',
+      suspect: '',
+      borough: 'Lambeth',
+    }
+    const refused = await postForm(specialist, '/online/cases/new', fields)
+    expect(refused.statusCode).toBe(400)
+    expect(summary(refused.body)).toEqual(['#ncaReference Enter the NCA’s reference for a CEOP/NCA referral'])
+    const saved = await postForm(specialist, '/online/cases/new', { ...fields, ncaReference: 'NCA-FORM-1' })
+    expect(saved.statusCode).toBe(303)
+    const page = await get(specialist, saved.headers.location as string)
+    expect(page.body).toContain('NCA reference NCA-FORM-1')
+    const officer = await as(['officer'], fx.officers.lambethResponse.id)
+    expect((await get(officer, '/online/cases/new')).statusCode).toBe(403)
+  })
+})

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { casePages } from './pages/case.ts'
+import { newCasePages } from './pages/new-case.ts'
 import { outcomePages } from './pages/outcomes.ts'
 import { queuePages } from './pages/queue.ts'
 import type { OnlinePageDeps } from './pages/shared.ts'
@@ -11,6 +12,7 @@ export { onlinePath } from './pages/shared.ts'
 /** The online pages, one file per page group under pages/. */
 export function onlineRoutes(app: FastifyInstance, services: OnlinePageDeps) {
   queuePages(app, services)
+  newCasePages(app, services)
   casePages(app, services)
   stagePages(app, services)
   outcomePages(app, services)

@@ -49,6 +49,7 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
         historyStages: openStages.map((s) => ({ stage: s, label: stageLabels[s] })),
         history,
         canSeeWelfare: mayDo('welfare', principal.roles),
+        canRecord: mayDo('record', principal.roles),
         pageTitle: 'Online child abuse cases',
         asOf: asOf ? queue.asOf : null,
         counts: openStages.map((s) => ({ stage: s, label: stageLabels[s], count: queue.counts[s] })),
