@@ -4,16 +4,8 @@ import type { HouseholdRole } from '../children/person.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import type { Course } from '../organisation/organisation.ts'
 
-/** A clock a test can move. */
-export function movableClock(at: string): Clock & { set(at: string | Date): void } {
-  let now = new Date(at)
-  return {
-    now: () => new Date(now),
-    set(next) {
-      now = new Date(next)
-    },
-  }
-}
+/** A clock a test can move: the time kernel's. */
+export { fixedClock as movableClock } from '../../platform/clock.ts'
 
 export const tester = {
   id: 'tester',

@@ -6,16 +6,8 @@ import type { Clock } from '../../platform/clock.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import type { EpisodeInput, TriggerPlanInput } from './service.ts'
 
-/** A clock a test can move. */
-export function movableClock(at: string): Clock & { set(at: string | Date): void } {
-  let now = new Date(at)
-  return {
-    now: () => new Date(now),
-    set(next) {
-      now = new Date(next)
-    },
-  }
-}
+/** A clock a test can move: the time kernel's. */
+export { fixedClock as movableClock } from '../../platform/clock.ts'
 
 export function principal(
   roles: Role[] = ['missing_persons_unit'],
