@@ -137,6 +137,20 @@ describe.each([
       expect(main).toContain('Images uploaded to a cloud account')
       expect(main).toContain('no welfare visit or social care referral is recorded')
       expect(main).toContain('ONL-03')
+      // The allocation form warns of the KIRAT policy; the closing form refuses without safeguarding.
+      await journey.page.getByRole('link', { name: 'Allocate' }).click()
+      await journey.checkAccessible()
+      expect(await journey.page.locator('main').textContent()).toContain(
+        'force policy sends it to the specialist online team',
+      )
+      await journey.page.getByRole('link', { name: caseRef }).click()
+      await journey.page.getByRole('link', { name: 'Close the case' }).click()
+      await journey.checkAccessible()
+      await journey.page.getByRole('button', { name: 'Close the case' }).click()
+      await journey.checkAccessible()
+      expect(await journey.page.locator('.govuk-error-summary').textContent()).toContain(
+        'Children were identified in the household',
+      )
     } finally {
       await journey.close()
     }
