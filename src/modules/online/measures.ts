@@ -13,6 +13,9 @@ import { outcomesByTeamKind } from './service/outcomes.ts'
 const inArea = (scope: MeasureScope) =>
   sql`(${scope.bcuId ?? null}::uuid is null or c.bcu_id = ${scope.bcuId ?? null}::uuid)`
 
+/** A count taken over itself: none is no value, as the dashboard reads every measure with nothing to take. */
+const countOf = (n: number) => ({ value: n || null, over: n })
+
 /** Each open case's stage at `until` and the days it had been in it. */
 async function openAt(q: Executor, scope: MeasureScope, stage?: Stage) {
   const { rows } = await sql<{ n: number; median: number | null; p90: number | null }>`
@@ -60,7 +63,7 @@ export const onlineMeasures: readonly Measure[] = [
     source: 'Inspection report 2018: more than 800 CEOP referrals in hand',
     async take(q, scope) {
       const { n } = await openAt(q, scope)
-      return { value: n, over: n }
+      return countOf(n)
     },
   },
   ...ageStages.flatMap((stage): Measure[] => [
@@ -75,7 +78,7 @@ export const onlineMeasures: readonly Measure[] = [
         'Inspection report 2018: Operation Bellona, 20 ready for allocation, 41 awaiting research, 42 awaiting data',
       async take(q, scope) {
         const { n } = await openAt(q, scope, stage)
-        return { value: n, over: n }
+        return countOf(n)
       },
     },
     {
