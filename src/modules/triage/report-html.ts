@@ -1,14 +1,9 @@
 // The triage report as one self-contained, accessible HTML page, for an officer to read and
 // attach to the case: no scripts, no external files, no image content, only hashes, paths,
 // sizes and timestamps. Times are shown in Europe/London.
+import { escapeHtml } from '../../platform/html.ts'
 import type { KnownCategory } from './categories.ts'
 import { DECISION_TEXT, type TriageReport } from './report.ts'
-
-const escapeHtml = (s: unknown) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  )
 
 const london = new Intl.DateTimeFormat('en-GB', {
   dateStyle: 'medium',

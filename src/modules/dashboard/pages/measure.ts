@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { dashboardAccess } from '../access.ts'
+import { comparisonChart, trendChart } from '../charts.ts'
 import { formatFigure } from '../figures.ts'
 import { lastCompleteMonth, monthLabel, monthsEnding, plusMonths } from '../months.ts'
 import { figureOf } from '../service/values.ts'
@@ -45,7 +46,38 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
           if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0)
           return measure.higherIsBetter ? y - x : x - y
         })
+      const trendPoints = months.map((m) => ({
+        label: monthLabel(m),
+        value: figureOf(trend, measure.id, areaId, m)?.value ?? null,
+      }))
+      const chartOptions = {
+        share: measure.unit === 'share',
+        format: (value: number) => formatFigure(value, measure.unit),
+      }
+      const direction = measure.higherIsBetter ? 'Higher is better.' : 'Lower is better.'
       return view('dashboard/views/measure.njk', {
+        trendChart: trendChart(
+          {
+            id: 'trend-chart',
+            title: `${measure.title}, ${area.name}, by month`,
+            description: `A line chart of the 24 months to ${monthLabel(month)}. ${direction} The figures are in the table below it.`,
+          },
+          trendPoints,
+          chartOptions,
+        ),
+        comparisonChart: comparisonChart(
+          {
+            id: 'comparison-chart',
+            title: `${measure.title}, every BCU, ${monthLabel(month)}`,
+            description: `A bar chart of the BCUs, best first. ${direction} The figures are in the table below it.`,
+          },
+          comparison.map(({ bcu, found }) => ({
+            label: bcu.name,
+            value: found?.value ?? null,
+            highlighted: bcu.id === areaId,
+          })),
+          chartOptions,
+        ),
         pageTitle: `${measure.title}: ${area.name}`,
         measure,
         unitWords: unitWords[measure.unit],
