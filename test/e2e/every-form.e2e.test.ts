@@ -129,11 +129,13 @@ describe('every form answers, for every role (embedded database unless KESTREL_T
       )
       accounts.set(role, { role, userId: account.id })
     }
-    // References a form asks for by name: a child's, another person's.
+    // References a form asks for by name: a child's, another person's; a journey that starts from a child
+    // finds them by the reference typed into its search (q).
     const people = await sql<{ ref: string }>`select ref from person order by ref limit 2`.execute(
       services.db,
     )
-    fieldValues = { child: people.rows[0]?.ref ?? '', otherRef: people.rows[1]?.ref ?? '' }
+    const child = people.rows[0]?.ref ?? ''
+    fieldValues = { child, q: child, otherRef: people.rows[1]?.ref ?? '' }
   }, 300_000)
 
   afterAll(async () => {
@@ -402,8 +404,11 @@ function fillAndSubmit(input: {
   // A search, a filter or a choice of the next step (a custody event's kind): a name to look for and a
   // choice made, dates left empty, so records come back rather than none.
   if (form.method === 'get') {
+    // A search for a person by name and date of birth (a journey's "find the child" step, the people
+    // search) is given the child's reference, which names them, so the journey's form behind it is reached.
+    const findsAPerson = fields.some((f) => f.name === 'dob-day')
     for (const field of fields) {
-      if (field.name === 'q' && !field.value) field.value = 'a'
+      if (field.name === 'q' && !field.value) field.value = (findsAPerson ? input.values.q : undefined) ?? 'a'
       const option = Array.from(field.options ?? []).find((o) => o.value)
       if (field.tagName === 'SELECT' && !field.value && option) field.value = option.value
     }

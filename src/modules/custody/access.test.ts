@@ -132,6 +132,10 @@ describe('a custody sergeant’s saves on the embedded database', () => {
     expect(form.statusCode).toBe(200)
     expect(form.body).toContain('Brixton custody suite')
     expect(form.body).not.toContain('Wembley custody suite')
+    // A reference typed into the child search names one child: the form opens with them.
+    const byRef = await get(brixtonSergeant, `/custody/detentions/new?q=${child.ref.toLowerCase()}`)
+    expect(byRef.body).toContain('Brixton custody suite')
+    expect(byRef.body).toContain(`name="child" value="${child.ref}"`)
     const created = await postForm(brixtonSergeant, '/custody/detentions', {
       child: child.ref,
       custodySuite: fx.brixton.id,

@@ -40,6 +40,10 @@ describe('missing pages on the page handler', () => {
     expect(summaryLinks(empty.body)).toEqual(['#q'])
     expect(empty.body).toContain('Enter the child’s name or reference, or their date of birth, to find them')
     expect(empty.body).toContain('id="q-error"')
+    // A reference typed into the search names one child: the grading page opens with them.
+    const byRef = await get(unitUser, `/missing/episodes/new?q=${childRef.toLowerCase()}`)
+    expect(byRef.statusCode).toBe(200)
+    expect(byRef.body).toContain('Grade the risk to a missing child')
     for (const search of ['?child=', '?child=%20%20', '?q=%20']) {
       const spaces = await get(unitUser, `/missing/episodes/new${search}`)
       expect(spaces.statusCode, search).toBe(400)

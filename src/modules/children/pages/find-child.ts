@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { FormBody } from '../../../platform/http/form-body.ts'
+import { type FormBody, formText } from '../../../platform/http/form-body.ts'
 import { pageAsked, pageOfList } from '../../../platform/http/pagination.ts'
 import { ageAt, displayName } from '../person.ts'
 import type { ChildrenService } from '../service.ts'
@@ -45,6 +45,20 @@ export function addPersonHref(searched: string, returnTo: string): string {
 }
 
 const pageSize = 20
+
+/**
+ * The child a journey goes on with: the one chosen (`?child=<ref>`), or the one whose reference was typed
+ * into the search exactly (a reference names one person, so there is nothing to choose between).
+ */
+export async function childChosen(children: ChildrenService, query: FormBody) {
+  const chosen = formText(query, 'child')
+  if (chosen) return { key: chosen, person: await children.find(chosen) }
+  const typed = formText(query, 'q')
+  const person = typed && !/\s/.test(typed) ? await children.find(typed) : undefined
+  return person && person.ref.toLowerCase() === typed.toLowerCase()
+    ? { key: person.ref, person }
+    : { key: '', person: undefined }
+}
 
 /** The search step's view: the search as typed, the matches with a link each to `journey`, the way to add one. */
 export async function findChildStep(

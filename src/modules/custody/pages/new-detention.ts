@@ -4,7 +4,7 @@ import { dateInputItems } from '../../../platform/http/date-input.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { checkbox, dateTimeInput, optionalText, text } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
-import { findChildStep } from '../../children/pages/find-child.ts'
+import { childChosen, findChildStep } from '../../children/pages/find-child.ts'
 import { displayName } from '../../children/person.ts'
 import { custodyAccess } from '../access.ts'
 import { type CustodyPageDeps, custodyPath, instantOf, nowParts } from './shared.ts'
@@ -37,8 +37,11 @@ export function newDetentionPages(app: FastifyInstance, { custody, clock, childr
     action: `${custodyPath}/detentions`,
     get: async ({ request, principal, query, form }) => {
       const typed = form?.values
-      const childKey = typed?.child ?? formText(query, 'child')
-      const person = childKey ? await children.find(childKey) : undefined
+      const chosen = typed?.child
+        ? { key: typed.child, person: await children.find(typed.child) }
+        : await childChosen(children, query)
+      const childKey = chosen.key
+      const person = chosen.person
       if (!form && !person) {
         // No child chosen yet (or a reference that finds no one): the search, saying what went wrong.
         const step = await findChildStep(children, request, '/custody/detentions/new')

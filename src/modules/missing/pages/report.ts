@@ -7,7 +7,7 @@ import type { FormState, SummaryError } from '../../../platform/http/form.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { checkbox, checkboxes, optionalText, radios, text } from '../../../platform/http/form-fields.ts'
 import { page, type View, view } from '../../../platform/http/page.ts'
-import { findChildStep } from '../../children/pages/find-child.ts'
+import { childChosen, findChildStep } from '../../children/pages/find-child.ts'
 import { flagLabels } from '../../children/person.ts'
 import { episodeReporters } from '../access.ts'
 import {
@@ -136,7 +136,7 @@ export function reportPages(app: FastifyInstance, services: MissingPageServices)
       }
       // A child chosen from the search (a link to ?child=<ref>); without one, the search, which sent with
       // nothing in it (or a child left empty) says what to do.
-      const child = formText(query, 'child')
+      const { key: child } = await childChosen(children, query)
       if (child) return grading(request, principal, child)
       const sentEmpty =
         (query?.child !== undefined || query?.q !== undefined) &&
