@@ -44,6 +44,16 @@ describe.each([
       await journey.page.getByRole('link', { name: first?.title as string }).click()
       await journey.checkAccessible()
       expect(await heading()).toBe(`${first?.title}: ${bcu?.name}`)
+      // The chart is an image with its title; its figures open as a table, with or without JavaScript.
+      await expect
+        .poll(() =>
+          journey.page.getByRole('img', { name: `${first?.title}, ${bcu?.name}, by month` }).count(),
+        )
+        .toBe(1)
+      expect(await journey.page.locator('#trend').isVisible()).toBe(false)
+      await journey.page.getByText('The figures by month, as a table').click()
+      expect(await journey.page.locator('#trend').isVisible()).toBe(true)
+      await journey.checkAccessible()
       expect(await journey.page.locator('#trend tbody tr').count()).toBe(24)
       expect(await journey.page.locator('#comparison tbody tr').count()).toBe(12)
     } finally {
