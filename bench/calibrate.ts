@@ -7,8 +7,13 @@ import { parseArgs } from 'node:util'
 import { buildKestrel } from '../src/kestrel.ts'
 import { fixedClock } from '../src/platform/clock.ts'
 import { loadConfig } from '../src/platform/config.ts'
-import { formatRates, ruleRates, seedDemo } from '../test/calibration/measure.ts'
-import { calibrationTargets, outsideBand } from '../test/calibration/targets.ts'
+import { calibration, formatKinds, formatRates, seedDemo } from '../test/calibration/measure.ts'
+import {
+  breachTargets,
+  calibrationTargets,
+  kindsOutsideBand,
+  outsideBand,
+} from '../test/calibration/targets.ts'
 import { freshDatabase } from './lib/database.ts'
 
 const { values } = parseArgs({
@@ -16,7 +21,7 @@ const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '0.1' },
     seed: { type: 'string', default: '2018' },
-    until: { type: 'string', default: '2018-09-01' },
+    until: { type: 'string', default: '2026-06-01' },
     db: { type: 'string', default: 'pglite' },
   },
 })
@@ -37,13 +42,15 @@ try {
   const started = performance.now()
   const outcome = await seedDemo(kestrel.services, { scale, seed, until })
   const seeded = performance.now()
-  const rates = await ruleRates(kestrel.services, until)
+  const { rules: rates, kinds } = await calibration(kestrel.services, until)
   console.log(
     `Scale ${scale}, seed ${seed}, until ${until.toISOString()}, ${database.version}: ${outcome.lines} records ` +
       `imported in ${((seeded - started) / 1000).toFixed(1)} s, rules swept in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
   )
   console.log(formatRates(rates, calibrationTargets))
-  const outside = outsideBand(rates)
+  console.log('\nRecords with any finding breached, by kind:')
+  console.log(formatKinds(kinds, breachTargets))
+  const outside = [...outsideBand(rates, scale), ...kindsOutsideBand(kinds)]
   console.log(
     outside.length ? `\nOutside their bands: ${outside.join(', ')}` : '\nEvery rule within its band.',
   )

@@ -45,8 +45,24 @@ export async function seedDemo(services: Services, options: { scale: number; see
   return outcome
 }
 
+/** Per kind of record: how many there are and how many raise at least one rule (any finding breached). */
+export interface KindRate {
+  kind: string
+  records: number
+  breached: number
+  share: number
+}
+
 /** Every rule's rate at asOf, from obligations computed from the data (not the stored findings). */
 export async function ruleRates(services: Services, asOf: Date): Promise<RuleRate[]> {
+  return (await calibration(services, asOf)).rules
+}
+
+/** Every rule's rate, and each counted kind's share of records raising any rule, at asOf. */
+export async function calibration(
+  services: Services,
+  asOf: Date,
+): Promise<{ rules: RuleRate[]; kinds: KindRate[] }> {
   const { standards, db } = services
   const counts = new Map<string, number | null>()
   const countOf = async (kind: string) => {
@@ -63,6 +79,7 @@ export async function ruleRates(services: Services, asOf: Date): Promise<RuleRat
     return counts.get(kind) ?? null
   }
   const out: RuleRate[] = []
+  const breachedByKind = new Map<string, Set<string>>()
   for (const rule of standards.rules()) {
     const { findings, results } = await standards.findingsAt(asOf, { ruleId: rule.id })
     const failed = results.find((r) => !r.ok)
@@ -71,6 +88,10 @@ export async function ruleRates(services: Services, asOf: Date): Promise<RuleRat
     const raising = new Set(
       findings.filter((f) => f.status === 'breached' || f.status === 'met_late').map((f) => f.subjectId),
     ).size
+    const breached = breachedByKind.get(rule.appliesTo) ?? new Set<string>()
+    for (const f of findings)
+      if (f.status === 'breached' || f.status === 'met_late') breached.add(f.subjectId)
+    breachedByKind.set(rule.appliesTo, breached)
     const records = await countOf(rule.appliesTo)
     const base = records ?? judged
     out.push({
@@ -83,7 +104,13 @@ export async function ruleRates(services: Services, asOf: Date): Promise<RuleRat
       shareJudged: judged ? raising / judged : 0,
     })
   }
-  return out.sort((a, b) => a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true }))
+  const kinds = [...breachedByKind].flatMap(([kind, breached]) => {
+    const records = counts.get(kind)
+    return typeof records === 'number' && records > 0
+      ? [{ kind, records, breached: breached.size, share: breached.size / records }]
+      : []
+  })
+  return { rules: out.sort((a, b) => a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true })), kinds }
 }
 
 /** The rates as a plain text table, one rule a line. */
@@ -125,4 +152,15 @@ export interface CalibrationTarget {
   /** Which share the band is of: all records of the kind (the default) or those the rule judged. */
   of?: 'records' | 'judged'
   source: string
+}
+
+/** Each kind's share of records with any breach, beside the report's share of cases not good. */
+export function formatKinds(kinds: readonly KindRate[], targets: Record<string, CalibrationTarget> = {}) {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  return kinds
+    .map((k) => {
+      const t = targets[k.kind]
+      return `${k.kind.padEnd(18)} ${String(k.breached).padStart(6)} of ${String(k.records).padEnd(6)} ${pct(k.share).padStart(6)}${t ? `  target ${pct(t.min)}-${pct(t.max)}: ${t.source}` : ''}`
+    })
+    .join('\n')
 }

@@ -26,9 +26,12 @@ export interface SeededDetention {
 const rates = {
   // "In 15 of the 30 cases we assessed, officers and staff had conducted the first custody PACE review ... in person."
   reviewInPerson: 15 / 30,
-  // Reviews in the child's absence: "there was no recorded evidence that this had in fact happened" - we record
-  // the child told in a minority.
-  absentReviewTold: 0.25,
+  // Reviews in the child's absence (CUS-05): "we also identified cases where officers and staff had conducted
+  // reviews in a child's absence ... there was no recorded evidence that this had in fact happened". "Cases",
+  // not most: the child recorded as told after 80% of such reviews (a detention may have several), so that
+  // CUS-05 raises on 30-55% of the detentions with a review in the child's absence (plausible practice; it
+  // raised on 85% when a quarter were told, a rate no force would recognise).
+  absentReviewTold: 0.8,
   // "the statement of rights and entitlements ... had not always been countersigned by that adult"
   rightsRepeatedCountersigned: 0.7,
   // "Strip-searching of children in custody was only seen in two of the cases"; one of the two without an AA
@@ -62,7 +65,10 @@ const rates = {
   // Not quantified in the report: a first review more than 6 hours after authorisation.
   lateReview: 0.08,
   interviewBeforeAa: 0.03,
-  extendedPast24h: 0.01,
+  extendedPast24h: 0.015,
+  // CUS-13: of those held past 24 hours before charge, three in ten with no superintendent's extension
+  // recorded (plausible practice; the report gives no figure), so the rule has a few to find.
+  extensionRecorded: 0.7,
 }
 
 // Outcomes of a child's detention (illustrative shares: most children are released, some charged and bailed,
@@ -357,10 +363,11 @@ function detention(
   }
   // A few long investigations: a superintendent extends detention before the 24 hours run out.
   if (!charged && random.chance(rates.extendedPast24h)) {
-    add('extension', arrived + random.int(18, 23) * hourMs, {
-      extensionKind: 'superintendent',
-      officerName: 'Superintendent',
-    })
+    if (random.chance(rates.extensionRecorded))
+      add('extension', arrived + random.int(18, 23) * hourMs, {
+        extensionKind: 'superintendent',
+        officerName: 'Superintendent',
+      })
     left = Math.max(left, arrived + random.int(25, 34) * hourMs)
   }
   // Detention reviews while the child is held: 6 hours after authorisation, then every 9 hours.

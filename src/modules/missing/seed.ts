@@ -1,6 +1,9 @@
 import type { SeedGenerator } from '../../platform/seed/seeder.ts'
+import { ageOn } from '../../platform/time.ts'
+import { londonBcus } from '../organisation/london.ts'
 import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed.ts'
 import {
+  olderChildren,
   type SeededChild,
   type SeededPac,
   seededChildrenKey,
@@ -19,10 +22,26 @@ import { type Grade, gradeRank, type RiskFactor, suggestMinimumGrade } from './g
  *   10% frequently (five to twenty times); looked-after children are a third of missing children and often
  *   placed in another borough (report: the absent category used "predominantly for children who were in the
  *   care of either the local authority or foster parents");
- * - misgrading (MIS-01): a fifth of episodes with two or more risk factors graded absent, signed off by a
- *   supervisor (report: children missing audits 9 good, 17 requires improvement, 9 inadequate of 35);
+ * - grading: children with no risk factor are graded absent 75% of the time and with one 30%, as the force's
+ *   practice was (report: absent used "predominantly for children who were in the care of either the local
+ *   authority or foster parents"); misgrading (MIS-01): 4% of episodes with two or more risk factors (the
+ *   child's age and history counted, as the import counts them) graded absent, so that about a quarter of
+ *   absent gradings raise MIS-01 (plausible practice: the report names the failing without a figure); a
+ *   third of those are raised on review (met late);
+ * - share of episodes with any breach: target 60-88% (report Figure 1: children missing 26 of 35 cases
+ *   not good, 74%), from the rates below;
+ * - risk reviews (MIS-05): each review time set is met by a review on time 90% of the time (plausible
+ *   practice), each review setting the next while the child is out;
+ * - return home interviews (MIS-07): the local authority told within the day for 92% of returns, the
+ *   interview held within 72 hours for 60% of those told, declined by 15% (plausible practice: the DfE
+ *   guidance's 72 hours is often missed);
+ * - ages: the children are the referrals generator's older children (11 or more); a child's own age drives
+ *   the grading (under 12 is a risk factor);
+ * - still missing: only children whose episode is genuinely under way at the end (up to a fortnight), and a
+ *   live day at the end: the busiest unit has a dozen children out now with one member of staff on duty
+ *   (MIS-11, the report's "77 missing people that day ... Three staff were on duty");
  * - prevention interviews (MIS-06): a quarter of absent children interviewed within 72 hours ("absent
- *   children generally do not have prevention interviews"), three quarters of the others;
+ *   children generally do not have prevention interviews"), 85% of the others (plausible practice);
  * - trigger plans (MIS-03, MIS-10): 109 live plans force-wide at scale 1 ("there were 109 'live' trigger
  *   plans"), for frequent missers, none in Sutton, Tower Hamlets, Brent and Hackney ("did not have any plans");
  * - plan acknowledged on a new episode (MIS-04) only 40% of the time (staff "had not heard of them");
@@ -48,6 +67,8 @@ const places = [
   'An older male’s address',
   'Westfield Stratford',
 ]
+/** Hours to the next risk review by grade (plausible practice: the higher the risk, the sooner). */
+const reviewEvery = (grade: Grade) => (grade === 'high' ? 2 : grade === 'medium' ? 6 : 24)
 const reasons = ['Known to be with a friend', 'Returns by herself every time', 'Carer says not unusual']
 
 export const missingSeed: SeedGenerator = {
@@ -78,6 +99,7 @@ export const missingSeed: SeedGenerator = {
     const withPacs = [...pacsOf.keys()].flatMap((ref) => byRef.get(ref) ?? [])
 
     const pool = random.fork('pool')
+    const older = olderChildren(children, until)
     const picked: {
       child: SeededChild
       episodes: number
@@ -91,7 +113,7 @@ export const missingSeed: SeedGenerator = {
     const used = new Set<string>()
     while (total < target && used.size < children.length) {
       const next = withPacs[used.size]
-      const child = next ?? pool.pick(children)
+      const child = next ?? pool.pick(older)
       if (used.has(child.ref)) continue
       used.add(child.ref)
       const pacTimes = next ? [...(pacsOf.get(child.ref) ?? [])].sort((a, b) => a - b) : []
@@ -146,6 +168,40 @@ export const missingSeed: SeedGenerator = {
       }
     }
 
+    /**
+     * The reviews of an episode while the child is out: each review time met on time 90% of the time (a
+     * late one 1 to 10 hours after), each setting the next. A misgraded episode is raised to medium at its
+     * first review a third of the time (MIS-01 met late).
+     */
+    const reviewer = random.fork('reviews')
+    function* reviews(ref: string, grade: Grade, misgraded: boolean, reportedAt: number, outUntil: number) {
+      let due = reportedAt + reviewEvery(grade) * hour
+      let current = grade
+      for (let k = 1; due < outUntil && due < end && k <= 40; k++) {
+        const held = reviewer.chance(0.9)
+          ? Math.max(reportedAt + 60_000, due - reviewer.int(0, 60) * 60_000)
+          : due + reviewer.int(60, 600) * 60_000
+        if (held >= outUntil || held >= end) return
+        if (k === 1 && misgraded && reviewer.chance(1 / 3)) current = 'medium'
+        const next = held + reviewEvery(current) * hour
+        yield {
+          kind: 'missing-review',
+          ref: `${ref}-R${k}`,
+          episode: ref,
+          reviewedAt: iso(held),
+          reviewerName: 'Insp Duty',
+          grade: current,
+          reason:
+            current === grade ? 'Still missing; grading unchanged' : 'Two risk factors: missing, not absent',
+          nextReviewDueAt: iso(next),
+        }
+        due = next
+      }
+    }
+
+    const bcuOf = (borough: string) => londonBcus.find((b) => b.boroughs.includes(borough))?.code ?? ''
+    const out = new Set<string>()
+    const episodesInBcu = new Map<string, number>()
     let n = 0
     for (const p of picked) {
       const times = p.pacTimes.length
@@ -175,25 +231,32 @@ export const missingSeed: SeedGenerator = {
           last365: earlier.filter((t) => t > reported - 365 * 24 * hour).length,
         }
         earlier.push(reported)
-        // The grader's answers plus the record (ages are not shared: assume the youngest case, under 12).
-        const suggestion = suggestMinimumGrade([...factors], {
-          ageAtReport: 11,
+        // The grader's answers plus the record, as the import counts them (age, flags, earlier episodes).
+        const age = p.child.born ? ageOn(p.child.born, iso(reported).slice(0, 10)) : 14
+        const suggested = suggestMinimumGrade([...factors], {
+          ageAtReport: age,
           flags: [...(p.lookedAfter ? ['looked_after'] : []), ...(p.cse ? ['cse_risk'] : [])],
           previous,
-        }).grade
-        const allFactors = factors.size + (previous.last365 > 0 ? 1 : 0)
-        const misgraded = allFactors >= 2 && random.chance(0.2)
+        })
+        const suggestion = suggested.grade
+        const misgraded = suggested.factors.length >= 2 && random.chance(0.04)
+        // Absent where nothing or one thing points to risk: 75% of those with none, 30% with one (a
+        // looked-after child "absent" from placement, the practice the report describes).
         let grade: Grade = misgraded
           ? 'absent'
-          : suggestion === 'absent' && random.chance(0.5)
-            ? 'low'
-            : suggestion
+          : suggestion === 'absent'
+            ? random.chance(0.75)
+              ? 'absent'
+              : 'low'
+            : suggestion === 'low' && random.chance(0.3)
+              ? 'absent'
+              : suggestion
         if (!misgraded && random.chance(0.1) && gradeRank(grade) < gradeRank('high')) grade = 'high'
         const lowest = grade === 'absent'
         const reportedAt = Math.min(reported, end - 4 * hour)
         const durationHours = Math.min(24 * 14, Math.exp(random.normal(Math.log(10), 1)))
         const returned = reportedAt + durationHours * hour
-        const stillMissing = returned > end - hour || random.chance(0.01)
+        const stillMissing = returned > end - hour
         const line: Record<string, unknown> = {
           kind: 'missing-episode',
           ref,
@@ -213,7 +276,7 @@ export const missingSeed: SeedGenerator = {
           grade,
           riskFactors: [...factors],
           gradedBy: 'PC Control Room',
-          reviewDueAt: iso(reportedAt + (grade === 'high' ? 2 : grade === 'medium' ? 6 : 24) * hour),
+          reviewDueAt: iso(reportedAt + reviewEvery(grade) * hour),
         }
         // Every lowest grading is signed off: the supervisor's reason is recorded, whatever the suggestion.
         if (lowest) {
@@ -237,22 +300,62 @@ export const missingSeed: SeedGenerator = {
               ? { foundWith: random.pick(['Friends', 'Older males', 'A relative']) }
               : {}),
           })
-          const interviewed = random.chance(lowest ? 0.25 : 0.75)
+          const interviewed = random.chance(lowest ? 0.25 : 0.85)
           const interviewAt = returned + (interviewed ? random.int(2, 70) : random.int(80, 200)) * hour
           if ((interviewed || random.chance(0.3)) && interviewAt < end) {
             line.preventionInterviewAt = iso(interviewAt)
             line.preventionInterviewBy = 'PC Safe and Well'
           }
-          const notified = returned + random.int(1, 30) * hour
-          if (random.chance(0.85) && notified < end) {
+          const notified = returned + random.int(1, 20) * hour
+          if (random.chance(0.92) && notified < end) {
             line.laNotifiedAt = iso(notified)
-            const held = returned + random.int(24, 120) * hour
-            if (random.chance(0.6) && held < end) line.returnHomeInterviewAt = iso(held)
-            else if (random.chance(0.3)) line.returnHomeInterviewDeclined = true
+            const roll = random.next()
+            const held = returned + (roll < 0.6 ? random.int(24, 70) : random.int(74, 200)) * hour
+            if (roll >= 0.6 && roll < 0.75) line.returnHomeInterviewDeclined = true
+            else if (held < end) line.returnHomeInterviewAt = iso(held)
           }
         }
         yield line
+        yield* reviews(ref, grade, misgraded, reportedAt, stillMissing ? end : returned)
+        if (stillMissing) out.add(p.child.ref)
+        episodesInBcu.set(bcuOf(p.home), (episodesInBcu.get(bcuOf(p.home)) ?? 0) + 1)
       }
+    }
+
+    // The live day: the busiest BCU's unit has a dozen children out now, reported over the last 30 hours,
+    // with one member of staff on its last duty (MIS-11; the demo opens with children missing now).
+    const busiest = [...episodesInBcu].sort((a, b) => b[1] - a[1])[0]?.[0]
+    const surgeBoroughs = boroughs.filter((b) => bcuOf(b) === busiest)
+    const surgeChildren = older.filter((c) => surgeBoroughs.includes(c.borough) && !out.has(c.ref))
+    const live = random.fork('live')
+    for (let k = 0; busiest && k < 12 && k < surgeChildren.length; k++) {
+      const child = surgeChildren[k] as SeededChild
+      n++
+      const ref = `MIS-SEED-${n}`
+      const reportedAt = end - live.int(60, 30 * 60) * 60_000
+      const age = child.born ? ageOn(child.born, iso(reportedAt).slice(0, 10)) : 14
+      const factors: RiskFactor[] = live.chance(0.5) ? ['known_associates'] : ['conflict_at_home']
+      const grade = suggestMinimumGrade(factors, {
+        ageAtReport: age,
+        flags: [],
+        previous: { last30: 0, last90: 0, last365: 0 },
+      }).grade
+      yield {
+        kind: 'missing-episode',
+        ref,
+        child: child.ref,
+        borough: child.borough,
+        reportedAt: iso(reportedAt),
+        reportedByKind: live.pick(['parent', 'school', 'carer']),
+        lastSeenAt: iso(reportedAt - live.int(1, 6) * hour),
+        lastSeenPlace: 'Home',
+        circumstances: 'Did not come home at curfew',
+        grade,
+        riskFactors: factors,
+        gradedBy: 'PC Control Room',
+        reviewDueAt: iso(reportedAt + reviewEvery(grade) * hour),
+      }
+      yield* reviews(ref, grade, false, reportedAt, end)
     }
 
     // Staff on duty in each BCU's missing persons unit, from 08:00 UTC each weekday.
@@ -270,7 +373,13 @@ export const missingSeed: SeedGenerator = {
           [2, 25],
           [1, 10],
         ])
-        const onDuty = unit.staff.slice(0, Math.min(wanted, unit.staff.length))
+        // The busiest unit's last duty before the end is one member of staff (the live day, above).
+        const lastDay =
+          day + 24 * hour >= end - 8 * hour || (weekday === 5 && day + 3 * 24 * hour >= end - 8 * hour)
+        const onDuty = unit.staff.slice(
+          0,
+          Math.min(unit.bcu === busiest && lastDay ? 1 : wanted, unit.staff.length),
+        )
         yield {
           kind: 'missing-unit-duty',
           ref: `DUTY-SEED-${unit.ref}-${iso(from).slice(0, 10)}`,

@@ -19,10 +19,20 @@ import {
  * Failings at the rates the report describes, or a stated estimate where it gives none:
  * - late submission (REF-01): 12% more than 24 h after the police knew, a tail of weeks (the 29-day case);
  * - no supervisor review (REF-02): 8% never reviewed (supervision findings; estimate);
- * - no social care feedback (REF-05): 30% never answered ("this is not happening consistently"), and only
- *   a third of those followed up ("frequently officers are not following up these referrals");
- * - outcomes: 36% no further action ("more than a third of contacts that resulted in no further action
- *   originated from the police").
+ * - no social care feedback (REF-05): target about 40% of PACs shared with the MASH raising it (plausible
+ *   practice; the report: feedback "is not happening consistently" and "frequently officers are not following
+ *   up these referrals"): 20% never answered, and a fifth of the answers later than the working day; only a
+ *   third of the unanswered followed up;
+ * - other children (REF-06): target about a third of PACs whose child has brothers or sisters raising it
+ *   (plausible practice; the report's 2016 recommendation on "wider risks that may affect other children" and
+ *   its case of children referred 29 days late): the other children get their own PACs about the same
+ *   incident within the day for a little over half of PACs (beyond the year's count of PACs above);
+ * - outcomes: 40% no further action (plausible practice). The report says that 37% of referrals came from
+ *   the police and "more than a third of contacts that resulted in no further action originated from the
+ *   police": the police's share of the no further action contacts is about their share of all contacts, so
+ *   police contacts end so about as often as other agencies' do; the report gives that rate for no one.
+ * - children who go missing (the missing generator's cohort) are 11 or older at the end of the year
+ *   (plausible practice: missing children are mostly teenagers; no toddler is reported missing).
  */
 export const pacsPerYearAtScale1 = 48_000
 
@@ -31,6 +41,15 @@ export const seededChildrenKey = 'children:children'
 export interface SeededChild {
   ref: string
   borough: string
+  /** Date of birth (YYYY-MM-DD), where the generator that made the child knows it. */
+  born?: string
+}
+
+/** Children old enough to go missing repeatedly: 11 or older at `until` (those without a date count). */
+export function olderChildren(children: readonly SeededChild[], until: Date): SeededChild[] {
+  const cutoff = `${until.getUTCFullYear() - 11}${new Date(until).toISOString().slice(4, 10)}`
+  const older = children.filter((c) => !c.born || c.born <= cutoff)
+  return older.length ? older : [...children]
 }
 export const seededPacsKey = 'referrals:pacs'
 /**
@@ -45,6 +64,8 @@ export interface SeededPac {
   /** ISO instant the PAC was made. */
   createdAt: string
 }
+// A quarter of PACs are about missing episodes (plausible practice), enough that nearly every episode the
+// missing generator makes has its Merlin report (MIS-09: the report expects every episode on Merlin).
 /** Children behind PACs about missing episodes go missing again and again: a weight per child, as a share. */
 const missingRepeatWeights: readonly (readonly [number, number])[] = [
   [1, 70],
@@ -151,6 +172,8 @@ export const referralsSeed: SeedGenerator = {
 
     // The children: from the person index's generator when it ran first, otherwise our own, in households.
     let children = shared.get(seededChildrenKey) as SeededChild[] | undefined
+    /** Brothers and sisters of each child this generator made (children from elsewhere have none known). */
+    const siblingsOf = new Map<string, SeededChild[]>()
     if (!children?.length) {
       children = []
       const wanted = Math.max(1, Math.round(pacCount / 1.4))
@@ -165,6 +188,7 @@ export const referralsSeed: SeedGenerator = {
           [2, 22],
           [3, 11],
         ])
+        const members: SeededChild[] = []
         for (let c = 0; c < size && children.length < wanted; c++) {
           const ref = `KP-SEED-${children.length + 1}`
           const born =
@@ -189,7 +213,10 @@ export const referralsSeed: SeedGenerator = {
               from: '2015-01-01',
             }
           }
-          children.push({ ref, borough })
+          const child = { ref, borough, born: day(born) }
+          children.push(child)
+          members.push(child)
+          siblingsOf.set(ref, members)
         }
       }
       shared.set(seededChildrenKey, children)
@@ -208,15 +235,16 @@ export const referralsSeed: SeedGenerator = {
     const meanWeight =
       missingRepeatWeights.reduce((s, [w, share]) => s + w * share, 0) /
       missingRepeatWeights.reduce((s, [, share]) => s + share, 0)
+    const old = olderChildren(children, until)
     const cohort = Array.from(
-      { length: Math.max(1, Math.round((pacCount * 0.2) / meanWeight)) },
-      () => [cohortRandom.pick(children), cohortRandom.weighted(missingRepeatWeights)] as const,
+      { length: Math.max(1, Math.round((pacCount * 0.25) / meanWeight)) },
+      () => [cohortRandom.pick(old), cohortRandom.weighted(missingRepeatWeights)] as const,
     )
     for (let i = 0; i < pacCount; i++) {
       const anyChild = random.pick(children)
       const aboutKind = random.weighted<AboutKind>([
-        ['incident', 60],
-        ['missing_episode', 20],
+        ['incident', 55],
+        ['missing_episode', 25],
         ['custody_detention', 10],
         ['investigation', 7],
         ['offender', 3],
@@ -258,6 +286,15 @@ export const referralsSeed: SeedGenerator = {
       }
       pacRefs.push(ref)
       pacsByChild.push({ ref, child: child.ref, about: aboutKind, createdAt: iso(created) })
+      // REF-06: the other children in the household get PACs of their own about the same incident, raised
+      // at most an hour before this one, for 60% of incidents, investigations and offenders and 30% of
+      // missing episodes and detentions (whose other children are less often thought of); the rest raise it.
+      const others = (siblingsOf.get(child.ref) ?? []).filter((c) => c.ref !== child.ref)
+      const siblingPacs =
+        others.length &&
+        random.chance(['incident', 'investigation', 'offender'].includes(aboutKind) ? 0.6 : 0.3)
+          ? others
+          : []
       // 8% never reviewed; 5% of reviews send it back.
       const reviewed = created + Math.max(0.25, random.normal(10, 8)) * hour
       if (random.chance(0.92) && reviewed < last) {
@@ -279,19 +316,24 @@ export const referralsSeed: SeedGenerator = {
           ])
           const rated = sharedAt + (0.25 + random.next() * 2) * hour
           const limit = { red: 4, amber: 24, green: 72, blue: 72 }[brag]
-          // 85% decided within the rating's timescale.
+          // 85% decided within the rating's timescale, most within the day (plausible practice).
           const decided =
-            rated + (random.chance(0.85) ? random.next() * (limit - 2.5) : limit + random.next() * 48) * hour
+            rated +
+            (random.chance(0.85) ? random.next() * Math.min(limit - 2.5, 20) : limit + random.next() * 48) *
+              hour
           if (rated < last) {
             line.mash = { brag, ratedAt: iso(rated), ...(decided < last ? { decisionAt: iso(decided) } : {}) }
           }
-          const feedback = Math.max(decided, sharedAt) + (2 + random.next() * 40) * hour
-          if (random.chance(0.7) && decided < last && feedback < last) {
+          // Feedback for 80%, four in five of those within a few hours of the decision (REF-05, above).
+          const feedback =
+            Math.max(decided, sharedAt) +
+            (random.chance(0.8) ? 0.5 + random.next() * 5 : 24 + random.next() * 72) * hour
+          if (random.chance(0.8) && decided < last && feedback < last) {
             const outcome = random.weighted<Outcome>([
-              ['nfa', 36],
-              ['early_help', 25],
-              ['section_17', 17],
-              ['section_47', 10],
+              ['nfa', 40],
+              ['early_help', 24],
+              ['section_17', 15],
+              ['section_47', 9],
               ['already_open', 12],
             ])
             line.outcome = {
@@ -307,6 +349,15 @@ export const referralsSeed: SeedGenerator = {
         }
       }
       yield line
+      for (const [k, other] of siblingPacs.entries()) {
+        const siblingRef = `${ref}-S${k + 1}`
+        const at = created - Math.min(random.int(5, 60) * 60_000, created - firstKnew)
+        pacRefs.push(siblingRef)
+        // Not a missing episode of the other child: only their own PACs about missing are theirs to go missing.
+        if (aboutKind !== 'missing_episode')
+          pacsByChild.push({ ref: siblingRef, child: other.ref, about: aboutKind, createdAt: iso(at) })
+        yield { ...line, ref: siblingRef, child: other.ref, borough: other.borough, createdAt: iso(at) }
+      }
     }
     shared.set(seededPacsKey, pacRefs)
     shared.set(seededPacsByChildKey, pacsByChild)
