@@ -1,20 +1,12 @@
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
-import type { Clock } from '../../platform/clock.ts'
+import { type Clock, fixedClock } from '../../platform/clock.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import type { CaseInput, StageInput } from './service/inputs.ts'
 
-/** A clock a test can move. */
-export function movableClock(at: string): Clock & { set(at: string | Date): void } {
-  let now = new Date(at)
-  return {
-    now: () => new Date(now),
-    set(next) {
-      now = new Date(next)
-    },
-  }
-}
+/** A clock a test can move: the platform's. */
+export const movableClock = fixedClock
 
 type OrgKind = 'online_csae' | 'cait' | 'response_neighbourhood'
 
