@@ -124,3 +124,30 @@ export function recordView(
 ) {
   return deps.accessLog.logRead(actor, deviceKind.kind, deviceId, requestId, undefined, q)
 }
+
+/**
+ * For each case reference asked, the devices seized under it and how many of them have a triage result, on the
+ * caller's executor (the online module's measures of devices per case and the share triaged).
+ */
+export async function deviceCountsByCase(
+  q: Executor,
+  caseRefs: readonly string[],
+): Promise<Map<string, { seized: number; triaged: number }>> {
+  if (caseRefs.length === 0) return new Map()
+  const rows = await q
+    .selectFrom('device as d')
+    .select((eb) => [
+      'd.case_ref',
+      eb.fn.countAll<number>().as('seized'),
+      eb.fn
+        .count<number>('d.id')
+        .filterWhere((w) => w.exists(w.selectFrom('triage_result as r').whereRef('r.device_id', '=', 'd.id')))
+        .as('triaged'),
+    ])
+    .where('d.case_ref', 'in', [...new Set(caseRefs)])
+    .groupBy('d.case_ref')
+    .execute()
+  return new Map(
+    rows.map((r) => [r.case_ref as string, { seized: Number(r.seized), triaged: Number(r.triaged) }]),
+  )
+}
