@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import { onlineMeasures } from './measures.ts'
 import { outcomesByTeamKind } from './service/outcomes.ts'
 import { movableClock, onlineFixture } from './test-fixtures.ts'
@@ -106,5 +107,64 @@ describe('the queue’s measures', () => {
     // Ages 30, 20, 10 and 5 days: the median 15, the 90th percentile 27 (interpolated).
     expect(await take('online.awaiting-research-median-days')).toEqual({ value: 15, over: 4 })
     expect(await take('online.awaiting-research-p90-days')).toEqual({ value: 27, over: 4 })
+  })
+})
+
+describe('the devices measures', () => {
+  it('count the devices per case whose devices were seized in the period, and the share triaged', async () => {
+    const { db, triage } = fx.kestrel.services
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-08-02T09:00:00Z' })
+    await fx.stage(c.ref, { stage: 'warrant_executed', at: '2018-08-03T06:00:00Z' })
+    await fx.stage(c.ref, { stage: 'devices_seized', at: '2018-08-03T07:00:00Z' })
+    for (const n of [1, 2, 3])
+      await triage.saveDevice(
+        `EX-M-${n}`,
+        {
+          description: `Device ${n}`,
+          deviceKind: 'storage',
+          caseRef: c.ref,
+          seizedAt: new Date('2018-08-03T07:00:00Z'),
+          team: 'Online CSAE team',
+          statusHistory: [],
+        },
+        { id: 'tester', username: 'tester' },
+        forceWideReach,
+      )
+    const scope = { from: new Date('2018-08-01T00:00:00Z'), until: new Date('2018-09-01T00:00:00Z') }
+    const take = (id: string) => onlineMeasures.find((m) => m.id === id)?.take(db, scope)
+    expect(await take('online.devices-per-case')).toEqual({ value: 3, over: 1 })
+    // None triaged yet; then one is.
+    expect(await take('online.devices-triaged')).toEqual({ value: 0, over: 3 })
+    const none = { A: 0, B: 0, C: 0, ungraded: 0, ignorable: 0 }
+    await fx.kestrel.services.imports.run(
+      JSON.stringify({
+        kind: 'triage-result',
+        ref: 'EX-M-1@2018-08-04T10:00:00Z',
+        device: 'EX-M-1',
+        version: 1,
+        startedAt: '2018-08-04T10:00:00Z',
+        finishedAt: '2018-08-04T10:05:00Z',
+        complete: true,
+        settings: { threshold: 31, dihedral: true, hashSets: [], knownRecords: 0 },
+        counts: {
+          files: 1,
+          bytes: 1,
+          images: 0,
+          videos: 0,
+          unreadable: 0,
+          problems: 0,
+          exactMatches: 0,
+          nearMatches: 0,
+        },
+        exactMatchesByCategory: none,
+        nearMatchesByCategory: none,
+        exactMatches: [],
+        nearMatches: [],
+        recommendation: { decision: 'no-known-material-found', reason: 'Nothing known' },
+      }),
+      'tester',
+    )
+    expect(await take('online.devices-triaged')).toEqual({ value: 1 / 3, over: 3 })
   })
 })

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
 import { type Measure, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import { deviceCountsByCase } from '../triage/service/devices.ts'
 import { type Stage, stageLabels } from './online-case.ts'
 import { outcomesByTeamKind } from './service/outcomes.ts'
 
@@ -52,7 +53,53 @@ async function allocations(q: Executor, scope: MeasureScope) {
   return rows
 }
 
+/** The cases whose devices were seized in the period, with their devices from device triage (by case reference). */
+async function devicesOfCases(q: Executor, scope: MeasureScope) {
+  const { rows } = await sql<{ ref: string }>`
+    select distinct c.ref from online_case c join online_case_stage s on s.case_id = c.id
+      and s.stage = 'devices_seized' and s.at >= ${scope.from} and s.at < ${scope.until}
+    where ${inArea(scope)}`.execute(q)
+  const counts = await deviceCountsByCase(
+    q,
+    rows.map((r) => r.ref),
+  )
+  const devices = [...counts.values()]
+  return {
+    cases: rows.length,
+    seized: devices.reduce((n, d) => n + d.seized, 0),
+    triaged: devices.reduce((n, d) => n + d.triaged, 0),
+  }
+}
+
 export const onlineMeasures: readonly Measure[] = [
+  {
+    id: 'online.devices-per-case',
+    title: 'Devices seized per online case',
+    counts:
+      'The mean number of devices recorded with device triage for each case whose devices were seized in the period',
+    unit: 'count',
+    higherIsBetter: false,
+    dimensions: ['area'],
+    source: 'Inspection report 2018: ten devices seized per warrant, two submitted',
+    async take(q, scope) {
+      const { cases, seized } = await devicesOfCases(q, scope)
+      return { value: cases ? seized / cases : null, over: cases }
+    },
+  },
+  {
+    id: 'online.devices-triaged',
+    title: 'Devices seized in online cases that were triaged',
+    counts:
+      'Of the devices of the cases whose devices were seized in the period, the share with a triage result',
+    unit: 'share',
+    higherIsBetter: true,
+    dimensions: ['area'],
+    source: 'ONL-05; 2018 recommendation on triage for non-specialists',
+    async take(q, scope) {
+      const { seized, triaged } = await devicesOfCases(q, scope)
+      return shareOf(triaged, seized)
+    },
+  },
   {
     id: 'online.open-cases',
     title: 'Open online cases',
