@@ -307,7 +307,8 @@ declare const document: {
 
 async function scanPage(page: Page): Promise<PageScan> {
   return page.evaluate(() => ({
-    links: Array.from(document.querySelectorAll('a[href]'), (a) => a.href),
+    // A download (a CSV or XLSX export) is a file, not a page to walk: the browser would not load it.
+    links: Array.from(document.querySelectorAll('a[href]:not([download])'), (a) => a.href),
     forms: Array.from(document.forms, (f) => ({ method: f.method, action: f.action })),
   }))
 }

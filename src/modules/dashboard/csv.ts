@@ -10,6 +10,6 @@ export function csvCell(value: unknown): string {
 }
 
 /** A header line and the rows, each line ended with CRLF as the format asks. */
-export function csvOf(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+export function csvOf(header: readonly unknown[], rows: readonly (readonly unknown[])[]): string {
   return [header, ...rows].map((r) => `${r.map(csvCell).join(',')}\r\n`).join('')
 }

@@ -1,3 +1,4 @@
+import { readSheet } from 'read-excel-file/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { requestsTo } from '../../../test/requests.ts'
@@ -6,6 +7,7 @@ import { fixedClock } from '../../platform/clock.ts'
 import type { Measure, MeasureScope } from '../../platform/measures.ts'
 import { defineModule } from '../../platform/module.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
+import { csvOf } from './csv.ts'
 
 // The dashboard through a measure of its own: each take is recorded, so the test knows what was computed
 // and when, and its value is chosen per BCU and month, so the pages' figures are known by hand.
@@ -150,6 +152,24 @@ describe('the figures as CSV', () => {
     expect(logged).toEqual([
       { action: 'export', subject_kind: 'dashboard-figures', subject_id: bcus[1]?.id, actor_id: lead.userId },
     ])
+  })
+
+  it('downloads the same rows as an XLSX workbook a reader opens', async () => {
+    const url = `month=2018-09&bcu=${bcus[1]?.id}`
+    const csv = await get(lead, `/dashboard/figures.csv?${url}`)
+    const xlsx = await kestrel.app.inject({
+      method: 'GET',
+      url: `/dashboard/figures.xlsx?${url}`,
+      headers: { cookie: lead.cookie },
+    })
+    expect(xlsx.statusCode).toBe(200)
+    expect(xlsx.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    )
+    const sheet = await readSheet(xlsx.rawPayload)
+    // The workbook's rows written out as the CSV writes them are the CSV, byte for byte.
+    expect(csvOf(sheet[0] ?? [], sheet.slice(1))).toBe(csv.body)
+    expect(sheet.find((r) => r[1] === 'fixture.share-done')?.[5]).toBe(0.9)
   })
 
   it('refuses bad filters as the page does, and officers', async () => {

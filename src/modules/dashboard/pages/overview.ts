@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import writeExcelFile from 'write-excel-file/node'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { dashboardAccess } from '../access.ts'
@@ -36,6 +37,39 @@ export async function overviewOf(deps: DashboardPageDeps, query: unknown) {
   return { latest, month, before, area, rows }
 }
 
+/** The view's figures as a table to download: one row a measure, raw values (a share as 0.83), no formatting. */
+function figuresTable({ month, before, area, rows }: Awaited<ReturnType<typeof overviewOf>>) {
+  return {
+    header: [
+      'area',
+      'measure',
+      'title',
+      'unit',
+      'month',
+      'value',
+      'records',
+      'previous month',
+      'previous value',
+      'previous records',
+      'computed at',
+    ],
+    rows: rows.map(({ measure, now, previous }) => [
+      area.name,
+      measure.id,
+      measure.title,
+      measure.unit,
+      month,
+      now?.value ?? null,
+      now?.over ?? 0,
+      before,
+      previous?.value ?? null,
+      previous?.over ?? 0,
+      // An instant as ISO text (UTC), in both formats: a spreadsheet date has no time zone.
+      now?.computedAt.toISOString() ?? null,
+    ]),
+  }
+}
+
 /**
  * The force view (or one BCU's): every module's measures for a month beside the month before, each saying
  * whether it got better, grouped by module; each links to its trend and the BCUs side by side. The same
@@ -56,6 +90,7 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
         monthLabel: monthLabel(month),
         beforeLabel: monthLabel(before),
         csvHref: `${dashboardPath}/figures.csv?${filters}`,
+        xlsxHref: `${dashboardPath}/figures.xlsx?${filters}`,
         groups: byModule(rows.map((r) => r.measure)).map((g) => ({
           ...g,
           rows: g.items.map((m) => {
@@ -85,53 +120,38 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
     },
   })
 
-  app.get(
-    `${dashboardPath}/figures.csv`,
-    { config: { access: dashboardAccess.read } },
-    async (request, reply) => {
-      const { month, before, area, rows } = await overviewOf(deps, request.query)
-      const principal = request.principal as NonNullable<typeof request.principal>
-      await deps.accessLog.record({
-        actorId: principal.id,
-        actorName: principal.username,
-        action: 'export',
-        subjectKind: 'dashboard-figures',
-        subjectId: area.bcu?.id ?? 'force',
-        requestId: request.id,
-        detail: { query: `GET ${request.url}`, month, bcu: area.bcu?.id ?? null, rows: rows.length },
-      })
-      const body = csvOf(
-        [
-          'area',
-          'measure',
-          'title',
-          'unit',
-          'month',
-          'value',
-          'records',
-          'previous month',
-          'previous value',
-          'previous records',
-          'computed at',
-        ],
-        rows.map(({ measure, now, previous }) => [
-          area.name,
-          measure.id,
-          measure.title,
-          measure.unit,
-          month,
-          now?.value ?? null,
-          now?.over ?? 0,
-          before,
-          previous?.value ?? null,
-          previous?.over ?? 0,
-          now?.computedAt ?? null,
-        ]),
-      )
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="kestrel-performance-${month}.csv"`)
-        .send(body)
-    },
-  )
+  // The view's figures to download, with its filters: the same rows as CSV and as an XLSX workbook.
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `${dashboardPath}/figures.${format}`,
+      { config: { access: dashboardAccess.read } },
+      async (request, reply) => {
+        const overview = await overviewOf(deps, request.query)
+        const { header, rows } = figuresTable(overview)
+        const principal = request.principal as NonNullable<typeof request.principal>
+        await deps.accessLog.record({
+          actorId: principal.id,
+          actorName: principal.username,
+          action: 'export',
+          subjectKind: 'dashboard-figures',
+          subjectId: overview.area.bcu?.id ?? 'force',
+          requestId: request.id,
+          detail: {
+            query: `GET ${request.url}`,
+            format,
+            month: overview.month,
+            bcu: overview.area.bcu?.id ?? null,
+            rows: rows.length,
+          },
+        })
+        reply.header(
+          'content-disposition',
+          `attachment; filename="kestrel-performance-${overview.month}.${format}"`,
+        )
+        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvOf(header, rows))
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .send(await writeExcelFile([header, ...rows]).toBuffer())
+      },
+    )
 }
