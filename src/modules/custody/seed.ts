@@ -165,7 +165,11 @@ export const custodySeed: SeedGenerator = {
       const inspector = staff.find((s) => s.rank === 'inspector') ?? staff[0]
       const officer = (s: { ref: string }) => `Officer ${s.ref}`
       // A quarter of detentions are of a child detained before (repeat arrests are common among children).
-      const arrestedAt = new Date(from.getTime() + random.next() * span)
+      // The last three arrests in the hours before the end, so the demo opens with children in the cells now.
+      const arrestedAt =
+        n > total - 3
+          ? new Date(until.getTime() - random.int(30, 420) * minute)
+          : new Date(from.getTime() + random.next() * span)
       let child = children.length > 20 && random.chance(0.25) ? random.pick(children) : undefined
       // A child who has since turned 18 is not a child in custody any more.
       if (child && ageOn(child.dob, londonDate(arrestedAt)) >= 18) child = undefined

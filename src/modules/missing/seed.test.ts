@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
@@ -63,6 +64,19 @@ describe('missing demo data', () => {
     expect(linked.every((e) => e.pac_person === e.person_id)).toBe(true)
     expect(missed.length / episodes.length).toBeLessThan(0.4)
     expect(missed.length).toBeGreaterThan(0)
+  })
+
+  it('reports only children of 11 or more missing, and shows missing now only those whose episode is under way', async () => {
+    const { rows } = await sql<{ age: number; reported_at: Date; returned_at: Date | null }>`
+      select e.age_at_report as age, e.reported_at, e.returned_at from missing_episode e`.execute(
+      kestrel.services.db,
+    )
+    expect(rows.length).toBeGreaterThan(0)
+    expect(Math.min(...rows.map((r) => r.age))).toBeGreaterThanOrEqual(10)
+    const out = rows.filter((r) => r.returned_at === null)
+    // The live day: a dozen out now, none reported more than a fortnight before the end.
+    expect(out.length).toBeGreaterThanOrEqual(10)
+    for (const r of out) expect(until.getTime() - r.reported_at.getTime()).toBeLessThan(15 * 86_400_000)
   })
 
   it('records staff on duty in each missing persons unit, weekdays, for MIS-11', async () => {

@@ -223,7 +223,6 @@ export const referralsSeed: SeedGenerator = {
     }
 
     const start = from.getTime()
-    const span = until.getTime() - start
     const last = until.getTime() - hour
     const pacRefs: string[] = []
     const pacsByChild: SeededPac[] = []
@@ -250,7 +249,9 @@ export const referralsSeed: SeedGenerator = {
         ['offender', 3],
       ])
       const child = aboutKind === 'missing_episode' ? cohortRandom.weighted(cohort) : anyChild
-      const firstKnew = start + random.next() * span * 0.98
+      // Up to the end of the year, so the demo opens live: the last day's PACs wait for review, the MASH's
+      // rating and decision, and social care's outcome, as on any working day.
+      const firstKnew = start + random.next() * (last - 0.5 * hour - start)
       const created = Math.min(last, firstKnew + submissionDelayHours(random) * hour)
       const officers = officersIn.get(child.borough) ?? []
       const pool = concernsFor[aboutKind]
