@@ -224,7 +224,9 @@ export function offendersApi(
           staffNumber: z.string(),
           team: z.string().nullable(),
           active: z.number().describe('Their active RSOs the caller may see; the other counts are of these'),
-          total: z.number().describe('All their active RSOs, wherever they live: what RSO-05 and `band` judge'),
+          total: z
+            .number()
+            .describe('All their active RSOs, wherever they live: what RSO-05 and `band` judge'),
           byRisk: z.object({ low: z.number(), medium: z.number(), high: z.number(), very_high: z.number() }),
           visitsDue: z.number(),
           visitsOverdue: z.number(),

@@ -95,7 +95,9 @@ describe('briefing pages', () => {
       'tester',
     )
     const inWard = await fx.rso('2017-01-01', { riskLevel: 'high', ward: 'brixton hill' })
-    await expect(fx.rso('2017-01-01', { borough: 'Westminster', ward: 'Brixton Hill' })).rejects.toMatchObject({
+    await expect(
+      fx.rso('2017-01-01', { borough: 'Westminster', ward: 'Brixton Hill' }),
+    ).rejects.toMatchObject({
       errors: [{ field: 'ward', reason: 'There is no ward called Brixton Hill in Westminster' }],
     })
     const ward = await fx.kestrel.services.db
