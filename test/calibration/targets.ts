@@ -207,7 +207,7 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     max: 0.08,
     of: 'records',
     source:
-      'plausible practice: a quarter to a third of absent gradings with two or more risk factors; report names the failing',
+      'plausible practice: about a third of absent gradings with two or more risk factors; report names the failing',
   },
   'MIS-02': {
     min: 0.15,
