@@ -93,3 +93,29 @@ describe('the online cases API', () => {
     ).toContain('Twelve images')
   })
 })
+
+describe('the outcomes API', () => {
+  it('answers the table for a period, and 400 naming the field for a period that ends before it starts', async () => {
+    const c = await fx.onlineCase('2018-04-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'allocated', at: '2018-04-03T09:00:00Z', team: 'Lambeth CAIT' })
+    await fx.stage(c.ref, { stage: 'outcome', at: '2018-05-03T09:00:00Z', outcomeCode: '14' })
+    const specialist = await signIn(fx.kestrel, ['online_csae'], { staffId: fx.officers.specialist.id })
+    const answer = await get(
+      specialist,
+      '/api/v1/online-outcomes?from=2018-05-01T00:00:00Z&until=2018-06-01T00:00:00Z',
+    )
+    expect(answer.statusCode).toBe(200)
+    expect(answer.json().outcomes[1]).toEqual({
+      teamKind: 'child_abuse_team',
+      total: 1,
+      counts: { no_further_action: 1, no_crime: 0, positive: 0 },
+      shares: { no_further_action: 1, no_crime: 0, positive: 0 },
+    })
+    const bad = await get(
+      specialist,
+      '/api/v1/online-outcomes?from=2018-06-01T00:00:00Z&until=2018-05-01T00:00:00Z',
+    )
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json().errors).toEqual([{ field: 'until', reason: 'must be after from' }])
+  })
+})

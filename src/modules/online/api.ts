@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { apiRoute } from '../../platform/http/api.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { coercedInstant } from '../../platform/time-schemas.ts'
 import { onlineAccess } from './access.ts'
 import {
   identifierKinds,
@@ -213,6 +214,49 @@ export function onlineApi(app: FastifyInstance, online: OnlineService) {
     handler: async ({ principal, params, body, request }) => {
       await online.changeStage({ case: params.ref, ...body }, principal).catch(noCase)
       return show(params.ref, principal, request.id)
+    },
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/online-outcomes',
+    access: onlineAccess.read,
+    summary: 'Outcomes by who investigated: the report’s table for a period and area',
+    description:
+      'Cases given an outcome in [from, until), by the kind of team they were allocated to before it, grouped ' +
+      'from the Home Office outcome codes (a transfer to another force is left out), over the cases the caller may see.',
+    tags,
+    query: z
+      .object({
+        from: coercedInstant('must be a date and time'),
+        until: coercedInstant('must be a date and time'),
+        bcu: z.uuid({ message: 'must be a BCU’s id' }).optional(),
+      })
+      .strict(),
+    response: z.object({
+      outcomes: z.array(
+        z.object({
+          teamKind: z.enum(teamKinds),
+          total: z.number(),
+          counts: z.object({ no_further_action: z.number(), no_crime: z.number(), positive: z.number() }),
+          shares: z.object({
+            no_further_action: z.number().nullable(),
+            no_crime: z.number().nullable(),
+            positive: z.number().nullable(),
+          }),
+        }),
+      ),
+    }),
+    handler: async ({ principal, query }) => {
+      if (query.until <= query.from)
+        throw new ValidationError([{ field: 'until', reason: 'must be after from' }])
+      return {
+        outcomes: await online.outcomes(principal, {
+          from: query.from,
+          until: query.until,
+          bcuId: query.bcu ?? null,
+        }),
+      }
     },
   })
 
