@@ -1134,8 +1134,8 @@ export interface DB {
   investigation_allocation: InvestigationAllocation
   investigation_pac: InvestigationPac
   investigation_person: InvestigationPerson
-  missing_episode: MissingEpisode
   measure_value: MeasureValue
+  missing_episode: MissingEpisode
   missing_review: MissingReview
   missing_unit_duty: MissingUnitDuty
   online_case: OnlineCase
