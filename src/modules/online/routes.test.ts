@@ -110,6 +110,21 @@ describe('allocation and closing forms', () => {
     expect(page.body).toContain('ONL-01')
   })
 
+  it('lists a stage out of order in the summary against the time, not a 400 page', async () => {
+    const c = await fx.onlineCase('2018-08-01T09:00:00Z')
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-08-02T09:00:00Z' })
+    await fx.stage(c.ref, { stage: 'devices_seized', at: '2018-08-03T09:00:00Z' })
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    const refused = await postForm(specialist, `/online/cases/${c.id}/allocate`, {
+      team: 'Online CSAE team',
+      officer: '',
+      ...when('at', '4', '8', '2018', '10:00'),
+      reason: '',
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(summary(refused.body)).toEqual(['#at-day Allocated cannot come after devices seized'])
+  })
+
   it('refuses to close a case with children and no welfare visit without a supervisor’s reason', async () => {
     const c = await fx.onlineCase('2018-08-01T09:00:00Z')
     const child = await fx.person('2012-01-01')

@@ -27,7 +27,14 @@ export function inFormWords(error: unknown, labels: Record<string, string>): nev
     if (error.errors.some((e) => e.field === 'case')) throw new NotFoundError(noSuchCase)
     throw new ValidationError(
       error.errors
-        .map((e): FieldError => ({ ...e, field: formField(e.field) }))
+        // A stage out of order (allocated after devices were seized) is about when: on a form with no stage to
+        // choose, the error belongs to its date and time, so it is listed in the summary rather than a 400 page.
+        .map(
+          (e): FieldError => ({
+            ...e,
+            field: e.field === 'stage' && !('stage' in labels) ? 'at' : formField(e.field),
+          }),
+        )
         .map(
           (e): FieldError => ({
             field: e.field,
