@@ -7,6 +7,7 @@ import { missingModule } from './modules/missing/module.ts'
 import { offendersModule } from './modules/offenders/module.ts'
 import { onlineModule } from './modules/online/module.ts'
 import { organisationModule } from './modules/organisation/module.ts'
+import { recommendationsModule } from './modules/recommendations/module.ts'
 import { referralsModule } from './modules/referrals/module.ts'
 import { triageModule } from './modules/triage/module.ts'
 import { platformMigrations } from './platform/migrations.ts'
@@ -29,6 +30,7 @@ export const modules: readonly AnyModule[] = [
   triageModule,
   offendersModule,
   onlineModule,
+  recommendationsModule,
   // Last: the dashboard reads every module's measures through the registry.
   dashboardModule,
 ]

@@ -686,6 +686,50 @@ export interface PoliceProtection {
   version: Generated<number>
 }
 
+export interface Recommendation {
+  id: Generated<string>
+  ref: string
+  report_year: number
+  time_frame: string
+  position: number
+  text: string
+  made_on: string
+  due_on: string
+  version: Generated<number>
+}
+
+export interface RecommendationAction {
+  id: Generated<string>
+  recommendation_id: string
+  title: string
+  owner_staff_id: string
+  status: Generated<string>
+  completed_on: string | null
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface RecommendationEvidence {
+  id: Generated<string>
+  action_id: string
+  milestone_id: string | null
+  kind: string
+  reference: string
+  description: string | null
+  evidence_on: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
+export interface RecommendationMilestone {
+  id: Generated<string>
+  action_id: string
+  title: string
+  due_on: string
+  created_at: ColumnType<Date, Date | string, Date | string>
+  version: Generated<number>
+}
+
 export interface Relationship {
   id: Generated<string>
   person_a: string
@@ -1150,6 +1194,10 @@ export interface DB {
   person_address: PersonAddress
   person_flag: PersonFlag
   police_protection: PoliceProtection
+  recommendation: Recommendation
+  recommendation_action: RecommendationAction
+  recommendation_evidence: RecommendationEvidence
+  recommendation_milestone: RecommendationMilestone
   relationship: Relationship
   rso: Rso
   rso_address: RsoAddress
