@@ -1,3 +1,5 @@
+import { type Expression, sql } from 'kysely'
+
 /**
  * The one order of every queue and list of work: what needs doing soonest first. Work not yet due comes
  * first, soonest due first (it can still be done in time); then work already late, the most recently late
@@ -40,4 +42,31 @@ export function mostUrgentFirst<T>(items: readonly T[], now: Date, urgencyOf: (i
     .map((item) => ({ item, urgency: urgencyOf(item) }))
     .sort((a, b) => compare(a.urgency, b.urgency))
     .map((x) => x.item)
+}
+
+/**
+ * `byUrgency` as SQL order keys, for a list paged in the database (a supervisor's queue of tens of thousands
+ * of findings cannot be read whole to sort a page): the same groups and times as `standing`, then risk.
+ * Order by `group`, `soonest` ascending, `latest` descending, `risk` descending (each is null outside its
+ * group, so it ties there). Tested against `byUrgency` row for row (urgency-sql.test.ts).
+ */
+export function urgencySql(
+  columns: {
+    dueAt: Expression<Date | null>
+    breachedAt?: Expression<Date | null>
+    risk?: Expression<number>
+  },
+  now: Date,
+) {
+  const { dueAt } = columns
+  const lateSince = columns.breachedAt
+    ? sql<Date | null>`coalesce(${columns.breachedAt}, case when ${dueAt} <= ${now} then ${dueAt} end)`
+    : sql<Date | null>`case when ${dueAt} <= ${now} then ${dueAt} end`
+  const group = sql<number>`case when ${lateSince} <= ${now} then 1 when ${dueAt} is not null then 0 else 2 end`
+  return {
+    group,
+    soonest: sql<Date | null>`case when not (${lateSince} <= ${now}) or ${lateSince} is null then ${dueAt} end`,
+    latest: sql<Date | null>`case when ${lateSince} <= ${now} then ${lateSince} end`,
+    risk: columns.risk ? sql<number>`${columns.risk}` : sql<number>`0`,
+  }
 }

@@ -98,6 +98,9 @@ describe('pages', () => {
     expect(all.statusCode).toBe(200)
     expect(all.body).toContain('G-1')
     expect(all.body).toContain('G-2')
+    // What needs doing soonest first: G-2, due at 15:00, can still be done in time; G-1 is already late.
+    expect(all.body.indexOf('G-2')).toBeLessThan(all.body.indexOf('G-1'))
+    expect(all.body).toContain('2 h 00 min left')
     const breached = await get('/my-team?status=breached&rule=TST-10&due=', lead.cookie)
     expect(breached.body).toContain('G-1')
     expect(breached.body).not.toContain('>G-2<')

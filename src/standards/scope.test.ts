@@ -3,6 +3,7 @@ import { type TestKestrel, testKestrel } from '../../test/app.ts'
 import { reachOf } from '../platform/access/need-to-know.ts'
 import type { Principal } from '../platform/auth/principal.ts'
 import { seededRandom } from '../platform/seed/random.ts'
+import { mostUrgentFirst } from '../platform/urgency.ts'
 import { findingKind } from './access.ts'
 import { inScope, scopeParts, teamScope } from './scope.ts'
 import type { FindingFilter } from './service.ts'
@@ -189,6 +190,29 @@ describe('lists and counts by queue and by need to know, on the database', () =>
       expect(pages).toEqual(want)
     }
   })
+
+  it.each(people)(
+    '%s, "My team" most urgent first: every page in the urgency kernel\'s order',
+    async (_, person) => {
+      const queue = teamScope(person)
+      const now = new Date('2024-05-01T15:00:00Z')
+      const rank: Record<string, number> = { low: 0, medium: 1, high: 2 }
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      // The kernel's order over the rows by rule and subject (its ties keep that order), risk by severity.
+      const want = mostUrgentFirst(
+        expected((r) => inScope(queue, { assigneeTeamId: r.assignee_team_id, boroughId: r.borough_id }))
+          .map((id) => byId.get(id) as Row)
+          .sort((a, b) => a.rule_id.localeCompare(b.rule_id) || (a.subject_id < b.subject_id ? -1 : 1)),
+        now,
+        (r) => ({
+          dueAt: r.due_at,
+          risk: rank[kestrel.services.standards.rule(r.rule_id)?.severity ?? 'medium'],
+        }),
+      ).map((r) => r.id)
+      const { pages } = await pagesOf({ queue, status: 'open', urgentFirstAt: now }, want.length)
+      expect(pages).toEqual(want)
+    },
+  )
 
   it.each(people)('%s, need to know: every page in order, and the count', async (_, person) => {
     const reach = reachOf(person)

@@ -1,6 +1,7 @@
 import {
   type Expression,
   type ExpressionBuilder,
+  type RawBuilder,
   type Selectable,
   type SelectQueryBuilder,
   type SqlBool,
@@ -12,6 +13,8 @@ import type { Clock } from '../platform/clock.ts'
 import type { Database } from '../platform/db/database.ts'
 import type { DB } from '../platform/db/schema.ts'
 import { ConflictError, ValidationError } from '../platform/http/errors.ts'
+import { countdown } from '../platform/time.ts'
+import { urgencySql } from '../platform/urgency.ts'
 import { findingKind } from './access.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
 import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
@@ -65,6 +68,11 @@ export interface FindingFilter {
   limit?: number
   /** Rows to skip, for paging through a long list. */
   offset?: number
+  /**
+   * A queue of work: what needs doing soonest first at this instant (platform/urgency.ts: not yet due
+   * soonest first, then the most recently breached, higher severity among equals). Without it, by due time.
+   */
+  urgentFirstAt?: Date
 }
 
 export type { TeamScope }
@@ -101,10 +109,15 @@ export interface StandardsDependencies {
 }
 
 type FindingRow = Selectable<DB['finding']>
-type QueueRow = { id: string; queue_at: Date; rule_id: string; subject_id: string }
+type QueueRow = { id: string; rule_id: string; subject_id: string } & Record<string, unknown>
 
 /** The order of every findings list, soonest due first; a finding breached on sight by when it opened. */
 const queueAt = sql<Date>`coalesce(due_at, opened_at)`
+
+const severityRank: Record<string, number> = { low: 0, medium: 1, high: 2 }
+
+/** One key of a list's order: what to sort by, which way, and its name when a page is merged from parts. */
+type OrderKey = { key: RawBuilder<unknown>; desc: boolean; as: string }
 
 function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilter): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = []
@@ -181,15 +194,49 @@ export function standardsService(deps: StandardsDependencies) {
     return scopeParts(filter.queue).map((part) => (eb) => eb.and([matchesFilter(eb, filter), part(eb)]))
   }
 
+  /**
+   * The order of a list: by due time (a finding breached on sight by when it opened), or what needs doing
+   * soonest first (`urgentFirstAt`, risk by the rule's severity); then rule and subject, so it is total.
+   */
+  function orderOf(filter: FindingFilter): OrderKey[] {
+    const tail: OrderKey[] = [
+      { key: sql`rule_id`, desc: false, as: 'rule_id' },
+      { key: sql`subject_id`, desc: false, as: 'subject_id' },
+    ]
+    if (!filter.urgentFirstAt) return [{ key: queueAt, desc: false, as: 'queue_at' }, ...tail]
+    const ranks = registry.all().map((r) => sql`when ${r.id} then ${severityRank[r.severity] ?? 1}`)
+    const risk = ranks.length
+      ? sql<number>`case rule_id ${sql.join(ranks, sql` `)} else 1 end`
+      : sql<number>`1`
+    const u = urgencySql(
+      { dueAt: sql.ref<Date | null>('due_at'), breachedAt: sql.ref<Date | null>('breached_at'), risk },
+      filter.urgentFirstAt,
+    )
+    return [
+      { key: u.group, desc: false, as: 'u_group' },
+      { key: u.soonest, desc: false, as: 'u_soonest' },
+      { key: u.latest, desc: true, as: 'u_latest' },
+      { key: u.risk, desc: true, as: 'u_risk' },
+      ...tail,
+    ]
+  }
+
   async function listFindings(filter: FindingFilter = {}): Promise<FindingSummary[]> {
     const limit = filter.limit ?? 1000
     const offset = filter.offset ?? 0
     const parts = filterParts(filter)
     if (parts.length === 0) return []
-    const inQueueOrder = <Q extends SelectQueryBuilder<DB, 'finding', object>>(query: Q) =>
-      query.orderBy(queueAt).orderBy('rule_id').orderBy('subject_id') as Q
+    const order = orderOf(filter)
+    const inOrder = <Q extends SelectQueryBuilder<DB, 'finding', object>>(
+      query: Q,
+      by = (k: OrderKey) => k.key,
+    ) =>
+      order.reduce(
+        (q, k) => q.orderBy(by(k), k.desc ? 'desc' : 'asc'),
+        query as SelectQueryBuilder<DB, 'finding', object>,
+      ) as Q
     if (parts.length === 1) {
-      const rows = await inQueueOrder(
+      const rows = await inOrder(
         db
           .selectFrom('finding')
           .selectAll()
@@ -201,22 +248,23 @@ export function standardsService(deps: StandardsDependencies) {
       return rows.map(summary)
     }
     // Several parts (a supervisor's team and each borough's unowned findings): the first offset + limit of
-    // each, merged. Each part is read in index order, so no open finding beyond the page is sorted.
+    // each, merged. Read by due time, each part is read in index order, so no open finding beyond the page
+    // is sorted.
     const heads = parts.map((part) =>
-      inQueueOrder(
+      inOrder(
         db
           .selectFrom('finding')
-          .select(['id', queueAt.as('queue_at'), 'rule_id', 'subject_id'])
+          .select(order.map((k) => k.key.as(k.as)))
+          .select('id')
           .where(part),
       ).limit(offset + limit),
     )
-    const rows = await db
+    const merged = db
       .selectFrom(sql<QueueRow>`(${sql.join(heads, sql` union all `)})`.as('queue'))
       .innerJoin('finding', 'finding.id', 'queue.id')
       .selectAll('finding')
-      .orderBy('queue.queue_at')
-      .orderBy('queue.rule_id')
-      .orderBy('queue.subject_id')
+    const rows = await order
+      .reduce((q, k) => q.orderBy(sql.ref(`queue.${k.as}`), k.desc ? 'desc' : 'asc'), merged)
       .limit(limit)
       .offset(offset)
       .execute()
@@ -423,8 +471,14 @@ export function standardsService(deps: StandardsDependencies) {
     countFindings,
     findingsAt,
     finding,
-    /** For a record's own page. */
-    findingsForSubject: (subjectKind: string, subjectId: string) => listFindings({ subjectKind, subjectId }),
+    /** For a record's own page: each open finding with its countdown, as the queues show it. */
+    async findingsForSubject(subjectKind: string, subjectId: string) {
+      const now = clock.now()
+      return (await listFindings({ subjectKind, subjectId })).map((f) => ({
+        ...f,
+        countdown: f.closedAt === null && f.dueAt ? countdown(f.dueAt, now) : null,
+      }))
+    },
     acknowledge: (id: string, actor: FindingActor, note: string, version?: number) =>
       act(id, version, 'acknowledged', actor, note),
     resolve: (id: string, actor: FindingActor, reason: string, version?: number) =>

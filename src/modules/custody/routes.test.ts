@@ -53,6 +53,9 @@ describe('custody pages', () => {
     expect(res.body).toContain('Waiting 7 h 00 min')
     expect(res.body).toContain('CUS-04')
     expect(res.body).toContain('moj-timeline')
+    // The record's open findings count down (or say how late they are) as the queues do.
+    const findings = res.body.slice(res.body.indexOf('id="findings-heading"'))
+    expect(findings).toMatch(/govuk-tag--red">Overdue by \d+ h \d\d min</)
   })
 
   it('lists the child on the inspector’s view', async () => {

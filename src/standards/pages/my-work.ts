@@ -16,7 +16,7 @@ const dueWindows: Record<string, { label: string; hours: number | null }> = {
   '7d': { label: 'Due in the next 7 days', hours: 24 * 7 },
 }
 
-/** A long list is paged on the server: a supervisor reads a page at a time, soonest due first. */
+/** A long list is paged on the server: a supervisor reads a page at a time, what needs doing soonest first. */
 const pageSize = 100
 
 const severityRank: Record<string, number> = { low: 0, medium: 1, high: 2 }
@@ -62,8 +62,10 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
     }
     const errors: { text: string; href: string }[] = []
     const page = pageAsked(query)
+    const now = service.now()
     const filter: FindingFilter = {
       queue: teamScope(principal),
+      urgentFirstAt: now,
       limit: pageSize,
       offset: (page - 1) * pageSize,
     }
@@ -78,7 +80,7 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
     }
     if (selected.due) {
       const window = dueWindows[selected.due]
-      if (window) filter.dueBefore = new Date(service.now().getTime() + (window.hours ?? 0) * 3_600_000)
+      if (window) filter.dueBefore = new Date(now.getTime() + (window.hours ?? 0) * 3_600_000)
       else errors.push({ text: 'Select when findings fall due', href: '#due' })
     }
     if (selected.status === 'open' || findingStatuses.includes(selected.status as FindingStatus)) {
@@ -92,7 +94,7 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
       pageTitle: 'My team',
       errors,
       selected,
-      findings: findings.map((f) => withCountdown(f, service.now())),
+      findings: findings.map((f) => withCountdown(f, now)),
       ...pageOfList({ path: '/my-team', query, page, size: pageSize, total, shown: findings.length }),
       ruleItems: [
         { value: '', text: 'Any rule' },
