@@ -1,3 +1,4 @@
+import { auditsModule } from './modules/audits/module.ts'
 import { childrenModule } from './modules/children/module.ts'
 import { custodyModule } from './modules/custody/module.ts'
 import { dashboardModule } from './modules/dashboard/module.ts'
@@ -31,6 +32,7 @@ export const modules: readonly AnyModule[] = [
   offendersModule,
   onlineModule,
   recommendationsModule,
+  auditsModule,
   // Last: the dashboard reads every module's measures through the registry.
   dashboardModule,
 ]

@@ -50,6 +50,38 @@ export interface AppUser {
   version: Generated<number>
 }
 
+export interface Audit {
+  id: Generated<string>
+  ref: Generated<string>
+  case_type: string
+  subject_kind: string | null
+  subject_id: string | null
+  subject_ref: string | null
+  case_reference: string | null
+  borough_id: string | null
+  team_id: string | null
+  auditor: string
+  auditor_staff_id: string | null
+  audited_on: string
+  grade: string
+  grade_reasons: string | null
+  referred_back: Generated<boolean>
+  referred_on: string | null
+  action_required: string | null
+  response: string | null
+  responded_on: string | null
+  recorded_by: string
+  recorded_at: ColumnType<Date, Date | string | undefined, Date | string>
+  version: Generated<number>
+}
+
+export interface AuditJudgement {
+  audit_id: string
+  theme: string
+  judgement: string
+  note: string | null
+}
+
 export interface Bcu {
   id: Generated<string>
   force_id: string
@@ -1154,6 +1186,8 @@ export interface DB {
   access_log_head: AccessLogHead
   api_token: ApiToken
   app_user: AppUser
+  audit: Audit
+  audit_judgement: AuditJudgement
   bcu: Bcu
   borough: Borough
   borough_bcu: BoroughBcu

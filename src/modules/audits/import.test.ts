@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ImportRejected } from '../../platform/import/importer.ts'
+import { caseTypes } from './case-types.ts'
+import { auditsFixture, inspectionAudits, jsonl, reportFigureOne } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof auditsFixture>>
+let fx: Fixture
+
+beforeAll(async () => {
+  fx = await auditsFixture()
+})
+afterAll(() => fx?.kestrel.close())
+
+const countAudits = async () =>
+  Number(
+    (
+      await fx.kestrel.services.db
+        .selectFrom('audit')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+
+async function rejection(text: string) {
+  try {
+    await fx.kestrel.services.imports.run(text, 'tester')
+  } catch (error) {
+    if (error instanceof ImportRejected) return error.errors
+    throw error
+  }
+  throw new Error('the batch was accepted')
+}
+
+const line = (extra: Record<string, unknown> = {}) => ({
+  kind: 'audit',
+  ref: 'AUD-BAD-1',
+  caseType: 'missing',
+  caseReference: 'CASE-X',
+  auditor: 'DS Auditor',
+  auditedOn: '2018-08-01',
+  grade: 'good',
+  ...extra,
+})
+
+describe('importing audits', () => {
+  it('refuses bad lines naming the line and field, and writes nothing', async () => {
+    const before = await countAudits()
+    const errors = await rejection(
+      jsonl(
+        line({ ref: 'AUD-OK-1' }),
+        line({ ref: 'AUD-BAD-2', grade: 'outstanding' }),
+        line({
+          ref: 'AUD-BAD-3',
+          referredBack: true,
+          referredOn: '2018-08-05',
+          response: { text: 'Done', on: '2018-08-04' },
+        }),
+      ),
+    )
+    expect(errors.map((e) => [e.line, e.field])).toEqual([
+      [2, 'grade'],
+      [3, 'response.on'],
+    ])
+    expect(errors[0]?.reason).toContain('good, requires_improvement, inadequate')
+    expect(await countAudits()).toBe(before)
+  })
+
+  it('refuses an audit of a record that does not exist, naming the field', async () => {
+    const errors = await rejection(
+      jsonl(
+        line({
+          caseReference: undefined,
+          caseType: 'missing',
+          record: { kind: 'missing-episode', ref: 'NO-SUCH' },
+        }),
+      ),
+    )
+    expect(errors).toEqual([expect.objectContaining({ line: 1, field: 'record.ref' })])
+  })
+
+  it('refuses an audit in the future and a record of the wrong kind for its case type', async () => {
+    expect(await rejection(jsonl(line({ auditedOn: '2018-09-02' })))).toEqual([
+      expect.objectContaining({ line: 1, field: 'auditedOn' }),
+    ])
+    expect(await rejection(jsonl(line({ record: { kind: 'pac', ref: 'X' } })))).toEqual([
+      expect.objectContaining({ line: 1, field: 'record.kind' }),
+    ])
+  })
+
+  it('the inspectors’ 303 audits give Figure 1 of the report (acceptance)', async () => {
+    const lines = inspectionAudits()
+    expect(lines).toHaveLength(303)
+    await fx.kestrel.services.imports.run(jsonl(...lines), 'tester')
+    // Imported again: the same 303, replaced by ref, not doubled.
+    await fx.kestrel.services.imports.run(jsonl(...lines), 'tester')
+    const figure = await fx.kestrel.services.audits.figure(fx.auditor, {
+      from: '2018-08-07',
+      to: '2018-08-07',
+    })
+    for (const row of figure.rows) {
+      const [good, ri, inadequate] = reportFigureOne[row.caseType as (typeof caseTypes)[number]]
+      expect([
+        row.grades.good.count,
+        row.grades.requires_improvement.count,
+        row.grades.inadequate.count,
+      ]).toEqual([good, ri, inadequate])
+      expect(row.total).toBe(good + ri + inadequate)
+    }
+    expect(figure.rows.map((r) => r.caseType)).toEqual([...caseTypes])
+    const { total } = figure
+    expect(total.total).toBe(303)
+    expect(total.grades.good).toEqual({ count: 93, percent: 31 })
+    expect(total.grades.requires_improvement).toEqual({ count: 127, percent: 42 })
+    expect(total.grades.inadequate).toEqual({ count: 83, percent: 27 })
+    expect(total.referredBack.percent).toBe(17)
+    // 210 (69 percent) either required improvement or were inadequate, as the report adds them up.
+    expect(Math.round(((127 + 83) * 100) / total.total)).toBe(69)
+  })
+})

@@ -1,0 +1,29 @@
+import { defineModule } from '../../platform/module.ts'
+import { auditAccess } from './access.ts'
+import { auditImport } from './import-kinds.ts'
+import { auditsMigration } from './migrations/0039-audits.ts'
+import { figurePath } from './pages/figure.ts'
+import { auditRoutes } from './routes.ts'
+import { type Audits, auditsService } from './service.ts'
+
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    audits: Audits
+  }
+}
+
+/**
+ * Case file audits (issue 21): the force audits its own cases the way the inspectors did, grades them on the
+ * inspectors' scale, refers them back to the case's owner, and reports them as Figure 1 of the report.
+ */
+export const auditsModule = defineModule({
+  name: 'audits',
+  needs: ['organisation', 'standards'],
+  migrations: [auditsMigration],
+  importKinds: [auditImport],
+  menu: [{ text: 'Case file audits', href: figurePath, access: auditAccess.read, position: 102 }],
+  create: ({ db, clock }) => auditsService({ db, clock }),
+  routes(app, services) {
+    auditRoutes(app, services)
+  },
+})

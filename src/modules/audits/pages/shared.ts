@@ -1,0 +1,9 @@
+import type { Clock } from '../../../platform/clock.ts'
+import type { Audits } from '../service.ts'
+
+export const auditsPath = '/audits'
+
+export interface AuditPageDeps {
+  clock: Clock
+  audits: Audits
+}
