@@ -1,10 +1,46 @@
 import { defineModule } from '../../platform/module.ts'
+import { recommendationsAccess } from './access.ts'
+import { recommendationsApi } from './api.ts'
+import { recommendationsMeasures } from './measures.ts'
 import { recommendationsMigration } from './migrations/0035-recommendations.ts'
 import { reportRecommendationsMigration } from './migrations/0036-report-recommendations.ts'
+import { recommendationKind } from './recommendations.ts'
+import { recommendationsPath, recommendationsRoutes } from './routes.ts'
+import { recommendationRules } from './rules.ts'
+import { type RecommendationsService, recommendationsService } from './service.ts'
 
-/** The inspection reports' recommendations, the force's actions on them, milestones, evidence and REC-01. */
+declare module '../../platform/module.ts' {
+  interface ModuleServices {
+    recommendations: RecommendationsService
+  }
+}
+
+/**
+ * The recommendations tracker (issue 22, item 5): every recommendation of the 2016 and 2018 reports (seeded
+ * by migration 0036), the force's actions on each with owners, milestones and evidence, red-amber-green by
+ * rag.ts, the history of every change, REC-01, and its measures on the dashboard.
+ */
 export const recommendationsModule = defineModule({
   name: 'recommendations',
   needs: ['organisation', 'standards'],
   migrations: [recommendationsMigration, reportRecommendationsMigration],
+  menu: [
+    { text: 'Recommendations', href: recommendationsPath, access: recommendationsAccess.read, position: 106 },
+  ],
+  create: ({ db, clock, history, measures, standards }) =>
+    recommendationsService({
+      db,
+      clock,
+      history,
+      // Read when evidence is added, after every module's measures are registered.
+      isMeasure: (id) => measures.get(id) !== undefined,
+      afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
+    }),
+  rules: recommendationRules,
+  measures: recommendationsMeasures,
+  subjectLinks: { [recommendationKind]: (id) => `${recommendationsPath}/${id}` },
+  routes(app, services) {
+    recommendationsRoutes(app, services)
+    recommendationsApi(app, services)
+  },
 })

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recommendationsFixture } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof recommendationsFixture>>
+let fx: Fixture
+
+beforeAll(async () => {
+  fx = await recommendationsFixture('2019-03-01T12:00:00Z')
+})
+afterAll(() => fx?.kestrel.close())
+
+const service = () => fx.kestrel.services.recommendations
+
+/** REC-01's findings on a recommendation as at an instant, by obligation: the state of each. */
+async function states(recommendationId: string, asOf: string) {
+  const { findings, results } = await fx.kestrel.services.standards.findingsAt(new Date(asOf), {
+    ruleId: 'REC-01',
+    subjectId: recommendationId,
+  })
+  const failed = results.filter((r) => !r.ok)
+  if (failed.length) throw new Error(`REC-01 failed: ${JSON.stringify(failed)}`)
+  return findings.map((f) => `${f.detail.startsWith('Milestone') ? 'milestone' : 'time frame'} ${f.status}`).sort()
+}
+
+describe('REC-01 a recommendation or action past its milestone with no evidence of completion', () => {
+  it('is breached for a milestone passed with no evidence, and met by evidence linked to it', async () => {
+    const rec = await fx.byRef('R2018-02')
+    const action = await service().addAction(
+      rec.id,
+      { title: 'Bring in triage for non-specialists', ownerStaffId: fx.owners.ada.id },
+      fx.author,
+    )
+    const milestone = await service().addMilestone(
+      rec.id,
+      action.id,
+      { title: 'Triage kits in every BCU', dueOn: '2019-04-30' },
+      fx.author,
+    )
+    // On its day it is still due; from the next day, with no evidence, breached.
+    expect(await states(rec.id, '2019-04-30T20:00:00Z')).toContain('milestone due')
+    expect(await states(rec.id, '2019-05-01T12:00:00Z')).toContain('milestone breached')
+    fx.clock.set('2019-05-20T12:00:00Z')
+    await service().addEvidence(
+      rec.id,
+      action.id,
+      {
+        kind: 'document',
+        reference: 'DOC-TRIAGE-ROLLOUT',
+        milestoneId: milestone.id,
+        description: 'Roll-out report',
+        evidenceOn: '2019-05-20',
+      },
+      fx.author,
+    )
+    expect(await states(rec.id, '2019-05-21T12:00:00Z')).toContain('milestone met_late')
+  })
+
+  it('is not raised for a milestone evidenced on time, nor for one not yet due', async () => {
+    fx.clock.set('2019-03-01T12:00:00Z')
+    const rec = await fx.byRef('R2016-09')
+    const action = await service().addAction(
+      rec.id,
+      { title: 'Skills audit of the CAITs', ownerStaffId: fx.owners.bo.id },
+      fx.author,
+    )
+    const onTime = await service().addMilestone(
+      rec.id,
+      action.id,
+      { title: 'Audit questionnaire out', dueOn: '2019-03-10' },
+      fx.author,
+    )
+    await service().addMilestone(rec.id, action.id, { title: 'Audit reported', dueOn: '2019-09-30' }, fx.author)
+    await service().addEvidence(
+      rec.id,
+      action.id,
+      { kind: 'audit', reference: 'Skills audit 2019', milestoneId: onTime.id, description: null, evidenceOn: '2019-03-01' },
+      fx.author,
+    )
+    expect((await states(rec.id, '2019-04-01T12:00:00Z')).filter((s) => s.startsWith('milestone'))).toEqual([
+      'milestone due',
+      'milestone met',
+    ])
+  })
+
+  it('is breached for a recommendation past its time frame until every action on it is complete', async () => {
+    fx.clock.set('2019-03-01T12:00:00Z')
+    const rec = await fx.byRef('R2016-07')
+    // Six months from November 2016: breached from 2 May 2017, with no action at all.
+    expect(await states(rec.id, '2017-05-01T12:00:00Z')).toEqual(['time frame due'])
+    expect(await states(rec.id, '2017-05-02T12:00:00Z')).toEqual(['time frame breached'])
+    const action = await service().addAction(
+      rec.id,
+      { title: 'Resourcing decisions from the framework', ownerStaffId: fx.owners.ada.id },
+      fx.author,
+    )
+    await service().addEvidence(
+      rec.id,
+      action.id,
+      { kind: 'measure', reference: 'recommendations.on-track', milestoneId: null, description: null, evidenceOn: '2019-02-28' },
+      fx.author,
+    )
+    expect(await states(rec.id, '2019-03-01T12:00:00Z')).toEqual(['time frame breached'])
+    await service().completeAction(rec.id, action.id, { completedOn: '2019-03-01', version: action.version }, fx.author)
+    expect(await states(rec.id, '2019-03-01T13:00:00Z')).toEqual(['time frame met_late'])
+  })
+
+  it('keeps the stored finding in step with a write: the recommendation’s page finds it open', async () => {
+    const rec = await fx.byRef('R2016-07')
+    const stored = await fx.kestrel.services.standards.findingsForSubject('recommendation', rec.id)
+    expect(stored.map((f) => f.status)).toEqual(['met_late'])
+  })
+})
