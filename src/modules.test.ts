@@ -90,15 +90,15 @@ describe('the root list of modules', () => {
     expect(migrations.length).toBe(applied.size)
   })
 
-  it('takes every measure force-wide and for one BCU, through the executor given', async () => {
+  it('takes every measure force-wide and for some boroughs, through the executor given', async () => {
     const scope = { from: new Date('2018-01-01T00:00:00Z'), until: new Date('2019-01-01T00:00:00Z') }
-    const elsewhere = '00000000-0000-4000-8000-000000000000'
+    const elsewhere = ['00000000-0000-4000-8000-000000000000']
     for (const measure of kestrel.services.measures.all()) {
-      for (const bcuId of [null, elsewhere]) {
+      for (const boroughIds of [null, elsewhere, []]) {
         const result = await kestrel.services.db
           .transaction()
-          .execute((trx) => measure.take(trx, { ...scope, bcuId }))
-        expect(result.over, `${measure.id} ${bcuId}`).toBeGreaterThanOrEqual(0)
+          .execute((trx) => measure.take(trx, { ...scope, boroughIds }))
+        expect(result.over, `${measure.id} ${boroughIds}`).toBeGreaterThanOrEqual(0)
         // Nothing to take it over: no value, rather than a zero that reads as a failing.
         if (result.over === 0) expect(result.value, measure.id).toBeNull()
       }

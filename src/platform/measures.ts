@@ -1,19 +1,37 @@
+import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from './db/database.ts'
 
 /** How a measure's value reads: a share of records (0 to 1), a count, or a median in hours or days. */
 export type MeasureUnit = 'share' | 'count' | 'hours' | 'days'
 
-/** The cuts a measure can be taken by besides its period. Today every module's measures cut by area (BCU). */
-export type MeasureDimension = 'area'
+/**
+ * The cuts a measure can be taken by besides its period: every measure by area (a set of boroughs, so any
+ * structure on any day can be reported); a measure whose records name a team may also be taken for one team.
+ */
+export type MeasureDimension = 'area' | 'team'
 
 /**
  * Where and when a measure is taken: the records of [from, until) (or, for a measure of what stands at an
- * instant, as at `until`), force-wide or of one BCU. A record's BCU is the one it was recorded under.
+ * instant, as at `until`) whose borough is one of `boroughIds` (null: the whole force). A record's borough is
+ * where it happened, so a BCU is the boroughs it holds on the day asked, and a report for 2017 by today's
+ * BCUs and one for today by the old borough commands both come from the same records. `teamId`, when set,
+ * keeps a measure declaring the team dimension to that team's records.
  */
 export interface MeasureScope {
   from: Date
   until: Date
-  bcuId?: string | null
+  boroughIds: readonly string[] | null
+  teamId?: string | null
+}
+
+/**
+ * The one SQL condition that keeps a measure to its scope's area: `column` names the borough of the record
+ * counted (`f.borough_id`). No borough at all counts nothing; the force counts everything.
+ */
+export function inAreaSql(column: string, boroughIds: readonly string[] | null): RawBuilder<boolean> {
+  if (boroughIds === null) return sql<boolean>`true`
+  if (boroughIds.length === 0) return sql<boolean>`false`
+  return sql<boolean>`${sql.ref(column)} in (${sql.join(boroughIds.map((id) => sql`${id}::uuid`))})`
 }
 
 /** A measure's value (null when there is nothing to take it over) and how many records it was taken over. */

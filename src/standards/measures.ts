@@ -1,10 +1,13 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../platform/db/database.ts'
-import { type Measure, type MeasureScope, shareOf } from '../platform/measures.ts'
+import { inAreaSql, type Measure, type MeasureScope, shareOf } from '../platform/measures.ts'
 
-/** Findings of the scope's BCU (all when force-wide): a finding keeps the BCU its record lay in when judged. */
-const inArea = ({ bcuId }: MeasureScope) =>
-  sql`(${bcuId ?? null}::uuid is null or f.bcu_id = ${bcuId ?? null}::uuid)`
+/**
+ * Findings of the scope's boroughs (all when force-wide), and of its team when one is asked: a finding keeps
+ * the borough its record lay in and the team that owns the duty.
+ */
+const inArea = ({ boroughIds, teamId }: MeasureScope) =>
+  sql`${inAreaSql('f.borough_id', boroughIds)} and ${teamId ? sql`f.assignee_team_id = ${teamId}::uuid` : sql`true`}`
 
 /**
  * How many of the findings in `base` meet `where`, taken over the base: with no finding in the base there
@@ -42,7 +45,7 @@ export const standardsMeasures: readonly Measure[] = [
       'Findings the rules opened in the period: each a duty a record owed (a visit, a review, a referral)',
     unit: 'count',
     higherIsBetter: false,
-    dimensions: ['area'],
+    dimensions: ['area', 'team'],
     source,
     take: (q, scope) => countOf(q, scope, sql`f.opened_at >= ${scope.from} and f.opened_at < ${scope.until}`),
   },
@@ -53,7 +56,7 @@ export const standardsMeasures: readonly Measure[] = [
       'Findings whose duty was not done by its due time, counted in the period in which it fell overdue',
     unit: 'count',
     higherIsBetter: false,
-    dimensions: ['area'],
+    dimensions: ['area', 'team'],
     source,
     take: (q, scope) =>
       countOf(
@@ -70,7 +73,7 @@ export const standardsMeasures: readonly Measure[] = [
       'Of the findings open at the end of the period, how many were overdue then (not done or resolved): the work late now',
     unit: 'count',
     higherIsBetter: false,
-    dimensions: ['area'],
+    dimensions: ['area', 'team'],
     source,
     take: (q, scope) =>
       countOf(
@@ -87,7 +90,7 @@ export const standardsMeasures: readonly Measure[] = [
       'Of the breached findings closed in the period (done late, or resolved by a supervisor), the median days from the breach to the close',
     unit: 'days',
     higherIsBetter: false,
-    dimensions: ['area'],
+    dimensions: ['area', 'team'],
     source,
     async take(q, scope) {
       const { rows } = await sql<{ n: number; median: number | null }>`
@@ -110,7 +113,7 @@ export const standardsMeasures: readonly Measure[] = [
       'Of the records the rules judged for the first time in the period, the share with no finding ever breached',
     unit: 'share',
     higherIsBetter: true,
-    dimensions: ['area'],
+    dimensions: ['area', 'team'],
     source,
     async take(q, scope) {
       const { rows } = await sql<{ n: number; ok: number }>`

@@ -5,9 +5,9 @@ import { custodyMeasures } from './service/measures.ts'
 
 /** The custody module's measures for the dashboard, over detentions with an arrest in the period. */
 export function custodyModuleMeasures(deps: Pick<CustodyDeps, 'organisationOn'>): readonly Measure[] {
-  // The whole period's row (or the BCU's, when one is asked for): the query's grand total.
-  const total = async (q: Executor, from: Date, until: Date, bcuId: string | null | undefined) => {
-    const rows = await custodyMeasures(q, deps, { from, until, bcuId: bcuId ?? null })
+  // The whole period's row (or the area's, when one is asked for): the query's grand total.
+  const total = async (q: Executor, from: Date, until: Date, boroughIds: readonly string[] | null) => {
+    const rows = await custodyMeasures(q, deps, { from, until, boroughIds })
     return rows.find((r) => r.level === 'force')
   }
   return [
@@ -20,8 +20,8 @@ export function custodyModuleMeasures(deps: Pick<CustodyDeps, 'organisationOn'>)
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'CUS-07 to CUS-09; the report found children held in custody for days after charge',
-      async take(q, { from, until, bcuId }) {
-        const row = await total(q, from, until, bcuId)
+      async take(q, { from, until, boroughIds }) {
+        const row = await total(q, from, until, boroughIds)
         return { value: row?.medianHoursHeldAfterCharge ?? null, over: row?.chargedRefusedBail ?? 0 }
       },
     },
@@ -34,8 +34,8 @@ export function custodyModuleMeasures(deps: Pick<CustodyDeps, 'organisationOn'>)
       higherIsBetter: true,
       dimensions: ['area'],
       source: 'PACE s38(6); the report: children "transferred ... in only two of the 29 relevant cases"',
-      async take(q, { from, until, bcuId }) {
-        const row = await total(q, from, until, bcuId)
+      async take(q, { from, until, boroughIds }) {
+        const row = await total(q, from, until, boroughIds)
         return { value: row?.transferredShare ?? null, over: row?.chargedRefusedBail ?? 0 }
       },
     },

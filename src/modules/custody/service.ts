@@ -82,7 +82,7 @@ export function custodyService(db: Database, clock: Clock, deps: CustodyDependen
     timelineFor: (personId: string, reach: Reach, asOf?: Date) => timelineFor(db, personId, reach, asOf),
 
     /** The dashboard's custody measures for detentions with an arrest in [from, until). */
-    measures: (options: { from: Date; until: Date; bcuId?: string | null }) =>
+    measures: (options: { from: Date; until: Date; boroughIds?: readonly string[] | null }) =>
       custodyMeasures(db, on, options),
 
     /** The words for an event's kind. */

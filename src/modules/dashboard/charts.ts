@@ -34,14 +34,22 @@ function axisTop(values: readonly number[], share: boolean) {
   return max === 0 ? 1 : max * 1.1
 }
 
+/** A month to mark on a trend (a BCU going live), drawn as a dashed line with its words. */
+export interface TrendMarker {
+  /** The point's label it stands at. */
+  label: string
+  text: string
+}
+
 /**
  * A line chart of a measure by month: the line broken where a month has no data, a dot at every month with
- * data, the last value written beside the line, gridlines with their values, and every third month named.
+ * data, the last value written beside the line, gridlines with their values, every third month named, and
+ * any marked months as dashed lines numbered in the order the description and table name them.
  */
 export function trendChart(
   chart: ChartText,
   points: readonly TrendPoint[],
-  options: { share: boolean; format: (value: number) => string },
+  options: { share: boolean; format: (value: number) => string; markers?: readonly TrendMarker[] },
 ): string {
   const width = 640
   const height = 260
@@ -85,6 +93,16 @@ export function trendChart(
   const lastLabel = last
     ? `<text class="kestrel-chart__label" x="${(x(last.label) ?? 0) + 8}" y="${y(last.value as number) + 4}">${escapeHtml(options.format(last.value as number))}</text>`
     : ''
+  const marks = (options.markers ?? [])
+    .filter((m) => x(m.label) !== undefined)
+    .map((m, i) => {
+      const at = x(m.label) as number
+      return (
+        `<line class="kestrel-chart__marker" x1="${at}" x2="${at}" y1="${margin.top}" y2="${height - margin.bottom}"><title>${escapeHtml(`${m.label}: ${m.text}`)}</title></line>` +
+        `<text class="kestrel-chart__axis" x="${at + 3}" y="${margin.top + 10}">${i + 1}</text>`
+      )
+    })
+    .join('')
   const empty = values.length
     ? ''
     : `<text class="kestrel-chart__label" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data in these months</text>`
@@ -92,7 +110,7 @@ export function trendChart(
     chart,
     width,
     height,
-    `${grid}${months}<path class="kestrel-chart__line" d="${path}" fill="none"/>${dots}${lastLabel}${empty}`,
+    `${grid}${months}${marks}<path class="kestrel-chart__line" d="${path}" fill="none"/>${dots}${lastLabel}${empty}`,
   )
 }
 

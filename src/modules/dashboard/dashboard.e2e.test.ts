@@ -35,7 +35,8 @@ describe.each([
       await journey.checkAccessible()
       const heading = () => journey.page.getByRole('heading', { level: 1 }).textContent()
       expect(await heading()).toMatch(/^Performance: Metropolitan Police Service, /)
-      const bcu = (await harness.kestrel.services.dashboard.bcus())[0]
+      const { organisation } = harness.kestrel.services
+      const bcu = (await organisation.bcus((await organisation.force()).id))[0]
       await journey.page.getByLabel('Area').selectOption({ label: bcu?.name as string })
       await journey.page.getByRole('button', { name: 'Show' }).click()
       await journey.checkAccessible()

@@ -10,7 +10,9 @@ import { seedLondon } from '../organisation/london-seed.ts'
 import { csvOf } from './csv.ts'
 
 // The dashboard through a measure of its own: each take is recorded, so the test knows what was computed
-// and when, and its value is chosen per BCU and month, so the pages' figures are known by hand.
+// and when, and its value is chosen per area (its boroughs) and month, so the pages' figures are known by hand.
+// The London seed's structure on the test's day (15 October 2018): the two pathfinder BCUs hold their
+// boroughs since 2017, the other ten none until February 2019, their boroughs commanded on their own.
 const takes: MeasureScope[] = []
 const valueFor = new Map<string, number>()
 const fixtureMeasure: Measure = {
@@ -30,17 +32,25 @@ const fixtureMeasure: Measure = {
     })
       .format(scope.from)
       .slice(0, 7)
-    const value = valueFor.get(`${scope.bcuId ?? 'force'}|${month}`)
+    const value = valueFor.get(`${areaOfScope(scope.boroughIds)}|${month}`)
     return value === undefined ? { value: null, over: 0 } : { value, over: 40 }
   },
 }
+/** The fixture's name for an area: 'force', or its boroughs' ids in order. */
+const areaOfScope = (boroughIds: readonly string[] | null) =>
+  boroughIds === null ? 'force' : [...boroughIds].sort().join(',')
 const fixtureModule = defineModule({ name: 'fixture', measures: [fixtureMeasure] })
 
 const clock = fixedClock('2018-10-15T10:00:00Z')
 let kestrel: TestKestrel
 let lead: SignedInUser
 let officer: SignedInUser
-let bcus: { id: string; name: string }[]
+/** The BCUs as they stand on the test's day, those holding boroughs first. */
+let bcus: { id: string; name: string; boroughs: { id: string; name: string }[] }[]
+let teamId: string
+let structure: Awaited<ReturnType<TestKestrel['services']['organisation']['areasAt']>>
+const boroughsOf = (bcu: (typeof bcus)[number] | undefined) =>
+  areaOfScope(bcu?.boroughs.map((b) => b.id) ?? [])
 const { get } = requestsTo(() => kestrel.app)
 
 beforeAll(async () => {
@@ -51,13 +61,23 @@ beforeAll(async () => {
     modules: [...modules.slice(0, -1), fixtureModule, ...(dashboard ? [dashboard] : [])],
   })
   await seedLondon(kestrel.services.db)
-  bcus = await kestrel.services.dashboard.bcus()
+  const { organisation } = kestrel.services
+  structure = await organisation.areasAt((await organisation.force()).id, clock.now())
+  bcus = [...structure.bcus].sort((a, b) => b.boroughs.length - a.boroughs.length)
+  const team = await organisation.teams((await organisation.force()).id)
+  if (!team[0]) {
+    await kestrel.services.db
+      .insertInto('team')
+      .values({ force_id: (await organisation.force()).id, name: 'Fixture CAIT', kind: 'cait' })
+      .execute()
+  }
+  teamId = (await organisation.teams((await organisation.force()).id))[0]?.id as string
   lead = await signIn(kestrel, ['force_lead'])
   officer = await signIn(kestrel, ['officer'])
   valueFor.set('force|2018-09', 0.83)
   valueFor.set('force|2018-08', 0.8)
-  valueFor.set(`${bcus[0]?.id}|2018-09`, 0.5)
-  valueFor.set(`${bcus[1]?.id}|2018-09`, 0.9)
+  valueFor.set(`${boroughsOf(bcus[0])}|2018-09`, 0.5)
+  valueFor.set(`${boroughsOf(bcus[1])}|2018-09`, 0.9)
 }, 60_000)
 afterAll(() => kestrel?.close())
 
@@ -107,11 +127,71 @@ describe('the force view', () => {
       ['/dashboard?bcu=00000000-0000-4000-8000-000000000000', 'bcu'],
       ['/dashboard/measure?id=nothing.here', 'id'],
       ['/dashboard/measure', 'id'],
+      [`/dashboard?bcu=${bcus[0]?.id}&borough=${bcus[0]?.boroughs[0]?.id}`, 'borough'],
+      ['/dashboard?borough=00000000-0000-4000-8000-000000000000', 'borough'],
+      ['/dashboard?team=00000000-0000-4000-8000-000000000000', 'team'],
+      ['/dashboard?on=2019-02-30', 'on'],
+      ['/dashboard?area=ward:00000000-0000-4000-8000-000000000000', 'area'],
+      ['/dashboard/measure?id=fixture.share-done&structure=ward', 'structure'],
+      // The fixture's measure is not cut by team, so a team has no trend of it.
+      [`/dashboard/measure?id=fixture.share-done&team=${teamId}`, 'id'],
     ] as const) {
       const res = await get(lead, url)
       expect(res.statusCode, url).toBe(400)
       expect(res.body, url).toContain(field)
     }
+  })
+
+  it('reports a BCU by the boroughs it held on the day asked, so 2017 by today’s BCUs and today by borough commands both work', async () => {
+    const { organisation } = kestrel.services
+    const later = structure.bcus.find((b) => b.boroughs.length === 0) as (typeof bcus)[number]
+    // After February 2019 the BCU holds its boroughs: a report of March 2017 by that structure counts them.
+    const after = await organisation.boroughIdsOfBcu(later.id, '2019-03-01')
+    expect(after.length).toBeGreaterThan(0)
+    valueFor.set(`${areaOfScope(after)}|2017-03`, 0.6)
+    const byNew = await get(lead, `/dashboard?bcu=${later.id}&on=2019-03-01&month=2017-03`)
+    expect(byNew.statusCode).toBe(200)
+    expect(byNew.body).toContain(`Performance: ${later.name} (as on 1 March 2019), March 2017`)
+    expect(row(byNew.body, 'fixture.share-done')).toContain('60%')
+    // On the test's day it holds none, so it counts nothing.
+    const today = await get(lead, `/dashboard?bcu=${later.id}&month=2017-03`)
+    expect(row(today.body, 'fixture.share-done')).toContain('No data')
+    expect(takes.at(-1)?.boroughIds).toEqual([])
+    // One of its boroughs alone, as the borough command reported.
+    const borough = after[0] as string
+    valueFor.set(`${borough}|2018-07`, 0.7)
+    const alone = await get(lead, `/dashboard?area=borough:${borough}&month=2018-07`)
+    expect(alone.statusCode).toBe(200)
+    expect(row(alone.body, 'fixture.share-done')).toContain('70%')
+    // Compared as boroughs, every borough of the force stands side by side (a row each, and the header's).
+    const measure = await get(
+      lead,
+      '/dashboard/measure?id=fixture.share-done&month=2018-09&structure=borough',
+    )
+    const comparison =
+      measure.body.match(/<table class="govuk-table" id="comparison">([\s\S]*?)<\/table>/)?.[1] ?? ''
+    expect(comparison.match(/<tr class="govuk-table__row">/g)).toHaveLength(
+      (await organisation.boroughs((await organisation.force()).id)).length + 1,
+    )
+  })
+
+  it('marks each BCU’s go-live on the trend, in its words and its table', async () => {
+    const page = await get(lead, '/dashboard/measure?id=fixture.share-done&month=2018-09')
+    // The pathfinders went live in January 2017, within the 24 months to September 2018.
+    const pathfinders = bcus.filter((b) => b.boroughs.length > 0).map((b) => `${b.name} went live`)
+    expect(pathfinders).toHaveLength(2)
+    for (const words of pathfinders) expect(page.body).toContain(words)
+    expect(page.body).toContain('class="kestrel-chart__marker"')
+    const trend = page.body.match(/<table class="govuk-table" id="trend">([\s\S]*?)<\/table>/)?.[1] ?? ''
+    const january = trend.match(/January 2017<\/th>([\s\S]*?)<\/tr>/)?.[1] ?? ''
+    for (const words of pathfinders) expect(january).toContain(words)
+  })
+
+  it('shows a team the measures that can be counted by team', async () => {
+    const page = await get(lead, `/dashboard?team=${teamId}&month=2018-09`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('data-measure="standards.findings-opened"')
+    expect(page.body).not.toContain('data-measure="fixture.share-done"')
   })
 
   it('is for leaders and supervisors, not every officer', async () => {
@@ -200,7 +280,8 @@ describe('one measure', () => {
       (m) => m[1],
     )
     expect(names.slice(0, 2)).toEqual([bcus[1]?.name, bcus[0]?.name])
-    expect(names).toHaveLength(bcus.length)
+    // Every BCU and every borough still commanded on its own, side by side.
+    expect(names).toHaveLength(structure.bcus.length + structure.boroughCommands.length)
   })
 })
 
@@ -209,9 +290,11 @@ describe('the hourly job', () => {
     clock.advance(2 * 60 * 60_000)
     const before = takes.length
     await kestrel.services.dashboard.refresh()
-    expect(takes.length - before).toBe((bcus.length + 1) * 3)
+    // BCUs holding the same boroughs (the ten holding none yet) share their figures: taken once.
+    const areas = new Set(['force', ...bcus.map(boroughsOf)]).size
+    expect(takes.length - before).toBe(areas * 3)
     // Within the hour nothing is taken again.
     await kestrel.services.dashboard.refresh()
-    expect(takes.length - before).toBe((bcus.length + 1) * 3)
+    expect(takes.length - before).toBe(areas * 3)
   })
 })

@@ -1,6 +1,7 @@
 import { defineModule } from '../../platform/module.ts'
 import { dashboardAccess } from './access.ts'
 import { measureValuesMigration } from './migrations/0034-measure-values.ts'
+import { figuresByAreaMigration } from './migrations/0043-figures-by-area.ts'
 import { dashboardPath, dashboardRoutes } from './routes.ts'
 import { type Dashboard, dashboardService, figuresJob } from './service.ts'
 
@@ -17,7 +18,7 @@ declare module '../../platform/module.ts' {
 export const dashboardModule = defineModule({
   name: 'dashboard',
   needs: ['organisation'],
-  migrations: [measureValuesMigration],
+  migrations: [measureValuesMigration, figuresByAreaMigration],
   menu: [{ text: 'Performance', href: dashboardPath, access: dashboardAccess.read, position: 105 }],
   create: ({ db, clock, measures, organisation, config }) =>
     dashboardService({

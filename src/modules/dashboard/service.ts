@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/database.ts'
 import type { ScheduledJob } from '../../platform/jobs.ts'
 import type { Measure, MeasureRegistry } from '../../platform/measures.ts'
 import type { OrganisationService } from '../organisation/service.ts'
+import { boroughsArea, forceArea, type ReportArea } from './areas.ts'
 import { lastCompleteMonth, monthOf, plusMonths } from './months.ts'
 import { type FigureRequest, figures } from './service/values.ts'
 
@@ -18,16 +19,26 @@ export interface DashboardDeps {
 /** The dashboard: every module's measures, read only through the registry, by month and area. */
 export function dashboardService(deps: DashboardDeps) {
   const maxAgeMs = deps.figureMaxAgeMinutes * 60_000
-  const bcus = async () => deps.organisation.bcus((await deps.organisation.force()).id)
+  /** Each BCU as it stands today, with its boroughs: the areas the job keeps figures for. */
+  const bcusToday = async (): Promise<ReportArea[]> => {
+    const structure = await deps.organisation.areasAt((await deps.organisation.force()).id, deps.clock.now())
+    return structure.bcus.map((b) =>
+      boroughsArea(
+        'bcu',
+        b.id,
+        b.name,
+        b.boroughs.map((x) => x.id),
+      ),
+    )
+  }
   return {
     /** Every registered measure, in the registry's order (module by module, as the manifests list them). */
     measures: (): readonly Measure[] => deps.measures.all(),
     measure: (id: string) => deps.measures.get(id),
     figureMaxAgeMinutes: deps.figureMaxAgeMinutes,
-    bcus,
     figures: (asked: FigureRequest) => figures(deps.db, asked, deps.clock.now(), maxAgeMs),
     /**
-     * The figures a leader opens first: every measure, the force and each BCU, for the month the force view
+     * The figures a leader opens first: every measure, the force and each BCU as it stands today, for the month the force view
      * opens on (the last complete one), the month before it that it is set beside, and this month so far.
      */
     async refresh() {
@@ -36,7 +47,7 @@ export function dashboardService(deps: DashboardDeps) {
         deps.db,
         {
           measures: deps.measures.all(),
-          bcuIds: [null, ...(await bcus()).map((b) => b.id)],
+          areas: [forceArea('force'), ...(await bcusToday())],
           months: [plusMonths(lastCompleteMonth(now), -1), lastCompleteMonth(now), monthOf(now)],
         },
         now,

@@ -18,8 +18,10 @@ export function investigationsModuleMeasures(
       higherIsBetter: true,
       dimensions: ['area'],
       source: 'INV-05; the report: officers and staff do not always see and speak to the child',
-      async take(q, { from, until, bcuId }) {
-        const result = await measuresOf(q, clock, organisation).childrenSpokenToShare(from, until, { bcuId })
+      async take(q, { from, until, boroughIds }) {
+        const result = await measuresOf(q, clock, organisation).childrenSpokenToShare(from, until, {
+          boroughIds,
+        })
         return shareOf(result.spokenTo, result.children)
       },
     },
@@ -31,9 +33,9 @@ export function investigationsModuleMeasures(
       higherIsBetter: true,
       dimensions: ['area'],
       source: 'INV-02; Working Together: social care, health and police in every strategy discussion',
-      async take(q, { from, until, bcuId }) {
+      async take(q, { from, until, boroughIds }) {
         const result = await measuresOf(q, clock, organisation).strategyWithHealthShare(from, until, {
-          bcuId,
+          boroughIds,
         })
         return shareOf(result.withHealth, result.discussions)
       },
@@ -47,8 +49,8 @@ export function investigationsModuleMeasures(
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'INV-04; the report found supervision that did not challenge drift',
-      async take(q, { until, bcuId }) {
-        const result = await measuresOf(q, clock, organisation).medianDaysSinceReview(until, { bcuId })
+      async take(q, { until, boroughIds }) {
+        const result = await measuresOf(q, clock, organisation).medianDaysSinceReview(until, { boroughIds })
         return { value: result.days, over: result.open }
       },
     },

@@ -7,10 +7,11 @@ import { missingFixture, movableClock } from './test-fixtures.ts'
 type Fixture = Awaited<ReturnType<typeof missingFixture>>
 let fx: Fixture
 let measure: Measure
-let bcuId: string | null
+let boroughId: string
 const august: MeasureScope = {
   from: new Date('2019-08-01T00:00:00Z'),
   until: new Date('2019-09-01T00:00:00Z'),
+  boroughIds: null,
 }
 const returned = { returnedAt: new Date('2019-08-02T08:00:00Z'), foundPlace: 'Home', foundBy: 'PC Find' }
 
@@ -27,21 +28,20 @@ beforeAll(async () => {
   measure = fx.kestrel.services.measures.get('missing.prevention-interview-in-time') as Measure
   const row = await fx.kestrel.services.db
     .selectFrom('missing_episode')
-    .select('bcu_id')
+    .select('borough_id')
     .where('id', '=', first.id)
     .executeTakeFirstOrThrow()
-  bcuId = row.bcu_id
+  boroughId = row.borough_id
 })
 afterAll(() => fx?.kestrel.close())
 
 const take = (scope: MeasureScope) => measure.take(fx.kestrel.services.db, scope)
 
 describe('missing.prevention-interview-in-time', () => {
-  it('counts the returns interviewed within MIS-06’s hours, force-wide and in the BCU', async () => {
+  it('counts the returns interviewed within MIS-06’s hours, force-wide and in the borough', async () => {
     expect(await take(august)).toEqual({ value: 1 / 3, over: 3 })
-    expect(bcuId).not.toBeNull()
-    expect(await take({ ...august, bcuId })).toEqual({ value: 1 / 3, over: 3 })
-    expect(await take({ ...august, bcuId: '00000000-0000-4000-8000-000000000000' })).toEqual({
+    expect(await take({ ...august, boroughIds: [boroughId] })).toEqual({ value: 1 / 3, over: 3 })
+    expect(await take({ ...august, boroughIds: ['00000000-0000-4000-8000-000000000000'] })).toEqual({
       value: null,
       over: 0,
     })

@@ -27,13 +27,13 @@ export function missingModuleMeasures(
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'MIS-01; the report: children who "should have been categorised as missing rather than absent"',
-      async take(q, { from, until, bcuId }) {
+      async take(q, { from, until, boroughIds }) {
         const params = await parametersAt<{ minFactors: number }>(q, ruleOf('MIS-01'), until)
         const result = await missingMeasures(q, clock, options).absentWithRiskFactorsShare(
           from,
           until,
           params.forceWide.minFactors,
-          { bcuId },
+          { boroughIds },
         )
         return shareOf(result.withTwoOrMoreFactors, result.gradedLowest)
       },
@@ -47,13 +47,13 @@ export function missingModuleMeasures(
       higherIsBetter: true,
       dimensions: ['area'],
       source: 'MIS-06; the report: "absent children generally do not have prevention interviews"',
-      async take(q, { from, until, bcuId }) {
+      async take(q, { from, until, boroughIds }) {
         const params = await parametersAt<{ hours: number }>(q, ruleOf('MIS-06'), until)
         const { all } = await missingMeasures(q, clock, options).preventionInterviewsWithin(
           from,
           until,
           params.sql('hours', 'borough_id'),
-          { bcuId },
+          { boroughIds },
         )
         return shareOf(all.within, all.returns)
       },

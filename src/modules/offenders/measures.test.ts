@@ -28,9 +28,11 @@ let fx: Fixture
 const september: MeasureScope = {
   from: new Date('2019-09-01T00:00:00Z'),
   until: new Date('2019-10-01T00:00:00Z'),
+  boroughIds: null,
 }
-let lambethBcu: string
-let croydonBcu: string
+// The boroughs of Lambeth's BCU and of Croydon's, as they stood in September 2019.
+let lambethBcu: string[]
+let croydonBcu: string[]
 
 beforeAll(async () => {
   const clock = movableClock('2019-09-20T09:00:00Z')
@@ -81,8 +83,9 @@ beforeAll(async () => {
   await visit(e.ref, '2019-08-01T10:00:00Z')
   await fx.rso('2015-01-01', { manager: 'J1002', status: 'in_custody' })
   const g = await fx.rso('2010-01-01', { manager: 'J1002', borough: 'Croydon', riskLevel: 'low' })
-  lambethBcu = a.bcu_id as string
-  croydonBcu = g.bcu_id as string
+  const { organisation } = fx.kestrel.services
+  lambethBcu = await organisation.boroughIdsOfBcu(a.bcu_id as string, '2019-09-20')
+  croydonBcu = await organisation.boroughIdsOfBcu(g.bcu_id as string, '2019-09-20')
 })
 afterAll(() => fx?.kestrel.close())
 
@@ -92,7 +95,7 @@ const measure = (id: string) => {
   return m as Measure
 }
 const take = (id: string, scope: MeasureScope = september) => measure(id).take(fx.kestrel.services.db, scope)
-const inArea = (bcuId: string): MeasureScope => ({ ...september, bcuId })
+const inArea = (boroughIds: string[]): MeasureScope => ({ ...september, boroughIds })
 
 describe('the offenders measures', () => {
   it('are declared by the module, each cut by area', () => {
@@ -116,7 +119,7 @@ describe('the offenders measures', () => {
       'offenders.days-to-social-care',
     ])
     for (const id of ids) expect(measure(id).dimensions).toEqual(['area'])
-    expect(lambethBcu).not.toBe(croydonBcu)
+    expect(lambethBcu).not.toEqual(croydonBcu)
   })
 
   it('count each manager’s active RSOs by the allocation in force at the end of the period', async () => {
@@ -126,7 +129,11 @@ describe('the offenders measures', () => {
     expect(await take('offenders.median-caseload', inArea(lambethBcu))).toEqual({ value: 2.5, over: 2 })
     expect(await take('offenders.max-caseload', inArea(croydonBcu))).toEqual({ value: 1, over: 1 })
     // Before the RSOs were allocated (20 September), nobody held any.
-    const august = { from: new Date('2019-08-01T00:00:00Z'), until: new Date('2019-09-01T00:00:00Z') }
+    const august = {
+      from: new Date('2019-08-01T00:00:00Z'),
+      until: new Date('2019-09-01T00:00:00Z'),
+      boroughIds: null,
+    }
     expect(await take('offenders.max-caseload', august)).toEqual({ value: null, over: 0 })
   })
 
@@ -188,8 +195,12 @@ describe('the offenders measures', () => {
     expect(await take('offenders.plans-current')).toEqual({ value: 4 / 6, over: 6 })
     expect(await take('offenders.plans-current', inArea(lambethBcu))).toEqual({ value: 3 / 5, over: 5 })
     // Before E's risk change (1 June) E's plan answered their assessment.
-    const may = { from: new Date('2019-05-01T00:00:00Z'), until: new Date('2019-06-01T00:00:00Z') }
-    expect(await take('offenders.plans-current', { ...may, bcuId: lambethBcu })).toEqual({
+    const may = {
+      from: new Date('2019-05-01T00:00:00Z'),
+      until: new Date('2019-06-01T00:00:00Z'),
+      boroughIds: null,
+    }
+    expect(await take('offenders.plans-current', { ...may, boroughIds: lambethBcu })).toEqual({
       value: 4 / 5,
       over: 5,
     })

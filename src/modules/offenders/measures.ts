@@ -1,6 +1,12 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import { type Measure, type MeasureResult, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import {
+  inAreaSql,
+  type Measure,
+  type MeasureResult,
+  type MeasureScope,
+  shareOf,
+} from '../../platform/measures.ts'
 import { londonDate, median } from '../../platform/time.ts'
 import { parametersAt } from '../../standards/parameters.ts'
 import type { ResolvedParameters } from '../../standards/rule.ts'
@@ -29,9 +35,9 @@ async function params<P extends Record<string, unknown>>(
 }
 
 /** The active RSOs counted at `until`, in the scope's area: the rows each measure below reads. */
-const counted = ({ until, bcuId }: MeasureScope) => sql`r.status = 'active'
+const counted = ({ until, boroughIds }: MeasureScope) => sql`r.status = 'active'
   and r.notification_start <= ${londonDate(until)}::date
-  and (${bcuId ?? null}::uuid is null or r.bcu_id = ${bcuId ?? null}::uuid)`
+  and ${inAreaSql('r.borough_id', boroughIds)}`
 
 /**
  * Each offender manager's active RSOs at `until`, by the allocation in force then (an RSO with no allocation
@@ -190,7 +196,7 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'RSO-06; the report: a 29-day delay before the children of an RSO were referred',
-      async take(q, { from, until, bcuId }) {
+      async take(q, { from, until, boroughIds }) {
         const { rows } = await sql<{ days: number }>`
           select extract(epoch from t.told_at - t.at)::float8 / 86400 as days
           from (
@@ -208,7 +214,7 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
             where n.kind = 'household_with_child' and n.notified_at >= ${from} and n.notified_at < ${until}
           ) t join rso r on r.id = t.rso_id
           where t.told_at is not null
-            and (${bcuId ?? null}::uuid is null or r.bcu_id = ${bcuId ?? null}::uuid)`.execute(q)
+            and ${inAreaSql('r.borough_id', boroughIds)}`.execute(q)
         const days = rows.map((r) => Number(r.days))
         return { value: median(days), over: days.length }
       },

@@ -225,7 +225,7 @@ describe('offenders demo data at a small scale, through the import', () => {
 
   it('shows ARMS, visits and plans at the rates the report implies, as the dashboard measures them', async () => {
     const { db, measures } = kestrel.services
-    const take = (id: string) => (measures.get(id) as Measure).take(db, { from, until })
+    const take = (id: string) => (measures.get(id) as Measure).take(db, { from, until, boroughIds: null })
     const arms = await take('offenders.arms-in-date')
     const visits = await take('offenders.visits-on-time')
     const plans = await take('offenders.plans-current')

@@ -7,7 +7,11 @@ import { movableClock, onlineFixture } from './test-fixtures.ts'
 type Fixture = Awaited<ReturnType<typeof onlineFixture>>
 let fx: Fixture
 const clock = movableClock('2018-09-01T12:00:00Z')
-const period = { from: new Date('2018-04-01T00:00:00Z'), until: new Date('2018-07-01T00:00:00Z') }
+const period = {
+  from: new Date('2018-04-01T00:00:00Z'),
+  until: new Date('2018-07-01T00:00:00Z'),
+  boroughIds: null,
+}
 
 /** A case allocated to each team in turn, then given an outcome on a day. */
 async function investigated(teams: string[], outcomeCode: string, outcomeOn: string) {
@@ -62,7 +66,7 @@ describe('outcomes by team kind', () => {
     ])
   })
 
-  it('is a measure for the dashboard, by BCU', async () => {
+  it('is a measure for the dashboard, by area', async () => {
     const measure = (id: string) => onlineMeasures.find((m) => m.id === id)
     const { db } = fx.kestrel.services
     expect(await measure('online.positive-outcomes-frontline')?.take(db, period)).toEqual({
@@ -73,13 +77,16 @@ describe('outcomes by team kind', () => {
       value: 1,
       over: 3,
     })
-    const otherBcu = await db
-      .selectFrom('bcu')
+    const elsewhere = await db
+      .selectFrom('borough')
       .select('id')
-      .where('code', '<>', 'CS')
+      .where('id', 'not in', db.selectFrom('online_case').select('borough_id'))
       .executeTakeFirstOrThrow()
     expect(
-      await measure('online.positive-outcomes-frontline')?.take(db, { ...period, bcuId: otherBcu.id }),
+      await measure('online.positive-outcomes-frontline')?.take(db, {
+        ...period,
+        boroughIds: [elsewhere.id],
+      }),
     ).toEqual({
       value: null,
       over: 0,
@@ -90,7 +97,11 @@ describe('outcomes by team kind', () => {
 describe('the queue’s measures', () => {
   it('counts the open cases by stage at the period’s end with their median and 90th percentile age', async () => {
     const { db } = fx.kestrel.services
-    const at = { from: new Date('2018-08-01T00:00:00Z'), until: new Date('2018-08-31T12:00:00Z') }
+    const at = {
+      from: new Date('2018-08-01T00:00:00Z'),
+      until: new Date('2018-08-31T12:00:00Z'),
+      boroughIds: null,
+    }
     const take = (id: string) => onlineMeasures.find((m) => m.id === id)?.take(db, at)
     const before = await take('online.awaiting-research-count')
     for (const [i, day] of ['2018-08-01', '2018-08-11', '2018-08-21', '2018-08-26'].entries()) {
@@ -131,7 +142,11 @@ describe('the devices measures', () => {
         { id: 'tester', username: 'tester' },
         forceWideReach,
       )
-    const scope = { from: new Date('2018-08-01T00:00:00Z'), until: new Date('2018-09-01T00:00:00Z') }
+    const scope = {
+      from: new Date('2018-08-01T00:00:00Z'),
+      until: new Date('2018-09-01T00:00:00Z'),
+      boroughIds: null,
+    }
     const take = (id: string) => onlineMeasures.find((m) => m.id === id)?.take(db, scope)
     expect(await take('online.devices-per-case')).toEqual({ value: 3, over: 1 })
     // None triaged yet; then one is.

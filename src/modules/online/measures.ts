@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import { type Measure, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import { inAreaSql, type Measure, type MeasureScope, shareOf } from '../../platform/measures.ts'
 import { deviceCountsByCase } from '../triage/service/devices.ts'
 import { type Stage, stageLabels } from './online-case.ts'
 import { outcomesByTeamKind } from './service/outcomes.ts'
@@ -11,8 +11,7 @@ import { outcomesByTeamKind } from './service/outcomes.ts'
  * in the period. A case's area is the BCU of its borough, once known.
  */
 
-const inArea = (scope: MeasureScope) =>
-  sql`(${scope.bcuId ?? null}::uuid is null or c.bcu_id = ${scope.bcuId ?? null}::uuid)`
+const inArea = (scope: MeasureScope) => sql`${inAreaSql('c.borough_id', scope.boroughIds ?? null)}`
 
 /** A count taken over itself: none is no value, as the dashboard reads every measure with nothing to take. */
 const countOf = (n: number) => ({ value: n || null, over: n })

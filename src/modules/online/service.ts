@@ -1,6 +1,7 @@
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
+import { boroughIdsOfBcu } from '../organisation/service/areas.ts'
 import { mayDo, onlineCaseKind, onlineReach } from './access.ts'
 import { inTransaction, type OnlineDeps, type WriteResult } from './service/dependencies.ts'
 import { type CaseDeviceInput, recordCaseDevice } from './service/devices.ts'
@@ -68,9 +69,23 @@ export function onlineService(db: Database, deps: OnlineDeps) {
       months: readonly Date[],
       read: { query: string; requestId?: string | null },
     ) => queueHistory(db, deps, principal, months, read),
-    /** The report's table of outcomes by who investigated, over the cases the reader may see. */
-    outcomes: async (principal: Principal, scope: OutcomeScope) =>
-      outcomesByTeamKind(db, scope, onlineCaseKind.where(await onlineReach(db, principal))),
+    /**
+     * The report's table of outcomes by who investigated, over the cases the reader may see, force-wide or
+     * of one BCU: the cases in the boroughs it holds today, as need to know reads a case's area.
+     */
+    outcomes: async (
+      principal: Principal,
+      scope: Omit<OutcomeScope, 'boroughIds'> & { bcuId: string | null },
+    ) =>
+      outcomesByTeamKind(
+        db,
+        {
+          from: scope.from,
+          until: scope.until,
+          boroughIds: scope.bcuId ? await boroughIdsOfBcu(db, scope.bcuId, deps.clock.now()) : null,
+        },
+        onlineCaseKind.where(await onlineReach(db, principal)),
+      ),
     /** Records a device seized in the case through the triage module. */
     recordDevice: (input: CaseDeviceInput, principal: Principal) =>
       recordCaseDevice(db, deps, input, principal),

@@ -6,9 +6,11 @@ import type { Course, StaffInput, TeamInput, TrainingInput } from './organisatio
 import {
   areasAt,
   bcuForBorough,
+  bcuGoLives,
   bcuIdsForBoroughs,
   bcus,
   borough,
+  boroughIdsOfBcu,
   boroughs,
   force,
   membershipsOf,
@@ -62,6 +64,9 @@ export function organisationService(db: Database, clock: Clock) {
     bcuIdsForBoroughs: (asked: readonly { boroughId: string; day: string }[]) => bcuIdsForBoroughs(db, asked),
     /** The structure on a day: each BCU with its boroughs, and the boroughs still commanded on their own. */
     areasAt: (forceId: string, at: Date | string) => areasAt(db, forceId, at),
+    boroughIdsOfBcu: (bcuId: string, at: Date | string) => boroughIdsOfBcu(db, bcuId, at),
+    /** Each BCU's first day with a borough in it: the day it went live. */
+    bcuGoLives: (forceId: string) => bcuGoLives(db, forceId),
     /** Moves a borough into a BCU from a day: its latest membership ends the day before. */
     reorganise: (move: { boroughId: string; toBcuId: string; effectiveFrom: string }, changedBy: string) =>
       reorganise(db, clock, move, changedBy),

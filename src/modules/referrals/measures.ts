@@ -19,8 +19,8 @@ export function referralsMeasures(
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'REF-01; the 2016 recommendation that officers submit PACs promptly',
-      async take(q, { from, until, bcuId }) {
-        const { hours, pacs } = await medianHoursToSubmission(q, from, until, { bcuId })
+      async take(q, { from, until, boroughIds }) {
+        const { hours, pacs } = await medianHoursToSubmission(q, from, until, { boroughIds })
         return { value: hours, over: pacs }
       },
     },
@@ -33,14 +33,14 @@ export function referralsMeasures(
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'REF-05; the report: "officers are not following up these referrals"',
-      async take(q, { from, until, bcuId }) {
+      async take(q, { from, until, boroughIds }) {
         const rule = standards.rule('REF-05')
         if (!rule) throw new Error('REF-05 is not registered')
         const params = await parametersAt<{ followUpWorkingDays: number }>(q, rule, until)
         const result = await noFeedbackShare(q, calendar, from, until, {
           workingDays: params.forceWide.followUpWorkingDays,
           asOf: until,
-          bcuId,
+          boroughIds,
         })
         return shareOf(result.withoutFeedback, result.due)
       },

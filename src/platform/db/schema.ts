@@ -442,11 +442,11 @@ export interface InvestigationPerson {
 
 export interface MeasureValue {
   measure_id: string
-  bcu_key: string
   month: string
   value: number | null
   over: number
   computed_at: ColumnType<Date, Date | string, Date | string>
+  area_key: string
 }
 
 export interface MissingEpisode {

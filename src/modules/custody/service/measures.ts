@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../../platform/db/database.ts'
+import { inAreaSql } from '../../../platform/measures.ts'
 import { transferDestinations } from '../custody.ts'
 import { type CustodyDeps, suiteNames } from './dependencies.ts'
 
@@ -11,7 +12,7 @@ import { type CustodyDeps, suiteNames } from './dependencies.ts'
 export async function custodyMeasures(
   q: Executor,
   deps: Pick<CustodyDeps, 'organisationOn'>,
-  options: { from: Date; until: Date; bcuId?: string | null },
+  options: { from: Date; until: Date; boroughIds?: readonly string[] | null },
 ) {
   const { rows } = await sql<{
     suite_id: string | null
@@ -42,7 +43,7 @@ export async function custodyMeasures(
       from custody_detention d
       left join custody_event e on e.detention_id = d.id
       where d.arrested_at >= ${options.from} and d.arrested_at < ${options.until}
-        ${options.bcuId ? sql`and d.bcu_id = ${options.bcuId}` : sql``}
+        and ${inAreaSql('d.borough_id', options.boroughIds ?? null)}
       group by d.id
     ), g as (
       select f.*, extract(epoch from aa_arrived_at - authorised_at)::float8 / 3600 as aa_wait,

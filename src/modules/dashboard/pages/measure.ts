@@ -6,8 +6,15 @@ import { comparisonChart, trendChart } from '../charts.ts'
 import { formatFigure } from '../figures.ts'
 import { lastCompleteMonth, monthLabel, monthsEnding, plusMonths } from '../months.ts'
 import { figureOf } from '../service/values.ts'
-import { dashboardQueryOf } from './query.ts'
-import { areaOf, type DashboardPageDeps, dashboardPath } from './shared.ts'
+import { dashboardQueryOf, filtersOf } from './query.ts'
+import {
+  areaOf,
+  type DashboardPageDeps,
+  dashboardPath,
+  goLivesOf,
+  goLiveText,
+  measuresFor,
+} from './shared.ts'
 
 /** The trend shown for a measure: the report's 24 months. */
 const trendMonths = 24
@@ -16,7 +23,7 @@ const unitWords = { share: 'a share of records', count: 'a count', hours: 'hours
 
 /**
  * One measure: what it counts and where its standard comes from, its trend by month over 24 months for the
- * area, and every BCU side by side for the month, best first.
+ * area with each BCU's go-live marked, and every BCU (or borough) side by side for the month, best first.
  */
 export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
   page(app, `${dashboardPath}/measure`, {
@@ -29,17 +36,21 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
       const month = asked.month ?? latest
       if (month > plusMonths(latest, 1))
         throw new ValidationError([{ field: 'month', reason: 'must not be after this month' }])
-      const area = await areaOf(deps, asked.bcu)
-      if (!area) throw new ValidationError([{ field: 'bcu', reason: 'is not a BCU of this force' }])
+      const areas = await areaOf(deps, asked)
+      const { area } = areas
+      if (!measuresFor(area, [measure]).length)
+        throw new ValidationError([{ field: 'id', reason: 'is not a measure that can be counted by team' }])
       const months = monthsEnding(month, trendMonths)
-      const areaId = area.bcu?.id ?? null
-      const [trend, across] = await Promise.all([
-        deps.dashboard.figures({ measures: [measure], bcuIds: [areaId], months }),
-        deps.dashboard.figures({ measures: [measure], bcuIds: area.bcus.map((b) => b.id), months: [month] }),
+      const [trend, across, goLives] = await Promise.all([
+        deps.dashboard.figures({ measures: [measure], areas: [area], months }),
+        deps.dashboard.figures({ measures: [measure], areas: areas.compared, months: [month] }),
+        goLivesOf(deps, areas),
       ])
+      const kept = { ...asked, month }
+      const comparedWords = asked.structure === 'borough' ? 'every borough' : 'every BCU'
       const figure = (value: number | null | undefined) => formatFigure(value ?? null, measure.unit)
-      const comparison = area.bcus
-        .map((b) => ({ bcu: b, found: figureOf(across, measure.id, b.id, month) }))
+      const comparison = areas.compared
+        .map((b) => ({ bcu: b, found: figureOf(across, measure.id, b, month) }))
         .sort((a, b) => {
           const x = a.found?.value ?? null
           const y = b.found?.value ?? null
@@ -48,8 +59,13 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
         })
       const trendPoints = months.map((m) => ({
         label: monthLabel(m),
-        value: figureOf(trend, measure.id, areaId, m)?.value ?? null,
+        value: figureOf(trend, measure.id, area, m)?.value ?? null,
       }))
+      // The BCUs that went live in these months, marked on the trend so a change after the restructure shows.
+      const markers = months.flatMap((m) => {
+        const names = goLives.filter((g) => g.day.slice(0, 7) === m).map((g) => g.name)
+        return names.length ? [{ label: monthLabel(m), text: goLiveText(names) }] : []
+      })
       const chartOptions = {
         share: measure.unit === 'share',
         format: (value: number) => formatFigure(value, measure.unit),
@@ -60,21 +76,21 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
           {
             id: 'trend-chart',
             title: `${measure.title}, ${area.name}, by month`,
-            description: `A line chart of the 24 months to ${monthLabel(month)}. ${direction} The figures are in the table below it.`,
+            description: `A line chart of the 24 months to ${monthLabel(month)}. ${direction}${markers.map((k) => ` ${k.label}: ${k.text}.`).join('')} The figures are in the table below it.`,
           },
           trendPoints,
-          chartOptions,
+          { ...chartOptions, markers },
         ),
         comparisonChart: comparisonChart(
           {
             id: 'comparison-chart',
-            title: `${measure.title}, every BCU, ${monthLabel(month)}`,
-            description: `A bar chart of the BCUs, best first. ${direction} The figures are in the table below it.`,
+            title: `${measure.title}, ${comparedWords}, ${monthLabel(month)}`,
+            description: `A bar chart of ${comparedWords}, best first. ${direction} The figures are in the table below it.`,
           },
           comparison.map(({ bcu, found }) => ({
             label: bcu.name,
             value: found?.value ?? null,
-            highlighted: bcu.id === areaId,
+            highlighted: bcu.key === area.key,
           })),
           chartOptions,
         ),
@@ -83,20 +99,28 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
         unitWords: unitWords[measure.unit],
         areaName: area.name,
         monthLabel: monthLabel(month),
-        back: `${dashboardPath}?month=${month}${area.bcu ? `&bcu=${area.bcu.id}` : ''}`,
+        back: `${dashboardPath}?${filtersOf(kept)}`,
+        comparedWords,
+        goLives: markers,
         trend: months
           .slice()
           .reverse()
           .map((m) => {
-            const f = figureOf(trend, measure.id, areaId, m)
-            return { month: monthLabel(m), figure: figure(f?.value), over: f?.over ?? 0 }
+            const f = figureOf(trend, measure.id, area, m)
+            const marked = markers.find((k) => k.label === monthLabel(m))
+            return {
+              month: monthLabel(m),
+              figure: figure(f?.value),
+              over: f?.over ?? 0,
+              marked: marked?.text,
+            }
           }),
         comparison: comparison.map(({ bcu, found }) => ({
           name: bcu.name,
-          href: `${dashboardPath}/measure?id=${encodeURIComponent(measure.id)}&month=${month}&bcu=${bcu.id}`,
+          href: `${dashboardPath}/measure?id=${encodeURIComponent(measure.id)}&${filtersOf({ ...kept, bcu: undefined, borough: undefined, team: undefined, [bcu.kind]: bcu.id as string })}`,
           figure: figure(found?.value),
           over: found?.over ?? 0,
-          chosen: bcu.id === areaId,
+          chosen: bcu.key === area.key,
         })),
       })
     },

@@ -7,8 +7,15 @@ import { csvOf } from '../csv.ts'
 import { changeOf, formatFigure } from '../figures.ts'
 import { lastCompleteMonth, monthLabel, monthsEnding, plusMonths } from '../months.ts'
 import { figureOf } from '../service/values.ts'
-import { dashboardQueryOf } from './query.ts'
-import { areaOf, byModule, type DashboardPageDeps, dashboardPath } from './shared.ts'
+import { dashboardQueryOf, filtersOf } from './query.ts'
+import {
+  areaChoices,
+  areaOf,
+  byModule,
+  type DashboardPageDeps,
+  dashboardPath,
+  measuresFor,
+} from './shared.ts'
 
 /** How many months back the month chooser offers (the issue's 24 months of trends). */
 const monthsOffered = 24
@@ -20,21 +27,17 @@ export async function overviewOf(deps: DashboardPageDeps, query: unknown) {
   const month = asked.month ?? latest
   if (month > plusMonths(latest, 1))
     throw new ValidationError([{ field: 'month', reason: 'must not be after this month' }])
-  const area = await areaOf(deps, asked.bcu)
-  if (!area) throw new ValidationError([{ field: 'bcu', reason: 'is not a BCU of this force' }])
+  const areas = await areaOf(deps, asked)
+  const { area } = areas
   const before = plusMonths(month, -1)
-  const measures = deps.dashboard.measures()
-  const found = await deps.dashboard.figures({
-    measures,
-    bcuIds: [area.bcu?.id ?? null],
-    months: [before, month],
-  })
+  const measures = measuresFor(area, deps.dashboard.measures())
+  const found = await deps.dashboard.figures({ measures, areas: [area], months: [before, month] })
   const rows = measures.map((m) => ({
     measure: m,
-    now: figureOf(found, m.id, area.bcu?.id ?? null, month),
-    previous: figureOf(found, m.id, area.bcu?.id ?? null, before),
+    now: figureOf(found, m.id, area, month),
+    previous: figureOf(found, m.id, area, before),
   }))
-  return { latest, month, before, area, rows }
+  return { asked: { ...asked, month }, latest, month, before, areas, area, rows }
 }
 
 /** The view's figures as a table to download: one row a measure, raw values (a share as 0.83), no formatting. */
@@ -79,11 +82,12 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
   page(app, dashboardPath, {
     access: dashboardAccess.read,
     get: async ({ query }) => {
-      const { latest, month, before, area, rows } = await overviewOf(deps, query)
+      const { asked, latest, month, before, areas, area, rows } = await overviewOf(deps, query)
       const computed = rows
         .flatMap((r) => [r.now, r.previous])
         .flatMap((f) => (f ? [f.computedAt.getTime()] : []))
-      const filters = `month=${month}${area.bcu ? `&bcu=${area.bcu.id}` : ''}`
+      const filters = filtersOf(asked)
+      const teams = await deps.organisation.teams((await deps.organisation.force()).id, { activeOnly: true })
       const byId = new Map(rows.map((r) => [r.measure.id, r]))
       return view('dashboard/views/overview.njk', {
         pageTitle: `Performance: ${area.name}, ${monthLabel(month)}`,
@@ -109,10 +113,9 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
         monthItems: monthsEnding(plusMonths(latest, 1), monthsOffered + 1)
           .reverse()
           .map((m) => ({ value: m, text: monthLabel(m), selected: m === month })),
-        areaItems: [
-          { value: '', text: deps.config.forceName, selected: !area.bcu },
-          ...area.bcus.map((b) => ({ value: b.id, text: b.name, selected: b.id === area.bcu?.id })),
-        ],
+        areaGroups: areaChoices(areas, teams),
+        on: areas.on === areas.today ? '' : areas.on,
+        teamView: area.kind === 'team',
         maxAgeMinutes: deps.dashboard.figureMaxAgeMinutes,
         computedFrom: computed.length ? new Date(Math.min(...computed)) : null,
         computedTo: computed.length ? new Date(Math.max(...computed)) : null,
@@ -134,13 +137,15 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
           actorName: principal.username,
           action: 'export',
           subjectKind: 'dashboard-figures',
-          subjectId: overview.area.bcu?.id ?? 'force',
+          subjectId: overview.area.id ?? 'force',
           requestId: request.id,
           detail: {
             query: `GET ${request.url}`,
             format,
             month: overview.month,
-            bcu: overview.area.bcu?.id ?? null,
+            area: overview.area.kind,
+            areaId: overview.area.id,
+            on: overview.areas.on,
             rows: rows.length,
           },
         })

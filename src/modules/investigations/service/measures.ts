@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { inAreaSql } from '../../../platform/measures.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { type CaseType, isOutcomeCode, outcomeGroup } from '../investigation.ts'
 
@@ -27,35 +28,44 @@ export function measuresOf(q: Executor, clock: Clock, organisation: Pick<Organis
     },
 
     /** Median days since the last supervisory review (or the opening) over open investigations. */
-    async medianDaysSinceReview(asOf: Date = clock.now(), area: { bcuId?: string | null } = {}) {
+    async medianDaysSinceReview(
+      asOf: Date = clock.now(),
+      area: { boroughIds?: readonly string[] | null } = {},
+    ) {
       const { rows } = await sql<{ days: number | null; n: number }>`
         select (percentile_cont(0.5) within group (order by floor(extract(epoch from ${asOf}::timestamptz - coalesce(
           (select max(r.reviewed_at) from supervisory_review r where r.investigation_id = i.id and r.reviewed_at <= ${asOf}),
           i.opened_at)) / 86400)))::float8 as days, count(*)::int as n
         from investigation i where i.opened_at <= ${asOf} and (i.closed_at is null or i.closed_at > ${asOf})
-          and (${area.bcuId ?? null}::uuid is null or i.bcu_id = ${area.bcuId ?? null}::uuid)`.execute(q)
+          and ${inAreaSql('i.borough_id', area.boroughIds ?? null)}`.execute(q)
       return { days: rows[0]?.days ?? null, open: rows[0]?.n ?? 0 }
     },
 
     /** Of the strategy discussions held in [from, to), the share with health taking part. */
-    async strategyWithHealthShare(from: Date, to: Date, area: { bcuId?: string | null } = {}) {
+    async strategyWithHealthShare(
+      from: Date,
+      to: Date,
+      area: { boroughIds?: readonly string[] | null } = {},
+    ) {
       const { rows } = await sql<{ n: number; health: number }>`
         select count(*)::int as n, count(*) filter (where exists (select 1 from strategy_participant p
           where p.strategy_discussion_id = s.id and p.agency = 'health'))::int as health
         from strategy_discussion s where s.held_at >= ${from} and s.held_at < ${to}
-          and (${area.bcuId ?? null}::uuid is null or exists (select 1 from investigation i
-            where i.id = s.investigation_id and i.bcu_id = ${area.bcuId ?? null}::uuid))`.execute(q)
+          and exists (select 1 from investigation i
+            where i.id = s.investigation_id and ${inAreaSql('i.borough_id', area.boroughIds ?? null)})`.execute(
+        q,
+      )
       const r = rows[0] ?? { n: 0, health: 0 }
       return { discussions: r.n, withHealth: r.health, share: r.n ? r.health / r.n : null }
     },
 
     /** Of the children linked to investigations opened in [from, to), the share seen and spoken to. */
-    async childrenSpokenToShare(from: Date, to: Date, area: { bcuId?: string | null } = {}) {
+    async childrenSpokenToShare(from: Date, to: Date, area: { boroughIds?: readonly string[] | null } = {}) {
       const { rows } = await sql<{ n: number; spoken: number }>`
         select count(*)::int as n, count(*) filter (where p.spoken_to)::int as spoken
         from investigation_person p join investigation i on i.id = p.investigation_id
         where p.is_child and p.role in ('child', 'victim', 'witness') and i.opened_at >= ${from} and i.opened_at < ${to}
-          and (${area.bcuId ?? null}::uuid is null or i.bcu_id = ${area.bcuId ?? null}::uuid)`.execute(q)
+          and ${inAreaSql('i.borough_id', area.boroughIds ?? null)}`.execute(q)
       const r = rows[0] ?? { n: 0, spoken: 0 }
       return { children: r.n, spokenTo: r.spoken, share: r.n ? r.spoken / r.n : null }
     },

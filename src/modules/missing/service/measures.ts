@@ -1,12 +1,13 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { inAreaSql } from '../../../platform/measures.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { type Grade, lowestBand } from '../grading.ts'
 import type { RepeatThresholdSource } from '../repeat-threshold.ts'
 
 /** A BCU to take a measure in (by the BCU each record was made under), or none for the force. */
-type Area = { bcuId?: string | null }
+type Area = { boroughIds?: readonly string[] | null }
 
 /** The dashboard's missing-children measures. */
 export function missingMeasures(
@@ -51,7 +52,7 @@ export function missingMeasures(
           count(distinct person_id) filter (where (select count(distinct f) from unnest(risk_factors || history_factors) f) >= ${minFactors})::int as children_with
         from missing_episode
         where reported_at >= ${from} and reported_at < ${until} and grade = any(${[...lowestBand]}::text[])
-          and (${area.bcuId ?? null}::uuid is null or bcu_id = ${area.bcuId ?? null}::uuid)`.execute(db)
+          and ${inAreaSql('borough_id', area.boroughIds ?? null)}`.execute(db)
       const r = rows[0] ?? { lowest: 0, with_factors: 0, children: 0, children_with: 0 }
       return {
         gradedLowest: r.lowest,
@@ -117,7 +118,7 @@ export function missingMeasures(
         select grade = any(${[...lowestBand]}::text[]) as lowest, count(*)::int as returns,
           count(*) filter (where prevention_interview_at <= returned_at + interval '1 hour' * ${hours})::int as within
         from missing_episode where returned_at >= ${from} and returned_at < ${until}
-          and (${area.bcuId ?? null}::uuid is null or bcu_id = ${area.bcuId ?? null}::uuid)
+          and ${inAreaSql('borough_id', area.boroughIds ?? null)}
         group by 1`.execute(db)
       const sum = (f: (r: (typeof rows)[number]) => boolean) => {
         const picked = rows.filter(f)

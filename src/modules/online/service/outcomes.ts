@@ -1,13 +1,14 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Executor } from '../../../platform/db/database.ts'
+import { inAreaSql } from '../../../platform/measures.ts'
 import type { OutcomeCode } from '../../investigations/investigation.ts'
 import { type OutcomeKind, outcomeKindOf, type TeamKind, teamKinds } from '../online-case.ts'
 
-/** The period and area of the outcomes table: outcomes recorded in [from, until), force-wide or one BCU. */
+/** The period and area of the outcomes table: outcomes recorded in [from, until), force-wide or some boroughs. */
 export interface OutcomeScope {
   from: Date
   until: Date
-  bcuId?: string | null
+  boroughIds?: readonly string[] | null
 }
 
 export interface OutcomeRow {
@@ -38,7 +39,7 @@ export async function outcomesByTeamKind(
       order by s.seq desc limit 1) o
     cross join lateral (select s.team_kind from online_case_stage s where s.case_id = online_case.id
       and s.stage = 'allocated' and s.seq < o.seq order by s.seq desc limit 1) a
-    where ${visible} and (${scope.bcuId ?? null}::uuid is null or online_case.bcu_id = ${scope.bcuId ?? null}::uuid)
+    where ${visible} and ${inAreaSql('online_case.borough_id', scope.boroughIds ?? null)}
     group by a.team_kind, o.outcome_code`.execute(q)
   return teamKinds.map((teamKind) => {
     const counts = Object.fromEntries(outcomeKinds.map((k) => [k, 0])) as Record<OutcomeKind, number>

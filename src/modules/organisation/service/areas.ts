@@ -121,6 +121,39 @@ export async function bcuIdsForBoroughs(
   return new Map(rows.map((r) => [`${r.borough_id}|${r.day}`, r.bcu_id]))
 }
 
+/** The boroughs a BCU held on a day (a day 'YYYY-MM-DD' or an instant's London day), by name. */
+export async function boroughIdsOfBcu(q: Executor, bcuId: string, at: Date | string): Promise<string[]> {
+  if (!isUuid(bcuId)) return []
+  const day = dayOf(at)
+  const rows = await q
+    .selectFrom('borough_bcu')
+    .innerJoin('borough', 'borough.id', 'borough_bcu.borough_id')
+    .select('borough.id')
+    .where('borough_bcu.bcu_id', '=', bcuId)
+    .where('borough_bcu.effective_from', '<=', day)
+    .where((eb) =>
+      eb.or([eb('borough_bcu.effective_to', 'is', null), eb('borough_bcu.effective_to', '>=', day)]),
+    )
+    .orderBy('borough.name')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/**
+ * Each BCU's go-live: the first day any borough was in it (before that its boroughs were borough commands),
+ * so a trend can mark the restructure. A BCU that never held a borough is absent.
+ */
+export async function bcuGoLives(q: Executor, forceId: string): Promise<Map<string, string>> {
+  const rows = await q
+    .selectFrom('borough_bcu')
+    .innerJoin('bcu', 'bcu.id', 'borough_bcu.bcu_id')
+    .select(['bcu.id', (eb) => eb.fn.min('borough_bcu.effective_from').as('first')])
+    .where('bcu.force_id', '=', forceId)
+    .groupBy('bcu.id')
+    .execute()
+  return new Map(rows.map((r) => [r.id, calendarDay(r.first as unknown as Date | string)]))
+}
+
 /** The structure on a day: each BCU with its boroughs, and the boroughs still commanded on their own. */
 export async function areasAt(q: Executor, forceId: string, at: Date | string): Promise<AreasAt> {
   const day = dayOf(at)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { inAreaSql } from '../../../platform/measures.ts'
 import type { WorkingDayCalendar } from '../../../standards/calendar.ts'
 import { type BragRating, bragRatings } from '../pac.ts'
 
@@ -19,14 +20,14 @@ export async function medianHoursToSubmission(
   q: Executor,
   from: Date,
   to: Date,
-  area: { bcuId?: string | null } = {},
+  area: { boroughIds?: readonly string[] | null } = {},
 ) {
   const { rows } = await sql<{ hours: number | null; n: number }>`
     select (percentile_cont(0.5) within group (
       order by extract(epoch from created_at - police_first_knew_at) / 3600))::float8 as hours,
       count(*)::int as n
     from pac where created_at >= ${from} and created_at < ${to}
-      and (${area.bcuId ?? null}::uuid is null or bcu_id = ${area.bcuId ?? null}::uuid)`.execute(q)
+      and ${inAreaSql('borough_id', area.boroughIds ?? null)}`.execute(q)
   return { hours: rows[0]?.hours ?? null, pacs: rows[0]?.n ?? 0 }
 }
 
@@ -64,14 +65,14 @@ export async function noFeedbackShare(
   calendar: WorkingDayCalendar,
   from: Date,
   to: Date,
-  options: { workingDays: number; asOf: Date; bcuId?: string | null },
+  options: { workingDays: number; asOf: Date; boroughIds?: readonly string[] | null },
 ) {
   const rows = await q
     .selectFrom('pac')
     .select(['shared_with_mash_at', 'feedback_at'])
     .where('shared_with_mash_at', '>=', from)
     .where('shared_with_mash_at', '<', to)
-    .$if(Boolean(options.bcuId), (w) => w.where('bcu_id', '=', options.bcuId as string))
+    .where(inAreaSql('borough_id', options.boroughIds ?? null))
     .execute()
   let due = 0
   let without = 0
@@ -88,7 +89,7 @@ export async function noFeedbackShare(
 export function referralsMeasures(q: Executor, clock: Clock, calendar: WorkingDayCalendar) {
   return {
     byAreaAndMonth: (from: Date, to: Date) => pacsByAreaAndMonth(q, from, to),
-    medianHoursToSubmission: (from: Date, to: Date, area: { bcuId?: string } = {}) =>
+    medianHoursToSubmission: (from: Date, to: Date, area: { boroughIds?: readonly string[] | null } = {}) =>
       medianHoursToSubmission(q, from, to, area),
     bragShares: (from: Date, to: Date) => bragShares(q, from, to),
     nfaShare: (from: Date, to: Date) => nfaShare(q, from, to),
