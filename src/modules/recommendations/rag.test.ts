@@ -26,7 +26,9 @@ describe('an action’s colour', () => {
   })
 
   it('is complete when marked complete by the day judged, whatever its milestones', () => {
-    expect(actionRag(action([{ dueOn: '2019-01-01', evidencedOn: null }], '2019-06-15'), today)).toBe('complete')
+    expect(actionRag(action([{ dueOn: '2019-01-01', evidencedOn: null }], '2019-06-15'), today)).toBe(
+      'complete',
+    )
     expect(actionRag(action([{ dueOn: '2019-01-01', evidencedOn: null }], '2019-06-16'), today)).toBe('red')
   })
 })

@@ -19,7 +19,9 @@ async function states(recommendationId: string, asOf: string) {
   })
   const failed = results.filter((r) => !r.ok)
   if (failed.length) throw new Error(`REC-01 failed: ${JSON.stringify(failed)}`)
-  return findings.map((f) => `${f.detail.startsWith('Milestone') ? 'milestone' : 'time frame'} ${f.status}`).sort()
+  return findings
+    .map((f) => `${f.detail.startsWith('Milestone') ? 'milestone' : 'time frame'} ${f.status}`)
+    .sort()
 }
 
 describe('REC-01 a recommendation or action past its milestone with no evidence of completion', () => {
@@ -69,11 +71,22 @@ describe('REC-01 a recommendation or action past its milestone with no evidence 
       { title: 'Audit questionnaire out', dueOn: '2019-03-10' },
       fx.author,
     )
-    await service().addMilestone(rec.id, action.id, { title: 'Audit reported', dueOn: '2019-09-30' }, fx.author)
+    await service().addMilestone(
+      rec.id,
+      action.id,
+      { title: 'Audit reported', dueOn: '2019-09-30' },
+      fx.author,
+    )
     await service().addEvidence(
       rec.id,
       action.id,
-      { kind: 'audit', reference: 'Skills audit 2019', milestoneId: onTime.id, description: null, evidenceOn: '2019-03-01' },
+      {
+        kind: 'audit',
+        reference: 'Skills audit 2019',
+        milestoneId: onTime.id,
+        description: null,
+        evidenceOn: '2019-03-01',
+      },
       fx.author,
     )
     expect((await states(rec.id, '2019-04-01T12:00:00Z')).filter((s) => s.startsWith('milestone'))).toEqual([
@@ -96,11 +109,22 @@ describe('REC-01 a recommendation or action past its milestone with no evidence 
     await service().addEvidence(
       rec.id,
       action.id,
-      { kind: 'measure', reference: 'recommendations.on-track', milestoneId: null, description: null, evidenceOn: '2019-02-28' },
+      {
+        kind: 'measure',
+        reference: 'recommendations.on-track',
+        milestoneId: null,
+        description: null,
+        evidenceOn: '2019-02-28',
+      },
       fx.author,
     )
     expect(await states(rec.id, '2019-03-01T12:00:00Z')).toEqual(['time frame breached'])
-    await service().completeAction(rec.id, action.id, { completedOn: '2019-03-01', version: action.version }, fx.author)
+    await service().completeAction(
+      rec.id,
+      action.id,
+      { completedOn: '2019-03-01', version: action.version },
+      fx.author,
+    )
     expect(await states(rec.id, '2019-03-01T13:00:00Z')).toEqual(['time frame met_late'])
   })
 

@@ -68,7 +68,7 @@ export function recommendationsService(deps: RecommendationsDeps) {
           'recommendation_milestone',
           'recommendation_evidence',
         ])
-        .orderBy('changed_at')
+        // In the order written (as the kernel's historyFor): the seed's row is dated when the database was made.
         .orderBy('id')
         .execute()
       return rows.map((r) => ({
