@@ -10,6 +10,7 @@ import { onlineModule } from './modules/online/module.ts'
 import { organisationModule } from './modules/organisation/module.ts'
 import { recommendationsModule } from './modules/recommendations/module.ts'
 import { referralsModule } from './modules/referrals/module.ts'
+import { skillsModule } from './modules/skills/module.ts'
 import { triageModule } from './modules/triage/module.ts'
 import { platformMigrations } from './platform/migrations.ts'
 import { type AnyModule, checkModuleOrder, importOrder, migrationsOf } from './platform/module.ts'
@@ -33,6 +34,7 @@ export const modules: readonly AnyModule[] = [
   onlineModule,
   recommendationsModule,
   auditsModule,
+  skillsModule,
   // Last: the dashboard reads every module's measures through the registry.
   dashboardModule,
 ]

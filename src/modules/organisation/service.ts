@@ -18,6 +18,7 @@ import {
 import { reorganise } from './service/reorganise.ts'
 import { resolveArea } from './service/resolve-area.ts'
 import { createStaff, staffList, staffMember, staffMembers, updateStaff } from './service/staff.ts'
+import { staffPanels } from './service/staff-panels.ts'
 import { createTeam, team, teams, teamsSql, updateTeam } from './service/teams.ts'
 import {
   addTraining,
@@ -46,6 +47,7 @@ export {
  */
 export function organisationService(db: Database, clock: Clock) {
   const today = () => londonDate(clock.now())
+  const panels = staffPanels()
 
   return {
     teamsSql,
@@ -86,6 +88,9 @@ export function organisationService(db: Database, clock: Clock) {
     /** Staff members by id, in one query: for writing many records at once (an import batch). */
     staffMembers: (ids: readonly string[]) => staffMembers(db, ids),
     staffMember: (id: string) => staffMember(db, id),
+    /** Panels later modules add to a member of staff's page (the skills audit's gaps), within the reader's reach. */
+    staffPanels: panels.for,
+    registerStaffPanel: panels.register,
     createStaff: (forceId: string, input: StaffInput, changedBy: string) =>
       createStaff(db, clock, forceId, input, changedBy),
     updateStaff: (id: string, version: number, input: StaffInput, changedBy: string) =>

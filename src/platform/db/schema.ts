@@ -774,6 +774,17 @@ export interface Relationship {
   ref: string | null
 }
 
+export interface RequiredCourse {
+  id: Generated<string>
+  team_kind: string
+  staff_role: Generated<string>
+  course: string
+  effective_from: string
+  effective_to: string | null
+  source: Generated<string>
+  version: Generated<number>
+}
+
 export interface Rso {
   id: Generated<string>
   ref: Generated<string>
@@ -1056,6 +1067,16 @@ export interface Team {
   ward_id: string | null
 }
 
+export interface TrainingBooking {
+  id: Generated<string>
+  ref: string
+  staff_id: string
+  course: string
+  scheduled_on: string
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  version: Generated<number>
+}
+
 export interface TrainingRecord {
   id: Generated<string>
   staff_id: string
@@ -1233,6 +1254,7 @@ export interface DB {
   recommendation_evidence: RecommendationEvidence
   recommendation_milestone: RecommendationMilestone
   relationship: Relationship
+  required_course: RequiredCourse
   rso: Rso
   rso_address: RsoAddress
   rso_allocation: RsoAllocation
@@ -1256,6 +1278,7 @@ export interface DB {
   strategy_participant: StrategyParticipant
   supervisory_review: SupervisoryReview
   team: Team
+  training_booking: TrainingBooking
   training_record: TrainingRecord
   triage_match: TriageMatch
   triage_result: TriageResult

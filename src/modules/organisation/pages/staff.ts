@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { dateInputItems, dateParts } from '../../../platform/http/date-input.ts'
 import { NotFoundError } from '../../../platform/http/errors.ts'
 import { formText } from '../../../platform/http/form-body.ts'
@@ -111,7 +112,10 @@ export function staffPages(app: FastifyInstance, services: Services) {
     get: async ({ params, principal }) => {
       const staff = await organisation.staffMember(params.staffId as string)
       if (!staff) throw new NotFoundError()
-      const training = await organisation.trainingFor(staff.id)
+      const [training, panels] = await Promise.all([
+        organisation.trainingFor(staff.id),
+        organisation.staffPanels(staff.id, reachOf(principal)),
+      ])
       return view('organisation/views/staff-member.njk', {
         pageTitle: staff.name,
         staff: { ...staff, rankLabel: rankLabels[staff.rank as keyof typeof rankLabels] ?? staff.rank },
@@ -119,6 +123,7 @@ export function staffPages(app: FastifyInstance, services: Services) {
           ...t,
           courseLabel: courseLabels[t.course as keyof typeof courseLabels] ?? t.course,
         })),
+        panels,
         canChange: isAdmin(principal),
       })
     },
