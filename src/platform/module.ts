@@ -9,6 +9,7 @@ import type { ImportKind } from './import/kinds.ts'
 import type { ScheduledJob } from './jobs.ts'
 import type { Measure } from './measures.ts'
 import type { SeedGenerator } from './seed/seeder.ts'
+import type { StartPanel } from './start-panels.ts'
 
 /**
  * Each module's service, by module name. A module adds its own entry where it is defined, by declaration
@@ -65,6 +66,8 @@ export interface KestrelModule<Name extends string = string, Built = ServiceOf<N
   onMerge?: MergeHook
   /** Work it repeats on a schedule while a server runs (`kestrel serve` starts every module's). */
   jobs?(built: Built, services: Services): readonly ScheduledJob[]
+  /** Its panels on Home, each role's start page (its queues' counts and most urgent items), each for the roles it names. */
+  startPanels?(built: Built, services: Services): readonly StartPanel[]
   /** Anything else it hands to modules listed before it, once every service is built. */
   wire?(built: Built, services: Services): void
   /** Its pages and API operations; each route declares its access (the route sweep fails one that does not). */
@@ -131,6 +134,14 @@ export function checkModuleOrder(modules: readonly AnyModule[]) {
         throw new Error(`Module ${module.name} needs ${need}, which must be listed before it`)
     seen.add(module.name)
   }
+}
+
+/** Every module's start-page panels, each given its module's service, in position order. */
+export function moduleStartPanels(services: Services): StartPanel[] {
+  const byName = services as unknown as Record<string, unknown>
+  return services.modules
+    .flatMap((m) => [...(m.startPanels?.(byName[m.name], services) ?? [])])
+    .sort((a, b) => a.position - b.position)
 }
 
 /** Every module's scheduled jobs, each given its module's service. */

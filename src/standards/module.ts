@@ -10,6 +10,7 @@ import { findingBoroughQueuesMigration } from './migrations/0015-finding-borough
 import { createRuleRegistry } from './registry.ts'
 import { standardsRoutes } from './routes.ts'
 import { type StandardsService, standardsService } from './service.ts'
+import { standardsStartPanels } from './start-panels.ts'
 
 declare module '../platform/module.ts' {
   interface ModuleServices {
@@ -52,5 +53,6 @@ export const standardsModule = defineModule({
       },
     }),
   measures: standardsMeasures,
+  startPanels: (standards) => standardsStartPanels(standards),
   routes: (app, services) => standardsRoutes(app, services.standards),
 })

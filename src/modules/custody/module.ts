@@ -15,6 +15,7 @@ import { custodyPath, custodyRoutes } from './routes.ts'
 import { custodyRules } from './rules.ts'
 import { custodySeed } from './seed.ts'
 import { custodyService } from './service.ts'
+import { custodyStartPanels } from './start-panels.ts'
 
 /** The custody service, with the engine evaluating its rules in each writing transaction. */
 export function createCustody(deps: {
@@ -55,6 +56,7 @@ export const custodyModule = defineModule({
     custodyModuleMeasures({ organisationOn: (q) => organisationService(q as Database, clock) }),
   subjectLinks: { [detentionKind.kind]: (id) => `/custody/detentions/${id}` },
   timeline: (custody) => (personId, reach, asOf) => custody.timelineFor(personId, reach, asOf),
+  startPanels: custodyStartPanels,
   // When two person records are found to be one child, their detentions go with the surviving record.
   async onMerge(trx, { survivorId, mergedId }) {
     await trx

@@ -20,6 +20,7 @@ import { missingPath, missingRoutes } from './routes.ts'
 import { boroughKind, episodeKind, type MissingRuleSources, missingRules, teamKind } from './rules.ts'
 import { missingSeed } from './seed.ts'
 import { missingService } from './service.ts'
+import { missingStartPanels } from './start-panels.ts'
 
 /**
  * The missing module wired in: its service, its rules and record links with the engine, and its episodes
@@ -104,6 +105,7 @@ export const missingModule = defineModule({
     [teamKind]: (id) => `/missing?unit=${id}`,
   },
   timeline: (missing) => (personId, reach, asOf) => missing.timelineFor(personId, reach, asOf),
+  startPanels: missingStartPanels,
   routes(app, services) {
     missingRoutes(app, services)
     missingApi(app, services.missing)

@@ -12,6 +12,7 @@ import { referralsPath, referralsRoutes } from './routes.ts'
 import { referralRules } from './rules.ts'
 import { referralsSeed } from './seed.ts'
 import { type ReferralsDependencies, referralsService } from './service.ts'
+import { referralsStartPanels } from './start-panels.ts'
 
 /** The referrals service, reading children through the person index and evaluating its rules on each write. */
 export function createReferrals(
@@ -57,6 +58,7 @@ export const referralsModule = defineModule({
   rules: (referrals) => referralRules(referrals.people.linkedChildrenSql),
   subjectLinks: { [pacKind.kind]: (id) => `/pacs/${id}` },
   timeline: (referrals) => (personId, reach, asOf) => referrals.timelineItems(personId, reach, asOf),
+  startPanels: referralsStartPanels,
   routes(app, services) {
     referralsRoutes(app, services)
     referralsApiRoutes(app, services)
