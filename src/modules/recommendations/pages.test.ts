@@ -57,6 +57,9 @@ describe('the list', () => {
     for (const role of ['custody', 'mash', 'offender_manager', 'dit_auditor'] as Role[])
       expect((await get(await as([role]), '/recommendations')).statusCode).toBe(200)
     expect((await get(await as(['partner']), '/recommendations')).statusCode).toBe(403)
+    // The menu names the tracker to its readers.
+    const home = await get(await as(['officer']), '/')
+    expect(home.body).toMatch(/href="\/recommendations"[^>]*>\s*Recommendations/)
   })
 })
 

@@ -69,6 +69,10 @@ function actionOr404(rec: RecommendationView, actionId: string | undefined) {
   return action
 }
 
+/** Back to the recommendation's page, at the action. */
+const backTo = (rec: { id: string }, action: { id: string }) =>
+  `${recommendationHref(rec.id)}#action-${action.id}`
+
 const paths = {
   action: `${recommendationsPath}/:id/actions/new`,
   milestone: `${recommendationsPath}/:id/actions/:actionId/milestones/new`,
@@ -79,6 +83,10 @@ const filled = (path: string, params: Record<string, string>) =>
   path.replace(/:(\w+)/g, (_, name: string) => params[name] ?? '')
 
 export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
+  const recAndAction = async (params: Record<string, string>) => {
+    const rec = await recommendationOr404(deps, params.id)
+    return { rec, action: actionOr404(rec, params.actionId) }
+  }
   const actionFields = async (): Promise<FormField[]> => {
     const force = await deps.organisation.force()
     const staff = await deps.organisation.staffList(force.id, { activeOnly: true })
@@ -112,7 +120,7 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
     post: async ({ params, input, principal }) => {
       const rec = await recommendationOr404(deps, params.id)
       const action = await deps.recommendations.addAction(rec.id, input, authorOf(principal))
-      return `${recommendationHref(rec.id)}#action-${action.id}`
+      return backTo(rec, action)
     },
   })
 
@@ -124,8 +132,7 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
     access: recommendationsAccess.write,
     form: milestoneForm,
     get: async ({ params, form }) => {
-      const rec = await recommendationOr404(deps, params.id)
-      const action = actionOr404(rec, params.actionId)
+      const { rec, action } = await recAndAction(params)
       return formPage(rec, {
         pageTitle: 'Add a milestone',
         intro: `A milestone is a date by which part of the action will be done, on or after the day the recommendation was made. It turns the action red if it passes with no evidence.`,
@@ -136,10 +143,9 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
       })
     },
     post: async ({ params, input, principal }) => {
-      const rec = await recommendationOr404(deps, params.id)
-      const action = actionOr404(rec, params.actionId)
+      const { rec, action } = await recAndAction(params)
       await deps.recommendations.addMilestone(rec.id, action.id, input, authorOf(principal))
-      return `${recommendationHref(rec.id)}#action-${action.id}`
+      return backTo(rec, action)
     },
   })
 
@@ -147,8 +153,7 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
     access: recommendationsAccess.write,
     form: evidenceForm,
     get: async ({ params, form }) => {
-      const rec = await recommendationOr404(deps, params.id)
-      const action = actionOr404(rec, params.actionId)
+      const { rec, action } = await recAndAction(params)
       const fields: FormField[] = [
         {
           name: 'kind',
@@ -181,15 +186,14 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
       })
     },
     post: async ({ params, input, principal }) => {
-      const rec = await recommendationOr404(deps, params.id)
-      const action = actionOr404(rec, params.actionId)
+      const { rec, action } = await recAndAction(params)
       await deps.recommendations.addEvidence(
         rec.id,
         action.id,
         { ...input, milestoneId: input.milestoneId ?? null },
         authorOf(principal),
       )
-      return `${recommendationHref(rec.id)}#action-${action.id}`
+      return backTo(rec, action)
     },
   })
 
@@ -197,8 +201,7 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
     access: recommendationsAccess.write,
     form: completeForm,
     get: async ({ params, form }) => {
-      const rec = await recommendationOr404(deps, params.id)
-      const action = actionOr404(rec, params.actionId)
+      const { rec, action } = await recAndAction(params)
       if (action.status === 'complete') throw new NotFoundError('This action is already complete')
       return formPage(rec, {
         pageTitle: 'Mark the action complete',
@@ -212,10 +215,9 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
       })
     },
     post: async ({ params, input, principal }) => {
-      const rec = await recommendationOr404(deps, params.id)
-      const action = actionOr404(rec, params.actionId)
+      const { rec, action } = await recAndAction(params)
       await deps.recommendations.completeAction(rec.id, action.id, input, authorOf(principal))
-      return `${recommendationHref(rec.id)}#action-${action.id}`
+      return backTo(rec, action)
     },
   })
 }
