@@ -4,7 +4,7 @@ import { changedFields, historyService, recordMany } from '../../platform/db/his
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { coercedInstant } from '../../platform/time-schemas.ts'
-import { teamKinds } from '../organisation/lookups.ts'
+import { teamKinds } from '../organisation/service/places.ts'
 
 /**
  * `missing-unit-duty`: how many staff a missing persons unit has on duty from a moment on (MIS-11), as the

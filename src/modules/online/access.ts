@@ -3,7 +3,7 @@ import { type KindOfRecord, type Reach, reachOf, recordKind } from '../../platfo
 import type { Role } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Executor } from '../../platform/db/database.ts'
-import { teamKinds } from '../organisation/lookups.ts'
+import { teamKinds } from '../organisation/service/places.ts'
 
 /** Where an online case lies: the suspect's borough once known, and the team and officer it is allocated to. */
 type OnlineCasePlace = {

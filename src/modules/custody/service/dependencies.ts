@@ -6,7 +6,7 @@ import type { Executor, Transaction } from '../../../platform/db/database.ts'
 
 export { inTransaction } from '../../../platform/db/database.ts'
 
-import { type TeamOnDay, teamKinds } from '../../organisation/lookups.ts'
+import { type TeamOnDay, teamKinds } from '../../organisation/service/places.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { custodyReach } from '../access.ts'
 

@@ -3,7 +3,7 @@ import type { Executor } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 // The rule for what reads as another system's PAC reference is the missing episodes', so both kinds agree.
 import { externalPacRefError } from '../../missing/service/report-missing.ts'
-import { pacsByRefOrId } from '../../referrals/lookups.ts'
+import { pacsByRefOrId } from '../../referrals/service/links.ts'
 
 /** A detention's Merlin PAC as stored (CUS-12). */
 export interface PacLinkValues {

@@ -2,7 +2,7 @@ import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
 import { ConflictError, type FieldError, ValidationError } from '../../../platform/http/errors.ts'
-import { pacByRefOrId } from '../../referrals/lookups.ts'
+import { pacByRefOrId } from '../../referrals/service/links.ts'
 import { episodeKind } from '../access.ts'
 import { episodeTimeErrors } from '../grading.ts'
 import {

@@ -10,8 +10,9 @@ import {
 } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { isIsoDate, londonDate } from '../../../platform/time.ts'
-import { addressBoroughsOf, boroughOn, peopleByKey } from '../../children/lookups.ts'
 import { ageAt, displayName } from '../../children/person.ts'
+import { addressBoroughsOf, boroughAt } from '../../children/service/addresses.ts'
+import { peopleByKey } from '../../children/service/find-people.ts'
 import { episodeKind, triggerPlanKind } from '../access.ts'
 import { boroughKind } from '../rules.ts'
 import { byRefWriter } from './by-ref-writer.ts'
@@ -83,7 +84,7 @@ export async function writePlans(
       errors.push(...place.errors)
       boroughId = place.borough?.id ?? null
     } else if (person) {
-      boroughId = boroughOn(addresses.get(person.id) ?? [], p.startDate)
+      boroughId = boroughAt(addresses.get(person.id) ?? [], p.startDate)
       if (!boroughId)
         errors.push({
           field: 'borough',

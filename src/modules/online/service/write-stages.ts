@@ -3,7 +3,7 @@ import type { Transaction } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import type { OutcomeCode } from '../../investigations/investigation.ts'
-import { teamsOnDays } from '../../organisation/lookups.ts'
+import { teamsOnDays } from '../../organisation/service/places.ts'
 import {
   allocationAgainstPolicy,
   type KiratLevel,

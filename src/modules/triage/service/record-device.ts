@@ -8,7 +8,7 @@ import {
   ForbiddenError,
   ValidationError,
 } from '../../../platform/http/errors.ts'
-import { placesByName } from '../../organisation/lookups.ts'
+import { placesByName } from '../../organisation/service/places.ts'
 import { deviceKind } from '../access.ts'
 import { inTransaction, type TriageDeps } from './dependencies.ts'
 import { checkDevice, type DeviceInput, type ResolvedDevice, type statusChangeInput } from './inputs.ts'
