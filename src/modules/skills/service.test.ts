@@ -124,3 +124,27 @@ describe('the skills audit on the hand-counted fixture', () => {
     expect(history[1]?.changes.effective_to?.[1]).toBeTruthy()
   })
 })
+
+describe('the skills measure', () => {
+  it('is the trained share of the force, a BCU by its boroughs, and a team, on the last day of the month', async () => {
+    const { measures, db, organisation } = fx.kestrel.services
+    const measure = measures.get('skills.trained-share')
+    if (!measure) throw new Error('skills.trained-share is not registered')
+    const month = { from: new Date('2026-05-31T23:00:00Z'), until: new Date('2026-06-30T23:00:00Z') }
+    const cs = (await organisation.areasAt(fx.force.id, '2026-06-30')).bcus.find(
+      (b) => b.id === fx.bcuId('CS'),
+    )
+    const take = (scope: { boroughIds: string[] | null; teamId?: string }) =>
+      db.transaction().execute((trx) => measure.take(trx, { ...month, ...scope }))
+    expect(await take({ boroughIds: null })).toEqual({ value: 3 / 10, over: 10 })
+    // Central South's boroughs: the Lambeth MASH and the BCU's own CAIT.
+    expect(await take({ boroughIds: cs?.boroughs.map((b) => b.id) ?? [] })).toEqual({ value: 2 / 7, over: 7 })
+    // Southwark alone still holds the BCU's CAIT (it serves every borough of the BCU), not Lambeth's MASH.
+    expect(await take({ boroughIds: [fx.boroughId('Southwark')] })).toEqual({ value: 1 / 3, over: 3 })
+    expect(await take({ boroughIds: null, teamId: fx.teams['Lambeth MASH'].id })).toEqual({
+      value: 1 / 4,
+      over: 4,
+    })
+    expect(await take({ boroughIds: [] })).toEqual({ value: null, over: 0 })
+  })
+})

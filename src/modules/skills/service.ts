@@ -1,6 +1,6 @@
 import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Clock } from '../../platform/clock.ts'
-import type { Database } from '../../platform/db/database.ts'
+import type { Database, Executor } from '../../platform/db/database.ts'
 import type { ChangeAuthor, HistoryService } from '../../platform/db/history.ts'
 import { NotFoundError } from '../../platform/http/errors.ts'
 import { londonDate } from '../../platform/time.ts'
@@ -29,17 +29,20 @@ const reuseMs = 60_000
  */
 export function skillsService({ db, clock, history, organisation }: SkillsDeps) {
   const today = () => londonDate(clock.now())
-  const recent = new Map<string, { at: number; audit: Promise<Audit> }>()
+  // By executor: a transaction's reads are its own, and are not shared with another's.
+  const recent = new WeakMap<Executor, Map<string, { at: number; audit: Promise<Audit> }>>()
 
-  /** One audit per day for a minute: the measure asks for each BCU of a month in turn. */
-  function auditCached(day: string): Promise<Audit> {
+  /** One audit per executor and day for a minute: the measure is asked for each area of a month in turn. */
+  function auditCached(q: Executor, day: string): Promise<Audit> {
     const now = Date.now()
-    for (const [key, entry] of recent) if (now - entry.at > reuseMs) recent.delete(key)
-    const found = recent.get(day)
+    const mine = recent.get(q) ?? new Map<string, { at: number; audit: Promise<Audit> }>()
+    recent.set(q, mine)
+    for (const [key, entry] of mine) if (now - entry.at > reuseMs) mine.delete(key)
+    const found = mine.get(day)
     if (found) return found.audit
-    const audit = auditOn(db, organisation, day)
-    recent.set(day, { at: now, audit })
-    audit.catch(() => recent.delete(day))
+    const audit = auditOn(q, organisation, day)
+    mine.set(day, { at: now, audit })
+    audit.catch(() => mine.delete(day))
     return audit
   }
 

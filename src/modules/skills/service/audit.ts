@@ -2,6 +2,9 @@ import { sql } from 'kysely'
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { londonMidnightOf } from '../../../standards/sql-time.ts'
+import { areasAt, force } from '../../organisation/service/areas.ts'
+import { staffList } from '../../organisation/service/staff.ts'
+import { teams as teamsOf } from '../../organisation/service/teams.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { auditedTeamKind, type TeamPlace } from '../access.ts'
 import {
@@ -14,15 +17,14 @@ import {
 } from '../coverage.ts'
 import { requirementsOf } from './requirements.ts'
 
-/** The organisation's reads the audit needs: the force, its structure on a day, teams, staff and training. */
-export type OrganisationReads = Pick<
-  OrganisationService,
-  'force' | 'areasAt' | 'teams' | 'staffList' | 'trainingRecordsSql'
->
+/** The organisation's SQL of its training records, from its service. */
+export type OrganisationReads = Pick<OrganisationService, 'trainingRecordsSql'>
 
 /** A team as the audit shows it: with its BCU on the day and where need to know places it. */
 export interface TeamInAudit extends AuditedTeam {
   place: TeamPlace
+  /** The boroughs it serves on the day: its own, or every borough of its BCU; none for a force-wide team. */
+  boroughIds: string[]
 }
 
 /** The force's skills audit on a day: each BCU, each team and each person who requires a course. */
@@ -35,33 +37,37 @@ export interface Audit {
 }
 
 /**
- * Gathers the facts of a day ('YYYY-MM-DD') and decides coverage. Staff and their teams are as they are now
- * (the organisation keeps no history of who was in which team); requirements, training and bookings as
- * they stood on the day: a booking counts once it was made, for a course on or after the day.
+ * Gathers the facts of a day ('YYYY-MM-DD') and decides coverage, every read on the executor given (the
+ * organisation's own use cases called with it, as its service allows). Staff and their teams are as they
+ * are now (the organisation keeps no history of who was in which team); the structure, requirements,
+ * training and bookings as they stood on the day: a booking counts once it was made, for a course on or
+ * after the day.
  */
 export async function auditOn(q: Executor, organisation: OrganisationReads, day: string): Promise<Audit> {
-  const force = await organisation.force()
-  const [areas, teams, staff, requirements, completions, bookings] = await Promise.all([
-    organisation.areasAt(force.id, day),
-    organisation.teams(force.id, { activeOnly: true }),
-    organisation.staffList(force.id, { activeOnly: true }),
-    requirementsOf(q),
-    completionsBy(q, organisation, day),
-    bookingsMadeBy(q, day),
-  ])
+  // A database not yet set up (no force) has nobody to audit.
+  if (!(await q.selectFrom('force').select('id').executeTakeFirst()))
+    return { day, bcus: [], teams: [], requirements: [], coverage: [] }
+  const { id: forceId } = await force(q)
+  // One after another: a transaction's queries run on its one connection anyway.
+  const areas = await areasAt(q, forceId, day)
+  const teams = await teamsOf(q, forceId, { activeOnly: true })
+  const staff = await staffList(q, forceId, { activeOnly: true })
+  const requirements = await requirementsOf(q)
+  const completions = await completionsBy(q, organisation, day)
+  const bookings = await bookingsMadeBy(q, day)
   const bcuOfBorough = new Map(areas.bcus.flatMap((b) => b.boroughs.map((r) => [r.id, b.id] as const)))
-  const firstBorough = new Map(areas.bcus.map((b) => [b.id, b.boroughs[0]?.id ?? null]))
+  const boroughsOfBcu = new Map(areas.bcus.map((b) => [b.id, b.boroughs.map((r) => r.id)]))
   const audited: TeamInAudit[] = teams.map((t) => {
     const bcuId = t.bcuId ?? (t.boroughId ? (bcuOfBorough.get(t.boroughId) ?? null) : null)
+    const boroughIds = t.boroughId ? [t.boroughId] : bcuId ? (boroughsOfBcu.get(bcuId) ?? []) : []
     return {
       id: t.id,
       name: t.name,
       kind: t.kind,
       bcuId,
-      place: {
-        teamId: t.id,
-        placeBoroughId: t.boroughId ?? (bcuId ? (firstBorough.get(bcuId) ?? null) : null),
-      },
+      boroughIds,
+      // Need to know asks one borough: a BCU's team lies in each of its BCU's, so the first stands for all.
+      place: { teamId: t.id, placeBoroughId: boroughIds[0] ?? null },
     }
   })
   const coverage = coverageOf({
