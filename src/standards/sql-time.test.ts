@@ -11,7 +11,9 @@ import {
   hoursTextSql,
   isoText,
   londonDateOf,
+  londonDayText,
   londonMidnightOf,
+  londonMonthText,
   numberText,
   plural,
   pluralText,
@@ -103,6 +105,25 @@ describe('London days', () => {
     expect(rows.map((r) => new Date(r.v).toISOString())).toEqual(
       dates.map((d) => londonInstant(d).toISOString()),
     )
+  })
+
+  it('londonDayText words the London day with no padding, and londonMonthText names its month', async () => {
+    // 23:30 UTC on 31 May is 1 June in London (BST); May is padded to nine letters without FM on the month.
+    const instants = [
+      new Date('2019-05-31T23:30:00Z'),
+      new Date('2019-05-01T12:00:00Z'),
+      new Date('2018-12-31T23:59:59Z'),
+    ]
+    const words = await each<string>(
+      instants.map((i) => ({ at: i })),
+      sql`${londonDayText(at)}`,
+    )
+    expect(words).toEqual(['1 June 2019', '1 May 2019', '31 December 2018'])
+    const months = await each<string>(
+      instants.map((i) => ({ at: i })),
+      sql`${londonMonthText(at)}`,
+    )
+    expect(months).toEqual(['2019-06', '2019-05', '2018-12'])
   })
 })
 

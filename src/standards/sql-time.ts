@@ -65,6 +65,19 @@ export function londonDateOf(instant: Column): RawBuilder<string> {
   return sql<string>`cast(timezone('Europe/London', ${columnRef(instant)}) as date)`
 }
 
+/**
+ * An instant's London day in words, as a finding's detail names it: "1 May 2019" (FM on the month too, which
+ * PostgreSQL would otherwise pad to nine letters: "1 May       2019").
+ */
+export function londonDayText(instant: Column): RawBuilder<string> {
+  return sql<string>`to_char(timezone('Europe/London', ${columnRef(instant)}), 'FMDD FMMonth YYYY')`
+}
+
+/** The London month of an instant as 'YYYY-MM'. */
+export function londonMonthText(instant: Column): RawBuilder<string> {
+  return sql<string>`to_char(timezone('Europe/London', ${columnRef(instant)}), 'YYYY-MM')`
+}
+
 /** The instant a London calendar date begins (its midnight, in whichever of GMT and BST is in force). */
 export function londonMidnightOf(date: Column): RawBuilder<Date> {
   return sql<Date>`(${columnRef(date)}::timestamp at time zone 'Europe/London')`

@@ -11,7 +11,7 @@ import { londonDate, median } from '../../platform/time.ts'
 import { parametersAt } from '../../standards/parameters.ts'
 import type { ResolvedParameters } from '../../standards/rule.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import { afterMonthsOf, londonMidnightOf } from '../../standards/sql-time.ts'
+import { afterMonthsOf, londonDateOf, londonMidnightOf } from '../../standards/sql-time.ts'
 import { type RiskLevel, riskLabels, riskLevels, type VisitIntervals } from './rso.ts'
 
 /*
@@ -251,7 +251,7 @@ function visitsOnTime(standards: Rules, level?: RiskLevel): Measure {
       const months = sql`(case r.risk_level when 'very_high' then ${rso04.sql('veryHighMonths')}
         when 'high' then ${rso04.sql('highMonths')} when 'medium' then ${rso04.sql('mediumMonths')}
         else ${rso04.sql('lowMonths')} end)`
-      const since = sql`coalesce((select max(cast(timezone('Europe/London', v.visited_at) as date)) from rso_visit v
+      const since = sql`coalesce((select max(${londonDateOf('v.visited_at')}) from rso_visit v
         where v.rso_id = r.id and v.visited_at <= ${scope.until}), r.notification_start)`
       return shareAt(
         q,

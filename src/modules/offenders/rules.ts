@@ -2,7 +2,14 @@ import { sql } from 'kysely'
 import { z } from 'zod'
 import { londonDate } from '../../platform/time.ts'
 import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
-import { afterMonthsOf, londonMidnightOf, plusLondonDays, plusMonthsDate } from '../../standards/sql-time.ts'
+import {
+  afterMonthsOf,
+  londonDateOf,
+  londonDayText,
+  londonMidnightOf,
+  plusLondonDays,
+  plusMonthsDate,
+} from '../../standards/sql-time.ts'
 import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
 import { visitIntervalParams, yearlyNotificationKinds } from './rso.ts'
 
@@ -74,7 +81,7 @@ export const rso02 = defineRule<{ days: number }>({
         ${plusLondonDays('t.at', params.sql('days'))} as due_at,
         (select case when min(a.assessed_on) is not null
             then greatest(t.at, ${londonMidnightOf(sql`min(a.assessed_on)`)}) end from rso_arms a
-          where a.rso_id = r.id and a.assessed_on >= cast(timezone('Europe/London', t.at) as date)
+          where a.rso_id = r.id and a.assessed_on >= ${londonDateOf('t.at')}
             and a.assessed_on <= ${today}::date) as met_at,
         t.detail
       from rso r
@@ -146,10 +153,10 @@ export const rso04 = defineRule<{ [K in keyof typeof visitIntervalParams]: numbe
     return sql<ObligationQueryRow>`
       select ${rsoColumns}, coalesce(x.id::text, 'first') as obligation_key,
         coalesce(x.visited_at, ${londonMidnightOf('r.notification_start')}) as started_at,
-        ${afterMonthsOf(sql`coalesce(cast(timezone('Europe/London', x.visited_at) as date), r.notification_start)`, months)} as due_at,
+        ${afterMonthsOf(sql`coalesce(${londonDateOf('x.visited_at')}, r.notification_start)`, months)} as due_at,
         x.next_at as met_at,
         case when x.id is null then 'No home visit since notification began'
-          else 'Last home visit ' || to_char(timezone('Europe/London', x.visited_at), 'FMDD Month YYYY')
+          else 'Last home visit ' || ${londonDayText('x.visited_at')}
             || ': visit ' || replace(r.risk_level, '_', ' ') || ' risk every ' || ${months}::int || ' months' end as detail
       from rso r
       cross join lateral (
@@ -239,7 +246,7 @@ export const rso07 = defineRule<{ months: number }>({
   },
   async obligations(_db, { asOf, params, subjectFilter }) {
     const months = params.sql('months')
-    const since = sql`coalesce(cast(timezone('Europe/London', x.notified_at) as date), r.notification_start)`
+    const since = sql`coalesce(${londonDateOf('x.notified_at')}, r.notification_start)`
     // The year "beginning with" the day of the last notification ends the day before its anniversary.
     return sql<ObligationQueryRow>`
       select ${rsoColumns}, coalesce(x.id::text, 'first') as obligation_key,
@@ -247,7 +254,7 @@ export const rso07 = defineRule<{ months: number }>({
         ${londonMidnightOf(plusMonthsDate(since, months))} as due_at,
         x.next_at as met_at,
         case when x.id is null then 'No notification recorded since notification began'
-          else 'Last notification ' || to_char(timezone('Europe/London', x.notified_at), 'FMDD Month YYYY')
+          else 'Last notification ' || ${londonDayText('x.notified_at')}
             || ': the yearly notification is owed' end as detail
       from rso r
       cross join lateral (
@@ -377,7 +384,7 @@ export const rso09 = defineRule<{ offences: string[] }>({
       join person pe on pe.id = ch.person_id
       where lower(ch.offence) like any(${patterns}::text[])
         and (pe.date_of_birth is null
-          or pe.date_of_birth <= cast(timezone('Europe/London', ch.charged_at) as date) - interval '18 years')`
+          or pe.date_of_birth <= ${londonDateOf('ch.charged_at')} - interval '18 years')`
   },
 })
 

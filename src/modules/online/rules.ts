@@ -1,7 +1,13 @@
 import { sql } from 'kysely'
 import { londonDate } from '../../platform/time.ts'
 import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
-import { afterMonthsOf, londonMidnightOf, plusHours, plusLondonDays } from '../../standards/sql-time.ts'
+import {
+  afterMonthsOf,
+  londonDayText,
+  londonMidnightOf,
+  plusHours,
+  plusLondonDays,
+} from '../../standards/sql-time.ts'
 import { iiocViewerKind, onlineCaseKind } from './access.ts'
 
 /*
@@ -97,12 +103,12 @@ export const onl02 = defineRule<{ [K in keyof typeof stageLimitParams]: number }
           and (s.stage <> 'address_confirmed' or n.stage in ('warrant_executed', 'devices_seized', 'outcome', 'closed'))
         ) as met_at,
         case s.stage when 'address_confirmed'
-          then 'Address confirmed ' || to_char(timezone('Europe/London', s.at), 'FMDD Month YYYY')
+          then 'Address confirmed ' || ${londonDayText('s.at')}
             || ': execute the warrant within ' || ${days}::int || ' days'
           else case s.stage when 'awaiting_research' then 'Awaiting research'
             when 'awaiting_communications_data' then 'Awaiting communications data'
             else 'Ready for allocation' end || ' since '
-            || to_char(timezone('Europe/London', s.at), 'FMDD Month YYYY') || ': the limit is ' || ${days}::int || ' days'
+            || ${londonDayText('s.at')} || ': the limit is ' || ${days}::int || ' days'
         end as detail
       from online_case c
       join online_case_stage s on s.case_id = c.id and s.at <= ${asOf} and s.stage in
@@ -138,7 +144,7 @@ export const onl03 = defineRule<{ hours: number }>({
           and g.kind in ('pac', 'social_care_referral') and g.at >= ch.identified_at and g.at <= ${asOf}
           and (g.child_person_id is null or g.child_person_id = ch.person_id)) as met_at,
         'A child identified in the suspect’s household on '
-          || to_char(timezone('Europe/London', ch.identified_at), 'FMDD Month YYYY')
+          || ${londonDayText('ch.identified_at')}
           || ' has no PAC or social care referral' as detail
       from online_case c
       join online_case_child ch on ch.case_id = c.id and ch.identified_at <= ${asOf}
@@ -166,7 +172,7 @@ export const onl04 = defineRule<Record<string, never>>({
       select ${caseColumns}, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
         (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
           and g.kind in ('welfare_visit', 'social_care_referral') and g.at <= ${asOf}) as met_at,
-        'Closed on ' || to_char(timezone('Europe/London', x.at), 'FMDD Month YYYY')
+        'Closed on ' || ${londonDayText('x.at')}
           || ' with children in the household and no welfare visit or social care referral' as detail
       from online_case c
       cross join lateral (select s.stage, s.at from online_case_stage s where s.case_id = c.id and s.at <= ${asOf}

@@ -10,7 +10,7 @@ e.unit_team_id as assignee_team_id, null as assignee_staff_id, '' as obligation_
 'Exploitation indicators recorded: flag the child or raise a CSE referral (PAC)' as detail
 from missing_episode e
 left join (
-  select pf.person_id, min(pf.from_date::timestamp at time zone 'Europe/London') as at
+  select pf.person_id, min(("pf"."from_date"::timestamp at time zone 'Europe/London')) as at
   from person_flag pf
   where pf.flag = any($2::text[])
   group by pf.person_id) as flagged on flagged.person_id = e.person_id
@@ -36,7 +36,7 @@ e.unit_team_id as assignee_team_id, null as assignee_staff_id, '' as obligation_
 'Exploitation indicators recorded: flag the child or raise a CSE referral (PAC)' as detail
 from missing_episode e
 left join (
-  select pf.person_id, min(pf.from_date::timestamp at time zone 'Europe/London') as at
+  select pf.person_id, min(("pf"."from_date"::timestamp at time zone 'Europe/London')) as at
   from person_flag pf
   where pf.flag = any($2::text[]) and pf.person_id in (select s.person_id from missing_episode s where "s"."id" = any($3))
   group by pf.person_id) as flagged on flagged.person_id = e.person_id

@@ -14,7 +14,7 @@ c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_
   and (s.stage <> 'address_confirmed' or n.stage in ('warrant_executed', 'devices_seized', 'outcome', 'closed'))
 ) as met_at,
 case s.stage when 'address_confirmed'
-then 'Address confirmed ' || to_char(timezone('Europe/London', s.at), 'FMDD Month YYYY')
+then 'Address confirmed ' || to_char(timezone('Europe/London', "s"."at"), 'FMDD FMMonth YYYY')
 || ': execute the warrant within ' || (case s.stage when 'awaiting_research' then cast($6 as double precision)
   when 'awaiting_communications_data' then cast($7 as double precision)
   when 'ready_for_allocation' then cast($8 as double precision)
@@ -22,7 +22,7 @@ then 'Address confirmed ' || to_char(timezone('Europe/London', s.at), 'FMDD Mont
 else case s.stage when 'awaiting_research' then 'Awaiting research'
 when 'awaiting_communications_data' then 'Awaiting communications data'
 else 'Ready for allocation' end || ' since '
-|| to_char(timezone('Europe/London', s.at), 'FMDD Month YYYY') || ': the limit is ' || (case s.stage when 'awaiting_research' then cast($10 as double precision)
+|| to_char(timezone('Europe/London', "s"."at"), 'FMDD FMMonth YYYY') || ': the limit is ' || (case s.stage when 'awaiting_research' then cast($10 as double precision)
   when 'awaiting_communications_data' then cast($11 as double precision)
   when 'ready_for_allocation' then cast($12 as double precision)
   else cast($13 as double precision) end)::int || ' days'
@@ -59,7 +59,7 @@ c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_
   and (s.stage <> 'address_confirmed' or n.stage in ('warrant_executed', 'devices_seized', 'outcome', 'closed'))
 ) as met_at,
 case s.stage when 'address_confirmed'
-then 'Address confirmed ' || to_char(timezone('Europe/London', s.at), 'FMDD Month YYYY')
+then 'Address confirmed ' || to_char(timezone('Europe/London', "s"."at"), 'FMDD FMMonth YYYY')
 || ': execute the warrant within ' || (case s.stage when 'awaiting_research' then cast($6 as double precision)
   when 'awaiting_communications_data' then cast($7 as double precision)
   when 'ready_for_allocation' then cast($8 as double precision)
@@ -67,7 +67,7 @@ then 'Address confirmed ' || to_char(timezone('Europe/London', s.at), 'FMDD Mont
 else case s.stage when 'awaiting_research' then 'Awaiting research'
 when 'awaiting_communications_data' then 'Awaiting communications data'
 else 'Ready for allocation' end || ' since '
-|| to_char(timezone('Europe/London', s.at), 'FMDD Month YYYY') || ': the limit is ' || (case s.stage when 'awaiting_research' then cast($10 as double precision)
+|| to_char(timezone('Europe/London', "s"."at"), 'FMDD FMMonth YYYY') || ': the limit is ' || (case s.stage when 'awaiting_research' then cast($10 as double precision)
   when 'awaiting_communications_data' then cast($11 as double precision)
   when 'ready_for_allocation' then cast($12 as double precision)
   else cast($13 as double precision) end)::int || ' days'

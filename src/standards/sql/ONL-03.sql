@@ -12,7 +12,7 @@ c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_
   and g.kind in ('pac', 'social_care_referral') and g.at >= ch.identified_at and g.at <= $2
   and (g.child_person_id is null or g.child_person_id = ch.person_id)) as met_at,
 'A child identified in the suspect’s household on '
-|| to_char(timezone('Europe/London', ch.identified_at), 'FMDD Month YYYY')
+|| to_char(timezone('Europe/London', "ch"."identified_at"), 'FMDD FMMonth YYYY')
 || ' has no PAC or social care referral' as detail
 from online_case c
 join online_case_child ch on ch.case_id = c.id and ch.identified_at <= $3
@@ -32,7 +32,7 @@ c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_
   and g.kind in ('pac', 'social_care_referral') and g.at >= ch.identified_at and g.at <= $2
   and (g.child_person_id is null or g.child_person_id = ch.person_id)) as met_at,
 'A child identified in the suspect’s household on '
-|| to_char(timezone('Europe/London', ch.identified_at), 'FMDD Month YYYY')
+|| to_char(timezone('Europe/London', "ch"."identified_at"), 'FMDD FMMonth YYYY')
 || ' has no PAC or social care referral' as detail
 from online_case c
 join online_case_child ch on ch.case_id = c.id and ch.identified_at <= $3

@@ -8,7 +8,7 @@ select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
   and g.kind in ('welfare_visit', 'social_care_referral') and g.at <= $1) as met_at,
-'Closed on ' || to_char(timezone('Europe/London', x.at), 'FMDD Month YYYY')
+'Closed on ' || to_char(timezone('Europe/London', "x"."at"), 'FMDD FMMonth YYYY')
 || ' with children in the household and no welfare visit or social care referral' as detail
 from online_case c
 cross join lateral (select s.stage, s.at from online_case_stage s where s.case_id = c.id and s.at <= $2
@@ -27,7 +27,7 @@ select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
   and g.kind in ('welfare_visit', 'social_care_referral') and g.at <= $1) as met_at,
-'Closed on ' || to_char(timezone('Europe/London', x.at), 'FMDD Month YYYY')
+'Closed on ' || to_char(timezone('Europe/London', "x"."at"), 'FMDD FMMonth YYYY')
 || ' with children in the household and no welfare visit or social care referral' as detail
 from online_case c
 cross join lateral (select s.stage, s.at from online_case_stage s where s.case_id = c.id and s.at <= $2

@@ -9,7 +9,7 @@ r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id, t.key as
 ((timezone('Europe/London', "t"."at") + make_interval(days => cast(cast($1 as double precision) as integer))) at time zone 'Europe/London') as due_at,
 (select case when min(a.assessed_on) is not null
   then greatest(t.at, (min(a.assessed_on)::timestamp at time zone 'Europe/London')) end from rso_arms a
-  where a.rso_id = r.id and a.assessed_on >= cast(timezone('Europe/London', t.at) as date)
+  where a.rso_id = r.id and a.assessed_on >= cast(timezone('Europe/London', "t"."at") as date)
   and a.assessed_on <= $2::date) as met_at,
 t.detail
 from rso r
@@ -37,7 +37,7 @@ r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id, t.key as
 ((timezone('Europe/London', "t"."at") + make_interval(days => cast(cast($1 as double precision) as integer))) at time zone 'Europe/London') as due_at,
 (select case when min(a.assessed_on) is not null
   then greatest(t.at, (min(a.assessed_on)::timestamp at time zone 'Europe/London')) end from rso_arms a
-  where a.rso_id = r.id and a.assessed_on >= cast(timezone('Europe/London', t.at) as date)
+  where a.rso_id = r.id and a.assessed_on >= cast(timezone('Europe/London', "t"."at") as date)
   and a.assessed_on <= $2::date) as met_at,
 t.detail
 from rso r

@@ -7,12 +7,12 @@
 select r.id as subject_id, r.ref as subject_ref, r.borough_id, r.bcu_id,
 r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id, coalesce(x.id::text, 'first') as obligation_key,
 coalesce(x.visited_at, ("r"."notification_start"::timestamp at time zone 'Europe/London')) as started_at,
-((cast(coalesce(cast(timezone('Europe/London', x.visited_at) as date), r.notification_start) + make_interval(months => cast((case r.risk_level when 'very_high' then cast($1 as double precision)
+((cast(coalesce(cast(timezone('Europe/London', "x"."visited_at") as date), r.notification_start) + make_interval(months => cast((case r.risk_level when 'very_high' then cast($1 as double precision)
             when 'high' then cast($2 as double precision) when 'medium' then cast($3 as double precision)
             else cast($4 as double precision) end) as integer)) as date) + 1)::timestamp at time zone 'Europe/London') as due_at,
 x.next_at as met_at,
 case when x.id is null then 'No home visit since notification began'
-else 'Last home visit ' || to_char(timezone('Europe/London', x.visited_at), 'FMDD Month YYYY')
+else 'Last home visit ' || to_char(timezone('Europe/London', "x"."visited_at"), 'FMDD FMMonth YYYY')
 || ': visit ' || replace(r.risk_level, '_', ' ') || ' risk every ' || (case r.risk_level when 'very_high' then cast($5 as double precision)
   when 'high' then cast($6 as double precision) when 'medium' then cast($7 as double precision)
   else cast($8 as double precision) end)::int || ' months' end as detail
@@ -48,12 +48,12 @@ and r.notification_start <= $14::date;
 select r.id as subject_id, r.ref as subject_ref, r.borough_id, r.bcu_id,
 r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id, coalesce(x.id::text, 'first') as obligation_key,
 coalesce(x.visited_at, ("r"."notification_start"::timestamp at time zone 'Europe/London')) as started_at,
-((cast(coalesce(cast(timezone('Europe/London', x.visited_at) as date), r.notification_start) + make_interval(months => cast((case r.risk_level when 'very_high' then cast($1 as double precision)
+((cast(coalesce(cast(timezone('Europe/London', "x"."visited_at") as date), r.notification_start) + make_interval(months => cast((case r.risk_level when 'very_high' then cast($1 as double precision)
             when 'high' then cast($2 as double precision) when 'medium' then cast($3 as double precision)
             else cast($4 as double precision) end) as integer)) as date) + 1)::timestamp at time zone 'Europe/London') as due_at,
 x.next_at as met_at,
 case when x.id is null then 'No home visit since notification began'
-else 'Last home visit ' || to_char(timezone('Europe/London', x.visited_at), 'FMDD Month YYYY')
+else 'Last home visit ' || to_char(timezone('Europe/London', "x"."visited_at"), 'FMDD FMMonth YYYY')
 || ': visit ' || replace(r.risk_level, '_', ' ') || ' risk every ' || (case r.risk_level when 'very_high' then cast($5 as double precision)
   when 'high' then cast($6 as double precision) when 'medium' then cast($7 as double precision)
   else cast($8 as double precision) end)::int || ' months' end as detail

@@ -7,10 +7,10 @@
 select r.id as subject_id, r.ref as subject_ref, r.borough_id, r.bcu_id,
 r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id, coalesce(x.id::text, 'first') as obligation_key,
 coalesce(x.notified_at, ("r"."notification_start"::timestamp at time zone 'Europe/London')) as started_at,
-(cast(coalesce(cast(timezone('Europe/London', x.notified_at) as date), r.notification_start) + make_interval(months => cast(cast($1 as double precision) as integer)) as date)::timestamp at time zone 'Europe/London') as due_at,
+(cast(coalesce(cast(timezone('Europe/London', "x"."notified_at") as date), r.notification_start) + make_interval(months => cast(cast($1 as double precision) as integer)) as date)::timestamp at time zone 'Europe/London') as due_at,
 x.next_at as met_at,
 case when x.id is null then 'No notification recorded since notification began'
-else 'Last notification ' || to_char(timezone('Europe/London', x.notified_at), 'FMDD Month YYYY')
+else 'Last notification ' || to_char(timezone('Europe/London', "x"."notified_at"), 'FMDD FMMonth YYYY')
 || ': the yearly notification is owed' end as detail
 from rso r
 cross join lateral (
@@ -31,10 +31,10 @@ where true and r.status = 'active' and r.notification_start <= $4::date;
 select r.id as subject_id, r.ref as subject_ref, r.borough_id, r.bcu_id,
 r.team_id as assignee_team_id, r.manager_staff_id as assignee_staff_id, coalesce(x.id::text, 'first') as obligation_key,
 coalesce(x.notified_at, ("r"."notification_start"::timestamp at time zone 'Europe/London')) as started_at,
-(cast(coalesce(cast(timezone('Europe/London', x.notified_at) as date), r.notification_start) + make_interval(months => cast(cast($1 as double precision) as integer)) as date)::timestamp at time zone 'Europe/London') as due_at,
+(cast(coalesce(cast(timezone('Europe/London', "x"."notified_at") as date), r.notification_start) + make_interval(months => cast(cast($1 as double precision) as integer)) as date)::timestamp at time zone 'Europe/London') as due_at,
 x.next_at as met_at,
 case when x.id is null then 'No notification recorded since notification began'
-else 'Last notification ' || to_char(timezone('Europe/London', x.notified_at), 'FMDD Month YYYY')
+else 'Last notification ' || to_char(timezone('Europe/London', "x"."notified_at"), 'FMDD FMMonth YYYY')
 || ': the yearly notification is owed' end as detail
 from rso r
 cross join lateral (

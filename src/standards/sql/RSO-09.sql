@@ -25,7 +25,7 @@ from (
 join person pe on pe.id = ch.person_id
 where lower(ch.offence) like any($4::text[])
 and (pe.date_of_birth is null
-  or pe.date_of_birth <= cast(timezone('Europe/London', ch.charged_at) as date) - interval '18 years');
+  or pe.date_of_birth <= cast(timezone('Europe/London', "ch"."charged_at") as date) - interval '18 years');
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = 2018-08-01T12:00:00.000Z
@@ -55,7 +55,7 @@ from (
 join person pe on pe.id = ch.person_id
 where lower(ch.offence) like any($6::text[])
 and (pe.date_of_birth is null
-  or pe.date_of_birth <= cast(timezone('Europe/London', ch.charged_at) as date) - interval '18 years');
+  or pe.date_of_birth <= cast(timezone('Europe/London', "ch"."charged_at") as date) - interval '18 years');
 -- with
 --   $1 = 2018-08-01T12:00:00.000Z
 --   $2 = 2018-08-01T12:00:00.000Z

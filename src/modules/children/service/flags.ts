@@ -3,6 +3,7 @@ import type { Executor } from '../../../platform/db/database.ts'
 import { ConflictError, NotFoundError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { isIsoDate } from '../../../platform/time.ts'
+import { londonMidnightOf } from '../../../standards/sql-time.ts'
 import {
   asDay,
   asDayOrNull,
@@ -78,7 +79,7 @@ export function flaggedSinceSql(
   people?: RawBuilder<unknown>,
 ): RawBuilder<{ person_id: string; at: Date }> {
   return sql<{ person_id: string; at: Date }>`(
-    select pf.person_id, min(pf.from_date::timestamp at time zone 'Europe/London') as at
+    select pf.person_id, min(${londonMidnightOf('pf.from_date')}) as at
     from person_flag pf
     where pf.flag = any(${[...flags]}::text[]) ${people ? sql`and pf.person_id in ${people}` : sql``}
     group by pf.person_id)`

@@ -3,12 +3,13 @@ import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { inAreaSql } from '../../../platform/measures.ts'
 import type { WorkingDayCalendar } from '../../../standards/calendar.ts'
+import { londonMonthText } from '../../../standards/sql-time.ts'
 import { type BragRating, bragRatings } from '../pac.ts'
 
 /** PACs created per BCU, borough and London month, for the period [from, to). */
 export async function pacsByAreaAndMonth(q: Executor, from: Date, to: Date) {
   const { rows } = await sql<{ bcu_id: string | null; borough_id: string; month: string; pacs: number }>`
-    select bcu_id, borough_id, to_char(created_at at time zone 'Europe/London', 'YYYY-MM') as month,
+    select bcu_id, borough_id, ${londonMonthText('created_at')} as month,
       count(*)::int as pacs
     from pac where created_at >= ${from} and created_at < ${to}
     group by 1, 2, 3 order by 3, 1, 2`.execute(q)
