@@ -20,4 +20,6 @@ export const auditAccess = {
   read: allow('dit_auditor', 'force_lead', 'bcu_lead', 'supervisor', 'officer'),
   /** Recording an audit, its grade and referral back: the auditors. */
   audit: allow('dit_auditor'),
+  /** Programmes and their samples: the DIT, who run them, and the head of profession (force lead). */
+  programmes: allow('dit_auditor', 'force_lead'),
 }

@@ -1,7 +1,10 @@
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import { defineModule } from '../../platform/module.ts'
 import { auditAccess } from './access.ts'
 import { auditImport } from './import-kinds.ts'
 import { auditsMigration } from './migrations/0039-audits.ts'
+import { auditProgrammesMigration } from './migrations/0040-audit-programmes.ts'
+import { auditModerationLearningMigration } from './migrations/0041-audit-moderation-learning.ts'
 import { figurePath } from './pages/figure.ts'
 import { auditRoutes } from './routes.ts'
 import { type Audits, auditsService } from './service.ts'
@@ -18,11 +21,19 @@ declare module '../../platform/module.ts' {
  */
 export const auditsModule = defineModule({
   name: 'audits',
-  needs: ['organisation', 'standards'],
-  migrations: [auditsMigration],
+  needs: ['organisation', 'standards', 'children'],
+  migrations: [auditsMigration, auditProgrammesMigration, auditModerationLearningMigration],
   importKinds: [auditImport],
   menu: [{ text: 'Case file audits', href: figurePath, access: auditAccess.read, position: 102 }],
-  create: ({ db, clock }) => auditsService({ db, clock }),
+  create: ({ db, clock, accessLog, organisation, standards, children }) =>
+    auditsService({
+      db,
+      clock,
+      accessLog,
+      organisation,
+      findingsOf: (kind, id) => standards.findingsForSubject(kind, id),
+      chronologyOf: (personId, reader) => children.timeline(personId, reachOf(reader)),
+    }),
   routes(app, services) {
     auditRoutes(app, services)
   },

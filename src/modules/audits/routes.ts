@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify'
+import { auditPages } from './pages/audit.ts'
+import { auditFormPages } from './pages/audit-form.ts'
 import { figurePages } from './pages/figure.ts'
+import { programmePages } from './pages/programmes.ts'
 import type { AuditPageDeps } from './pages/shared.ts'
 
 export { auditsPath } from './pages/shared.ts'
@@ -7,4 +10,7 @@ export { auditsPath } from './pages/shared.ts'
 /** The audit pages, one file per page group under pages/. */
 export function auditRoutes(app: FastifyInstance, deps: AuditPageDeps) {
   figurePages(app, deps)
+  programmePages(app, deps)
+  auditFormPages(app, deps)
+  auditPages(app, deps)
 }

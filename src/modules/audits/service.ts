@@ -1,20 +1,88 @@
+import type { AccessLogService } from '../../platform/access/access-log.ts'
 import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
+import type { TimelineItem } from '../children/timeline.ts'
+import type { OrganisationService } from '../organisation/service.ts'
+import { criteriaFor } from './criteria.ts'
+import { type FindingFact, prefill } from './prefill.ts'
 import { type FigureFilter, figureOf } from './service/figure.ts'
+import { parsed } from './service/parse.ts'
+import { createProgramme, programme, programmeInput, programmes } from './service/programmes.ts'
+import { auditOf, type FormAudit, formAudit, recordAudit, sampledCase } from './service/record-audit.ts'
 
 export interface AuditsDeps {
   db: Database
   clock: Clock
+  accessLog: AccessLogService
+  organisation: Pick<OrganisationService, 'force' | 'bcus'>
+  /** Kestrel's findings on a record, from the standards engine. */
+  findingsOf: (subjectKind: string, subjectId: string) => Promise<FindingFact[]>
+  /** A person's chronology as the reader may see it, from the person index. */
+  chronologyOf: (personId: string, reader: Principal) => Promise<TimelineItem[]>
 }
 
-/** Case file audits: recording and grading them, and Figure 1 for any set. */
+/** Who is reading, and how they asked, for the access log. */
+export interface ReadContext {
+  query: string
+  requestId?: string
+}
+
+/** Case file audits: programmes and their samples, recording and grading audits, and Figure 1 for any set. */
 export function auditsService(deps: AuditsDeps) {
-  const { db } = deps
+  const { db, clock, organisation, accessLog } = deps
+  const bcuIds = async () => (await organisation.bcus((await organisation.force()).id)).map((b) => b.id)
   return {
     /** Figure 1 over the audits the reader may see: counts, not records, so nothing is logged as read. */
     figure: (principal: Principal, filter: FigureFilter) => figureOf(db, reachOf(principal), filter),
+    /** A programme with its sample drawn and stored (programmes are the DIT's, force-wide). */
+    createProgramme: (input: unknown, actor: Pick<Principal, 'username'>) =>
+      createProgramme({ db, now: () => clock.now(), bcuIds }, parsed(programmeInput, input), actor.username),
+    programmes: () => programmes(db),
+    programme: (key: string) => programme(db, key),
+
+    /**
+     * What the auditor starts from for one sampled case: its criteria, Kestrel's findings on it put under
+     * their themes, and the chronology of the child it is about. Reading the case is logged.
+     */
+    async caseForAudit(programmeRef: string, position: number, reader: Principal, context: ReadContext) {
+      const { programme: p, sampled } = await sampledCase(db, programmeRef, position)
+      const findings = await deps.findingsOf(sampled.subject_kind, sampled.subject_id)
+      const chronology = sampled.person_id ? await deps.chronologyOf(sampled.person_id, reader) : []
+      await accessLog.record({
+        actorId: reader.id,
+        actorName: reader.username,
+        action: 'read',
+        subjectKind: sampled.subject_kind,
+        subjectId: sampled.subject_id,
+        requestId: context.requestId ?? null,
+        detail: { query: context.query, purpose: 'case file audit', programme: p.ref },
+      })
+      return {
+        programme: p,
+        sampled,
+        criteria: criteriaFor(sampled.caseType),
+        findings,
+        prefill: prefill(findings),
+        chronology,
+      }
+    },
+    recordAudit: (at: { programme: string; position: number }, audit: FormAudit, auditor: Principal) =>
+      recordAudit({ db, now: () => clock.now() }, at, parsed(formAudit, audit), auditor),
+    async audit(ref: string, reader: Principal, context: ReadContext) {
+      const found = await auditOf(db, reachOf(reader), ref)
+      await accessLog.record({
+        actorId: reader.id,
+        actorName: reader.username,
+        action: 'read',
+        subjectKind: 'audit',
+        subjectId: found.id,
+        requestId: context.requestId ?? null,
+        detail: { query: context.query },
+      })
+      return found
+    },
   }
 }
 

@@ -73,6 +73,31 @@ export interface Audit {
   recorded_by: string
   recorded_at: ColumnType<Date, Date | string | undefined, Date | string>
   version: Generated<number>
+  programme_id: string | null
+  bcu_id: string | null
+  moderation_due: Generated<boolean>
+}
+
+export interface AuditBulletin {
+  id: Generated<string>
+  ref: Generated<string>
+  title: string
+  published_at: ColumnType<Date, Date | string, Date | string>
+  published_by: string
+  version: Generated<number>
+}
+
+export interface AuditBulletinItem {
+  bulletin_id: string
+  learning_id: string
+}
+
+export interface AuditBulletinRead {
+  bulletin_id: string
+  user_id: string
+  staff_id: string | null
+  reader_name: string
+  read_at: ColumnType<Date, Date | string, Date | string>
 }
 
 export interface AuditJudgement {
@@ -80,6 +105,64 @@ export interface AuditJudgement {
   theme: string
   judgement: string
   note: string | null
+}
+
+export interface AuditLearning {
+  id: Generated<string>
+  ref: Generated<string>
+  audit_id: string | null
+  theme: string
+  text: string
+  borough_id: string | null
+  bcu_id: string | null
+  recorded_at: ColumnType<Date, Date | string, Date | string>
+  recorded_by: string
+  version: Generated<number>
+}
+
+export interface AuditModeration {
+  audit_id: string
+  moderator: string
+  moderator_staff_id: string | null
+  moderated_on: string
+  auditor_grade: string
+  moderator_grade: string
+  note: string | null
+  resolved_grade: string | null
+  resolution: string | null
+  resolved_by: string | null
+  resolved_on: string | null
+  version: Generated<number>
+}
+
+export interface AuditProgramme {
+  id: Generated<string>
+  ref: Generated<string>
+  name: string
+  case_types: string[]
+  bcu_ids: Generated<string[]>
+  period_from: string
+  period_to: string
+  sample_size: number
+  strata: string
+  seed: string
+  moderation_percent: Generated<number>
+  created_by: string
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  version: Generated<number>
+}
+
+export interface AuditSample {
+  programme_id: string
+  position: number
+  case_type: string
+  subject_kind: string
+  subject_id: string
+  subject_ref: string
+  borough_id: string | null
+  bcu_id: string | null
+  team_id: string | null
+  person_id: string | null
 }
 
 export interface Bcu {
@@ -1208,7 +1291,14 @@ export interface DB {
   api_token: ApiToken
   app_user: AppUser
   audit: Audit
+  audit_bulletin: AuditBulletin
+  audit_bulletin_item: AuditBulletinItem
+  audit_bulletin_read: AuditBulletinRead
   audit_judgement: AuditJudgement
+  audit_learning: AuditLearning
+  audit_moderation: AuditModeration
+  audit_programme: AuditProgramme
+  audit_sample: AuditSample
   bcu: Bcu
   borough: Borough
   borough_bcu: BoroughBcu

@@ -19,6 +19,7 @@ export interface ResolvedAudit {
   boroughId: string | null
   teamId: string | null
   auditorStaffId: string | null
+  programmeId?: string | null
 }
 
 export type AuditWriteResult =
@@ -89,6 +90,7 @@ export async function writeAudits(
       action_required: input.actionRequired ?? null,
       response: input.response?.text ?? null,
       responded_on: input.response?.on ?? null,
+      programme_id: a.programmeId ?? null,
       recorded_by: actor,
     }
     const heldId = a.ref ? held.get(a.ref.toUpperCase()) : undefined
