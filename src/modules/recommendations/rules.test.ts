@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signIn } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
 import { recommendationsFixture } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof recommendationsFixture>>
@@ -132,5 +134,28 @@ describe('REC-01 a recommendation or action past its milestone with no evidence 
     const rec = await fx.byRef('R2016-07')
     const stored = await fx.kestrel.services.standards.findingsForSubject('recommendation', rec.id)
     expect(stored.map((f) => f.status)).toEqual(['met_late'])
+  })
+})
+
+describe('REC-01’s findings where people read them', () => {
+  it('opens for a force lead with a link to the recommendation, and is in the action owner’s work', async () => {
+    const { get } = requestsTo(() => fx.kestrel.app)
+    const rec = await fx.byRef('R2018-02')
+    await fx.kestrel.services.standards.sweep({ ruleIds: ['REC-01'] })
+    const stored = await fx.kestrel.services.standards.findingsForSubject('recommendation', rec.id)
+    const lead = await signIn(fx.kestrel, ['force_lead'])
+    for (const finding of stored) {
+      const page = await get(lead, `/findings/${finding.id}`)
+      expect(page.statusCode).toBe(200)
+      expect(page.body).toContain(`/recommendations/${rec.id}`)
+    }
+    const owner = await signIn(fx.kestrel, ['supervisor'], { staffId: fx.owners.ada.id })
+    const work = await get(owner, '/my-work')
+    expect(work.statusCode).toBe(200)
+    expect(
+      await get(owner, `/findings/${stored.find((f) => f.detail.startsWith('Milestone'))?.id}`),
+    ).toMatchObject({
+      statusCode: 200,
+    })
   })
 })
