@@ -166,7 +166,7 @@ describe('a recommendation’s page and its forms', () => {
       ...day('evidenceOn', '1', '2', '2030'),
     })
     expect(summary(unknown.body)).toEqual([
-      '#reference Enter the id of a measure on the dashboard, like dashboard.findings-breached',
+      '#reference Enter the id of a measure on the dashboard, like standards.findings-breached',
       '#evidenceOn-day The date of the evidence must be today or in the past',
     ])
     expect(await count('recommendation_evidence')).toBe(before)

@@ -165,7 +165,7 @@ export function formPages(app: FastifyInstance, deps: RecommendationsPageDeps) {
           name: 'reference',
           kind: 'text',
           label: 'Reference',
-          hint: 'A measure’s id (as on the dashboard, like dashboard.findings-breached), the audit programme, or the document’s reference',
+          hint: 'A measure’s id (the id in the address of its page on the dashboard, like standards.findings-breached), the audit programme, or the document’s reference',
         },
         {
           name: 'milestoneId',

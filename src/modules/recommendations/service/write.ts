@@ -170,7 +170,7 @@ export function recommendationWrites(deps: WriteDeps) {
       if (input.kind === 'measure' && !deps.isMeasure(input.reference))
         errors.push({
           field: 'reference',
-          reason: 'Enter the id of a measure on the dashboard, like dashboard.findings-breached',
+          reason: 'Enter the id of a measure on the dashboard, like standards.findings-breached',
         })
       if (input.milestoneId) {
         const milestone = isUuid(input.milestoneId)
