@@ -1,4 +1,5 @@
-import { type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { testKestrel } from '../../../test/app.ts'
+import type { Kestrel } from '../../kestrel.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import type { Course, TeamKind } from '../organisation/organisation.ts'
@@ -64,7 +65,11 @@ export const people: PersonPlan[] = [
 ]
 
 export async function skillsFixture(clock: Clock) {
-  const kestrel: TestKestrel = await testKestrel({ clock })
+  return skillsFixtureIn(await testKestrel({ clock }))
+}
+
+/** The fixture in a Kestrel already built (a browser test's). */
+export async function skillsFixtureIn<K extends Kestrel>(kestrel: K) {
   await seedLondon(kestrel.services.db)
   const { organisation, db } = kestrel.services
   const force = await organisation.force()
