@@ -363,12 +363,18 @@ describe('device pages', () => {
   })
 
   it('records a status change through the form, and shows the errors of a bad one', async () => {
+    // The page's form carries the record's version, as the device page writes it.
+    const { version } = await kestrel.services.triage.device('EXH/PAGE/1', forceWideReach)
     const form = (fields: Record<string, string>) =>
       kestrel.app.inject({
         method: 'POST',
         url: `/devices/${deviceId}/status`,
         headers: { cookie: csae.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csae.csrfToken, ...fields }).toString(),
+        payload: new URLSearchParams({
+          _csrf: csae.csrfToken,
+          version: String(version),
+          ...fields,
+        }).toString(),
       })
     const bad = await form({
       status: 'submitted',
@@ -380,7 +386,17 @@ describe('device pages', () => {
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('govuk-error-summary')
     expect(bad.body).toContain('Date must be a real date')
-    expect(bad.body).toContain('Enter the time on the 24-hour clock')
+    // The date and its time are one answer: the time box is judged once the date is a real one.
+    const badTime = await form({
+      status: 'submitted',
+      'at-day': '3',
+      'at-month': '8',
+      'at-year': '2018',
+      'at-time': '25:00',
+    })
+    expect(badTime.statusCode).toBe(400)
+    expect(badTime.body).toContain('Enter the time on the 24-hour clock')
+    expect(badTime.body).toContain('href="#at-time"')
     const good = await form({
       status: 'submitted',
       'at-day': '3',

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.ts'
 import { type FieldError, ValidationError } from './errors.ts'
 import {
   type FormSchema,
+  type FormState,
   formState,
   parseForm,
   problemsFromFieldErrors,
@@ -19,6 +20,8 @@ export interface Shown {
   values: Record<string, unknown>
   errors: SummaryError[]
   fieldErrors: Record<string, { text: string }>
+  /** A date input's boxes as typed, the ones in the wrong marked (empty when the page is first shown). */
+  dateItems?(field: string): ReturnType<FormState<FormSchema>['dateItems']>
 }
 
 export const notShown: Shown = { values: {}, errors: [], fieldErrors: {} }
@@ -62,9 +65,10 @@ export function formOnPage<S extends FormSchema>(
       params: request.params as Record<string, string>,
     }
     await options.check?.(on)
-    const again = async (state: Omit<Shown, 'values'> & { values: unknown }, others: FieldError[] = []) => {
+    const again = async (state: FormState<S>, others: FieldError[] = []) => {
       const shown = await options.page(on, {
         values: state.values as Record<string, unknown>,
+        dateItems: state.dateItems,
         errors: [...state.errors, ...others.map((e) => ({ text: e.reason, href: `#${e.field}` }))],
         fieldErrors: {
           ...Object.fromEntries(others.map((e) => [e.field, { text: e.reason }])),
