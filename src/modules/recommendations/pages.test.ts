@@ -194,6 +194,8 @@ describe('a recommendation’s page and its forms', () => {
       expect(page.statusCode).toBe(200)
       expect(page.body).not.toContain('Add an action')
       expect(page.body).not.toContain('Mark complete')
+      // REC-01's finding on the recommendation has no borough and no owner: force-wide roles' only.
+      expect(page.body).not.toContain('The report’s time frame for R2016-05 has ended')
       expect((await get(reader, `/recommendations/${rec.id}/actions/new`)).statusCode).toBe(403)
       const before = await count('recommendation_milestone')
       const refused = await postForm(
@@ -208,6 +210,9 @@ describe('a recommendation’s page and its forms', () => {
       expect(await count('recommendation_milestone')).toBe(before)
     }
     const lead = await as(['force_lead'])
+    const leads = await get(lead, `/recommendations/${rec.id}`)
+    expect(leads.body).toContain('Practice standards')
+    expect(leads.body).toContain('The report’s time frame for R2016-05 has ended')
     expect((await get(lead, '/recommendations/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404)
     expect(
       (await get(lead, `/recommendations/${rec.id}/actions/00000000-0000-4000-8000-000000000000/complete`))

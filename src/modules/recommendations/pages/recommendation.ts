@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import { permits } from '../../../platform/access/access.ts'
+import { reachOf } from '../../../platform/access/need-to-know.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { findingKind } from '../../../standards/access.ts'
 import { dashboardAccess } from '../../dashboard/access.ts'
 import { mayDo, recommendationsAccess } from '../access.ts'
 import { formatLongDate } from '../dates.ts'
-import { actionStatusLabels, evidenceKindLabels, reportLabels, timeFrameLabels } from '../recommendations.ts'
+import {
+  actionStatusLabels,
+  evidenceKindLabels,
+  recommendationKind,
+  reportLabels,
+  timeFrameLabels,
+} from '../recommendations.ts'
 import type { ActionView } from '../service/read.ts'
 import type { TrackerChange } from '../service.ts'
 import { type RecommendationsPageDeps, ragTag, recommendationOr404, recommendationsPath } from './shared.ts'
@@ -82,6 +90,12 @@ export function recommendationPages(app: FastifyInstance, deps: RecommendationsP
       const rec = await recommendationOr404(deps, params.id)
       const history = await deps.recommendations.historyOf(rec.id)
       const mayReadDashboard = permits(dashboardAccess.read, principal.roles)
+      // REC-01's findings as need to know has them: a recommendation has no borough, so force-wide roles
+      // see them all and an action's owner those of their milestones.
+      const reach = reachOf(principal)
+      const findings = (await deps.standards.findingsForSubject(recommendationKind, rec.id)).filter(
+        (f) => f.closedAt === null && findingKind.canSee(reach, f),
+      )
       return view('recommendations/views/recommendation.njk', {
         pageTitle: `Recommendation ${rec.ref}`,
         rec: {
@@ -94,6 +108,7 @@ export function recommendationPages(app: FastifyInstance, deps: RecommendationsP
           blocks: blocksOf(rec.text),
         },
         actions: rec.actions.map((a) => actionRow(rec.id, a, mayReadDashboard)),
+        findings,
         history: history.map(historyRow).reverse(),
         mayEdit: mayDo('write', principal.roles),
         addActionHref: `${recommendationsPath}/${rec.id}/actions/new`,

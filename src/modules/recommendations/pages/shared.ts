@@ -11,7 +11,7 @@ export const recommendationsPath = '/recommendations'
 /** What the tracker's pages are built from: the services the module manifest is given. */
 export type RecommendationsPageDeps = Pick<
   Services,
-  'recommendations' | 'organisation' | 'clock' | 'measures'
+  'recommendations' | 'organisation' | 'clock' | 'measures' | 'standards'
 >
 
 /** The history names the account that made a change by its username, as people know it. */
