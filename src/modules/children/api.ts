@@ -154,7 +154,7 @@ export function childrenApiRoutes(app: FastifyInstance, services: Services) {
     handler: async ({ body, principal, request, reply }) => {
       let boroughId: string | null = null
       if (body.address) {
-        const found = matchBoroughNames(await boroughsOf(services.db, services.clock), [body.address.borough])
+        const found = matchBoroughNames(await boroughsOf(services.db), [body.address.borough])
         boroughId = found.get(body.address.borough) ?? null
         if (!boroughId)
           throw new ValidationError([

@@ -1,6 +1,6 @@
-import type { Clock } from '../../platform/clock.ts'
-import type { Database, Executor } from '../../platform/db/database.ts'
-import { type Borough, organisationService } from '../organisation/service.ts'
+import type { Executor } from '../../platform/db/database.ts'
+import { boroughs, force } from '../organisation/service/areas.ts'
+import type { Borough } from '../organisation/service.ts'
 
 /**
  * Addresses name their borough ("Barking & Dagenham"); the person index keeps the organisation module's
@@ -33,13 +33,10 @@ export function matchBoroughNames(
   return found
 }
 
-/** Every borough of the force, read through the organisation service on the given executor. */
-export async function boroughsOf(executor: Executor, clock: Clock): Promise<Borough[]> {
-  // Kysely's Transaction is a Kysely, so the organisation service can run inside the caller's transaction.
-  const organisation = organisationService(executor as Database, clock)
+/** Every borough of the force, read through the organisation's reads on the given executor. */
+export async function boroughsOf(executor: Executor): Promise<Borough[]> {
   try {
-    const force = await organisation.force()
-    return await organisation.boroughs(force.id)
+    return await boroughs(executor, (await force(executor)).id)
   } catch (error) {
     if (/No force is set up/.test((error as Error).message)) return []
     throw error

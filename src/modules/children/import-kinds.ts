@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
-import { accessLogService } from '../../platform/access/access-log.ts'
+import { appendAccessLog } from '../../platform/access/access-log.ts'
 import type { Clock } from '../../platform/clock.ts'
-import type { Database } from '../../platform/db/database.ts'
 import { changedFields, type HistoryRow, recordMany } from '../../platform/db/history.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine, type Transaction } from '../../platform/import/kinds.ts'
@@ -161,7 +160,7 @@ export async function logImported(
     subjectId: id,
     detail: { kind: what },
   }))
-  await accessLogService(trx as unknown as Database, clock).recordMany(entries, trx)
+  await appendAccessLog(trx, clock, entries)
 }
 
 async function lookupByRef(trx: Transaction, table: 'household_membership' | 'person_flag', refs: string[]) {
@@ -199,7 +198,7 @@ export const personImportKind = defineImportKind<PersonLine>({
       ...new Set(allLines.flatMap((l) => (l.record.address ? [l.record.address.borough] : []))),
     ]
     const boroughIds = boroughNames.length
-      ? matchBoroughNames(await boroughsOf(trx, clock), boroughNames)
+      ? matchBoroughNames(await boroughsOf(trx), boroughNames)
       : new Map<string, string>()
     for (const line of allLines) {
       const borough = line.record.address?.borough

@@ -44,7 +44,7 @@ describe('children service (database)', () => {
       history: historyService(handle.db, clock),
       accessLog: accessLogService(handle.db, clock),
     })
-    camden = (await boroughsOf(handle.db, clock)).find((b) => b.name === 'Camden')?.id as string
+    camden = (await boroughsOf(handle.db)).find((b) => b.name === 'Camden')?.id as string
   })
   afterAll(() => handle.close())
 
@@ -394,7 +394,7 @@ describe('children service (database)', () => {
   })
 
   it('lets a principal change a person only where their area holds them, checked in the write; 403 changes nothing', async () => {
-    const boroughs = await boroughsOf(handle.db, clock)
+    const boroughs = await boroughsOf(handle.db)
     const idOf = (name: string) => boroughs.find((b) => b.name === name)?.id as string
     const principal = (roles: Role[], boroughIds: string[]) => ({
       id: `p-${roles.join('-')}-${boroughIds.length}`,

@@ -74,7 +74,7 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
   const today = () => todayOf(clock)
   const timelines = timelineRegistry()
   const mergeHooks: MergeHook[] = []
-  timelines.register(async (personId) => ownTimeline(db, clock, personId))
+  timelines.register(async (personId) => ownTimeline(db, personId))
 
   return {
     /** Other modules add their records to every child's chronology. */
@@ -108,7 +108,6 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
       const found = await searchPage(db, accessLog, criteria, viewer, page)
       const living = await addressesOn(
         db,
-        clock,
         found.people.map((p) => p.id),
         today(),
       )
@@ -129,7 +128,7 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
     mustEdit: (editor: Editor & Actor, personId: string, q: Executor = db) =>
       mustMayEdit(q, editor, personId, today()),
 
-    addresses: (personId: string, q: Executor = db) => addresses(q, clock, personId),
+    addresses: (personId: string, q: Executor = db) => addresses(q, personId),
     flags: (personId: string, q: Executor = db) => flags(q, personId),
     memberships: (personId: string, q: Executor = db) => memberships(q, personId),
     /** The flags a person had on a day (default today). */

@@ -53,7 +53,7 @@ export const custodyModule = defineModule({
   create: createCustody,
   rules: custodyRules,
   measures: (_custody, { clock }) =>
-    custodyModuleMeasures({ organisationOn: (q) => organisationService(q as Database, clock) }),
+    custodyModuleMeasures({ organisationOn: (q) => organisationService(q, clock) }),
   subjectLinks: { [detentionKind.kind]: (id) => `/custody/detentions/${id}` },
   timeline: (custody) => (personId, reach, asOf) => custody.timelineFor(personId, reach, asOf),
   startPanels: custodyStartPanels,

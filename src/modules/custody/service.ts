@@ -38,8 +38,7 @@ export function custodyDeps(db: Database, clock: Clock, deps: CustodyDependencie
     clock,
     accessLog: deps.accessLog,
     // Inside a caller's transaction the organisation's reads go through that transaction too.
-    organisationOn: (q: Executor) =>
-      q === db ? deps.organisation : organisationService(q as Database, clock),
+    organisationOn: (q: Executor) => (q === db ? deps.organisation : organisationService(q, clock)),
     afterWrite: deps.afterWrite,
   }
 }

@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
-import type { Database, Transaction } from '../../platform/db/database.ts'
+import type { Transaction } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { londonDate } from '../../platform/time.ts'
 import { isoInstant } from '../../platform/time-schemas.ts'
 import { datesOfBirth } from '../children/service/find-people.ts'
-import { organisationService } from '../organisation/service.ts'
+import { bcuIdsForBoroughs } from '../organisation/service/areas.ts'
+import { team } from '../organisation/service/teams.ts'
 import { investigationKind } from './access.ts'
 import {
   actionKinds,
@@ -137,7 +138,6 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
       before('welfareVisitAt', r.welfareVisitAt)
     }
     check(errors)
-    const organisation = organisationService(trx as unknown as Database, clock)
     const dob = await datesOfBirth(
       trx,
       latest.flatMap(({ record: r }) => r.people.map((p) => idOf('person', p.person))),
@@ -148,7 +148,7 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
       boroughId: idOf('borough', r.borough),
       day: londonDate(new Date(r.openedAt)),
     }))
-    const bcuIds = await organisation.bcuIdsForBoroughs(openedIn)
+    const bcuIds = await bcuIdsForBoroughs(trx, openedIn)
     const rows = []
     for (const [index, { ref, record: r }] of latest.entries()) {
       const { boroughId, day } = openedIn[index] as { boroughId: string; day: string }
@@ -235,7 +235,7 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
         pacRows.push({ investigation_id: id, pac_id: idOf('pac', pac), linked_at: new Date(r.openedAt) })
       for (const a of r.allocations ?? []) {
         const teamId = idOf('team', a.team)
-        if (!teams.has(teamId)) teams.set(teamId, (await organisation.team(teamId))?.capacity ?? null)
+        if (!teams.has(teamId)) teams.set(teamId, (await team(trx, teamId))?.capacity ?? null)
         allocationRows.push({
           investigation_id: id,
           team_id: teamId,

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import type { Database } from '../../platform/db/database.ts'
 import { changedFields, historyService, recordMany } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
@@ -111,7 +110,7 @@ export const unitDutyImport = defineImportKind<DutyLine>({
       )
       for (const row of rows) ids.set(row.ref as string, row.id)
     }
-    const history = historyService(trx as Database, clock)
+    const history = historyService(trx, clock)
     for (const l of lines) {
       const before = existing.get(l.ref)
       if (!before) continue

@@ -1,29 +1,26 @@
 import type { Config } from '../../platform/config.ts'
-import type { Database, Executor } from '../../platform/db/database.ts'
+import type { Transaction } from '../../platform/db/database.ts'
 import { historyService } from '../../platform/db/history.ts'
 import type { FieldError } from '../../platform/http/errors.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
-import { childrenService } from '../children/service.ts'
 import { organisationService } from '../organisation/service.ts'
 import { episodeKind } from './rules.ts'
+import { childReads } from './service/dependencies.ts'
 import { episodeInput, missingService, reviewInput, triggerPlanInput } from './service.ts'
 
 /**
  * The missing module's writers on the import's own transaction: the same validation and writes as the
  * pages, with no after-write hook (the importer evaluates the rules for the episodes it wrote).
  */
-function writerOn(trx: Executor, now: Date, config: Config | undefined) {
+function writerOn(trx: Transaction, now: Date, config: Config | undefined) {
   const clock = { now: () => now }
   const noLog = { record: async () => undefined } as never
-  const history = historyService(trx as Database, clock)
-  const children = childrenService(trx as Database, clock, { history, accessLog: noLog })
-  const organisation = organisationService(trx as Database, clock)
-  return missingService(trx as Database, clock, {
-    history,
+  return missingService(trx, clock, {
+    history: historyService(trx, clock),
     accessLog: noLog,
-    children,
-    organisationOn: () => organisation,
+    children: childReads,
+    organisationOn: (q) => organisationService(q, clock),
     // Imports grade on the force's own scale, as the pages do.
     ...(config ? { gradeScale: config.missingGrades } : {}),
   })

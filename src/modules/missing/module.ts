@@ -40,7 +40,7 @@ export function createMissing(deps: {
   gradeScale?: readonly Grade[]
 }) {
   const { standards, children, clock } = deps
-  const organisationOn = (executor: Executor) => organisationService(executor as Database, clock)
+  const organisationOn = (executor: Executor) => organisationService(executor, clock)
   const service = missingService(deps.db, clock, {
     history: deps.history,
     accessLog: deps.accessLog,

@@ -2,9 +2,8 @@ import type { AccessLogService } from '../../platform/access/access-log.ts'
 import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
-import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
+import type { Executor, Transaction } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
-import type { ChildrenService } from '../children/service.ts'
 import type { OrganisationService } from '../organisation/service.ts'
 import { defaultGradeScale, type Grade } from './grading.ts'
 import { defaultRepeatThresholds, type RepeatThresholdSource } from './repeat-threshold.ts'
@@ -56,8 +55,8 @@ export {
 export interface MissingDependencies {
   history: HistoryService
   accessLog: AccessLogService
-  /** The child index; its reads take the executor they run on. */
-  children: ChildrenService
+  /** The child index's reads, each on the executor it is given (the children service, or `childReads`). */
+  children: MissingDeps['children']
   /** The organisation service on an executor: inside a transaction, the embedded database has only that session. */
   organisationOn: (executor: Executor) => OrganisationService
   afterWrite?: AfterWrite
@@ -68,10 +67,11 @@ export interface MissingDependencies {
 }
 
 /**
- * The missing module's service: each use case (in `service/`) bound to the database and the module's
- * dependencies. A caller holding a transaction calls the use cases themselves with it.
+ * The missing module's service: each use case (in `service/`) bound to an executor (the database, or an
+ * import's transaction) and the module's dependencies. A caller holding a transaction calls the use cases
+ * themselves with it.
  */
-export function missingService(db: Database, clock: Clock, deps: MissingDependencies) {
+export function missingService(db: Executor, clock: Clock, deps: MissingDependencies) {
   const scale = deps.gradeScale ?? defaultGradeScale
   const repeatThresholds = deps.repeatThresholds ?? defaultRepeatThresholds
   const openCaseProviders: OpenCasesProvider[] = []

@@ -1,6 +1,6 @@
 import type { Role } from '../../platform/access/roles.ts'
 import type { Clock } from '../../platform/clock.ts'
-import type { Database } from '../../platform/db/database.ts'
+import type { Executor } from '../../platform/db/database.ts'
 import { londonDate } from '../../platform/time.ts'
 import type { Course, StaffInput, TeamInput, TrainingInput } from './organisation.ts'
 import {
@@ -45,7 +45,7 @@ export {
  * (in `service/`) bound to an executor: the database, or a caller's transaction for a module that reads
  * the organisation inside its own write (a caller may instead call the use cases with its transaction).
  */
-export function organisationService(db: Database, clock: Clock) {
+export function organisationService(db: Executor, clock: Clock) {
   const today = () => londonDate(clock.now())
   const panels = staffPanels()
 

@@ -1,11 +1,11 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
-import type { Database } from '../../platform/db/database.ts'
 import { type ImportError, ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind, type ImportLine } from '../../platform/import/kinds.ts'
 import { londonDate } from '../../platform/time.ts'
 import { isoInstant } from '../../platform/time-schemas.ts'
-import { organisationService } from '../organisation/service.ts'
+import { bcuIdsForBoroughs } from '../organisation/service/areas.ts'
+import { staffMembers } from '../organisation/service/staff.ts'
 import { pacKind } from './access.ts'
 import {
   aboutKinds,
@@ -136,22 +136,25 @@ export const pacImportKind = defineImportKind<PacLine>({
     }
     if (errors.length) throw new ImportRejected(errors.sort((a, b) => a.line - b.line).slice(0, 50))
 
-    // Staff names, teams and each borough's BCU on the PAC's day come from the organisation service, run on
+    // Staff names, teams and each borough's BCU on the PAC's day come from the organisation's reads, run on
     // this transaction (a query on the outer connection would wait for it on the embedded database).
-    const organisation = organisationService(trx as unknown as Database, clock)
     const staffIds = [
       ...new Set(
         latest.flatMap((l) => [l.record.raisedBy, l.record.review?.by]).filter((s): s is string => !!s),
       ),
     ]
-    const members = await organisation.staffMembers(staffIds.map((number) => idOf('staff', number)))
+    const members = await staffMembers(
+      trx,
+      staffIds.map((number) => idOf('staff', number)),
+    )
     const staff = new Map<string, { name: string; teamId: string | null }>()
     for (const number of staffIds) {
       const member = members.get(idOf('staff', number))
       if (member) staff.set(number, { name: member.name, teamId: member.teamId })
     }
     // Each borough's BCU on the PAC's day in London, one query for the batch.
-    const bcus = await organisation.bcuIdsForBoroughs(
+    const bcus = await bcuIdsForBoroughs(
+      trx,
       latest.map((l) => ({
         boroughId: idOf('borough', l.record.borough),
         day: londonDate(new Date(l.record.createdAt)),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { Clock } from '../clock.ts'
-import type { Database } from '../db/database.ts'
+import { type Database, inTransaction as inTransactionOf } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 
 /**
@@ -163,80 +163,96 @@ function fromStored(row: StoredRow): AccessLogRow {
   }
 }
 
+/** Appends entries in order under the append lock; the caller's transaction holds it until commit. */
+async function append(
+  trx: Transaction<DB>,
+  clock: Clock,
+  entries: AccessLogEntry[],
+): Promise<AccessLogRow[]> {
+  if (entries.length === 0) return []
+  await sql`select pg_advisory_xact_lock(${appendLock})`.execute(trx)
+  const head = await trx
+    .selectFrom('access_log_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', true)
+    .executeTakeFirst()
+  // The head row is made by the migration; fall back to the log itself should it ever be missing.
+  let last = head ??
+    (await trx
+      .selectFrom('access_log')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst()) ?? { seq: 0, hash: genesisHash }
+  const at = clock.now()
+  const rows: AccessLogRow[] = []
+  for (const entry of entries) {
+    const unhashed = {
+      seq: last.seq + 1,
+      at,
+      actorId: entry.actorId,
+      actorName: entry.actorName,
+      action: entry.action,
+      subjectKind: entry.subjectKind,
+      subjectId: entry.subjectId,
+      reason: entry.reason ?? null,
+      requestId: entry.requestId ?? null,
+      detail: entry.detail ? (JSON.parse(canonicalJson(entry.detail)) as Record<string, unknown>) : null,
+      prevHash: last.hash,
+    }
+    const row = { ...unhashed, hash: entryHash(unhashed) }
+    rows.push(row)
+    last = row
+  }
+  for (let i = 0; i < rows.length; i += insertChunkSize) {
+    await trx
+      .insertInto('access_log')
+      .values(
+        rows.slice(i, i + insertChunkSize).map((row) => ({
+          seq: row.seq,
+          at: row.at,
+          actor_id: row.actorId,
+          actor_name: row.actorName,
+          action: row.action,
+          subject_kind: row.subjectKind,
+          subject_id: row.subjectId,
+          reason: row.reason,
+          request_id: row.requestId,
+          detail: row.detail === null ? null : canonicalJson(row.detail),
+          prev_hash: row.prevHash,
+          hash: row.hash,
+        })),
+      )
+      .execute()
+  }
+  await trx
+    .insertInto('access_log_head')
+    .values({ id: true, seq: last.seq, hash: last.hash })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ seq: last.seq, hash: last.hash }))
+    .execute()
+  return rows
+}
+
+/**
+ * Appends entries on the caller's executor (joining its transaction, or opening one on the database): for an
+ * import logging what it touched inside its own transaction, without a service bound to the database.
+ */
+export function appendAccessLog(
+  q: Executor,
+  clock: Clock,
+  entries: AccessLogEntry[],
+): Promise<AccessLogRow[]> {
+  return inTransactionOf(q, (trx) => append(trx, clock, entries))
+}
+
 export function accessLogService(db: Database, clock: Clock) {
   async function inTransaction<T>(trx: Executor | undefined, work: (trx: Transaction<DB>) => Promise<T>) {
     if (trx?.isTransaction) return work(trx as Transaction<DB>)
     return (trx ?? db).transaction().execute(work)
   }
 
-  /** Appends entries in order under the append lock; the caller's transaction holds it until commit. */
-  async function append(trx: Transaction<DB>, entries: AccessLogEntry[]): Promise<AccessLogRow[]> {
-    if (entries.length === 0) return []
-    await sql`select pg_advisory_xact_lock(${appendLock})`.execute(trx)
-    const head = await trx
-      .selectFrom('access_log_head')
-      .select(['seq', 'hash'])
-      .where('id', '=', true)
-      .executeTakeFirst()
-    // The head row is made by the migration; fall back to the log itself should it ever be missing.
-    let last = head ??
-      (await trx
-        .selectFrom('access_log')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst()) ?? { seq: 0, hash: genesisHash }
-    const at = clock.now()
-    const rows: AccessLogRow[] = []
-    for (const entry of entries) {
-      const unhashed = {
-        seq: last.seq + 1,
-        at,
-        actorId: entry.actorId,
-        actorName: entry.actorName,
-        action: entry.action,
-        subjectKind: entry.subjectKind,
-        subjectId: entry.subjectId,
-        reason: entry.reason ?? null,
-        requestId: entry.requestId ?? null,
-        detail: entry.detail ? (JSON.parse(canonicalJson(entry.detail)) as Record<string, unknown>) : null,
-        prevHash: last.hash,
-      }
-      const row = { ...unhashed, hash: entryHash(unhashed) }
-      rows.push(row)
-      last = row
-    }
-    for (let i = 0; i < rows.length; i += insertChunkSize) {
-      await trx
-        .insertInto('access_log')
-        .values(
-          rows.slice(i, i + insertChunkSize).map((row) => ({
-            seq: row.seq,
-            at: row.at,
-            actor_id: row.actorId,
-            actor_name: row.actorName,
-            action: row.action,
-            subject_kind: row.subjectKind,
-            subject_id: row.subjectId,
-            reason: row.reason,
-            request_id: row.requestId,
-            detail: row.detail === null ? null : canonicalJson(row.detail),
-            prev_hash: row.prevHash,
-            hash: row.hash,
-          })),
-        )
-        .execute()
-    }
-    await trx
-      .insertInto('access_log_head')
-      .values({ id: true, seq: last.seq, hash: last.hash })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ seq: last.seq, hash: last.hash }))
-      .execute()
-    return rows
-  }
-
   async function record(entry: AccessLogEntry, trx?: Executor): Promise<AccessLogRow> {
-    const [row] = await inTransaction(trx, (t) => append(t, [entry]))
+    const [row] = await inTransaction(trx, (t) => append(t, clock, [entry]))
     return row as AccessLogRow
   }
 
@@ -261,7 +277,7 @@ export function accessLogService(db: Database, clock: Clock) {
 
   /** Many entries in one transaction and one lock: imports log each record they touch without a round trip each. */
   async function recordMany(entries: AccessLogEntry[], trx?: Executor): Promise<AccessLogRow[]> {
-    return inTransaction(trx, (t) => append(t, entries))
+    return inTransaction(trx, (t) => append(t, clock, entries))
   }
 
   return {

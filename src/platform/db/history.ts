@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 import type { Clock } from '../clock.ts'
 import { ConflictError, NotFoundError } from '../http/errors.ts'
-import { type Database, inTransaction } from './database.ts'
+import { inTransaction } from './database.ts'
 import type { DB } from './schema.ts'
 
 /**
@@ -102,7 +102,11 @@ export async function recordMany(executor: Executor, rows: readonly HistoryRow[]
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Untyped = Transaction<any>
 
-export function historyService(db: Database, clock: Clock) {
+/**
+ * Bound to an executor: the database, or an import's transaction (every write takes its own executor and
+ * joins it; `historyFor` reads on the one bound).
+ */
+export function historyService(db: Executor, clock: Clock) {
   async function writeHistory(
     trx: Transaction<DB>,
     table: string,

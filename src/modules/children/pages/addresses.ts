@@ -23,10 +23,7 @@ export function addressPages(app: FastifyInstance, services: Services) {
     dates: ['fromDate'],
     back: '#addresses',
     view: async (values) => ({
-      boroughItems: boroughItems(
-        await boroughsOf(services.db, services.clock),
-        String(values.boroughId ?? ''),
-      ),
+      boroughItems: boroughItems(await boroughsOf(services.db), String(values.boroughId ?? '')),
     }),
     save: (person, input, principal) =>
       services.children.addAddress(person.id, { ...input, toDate: null }, principal),

@@ -51,7 +51,7 @@ export function createPages(app: FastifyInstance, services: Services) {
     form: FormState<typeof createForm> | undefined,
     duplicates?: Person[],
   ) => {
-    const boroughs = await boroughsOf(services.db, services.clock)
+    const boroughs = await boroughsOf(services.db)
     const today = children.today()
     return view('children/views/create.njk', {
       pageTitle: 'Add a person',

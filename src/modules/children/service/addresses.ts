@@ -1,5 +1,4 @@
 import type { Actor } from '../../../platform/access/access-log.ts'
-import type { Clock } from '../../../platform/clock.ts'
 import type { Executor, Transaction } from '../../../platform/db/database.ts'
 import { ConflictError, type FieldError } from '../../../platform/http/errors.ts'
 import { addDays } from '../../../platform/time.ts'
@@ -22,13 +21,9 @@ export function validateAddress(input: Partial<AddressInput>, today: IsoDate): F
   return errors
 }
 
-export async function checkBorough(
-  q: Executor,
-  clock: Clock,
-  boroughId: string | null,
-): Promise<FieldError[]> {
+export async function checkBorough(q: Executor, boroughId: string | null): Promise<FieldError[]> {
   if (!boroughId) return []
-  const boroughs = await boroughsOf(q, clock)
+  const boroughs = await boroughsOf(q)
   return boroughs.some((b) => b.id === boroughId)
     ? []
     : [{ field: 'boroughId', reason: 'Select a borough from the list' }]
@@ -78,14 +73,14 @@ export async function insertAddress(
 }
 
 /** A person's addresses, latest-starting first, each with its borough's name. */
-export async function addresses(q: Executor, clock: Clock, personId: string): Promise<PersonAddress[]> {
+export async function addresses(q: Executor, personId: string): Promise<PersonAddress[]> {
   const rows = await q
     .selectFrom('person_address')
     .selectAll()
     .where('person_id', '=', personId)
     .orderBy('from_date', 'desc')
     .execute()
-  const boroughs = new Map((await boroughsOf(q, clock)).map((b) => [b.id, b.name]))
+  const boroughs = new Map((await boroughsOf(q)).map((b) => [b.id, b.name]))
   return rows.map((r) => ({
     id: r.id,
     personId: r.person_id,
@@ -105,7 +100,6 @@ export async function addresses(q: Executor, clock: Clock, personId: string): Pr
  */
 export async function addressesOn(
   q: Executor,
-  clock: Clock,
   personIds: readonly string[],
   day: IsoDate,
 ): Promise<Map<string, { address: string; postcode: string | null; boroughName: string | null }>> {
@@ -120,7 +114,7 @@ export async function addressesOn(
     .orderBy((eb) => eb.or([eb('to_date', 'is', null), eb('to_date', '>=', day)]), 'desc')
     .orderBy('from_date', 'desc')
     .execute()
-  const boroughs = new Map((await boroughsOf(q, clock)).map((b) => [b.id, b.name]))
+  const boroughs = new Map((await boroughsOf(q)).map((b) => [b.id, b.name]))
   return new Map(
     rows.map((r) => [
       r.person_id,
@@ -188,7 +182,7 @@ export async function addAddress(
   actor: Changer,
 ): Promise<PersonAddress> {
   const today = todayOf(deps.clock)
-  const errors = [...validateAddress(input, today), ...(await checkBorough(q, deps.clock, input.boroughId))]
+  const errors = [...validateAddress(input, today), ...(await checkBorough(q, input.boroughId))]
   if (errors.length) fail(errors)
   await inTransaction(q, async (trx) => {
     const person = await mustGet(trx, personId)
@@ -208,7 +202,5 @@ export async function addAddress(
       trx,
     )
   })
-  return (await addresses(q, deps.clock, personId)).find(
-    (a) => a.fromDate === input.fromDate,
-  ) as PersonAddress
+  return (await addresses(q, personId)).find((a) => a.fromDate === input.fromDate) as PersonAddress
 }

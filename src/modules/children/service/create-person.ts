@@ -60,7 +60,7 @@ export async function createPerson(
   if (input.address) {
     errors.push(...validateAddress(input.address, day).map((e) => ({ ...e, field: `address.${e.field}` })))
     errors.push(
-      ...(await checkBorough(q, deps.clock, input.address.boroughId)).map((e) => ({
+      ...(await checkBorough(q, input.address.boroughId)).map((e) => ({
         ...e,
         field: 'address.boroughId',
       })),

@@ -1,4 +1,3 @@
-import type { Clock } from '../../../platform/clock.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { flagLabels } from '../person.ts'
 import { dayInstant, type TimelineItem } from '../timeline.ts'
@@ -7,7 +6,7 @@ import { flags } from './flags.ts'
 import { memberships } from './household-membership.ts'
 
 /** The person index's own chronology: flags, addresses and households starting and ending. */
-export async function ownTimeline(q: Executor, clock: Clock, personId: string): Promise<TimelineItem[]> {
+export async function ownTimeline(q: Executor, personId: string): Promise<TimelineItem[]> {
   const items: TimelineItem[] = []
   const href = `/people/${personId}`
   for (const flag of await flags(q, personId)) {
@@ -28,7 +27,7 @@ export async function ownTimeline(q: Executor, clock: Clock, personId: string): 
         href: `${href}#flags`,
       })
   }
-  for (const address of await addresses(q, clock, personId)) {
+  for (const address of await addresses(q, personId)) {
     const where = [address.address, address.postcode, address.boroughName].filter(Boolean).join(', ')
     items.push({
       at: dayInstant(address.fromDate),

@@ -8,6 +8,10 @@ export { inTransaction } from '../../../platform/db/database.ts'
 import type { HistoryService } from '../../../platform/db/history.ts'
 import { type FieldError, ValidationError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
+import type { IsoDate } from '../../children/person.ts'
+import { find } from '../../children/service/find-people.ts'
+import { flagsOn } from '../../children/service/flags.ts'
+import { relationships } from '../../children/service/relationships.ts'
 import type { ChildrenService } from '../../children/service.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { episodeKind } from '../access.ts'
@@ -45,7 +49,7 @@ export interface MissingDeps {
   history: HistoryService
   accessLog: AccessLogService
   /** The child index's reads, each on the executor passed to it. */
-  children: Pick<ChildrenService, 'find' | 'flagsOn' | 'relationships'>
+  children: ChildReads
   /** The organisation service on an executor: it reads through the handle it was made with. */
   organisationOn: (executor: Executor) => OrganisationService
   afterWrite?: AfterWrite | undefined
@@ -55,6 +59,20 @@ export interface MissingDeps {
   repeatThresholds: RepeatThresholdSource
   /** The other modules' open cases for the grading page, as registered. */
   openCases: readonly OpenCasesProvider[]
+}
+
+/** The person index's reads the use cases make; the children service has them, and so does `childReads`. */
+export interface ChildReads {
+  find(idOrRef: string, q: Executor): ReturnType<ChildrenService['find']>
+  flagsOn(personId: string, day: IsoDate, q: Executor): ReturnType<ChildrenService['flagsOn']>
+  relationships(personId: string, q: Executor): ReturnType<ChildrenService['relationships']>
+}
+
+/** The same reads straight from the person index's executor-taking functions, for an import's transaction. */
+export const childReads: ChildReads = {
+  find: (idOrRef, q) => find(q, idOrRef),
+  flagsOn: (personId, day, q) => flagsOn(q, personId, day),
+  relationships: (personId, q) => relationships(q, personId),
 }
 
 export const dayMs = 86_400_000
