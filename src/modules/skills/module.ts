@@ -30,8 +30,8 @@ export const skillsModule = defineModule({
   create: ({ db, clock, history, organisation }) => skillsService({ db, clock, history, organisation }),
   rules: (_skills, { organisation }) => [stf01Rule(() => organisation.trainingRecordsSql())],
   measures: (skills) => skillsMeasures(skills.auditForFigures),
-  // STF-01's findings are about a member of staff: their page in the organisation module.
-  subjectLinks: { [staffMemberKind]: (id) => `/admin/organisation/staff/${id}` },
+  // STF-01's findings are about a member of staff: their courses here, where their supervisor can book one.
+  subjectLinks: { [staffMemberKind]: (id) => `${skillsPath}/people/${id}` },
   // The staff page shows a person's gaps without the organisation module knowing this one.
   wire(skills, { organisation }) {
     organisation.registerStaffPanel((staffId, reach) => skills.staffPanel(staffId, reach))

@@ -100,6 +100,23 @@ describe('the skills audit pages', () => {
     expect(elsewhere.body).not.toContain('Training their team requires')
   })
 
+  it('shows one person’s courses within reach, their read logged, and not found outside it', async () => {
+    const url = `/skills/people/${fx.staff.C3}`
+    const page = await get(csLead, url)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Scheduled 2026-07-01')
+    expect(page.body).toContain('No plan')
+    expect((await get(cnLead, url)).statusCode).toBe(404)
+    expect((await get(mashSupervisor, url)).statusCode).toBe(404)
+    const logged = await fx.kestrel.services.db
+      .selectFrom('access_log')
+      .select('action')
+      .where('subject_id', '=', fx.staff.C3 as string)
+      .where('subject_kind', '=', 'staff')
+      .execute()
+    expect(logged.map((r) => r.action)).toContain('read')
+  })
+
   it('books a course, with the errors in the form’s order, and refuses a person outside reach', async () => {
     const url = `/skills/people/${fx.staff.M3}/bookings`
     expect((await get(mashSupervisor, `${url}/new`)).statusCode).toBe(200)

@@ -12,7 +12,7 @@ import { emptyTally, skillsPath, tallyRow } from './shared.ts'
 
 const kindLabel = (kind: string) => teamKindLabels[kind as TeamKind] ?? kind
 
-/** The force view, a BCU's teams and a team's people: who holds the training they need, who is booked, who has no plan. */
+/** The force view, a BCU's teams, a team's people and one person: who holds the training they need, who is booked, who has no plan. */
 export function coveragePages(app: FastifyInstance, services: Services) {
   const { skills, accessLog, config } = services
 
@@ -115,6 +115,44 @@ export function coveragePages(app: FastifyInstance, services: Services) {
           bookHref:
             canBook && c.state !== 'trained' ? `${skillsPath}/people/${c.person.id}/bookings/new` : null,
         })),
+      })
+    },
+  })
+
+  page(app, `${skillsPath}/people/:staffId`, {
+    access: skillsAccess.read,
+    get: async ({ params, principal, request }) => {
+      const { staff, team, coverage } = await skills.personInReach(
+        params.staffId as string,
+        skillsReach(principal),
+      )
+      await accessLog.record({
+        actorId: principal.id,
+        actorName: principal.username,
+        action: 'read',
+        subjectKind: 'staff',
+        subjectId: staff.id,
+        requestId: request.id,
+      })
+      return view('skills/views/person.njk', {
+        pageTitle: `Training of ${staff.name}`,
+        staff,
+        team,
+        kind: kindLabel(team.kind),
+        state: coverage ? courseStateLabels[coverage.state] : null,
+        courses: (coverage?.courses ?? []).map((c) => ({
+          name: courseLabels[c.course],
+          text:
+            c.state === 'trained'
+              ? `Trained ${c.completedOn}`
+              : c.state === 'scheduled'
+                ? `Scheduled ${c.scheduledOn}`
+                : courseStateLabels.no_plan,
+        })),
+        bookHref:
+          permits(skillsAccess.book, principal.roles) && coverage && coverage.state !== 'trained'
+            ? `${skillsPath}/people/${staff.id}/bookings/new`
+            : null,
       })
     },
   })
