@@ -13,15 +13,21 @@ import type { AnyModule, MenuItem } from './platform/module.ts'
 import type { Services } from './services.ts'
 
 const platformMenu: MenuItem[] = [
-  { text: 'Users', href: '/admin/users', access: allow('admin'), position: 130 },
-  { text: 'API tokens', href: '/admin/api-tokens', access: allow('admin'), position: 140 },
+  { text: 'Users', href: '/admin/users', access: allow('admin'), position: 130, more: true },
+  { text: 'API tokens', href: '/admin/api-tokens', access: allow('admin'), position: 140, more: true },
 ]
 
 /** The menu, in the order people see it; each item shows only to the roles its page admits. */
 export function navigationOf(modules: readonly AnyModule[]): NavigationItem[] {
   return [...platformMenu, ...modules.flatMap((m) => m.menu ?? [])]
     .sort((a, b) => a.position - b.position)
-    .map(({ text, href, access }) => ({ text, href, access }))
+    .map(({ text, href, access, more, rowFor }) => ({
+      text,
+      href,
+      access,
+      ...(more ? { more } : {}),
+      ...(rowFor ? { rowFor } : {}),
+    }))
 }
 
 /** Every route Kestrel serves: the platform's, then each module's. */

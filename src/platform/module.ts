@@ -4,6 +4,7 @@ import type { TimelineProvider } from '../modules/children/timeline.ts'
 import type { Services } from '../services.ts'
 import type { AnyRule } from '../standards/rule.ts'
 import type { Access } from './access/access.ts'
+import type { Role } from './access/roles.ts'
 import type { KestrelMigration } from './db/migrator.ts'
 import type { ImportKind } from './import/kinds.ts'
 import type { ScheduledJob } from './jobs.ts'
@@ -25,6 +26,10 @@ export interface MenuItem {
   href: string
   access: Access
   position: number
+  /** Less used (administration, reference): listed under "More" rather than in the menu's row. */
+  more?: boolean
+  /** The roles whose own work this is: kept in their menu's row before the rest, however long the menu. */
+  rowFor?: readonly Role[]
 }
 
 type ServiceOf<Name extends string> = Name extends keyof ModuleServices ? ModuleServices[Name] : undefined

@@ -33,9 +33,21 @@ export const standardsModule = defineModule({
   ],
   menu: [
     { text: 'My work', href: '/my-work', access: staffAccess, position: 60 },
-    { text: 'My team', href: '/my-team', access: teamRoles, position: 70 },
-    { text: 'Rules', href: '/rules', access: staffAccess, position: 110 },
-    { text: 'Rule parameters', href: '/admin/rule-parameters', access: allow('admin'), position: 120 },
+    {
+      text: 'My team',
+      href: '/my-team',
+      access: teamRoles,
+      position: 70,
+      rowFor: ['supervisor', 'bcu_lead', 'force_lead'],
+    },
+    { text: 'Rules', href: '/rules', access: staffAccess, position: 110, more: true },
+    {
+      text: 'Rule parameters',
+      href: '/admin/rule-parameters',
+      access: allow('admin'),
+      position: 120,
+      more: true,
+    },
   ],
   create: ({ db, clock, config, accessLog, organisation }) =>
     standardsService({

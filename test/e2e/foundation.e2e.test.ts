@@ -32,8 +32,14 @@ describe.each([
       const account = await createAccount(harness, ['admin'])
       await journey.signIn(account)
       expect(await journey.page.locator('h1').textContent()).toContain('Welcome')
+      // The administration pages are under the menu's "More", a page of links.
       for (const link of ['Users', 'Organisation']) {
-        await journey.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: link }).click()
+        await journey.page
+          .getByRole('navigation', { name: 'Menu' })
+          .getByRole('link', { name: 'More' })
+          .click()
+        await journey.checkAccessible()
+        await journey.page.locator('main').getByRole('link', { name: link, exact: true }).click()
         await journey.checkAccessible()
       }
       await journey.goto('/admin/organisation')

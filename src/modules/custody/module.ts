@@ -49,7 +49,9 @@ export const custodyModule = defineModule({
   migrations: [custodyMigration, custodyAdultAtChargeAndReviewMigration, custodyPacLinkMigration],
   importKinds: [custodyDetentionImport],
   seed: custodySeed,
-  menu: [{ text: 'Custody', href: custodyPath, access: custodyAccess.read, position: 80 }],
+  menu: [
+    { text: 'Custody', href: custodyPath, access: custodyAccess.read, position: 80, rowFor: ['custody'] },
+  ],
   create: createCustody,
   rules: custodyRules,
   measures: (_custody, { clock }) =>

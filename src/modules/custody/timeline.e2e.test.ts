@@ -78,10 +78,10 @@ describe.each([
     const journey = await Journey.start(harness, { javaScript })
     try {
       await journey.signIn(await createAccount(harness, ['admin']))
-      await journey.page
-        .getByRole('navigation', { name: 'Menu' })
-        .getByRole('link', { name: 'Custody' })
-        .click()
+      // An administrator's Custody is under the menu's "More".
+      await journey.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'More' }).click()
+      await journey.checkAccessible()
+      await journey.page.locator('main').getByRole('link', { name: 'Custody', exact: true }).click()
       await journey.checkAccessible()
       await expect
         .poll(() => journey.page.getByRole('heading', { level: 1 }).textContent())

@@ -19,7 +19,15 @@ export const dashboardModule = defineModule({
   name: 'dashboard',
   needs: ['organisation'],
   migrations: [measureValuesMigration, figuresByAreaMigration],
-  menu: [{ text: 'Performance', href: dashboardPath, access: dashboardAccess.read, position: 105 }],
+  menu: [
+    {
+      text: 'Performance',
+      href: dashboardPath,
+      access: dashboardAccess.read,
+      position: 105,
+      rowFor: ['bcu_lead', 'force_lead'],
+    },
+  ],
   create: ({ db, clock, measures, organisation, config }) =>
     dashboardService({
       db,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { permits, signedIn } from '../../platform/access/access.ts'
 import { roleLabels } from '../../platform/access/roles.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
+import { morePath } from '../../platform/http/navigation.ts'
 import { moduleStartPanels } from '../../platform/module.ts'
 import type { Services } from '../../services.ts'
 
@@ -31,4 +32,9 @@ export function homeRoutes(app: FastifyInstance, services: Services) {
       panels: shown,
     })
   })
+
+  // The menu's "More": the items that are not in its row, as a page, so it works without JavaScript.
+  app.get(morePath, { config: { access: signedIn } }, async (_request, reply) =>
+    reply.render('home/views/more.njk', { pageTitle: 'More' }),
+  )
 }

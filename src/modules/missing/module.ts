@@ -84,7 +84,15 @@ export const missingModule = defineModule({
   migrations: [missingMigration, missingUnitDutyRefMigration, missingExternalPacMigration],
   importKinds: [...missingImportKinds, unitDutyImport],
   seed: missingSeed,
-  menu: [{ text: 'Missing', href: missingPath, access: missingReaders, position: 100 }],
+  menu: [
+    {
+      text: 'Missing',
+      href: missingPath,
+      access: missingReaders,
+      position: 100,
+      rowFor: ['missing_persons_unit'],
+    },
+  ],
   create: (services) =>
     createMissing({
       ...services,

@@ -28,13 +28,20 @@ export const offendersModule = defineModule({
   migrations: [offendersMigration, briefingsMigration, deporteeArrivalsMigration],
   importKinds: offendersImportKinds,
   menu: [
-    { text: 'Offenders', href: offendersPath, access: offendersAccess.read, position: 95 },
+    {
+      text: 'Offenders',
+      href: offendersPath,
+      access: offendersAccess.read,
+      position: 95,
+      rowFor: ['offender_manager'],
+    },
     // Neighbourhood officers read the briefings for their area without the offender managers' pages.
     {
       text: 'RSO briefings',
       href: `${offendersPath}/briefings`,
       access: offendersAccess.readBriefing,
       position: 96,
+      rowFor: ['offender_manager'],
     },
   ],
   create: ({ db, clock, accessLog, standards }) =>

@@ -27,7 +27,15 @@ export const onlineModule = defineModule({
   needs: ['organisation', 'standards', 'children', 'investigations', 'triage'],
   migrations: [onlineCasesMigration, onlineWelfareMigration, onlineSafeguardingRefMigration],
   importKinds: onlineImportKinds,
-  menu: [{ text: 'Online cases', href: onlinePath, access: onlineAccess.read, position: 92 }],
+  menu: [
+    {
+      text: 'Online cases',
+      href: onlinePath,
+      access: onlineAccess.read,
+      position: 92,
+      rowFor: ['online_csae'],
+    },
+  ],
   create: ({ db, clock, accessLog, standards, triage }) =>
     onlineService(db, {
       clock,

@@ -25,6 +25,7 @@ export const organisationModule = defineModule({
       href: organisationPath,
       access: allow('admin', 'bcu_lead', 'force_lead'),
       position: 150,
+      more: true,
     },
   ],
   create: ({ db, clock }) => organisationService(db, clock),

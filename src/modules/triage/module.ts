@@ -45,7 +45,9 @@ export const triageModule = defineModule({
   needs: ['standards', 'children'],
   migrations: [triageMigration],
   importKinds: triageImportKinds,
-  menu: [{ text: 'Devices', href: devicesPath, access: triageAccess.read, position: 90 }],
+  menu: [
+    { text: 'Devices', href: devicesPath, access: triageAccess.read, position: 90, rowFor: ['online_csae'] },
+  ],
   create: createTriage,
   rules: triageRules,
   subjectLinks: { [deviceKind.kind]: (id) => `/devices/${id}` },

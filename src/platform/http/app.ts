@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type nunjucks from 'nunjucks'
 import { type Access, permits } from '../access/access.ts'
+import type { Role } from '../access/roles.ts'
 import type { Principal } from '../auth/principal.ts'
 import { type SessionEnds, timeoutNotice } from '../auth/sessions.ts'
 import type { SessionPrincipal } from '../auth/users.ts'
@@ -14,6 +15,7 @@ import { type TextProblem, unstorableText } from '../text.ts'
 import { createViewEnvironment, projectRoot } from '../views/render.ts'
 import { HttpError, ValidationError } from './errors.ts'
 import { observeRequest } from './metrics.ts'
+import { menuFor } from './navigation.ts'
 import { securityHeaders } from './security-headers.ts'
 
 export const sessionCookie = 'kestrel_session'
@@ -22,6 +24,10 @@ export interface NavigationItem {
   text: string
   href: string
   access: Access
+  /** Less used: listed under "More" rather than in the menu's row (navigation.ts). */
+  more?: boolean
+  /** The roles whose own work this is: kept in their row before the rest (navigation.ts). */
+  rowFor?: readonly Role[]
 }
 
 /** What the web shell needs from the rest of Kestrel: who is asking, and what the menu holds. */
@@ -147,20 +153,17 @@ export async function createShell(
     function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
       const request = this.request
       const principal = request.principal
-      const navigation = principal
-        ? deps.navigation
-            .filter((item) => permits(item.access, principal.roles))
-            .map((item) => ({
-              text: item.text,
-              href: item.href,
-              active: item.href === '/' ? request.url === '/' : request.url.startsWith(item.href),
-            }))
-        : []
+      const menu = principal
+        ? menuFor(deps.navigation, principal.roles, request.url, deps.config.forceName)
+        : undefined
       const html = views.render(template, {
         principal,
         csrfToken: request.csrfToken,
         cspNonce: request.cspNonce,
-        navigation,
+        // The menu's row (ending with "More" when some items are under it), those items, and every item.
+        navigation: menu?.row ?? [],
+        moreNavigation: menu?.more ?? [],
+        fullNavigation: menu?.all ?? [],
         currentUrl: request.url,
         // Server-rendered, so the warning works without JavaScript (the GOV.UK timeout warning pattern).
         sessionTimeout:
