@@ -121,12 +121,24 @@ afterAll(() => kestrel.close())
 
 const get = (url: string, user: SignedInUser) =>
   kestrel.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } })
-const post = (url: string, user: SignedInUser, form: Record<string, string>) =>
+/** The finding's version as its page writes it into each form (none for a URL that names no finding). */
+const versionOf = async (url: string) => {
+  const id = /^\/findings\/([0-9a-f-]{36})\//.exec(url)?.[1]
+  const row = id
+    ? await kestrel.services.db
+        .selectFrom('finding')
+        .select('version')
+        .where('id', '=', id)
+        .executeTakeFirst()
+    : undefined
+  return row ? { version: String(row.version) } : ({} as Record<string, string>)
+}
+const post = async (url: string, user: SignedInUser, form: Record<string, string>) =>
   kestrel.app.inject({
     method: 'POST',
     url,
     headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: user.csrfToken, ...form }).toString(),
+    payload: new URLSearchParams({ _csrf: user.csrfToken, ...(await versionOf(url)), ...form }).toString(),
   })
 
 const refs = ['V-CROYDON-UNOWNED', 'V-CROYDON-TEAM', 'V-SUTTON-UNOWNED', 'V-LEWISHAM-UNOWNED']

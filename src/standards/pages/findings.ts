@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import { permits } from '../../platform/access/access.ts'
 import { reachOf } from '../../platform/access/need-to-know.ts'
-import type { Principal } from '../../platform/auth/principal.ts'
-import { ValidationError } from '../../platform/http/errors.ts'
-import { type FormBody, formText } from '../../platform/http/form-body.ts'
+import { recordVersion, text } from '../../platform/http/form-fields.ts'
+import { formOnPage, notShown, type PageOf, type Shown } from '../../platform/http/form-on-page.ts'
+import { page, view } from '../../platform/http/page.ts'
 import { staffAccess, teamRoles } from '../access.ts'
 import { sourceLabels } from '../rule.ts'
 import type { StandardsService } from '../service.ts'
@@ -19,24 +20,22 @@ export const eventLabels: Record<string, string> = {
   met: 'Met',
 }
 
+// The words are the service's to judge (it names the field): one rule for the page, the API and the CLI.
+const acknowledgeForm = z.object({ note: text(), version: recordVersion() })
+const resolveForm = z.object({ reason: text(), version: recordVersion() })
+
 /**
  * One finding: what is wrong, the standard, its history, and a supervisor's acknowledgement or
- * resolution. Reading the page and acting on it are open to different roles, so the two forms are plain
- * POSTs under their own access, answered on the finding's page.
+ * resolution. Reading the page and acting on it are open to different roles, so the two forms are forms on
+ * the finding's page under their own access, shown again there with their problems.
  */
 export function findingPages(app: FastifyInstance, service: StandardsService) {
-  async function renderFinding(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    form: { errors?: { text: string; href: string }[]; note?: string; reason?: string; status?: number } = {},
-  ) {
-    const principal = request.principal as Principal
+  const findingPage = async ({ request, principal, params }: PageOf, shown: Shown) => {
+    const id = params.id as string
     const finding = await service.finding(id, reachOf(principal))
     await service.logRead(readerOf(request), id)
-    const canAct = permits(teamRoles, principal.roles)
     const boroughs = await service.boroughs()
-    return reply.code(form.status ?? 200).render('views/finding.njk', {
+    return view('views/finding.njk', {
       pageTitle: `${finding.ruleId} ${finding.ruleTitle}`,
       finding: viewFinding(finding),
       rule: finding.rule,
@@ -44,41 +43,40 @@ export function findingPages(app: FastifyInstance, service: StandardsService) {
       detail: finding,
       boroughName: boroughs.find((b) => b.id === finding.boroughId)?.name,
       isOpen: finding.closedAt === null,
-      canAct,
+      canAct: permits(teamRoles, principal.roles),
       events: finding.events.map((e) => ({ ...e, label: eventLabels[e.event] })),
-      errors: form.errors ?? [],
-      note: form.note ?? '',
-      reason: form.reason ?? '',
+      errors: shown.errors,
+      fieldErrors: shown.fieldErrors,
+      note: shown.values.note ?? '',
+      reason: shown.values.reason ?? '',
     })
   }
 
-  app.get('/findings/:id', { config: { access: staffAccess } }, async (request, reply) =>
-    renderFinding(request, reply, (request.params as { id: string }).id),
-  )
+  page(app, '/findings/:id', { access: staffAccess, get: (on) => findingPage(on, notShown) })
 
-  for (const action of ['acknowledge', 'resolve'] as const) {
-    const field = action === 'acknowledge' ? 'note' : 'reason'
-    app.post(`/findings/:id/${action}`, { config: { access: teamRoles } }, async (request, reply) => {
-      const principal = request.principal as Principal
-      const id = (request.params as { id: string }).id
-      const body = request.body as FormBody
-      const actor = { reach: reachOf(principal), by: principal.username }
-      const version = Number(formText(body, 'version')) || undefined
-      const words = formText(body, field)
-      try {
-        if (action === 'acknowledge') await service.acknowledge(id, actor, words, version)
-        else await service.resolve(id, actor, words, version)
-      } catch (error) {
-        if (error instanceof ValidationError) {
-          return renderFinding(request, reply, id, {
-            status: 400,
-            errors: error.errors.map((e) => ({ text: e.reason, href: `#${field}` })),
-            [field]: words,
-          })
-        }
-        throw error
-      }
-      return reply.redirect(`/findings/${id}`, 303)
-    })
+  const actor = (on: PageOf) => ({ reach: reachOf(on.principal), by: on.principal.username })
+  // A finding out of the person's reach answers 404 before anything is said of the form.
+  const check = async (on: PageOf) => {
+    await service.finding(on.params.id as string, reachOf(on.principal))
   }
+  formOnPage(app, '/findings/:id/acknowledge', {
+    access: teamRoles,
+    form: acknowledgeForm,
+    check,
+    page: findingPage,
+    save: async (on) => {
+      await service.acknowledge(on.params.id as string, actor(on), on.input.note, on.input.version)
+      return `/findings/${on.params.id}`
+    },
+  })
+  formOnPage(app, '/findings/:id/resolve', {
+    access: teamRoles,
+    form: resolveForm,
+    check,
+    page: findingPage,
+    save: async (on) => {
+      await service.resolve(on.params.id as string, actor(on), on.input.reason, on.input.version)
+      return `/findings/${on.params.id}`
+    },
+  })
 }
