@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { casePages } from './pages/case.ts'
+import { householdPages } from './pages/household-forms.ts'
 import { newCasePages } from './pages/new-case.ts'
 import { outcomePages } from './pages/outcomes.ts'
 import { queuePages } from './pages/queue.ts'
@@ -15,6 +16,7 @@ export function onlineRoutes(app: FastifyInstance, services: OnlinePageDeps) {
   newCasePages(app, services)
   casePages(app, services)
   stagePages(app, services)
+  householdPages(app, services)
   outcomePages(app, services)
   welfarePages(app, services)
 }

@@ -1,27 +1,20 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import type { Access } from '../../../platform/access/access.ts'
-import type { Principal } from '../../../platform/auth/principal.ts'
-import type { FormSchema } from '../../../platform/http/form.ts'
 import { dateTimeInput, optionalText, radios, text } from '../../../platform/http/form-fields.ts'
-import { page, view } from '../../../platform/http/page.ts'
 import { outcomeCodes, outcomeLabels } from '../../investigations/investigation.ts'
 // The offenders forms' field drawing is generic (GOV.UK components from a field list); shared, not copied.
-import { type FormField, fieldsView, instantOf, nowParts } from '../../offenders/pages/shared.ts'
-import { deviceKindLabels, deviceKinds } from '../../triage/device.ts'
+import { instantOf } from '../../offenders/pages/shared.ts'
 import { maySuperviseClosing, onlineAccess } from '../access.ts'
 import {
   allocationAgainstPolicy,
   kiratLabels,
-  kiratLevels,
   stageLabels,
   stages,
   teamKindLabels,
   teamKindOf,
 } from '../online-case.ts'
-import { safeguardingKinds } from '../service/inputs.ts'
-import type { CaseView } from '../service/view.ts'
-import { casePath, inFormWords, type OnlinePageDeps } from './shared.ts'
+import { atField, casePage, level, reasonField } from './case-form.ts'
+import type { OnlinePageDeps } from './shared.ts'
 
 /** The stages this form moves a case to: allocation and closing have pages of their own. */
 const movable = stages.filter((s) => !['received', 'allocated', 'closed'].includes(s)) as [
@@ -46,96 +39,8 @@ const closeForm = z.object({
   at: dateTimeInput({ label: 'Date and time it was closed' }).transform(instantOf),
   reason: optionalText({ maxLength: 2000 }),
 })
-const deviceForm = z.object({
-  ref: text({ required: 'Enter the exhibit reference', maxLength: 100 }),
-  description: text({ required: 'Describe the device', maxLength: 500 }),
-  deviceKind: radios(deviceKinds, 'Select the kind of device'),
-  at: dateTimeInput({ label: 'Date and time it was seized' }).transform(instantOf),
-})
-/** KIRAT's questions as the form asks them; the level is the assessor's tool's, the answers are shown with it. */
-const kiratQuestions = [
-  'Does the suspect have access to children?',
-  'Is there evidence of contact offending?',
-  'Does the suspect hold a position of trust?',
-  'Is there evidence of production or distribution?',
-] as const
-const kiratForm = z.object({
-  level: radios(kiratLevels, 'Select the KIRAT level'),
-  answer1: text({ required: 'Answer the first question', maxLength: 1000 }),
-  answer2: text({ required: 'Answer the second question', maxLength: 1000 }),
-  answer3: text({ required: 'Answer the third question', maxLength: 1000 }),
-  answer4: text({ required: 'Answer the fourth question', maxLength: 1000 }),
-  assessor: text({ required: 'Enter the assessor’s name', maxLength: 200 }),
-  at: dateTimeInput({ label: 'Date and time of the assessment' }).transform(instantOf),
-})
-const childForm = z.object({
-  person: text({ required: 'Enter the child’s person reference', maxLength: 200 }),
-  at: dateTimeInput({ label: 'Date and time they were identified' }).transform(instantOf),
-})
-const safeguardingForm = z.object({
-  kind: radios(safeguardingKinds, 'Select what was done'),
-  child: optionalText({ maxLength: 200 }),
-  at: dateTimeInput({ label: 'Date and time' }).transform(instantOf),
-  pacRef: optionalText({ maxLength: 100 }),
-  note: optionalText({ maxLength: 2000 }),
-})
 
-interface CaseForm<S extends FormSchema> {
-  path: string
-  title: string
-  submitText: string
-  access: Access
-  form: S
-  fields(v: CaseView, deps: OnlinePageDeps): Promise<readonly FormField[]>
-  /** Paragraphs above the form, and a warning (the KIRAT policy, children unprotected). */
-  intro?(v: CaseView, principal: Principal): string[]
-  warning?(v: CaseView, principal: Principal): string | undefined
-  save(deps: OnlinePageDeps, caseId: string, input: z.output<S>, principal: Principal): Promise<unknown>
-}
-
-function casePage<S extends FormSchema>(app: FastifyInstance, deps: OnlinePageDeps, spec: CaseForm<S>) {
-  page(app, `/online/cases/:caseId/${spec.path}`, {
-    access: spec.access,
-    form: spec.form,
-    get: async ({ params, principal, form, request }) => {
-      const v = await deps.online.view(params.caseId as string, principal, request.id)
-      const fields = await spec.fields(v, deps)
-      return view('online/views/form.njk', {
-        pageTitle: spec.title,
-        caseRef: v.case.ref,
-        intro: spec.intro?.(v, principal) ?? [],
-        warning: spec.warning?.(v, principal),
-        action: `${casePath(v.case.id)}/${spec.path}`,
-        fields: fieldsView(fields, form, { at: nowParts(deps.clock.now()) }),
-        submitText: spec.submitText,
-        cancelHref: casePath(v.case.id),
-      })
-    },
-    post: async ({ params, principal, input }) => {
-      const key = params.caseId as string
-      const labels = Object.fromEntries(
-        (await spec.fields(await deps.online.view(key, principal), deps)).map((f) => [f.name, f.label]),
-      )
-      try {
-        await spec.save(deps, key, input as z.output<S>, principal)
-      } catch (error) {
-        inFormWords(error, labels)
-      }
-      return casePath(key)
-    },
-  })
-}
-
-const reasonField = (label: string, hint?: string): FormField => ({
-  name: 'reason',
-  kind: 'textarea',
-  label,
-  ...(hint ? { hint } : {}),
-})
-const atField: FormField = { name: 'at', kind: 'datetime', label: 'Date and time' }
-const level = (v: CaseView) => v.kirat[0]?.level ?? null
-
-/** Moving a case on, allocating it, closing it, and recording what was done for the household's children. */
+/** Moving a case on, allocating it and closing it. */
 export function stagePages(app: FastifyInstance, deps: OnlinePageDeps) {
   casePage(app, deps, {
     path: 'stage',
@@ -250,134 +155,6 @@ export function stagePages(app: FastifyInstance, deps: OnlinePageDeps) {
     save: (d, caseId, input, principal) =>
       d.online.changeStage(
         { case: caseId, stage: 'closed', at: input.at, reason: input.reason ?? undefined },
-        principal,
-      ),
-  })
-
-  casePage(app, deps, {
-    path: 'kirat',
-    title: 'Record a KIRAT assessment',
-    submitText: 'Record the assessment',
-    access: onlineAccess.record,
-    form: kiratForm,
-    fields: async () => [
-      {
-        name: 'level',
-        kind: 'radios',
-        label: 'KIRAT level',
-        options: kiratLevels.map((l) => ({ value: l, text: kiratLabels[l] })),
-      },
-      ...kiratQuestions.map((q, i): FormField => ({ name: `answer${i + 1}`, kind: 'text', label: q })),
-      { name: 'assessor', kind: 'text', label: 'Assessor' },
-      { name: 'at', kind: 'datetime', label: 'Date and time of the assessment' },
-    ],
-    save: (d, caseId, input, principal) =>
-      d.online.recordKirat(
-        {
-          case: caseId,
-          level: input.level,
-          assessedAt: input.at,
-          assessor: input.assessor,
-          answers: kiratQuestions.map((question, i) => ({
-            question,
-            answer: input[`answer${i + 1}` as 'answer1'],
-          })),
-        },
-        principal,
-      ),
-  })
-
-  casePage(app, deps, {
-    path: 'children',
-    title: 'Record a child identified in the household',
-    submitText: 'Record the child',
-    access: onlineAccess.investigate,
-    form: childForm,
-    intro: () => [
-      'The child must be in the person index: find or add them there, then give their reference (KP-...).',
-    ],
-    fields: async () => [
-      { name: 'person', kind: 'text', label: 'Child’s person reference', short: true },
-      { name: 'at', kind: 'datetime', label: 'Date and time they were identified' },
-    ],
-    save: (d, caseId, input, principal) =>
-      d.online.identifyChild({ case: caseId, person: input.person, identifiedAt: input.at }, principal),
-  })
-
-  casePage(app, deps, {
-    path: 'devices',
-    title: 'Record a device seized',
-    submitText: 'Record the device',
-    access: onlineAccess.investigate,
-    form: deviceForm,
-    intro: () => [
-      'The device is kept with device triage as one of this case’s exhibits, held by the team the case is allocated to. Triage it before sending it for full examination.',
-    ],
-    fields: async () => [
-      { name: 'ref', kind: 'text', label: 'Exhibit reference', short: true },
-      { name: 'description', kind: 'text', label: 'Description' },
-      {
-        name: 'deviceKind',
-        kind: 'radios',
-        label: 'Kind of device',
-        options: deviceKinds.map((k) => ({ value: k, text: deviceKindLabels[k] })),
-      },
-      { name: 'at', kind: 'datetime', label: 'Date and time it was seized' },
-    ],
-    save: (d, caseId, input, principal) =>
-      d.online.recordDevice(
-        {
-          case: caseId,
-          ref: input.ref,
-          description: input.description,
-          deviceKind: input.deviceKind,
-          seizedAt: input.at,
-        },
-        principal,
-      ),
-  })
-
-  casePage(app, deps, {
-    path: 'safeguarding',
-    title: 'Record safeguarding for the household',
-    submitText: 'Record it',
-    access: onlineAccess.investigate,
-    form: safeguardingForm,
-    intro: (v) =>
-      v.children.length
-        ? ['Raise a PAC for each child identified (Referrals), then record its reference here.']
-        : ['No children are identified in the household yet.'],
-    fields: async (v) => [
-      {
-        name: 'kind',
-        kind: 'radios',
-        label: 'What was done',
-        options: [
-          { value: 'pac', text: 'PAC raised' },
-          { value: 'social_care_referral', text: 'Referral to children’s social care' },
-          { value: 'welfare_visit', text: 'Welfare visit' },
-        ],
-      },
-      {
-        name: 'child',
-        kind: 'select',
-        label: 'For (leave as Choose for the whole household)',
-        options: v.children.flatMap((c) => (c.person ? [{ value: c.person.ref, text: c.person.name }] : [])),
-      },
-      atField,
-      { name: 'pacRef', kind: 'text', label: 'PAC reference (for a PAC)', short: true },
-      { name: 'note', kind: 'textarea', label: 'Note (optional)' },
-    ],
-    save: (d, caseId, input, principal) =>
-      d.online.recordSafeguarding(
-        {
-          case: caseId,
-          kind: input.kind,
-          child: input.child ?? undefined,
-          at: input.at,
-          pacRef: input.pacRef ?? undefined,
-          note: input.note ?? undefined,
-        },
         principal,
       ),
   })
