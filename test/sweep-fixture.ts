@@ -144,6 +144,7 @@ const refPrefix: Record<string, { prefix: string; table: string }> = {
   rso: { prefix: 'SWRSO', table: 'rso' },
   'deportee-arrival': { prefix: 'SWARR', table: 'deportee_arrival' },
   'online-case': { prefix: 'SWONL', table: 'online_case' },
+  audit: { prefix: 'SWAUD', table: 'audit' },
 }
 
 const personIndexKinds = new Set(['person', 'household', 'household-membership', 'person-flag'])
@@ -408,6 +409,21 @@ function importLine(record: Planned): string {
         materialDescription: `Sweep material ${ref}`,
         borough,
         stages: [{ stage: 'awaiting_research', at: '2023-05-02T09:00:00Z' }],
+      })
+    case 'audit':
+      // An audit of the borough's missing episode: it lies where the episode does, referred back to its owner.
+      return line({
+        kind: 'audit',
+        ref,
+        caseType: 'missing',
+        record: { kind: 'missing-episode', ref: `SWMIS${suffix}` },
+        auditor: 'Sweep auditor',
+        auditedOn: '2023-06-01',
+        grade: 'inadequate',
+        gradeReasons: `Sweep reasons ${ref}`,
+        referredBack: true,
+        referredOn: '2023-06-01',
+        actionRequired: `Sweep action ${ref}`,
       })
     default:
       throw new Error(`the sweep fixture cannot write a ${record.kind}`)

@@ -1,5 +1,6 @@
 import { allow } from '../../platform/access/access.ts'
 import { type KindOfRecord, recordKind } from '../../platform/access/need-to-know.ts'
+import { staffRoles } from '../../platform/access/roles.ts'
 
 /** Where an audit lies: the audited case's borough and owning team; the auditor keeps sight of their own. */
 type AuditPlace = { borough_id: string | null; team_id: string | null; auditor_staff_id: string | null }
@@ -20,6 +21,10 @@ export const auditAccess = {
   read: allow('dit_auditor', 'force_lead', 'bcu_lead', 'supervisor', 'officer'),
   /** Recording an audit, its grade and referral back: the auditors. */
   audit: allow('dit_auditor'),
+  /** The case's owner answering a referral back: its team, supervisor and BCU lead, within need to know. */
+  respond: allow('officer', 'supervisor', 'bcu_lead'),
+  /** Force-wide bulletins of audit learning: everyone in the force reads them. */
+  bulletins: allow(...staffRoles),
   /** Programmes and their samples: the DIT, who run them, and the head of profession (force lead). */
   programmes: allow('dit_auditor', 'force_lead'),
 }

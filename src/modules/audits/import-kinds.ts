@@ -1,6 +1,7 @@
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
 import { londonDate } from '../../platform/time.ts'
+import { auditKind } from './access.ts'
 import { auditedRecordKinds } from './case-types.ts'
 import { auditInput } from './service/inputs.ts'
 import { writeAudits } from './service/write-audits.ts'
@@ -13,6 +14,7 @@ import { writeAudits } from './service/write-audits.ts'
  */
 export const auditImport = defineImportKind({
   kind: 'audit',
+  subjectKind: auditKind.kind,
   schema: auditInput,
   refersTo: [...auditedRecordKinds, 'borough', 'team', 'staff'],
   references: (a) => [

@@ -1,12 +1,13 @@
 import { reachOf } from '../../platform/access/need-to-know.ts'
 import { defineModule } from '../../platform/module.ts'
-import { auditAccess } from './access.ts'
+import { auditAccess, auditKind } from './access.ts'
 import { auditImport } from './import-kinds.ts'
 import { auditsMigration } from './migrations/0039-audits.ts'
 import { auditProgrammesMigration } from './migrations/0040-audit-programmes.ts'
 import { auditModerationLearningMigration } from './migrations/0041-audit-moderation-learning.ts'
 import { figurePath } from './pages/figure.ts'
 import { auditRoutes } from './routes.ts'
+import { auditRules, learningKind } from './rules.ts'
 import { type Audits, auditsService } from './service.ts'
 
 declare module '../../platform/module.ts' {
@@ -33,7 +34,14 @@ export const auditsModule = defineModule({
       organisation,
       findingsOf: (kind, id) => standards.findingsForSubject(kind, id),
       chronologyOf: (personId, reader) => children.timeline(personId, reachOf(reader)),
+      afterWrite: (trx, kind, ids) => standards.afterWrite(trx, kind, ids),
     }),
+  rules: auditRules,
+  subjectLinks: {
+    [auditKind.kind]: (id) => `/audits/${id}`,
+    // Learning is shared from the bulletin page, where every point not yet shared is listed.
+    [learningKind]: () => '/audits/bulletins/new',
+  },
   routes(app, services) {
     auditRoutes(app, services)
   },

@@ -50,6 +50,16 @@ export function inspectionAudits(): Record<string, unknown>[] {
 export const jsonl = (...lines: object[]) => lines.map((l) => JSON.stringify(l)).join('\n')
 
 export async function auditsFixture(clock: Clock = fixedClock('2018-09-01T12:00:00Z')) {
+  /** Findings of a rule on one record as they stood at an instant, by status. */
+  const states = async (ruleId: string, subjectId: string, asOf: string) => {
+    const { findings, results } = await kestrel.services.standards.findingsAt(new Date(asOf), {
+      ruleId,
+      subjectId,
+    })
+    const failed = results.filter((r) => !r.ok)
+    if (failed.length) throw new Error(`rule failed: ${JSON.stringify(failed)}`)
+    return findings.map((f) => f.status)
+  }
   const kestrel: TestKestrel = await testKestrel({ clock })
   await seedLondon(kestrel.services.db)
   const { organisation } = kestrel.services
@@ -106,5 +116,5 @@ export async function auditsFixture(clock: Clock = fixedClock('2018-09-01T12:00:
     hackney: await staff('H1001', teams.hackney.id),
   }
   const auditor = await principal(['dit_auditor'])
-  return { kestrel, principal, auditor, boroughId, teams, officers }
+  return { kestrel, principal, auditor, boroughId, teams, officers, states }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { permits } from '../../../platform/access/access.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { auditAccess } from '../access.ts'
 import { caseTypeLabels } from '../case-types.ts'
@@ -25,6 +26,17 @@ export function auditPages(app: FastifyInstance, deps: AuditPageDeps) {
       const byTheme = new Map(audit.criteria.map((c) => [c.theme as Theme, c]))
       return view('audits/views/audit.njk', {
         pageTitle: `Audit ${audit.ref}`,
+        mayAudit: permits(auditAccess.audit, principal.roles),
+        mayRespond: permits(auditAccess.respond, principal.roles) && audit.referred_back && !audit.response,
+        moderation: audit.moderation && {
+          ...audit.moderation,
+          auditorGrade: gradeLabels[audit.moderation.auditor_grade as Grade],
+          moderatorGrade: gradeLabels[audit.moderation.moderator_grade as Grade],
+          resolvedGrade: audit.moderation.resolved_grade
+            ? gradeLabels[audit.moderation.resolved_grade as Grade]
+            : null,
+          disagreed: audit.moderation.auditor_grade !== audit.moderation.moderator_grade,
+        },
         audit,
         caseType: caseTypeLabels[audit.caseType],
         grade: gradeLabels[audit.grade as Grade],

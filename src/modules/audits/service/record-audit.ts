@@ -1,13 +1,15 @@
 import { z } from 'zod'
 import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
-import type { Database, Executor } from '../../../platform/db/database.ts'
+import type { Database, Executor, Transaction } from '../../../platform/db/database.ts'
 import { inTransaction } from '../../../platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../../../platform/http/errors.ts'
+import { isUuid } from '../../../platform/ids.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { auditKind } from '../access.ts'
 import type { CaseType } from '../case-types.ts'
 import { grades, judgements, themes } from '../criteria.ts'
+import { chosenForModeration } from '../moderation.ts'
 import { programme } from './programmes.ts'
 import { writeAudits } from './write-audits.ts'
 
@@ -38,6 +40,8 @@ export async function sampledCase(q: Executor, programmeRef: string, position: n
 export interface RecordDeps {
   db: Database
   now: () => Date
+  /** Evaluates the rules of records written, in the same transaction. */
+  afterWrite: (trx: Transaction, kind: string, ids: readonly string[]) => Promise<unknown>
 }
 
 export async function recordAudit(
@@ -81,6 +85,8 @@ export async function recordAudit(
           teamId: sampled.team_id,
           auditorStaffId: auditor.staffId,
           programmeId: p.id,
+          bcuId: sampled.bcu_id,
+          moderationDue: chosenForModeration(p.seed, sampled.subject_id, p.moderation_percent),
         },
       ],
       auditor.username,
@@ -88,7 +94,9 @@ export async function recordAudit(
       now,
     )
     if ('errors' in result) throw new ValidationError(result.errors.flatMap((e) => e.errors))
-    return result.written[0] as { ref: string; id: string }
+    const written = result.written[0] as { ref: string; id: string }
+    await deps.afterWrite(trx, auditKind.kind, [written.id])
+    return written
   })
 }
 
@@ -99,13 +107,18 @@ export async function auditOf(q: Executor, reach: Reach, ref: string) {
     .leftJoin('audit_programme as p', 'p.id', 'audit.programme_id')
     .selectAll('audit')
     .select(['p.ref as programme_ref', 'p.name as programme_name'])
-    .where('audit.ref', '=', ref.toUpperCase())
+    .where(isUuid(ref) ? 'audit.id' : 'audit.ref', '=', isUuid(ref) ? ref : ref.toUpperCase())
     .executeTakeFirst()
   auditKind.mustSee(reach, audit, 'There is no such audit')
+  const moderation = await q
+    .selectFrom('audit_moderation')
+    .selectAll()
+    .where('audit_id', '=', audit.id)
+    .executeTakeFirst()
   const criteria = await q
     .selectFrom('audit_judgement')
     .selectAll()
     .where('audit_id', '=', audit.id)
     .execute()
-  return { ...audit, caseType: audit.case_type as CaseType, criteria }
+  return { ...audit, caseType: audit.case_type as CaseType, criteria, moderation: moderation ?? null }
 }

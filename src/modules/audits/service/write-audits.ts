@@ -20,6 +20,8 @@ export interface ResolvedAudit {
   teamId: string | null
   auditorStaffId: string | null
   programmeId?: string | null
+  bcuId?: string | null
+  moderationDue?: boolean
 }
 
 export type AuditWriteResult =
@@ -91,6 +93,8 @@ export async function writeAudits(
       response: input.response?.text ?? null,
       responded_on: input.response?.on ?? null,
       programme_id: a.programmeId ?? null,
+      bcu_id: a.bcuId ?? null,
+      moderation_due: a.moderationDue ?? false,
       recorded_by: actor,
     }
     const heldId = a.ref ? held.get(a.ref.toUpperCase()) : undefined

@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signIn } from '../../../test/app.ts'
+import { requestsTo } from '../../../test/requests.ts'
+import { ValidationError } from '../../platform/http/errors.ts'
+import { auditsFixture, jsonl } from './test-fixtures.ts'
+
+type Fixture = Awaited<ReturnType<typeof auditsFixture>>
+let fx: Fixture
+
+const audit = (ref: string, extra: Record<string, unknown> = {}) => ({
+  kind: 'audit',
+  ref,
+  caseType: 'missing',
+  caseReference: `CASE-${ref}`,
+  borough: 'Lambeth',
+  team: 'Lambeth CAIT',
+  auditor: 'DS Auditor',
+  auditedOn: '2018-08-01',
+  grade: 'inadequate',
+  referredBack: true,
+  referredOn: '2018-08-01',
+  actionRequired: 'See the child',
+  ...extra,
+})
+
+const idOf = async (ref: string) =>
+  (
+    await fx.kestrel.services.db
+      .selectFrom('audit')
+      .select('id')
+      .where('ref', '=', ref)
+      .executeTakeFirstOrThrow()
+  ).id
+
+beforeAll(async () => {
+  fx = await auditsFixture()
+  await fx.kestrel.services.imports.run(
+    jsonl(
+      audit('FU-1'),
+      audit('FU-2', { response: { text: 'Child seen', on: '2018-08-10' } }),
+      audit('FU-3', { grade: 'good', referredBack: false, referredOn: undefined, actionRequired: undefined }),
+      audit('FU-4'),
+      audit('FU-5', {
+        grade: 'requires_improvement',
+        referredBack: false,
+        referredOn: undefined,
+        actionRequired: undefined,
+      }),
+    ),
+    'tester',
+  )
+})
+afterAll(() => fx?.kestrel.close())
+
+describe('AUD-01: a referral back answered within 14 days', () => {
+  it('is breached with no response, met with one, and not owed by an audit graded good and not referred', async () => {
+    expect(await fx.states('AUD-01', await idOf('FU-1'), '2018-08-14T12:00:00Z')).toEqual(['due'])
+    expect(await fx.states('AUD-01', await idOf('FU-1'), '2018-08-20T12:00:00Z')).toEqual(['breached'])
+    expect(await fx.states('AUD-01', await idOf('FU-2'), '2018-08-20T12:00:00Z')).toEqual(['met'])
+    expect(await fx.states('AUD-01', await idOf('FU-3'), '2018-08-20T12:00:00Z')).toEqual([])
+  })
+
+  it('takes the owner’s response, refusing one dated before the referral and writing nothing', async () => {
+    const owner = await fx.principal(['supervisor'], fx.officers.lambeth.id)
+    const early = await fx.kestrel.services.audits
+      .respond('FU-4', { response: 'Done', respondedOn: '2018-07-31' }, owner)
+      .catch((e: unknown) => e)
+    expect(early).toBeInstanceOf(ValidationError)
+    expect((early as ValidationError).errors).toEqual([
+      { field: 'respondedOn', reason: 'must not be before the case was referred back (2018-08-01)' },
+    ])
+    const stranger = await fx.principal(['supervisor'], fx.officers.hackney.id)
+    await expect(
+      fx.kestrel.services.audits.respond('FU-4', { response: 'Done', respondedOn: '2018-08-05' }, stranger),
+    ).rejects.toThrow('There is no such audit')
+    await fx.kestrel.services.audits.respond(
+      'FU-4',
+      { response: 'Child seen at school', respondedOn: '2018-08-05' },
+      owner,
+    )
+    expect(await fx.states('AUD-01', await idOf('FU-4'), '2018-08-20T12:00:00Z')).toEqual(['met'])
+  })
+})
+
+describe('moderation', () => {
+  it('records a second auditor’s disagreement, and its resolution becomes the audit’s grade', async () => {
+    const { audits, db } = fx.kestrel.services
+    expect(
+      await audits.moderate('FU-5', { grade: 'inadequate', note: 'The child was never seen' }, fx.auditor),
+    ).toEqual({
+      agreed: false,
+    })
+    const recorded = await db
+      .selectFrom('audit_moderation')
+      .selectAll()
+      .where('audit_id', '=', await idOf('FU-5'))
+      .executeTakeFirstOrThrow()
+    expect([recorded.auditor_grade, recorded.moderator_grade, recorded.resolved_grade]).toEqual([
+      'requires_improvement',
+      'inadequate',
+      null,
+    ])
+    await audits.resolveModeration('FU-5', { grade: 'inadequate', resolution: 'Agreed at panel' }, fx.auditor)
+    const shown = await audits.audit('FU-5', fx.auditor, { query: 'test' })
+    expect(shown.grade).toBe('inadequate')
+    expect(shown.moderation?.resolution).toBe('Agreed at panel')
+    await expect(audits.moderate('FU-5', { grade: 'good' }, fx.auditor)).rejects.toThrow('moderated already')
+  })
+
+  it('is never by the auditor who made the audit', async () => {
+    const own = await fx.principal(['dit_auditor'])
+    const error = await fx.kestrel.services.audits
+      .moderate('FU-3', { grade: 'good' }, { ...own, username: 'tester' })
+      .catch((e: unknown) => e)
+    expect((error as ValidationError).errors[0]?.field).toBe('grade')
+  })
+})
+
+describe('AUD-02: learning shared force-wide within 28 days', () => {
+  it('is breached while a learning point stays local, met once a bulletin publishes it; readers leave receipts', async () => {
+    const { audits } = fx.kestrel.services
+    const kept = await audits.addLearning(
+      'FU-1',
+      { theme: 'child_seen_and_heard', text: 'See the child alone' },
+      fx.auditor,
+    )
+    const shared = await audits.addLearning(
+      'FU-2',
+      { theme: 'supervision', text: 'Review within 7 days' },
+      fx.auditor,
+    )
+    expect(await fx.states('AUD-02', kept.id, '2018-09-30T12:00:00Z')).toEqual(['breached'])
+    const bulletin = await audits.publishBulletin(
+      { title: 'September learning', learning: [shared.id] },
+      fx.auditor,
+    )
+    expect(await fx.states('AUD-02', shared.id, '2018-09-30T12:00:00Z')).toEqual(['met'])
+    expect((await audits.unsharedLearning()).map((l) => l.ref)).toEqual([kept.ref])
+    // A Hackney officer reads it (force-wide): one receipt, however often they open it.
+    const user = await signIn(fx.kestrel, ['officer'], { staffId: fx.officers.hackney.id })
+    const reader = { ...(await fx.principal(['officer'], fx.officers.hackney.id)), id: user.userId }
+    await audits.readBulletin(bulletin.ref, reader)
+    const opened = await audits.readBulletin(bulletin.ref, reader)
+    expect(opened.receipts.map((r) => r.reader_name)).toEqual(['Test user'])
+    expect((await audits.bulletins(reader)).map((b) => [b.ref, Number(b.reads), b.read])).toEqual([
+      [bulletin.ref, 1, true],
+    ])
+  })
+})
+
+describe('the follow-up pages', () => {
+  it('take the owner’s response, an early date shown against its field; the DIT moderates and records learning', async () => {
+    const { get, postForm } = requestsTo(() => fx.kestrel.app)
+    await fx.kestrel.services.imports.run(jsonl(audit('FU-6')), 'tester')
+    const owner = await signIn(fx.kestrel, ['supervisor'], { staffId: fx.officers.lambeth.id })
+    const page = await get(owner, '/audits/FU-6')
+    expect(page.body).toContain('href="/audits/FU-6/response"')
+    const early = await postForm(owner, '/audits/FU-6/response', {
+      response: 'Seen',
+      'respondedOn-day': '31',
+      'respondedOn-month': '7',
+      'respondedOn-year': '2018',
+    })
+    expect(early.statusCode).toBe(400)
+    expect(early.body).toMatch(
+      /href="#respondedOn-day"[^>]*>[^<]*must not be before the case was referred back/,
+    )
+    const ok = await postForm(owner, '/audits/FU-6/response', {
+      response: 'Seen at school',
+      'respondedOn-day': '3',
+      'respondedOn-month': '8',
+      'respondedOn-year': '2018',
+    })
+    expect(ok.statusCode).toBe(303)
+    const auditor = await signIn(fx.kestrel, ['dit_auditor'])
+    expect(
+      (await postForm(auditor, '/audits/FU-6/moderation', { grade: 'inadequate', note: '' })).statusCode,
+    ).toBe(303)
+    expect((await get(auditor, '/audits/FU-6')).body).toContain('(agreed)')
+    const learnt = await postForm(auditor, '/audits/FU-6/learning', {
+      theme: 'child_seen_and_heard',
+      text: 'Speak to the child alone',
+    })
+    expect(learnt.statusCode).toBe(303)
+    expect((await get(auditor, '/audits/bulletins/new')).body).toContain('Speak to the child alone')
+    expect(
+      (await postForm(owner, '/audits/FU-6/learning', { theme: 'supervision', text: 'x' })).statusCode,
+    ).toBe(403)
+  })
+})
