@@ -6,11 +6,11 @@ import { type Executor, inTransaction, type Transaction } from '../../../platfor
 import { type FieldError, ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
+import { boroughsByKey } from '../../organisation/service/keys.ts'
 import { placesByName } from '../../organisation/service/places.ts'
 import { arrivalKind } from '../access.ts'
 import type { OffendersDeps, WriteResult, WriterDeps } from './dependencies.ts'
 import type { ArrivalInput } from './inputs.ts'
-import { boroughsByKey } from './records.ts'
 import { saveByRef } from './save-by-ref.ts'
 
 /** The facts of an arrival that are out of order: a result before the application, a meeting before landing is expected. */

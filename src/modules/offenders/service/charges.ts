@@ -3,10 +3,11 @@ import type { Transaction } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
+import { boroughsByKey } from '../../organisation/service/keys.ts'
 import { chargedPersonKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { ChargeInput } from './inputs.ts'
-import { boroughsByKey, managersByKey } from './records.ts'
+import { managersByKey } from './records.ts'
 import { saveByRef } from './save-by-ref.ts'
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../../platform/db/database.ts'
 import { isUuid } from '../../../platform/ids.ts'
+import { type StaffByKey, staffByKey } from '../../organisation/service/keys.ts'
 import type { NotificationBasis, RiskLevel, RsoStatus } from '../rso.ts'
 
 /** An RSO row as the writers and views read it. */
@@ -49,27 +50,6 @@ export async function rsosByKey(q: Executor, keys: readonly string[], forUpdate 
   return out
 }
 
-/** Boroughs by name (any case) or id, with the BCU that holds each on a day. */
-export async function boroughsByKey(q: Executor, keys: readonly string[], day: string) {
-  const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
-  const out = new Map<string, { id: string; name: string; bcuId: string | null }>()
-  if (asked.length === 0) return out
-  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
-  const { rows } = await sql<{ id: string; name: string; bcu_id: string | null }>`
-    select b.id, b.name, (select bb.bcu_id from borough_bcu bb where bb.borough_id = b.id
-        and bb.effective_from <= ${day}::date and (bb.effective_to is null or bb.effective_to >= ${day}::date)
-        limit 1) as bcu_id
-    from borough b
-    where b.id = any(${ids}::uuid[]) or lower(b.name) = any(${asked.map((k) => k.toLowerCase())}::text[])`.execute(
-    q,
-  )
-  for (const key of asked) {
-    const r = rows.find((b) => b.id === key.toLowerCase() || b.name.toLowerCase() === key.toLowerCase())
-    if (r) out.set(key, { id: r.id, name: r.name, bcuId: r.bcu_id })
-  }
-  return out
-}
-
 /** Wards by name (any case; a ward's name is the force's own, held by one borough), keyed by the lower-case name. */
 export async function wardsByName(q: Executor, names: readonly string[]) {
   const asked = [...new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean))]
@@ -84,46 +64,11 @@ export async function wardsByName(q: Executor, names: readonly string[]) {
   return out
 }
 
-/** A member of staff by staff number (any case) or id, with the kind of their team. */
-export interface Manager {
-  id: string
-  staffNumber: string
-  name: string
-  teamId: string | null
-  teamKind: string | null
-}
+/** An offender manager, as the staff lookup finds them. */
+export type Manager = StaffByKey
 
-export async function managersByKey(q: Executor, keys: readonly string[]): Promise<Map<string, Manager>> {
-  const asked = [...new Set(keys.map((k) => k.trim()).filter(Boolean))]
-  const out = new Map<string, Manager>()
-  if (asked.length === 0) return out
-  const ids = asked.filter((k) => isUuid(k)).map((k) => k.toLowerCase())
-  const { rows } = await sql<{
-    id: string
-    staff_number: string
-    name: string
-    team_id: string | null
-    kind: string | null
-  }>`
-    select s.id, s.staff_number, s.name, s.team_id, t.kind from staff s left join team t on t.id = s.team_id
-    where s.id = any(${ids}::uuid[]) or upper(s.staff_number) = any(${asked.map((k) => k.toUpperCase())}::text[])`.execute(
-    q,
-  )
-  for (const key of asked) {
-    const r = rows.find(
-      (s) => s.id === key.toLowerCase() || s.staff_number.toUpperCase() === key.toUpperCase(),
-    )
-    if (r)
-      out.set(key, {
-        id: r.id,
-        staffNumber: r.staff_number,
-        name: r.name,
-        teamId: r.team_id,
-        teamKind: r.kind,
-      })
-  }
-  return out
-}
+/** Offender managers by staff number or id (the organisation's staff lookup). */
+export const managersByKey = staffByKey
 
 /** The reason a member of staff cannot manage RSOs, or null: only offender management (Jigsaw) teams do. */
 export function notAManager(manager: Manager | undefined, key: string): string | null {

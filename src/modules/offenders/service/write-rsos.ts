@@ -5,10 +5,11 @@ import { changedFields, recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { addDays, londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
+import { boroughsByKey } from '../../organisation/service/keys.ts'
 import { chargedPersonKind, managerKind, rsoKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { RsoInput } from './inputs.ts'
-import { boroughsByKey, managersByKey, notAManager, type RsoRow, rsosByKey, wardsByName } from './records.ts'
+import { managersByKey, notAManager, type RsoRow, rsosByKey, wardsByName } from './records.ts'
 
 /** The facts of an RSO's record that are not dates in the future or out of order. */
 export function rsoErrors(input: RsoInput, today: string): FieldError[] {

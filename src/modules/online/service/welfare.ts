@@ -4,9 +4,9 @@ import type { Transaction } from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { isIsoDate, londonDate } from '../../../platform/time.ts'
+import { staffByKey } from '../../organisation/service/keys.ts'
 import { iiocViewerKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
-import { staffByKey } from './records.ts'
 
 /*
  * The welfare of staff who view or grade indecent images (item 7, ONL-08): who views them and from when (by

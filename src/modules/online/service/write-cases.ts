@@ -4,10 +4,11 @@ import { recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import { peopleByKey } from '../../children/service/find-people.ts'
+import { boroughsByKey } from '../../organisation/service/keys.ts'
 import { onlineCaseKind } from '../access.ts'
 import type { WriteResult, WriterDeps } from './dependencies.ts'
 import type { CaseInput, StageInput } from './inputs.ts'
-import { boroughsByKey, type CaseRow, casesByKey } from './records.ts'
+import { type CaseRow, casesByKey } from './records.ts'
 import { resolveStages, storeStages } from './write-stages.ts'
 
 /** A case's own facts that are wrong whatever else is held: dates in the future or out of order, a missing NCA reference. */

@@ -3,6 +3,7 @@ import type { Transaction } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import { londonDate } from '../../../platform/time.ts'
 import type { OutcomeCode } from '../../investigations/investigation.ts'
+import { staffByKey } from '../../organisation/service/keys.ts'
 import { teamsOnDays } from '../../organisation/service/places.ts'
 import {
   allocationAgainstPolicy,
@@ -15,7 +16,7 @@ import {
   teamKindOf,
 } from '../online-case.ts'
 import type { StageInput } from './inputs.ts'
-import { type StageRow, staffByKey } from './records.ts'
+import type { StageRow } from './records.ts'
 
 /** A stage change checked and ready to store. */
 export interface ResolvedStage {
