@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
+import { setUpForce } from '../force-setup.ts'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
-import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
 import { ImportRejected } from '../platform/import/importer.ts'
 import type { Command } from './command.ts'
 import { UsageError } from './main.ts'
@@ -29,7 +29,7 @@ everything written before the batch commits.
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)
     // The force is set up as "kestrel serve" and "kestrel migrate" set it up, so a first batch's boroughs exist.
-    await ensureOrganisation({ db: handle.db })
+    await setUpForce(handle.db)
     const kestrel = await buildKestrel(settings, handle)
     try {
       const started = performance.now()

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
+import { setUpForce } from '../force-setup.ts'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
-import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
 import { seedGenerators } from '../modules.ts'
 import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
 import type { Command } from './command.ts'
@@ -33,7 +33,7 @@ data is used. A new database gets the force's 32 boroughs and 12 BCUs first, as 
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)
     // The force as serve, migrate and import set it up, so a seeded database is the one `serve --demo` makes.
-    await ensureOrganisation({ db: handle.db })
+    await setUpForce(handle.db)
     const kestrel = await buildKestrel(settings, handle)
     try {
       const outcome = await runSeed(kestrel.services.imports, seedGenerators, {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
+import { setUpForce } from '../force-setup.ts'
 import { buildKestrel, openMigratedDatabase } from '../kestrel.ts'
-import { ensureOrganisation } from '../modules/organisation/london-seed.ts'
 import { checkpointJob } from '../platform/access/checkpoint.ts'
 import { firstStartNotice } from '../platform/auth/first-start.ts'
 import { systemClock } from '../platform/clock.ts'
@@ -33,7 +33,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const started = performance.now()
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)
-    await ensureOrganisation({ db: handle.db })
+    await setUpForce(handle.db)
     const kestrel = await buildKestrel(settings, handle)
     // Accounts exist before the server answers; their passwords are printed last, where they are seen.
     const firstAccounts = values.demo ? await prepareDemo(kestrel, (line) => console.log(line)) : []

@@ -5,6 +5,7 @@ import type { Services } from '../services.ts'
 import type { AnyRule } from '../standards/rule.ts'
 import type { Access } from './access/access.ts'
 import type { Role } from './access/roles.ts'
+import type { Database } from './db/database.ts'
 import type { KestrelMigration } from './db/migrator.ts'
 import type { ImportKind } from './import/kinds.ts'
 import type { ScheduledJob } from './jobs.ts'
@@ -50,6 +51,13 @@ export interface KestrelModule<Name extends string = string, Built = ServiceOf<N
   importKinds?: readonly ImportKind[]
   /** Its demo data generator; generators run in root-list order, each may read what earlier ones shared. */
   seed?: SeedGenerator
+  /**
+   * What a force's database holds from its first start, before anyone signs in (the force's areas, the
+   * reports' recommendations): run after migrating by migrate, serve, import and seed, in root-list order.
+   * It does nothing when it is there already, and answers what it wrote, in a sentence (null for nothing).
+   * Tests start without it, so one module's facts do not stand in every other module's test.
+   */
+  setUp?(db: Database): Promise<string | null>
   menu?: readonly MenuItem[]
   /**
    * Builds the module's service from the services built before it (only those named in `needs`, and the

@@ -1,6 +1,7 @@
 import { allow } from '../../platform/access/access.ts'
 import { defineModule } from '../../platform/module.ts'
 import { organisationImportKinds } from './import-kinds.ts'
+import { ensureOrganisation } from './london-seed.ts'
 import { organisationMigration } from './migrations/0002-organisation.ts'
 import { wardsMigration } from './migrations/0022-wards-and-neighbourhood-teams.ts'
 import { organisationPath, organisationRoutes } from './routes.ts'
@@ -19,6 +20,10 @@ export const organisationModule = defineModule({
   migrations: [organisationMigration, wardsMigration],
   importKinds: organisationImportKinds,
   seed: organisationSeed,
+  setUp: async (db) =>
+    (await ensureOrganisation({ db }))
+      ? 'Set up the force: the Metropolitan Police Service, its boroughs and BCUs.'
+      : null,
   menu: [
     {
       text: 'Organisation',

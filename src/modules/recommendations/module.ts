@@ -3,8 +3,8 @@ import { recommendationsAccess } from './access.ts'
 import { recommendationsApi } from './api.ts'
 import { recommendationsMeasures } from './measures.ts'
 import { recommendationsMigration } from './migrations/0035-recommendations.ts'
-import { reportRecommendationsMigration } from './migrations/0036-report-recommendations.ts'
 import { recommendationKind } from './recommendations.ts'
+import { ensureReportRecommendations } from './report-recommendations.ts'
 import { recommendationsPath, recommendationsRoutes } from './routes.ts'
 import { recommendationRules } from './rules.ts'
 import { type RecommendationsService, recommendationsService } from './service.ts'
@@ -16,14 +16,15 @@ declare module '../../platform/module.ts' {
 }
 
 /**
- * The recommendations tracker (issue 22, item 5): every recommendation of the 2016 and 2018 reports (seeded
- * by migration 0036), the force's actions on each with owners, milestones and evidence, red-amber-green by
+ * The recommendations tracker (issue 22, item 5): every recommendation of the 2016 and 2018 reports (set up
+ * with the force), the force's actions on each with owners, milestones and evidence, red-amber-green by
  * rag.ts, the history of every change, REC-01, and its measures on the dashboard.
  */
 export const recommendationsModule = defineModule({
   name: 'recommendations',
   needs: ['organisation', 'standards'],
-  migrations: [recommendationsMigration, reportRecommendationsMigration],
+  migrations: [recommendationsMigration],
+  setUp: ensureReportRecommendations,
   menu: [
     { text: 'Recommendations', href: recommendationsPath, access: recommendationsAccess.read, position: 106 },
   ],

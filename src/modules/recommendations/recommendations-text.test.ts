@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { reportRecommendations } from './migrations/0036-report-recommendations.ts'
+import { reportRecommendations } from './report-recommendations.ts'
 
 /** The report as plain words: its line and page layout undone, and the bullets its layout misplaces. */
 const words = (text: string) => text.replace(/•/g, ' ').replace(/\s+/g, ' ').trim()

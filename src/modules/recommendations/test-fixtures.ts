@@ -1,15 +1,17 @@
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { fixedClock } from '../../platform/clock.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
+import { ensureReportRecommendations } from './report-recommendations.ts'
 
 /**
- * The whole application on a fresh database (which has the reports' recommendations from its migrations),
- * London, and two members of staff to own actions, on a clock a test can move.
+ * The whole application on a fresh database with the reports' recommendations set up as a force's first
+ * start does, London, and two members of staff to own actions, on a clock a test can move.
  */
 export async function recommendationsFixture(at: string) {
   const clock = fixedClock(at)
   const kestrel: TestKestrel = await testKestrel({ clock })
   await seedLondon(kestrel.services.db)
+  await ensureReportRecommendations(kestrel.services.db)
   const { organisation, recommendations } = kestrel.services
   const force = await organisation.force()
   const team = await organisation.createTeam(

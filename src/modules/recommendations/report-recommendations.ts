@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely'
-import { recordMany } from '../../../platform/db/history.ts'
-import type { KestrelMigration } from '../../../platform/db/migrator.ts'
-import type { DB } from '../../../platform/db/schema.ts'
-import { addMonths } from '../../../platform/time.ts'
+import { type Database, inTransaction } from '../../platform/db/database.ts'
+import { recordMany } from '../../platform/db/history.ts'
+import { addMonths } from '../../platform/time.ts'
 
 /**
  * Every recommendation of the 2016 and 2018 reports, from ../shared/reference/inspection-report-2018.txt:
@@ -12,9 +10,11 @@ import { addMonths } from '../../../platform/time.ts'
  * two places where its page breaks run a bullet into the one before or put a stray "•" before a
  * recommendation). recommendations-text.test.ts checks each is in the report word for word.
  *
- * Seeded by a migration, not by the demo's seed: they are published facts about the force, the same for
- * every database it has, so a real force has them the moment its database is made, before anyone signs in,
- * and once (a migration runs once; a correction would be a new one). The demo and the tests get them too.
+ * Set up with the force (the module's setUp, run by migrate, serve, import and seed), not by the demo's
+ * seed: they are published facts about the force, the same for every database it has, so a real force has
+ * them from its first start, before anyone signs in, and once. Not by a migration: every test database
+ * would then hold eleven recommendations past their time frames, each with a breached REC-01 finding, in
+ * every other module's findings; the tracker's tests set them up themselves.
  */
 
 type TimeFrame = 'immediately' | 'three_months' | 'six_months'
@@ -147,31 +147,31 @@ export const reportRecommendations: readonly {
 ]
 
 /** Who the history names as having recorded them. */
-const seededBy = 'migration 0036'
+const seededBy = 'set-up'
 
-export const reportRecommendationsMigration: KestrelMigration = {
-  name: '0036-report-recommendations',
-  async up(untyped) {
-    const db = untyped as Kysely<DB>
-    const positions = new Map<number, number>()
-    const rows = reportRecommendations.map((r) => {
-      const year = Number(r.ref.slice(1, 5))
-      const position = (positions.get(year) ?? 0) + 1
-      positions.set(year, position)
-      const madeOn = reportMadeOn[year] as string
-      return {
-        ref: r.ref,
-        report_year: year,
-        time_frame: r.timeFrame,
-        position,
-        text: r.paragraphs.join('\n'),
-        made_on: madeOn,
-        due_on: addMonths(madeOn, monthsOf[r.timeFrame]),
-      }
-    })
-    const inserted = await db.insertInto('recommendation').values(rows).returningAll().execute()
+/** Records the reports' recommendations when the database has none: what it did, in a sentence, or null. */
+export async function ensureReportRecommendations(db: Database): Promise<string | null> {
+  if (await db.selectFrom('recommendation').select('id').executeTakeFirst()) return null
+  const positions = new Map<number, number>()
+  const rows = reportRecommendations.map((r) => {
+    const year = Number(r.ref.slice(1, 5))
+    const position = (positions.get(year) ?? 0) + 1
+    positions.set(year, position)
+    const madeOn = reportMadeOn[year] as string
+    return {
+      ref: r.ref,
+      report_year: year,
+      time_frame: r.timeFrame,
+      position,
+      text: r.paragraphs.join('\n'),
+      made_on: madeOn,
+      due_on: addMonths(madeOn, monthsOf[r.timeFrame]),
+    }
+  })
+  await inTransaction(db, async (trx) => {
+    const inserted = await trx.insertInto('recommendation').values(rows).returningAll().execute()
     await recordMany(
-      db,
+      trx,
       inserted.map((row) => ({
         table: 'recommendation',
         id: row.id,
@@ -186,5 +186,6 @@ export const reportRecommendationsMigration: KestrelMigration = {
         ),
       })),
     )
-  },
+  })
+  return `Recorded the ${rows.length} recommendations of the 2016 and 2018 inspection reports.`
 }
