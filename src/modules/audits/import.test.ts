@@ -117,3 +117,26 @@ describe('importing audits', () => {
     expect(Math.round(((127 + 83) * 100) / total.total)).toBe(69)
   })
 })
+
+describe('the audits’ measures', () => {
+  it('give the report’s shares for the inspection’s audits, and no value where there are none', async () => {
+    const measure = (id: string) => fx.kestrel.services.measures.get(id)
+    const scope = {
+      from: new Date('2018-08-01T00:00:00Z'),
+      until: new Date('2018-09-01T00:00:00Z'),
+      boroughIds: null,
+    }
+    const db = fx.kestrel.services.db
+    const good = await measure('audits.graded-good')?.take(db, scope)
+    expect(good?.over).toBe(303)
+    expect(Math.round((good?.value ?? 0) * 100)).toBe(31)
+    expect(Math.round(((await measure('audits.graded-inadequate')?.take(db, scope))?.value ?? 0) * 100)).toBe(
+      27,
+    )
+    expect(Math.round(((await measure('audits.referred-back')?.take(db, scope))?.value ?? 0) * 100)).toBe(17)
+    expect(await measure('audits.graded-good')?.take(db, { ...scope, boroughIds: [] })).toEqual({
+      value: null,
+      over: 0,
+    })
+  })
+})

@@ -1,0 +1,53 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../platform/db/database.ts'
+import { inAreaSql, type Measure, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import { londonDate } from '../../platform/time.ts'
+import type { Grade } from './criteria.ts'
+
+/*
+ * The audits' measures for the dashboard: of the audits made in the period, the shares graded good and
+ * inadequate (the report's 31 and 27 percent), and the share referred back (its 17 percent). An audit lies
+ * where its case does, so an area's figures are its own cases' audits; a team's, the cases it owns.
+ */
+
+async function counted(q: Executor, scope: MeasureScope, what: ReturnType<typeof sql<boolean>>) {
+  const row = await sql<{ n: string; of: string }>`
+    select count(*) filter (where ${what}) as n, count(*) as of from audit a
+    where a.audited_on >= ${londonDate(scope.from)}::date and a.audited_on < ${londonDate(scope.until)}::date
+      and ${inAreaSql('a.borough_id', scope.boroughIds)}
+      and ${scope.teamId ? sql`a.team_id = ${scope.teamId}::uuid` : sql`true`}`.execute(q)
+  const r = row.rows[0]
+  return shareOf(Number(r?.n ?? 0), Number(r?.of ?? 0))
+}
+
+const source =
+  'Inspection report 2018, Figure 1: of 303 cases, 31 percent good, 27 percent inadequate, 17 percent referred back'
+
+function gradeShare(grade: Grade, name: string, title: string, higherIsBetter: boolean): Measure {
+  return {
+    id: `audits.${name}`,
+    title,
+    counts: `Of the case file audits made in the period, the share graded ${grade.replaceAll('_', ' ')} (after moderation)`,
+    unit: 'share',
+    higherIsBetter,
+    dimensions: ['area', 'team'],
+    source,
+    take: (q, scope) => counted(q, scope, sql<boolean>`a.grade = ${grade}`),
+  }
+}
+
+export const auditMeasures: readonly Measure[] = [
+  gradeShare('good', 'graded-good', 'Audited cases graded good', true),
+  gradeShare('inadequate', 'graded-inadequate', 'Audited cases graded inadequate', false),
+  {
+    id: 'audits.referred-back',
+    title: 'Audited cases referred back for action',
+    counts:
+      'Of the case file audits made in the period, the share referred back to the case’s owner for action',
+    unit: 'share',
+    higherIsBetter: false,
+    dimensions: ['area', 'team'],
+    source,
+    take: (q, scope) => counted(q, scope, sql<boolean>`a.referred_back`),
+  },
+]
