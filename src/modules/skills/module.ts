@@ -1,9 +1,9 @@
 import { defineModule } from '../../platform/module.ts'
 import { skillsAccess, staffMemberKind } from './access.ts'
+import { ensureDefaultRequirements } from './default-requirements.ts'
 import { skillsImportKinds } from './import-kinds.ts'
 import { skillsMeasures } from './measures.ts'
 import { skillsMigration } from './migrations/0037-skills.ts'
-import { defaultRequirementsMigration } from './migrations/0038-default-requirements.ts'
 import { skillsPath, skillsRoutes } from './routes.ts'
 import { stf01Rule } from './rules.ts'
 import { skillsSeed } from './seed.ts'
@@ -23,7 +23,8 @@ declare module '../../platform/module.ts' {
 export const skillsModule = defineModule({
   name: 'skills',
   needs: ['organisation', 'standards'],
-  migrations: [skillsMigration, defaultRequirementsMigration],
+  migrations: [skillsMigration],
+  setUp: ensureDefaultRequirements,
   importKinds: skillsImportKinds,
   seed: skillsSeed,
   menu: [{ text: 'Skills audit', href: skillsPath, access: skillsAccess.read, position: 106 }],

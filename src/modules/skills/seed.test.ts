@@ -6,6 +6,7 @@ import { runSeed } from '../../platform/seed/seeder.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import { organisationSeed, type SeededTeam, seededTeamsKey } from '../organisation/seed.ts'
 import { tallyByCourse } from './coverage.ts'
+import { ensureDefaultRequirements } from './default-requirements.ts'
 import { scheduledShare, skillsSeed } from './seed.ts'
 
 type Line = Record<string, unknown> & { kind: string; ref: string }
@@ -53,6 +54,7 @@ describe('the skills demo data, imported at scale 0.1', () => {
   beforeAll(async () => {
     kestrel = await testKestrel({ clock: fixedClock('2026-12-06T12:00:00Z') })
     await seedLondon(kestrel.services.db)
+    await ensureDefaultRequirements(kestrel.services.db)
     await runSeed(kestrel.services.imports, [organisationSeed, skillsSeed], { scale: 0.1, seed: 2018, until })
   }, 300_000)
   afterAll(() => kestrel?.close())

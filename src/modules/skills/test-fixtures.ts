@@ -3,6 +3,7 @@ import type { Kestrel } from '../../kestrel.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import type { Course, TeamKind } from '../organisation/organisation.ts'
+import { ensureDefaultRequirements } from './default-requirements.ts'
 
 export { fixedClock } from '../../platform/clock.ts'
 
@@ -71,6 +72,7 @@ export async function skillsFixture(clock: Clock) {
 /** The fixture in a Kestrel already built (a browser test's). */
 export async function skillsFixtureIn<K extends Kestrel>(kestrel: K) {
   await seedLondon(kestrel.services.db)
+  await ensureDefaultRequirements(kestrel.services.db)
   const { organisation, db } = kestrel.services
   const force = await organisation.force()
   const boroughs = await organisation.boroughs(force.id)

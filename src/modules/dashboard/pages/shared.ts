@@ -28,6 +28,9 @@ const moduleHeadings: Record<string, string> = {
   offenders: 'Registered sex offenders',
   online: 'Online child sexual abuse',
   standards: 'Practice standards',
+  skills: 'Skills and training',
+  recommendations: 'The inspection’s recommendations',
+  audits: 'Case file audits',
 }
 
 /** The measures grouped by the module that declares them, in the registry's order. */
