@@ -73,4 +73,24 @@ describe('record pages print as a record', () => {
       }
     },
   )
+
+  it('the monthly performance report prints each part of the service on a page of its own', async () => {
+    const journey = await Journey.start(harness, { javaScript: false })
+    try {
+      await journey.signIn(account)
+      await journey.goto('/dashboard/report')
+      await journey.checkAccessible()
+      await journey.page.emulateMedia({ media: 'print' })
+      expect(await shownControls(journey)).toEqual([])
+      const breaks = await journey.page
+        .locator('.kestrel-report-section')
+        .evaluateAll((sections) => sections.map((s) => getComputedStyle(s).breakBefore))
+      expect(breaks.length).toBeGreaterThan(1)
+      // The first section follows the heading; every later one starts a page.
+      expect(breaks.slice(1).every((b) => b === 'page')).toBe(true)
+      expect(breaks[0]).not.toBe('page')
+    } finally {
+      await journey.close()
+    }
+  })
 })

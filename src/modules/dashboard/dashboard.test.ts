@@ -266,6 +266,23 @@ describe('the figures as CSV', () => {
   })
 })
 
+describe('the monthly report', () => {
+  it('shows every measure for the month, the month before and a year earlier, a section a part of the service', async () => {
+    valueFor.set(`${boroughsOf(bcus[1])}|2017-09`, 0.4)
+    const page = await get(lead, `/dashboard/report?bcu=${bcus[1]?.id}&month=2018-09`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain(`Monthly performance report: ${bcus[1]?.name}, September 2018`)
+    const sections = page.body.match(/<section class="kestrel-report-section"/g) ?? []
+    const modulesWithMeasures = new Set(kestrel.services.measures.all().map((m) => m.id.split('.')[0]))
+    expect(sections).toHaveLength(modulesWithMeasures.size)
+    const fixture = page.body.match(/Share of fixture records done right[\s\S]*?<\/tr>/)?.[0] ?? ''
+    const cells = [...fixture.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(cells).toEqual(['90%', 'No data', '40%', 'Not comparable', '40'])
+    expect((await get(lead, '/dashboard/report?month=2018-13')).statusCode).toBe(400)
+    expect((await get(officer, '/dashboard/report')).statusCode).toBe(403)
+  })
+})
+
 describe('one measure', () => {
   it('shows 24 months for the area and every BCU side by side, best first', async () => {
     const page = await get(lead, '/dashboard/measure?id=fixture.share-done&month=2018-09')

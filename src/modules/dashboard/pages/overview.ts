@@ -95,6 +95,7 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
         beforeLabel: monthLabel(before),
         csvHref: `${dashboardPath}/figures.csv?${filters}`,
         xlsxHref: `${dashboardPath}/figures.xlsx?${filters}`,
+        reportHref: `${dashboardPath}/report?${filters}`,
         groups: byModule(rows.map((r) => r.measure)).map((g) => ({
           ...g,
           rows: g.items.map((m) => {
