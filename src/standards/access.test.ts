@@ -4,6 +4,7 @@ import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../
 import { seedLondon } from '../modules/organisation/london-seed.ts'
 import { fixedClock } from '../platform/clock.ts'
 import { defineRule } from './rule.ts'
+import { findingFormVersion } from './test-fixtures.ts'
 
 /**
  * A finding lies in the borough of its record. When that borough moves BCU, its findings move with it:
@@ -121,24 +122,16 @@ afterAll(() => kestrel.close())
 
 const get = (url: string, user: SignedInUser) =>
   kestrel.app.inject({ method: 'GET', url, headers: { cookie: user.cookie } })
-/** The finding's version as its page writes it into each form (none for a URL that names no finding). */
-const versionOf = async (url: string) => {
-  const id = /^\/findings\/([0-9a-f-]{36})\//.exec(url)?.[1]
-  const row = id
-    ? await kestrel.services.db
-        .selectFrom('finding')
-        .select('version')
-        .where('id', '=', id)
-        .executeTakeFirst()
-    : undefined
-  return row ? { version: String(row.version) } : ({} as Record<string, string>)
-}
 const post = async (url: string, user: SignedInUser, form: Record<string, string>) =>
   kestrel.app.inject({
     method: 'POST',
     url,
     headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: user.csrfToken, ...(await versionOf(url)), ...form }).toString(),
+    payload: new URLSearchParams({
+      _csrf: user.csrfToken,
+      ...(await findingFormVersion(kestrel.services.db, url)),
+      ...form,
+    }).toString(),
   })
 
 const refs = ['V-CROYDON-UNOWNED', 'V-CROYDON-TEAM', 'V-SUTTON-UNOWNED', 'V-LEWISHAM-UNOWNED']

@@ -6,6 +6,7 @@ import { createViewEnvironment } from '../platform/views/render.ts'
 import type { RuleResult } from './evaluate.ts'
 import { defineRule } from './rule.ts'
 import { startSweepScheduler, sweepIntervalMinutes } from './sweep.ts'
+import { findingFormVersion } from './test-fixtures.ts'
 
 const me = '00000000-0000-4000-8000-0000000000aa'
 const someoneElse = '00000000-0000-4000-8000-0000000000bb'
@@ -74,24 +75,16 @@ afterAll(() => kestrel.close())
 
 const get = async (url: string, cookie: string) =>
   kestrel.app.inject({ method: 'GET', url, headers: { cookie } })
-/** The finding's version as its page writes it into each form (none for a URL that names no finding). */
-const versionOf = async (url: string) => {
-  const id = /^\/findings\/([0-9a-f-]{36})\//.exec(url)?.[1]
-  const row = id
-    ? await kestrel.services.db
-        .selectFrom('finding')
-        .select('version')
-        .where('id', '=', id)
-        .executeTakeFirst()
-    : undefined
-  return row ? { version: String(row.version) } : ({} as Record<string, string>)
-}
 const post = async (url: string, user: { cookie: string; csrfToken: string }, form: Record<string, string>) =>
   kestrel.app.inject({
     method: 'POST',
     url,
     headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: user.csrfToken, ...(await versionOf(url)), ...form }).toString(),
+    payload: new URLSearchParams({
+      _csrf: user.csrfToken,
+      ...(await findingFormVersion(kestrel.services.db, url)),
+      ...form,
+    }).toString(),
   })
 
 describe('pages', () => {
