@@ -123,5 +123,13 @@ describe('the audit form', () => {
     expect((await get(lambeth, saved.headers.location as string)).statusCode).toBe(200)
     const hackney = await signIn(fx.kestrel, ['bcu_lead'], { staffId: fx.officers.hackney.id })
     expect((await get(hackney, saved.headers.location as string)).statusCode).toBe(404)
+    // The failing it found counts on the failings page, for the force and for Lambeth's BCU, not Hackney's.
+    const failings = await get(auditor, '/audits/failings')
+    expect(failings.body).toMatch(/data-theme="child_seen_and_heard">[\s\S]*?1 of 1 \(100%\)/)
+    expect(failings.body).toMatch(/data-theme="supervision">[\s\S]*?0 of 1 \(0%\)/)
+    expect((await get(hackney, '/audits/failings')).body).toContain(
+      'No audit you may see has judged a theme yet',
+    )
+    expect((await get(auditor, '/audits/failings?bcu=nonsense')).statusCode).toBe(400)
   })
 })

@@ -15,6 +15,7 @@ import {
   publishBulletin,
   unsharedLearning,
 } from './service/bulletins.ts'
+import { failingCounts } from './service/failings.ts'
 import { type FigureFilter, figureOf } from './service/figure.ts'
 import {
   addLearning,
@@ -62,6 +63,9 @@ export function auditsService(deps: AuditsDeps) {
     createProgramme: (input: unknown, actor: Pick<Principal, 'username'>) =>
       createProgramme({ db, now: () => clock.now(), bcuIds }, parsed(programmeInput, input), actor.username),
     programmes: () => programmes(db),
+    /** Not-met judgements by theme and quarter over the audits the reader may see, in these boroughs (null: all). */
+    failings: (reader: Principal, boroughIds: readonly string[] | null) =>
+      failingCounts(db, reachOf(reader), boroughIds),
     programme: (key: string) => programme(db, key),
 
     /**
