@@ -29,6 +29,7 @@ describe('Figure 1 page', () => {
       /Total<\/th>\s*<td[^>]*>93 \(31%\)<\/td><td[^>]*>127 \(42%\)<\/td><td[^>]*>83 \(27%\)<\/td>/,
     )
     expect(page.body).toMatch(/>303<\/td>\s*<td[^>]*>52 \(17%\)</)
+    expect(page.body).toContain('href="/audits/programmes"')
   })
 
   it('as CSV, the same figures', async () => {

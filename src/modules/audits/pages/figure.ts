@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { permits } from '../../../platform/access/access.ts'
 import { fieldErrors } from '../../../platform/http/api.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
@@ -47,6 +48,7 @@ export function figurePages(app: FastifyInstance, deps: AuditPageDeps) {
         grades: grades.map((g) => ({ value: g, label: gradeLabels[g] })),
         filter,
         csvHref: `${figurePath}.csv${qs.size ? `?${qs}` : ''}`,
+        mayRunProgrammes: permits(auditAccess.programmes, principal.roles),
         url: request.url,
       })
     },
