@@ -57,6 +57,12 @@ export interface Measure {
   /** Where the standard comes from: the report's finding or the rule it follows. */
   source: string
   take(q: Executor, scope: MeasureScope): Promise<MeasureResult>
+  /**
+   * The findings the figure was taken over (its `over`), as a query of their ids, so a leader can open the
+   * records behind it (each reader sees those their need to know reaches). Measures of a module's own
+   * records do not drill down yet.
+   */
+  findingsBehind?(scope: MeasureScope): RawBuilder<{ id: string }>
 }
 
 /** A share of `of` records, null when there are none: the value and its base together. */

@@ -26,6 +26,10 @@ async function countOf(
   return { value: over ? Number(rows[0]?.n ?? 0) : null, over }
 }
 
+/** The ids of the findings in `base` within the scope: the records a count measure was taken over. */
+const behind = (scope: MeasureScope, base: RawBuilder<unknown>) =>
+  sql<{ id: string }>`select f.id from finding f where ${inArea(scope)} and ${base}`
+
 /** Findings open at some time in the period: the ones that could fall overdue in it. */
 const openDuring = ({ from, until }: MeasureScope) =>
   sql`f.opened_at < ${until} and (f.closed_at is null or f.closed_at >= ${from})`
@@ -48,6 +52,8 @@ export const standardsMeasures: readonly Measure[] = [
     dimensions: ['area', 'team'],
     source,
     take: (q, scope) => countOf(q, scope, sql`f.opened_at >= ${scope.from} and f.opened_at < ${scope.until}`),
+    findingsBehind: (scope) =>
+      behind(scope, sql`f.opened_at >= ${scope.from} and f.opened_at < ${scope.until}`),
   },
   {
     id: 'standards.findings-breached',
@@ -65,6 +71,7 @@ export const standardsMeasures: readonly Measure[] = [
         openDuring(scope),
         sql`f.breached_at >= ${scope.from} and f.breached_at < ${scope.until}`,
       ),
+    findingsBehind: (scope) => behind(scope, openDuring(scope)),
   },
   {
     id: 'standards.breached-open',
@@ -81,6 +88,11 @@ export const standardsMeasures: readonly Measure[] = [
         scope,
         sql`f.opened_at < ${scope.until} and (f.closed_at is null or f.closed_at >= ${scope.until})`,
         sql`f.breached_at < ${scope.until}`,
+      ),
+    findingsBehind: (scope) =>
+      behind(
+        scope,
+        sql`f.opened_at < ${scope.until} and (f.closed_at is null or f.closed_at >= ${scope.until})`,
       ),
   },
   {
@@ -105,6 +117,11 @@ export const standardsMeasures: readonly Measure[] = [
         over: Number(row?.n ?? 0),
       }
     },
+    findingsBehind: (scope) =>
+      behind(
+        scope,
+        sql`f.breached_at is not null and f.closed_at >= ${scope.from} and f.closed_at < ${scope.until}`,
+      ),
   },
   {
     id: 'standards.right-first-time',

@@ -82,9 +82,11 @@ describe('record pages print as a record', () => {
       await journey.checkAccessible()
       await journey.page.emulateMedia({ media: 'print' })
       expect(await shownControls(journey)).toEqual([])
-      const breaks = await journey.page
-        .locator('.kestrel-report-section')
-        .evaluateAll((sections) => sections.map((s) => getComputedStyle(s).breakBefore))
+      const breaks = await journey.page.locator('.kestrel-report-section').evaluateAll((sections) => {
+        // Runs in the page, where the browser's getComputedStyle is (this project type-checks without the DOM).
+        const page = globalThis as unknown as { getComputedStyle(e: unknown): { breakBefore: string } }
+        return sections.map((s) => page.getComputedStyle(s).breakBefore)
+      })
       expect(breaks.length).toBeGreaterThan(1)
       // The first section follows the heading; every later one starts a page.
       expect(breaks.slice(1).every((b) => b === 'page')).toBe(true)

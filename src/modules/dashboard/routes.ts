@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { measurePage } from './pages/measure.ts'
 import { overviewPage } from './pages/overview.ts'
+import { recordsPage } from './pages/records.ts'
 import { reportPage } from './pages/report.ts'
 import type { DashboardPageDeps } from './pages/shared.ts'
 
@@ -11,4 +12,5 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardPageDeps) {
   overviewPage(app, deps)
   measurePage(app, deps)
   reportPage(app, deps)
+  recordsPage(app, deps)
 }

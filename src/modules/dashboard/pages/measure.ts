@@ -101,6 +101,9 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
         monthLabel: monthLabel(month),
         back: `${dashboardPath}?${filtersOf(kept)}`,
         comparedWords,
+        recordsHref: measure.findingsBehind
+          ? `${dashboardPath}/records?${filtersOf(kept)}&id=${encodeURIComponent(measure.id)}`
+          : null,
         goLives: markers,
         trend: months
           .slice()

@@ -1,5 +1,6 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
+import type { Database } from '../../../platform/db/database.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import type { Measure } from '../../../platform/measures.ts'
 import { londonDate } from '../../../platform/time.ts'
@@ -11,6 +12,7 @@ import type { DashboardQuery } from './query.ts'
 export const dashboardPath = '/dashboard'
 
 export interface DashboardPageDeps {
+  db: Database
   clock: Clock
   accessLog: AccessLogService
   dashboard: Dashboard
