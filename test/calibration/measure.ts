@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { seedLondon } from '../../src/modules/organisation/london-seed.ts'
+import { setUpForce } from '../../src/force-setup.ts'
 import { seedGenerators } from '../../src/modules.ts'
 import { moduleJobs } from '../../src/platform/module.ts'
 import { runSeed } from '../../src/platform/seed/seeder.ts'
@@ -38,8 +38,9 @@ const tableOfKind: Record<string, string> = {
   borough: 'borough',
 }
 
+/** The demo force as `serve --demo` makes it: the force set up as a first start does, its records imported, the jobs run. */
 export async function seedDemo(services: Services, options: { scale: number; seed: number; until: Date }) {
-  await seedLondon(services.db)
+  await setUpForce(services.db)
   const outcome = await runSeed(services.imports, [...seedGenerators], options)
   for (const job of moduleJobs(services)) await job.run()
   return outcome
