@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type BrowserHarness, Journey, startBrowserHarness } from '../../../test/e2e/browser.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
+import { ensureReportRecommendations } from './report-recommendations.ts'
 
 // A force lead reads the recommendations tracker in Chromium: the list, one recommendation, its action form
 // and a milestone refused for its date, each checked with axe, with and without JavaScript.
@@ -15,6 +16,8 @@ describe.each([
     harness = await startBrowserHarness()
     const { organisation, accounts } = harness.kestrel.services
     await seedLondon(harness.kestrel.services.db)
+    // As a force's first start sets them up (the tests' databases start without them).
+    await ensureReportRecommendations(harness.kestrel.services.db)
     const force = await organisation.force()
     const team = await organisation.createTeam(
       force.id,
