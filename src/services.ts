@@ -98,6 +98,7 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
       )
     },
     config,
+    (id) => all.measures.get(id) !== undefined,
   )
   return Object.assign(all, { principals, imports, modules })
 }

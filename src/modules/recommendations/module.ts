@@ -1,12 +1,15 @@
 import { defineModule } from '../../platform/module.ts'
 import { recommendationsAccess } from './access.ts'
 import { recommendationsApi } from './api.ts'
+import { recommendationsImportKinds } from './import-kinds.ts'
 import { recommendationsMeasures } from './measures.ts'
 import { recommendationsMigration } from './migrations/0035-recommendations.ts'
+import { actionRefsMigration } from './migrations/0048-action-refs.ts'
 import { recommendationKind } from './recommendations.ts'
 import { ensureReportRecommendations } from './report-recommendations.ts'
 import { recommendationsPath, recommendationsRoutes } from './routes.ts'
 import { recommendationRules } from './rules.ts'
+import { recommendationsSeed } from './seed.ts'
 import { type RecommendationsService, recommendationsService } from './service.ts'
 
 declare module '../../platform/module.ts' {
@@ -23,8 +26,10 @@ declare module '../../platform/module.ts' {
 export const recommendationsModule = defineModule({
   name: 'recommendations',
   needs: ['organisation', 'standards'],
-  migrations: [recommendationsMigration],
+  migrations: [recommendationsMigration, actionRefsMigration],
   setUp: ensureReportRecommendations,
+  importKinds: recommendationsImportKinds,
+  seed: recommendationsSeed,
   menu: [
     { text: 'Recommendations', href: recommendationsPath, access: recommendationsAccess.read, position: 106 },
   ],

@@ -822,6 +822,7 @@ export interface RecommendationAction {
   completed_on: string | null
   created_at: ColumnType<Date, Date | string, Date | string>
   version: Generated<number>
+  ref: string | null
 }
 
 export interface RecommendationEvidence {

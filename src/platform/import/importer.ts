@@ -141,6 +141,7 @@ export function importer(
   kinds: ImportKind[],
   afterImport?: AfterImport,
   config?: Config,
+  isMeasure: (id: string) => boolean = () => false,
 ) {
   const byKind = new Map(kinds.map((k, order) => [k.kind, { definition: k, order }]))
 
@@ -171,6 +172,7 @@ export function importer(
           clock,
           actor,
           config,
+          isMeasure,
           idOf(kind, ref) {
             const id = idsOf(kind).get(ref)
             if (!id) throw new Error(`internal: ${kind} ${ref} was not resolved before write`)

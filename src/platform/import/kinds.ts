@@ -28,6 +28,8 @@ export interface ImportContext {
   config: Config | undefined
   /** The id of a referenced record; every reference was checked to exist before `write` is called. */
   idOf(kind: string, ref: string): string
+  /** Whether an id names a measure of the dashboard's registry (evidence of a recommendation may cite one). */
+  isMeasure(id: string): boolean
 }
 
 /**

@@ -1,0 +1,92 @@
+import type { SeedGenerator } from '../../platform/seed/seeder.ts'
+import { addDays, addMonths } from '../../platform/time.ts'
+import { type SeededTeam, seededTeamsKey } from '../organisation/seed.ts'
+import { reportMadeOn, reportRecommendations } from './report-recommendations.ts'
+
+/**
+ * The demo force's action plan on the reports' recommendations (the recommendations themselves are set up
+ * with the force). The report says what the plan lacked, not how it ran, so these rates are plausible
+ * practice rather than the report's figures: the 2018 review found "clearly articulated time frames and
+ * milestones" missing and asked for them to be "closely monitored", so the demo shows a plan that mostly
+ * keeps to its milestones with a visible tail that does not:
+ * - each recommendation has one to three actions, agreed two to six weeks after the report made it, each
+ *   owned by an inspector or above;
+ * - each action has two or three milestones, spread from its agreement to some months past the time frame;
+ * - of the milestones already due, 80% have evidence by their day, 10% late and 10% none (REC-01 raises on
+ *   those, and the tracker shows them red); milestones still to come have none yet;
+ * - an action whose milestones all have evidence is marked complete on the day of the last, nine in ten
+ *   times (the rest are done but not yet marked, so their recommendation's time frame stays open).
+ * Nothing is dated after the demo's last day.
+ */
+const onTime = 0.8
+const late = 0.1
+const markedComplete = 0.9
+
+// What a force's plan on a recommendation is made of: a lead and a plan, the change itself, and checking it took.
+const actionTitles = [
+  'Agree a lead and a delivery plan with the safeguarding board',
+  'Brief and train the officers and supervisors the recommendation concerns',
+  'Dip-sample cases each month and report the results to the BCU commanders',
+]
+const milestoneTitles = [
+  'Plan agreed and owners named',
+  'Briefing delivered in every BCU',
+  'First monthly dip sample reported',
+]
+
+const evidenceOf = (ref: string, n: number) => ({
+  kind: 'document' as const,
+  reference: `MPS/CP/${ref}/${String(n).padStart(2, '0')}`,
+  description: 'Minutes of the safeguarding board that reviewed it',
+})
+
+export const recommendationsSeed: SeedGenerator = {
+  name: 'recommendations',
+  *generate({ random, until, shared }) {
+    const lastDay = until.toISOString().slice(0, 10)
+    const owners = ((shared.get(seededTeamsKey) as SeededTeam[] | undefined) ?? [])
+      .flatMap((t) => t.staff)
+      .filter((s) => s.rank !== 'constable' && s.rank !== 'sergeant')
+      .map((s) => s.ref)
+    if (!owners.length) return
+    for (const rec of reportRecommendations) {
+      const madeOn = reportMadeOn[Number(rec.ref.slice(1, 5))] as string
+      const actions = random.int(1, 3)
+      for (let a = 1; a <= actions; a++) {
+        const agreedOn = addDays(madeOn, random.int(14, 42))
+        if (agreedOn > lastDay) continue
+        const milestones = []
+        const evidenceDates: string[] = []
+        const count = random.int(2, 3)
+        for (let m = 1; m <= count; m++) {
+          const dueOn = addMonths(agreedOn, m * random.int(2, 5))
+          const roll = random.next()
+          const evidenceOn =
+            roll < onTime
+              ? addDays(dueOn, -random.int(0, 20))
+              : roll < onTime + late
+                ? addDays(dueOn, random.int(5, 60))
+                : undefined
+          const has = dueOn <= lastDay && evidenceOn !== undefined && evidenceOn <= lastDay
+          if (has) evidenceDates.push(evidenceOn)
+          milestones.push({
+            title: milestoneTitles[m - 1] as string,
+            dueOn,
+            ...(has ? { evidence: [evidenceOf(`${rec.ref}-${a}`, m)] } : {}),
+          })
+        }
+        const allMet = evidenceDates.length === count
+        yield {
+          kind: 'recommendation-action',
+          ref: `${rec.ref}-A${a}`,
+          recommendation: rec.ref,
+          title: actionTitles[a - 1] as string,
+          owner: random.pick(owners),
+          agreedOn,
+          milestones,
+          ...(allMet && random.chance(markedComplete) ? { completedOn: evidenceDates.sort().at(-1) } : {}),
+        }
+      }
+    }
+  },
+}
