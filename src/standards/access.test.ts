@@ -1,8 +1,10 @@
 import { sql } from 'kysely'
+import { readSheet } from 'read-excel-file/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../test/app.ts'
 import { seedLondon } from '../modules/organisation/london-seed.ts'
 import { fixedClock } from '../platform/clock.ts'
+import { csvOf } from '../platform/csv.ts'
 import { defineRule } from './rule.ts'
 import { findingFormVersion } from './test-fixtures.ts'
 
@@ -257,5 +259,57 @@ describe('list reads are logged, one row per request', () => {
       subject_id: 'GET /my-team?status=open',
       detail: { count: 1, ids: [finding.v3], total: 1 },
     })
+  })
+})
+
+describe('My team downloads (issue 22, item 4)', () => {
+  const exports = () =>
+    kestrel.services.db
+      .selectFrom('access_log')
+      .select(['actor_id', 'subject_id', 'detail'])
+      .where('subject_kind', '=', 'finding')
+      .where('action', '=', 'export')
+      .orderBy('seq')
+      .execute()
+
+  it('hold the page’s findings and no other BCU’s, the XLSX the CSV’s rows, each download logged', async () => {
+    const leads = [
+      { lead: people.leadA, theirs: 'V-SUTTON-UNOWNED', others: 'V-LEWISHAM-UNOWNED' },
+      { lead: people.leadB, theirs: 'V-LEWISHAM-UNOWNED', others: 'V-SUTTON-UNOWNED' },
+    ]
+    for (const { lead, theirs, others } of leads) {
+      const csv = await get('/my-team.csv?status=open', lead)
+      expect(csv.statusCode).toBe(200)
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8')
+      const inCsv = refs.filter((ref) => csv.body.includes(ref))
+      expect(inCsv).toEqual(await myTeam(lead))
+      expect(inCsv).toContain(theirs)
+      expect(inCsv).not.toContain(others)
+      const logged = (await exports()).at(-1)
+      expect(logged).toMatchObject({
+        actor_id: lead.userId,
+        subject_id: 'GET /my-team.csv?status=open',
+        detail: { count: inCsv.length, format: 'csv' },
+      })
+      const loggedIds = (logged?.detail as { ids?: string[] } | undefined)?.ids ?? []
+      const byRef = Object.fromEntries(refs.map((r, i) => [r, finding[`v${i + 1}`]]))
+      expect([...loggedIds].sort()).toEqual(inCsv.map((r) => byRef[r]).sort())
+
+      const xlsx = await get('/my-team.xlsx?status=open', lead)
+      expect(xlsx.statusCode).toBe(200)
+      const sheet = await readSheet(xlsx.rawPayload)
+      // The workbook's rows written out as the CSV writes them are the CSV, byte for byte.
+      expect(csvOf(sheet[0] ?? [], sheet.slice(1))).toBe(csv.body)
+      expect((await exports()).at(-1)).toMatchObject({ actor_id: lead.userId, detail: { format: 'xlsx' } })
+    }
+  })
+
+  it('refuses a filter the page does not offer with a 400 naming it, and logs nothing', async () => {
+    const before = (await exports()).length
+    const csv = await get('/my-team.csv?rule=NOT-A-RULE', people.leadA)
+    expect(csv.statusCode).toBe(400)
+    expect(csv.body).toContain('rule')
+    expect((await get('/my-team.xlsx?status=sideways', people.leadA)).statusCode).toBe(400)
+    expect(await exports()).toHaveLength(before)
   })
 })

@@ -69,6 +69,11 @@ export interface FindingFilter {
   /** Rows to skip, for paging through a long list. */
   offset?: number
   /**
+   * Read in id order after this id (null: from the first), in place of offset and order: an export reads a
+   * whole list a batch at a time without sorting or skipping what it has read already.
+   */
+  afterId?: string | null
+  /**
    * A queue of work: what needs doing soonest first at this instant (platform/urgency.ts: not yet due
    * soonest first, then the most recently breached, higher severity among equals). Without it, by due time.
    */
@@ -226,6 +231,18 @@ export function standardsService(deps: StandardsDependencies) {
     const offset = filter.offset ?? 0
     const parts = filterParts(filter)
     if (parts.length === 0) return []
+    if (filter.afterId !== undefined) {
+      const after = filter.afterId
+      const rows = await db
+        .selectFrom('finding')
+        .selectAll()
+        .where((eb) => eb.or(parts.map((part) => part(eb))))
+        .$if(after !== null, (q) => q.where('id', '>', after as string))
+        .orderBy('id')
+        .limit(limit)
+        .execute()
+      return rows.map(summary)
+    }
     const order = orderOf(filter)
     const inOrder = <Q extends SelectQueryBuilder<DB, 'finding', object>>(
       query: Q,
@@ -414,6 +431,8 @@ export function standardsService(deps: StandardsDependencies) {
     calendar,
     parameters,
     now: () => clock.now(),
+    /** Where the engine logs reads of findings; exports of findings lists log there too. */
+    accessLog,
     register: registry.register,
     registerSubjectLink: registry.registerSubjectLink,
     rules: () => registry.all(),

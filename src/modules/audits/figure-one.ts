@@ -1,4 +1,4 @@
-import { csvOf } from '../dashboard/csv.ts'
+import { csvOf } from '../../platform/csv.ts'
 import { type CaseType, caseTypeLabels, caseTypes } from './case-types.ts'
 import { type Grade, gradeLabels, grades } from './criteria.ts'
 

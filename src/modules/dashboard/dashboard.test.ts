@@ -4,10 +4,10 @@ import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../
 import { requestsTo } from '../../../test/requests.ts'
 import { modules } from '../../modules.ts'
 import { fixedClock } from '../../platform/clock.ts'
+import { csvOf } from '../../platform/csv.ts'
 import type { Measure, MeasureScope } from '../../platform/measures.ts'
 import { defineModule } from '../../platform/module.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
-import { csvOf } from './csv.ts'
 
 // The dashboard through a measure of its own: each take is recorded, so the test knows what was computed
 // and when, and its value is chosen per area (its boroughs) and month, so the pages' figures are known by hand.
@@ -258,7 +258,7 @@ describe('the figures as CSV', () => {
   })
 
   it('keeps a cell that a spreadsheet would run as a formula as text', async () => {
-    const { csvCell } = await import('./csv.ts')
+    const { csvCell } = await import('../../platform/csv.ts')
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`)
     expect(csvCell('a,b')).toBe('"a,b"')
     expect(csvCell(-0.5)).toBe('-0.5')

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../../platform/auth/principal.ts'
+import { ValidationError } from '../../platform/http/errors.ts'
 import { type FormBody, formText } from '../../platform/http/form-body.ts'
 import { pageAsked, pageOfList } from '../../platform/http/pagination.ts'
+import {
+  type ExportColumn,
+  exportHrefs,
+  exportRoutes,
+  keysetBatches,
+} from '../../platform/http/record-export.ts'
 import { countdown } from '../../platform/time.ts'
 import { mostUrgentFirst } from '../../platform/urgency.ts'
 import { staffAccess, teamRoles } from '../access.ts'
@@ -49,43 +56,16 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
     })
   })
 
-  // The filters are a GET form whose choices (rules, boroughs) are read at request time, so they are
-  // checked here against them; a choice not offered is named in the summary and nothing is listed.
   app.get('/my-team', { config: { access: teamRoles } }, async (request, reply) => {
-    const principal = request.principal as Principal
     const query = request.query as FormBody
-    const selected = {
-      rule: formText(query, 'rule'),
-      borough: formText(query, 'borough'),
-      due: formText(query, 'due'),
-      status: formText(query, 'status') || 'open',
-    }
-    const errors: { text: string; href: string }[] = []
     const page = pageAsked(query)
     const now = service.now()
-    const filter: FindingFilter = {
-      queue: teamScope(principal),
-      urgentFirstAt: now,
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
-    }
-    if (selected.rule) {
-      if (service.rule(selected.rule)) filter.ruleId = selected.rule
-      else errors.push({ text: 'Select a rule from the list', href: '#rule' })
-    }
-    const boroughs = await service.boroughs()
-    if (selected.borough) {
-      if (boroughs.some((b) => b.id === selected.borough)) filter.boroughId = selected.borough
-      else errors.push({ text: 'Select a borough from the list', href: '#borough' })
-    }
-    if (selected.due) {
-      const window = dueWindows[selected.due]
-      if (window) filter.dueBefore = new Date(now.getTime() + (window.hours ?? 0) * 3_600_000)
-      else errors.push({ text: 'Select when findings fall due', href: '#due' })
-    }
-    if (selected.status === 'open' || findingStatuses.includes(selected.status as FindingStatus)) {
-      filter.status = selected.status as FindingStatus | 'open'
-    } else errors.push({ text: 'Select a status from the list', href: '#status' })
+    const { selected, errors, filter, boroughs } = await teamFilterOf(
+      service,
+      request.principal as Principal,
+      query,
+    )
+    Object.assign(filter, { urgentFirstAt: now, limit: pageSize, offset: (page - 1) * pageSize })
     const [findings, total] = errors.length
       ? [[], 0]
       : await Promise.all([service.listFindings(filter), service.countFindings(filter)])
@@ -93,6 +73,7 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
     return reply.render('views/my-team.njk', {
       pageTitle: 'My team',
       errors,
+      exportLinks: errors.length ? null : exportHrefs('/my-team', query),
       selected,
       findings: findings.map((f) => withCountdown(f, now)),
       ...pageOfList({ path: '/my-team', query, page, size: pageSize, total, shown: findings.length }),
@@ -115,4 +96,80 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
       boroughNames: Object.fromEntries(boroughs.map((b) => [b.id, b.name])),
     })
   })
+
+  // The same findings to download, every page of them, with the page's filters and within its queue.
+  exportRoutes(app, '/my-team', {
+    access: teamRoles,
+    accessLog: service.accessLog,
+    list: async ({ principal, query }) => {
+      const { errors, filter, boroughs } = await teamFilterOf(service, principal, query)
+      if (errors.length)
+        throw new ValidationError(errors.map((e) => ({ field: e.href.slice(1), reason: e.text })))
+      const boroughName = new Map(boroughs.map((b) => [b.id, b.name]))
+      return {
+        fileName: 'kestrel-my-team',
+        subjectKind: 'finding',
+        idOf: (f: FindingSummary) => f.id ?? `${f.ruleId}/${f.subjectKind}/${f.subjectId}`,
+        batches: (size) =>
+          keysetBatches(
+            (after: string | null, limit) => service.listFindings({ ...filter, afterId: after, limit }),
+            (f) => f.id ?? '',
+            size,
+          ),
+        columns: findingColumns(boroughName),
+      }
+    },
+  })
+}
+
+/** A finding as a row of a download: what the page's table shows, raw (instants as ISO text in UTC). */
+function findingColumns(boroughName: ReadonlyMap<string, string>): ExportColumn<FindingSummary>[] {
+  return [
+    { header: 'rule', value: (f) => f.ruleId },
+    { header: 'rule title', value: (f) => f.ruleTitle },
+    { header: 'record', value: (f) => f.subjectRef },
+    { header: 'record kind', value: (f) => f.subjectKind },
+    { header: 'status', value: (f) => f.statusLabel },
+    { header: 'borough', value: (f) => (f.boroughId ? (boroughName.get(f.boroughId) ?? f.boroughId) : null) },
+    { header: 'opened at', value: (f) => f.openedAt },
+    { header: 'due at', value: (f) => f.dueAt },
+    { header: 'breached at', value: (f) => f.breachedAt },
+    { header: 'closed at', value: (f) => f.closedAt },
+    { header: 'detail', value: (f) => f.detail },
+    { header: 'finding', value: (f) => f.id },
+  ]
+}
+
+/**
+ * My team's filters from the query. They are a GET form whose choices (rules, boroughs) are read at request
+ * time, so they are checked here against them; a choice not offered is named, and nothing is listed.
+ */
+async function teamFilterOf(service: StandardsService, principal: Principal, query: FormBody) {
+  const selected = {
+    rule: formText(query, 'rule'),
+    borough: formText(query, 'borough'),
+    due: formText(query, 'due'),
+    status: formText(query, 'status') || 'open',
+  }
+  const errors: { text: string; href: string }[] = []
+  const now = service.now()
+  const filter: FindingFilter = { queue: teamScope(principal) }
+  if (selected.rule) {
+    if (service.rule(selected.rule)) filter.ruleId = selected.rule
+    else errors.push({ text: 'Select a rule from the list', href: '#rule' })
+  }
+  const boroughs = await service.boroughs()
+  if (selected.borough) {
+    if (boroughs.some((b) => b.id === selected.borough)) filter.boroughId = selected.borough
+    else errors.push({ text: 'Select a borough from the list', href: '#borough' })
+  }
+  if (selected.due) {
+    const window = dueWindows[selected.due]
+    if (window) filter.dueBefore = new Date(now.getTime() + (window.hours ?? 0) * 3_600_000)
+    else errors.push({ text: 'Select when findings fall due', href: '#due' })
+  }
+  if (selected.status === 'open' || findingStatuses.includes(selected.status as FindingStatus)) {
+    filter.status = selected.status as FindingStatus | 'open'
+  } else errors.push({ text: 'Select a status from the list', href: '#status' })
+  return { selected, errors, filter, boroughs }
 }

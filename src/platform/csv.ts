@@ -9,7 +9,12 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
-/** A header line and the rows, each line ended with CRLF as the format asks. */
+/** One line, ended with CRLF as the format asks: what a streamed export writes a row at a time. */
+export function csvLine(row: readonly unknown[]): string {
+  return `${row.map(csvCell).join(',')}\r\n`
+}
+
+/** A header line and the rows. */
 export function csvOf(header: readonly unknown[], rows: readonly (readonly unknown[])[]): string {
-  return [header, ...rows].map((r) => `${r.map(csvCell).join(',')}\r\n`).join('')
+  return [header, ...rows].map(csvLine).join('')
 }
