@@ -5,7 +5,7 @@ import type { Principal } from '../platform/auth/principal.ts'
 import { seededRandom } from '../platform/seed/random.ts'
 import { mostUrgentFirst } from '../platform/urgency.ts'
 import { findingKind } from './access.ts'
-import { inScope, scopeParts, teamScope } from './scope.ts'
+import { inScope, type MyWork, myWorkOf, scopeParts, teamScope } from './scope.ts'
 import type { FindingFilter } from './service.ts'
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -220,6 +220,39 @@ describe('lists and counts by queue and by need to know, on the database', () =>
     const { pages, count } = await pagesOf({ reach, status: 'open' }, want.length)
     expect(count).toBe(want.length)
     expect(pages).toEqual(want)
+  })
+
+  it('"My work": mine by name, and for a role whose team holds the work, its findings that name no one', async () => {
+    const officer = myWorkOf(principal(['officer'], north([teamA]))) as MyWork
+    const custody = myWorkOf(principal(['custody'], north([teamB]))) as MyWork
+    const supervisor = myWorkOf(principal(['supervisor'], south([teamA, teamC]))) as MyWork
+    expect(officer.teamIds).toEqual([])
+    expect(custody.teamIds).toEqual([teamB])
+    for (const [work, person] of [
+      [officer, principal(['officer'], north([teamA]))],
+      [custody, principal(['custody'], north([teamB]))],
+      [supervisor, principal(['supervisor'], south([teamA, teamC]))],
+    ] as const) {
+      // Worked out from the rows, not through isMyWork: named to me, or to my team with no one named.
+      const want = expected(
+        (r) =>
+          r.assignee_staff_id === me ||
+          (r.assignee_staff_id === null &&
+            r.assignee_team_id !== null &&
+            work.teamIds.includes(r.assignee_team_id)),
+      )
+      const { pages, count } = await pagesOf({ mine: work, status: 'open' }, want.length)
+      expect(count).toBe(want.length)
+      expect(pages).toEqual(want)
+      // Inside need to know, and not vacuous: the custody suite's unnamed findings are there.
+      const reach = reachOf(person)
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      for (const id of want) expect(findingKind.canSee(reach, place(byId.get(id) as Row))).toBe(true)
+    }
+    const named = expected((r) => r.assignee_staff_id === me)
+    const custodyWork = (await pagesOf({ mine: custody, status: 'open' }, rows.length)).pages
+    expect(custodyWork.length).toBeGreaterThan(named.length)
+    expect(myWorkOf({ ...principal(['custody'], north([teamB])), staffId: null })).toBeNull()
   })
 
   it('"My team" lies inside need to know', () => {

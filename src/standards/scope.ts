@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely'
 import { reachOf } from '../platform/access/need-to-know.ts'
+import type { Role } from '../platform/access/roles.ts'
 import type { Principal } from '../platform/auth/principal.ts'
 import type { DB } from '../platform/db/schema.ts'
 
@@ -68,4 +69,38 @@ export function scopeParts(scope: TeamScope): FindingCondition[] {
     })
   }
   return parts
+}
+
+/**
+ * Roles whose work a team holds rather than a named person: the rules name a custody suite, a missing
+ * persons unit or a team's supervisor (a review owed, a PAC awaiting review) but no one in it, so those
+ * findings would reach nobody's "My work".
+ */
+const teamWorkRoles: readonly Role[] = ['supervisor', 'custody', 'missing_persons_unit']
+
+/**
+ * Whose findings are a person's "My work": those assigned to them by name and, for a role whose work a
+ * team holds, their teams' findings assigned to no one by name. A subset of what `findingKind` lets them
+ * see (their own staff id and teams).
+ */
+export function myWorkOf(principal: Pick<Principal, 'area' | 'staffId' | 'roles'>): MyWork | null {
+  if (!principal.staffId) return null
+  const holdsTeamWork = principal.roles.some((r) => teamWorkRoles.includes(r))
+  const teams = principal.area.forceWide ? [] : principal.area.teamIds
+  return { staffId: principal.staffId, teamIds: holdsTeamWork ? [...teams] : [] }
+}
+
+export interface MyWork {
+  staffId: string
+  /** Teams whose findings with no one named are this person's too. */
+  teamIds: readonly string[]
+}
+
+/** Is this finding someone's "My work"? The same decision as the service's SQL, for one finding in hand. */
+export function isMyWork(
+  work: MyWork,
+  finding: { assigneeStaffId: string | null; assigneeTeamId: string | null },
+): boolean {
+  if (finding.assigneeStaffId) return finding.assigneeStaffId === work.staffId
+  return !!finding.assigneeTeamId && work.teamIds.includes(finding.assigneeTeamId)
 }

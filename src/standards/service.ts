@@ -23,7 +23,14 @@ import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels }
 import { parameterStore } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
-import { type FindingCondition, inScope, scopeParts, type TeamScope } from './scope.ts'
+import {
+  type FindingCondition,
+  inScope,
+  isMyWork,
+  type MyWork,
+  scopeParts,
+  type TeamScope,
+} from './scope.ts'
 
 /** A finding as lists, the API and the CLI show it. */
 export interface FindingSummary {
@@ -59,6 +66,8 @@ export interface FindingFilter {
   boroughId?: string
   bcuId?: string
   assigneeStaffId?: string
+  /** "My work" (`myWorkOf`): assigned to this person, or to one of these teams with no one named. */
+  mine?: MyWork
   /** Only findings due at or before this instant (and those breached on sight). */
   dueBefore?: Date
   /** Need to know: only findings this reader may see (`findingKind`). Without it, every finding (the CLI, tests). */
@@ -135,6 +144,18 @@ function matchesFilter(eb: ExpressionBuilder<DB, 'finding'>, filter: FindingFilt
   if (filter.boroughId) parts.push(eb('borough_id', '=', filter.boroughId))
   if (filter.bcuId) parts.push(eb('bcu_id', '=', filter.bcuId))
   if (filter.assigneeStaffId) parts.push(eb('assignee_staff_id', '=', filter.assigneeStaffId))
+  if (filter.mine) {
+    const { staffId, teamIds } = filter.mine
+    const named = eb('assignee_staff_id', '=', staffId)
+    parts.push(
+      teamIds.length
+        ? eb.or([
+            named,
+            eb.and([eb('assignee_staff_id', 'is', null), eb('assignee_team_id', 'in', [...teamIds])]),
+          ])
+        : named,
+    )
+  }
   if (filter.dueBefore) parts.push(eb.or([eb('due_at', '<=', filter.dueBefore), eb('due_at', 'is', null)]))
   if (filter.reach) parts.push(findingKind.where(filter.reach))
   return eb.and(parts)
@@ -343,6 +364,7 @@ export function standardsService(deps: StandardsDependencies) {
           (!filter.boroughId || f.boroughId === filter.boroughId) &&
           (!filter.bcuId || f.bcuId === filter.bcuId) &&
           (!filter.assigneeStaffId || f.assigneeStaffId === filter.assigneeStaffId) &&
+          (!filter.mine || isMyWork(filter.mine, f)) &&
           (!filter.reach || findingKind.canSee(filter.reach, f)) &&
           (!filter.queue || inScope(filter.queue, f)),
       )

@@ -3,7 +3,7 @@ import { operationalRoles } from '../platform/access/roles.ts'
 import type { StartPanel, StartPanelReader } from '../platform/start-panels.ts'
 import { startPanelItems } from '../platform/start-panels.ts'
 import { countdown } from '../platform/time.ts'
-import { teamScope } from './scope.ts'
+import { myWorkOf, teamScope } from './scope.ts'
 import type { FindingFilter, FindingSummary, StandardsService } from './service.ts'
 
 const readerOf = (r: StartPanelReader) => ({
@@ -43,15 +43,15 @@ export function standardsStartPanels(service: StandardsService): StartPanel[] {
       access: allow(...operationalRoles),
       position: 10,
       async read(reader) {
-        const staffId = reader.principal.staffId
-        if (!staffId)
+        const mine = myWorkOf(reader.principal)
+        if (!mine)
           return {
             counts: [],
             items: [],
             more: { text: 'Go to My work', href: '/my-work' },
             empty: 'Your account is not linked to a staff record, so no findings are assigned to you.',
           }
-        const { items, open, breached } = await mostUrgent(service, reader, { assigneeStaffId: staffId })
+        const { items, open, breached } = await mostUrgent(service, reader, { mine })
         return {
           counts: [
             { value: open, label: 'open findings on your records', href: '/my-work' },

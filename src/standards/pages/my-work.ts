@@ -13,7 +13,7 @@ import { countdown } from '../../platform/time.ts'
 import { mostUrgentFirst } from '../../platform/urgency.ts'
 import { staffAccess, teamRoles } from '../access.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from '../lifecycle.ts'
-import { teamScope } from '../scope.ts'
+import { myWorkOf, teamScope } from '../scope.ts'
 import type { FindingFilter, FindingSummary, StandardsService } from '../service.ts'
 import { readerOf, viewFinding } from './shared.ts'
 
@@ -38,9 +38,10 @@ const withCountdown = (f: FindingSummary, now: Date) => ({
 export function workPages(app: FastifyInstance, service: StandardsService) {
   app.get('/my-work', { config: { access: staffAccess } }, async (request, reply) => {
     const principal = request.principal as Principal
-    const findings = principal.staffId
-      ? await service.listFindings({ assigneeStaffId: principal.staffId, status: 'open' })
-      : []
+    // Mine by name and, where my team holds the work (a custody suite, a unit, a supervisor's reviews), my
+    // team's that name no one.
+    const mine = myWorkOf(principal)
+    const findings = mine ? await service.listFindings({ mine, status: 'open' }) : []
     await service.logListRead(readerOf(request), findings)
     // What needs doing soonest first: not yet due soonest first, then the most recently breached.
     const now = service.now()
@@ -52,6 +53,7 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
     return reply.render('views/my-work.njk', {
       pageTitle: 'My work',
       hasStaffRecord: principal.staffId !== null,
+      holdsTeamWork: (mine?.teamIds.length ?? 0) > 0,
       findings: ordered.map((f) => withCountdown(f, now)),
     })
   })
