@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
+import type { Principal } from './auth/principal.ts'
 import type { Executor } from './db/database.ts'
 
 /** How a measure's value reads: a share of records (0 to 1), a count, or a median in hours or days. */
@@ -60,9 +61,45 @@ export interface Measure {
   /**
    * The findings the figure was taken over (its `over`), as a query of their ids, so a leader can open the
    * records behind it (each reader sees those their need to know reaches). Measures of a module's own
-   * records do not drill down yet.
+   * records declare `recordsBehind` instead.
    */
   findingsBehind?(scope: MeasureScope): RawBuilder<{ id: string }>
+  /** The module's own records the figure was taken over (its `over`), for a measure over records. */
+  recordsBehind?: RecordsBehind
+}
+
+/**
+ * One record behind a figure, as the dashboard lists it. `counted` says, for a share, whether the record is
+ * one its numerator counts (null for a count or a median, where every record is counted alike); `visible`
+ * whether the reader's need to know reaches it, decided by the owning module's own condition.
+ */
+export interface RecordBehind {
+  id: string
+  ref: string
+  summary: string
+  borough_id: string | null
+  at: Date | null
+  href: string
+  counted: boolean | null
+  visible: boolean
+}
+
+/**
+ * The records a module measure's figure was taken over, declared beside the measure in the owning module and
+ * built from the same SQL its `take` counts, so the list and the figure cannot drift apart. `query` may read
+ * the rules' parameters as configured for the scope (through `q`) and narrows visibility as the module's
+ * own list pages do for `reader` (a custody suite's staff to their suites, a frontline officer to their
+ * online cases). One row per record counted, in the order they are best read.
+ */
+export interface RecordsBehind {
+  /** As the access log names the kind of record listed (`id` of each row): 'pac', 'missing-episode'. */
+  kind: string
+  /** What the records are, for the list's heading: 'returns from missing', and one of them: 'return from missing'. */
+  noun: string
+  nounOne: string
+  /** For a share, what a counted record is: 'interviewed in time'. */
+  countedAs?: string
+  query(q: Executor, scope: MeasureScope, reader: Principal): Promise<RawBuilder<RecordBehind>>
 }
 
 /** A share of `of` records, null when there are none: the value and its base together. */
@@ -86,3 +123,26 @@ export function measureRegistry() {
 }
 
 export type MeasureRegistry = ReturnType<typeof measureRegistry>
+
+/**
+ * The columns of a `RecordBehind` row, named as the dashboard reads them, from a module's own expressions:
+ * each module's `recordsBehind` selects these over the same rows its measure counts.
+ */
+export function recordBehindColumns(columns: {
+  id: RawBuilder<unknown> | string
+  ref: RawBuilder<unknown> | string
+  summary: RawBuilder<unknown>
+  borough: RawBuilder<unknown> | string
+  at: RawBuilder<unknown> | string
+  /** The page of one record: a path prefix the id is appended to, or an expression of the whole path. */
+  href: string | RawBuilder<unknown>
+  counted?: RawBuilder<boolean>
+  visible: RawBuilder<unknown>
+}) {
+  const ref = (c: RawBuilder<unknown> | string) => (typeof c === 'string' ? sql.ref(c) : c)
+  const href =
+    typeof columns.href === 'string' ? sql`${columns.href}::text || ${ref(columns.id)}::text` : columns.href
+  return sql`${ref(columns.id)}::text as id, ${ref(columns.ref)}::text as ref, ${columns.summary}::text as summary,
+    ${ref(columns.borough)}::text as borough_id, ${ref(columns.at)} as at, ${href} as href,
+    ${columns.counted ?? sql`null::boolean`} as counted, coalesce(${columns.visible}, false) as visible`
+}

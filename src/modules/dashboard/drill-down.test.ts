@@ -6,8 +6,9 @@ import type { Measure } from '../../platform/measures.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import { periodOf } from './months.ts'
 
-// The findings behind an engine figure, written by hand in two BCUs' boroughs: the list a leader opens has
-// as many findings as the figure was taken over, and a BCU lead's need to know reaches only their own.
+// The records behind a figure, written by hand in two BCUs' boroughs: the engine's findings, and a module's
+// own records (returns from missing, PACs): the list a leader opens has as many records as the figure was
+// taken over, and a BCU lead's need to know reaches only their own BCU's.
 const clock = fixedClock('2018-10-15T10:00:00Z')
 let kestrel: TestKestrel
 let lead: SignedInUser
@@ -75,18 +76,90 @@ beforeAll(async () => {
         updated_at: new Date(opened),
       })
       .execute()
+  // A child, returned from missing in September three times (two in my BCU, one interviewed within the hour,
+  // one never; one in the other BCU, interviewed) and once in August; a PAC raised for them in each BCU.
+  const now = new Date('2018-10-01T00:00:00Z')
+  const person = await db
+    .insertInto('person')
+    .values({ family_name: 'Drill', date_of_birth: '2004-01-01', created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  for (const [borough, returned, interviewed, ref] of [
+    [mine.boroughId, '2018-09-04T10:00:00Z', '2018-09-04T11:00:00Z', 'RET-MINE-1'],
+    [mine.boroughId, '2018-09-12T10:00:00Z', null, 'RET-MINE-2'],
+    [other.boroughId, '2018-09-14T10:00:00Z', '2018-09-14T12:00:00Z', 'RET-OTHER-1'],
+    [mine.boroughId, '2018-08-14T10:00:00Z', null, 'RET-MINE-AUG'],
+  ] as const) {
+    const at = new Date(new Date(returned).getTime() - 86_400_000)
+    await db
+      .insertInto('missing_episode')
+      .values({
+        ref,
+        person_id: person.id,
+        borough_id: borough,
+        reported_at: at,
+        reported_by_kind: 'parent',
+        last_seen_at: at,
+        last_seen_place: 'Home',
+        circumstances: 'Did not come home',
+        grade: 'medium',
+        suggested_grade: 'medium',
+        graded_by_name: 'Test',
+        returned_at: returned,
+        prevention_interview_at: interviewed,
+        created_by: 'test',
+        created_at: at,
+        updated_at: at,
+      })
+      .execute()
+  }
+  for (const [borough, created, ref] of [
+    [mine.boroughId, '2018-09-06T10:00:00Z', 'PAC-MINE-1'],
+    [other.boroughId, '2018-09-07T10:00:00Z', 'PAC-OTHER-1'],
+    [other.boroughId, '2018-10-02T10:00:00Z', 'PAC-OTHER-OCT'],
+  ] as const)
+    await db
+      .insertInto('pac')
+      .values({
+        ref,
+        person_id: person.id,
+        about_kind: 'incident',
+        about_summary: 'A concern',
+        concerns: ['child_abuse'],
+        risk_level: 'medium',
+        risk_assessment: '',
+        child_spoken_to: true,
+        voice_of_child: '',
+        police_first_knew_at: new Date(new Date(created).getTime() - 3 * 3_600_000),
+        created_at: created,
+        submitted_at: created,
+        updated_at: created,
+        raised_by_name: 'Test',
+        created_by: 'test',
+        borough_id: borough,
+      })
+      .execute()
   lead = await signIn(kestrel, ['force_lead'])
   bcuLead = await signIn(kestrel, ['bcu_lead'], { staffId: staff.id })
 }, 60_000)
 afterAll(() => kestrel?.close())
 
-const take = (boroughIds: string[] | null) =>
-  (kestrel.services.measures.get('standards.findings-opened') as Measure).take(kestrel.services.db, {
+const take = (boroughIds: string[] | null, id = 'standards.findings-opened') =>
+  (kestrel.services.measures.get(id) as Measure).take(kestrel.services.db, {
     ...periodOf('2018-09'),
     boroughIds,
   })
 const listed = (body: string) =>
   [...body.matchAll(/<td class="govuk-table__cell">((?:MINE|OTHER)-[^<]+)<\/td>/g)].map((m) => m[1])
+/** The refs a module's records list links to. */
+const linked = (body: string) =>
+  [...body.matchAll(/<a class="govuk-link" href="[^"]+">((?:RET|PAC)-[^<]+)<\/a>/g)].map((m) => m[1])
+const boroughsOf = async (bcuId: string) =>
+  (
+    await kestrel.services.organisation.areasAt((await kestrel.services.organisation.force()).id, clock.now())
+  ).bcus
+    .find((b) => b.id === bcuId)
+    ?.boroughs.map((b) => b.id) ?? []
 
 describe('the findings behind a figure', () => {
   it('lists as many findings as the figure was taken over, for a force-wide reader', async () => {
@@ -123,9 +196,67 @@ describe('the findings behind a figure', () => {
     expect(logged.map((l) => l.subject_kind)).toEqual(['finding', 'finding'])
   })
 
+  it('lists a module’s own records behind its figures, as many as each figure was taken over', async () => {
+    for (const [id, refs, otherRefs] of [
+      ['missing.prevention-interview-in-time', ['RET-MINE-1', 'RET-MINE-2', 'RET-OTHER-1'], ['RET-OTHER-1']],
+      ['referrals.hours-to-pac', ['PAC-MINE-1', 'PAC-OTHER-1'], ['PAC-OTHER-1']],
+    ] as const) {
+      const figure = await take(null, id)
+      expect(figure.over).toBe(refs.length)
+      const page = await get(lead, `/dashboard/records?id=${id}&month=2018-09`)
+      expect(page.statusCode).toBe(200)
+      expect(page.body).toContain(`: ${refs.length} `)
+      expect(page.body).not.toContain('your need to know reaches')
+      expect(linked(page.body).sort()).toEqual([...refs].sort())
+      const area = await take(await boroughsOf(other.bcuId), id)
+      expect(area.over).toBe(otherRefs.length)
+      const bcu = await get(lead, `/dashboard/records?id=${id}&month=2018-09&bcu=${other.bcuId}`)
+      expect(linked(bcu.body).sort()).toEqual([...otherRefs].sort())
+    }
+    const measure = await get(lead, '/dashboard/measure?id=referrals.hours-to-pac&month=2018-09')
+    expect(measure.body).toContain('Open the PACs raised behind September 2018’s figure')
+    // A share says which records its numerator counts: the returns interviewed within MIS-06's hours.
+    const figure = await take(null, 'missing.prevention-interview-in-time')
+    expect(figure.value).toBeCloseTo(2 / 3)
+    const page = await get(lead, '/dashboard/records?id=missing.prevention-interview-in-time&month=2018-09')
+    expect(page.body.match(/<td class="govuk-table__cell">Yes<\/td>/g)?.length).toBe(2)
+    expect(page.body.match(/<td class="govuk-table__cell">No<\/td>/g)?.length).toBe(1)
+  })
+
+  it('shows a BCU lead only their own BCU’s module records, saying how many there are in all, and logs them', async () => {
+    const returns = await get(
+      bcuLead,
+      '/dashboard/records?id=missing.prevention-interview-in-time&month=2018-09',
+    )
+    expect(returns.statusCode).toBe(200)
+    expect(returns.body).toContain(
+      '3 returns from missing behind the figure, of which your need to know reaches 2.',
+    )
+    expect(linked(returns.body).sort()).toEqual(['RET-MINE-1', 'RET-MINE-2'])
+    const pacs = await get(
+      bcuLead,
+      `/dashboard/records?id=referrals.hours-to-pac&month=2018-09&bcu=${other.bcuId}`,
+    )
+    expect(pacs.body).toContain('1 PAC raised behind the figure, of which your need to know reaches 0.')
+    expect(linked(pacs.body)).toEqual([])
+    const logged = await kestrel.services.db
+      .selectFrom('access_log')
+      .select(['subject_kind', 'detail'])
+      .where('actor_id', '=', bcuLead.userId)
+      .where('action', '=', 'list')
+      .where('subject_kind', 'in', ['missing-episode', 'pac'])
+      .orderBy('seq')
+      .execute()
+    expect(logged.map((l) => l.subject_kind)).toEqual(['missing-episode', 'pac'])
+    expect(logged.map((l) => (l.detail as { count: number }).count)).toEqual([2, 0])
+  })
+
   it('refuses a measure that does not open record by record, naming the field', async () => {
     const res = await get(lead, '/dashboard/records?id=standards.right-first-time&month=2018-09')
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('cannot be opened record by record yet')
+    const unknown = await get(lead, '/dashboard/records?id=missing.no-such-measure&month=2018-09')
+    expect(unknown.statusCode).toBe(400)
+    expect(unknown.body).toContain('is not a measure Kestrel keeps')
   })
 })

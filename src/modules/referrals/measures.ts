@@ -1,8 +1,12 @@
-import { type Measure, shareOf } from '../../platform/measures.ts'
+import { sql } from 'kysely'
+import { reachOf } from '../../platform/access/need-to-know.ts'
+import { type Measure, recordBehindColumns, shareOf } from '../../platform/measures.ts'
 import type { WorkingDayCalendar } from '../../standards/calendar.ts'
 import { parametersAt } from '../../standards/parameters.ts'
 import type { StandardsService } from '../../standards/service.ts'
-import { medianHoursToSubmission, noFeedbackShare } from './service/measures.ts'
+import { pacKind } from './access.ts'
+import { referralsPath } from './pages/shared.ts'
+import { medianHoursToSubmission, noFeedbackShare, pacsCreatedIn } from './service/measures.ts'
 
 /** The referrals module's measures for the dashboard, each read as the rules judge (REF-05 as configured). */
 export function referralsMeasures(
@@ -22,6 +26,22 @@ export function referralsMeasures(
       async take(q, { from, until, boroughIds }) {
         const { hours, pacs } = await medianHoursToSubmission(q, from, until, { boroughIds })
         return { value: hours, over: pacs }
+      },
+      recordsBehind: {
+        kind: pacKind.kind,
+        noun: 'PACs raised',
+        nounOne: 'PAC raised',
+        async query(_q, { from, until, boroughIds }, reader) {
+          return sql`select ${recordBehindColumns({
+            id: 'pac.id',
+            ref: 'pac.ref',
+            summary: sql`round((extract(epoch from pac.created_at - pac.police_first_knew_at) / 3600)::numeric, 1)::text || ' hours after the police knew'`,
+            borough: 'pac.borough_id',
+            at: 'pac.created_at',
+            href: `${referralsPath}/`,
+            visible: pacKind.where(reachOf(reader)),
+          })} from pac where ${pacsCreatedIn(from, until, { boroughIds })}`
+        },
       },
     },
     {
@@ -44,6 +64,7 @@ export function referralsMeasures(
         })
         return shareOf(result.withoutFeedback, result.due)
       },
+      // No records behind it: which PACs are due is decided in working days by the calendar, not in SQL.
     },
   ]
 }

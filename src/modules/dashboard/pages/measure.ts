@@ -7,6 +7,7 @@ import { formatFigure } from '../figures.ts'
 import { lastCompleteMonth, monthLabel, monthsEnding, plusMonths } from '../months.ts'
 import { figureOf } from '../service/values.ts'
 import { dashboardQueryOf, filtersOf } from './query.ts'
+import { drillsDown } from './records.ts'
 import {
   areaOf,
   type DashboardPageDeps,
@@ -101,9 +102,10 @@ export function measurePage(app: FastifyInstance, deps: DashboardPageDeps) {
         monthLabel: monthLabel(month),
         back: `${dashboardPath}?${filtersOf(kept)}`,
         comparedWords,
-        recordsHref: measure.findingsBehind
+        recordsHref: drillsDown(measure)
           ? `${dashboardPath}/records?${filtersOf(kept)}&id=${encodeURIComponent(measure.id)}`
           : null,
+        recordsNoun: measure.recordsBehind?.noun ?? 'findings',
         goLives: markers,
         trend: months
           .slice()

@@ -9,6 +9,28 @@ import type { RepeatThresholdSource } from '../repeat-threshold.ts'
 /** A BCU to take a measure in (by the BCU each record was made under), or none for the force. */
 type Area = { boroughIds?: readonly string[] | null }
 
+/**
+ * The episodes graded no apparent risk (absent or very low) reported in [from, until) in the area: what the
+ * misgrading share counts over, and what the dashboard lists behind it (alias `missing_episode`).
+ */
+export const gradedLowestIn = (from: Date, until: Date, area: Area = {}) =>
+  sql<boolean>`missing_episode.reported_at >= ${from} and missing_episode.reported_at < ${until}
+    and missing_episode.grade = any(${[...lowestBand]}::text[])
+    and ${inAreaSql('missing_episode.borough_id', area.boroughIds ?? null)}`
+
+/** An episode with at least `minFactors` distinct risk factors recorded (answered or found in the record). */
+export const withFactors = (minFactors: number) =>
+  sql<boolean>`(select count(distinct f) from unnest(missing_episode.risk_factors || missing_episode.history_factors) f) >= ${minFactors}`
+
+/** The returns in [from, until) in the area: what the prevention interview share counts over. */
+export const returnedIn = (from: Date, until: Date, area: Area = {}) =>
+  sql<boolean>`missing_episode.returned_at >= ${from} and missing_episode.returned_at < ${until}
+    and ${inAreaSql('missing_episode.borough_id', area.boroughIds ?? null)}`
+
+/** A return with a prevention interview within `hours` (a number, or an expression of the episode's borough). */
+export const interviewedWithin = (hours: number | RawBuilder<number>) =>
+  sql<boolean>`coalesce(missing_episode.prevention_interview_at <= missing_episode.returned_at + interval '1 hour' * ${hours}, false)`
+
 /** The dashboard's missing-children measures. */
 export function missingMeasures(
   db: Executor,
@@ -47,12 +69,11 @@ export function missingMeasures(
         children_with: number
       }>`
         select count(*)::int as lowest,
-          count(*) filter (where (select count(distinct f) from unnest(risk_factors || history_factors) f) >= ${minFactors})::int as with_factors,
+          count(*) filter (where ${withFactors(minFactors)})::int as with_factors,
           count(distinct person_id)::int as children,
-          count(distinct person_id) filter (where (select count(distinct f) from unnest(risk_factors || history_factors) f) >= ${minFactors})::int as children_with
+          count(distinct person_id) filter (where ${withFactors(minFactors)})::int as children_with
         from missing_episode
-        where reported_at >= ${from} and reported_at < ${until} and grade = any(${[...lowestBand]}::text[])
-          and ${inAreaSql('borough_id', area.boroughIds ?? null)}`.execute(db)
+        where ${gradedLowestIn(from, until, area)}`.execute(db)
       const r = rows[0] ?? { lowest: 0, with_factors: 0, children: 0, children_with: 0 }
       return {
         gradedLowest: r.lowest,
@@ -116,9 +137,8 @@ export function missingMeasures(
     ) {
       const { rows } = await sql<{ lowest: boolean; returns: number; within: number }>`
         select grade = any(${[...lowestBand]}::text[]) as lowest, count(*)::int as returns,
-          count(*) filter (where prevention_interview_at <= returned_at + interval '1 hour' * ${hours})::int as within
-        from missing_episode where returned_at >= ${from} and returned_at < ${until}
-          and ${inAreaSql('borough_id', area.boroughIds ?? null)}
+          count(*) filter (where ${interviewedWithin(hours)})::int as within
+        from missing_episode where ${returnedIn(from, until, area)}
         group by 1`.execute(db)
       const sum = (f: (r: (typeof rows)[number]) => boolean) => {
         const picked = rows.filter(f)

@@ -16,6 +16,11 @@ export async function pacsByAreaAndMonth(q: Executor, from: Date, to: Date) {
   return rows.map((r) => ({ bcuId: r.bcu_id, boroughId: r.borough_id, month: r.month, pacs: r.pacs }))
 }
 
+/** The PACs created in [from, to) in the area: what the time to the PAC is taken over (alias `pac`). */
+export const pacsCreatedIn = (from: Date, to: Date, area: { boroughIds?: readonly string[] | null } = {}) =>
+  sql<boolean>`pac.created_at >= ${from} and pac.created_at < ${to}
+    and ${inAreaSql('pac.borough_id', area.boroughIds ?? null)}`
+
 /** Median hours from the police first knowing to the PAC, over PACs created in [from, to). */
 export async function medianHoursToSubmission(
   q: Executor,
@@ -27,8 +32,7 @@ export async function medianHoursToSubmission(
     select (percentile_cont(0.5) within group (
       order by extract(epoch from created_at - police_first_knew_at) / 3600))::float8 as hours,
       count(*)::int as n
-    from pac where created_at >= ${from} and created_at < ${to}
-      and ${inAreaSql('borough_id', area.boroughIds ?? null)}`.execute(q)
+    from pac where ${pacsCreatedIn(from, to, area)}`.execute(q)
   return { hours: rows[0]?.hours ?? null, pacs: rows[0]?.n ?? 0 }
 }
 
