@@ -4,7 +4,7 @@ import type { CalibrationTarget, KindRate, RuleRate } from './measure.ts'
  * Each rule's band at the demo's end (scale 0.1, seed 2018): the share of its records (or of those it
  * judged) that raise a finding, with the target's source: the report's figure where it gives one, else
  * plausible practice. The generators state the same rates beside the code that makes them. Rules whose
- * generators others own (offenders, online) have none here yet; every rule must still raise one finding,
+ * generators others own (offenders, the online cases' ONL-01 to ONL-04 and ONL-08) have none here yet; every rule must still raise one finding,
  * bar those whose records no generator makes yet (notYetFed).
  */
 export const calibrationTargets: Record<string, CalibrationTarget> = {
@@ -202,6 +202,27 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     of: 'judged',
     source: 'report: the CEOP referral closed after three weeks (plausible practice)',
   },
+  'ONL-05': {
+    min: 0.02,
+    max: 0.15,
+    of: 'records',
+    source:
+      'online seed-devices: 12% of non-specialist devices never triaged, the rest within ~10 days (report: specialists triage all; plausible practice after the 2018 recommendation)',
+  },
+  'ONL-06': {
+    min: 0.04,
+    max: 0.2,
+    of: 'records',
+    source:
+      'report: two of ten devices submitted per warrant, "50 percent ... do not have IIOC on them" (about half the submitted)',
+  },
+  'ONL-07': {
+    min: 0.02,
+    max: 0.12,
+    of: 'records',
+    source:
+      'report: "some devices are returned without being checked at all" (the untriaged, about a tenth of those returned)',
+  },
   'MIS-01': {
     min: 0.01,
     max: 0.08,
@@ -282,11 +303,8 @@ export const breachTargets: Record<string, CalibrationTarget> = {
   'custody-detention': { min: 0.8, max: 1, source: 'report Figure 1: children in custody 30 of 30 not good' },
 }
 
-/**
- * Rules no demo generator feeds yet: the online module's device rules, the RSO briefings (offenders), and
- * AUD-02 (the demo's audits are imported with no learning points, so no learning stays local).
- */
-export const notYetFed = ['ONL-05', 'ONL-06', 'ONL-07', 'RSO-08', 'AUD-02']
+/** Rules no demo generator feeds yet: the RSO briefings (offenders). */
+export const notYetFed = ['RSO-08']
 
 /**
  * Rules that need a force of at least this scale to raise anything: INV-07 needs an officer's open caseload

@@ -3,13 +3,15 @@ import type { SeedGenerator } from '../../platform/seed/seeder.ts'
 import { londonBcus } from '../organisation/london.ts'
 import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed.ts'
 import type { KiratLevel, OutcomeKind, Stage, TeamKind } from './online-case.ts'
+import { type SeededWarrant, seizedDevices } from './seed-devices.ts'
 
 /*
  * Demo online cases at the report's rates: about 1,387 NCA referrals over 20 months and 100 Operation Bellona
  * cases a month at scale 1, allocated 77% frontline, 17% to the child abuse teams and 6% to the specialists,
  * with outcomes by team kind near the report's table (frontline 86% no further action, 3% no crime, 11%
  * positive; specialists 29%, 12%, 59%), stage ages with a tail of long delays, children in some suspects'
- * households (some never referred), and the online team's staff with their screenings and gradings (ONL-08).
+ * households (some never referred), the online team's staff with their screenings and gradings (ONL-08), and
+ * the devices seized at each warrant, with their triage (seed-devices.ts: ONL-05 to ONL-07).
  * Each case's timeline is drawn whole and cut at the demo's end, so the open cases are the queue.
  */
 
@@ -66,6 +68,10 @@ export const onlineSeed: SeedGenerator = {
     const specialists = teams.find((t) => t.kind === 'online_csae')
     if (!boroughs.length || !specialists) return
     const end = until.getTime() - 3_600_000
+    // The devices draw from their own stream, so adding them changed none of the cases drawn before them.
+    const deviceRandom = random.fork('devices')
+    const warrants: SeededWarrant[] = []
+    const safeguarding = random.fork('safeguarding')
     const bcuOf = (borough: string) => londonBcus.find((b) => b.boroughs.includes(borough))?.code
     const teamFor = (kind: TeamKind, borough: string) =>
       kind === 'specialist'
@@ -151,6 +157,19 @@ export const onlineSeed: SeedGenerator = {
       next('closed', daysIn(random, 10, 10), {
         ...(children && !safeguarded ? { reason: 'Supervisor: no further concerns for the children' } : {}),
       })
+      const closedAt = t
+      const seizedAt = stages.find((s) => s.stage === 'devices_seized')?.at
+      if (seizedAt !== undefined && seizedAt <= end)
+        warrants.push({
+          caseRef: ref,
+          seizedAt,
+          teamKind,
+          team: team.ref,
+          borough,
+          suspect,
+          outcome,
+          closedAt,
+        })
       const shown = stages.filter((s) => s.at <= end)
       yield {
         kind: 'online-case',
@@ -212,8 +231,40 @@ export const onlineSeed: SeedGenerator = {
           person: child,
           identifiedAt: iso(foundAt),
         }
+        // A PAC for each child of a safeguarded household, within the day for most (ONL-03, 24 hours), days
+        // late for the rest; four in ten of the other households' children get one weeks late, the rest none
+        // (plausible practice; report: the mother of four, closed with no referral to children's social care).
+        const pacAfter = safeguarded
+          ? safeguarding.chance(0.85)
+            ? safeguarding.int(1, 20) * 3_600_000
+            : safeguarding.int(2, 14) * day
+          : safeguarding.chance(0.4)
+            ? safeguarding.int(7, 40) * day
+            : null
+        if (pacAfter !== null && foundAt + pacAfter <= end)
+          yield {
+            kind: 'online-safeguarding',
+            ref: `SG-SEED-${n}-${c}`,
+            case: ref,
+            action: 'pac',
+            child,
+            at: iso(foundAt + pacAfter),
+            pacRef: `PAC-ONL-${n}-${c}`,
+          }
       }
+      // A safeguarded household is visited before the case closes (ONL-04); the others close on a reason.
+      const visitAt = Math.min(foundAt + safeguarding.int(1, 10) * day, closedAt - 3_600_000)
+      if (safeguarded && visitAt <= end)
+        yield {
+          kind: 'online-safeguarding',
+          ref: `SG-SEED-${n}-visit`,
+          case: ref,
+          action: 'welfare_visit',
+          at: iso(Math.max(visitAt, foundAt)),
+        }
     }
+
+    yield* seizedDevices(deviceRandom, warrants, end)
 
     // The online team views and grades images: screened most years, with gaps (ONL-08).
     const year = until.getUTCFullYear()
