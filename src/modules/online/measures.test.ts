@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
+import type { MeasureScope } from '../../platform/measures.ts'
 import { onlineMeasures } from './measures.ts'
 import { outcomesByTeamKind } from './service/outcomes.ts'
 import { movableClock, onlineFixture } from './test-fixtures.ts'
@@ -181,5 +182,68 @@ describe('the devices measures', () => {
       'tester',
     )
     expect(await take('online.devices-triaged')).toEqual({ value: 1 / 3, over: 3 })
+  })
+})
+
+describe('days from a child identified to a PAC', () => {
+  it('takes the median and 90th percentile over the children identified in the period who have one', async () => {
+    const { db, online } = fx.kestrel.services
+    const identify = async (caseRef: string, on: string) => {
+      const child = await fx.person('2010-01-01')
+      await online.identifyChild(
+        { case: caseRef, person: child.ref, identifiedAt: new Date(on) },
+        fx.specialist,
+      )
+      return child.ref
+    }
+    let pacs = 0
+    const pac = (caseRef: string, on: string, child?: string) =>
+      online.recordSafeguarding(
+        {
+          case: caseRef,
+          kind: 'pac',
+          ...(child ? { child } : {}),
+          pacRef: `PAC-2018-M${++pacs}`,
+          at: new Date(on),
+        },
+        fx.specialist,
+      )
+    // Hand-counted, February: 2 days (the first child's own PAC; a social care referral the same day is not
+    // a PAC), 6 days (the second child's; the first's PAC is not theirs), 4 days (own PAC before the
+    // household's) and 10 days (the household's). The child with no PAC and the one identified in March are
+    // not counted.
+    const a = await fx.onlineCase('2018-01-20T09:00:00Z')
+    const first = await identify(a.ref, '2018-02-01T10:00:00Z')
+    const second = await identify(a.ref, '2018-02-01T10:00:00Z')
+    await online.recordSafeguarding(
+      { case: a.ref, kind: 'social_care_referral', at: new Date('2018-02-01T12:00:00Z') },
+      fx.specialist,
+    )
+    await pac(a.ref, '2018-02-03T10:00:00Z', first)
+    await pac(a.ref, '2018-02-07T10:00:00Z', second)
+    const b = await fx.onlineCase('2018-01-25T09:00:00Z')
+    const third = await identify(b.ref, '2018-02-10T00:00:00Z')
+    await identify(b.ref, '2018-02-10T00:00:00Z')
+    await pac(b.ref, '2018-02-14T00:00:00Z', third)
+    await pac(b.ref, '2018-02-20T00:00:00Z')
+    const c = await fx.onlineCase('2018-01-25T09:00:00Z')
+    await identify(c.ref, '2018-02-25T00:00:00Z')
+    const later = await identify(c.ref, '2018-03-02T00:00:00Z')
+    await pac(c.ref, '2018-03-03T00:00:00Z', later)
+
+    const february: MeasureScope = {
+      from: new Date('2018-02-01T00:00:00Z'),
+      until: new Date('2018-03-01T00:00:00Z'),
+      boroughIds: null,
+    }
+    const take = (id: string, scope = february) => onlineMeasures.find((m) => m.id === id)?.take(db, scope)
+    // Days 2, 4, 6, 10: the median 5; the 90th percentile 6 + 0.7 × 4 = 8.8 (interpolated).
+    expect(await take('online.child-to-pac-median-days')).toEqual({ value: 5, over: 4 })
+    const p90 = await take('online.child-to-pac-p90-days')
+    expect(p90?.over).toBe(4)
+    expect(p90?.value).toBeCloseTo(8.8, 9)
+    expect(
+      await take('online.child-to-pac-median-days', { ...february, boroughIds: [fx.boroughId('Hackney')] }),
+    ).toEqual({ value: null, over: 0 })
   })
 })
