@@ -34,10 +34,11 @@ const milestoneTitles = [
   'First monthly dip sample reported',
 ]
 
-const evidenceOf = (ref: string, n: number) => ({
+const evidenceOf = (ref: string, n: number, evidenceOn: string) => ({
   kind: 'document' as const,
   reference: `MPS/CP/${ref}/${String(n).padStart(2, '0')}`,
   description: 'Minutes of the safeguarding board that reviewed it',
+  evidenceOn,
 })
 
 export const recommendationsSeed: SeedGenerator = {
@@ -72,7 +73,7 @@ export const recommendationsSeed: SeedGenerator = {
           milestones.push({
             title: milestoneTitles[m - 1] as string,
             dueOn,
-            ...(has ? { evidence: [evidenceOf(`${rec.ref}-${a}`, m)] } : {}),
+            ...(has ? { evidence: [evidenceOf(`${rec.ref}-${a}`, m, evidenceOn)] } : {}),
           })
         }
         const allMet = evidenceDates.length === count
