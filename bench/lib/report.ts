@@ -3,6 +3,7 @@ import type { BenchResults } from './results.ts'
 
 const fmt = (n: number | null | undefined, unit = '') =>
   n === null || n === undefined || Number.isNaN(n) ? 'n/a' : `${n.toLocaleString('en-GB')}${unit}`
+const round1 = (n: number) => Math.round(n * 10) / 10
 const x = (n: number | null | undefined) => (n === null || n === undefined ? 'n/a' : `${n}x`)
 
 /** The markers around a run's results: the whole force's, or those of a run of some generators only. */
@@ -124,6 +125,21 @@ export function resultsMarkdown(r: BenchResults): string {
       )
     out.push('')
     out.push('Target (issue 19): the caseload page p95 under 100 ms at scale 10 on PostgreSQL.')
+    out.push('')
+  }
+  if (r.export) {
+    const e = r.export
+    out.push('### A record list downloaded as CSV')
+    out.push('')
+    out.push(
+      `${e.note}: **${fmt(e.csvRowsRead)} rows (${fmt(round1(e.csvBytes / 1024 ** 2))} MB) in ${e.exportSeconds} s ` +
+        `(${e.exportCpuSeconds} s of Node CPU), peak RSS ${fmt(e.exportPeakRssGrowthMb)} MB above where it stood**. ` +
+        `Baseline, ${e.baseline}: ${fmt(e.rows)} rows in ${e.baselineSeconds} s (${e.baselineCpuSeconds} s of Node CPU), ` +
+        `peak RSS ${fmt(e.baselinePeakRssGrowthMb)} MB above. One-minute load average ${e.loadAverage} on ` +
+        `${r.machine.cores} cores.`,
+    )
+    out.push('')
+    out.push('Target (issue 22): 100,000 rows streamed in under 5 s without holding them all in memory.')
     out.push('')
   }
   if (r.coldStart) {

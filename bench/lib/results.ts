@@ -1,4 +1,5 @@
 import type { CaseloadFigure } from './caseload.ts'
+import type { ExportFigure } from './export.ts'
 import type { ImportFigures } from './import.ts'
 import type { ColdStartFigure, LoadFigure, MyTeamFigure } from './pages.ts'
 import type { EvaluateFigure, SweepFigure } from './sweep.ts'
@@ -17,6 +18,7 @@ export interface BenchResults {
   evaluate?: EvaluateFigure[]
   myTeam?: MyTeamFigure
   caseload?: CaseloadFigure
+  export?: ExportFigure
   coldStart?: ColdStartFigure
   load?: LoadFigure & { note?: string }
   triage?: Record<string, unknown>

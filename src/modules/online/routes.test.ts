@@ -52,6 +52,16 @@ describe('the queue', () => {
     expect(past.body).toMatch(/<td class="govuk-table__cell">(7 days|8 days)<\/td>/)
     const future = await get(specialist, '/online?asOf-day=10&asOf-month=8&asOf-year=2030')
     expect(future.body).toContain('The date must be today or in the past')
+    // The queue downloads with the page's filters: on 10 August the case was awaiting research.
+    const csv = await get(specialist, '/online.csv?asOf-day=10&asOf-month=8&asOf-year=2018')
+    expect(csv.statusCode).toBe(200)
+    expect(csv.body.split('\r\n').find((l) => l.startsWith(`${a.ref},`))).toMatch(/^[^,]+,Awaiting research,/)
+    expect((await get(specialist, '/online.csv?asOf-day=31&asOf-month=2&asOf-year=2018')).statusCode).toBe(
+      400,
+    )
+    expect((await get(specialist, '/online.xlsx?asOf-day=10&asOf-month=8&asOf-year=2030')).statusCode).toBe(
+      400,
+    )
   })
 })
 

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { dateInputItems, dateParts } from '../../../platform/http/date-input.ts'
+import { ValidationError } from '../../../platform/http/errors.ts'
 import { parseForm } from '../../../platform/http/form.ts'
 import { dateInput, optionalText } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { exportHrefs, exportRoutes, oneBatch } from '../../../platform/http/record-export.ts'
 import { addMonths, formatSpan, londonDate, londonInstant } from '../../../platform/time.ts'
-import { mayDo, onlineAccess } from '../access.ts'
+import { mayDo, onlineAccess, onlineCaseKind } from '../access.ts'
 import { kiratLabels, openStages, stageLabels, teamKindLabels, teamKinds } from '../online-case.ts'
+import type { QueueItem } from '../service/queue.ts'
 import { casePath, choices, type OnlinePageDeps, onlinePath } from './shared.ts'
 
 /** The queue's filter form, read from the query: a borough, a team kind, and a day to see the queue as it stood. */
@@ -21,14 +24,7 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
   page(app, onlinePath, {
     access: onlineAccess.read,
     get: async ({ principal, query, request }) => {
-      const parsed = parseForm(filterForm, query)
-      const errors = parsed.ok ? undefined : parsed.state
-      const filter = parsed.ok ? parsed.input : { borough: null, teamKind: null, asOf: null }
-      const teamKind = teamKinds.find((k) => k === filter.teamKind)
-      // A day asked for is the queue at the start of that day in London.
-      const day = filter.asOf ? londonInstant(filter.asOf) : undefined
-      const future = day !== undefined && day > deps.clock.now()
-      const asOf = future ? undefined : day
+      const { errors, filter, teamKind, future, asOf } = queueFilterOf(deps, query)
       const force = await deps.organisation.force()
       const [boroughs, queue] = await Promise.all([
         deps.organisation.boroughs(force.id),
@@ -51,6 +47,7 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
         canSeeWelfare: mayDo('welfare', principal.roles),
         canRecord: mayDo('record', principal.roles),
         pageTitle: 'Online child abuse cases',
+        exportLinks: exportHrefs(onlinePath, query),
         asOf: asOf ? queue.asOf : null,
         counts: openStages.map((s) => ({ stage: s, label: stageLabels[s], count: queue.counts[s] })),
         total: queue.total,
@@ -79,4 +76,55 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
       })
     },
   })
+
+  // The whole queue to download (not only the first cases the page lists), with the page's filters.
+  exportRoutes<QueueItem>(app, onlinePath, {
+    access: onlineAccess.read,
+    accessLog: deps.accessLog,
+    list: async ({ principal, query, request }) => {
+      const { errors, filter, teamKind, future, asOf } = queueFilterOf(deps, query)
+      if (errors)
+        throw new ValidationError(
+          Object.entries(errors.fieldErrors).map(([field, e]) => ({ field, reason: e.text })),
+        )
+      if (future) throw new ValidationError([{ field: 'asOf', reason: 'must be today or in the past' }])
+      return {
+        fileName: 'kestrel-online-cases',
+        subjectKind: onlineCaseKind.kind,
+        idOf: (i: QueueItem) => i.id,
+        batches: () =>
+          oneBatch(
+            async () =>
+              (
+                await deps.online.queue(
+                  principal,
+                  { borough: filter.borough ?? undefined, teamKind, asOf },
+                  { query: `GET ${request.url}`, requestId: request.id, shown: Number.POSITIVE_INFINITY },
+                )
+              ).items,
+          ),
+        columns: [
+          { header: 'case', value: (i) => i.ref },
+          { header: 'stage', value: (i) => stageLabels[i.stage] },
+          { header: 'in stage since', value: (i) => i.stageAt },
+          { header: 'KIRAT', value: (i) => (i.kirat ? kiratLabels[i.kirat] : null) },
+          { header: 'children identified', value: (i) => i.children },
+          { header: 'borough', value: (i) => i.borough },
+          { header: 'team', value: (i) => (i.teamKind ? teamKindLabels[i.teamKind] : null) },
+        ],
+      }
+    },
+  })
+}
+
+/** The queue's filters from the query, as the page reads them; a day asked for is the queue at its start in London. */
+function queueFilterOf(deps: OnlinePageDeps, query: unknown) {
+  const parsed = parseForm(filterForm, query as Parameters<typeof parseForm>[1])
+  const errors = parsed.ok ? undefined : parsed.state
+  const filter = parsed.ok ? parsed.input : { borough: null, teamKind: null, asOf: null }
+  const teamKind = teamKinds.find((k) => k === filter.teamKind)
+  const day = filter.asOf ? londonInstant(filter.asOf) : undefined
+  const future = day !== undefined && day > deps.clock.now()
+  const asOf = future ? undefined : day
+  return { errors, filter, teamKind, future, asOf }
 }

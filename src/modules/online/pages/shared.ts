@@ -6,7 +6,7 @@ export const onlinePath = '/online'
 export const casePath = (id: string) => `${onlinePath}/cases/${encodeURIComponent(id)}`
 
 /** What the online pages are built from: the services the module manifest is given. */
-export type OnlinePageDeps = Pick<Services, 'online' | 'standards' | 'organisation' | 'clock'>
+export type OnlinePageDeps = Pick<Services, 'online' | 'standards' | 'organisation' | 'clock' | 'accessLog'>
 
 /** Choices for a select, with "any" first and the chosen one selected. */
 export const choices = (all: string, options: readonly { value: string; text: string }[], chosen: string) => [

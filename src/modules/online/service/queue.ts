@@ -44,7 +44,7 @@ export async function queue(
   deps: { accessLog: AccessLogService; clock: { now(): Date } },
   principal: Principal,
   filter: QueueFilter,
-  read: { query: string; requestId?: string | null },
+  read: { query: string; requestId?: string | null; shown?: number },
 ) {
   const asOf = filter.asOf ?? deps.clock.now()
   const reach = await onlineReach(q, principal)
@@ -78,7 +78,7 @@ export async function queue(
     order by s.at, online_case.ref`.execute(q)
   const counts = Object.fromEntries(openStages.map((s) => [s, 0])) as Record<Stage, number>
   for (const r of rows) counts[r.stage]++
-  const items: QueueItem[] = rows.slice(0, queueShown).map((r) => ({
+  const items: QueueItem[] = rows.slice(0, read.shown ?? queueShown).map((r) => ({
     id: r.id,
     ref: r.ref,
     stage: r.stage,
