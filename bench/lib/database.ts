@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { setUpForce } from '../../src/force-setup.ts'
 import { migrations } from '../../src/modules.ts'
 import { type DatabaseHandle, openPglite, openPostgres } from '../../src/platform/db/database.ts'
 import { migrateToLatest } from '../../src/platform/db/migrator.ts'
@@ -30,7 +31,9 @@ async function admin<T>(adminUrl: string, f: (client: pg.Client) => Promise<T>):
 
 /**
  * A fresh, migrated database for one run: on PostgreSQL kestrel_bench_<random> on the server in adminUrl,
- * dropped afterwards; otherwise an embedded database in memory.
+ * dropped afterwards; otherwise an embedded database in memory. Set up as a force's first start sets it up
+ * (the organisation, the reports' recommendations, the training matrix), so the demo's lines import as
+ * `kestrel seed` imports them.
  */
 export async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl?: string): Promise<BenchDatabase> {
   if (kind === 'postgres') {
@@ -41,6 +44,7 @@ export async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl?: stri
     url.pathname = `/${name}`
     const handle = await openPostgres(url.toString(), 10)
     await migrateToLatest(handle.db, migrations)
+    await setUpForce(handle.db)
     const { rows } = await sql<{
       v: string
     }>`select current_setting('server_version') as v`.execute(handle.db)
@@ -58,6 +62,7 @@ export async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl?: stri
   }
   const handle = await openPglite(undefined)
   await migrateToLatest(handle.db, migrations)
+  await setUpForce(handle.db)
   const { rows } = await sql<{
     v: string
   }>`select current_setting('server_version') as v`.execute(handle.db)
