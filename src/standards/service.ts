@@ -12,6 +12,7 @@ import type { Reach } from '../platform/access/need-to-know.ts'
 import type { Clock } from '../platform/clock.ts'
 import type { Database } from '../platform/db/database.ts'
 import type { DB } from '../platform/db/schema.ts'
+import { boroughsWithRecords } from '../platform/http/area-filter.ts'
 import { ConflictError, ValidationError } from '../platform/http/errors.ts'
 import { countdown } from '../platform/time.ts'
 import { urgencySql } from '../platform/urgency.ts'
@@ -23,14 +24,7 @@ import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels }
 import { parameterStore } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
-import {
-  type FindingCondition,
-  inScope,
-  isMyWork,
-  type MyWork,
-  scopeParts,
-  type TeamScope,
-} from './scope.ts'
+import { type FindingCondition, inScope, isMyWork, type MyWork, scopeParts, type TeamScope } from './scope.ts'
 
 /** A finding as lists, the API and the CLI show it. */
 export interface FindingSummary {
@@ -507,6 +501,8 @@ export function standardsService(deps: StandardsDependencies) {
     async boroughs(): Promise<{ id: string; name: string }[]> {
       return deps.boroughs ? deps.boroughs() : []
     },
+    /** The boroughs that have an open finding, for the lists' area filters (`areaFilterItems`). */
+    boroughsWithOpenFindings: () => boroughsWithRecords(db, 'finding', sql`r.closed_at is null`),
 
     listFindings,
     countFindings,

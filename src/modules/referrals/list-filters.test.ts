@@ -37,3 +37,37 @@ describe('the PAC list with a filter that was not offered', () => {
     expect(response.statusCode, response.body.slice(0, 300)).toBe(200)
   })
 })
+
+describe("the PAC list's borough filter", () => {
+  it('offers the boroughs with PACs first, then the others saying they have none', async () => {
+    const f = await referralsFixture(clock)
+    try {
+      const reader = await signIn(f.kestrel, ['force_lead'])
+      const child = await f.child('Filterchild')
+      await f.insertPac({
+        personId: child.id,
+        boroughId: f.boroughId('Sutton'),
+        firstKnew: '2018-08-31T09:00:00Z',
+        created: '2018-08-31T10:00:00Z',
+      })
+      const page = await f.kestrel.app.inject({
+        method: 'GET',
+        url: '/pacs',
+        headers: { cookie: reader.cookie },
+      })
+      expect(page.statusCode).toBe(200)
+      const select = page.body.slice(
+        page.body.indexOf('id="borough"'),
+        page.body.indexOf('</select>', page.body.indexOf('id="borough"')),
+      )
+      const options = [...select.matchAll(/<option value="[^"]*"[^>]*>([^<]*)<\/option>/g)].map((m) =>
+        m[1]?.trim(),
+      )
+      expect(options.slice(0, 2)).toEqual(['Any borough', 'Sutton'])
+      expect(options).toContain('Camden (no records)')
+      expect(options).toHaveLength(1 + f.boroughs.length)
+    } finally {
+      await f.kestrel.close()
+    }
+  }, 60_000)
+})

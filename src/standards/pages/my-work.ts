@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../../platform/auth/principal.ts'
+import { areaFilterItems } from '../../platform/http/area-filter.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
 import { type FormBody, formText } from '../../platform/http/form-body.ts'
 import { pageAsked, pageOfList } from '../../platform/http/pagination.ts'
@@ -83,10 +84,9 @@ export function workPages(app: FastifyInstance, service: StandardsService) {
         { value: '', text: 'Any rule' },
         ...service.rules().map((r) => ({ value: r.id, text: `${r.id} ${r.title}` })),
       ],
-      boroughItems: [
-        { value: '', text: 'Any borough' },
-        ...boroughs.map((b) => ({ value: b.id, text: b.name })),
-      ],
+      boroughItems: areaFilterItems(boroughs, await service.boroughsWithOpenFindings(), {
+        any: 'Any borough',
+      }),
       dueItems: [
         { value: '', text: 'Any time' },
         ...Object.entries(dueWindows).map(([value, w]) => ({ value, text: w.label })),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
+import { areaFilterItems, boroughsWithRecords } from '../../../platform/http/area-filter.ts'
 import { NotFoundError } from '../../../platform/http/errors.ts'
 import { type FormBody, formText } from '../../../platform/http/form-body.ts'
 import { page, view } from '../../../platform/http/page.ts'
@@ -22,7 +23,7 @@ import { pacKind, pacMashRoles, pacRaisers, pacReaders, pacReviewers } from '../
 import { bragLabels, type PacStage, pacStages, stageLabels } from '../pac.ts'
 import type { PacSortKey } from '../service/lists.ts'
 import type { PacSummary } from '../service/records.ts'
-import { boroughOptions, logList, may, referralsPath } from './shared.ts'
+import { logList, may, referralsPath } from './shared.ts'
 
 const perPage = 50
 
@@ -69,7 +70,7 @@ export function listPages(app: FastifyInstance, services: Services) {
           { value: '', text: 'Any stage' },
           ...pacStages.map((s) => ({ value: s, text: stageLabels[s], selected: s === stage })),
         ],
-        boroughOptions: boroughs.map((o, i) => (i === 0 ? { ...o, text: 'Any borough' } : o)),
+        boroughOptions: boroughs,
         stageLabels,
         canRaise: may(principal, pacRaisers),
         canReview: may(principal, pacReviewers),
@@ -196,7 +197,12 @@ async function pacListFilter(services: Services, query: FormBody) {
   // A borough the list does not offer (a hand-written or stale link) is no filter, as an unknown stage
   // is; sent on as it came, a value that is not an id failed in the database, a 500.
   const asked = formText(query, 'borough')
-  const boroughs = await boroughOptions(services, asked)
+  const force = await services.organisation.force()
+  const boroughs = areaFilterItems(
+    await services.organisation.boroughs(force.id),
+    await boroughsWithRecords(services.db, 'pac'),
+    { any: 'Any borough', selected: asked },
+  )
   const boroughId = boroughs.some((o) => o.value !== '' && o.value === asked) ? asked : undefined
   const search = formText(query, 'q').slice(0, 100)
   const sorted = sortAsked(query, pacColumns, { key: 'raised', direction: 'desc' })
