@@ -1,7 +1,36 @@
+import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
-import type { Measure } from '../../platform/measures.ts'
-import type { CustodyDeps } from './service/dependencies.ts'
-import { custodyMeasures } from './service/measures.ts'
+import { type Measure, type RecordsBehind, recordBehindColumns } from '../../platform/measures.ts'
+import { detentionKind } from './access.ts'
+import { custodyPath } from './pages/shared.ts'
+import { type CustodyDeps, reachFor } from './service/dependencies.ts'
+import { custodyMeasures, detentionFacts } from './service/measures.ts'
+
+/**
+ * The detentions both measures are taken over: children charged and refused bail who left custody, from the
+ * same facts the measures count; visible as the custody pages' need to know reaches (a suite's staff their
+ * suite's). `counted` marks those the share counts, when it is one.
+ */
+const chargedAndKept = (countedAs?: string, counted?: RawBuilder<boolean>): RecordsBehind => ({
+  kind: detentionKind.kind,
+  noun: 'detentions of children charged and refused bail',
+  nounOne: 'detention of a child charged and refused bail',
+  countedAs,
+  async query(q, scope, reader) {
+    const reach = await reachFor(q, reader)
+    return sql`select ${recordBehindColumns({
+      id: 'd.id',
+      ref: 'd.ref',
+      summary: sql`coalesce(round(f.after_charge::numeric, 1)::text || ' hours held after charge, left for ' || replace(f.destination, '_', ' '), '')`,
+      borough: 'd.borough_id',
+      at: 'd.arrested_at',
+      href: `${custodyPath}/detentions/`,
+      counted,
+      visible: detentionKind.where(reach, 'd'),
+    })} from (${detentionFacts(scope)}) f join custody_detention d on d.id = f.id
+      where f.refused and f.left_at is not null`
+  },
+})
 
 /** The custody module's measures for the dashboard, over detentions with an arrest in the period. */
 export function custodyModuleMeasures(deps: Pick<CustodyDeps, 'organisationOn'>): readonly Measure[] {
@@ -24,6 +53,7 @@ export function custodyModuleMeasures(deps: Pick<CustodyDeps, 'organisationOn'>)
         const row = await total(q, from, until, boroughIds)
         return { value: row?.medianHoursHeldAfterCharge ?? null, over: row?.chargedRefusedBail ?? 0 }
       },
+      recordsBehind: chargedAndKept(),
     },
     {
       id: 'custody.transferred-after-charge',
@@ -38,6 +68,10 @@ export function custodyModuleMeasures(deps: Pick<CustodyDeps, 'organisationOn'>)
         const row = await total(q, from, until, boroughIds)
         return { value: row?.transferredShare ?? null, over: row?.chargedRefusedBail ?? 0 }
       },
+      recordsBehind: chargedAndKept(
+        'transferred to local authority accommodation',
+        sql<boolean>`f.transferred`,
+      ),
     },
   ]
 }

@@ -139,6 +139,65 @@ beforeAll(async () => {
         borough_id: borough,
       })
       .execute()
+  // Online cases: one in each BCU waiting for research at the end of September, one closed in it.
+  for (const [borough, ref, stages] of [
+    [
+      mine.boroughId,
+      'ONL-MINE-1',
+      [
+        ['received', '2018-09-01'],
+        ['awaiting_research', '2018-09-05'],
+      ],
+    ],
+    [
+      other.boroughId,
+      'ONL-OTHER-1',
+      [
+        ['received', '2018-09-02'],
+        ['awaiting_research', '2018-09-10'],
+      ],
+    ],
+    [
+      other.boroughId,
+      'ONL-OTHER-2',
+      [
+        ['received', '2018-09-03'],
+        ['closed', '2018-09-20'],
+      ],
+    ],
+  ] as const) {
+    const [, last] = stages
+    const c = await db
+      .insertInto('online_case')
+      .values({
+        ref,
+        source: 'public_report',
+        received_at: `${stages[0][1]}T09:00:00Z`,
+        material_category: 'other',
+        material_description: 'Material',
+        borough_id: borough,
+        stage: last[0],
+        stage_at: `${last[1]}T09:00:00Z`,
+        closed_at: last[0] === 'closed' ? `${last[1]}T09:00:00Z` : null,
+        created_at: `${stages[0][1]}T09:00:00Z`,
+        created_by: 'test',
+        updated_at: `${last[1]}T09:00:00Z`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    for (const [seq, [stage, day]] of stages.entries())
+      await db
+        .insertInto('online_case_stage')
+        .values({
+          case_id: c.id,
+          seq: seq + 1,
+          stage,
+          at: `${day}T09:00:00Z`,
+          recorded_by: 'test',
+          recorded_at: `${day}T09:00:00Z`,
+        })
+        .execute()
+  }
   lead = await signIn(kestrel, ['force_lead'])
   bcuLead = await signIn(kestrel, ['bcu_lead'], { staffId: staff.id })
 }, 60_000)
@@ -153,7 +212,7 @@ const listed = (body: string) =>
   [...body.matchAll(/<td class="govuk-table__cell">((?:MINE|OTHER)-[^<]+)<\/td>/g)].map((m) => m[1])
 /** The refs a module's records list links to. */
 const linked = (body: string) =>
-  [...body.matchAll(/<a class="govuk-link" href="[^"]+">((?:RET|PAC)-[^<]+)<\/a>/g)].map((m) => m[1])
+  [...body.matchAll(/<a class="govuk-link" href="[^"]+">((?:RET|PAC|ONL)-[^<]+)<\/a>/g)].map((m) => m[1])
 const boroughsOf = async (bcuId: string) =>
   (
     await kestrel.services.organisation.areasAt((await kestrel.services.organisation.force()).id, clock.now())
@@ -200,6 +259,8 @@ describe('the findings behind a figure', () => {
     for (const [id, refs, otherRefs] of [
       ['missing.prevention-interview-in-time', ['RET-MINE-1', 'RET-MINE-2', 'RET-OTHER-1'], ['RET-OTHER-1']],
       ['referrals.hours-to-pac', ['PAC-MINE-1', 'PAC-OTHER-1'], ['PAC-OTHER-1']],
+      ['online.open-cases', ['ONL-MINE-1', 'ONL-OTHER-1'], ['ONL-OTHER-1']],
+      ['online.awaiting-research-count', ['ONL-MINE-1', 'ONL-OTHER-1'], ['ONL-OTHER-1']],
     ] as const) {
       const figure = await take(null, id)
       expect(figure.over).toBe(refs.length)
@@ -239,16 +300,37 @@ describe('the findings behind a figure', () => {
     )
     expect(pacs.body).toContain('1 PAC raised behind the figure, of which your need to know reaches 0.')
     expect(linked(pacs.body)).toEqual([])
+    const cases = await get(bcuLead, '/dashboard/records?id=online.open-cases&month=2018-09')
+    expect(cases.body).toContain(
+      '2 open online cases behind the figure, of which your need to know reaches 1.',
+    )
+    expect(linked(cases.body)).toEqual(['ONL-MINE-1'])
     const logged = await kestrel.services.db
       .selectFrom('access_log')
       .select(['subject_kind', 'detail'])
       .where('actor_id', '=', bcuLead.userId)
       .where('action', '=', 'list')
-      .where('subject_kind', 'in', ['missing-episode', 'pac'])
+      .where('subject_kind', 'in', ['missing-episode', 'pac', 'online-case'])
       .orderBy('seq')
       .execute()
-    expect(logged.map((l) => l.subject_kind)).toEqual(['missing-episode', 'pac'])
-    expect(logged.map((l) => (l.detail as { count: number }).count)).toEqual([2, 0])
+    expect(logged.map((l) => l.subject_kind)).toEqual(['missing-episode', 'pac', 'online-case'])
+    expect(logged.map((l) => (l.detail as { count: number }).count)).toEqual([2, 0, 1])
+  })
+
+  it('lists as many records as every drilling module measure’s figure was taken over, for the force and a BCU', async () => {
+    const drilling = kestrel.services.measures.all().filter((m) => m.recordsBehind)
+    expect(drilling.length).toBeGreaterThan(20)
+    const otherBoroughs = await boroughsOf(other.bcuId)
+    for (const m of drilling)
+      for (const [boroughIds, filter] of [
+        [null, ''],
+        [otherBoroughs, `&bcu=${other.bcuId}`],
+      ] as const) {
+        const figure = await take(boroughIds, m.id)
+        const page = await get(lead, `/dashboard/records?id=${m.id}&month=2018-09${filter}`)
+        expect(page.statusCode, m.id).toBe(200)
+        expect(page.body.match(/id="behind">[^<]*?: (\d+) /)?.[1], m.id).toBe(String(figure.over))
+      }
   })
 
   it('refuses a measure that does not open record by record, naming the field', async () => {

@@ -1,7 +1,22 @@
+import { sql } from 'kysely'
+import { reachOf } from '../../platform/access/need-to-know.ts'
+import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
-import { type Measure, shareOf } from '../../platform/measures.ts'
+import { type Measure, recordBehindColumns, shareOf } from '../../platform/measures.ts'
 import type { OrganisationService } from '../organisation/service.ts'
-import { measuresOf } from './service/measures.ts'
+import { investigationKind } from './access.ts'
+import { investigationsPath } from './pages/shared.ts'
+import {
+  childrenIn,
+  daysSinceReview,
+  healthTookPart,
+  measuresOf,
+  openAt,
+  strategyHeldIn,
+} from './service/measures.ts'
+
+/** Visible as the investigation pages' need to know reaches, on the investigation (alias `i`). */
+const visibleTo = (reader: Principal) => investigationKind.where(reachOf(reader), 'i')
 
 /** The investigations module's measures for the dashboard: quality of practice, not volume. */
 export function investigationsModuleMeasures(
@@ -24,6 +39,25 @@ export function investigationsModuleMeasures(
         })
         return shareOf(result.spokenTo, result.children)
       },
+      recordsBehind: {
+        kind: investigationKind.kind,
+        noun: 'children in investigations opened',
+        nounOne: 'child in an investigation opened',
+        countedAs: 'seen and spoken to',
+        async query(_q, { from, until, boroughIds }, reader) {
+          return sql`select ${recordBehindColumns({
+            id: 'i.id',
+            ref: 'i.ref',
+            summary: sql`'A ' || p.role || coalesce(', ' || p.ref, '')`,
+            borough: 'i.borough_id',
+            at: 'i.opened_at',
+            href: sql`${`${investigationsPath}/`}::text || i.id::text || '/people'`,
+            counted: sql<boolean>`p.spoken_to`,
+            visible: visibleTo(reader),
+          })} from investigation_person p join investigation i on i.id = p.investigation_id
+            where ${childrenIn(from, until, { boroughIds })}`
+        },
+      },
     },
     {
       id: 'investigations.strategy-with-health',
@@ -39,6 +73,25 @@ export function investigationsModuleMeasures(
         })
         return shareOf(result.withHealth, result.discussions)
       },
+      recordsBehind: {
+        kind: investigationKind.kind,
+        noun: 'strategy discussions held',
+        nounOne: 'strategy discussion held',
+        countedAs: 'with health taking part',
+        async query(_q, { from, until, boroughIds }, reader) {
+          return sql`select ${recordBehindColumns({
+            id: 'i.id',
+            ref: 'i.ref',
+            summary: sql`'Strategy discussion ' || coalesce(s.ref, '')`,
+            borough: 'i.borough_id',
+            at: 's.held_at',
+            href: sql`${`${investigationsPath}/`}::text || i.id::text || '/strategy'`,
+            counted: healthTookPart,
+            visible: visibleTo(reader),
+          })} from strategy_discussion s join investigation i on i.id = s.investigation_id
+            where ${strategyHeldIn(from, until, { boroughIds })}`
+        },
+      },
     },
     {
       id: 'investigations.days-since-review',
@@ -52,6 +105,22 @@ export function investigationsModuleMeasures(
       async take(q, { until, boroughIds }) {
         const result = await measuresOf(q, clock, organisation).medianDaysSinceReview(until, { boroughIds })
         return { value: result.days, over: result.open }
+      },
+      recordsBehind: {
+        kind: investigationKind.kind,
+        noun: 'investigations open',
+        nounOne: 'investigation open',
+        async query(_q, { until, boroughIds }, reader) {
+          return sql`select ${recordBehindColumns({
+            id: 'i.id',
+            ref: 'i.ref',
+            summary: sql`${daysSinceReview(until)}::int::text || ' days since the last review'`,
+            borough: 'i.borough_id',
+            at: 'i.opened_at',
+            href: `${investigationsPath}/`,
+            visible: visibleTo(reader),
+          })} from investigation i where ${openAt(until, { boroughIds })}`
+        },
       },
     },
   ]

@@ -1,10 +1,12 @@
 import { type RawBuilder, sql } from 'kysely'
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Executor } from '../../platform/db/database.ts'
 import {
   inAreaSql,
   type Measure,
   type MeasureResult,
   type MeasureScope,
+  recordBehindColumns,
   shareOf,
 } from '../../platform/measures.ts'
 import { londonDate, median } from '../../platform/time.ts'
@@ -12,6 +14,8 @@ import { parametersAt } from '../../standards/parameters.ts'
 import type { ResolvedParameters } from '../../standards/rule.ts'
 import type { StandardsService } from '../../standards/service.ts'
 import { afterMonthsOf, londonDateOf, londonMidnightOf } from '../../standards/sql-time.ts'
+import { rsoKind } from './access.ts'
+import { offendersPath } from './pages/shared.ts'
 import { type RiskLevel, riskLabels, riskLevels, type VisitIntervals } from './rso.ts'
 
 /*
@@ -54,14 +58,54 @@ async function caseloadsAt(q: Executor, scope: MeasureScope): Promise<number[]> 
   return rows.map((r) => Number(r.n)).sort((a, b) => a - b)
 }
 
-/** How many of the active RSOs at `until` pass `inDate`: a share over them. */
-async function shareAt(q: Executor, scope: MeasureScope, inDate: RawBuilder<boolean>, only = sql`true`) {
-  const { rows } = await sql<{ n: number; ok: number }>`
-    select count(*)::int as n, count(*) filter (where ${inDate})::int as ok
-    from rso r
-    where ${counted(scope)} and ${only}`.execute(q)
-  const row = rows[0]
-  return shareOf(Number(row?.ok ?? 0), Number(row?.n ?? 0))
+/**
+ * How a share of the active RSOs at `until` is judged, with the rules' parameters as configured then: those
+ * that pass `inDate`, of those `only` keeps (all, or a risk level's).
+ */
+type Judged = { inDate: RawBuilder<boolean>; only?: RawBuilder<boolean> }
+
+/**
+ * A share of the active RSOs at `until`: `take` counts those passing the judgement, and the dashboard lists
+ * the same RSOs behind the figure (as the RSO list's need to know reaches), marking those that pass.
+ */
+function rsoShare(
+  measure: Omit<Measure, 'take' | 'recordsBehind' | 'unit' | 'dimensions'>,
+  countedAs: string,
+  judge: (q: Executor, scope: MeasureScope) => Promise<Judged>,
+): Measure {
+  return {
+    ...measure,
+    unit: 'share',
+    dimensions: ['area'],
+    async take(q, scope) {
+      const { inDate, only = sql`true` } = await judge(q, scope)
+      const { rows } = await sql<{ n: number; ok: number }>`
+        select count(*)::int as n, count(*) filter (where ${inDate})::int as ok
+        from rso r
+        where ${counted(scope)} and ${only}`.execute(q)
+      const row = rows[0]
+      return shareOf(Number(row?.ok ?? 0), Number(row?.n ?? 0))
+    },
+    recordsBehind: {
+      kind: rsoKind.kind,
+      noun: 'active RSOs',
+      nounOne: 'active RSO',
+      countedAs,
+      async query(q, scope, reader) {
+        const { inDate, only = sql`true` } = await judge(q, scope)
+        return sql`select ${recordBehindColumns({
+          id: 'r.id',
+          ref: 'r.ref',
+          summary: sql`initcap(replace(r.risk_level, '_', ' ')) || ' risk'`,
+          borough: 'r.borough_id',
+          at: sql`null::timestamptz`,
+          href: `${offendersPath}/`,
+          counted: inDate,
+          visible: rsoKind.where(reachOf(reader), 'r'),
+        })} from rso r where ${counted(scope)} and ${only}`
+      },
+    },
+  }
 }
 
 /** Caseload measures share one count; each takes its own figure from it. */
@@ -128,65 +172,64 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
       'How many offender managers hold more active RSOs than RSO-05’s breach line (100 by default) at the end of the period, out of the managers holding any',
       (loads, q, scope) => overLine(loads, q, scope, 'breachAbove'),
     ),
-    {
-      id: 'offenders.arms-in-date',
-      title: 'RSOs with an ARMS assessment in date',
-      counts:
-        'Of the active RSOs at the end of the period, the share whose latest ARMS assessment is within RSO-01’s months (12 by default), or who were notified within those months and are not yet owed one',
-      unit: 'share',
-      higherIsBetter: true,
-      dimensions: ['area'],
-      source: 'RSO-01; the report: "ARMS assessments should be reviewed every year"',
-      async take(q, scope) {
+    rsoShare(
+      {
+        id: 'offenders.arms-in-date',
+        title: 'RSOs with an ARMS assessment in date',
+        counts:
+          'Of the active RSOs at the end of the period, the share whose latest ARMS assessment is within RSO-01’s months (12 by default), or who were notified within those months and are not yet owed one',
+        higherIsBetter: true,
+        source: 'RSO-01; the report: "ARMS assessments should be reviewed every year"',
+      },
+      'with an ARMS assessment in date',
+      async (q, scope) => {
         const rso01 = await params<{ months: number }>(q, standards, 'RSO-01', scope.until)
         const today = londonDate(scope.until)
         const since = sql`coalesce((select max(a.assessed_on) from rso_arms a
           where a.rso_id = r.id and a.assessed_on <= ${today}::date), r.notification_start)`
-        return shareAt(q, scope, sql<boolean>`${afterMonthsOf(since, rso01.sql('months'))} > ${scope.until}`)
+        return { inDate: sql<boolean>`${afterMonthsOf(since, rso01.sql('months'))} > ${scope.until}` }
       },
-    },
+    ),
     visitsOnTime(standards),
     ...riskLevels.map((level) => visitsOnTime(standards, level)),
-    {
-      id: 'offenders.plans-current',
-      title: 'RSOs whose risk management plan is current',
-      counts:
-        'Of the active RSOs at the end of the period, the share with a risk management plan agreed since their latest ARMS assessment and risk level change (as RSO-03 judges; one with neither owes no plan)',
-      unit: 'share',
-      higherIsBetter: true,
-      dimensions: ['area'],
-      source: 'RSO-03; the report: "many risk management plans that were out of date"',
-      async take(q, scope) {
+    rsoShare(
+      {
+        id: 'offenders.plans-current',
+        title: 'RSOs whose risk management plan is current',
+        counts:
+          'Of the active RSOs at the end of the period, the share with a risk management plan agreed since their latest ARMS assessment and risk level change (as RSO-03 judges; one with neither owes no plan)',
+        higherIsBetter: true,
+        source: 'RSO-03; the report: "many risk management plans that were out of date"',
+      },
+      'whose plan is current',
+      async (_q, scope) => {
         const today = londonDate(scope.until)
         const owed = sql`greatest(
           (select ${londonMidnightOf(sql`max(a.assessed_on)`)} from rso_arms a
             where a.rso_id = r.id and a.assessed_on <= ${today}::date),
           (select max(c.changed_at) from rso_risk_change c where c.rso_id = r.id and c.changed_at <= ${scope.until}))`
         const agreed = sql`(select max(p.agreed_at) from rso_plan p where p.rso_id = r.id and p.agreed_at <= ${scope.until})`
-        return shareAt(q, scope, sql<boolean>`${owed} is null or ${agreed} >= ${owed}`)
+        return { inDate: sql<boolean>`${owed} is null or ${agreed} >= ${owed}` }
       },
-    },
-    {
-      id: 'offenders.on-current-briefing',
-      title: 'RSOs on their area’s current neighbourhood briefing',
-      counts:
-        'Of the active RSOs at the end of the period, the share listed on the briefing in force then for the borough (or ward) where they live, as RSO-08 judges',
-      unit: 'share',
-      higherIsBetter: true,
-      dimensions: ['area'],
-      source: 'RSO-08; the report: local officers "remain unaware of the majority of offenders"',
-      async take(q, scope) {
-        return shareAt(
-          q,
-          scope,
-          sql<boolean>`exists (select 1 from (select distinct on (b.borough_id, b.ward_id) b.id, b.borough_id, b.ward_id
+    ),
+    rsoShare(
+      {
+        id: 'offenders.on-current-briefing',
+        title: 'RSOs on their area’s current neighbourhood briefing',
+        counts:
+          'Of the active RSOs at the end of the period, the share listed on the briefing in force then for the borough (or ward) where they live, as RSO-08 judges',
+        higherIsBetter: true,
+        source: 'RSO-08; the report: local officers "remain unaware of the majority of offenders"',
+      },
+      'on their area’s current briefing',
+      async (_q, scope) => ({
+        inDate: sql<boolean>`exists (select 1 from (select distinct on (b.borough_id, b.ward_id) b.id, b.borough_id, b.ward_id
               from rso_briefing b where b.generated_at <= ${scope.until}
               order by b.borough_id, b.ward_id, b.area_version desc) c
             join rso_briefing_entry e on e.briefing_id = c.id
             where e.rso_id = r.id and c.borough_id = r.borough_id and (c.ward_id is null or c.ward_id = r.ward_id))`,
-        )
-      },
-    },
+      }),
+    ),
     {
       id: 'offenders.days-to-social-care',
       title: 'Days from finding children with an RSO to telling social care',
@@ -234,31 +277,30 @@ const levelIds: Record<RiskLevel, string> = {
  * together, or one level, so a leader sees whether the very high risk are the ones being visited.
  */
 function visitsOnTime(standards: Rules, level?: RiskLevel): Measure {
-  return {
-    id: level ? `offenders.visits-on-time-${levelIds[level]}` : 'offenders.visits-on-time',
-    title: level
-      ? `${riskLabels[level]} risk RSOs visited within their interval`
-      : 'RSOs visited within their risk level’s interval',
-    counts: level
-      ? `Of the active ${riskLabels[level].toLowerCase()} risk RSOs at the end of the period (if RSO-04 gives the level routine visits), the share whose last home visit, or notification if never visited, is within the level’s interval`
-      : 'Of the active RSOs at the end of the period whose risk level has routine visits under RSO-04 (as configured), the share whose last home visit, or notification if never visited, is within their level’s interval',
-    unit: 'share',
-    higherIsBetter: true,
-    dimensions: ['area'],
-    source: 'RSO-04; the report: the force had only just started to collect data on visits',
-    async take(q, scope) {
+  return rsoShare(
+    {
+      id: level ? `offenders.visits-on-time-${levelIds[level]}` : 'offenders.visits-on-time',
+      title: level
+        ? `${riskLabels[level]} risk RSOs visited within their interval`
+        : 'RSOs visited within their risk level’s interval',
+      counts: level
+        ? `Of the active ${riskLabels[level].toLowerCase()} risk RSOs at the end of the period (if RSO-04 gives the level routine visits), the share whose last home visit, or notification if never visited, is within the level’s interval`
+        : 'Of the active RSOs at the end of the period whose risk level has routine visits under RSO-04 (as configured), the share whose last home visit, or notification if never visited, is within their level’s interval',
+      higherIsBetter: true,
+      source: 'RSO-04; the report: the force had only just started to collect data on visits',
+    },
+    'visited within their interval',
+    async (q, scope) => {
       const rso04 = await params<VisitIntervals>(q, standards, 'RSO-04', scope.until)
       const months = sql`(case r.risk_level when 'very_high' then ${rso04.sql('veryHighMonths')}
         when 'high' then ${rso04.sql('highMonths')} when 'medium' then ${rso04.sql('mediumMonths')}
         else ${rso04.sql('lowMonths')} end)`
       const since = sql`coalesce((select max(${londonDateOf('v.visited_at')}) from rso_visit v
         where v.rso_id = r.id and v.visited_at <= ${scope.until}), r.notification_start)`
-      return shareAt(
-        q,
-        scope,
-        sql<boolean>`${afterMonthsOf(since, months)} > ${scope.until}`,
-        level ? sql`${months} > 0 and r.risk_level = ${level}` : sql`${months} > 0`,
-      )
+      return {
+        inDate: sql<boolean>`${afterMonthsOf(since, months)} > ${scope.until}`,
+        only: level ? sql<boolean>`${months} > 0 and r.risk_level = ${level}` : sql<boolean>`${months} > 0`,
+      }
     },
-  }
+  )
 }

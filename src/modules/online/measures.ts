@@ -1,8 +1,18 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
+import type { Principal } from '../../platform/auth/principal.ts'
 import type { Executor } from '../../platform/db/database.ts'
-import { inAreaSql, type Measure, type MeasureScope, shareOf } from '../../platform/measures.ts'
+import {
+  inAreaSql,
+  type Measure,
+  type MeasureScope,
+  type RecordsBehind,
+  recordBehindColumns,
+  shareOf,
+} from '../../platform/measures.ts'
 import { deviceCountsByCase } from '../triage/service/devices.ts'
+import { onlineCaseKind, onlineReach } from './access.ts'
 import { type Stage, stageLabels } from './online-case.ts'
+import { onlinePath } from './pages/shared.ts'
 import { outcomesByTeamKind } from './service/outcomes.ts'
 
 /*
@@ -16,20 +26,56 @@ const inArea = (scope: MeasureScope) => sql`${inAreaSql('c.borough_id', scope.bo
 /** A count taken over itself: none is no value, as the dashboard reads every measure with nothing to take. */
 const countOf = (n: number) => ({ value: n || null, over: n })
 
+/**
+ * The cases open at `until` (in `stage`, if given), each with the stage of its latest change by then and the
+ * days it had been in it: what the queue measures count and the dashboard lists behind them (alias `o`).
+ */
+const openCases = (scope: MeasureScope, stage?: Stage) => sql`
+  select c.id, c.ref, c.borough_id, c.allocated_staff_id, c.allocated_team_id, s.stage, s.at,
+    extract(epoch from (${scope.until}::timestamptz - s.at)) / 86400 as days
+  from online_case c
+  cross join lateral (select st.stage, st.at from online_case_stage st where st.case_id = c.id
+    and st.at <= ${scope.until} order by st.seq desc limit 1) s
+  where ${inArea(scope)} and s.stage <> 'closed' and ${stage ? sql`s.stage = ${stage}` : sql`true`}`
+
+/** A case as the dashboard lists it behind a figure (alias `c` for its place), as the queue's need to know reaches. */
+const caseRow = async (
+  q: Executor,
+  reader: Principal,
+  row: { summary: RawBuilder<unknown>; at: string; counted?: RawBuilder<boolean> },
+) =>
+  recordBehindColumns({
+    id: 'c.id',
+    ref: 'c.ref',
+    summary: row.summary,
+    borough: 'c.borough_id',
+    at: row.at,
+    href: `${onlinePath}/cases/`,
+    counted: row.counted,
+    visible: onlineCaseKind.where(await onlineReach(q, reader), 'c'),
+  })
+
+/** The open cases behind a queue figure. */
+const openBehind = (stage?: Stage): RecordsBehind => ({
+  kind: onlineCaseKind.kind,
+  noun: stage ? `cases ${stageLabels[stage].toLowerCase()}` : 'open online cases',
+  nounOne: stage ? `case ${stageLabels[stage].toLowerCase()}` : 'open online case',
+  async query(q, scope, reader) {
+    return sql`select ${await caseRow(q, reader, {
+      summary: sql`floor(c.days)::int::text || ' days in its stage'`,
+      at: 'c.at',
+    })} from (${openCases(scope, stage)}) c`
+  },
+})
+
 /** Each open case's stage at `until` and the days it had been in it. */
 async function openAt(q: Executor, scope: MeasureScope, stage?: Stage) {
   const { rows } = await sql<{ n: number; median: number | null; p90: number | null }>`
-    with open as (
-      select s.stage, extract(epoch from (${scope.until}::timestamptz - s.at)) / 86400 as days
-      from online_case c
-      cross join lateral (select st.stage, st.at from online_case_stage st where st.case_id = c.id
-        and st.at <= ${scope.until} order by st.seq desc limit 1) s
-      where ${inArea(scope)} and s.stage <> 'closed'
-    )
+    with open as (${openCases(scope, stage)})
     -- percentile_cont(0.5) is the median as the time kernel takes it (the mean of the middle two).
     select count(*)::int as n, percentile_cont(0.5) within group (order by days) as median,
       percentile_cont(0.9) within group (order by days) as p90
-    from open where ${stage ? sql`stage = ${stage}` : sql`true`}`.execute(q)
+    from open`.execute(q)
   const row = rows[0]
   return { n: Number(row?.n ?? 0), median: row?.median ?? null, p90: row?.p90 ?? null }
 }
@@ -42,22 +88,52 @@ const ageStages: readonly Stage[] = [
   'allocated',
 ]
 
-/** Allocations recorded in the period, with the KIRAT level at the time and the team kind. */
-async function allocations(q: Executor, scope: MeasureScope) {
-  const { rows } = await sql<{ high: boolean; team_kind: string }>`
-    select coalesce((select k.level in ('very_high', 'high') from online_kirat k where k.case_id = c.id
+/** Allocations recorded in the period, with the KIRAT level at the time and the team kind, one row each. */
+const allocationsIn = (scope: MeasureScope) => sql`
+    select c.id, c.ref, c.borough_id, c.allocated_staff_id, c.allocated_team_id, a.at,
+      coalesce((select k.level in ('very_high', 'high') from online_kirat k where k.case_id = c.id
         and k.assessed_at <= a.at order by k.assessed_at desc limit 1), false) as high, a.team_kind
     from online_case c join online_case_stage a on a.case_id = c.id and a.stage = 'allocated'
-    where ${inArea(scope)} and a.at >= ${scope.from} and a.at < ${scope.until}`.execute(q)
+    where ${inArea(scope)} and a.at >= ${scope.from} and a.at < ${scope.until}`
+
+async function allocations(q: Executor, scope: MeasureScope) {
+  const { rows } = await sql<{ high: boolean; team_kind: string }>`
+    select x.high, x.team_kind from (${allocationsIn(scope)}) x`.execute(q)
   return rows
 }
 
+/** The allocations behind an allocation share (those `only` keeps), each case marked when it is `counted`. */
+const allocationsBehind = (
+  countedAs: string,
+  counted: RawBuilder<boolean>,
+  only: RawBuilder<boolean> = sql`true`,
+): RecordsBehind => ({
+  kind: onlineCaseKind.kind,
+  noun: 'allocations of online cases',
+  nounOne: 'allocation of an online case',
+  countedAs,
+  async query(q, scope, reader) {
+    return sql`select ${await caseRow(q, reader, {
+      summary: sql`'Allocated to a ' || coalesce(c.team_kind, 'unknown') || ' team' ||
+        case when c.high then ', KIRAT very high or high' else '' end`,
+      at: 'c.at',
+      counted,
+    })} from (${allocationsIn(scope)}) c where ${only}`
+  },
+})
+
+/** The cases whose devices were seized in the period, once each. */
+const seizedIn = (scope: MeasureScope) => sql`
+  select c.id, c.ref, c.borough_id, c.allocated_staff_id, c.allocated_team_id,
+    min(s.at) as at
+  from online_case c join online_case_stage s on s.case_id = c.id
+    and s.stage = 'devices_seized' and s.at >= ${scope.from} and s.at < ${scope.until}
+  where ${inArea(scope)}
+  group by c.id`
+
 /** The cases whose devices were seized in the period, with their devices from device triage (by case reference). */
 async function devicesOfCases(q: Executor, scope: MeasureScope) {
-  const { rows } = await sql<{ ref: string }>`
-    select distinct c.ref from online_case c join online_case_stage s on s.case_id = c.id
-      and s.stage = 'devices_seized' and s.at >= ${scope.from} and s.at < ${scope.until}
-    where ${inArea(scope)}`.execute(q)
+  const { rows } = await sql<{ ref: string }>`select c.ref from (${seizedIn(scope)}) c`.execute(q)
   const counts = await deviceCountsByCase(
     q,
     rows.map((r) => r.ref),
@@ -102,6 +178,15 @@ export const onlineMeasures: readonly Measure[] = [
       const { cases, seized } = await devicesOfCases(q, scope)
       return { value: cases ? seized / cases : null, over: cases }
     },
+    recordsBehind: {
+      kind: onlineCaseKind.kind,
+      noun: 'cases whose devices were seized',
+      nounOne: 'case whose devices were seized',
+      async query(q, scope, reader) {
+        return sql`select ${await caseRow(q, reader, { summary: sql`'Devices seized'`, at: 'c.at' })}
+          from (${seizedIn(scope)}) c`
+      },
+    },
   },
   {
     id: 'online.devices-triaged',
@@ -129,6 +214,7 @@ export const onlineMeasures: readonly Measure[] = [
       const { n } = await openAt(q, scope)
       return countOf(n)
     },
+    recordsBehind: openBehind(),
   },
   ...ageStages.flatMap((stage): Measure[] => [
     {
@@ -144,6 +230,7 @@ export const onlineMeasures: readonly Measure[] = [
         const { n } = await openAt(q, scope, stage)
         return countOf(n)
       },
+      recordsBehind: openBehind(stage),
     },
     {
       id: `online.${stage.replace(/_/g, '-')}-median-days`,
@@ -157,6 +244,7 @@ export const onlineMeasures: readonly Measure[] = [
         const { n, median } = await openAt(q, scope, stage)
         return { value: median, over: n }
       },
+      recordsBehind: openBehind(stage),
     },
     {
       id: `online.${stage.replace(/_/g, '-')}-p90-days`,
@@ -170,6 +258,7 @@ export const onlineMeasures: readonly Measure[] = [
         const { n, p90 } = await openAt(q, scope, stage)
         return { value: p90, over: n }
       },
+      recordsBehind: openBehind(stage),
     },
   ]),
   {
@@ -185,6 +274,11 @@ export const onlineMeasures: readonly Measure[] = [
       const high = (await allocations(q, scope)).filter((a) => a.high)
       return shareOf(high.filter((a) => a.team_kind === 'specialist').length, high.length)
     },
+    recordsBehind: allocationsBehind(
+      'to the specialists',
+      sql<boolean>`c.team_kind = 'specialist'`,
+      sql`c.high`,
+    ),
   },
   {
     id: 'online.allocated-to-frontline',
@@ -198,6 +292,7 @@ export const onlineMeasures: readonly Measure[] = [
       const all = await allocations(q, scope)
       return shareOf(all.filter((a) => a.team_kind === 'frontline').length, all.length)
     },
+    recordsBehind: allocationsBehind('to frontline teams', sql<boolean>`c.team_kind = 'frontline'`),
   },
   ...(['frontline', 'specialist'] as const).map(
     (kind): Measure => ({

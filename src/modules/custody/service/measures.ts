@@ -5,6 +5,38 @@ import { transferDestinations } from '../custody.ts'
 import { type CustodyDeps, suiteNames } from './dependencies.ts'
 
 /**
+ * Each detention with an arrest in [from, until) in the area, with what its events say (by id): when it was
+ * authorised, charged, left custody and where to, whether bail was refused, how long after charge it was held
+ * (`after_charge`, for those refused bail who left), whether it was transferred. The measures count over it
+ * and the dashboard lists the detentions behind a figure from it, so the two cannot differ.
+ */
+export function detentionFacts(options: { from: Date; until: Date; boroughIds?: readonly string[] | null }) {
+  return sql`
+    with f as (
+      select d.id, d.custody_suite_team_id as suite_id, coalesce(d.bcu_id, d.borough_id) as area_id,
+        min(e.at) filter (where e.kind = 'detention_authorised') as authorised_at,
+        min(e.at) filter (where e.kind = 'aa_arrived') as aa_arrived_at,
+        min(e.at) filter (where e.kind = 'charged') as charged_at,
+        coalesce(bool_or(e.bail_refused) filter (where e.kind = 'bail_decision'), false) as refused,
+        min(e.at) filter (where e.kind = 'left_custody') as left_at,
+        min(e.destination) filter (where e.kind = 'left_custody') as destination,
+        count(*) filter (where e.kind = 'review') as reviews,
+        count(*) filter (where e.kind = 'review' and e.in_person) as reviews_in_person,
+        count(*) filter (where e.kind = 'detention_certificate') as certificates
+      from custody_detention d
+      left join custody_event e on e.detention_id = d.id
+      where d.arrested_at >= ${options.from} and d.arrested_at < ${options.until}
+        and ${inAreaSql('d.borough_id', options.boroughIds ?? null)}
+      group by d.id
+    )
+    select f.*, extract(epoch from aa_arrived_at - authorised_at)::float8 / 3600 as aa_wait,
+      case when refused and left_at is not null
+        then extract(epoch from left_at - charged_at)::float8 / 3600 end as after_charge,
+      refused and coalesce(destination = any(${[...transferDestinations]}::text[]), false) as transferred
+    from f`
+}
+
+/**
  * The dashboard's custody measures for detentions with an arrest in [from, until): by suite, by area and
  * force-wide. The area is the suite's BCU on the day of arrest, or its borough where the borough was
  * still its own borough command then (before the 2019 BCU merge).
@@ -29,29 +61,7 @@ export async function custodyMeasures(
     kept: number
     kept_with_certificate: number
   }>`
-    with f as (
-      select d.id, d.custody_suite_team_id as suite_id, coalesce(d.bcu_id, d.borough_id) as area_id,
-        min(e.at) filter (where e.kind = 'detention_authorised') as authorised_at,
-        min(e.at) filter (where e.kind = 'aa_arrived') as aa_arrived_at,
-        min(e.at) filter (where e.kind = 'charged') as charged_at,
-        coalesce(bool_or(e.bail_refused) filter (where e.kind = 'bail_decision'), false) as refused,
-        min(e.at) filter (where e.kind = 'left_custody') as left_at,
-        min(e.destination) filter (where e.kind = 'left_custody') as destination,
-        count(*) filter (where e.kind = 'review') as reviews,
-        count(*) filter (where e.kind = 'review' and e.in_person) as reviews_in_person,
-        count(*) filter (where e.kind = 'detention_certificate') as certificates
-      from custody_detention d
-      left join custody_event e on e.detention_id = d.id
-      where d.arrested_at >= ${options.from} and d.arrested_at < ${options.until}
-        and ${inAreaSql('d.borough_id', options.boroughIds ?? null)}
-      group by d.id
-    ), g as (
-      select f.*, extract(epoch from aa_arrived_at - authorised_at)::float8 / 3600 as aa_wait,
-        case when refused and left_at is not null
-          then extract(epoch from left_at - charged_at)::float8 / 3600 end as after_charge,
-        refused and coalesce(destination = any(${[...transferDestinations]}::text[]), false) as transferred
-      from f
-    )
+    with g as (${detentionFacts(options)})
     select suite_id, area_id, grouping(suite_id, area_id)::int as level,
       count(*)::int as detentions,
       percentile_cont(0.5) within group (order by aa_wait) as median_aa_wait_hours,

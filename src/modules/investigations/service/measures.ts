@@ -5,6 +5,40 @@ import { inAreaSql } from '../../../platform/measures.ts'
 import type { OrganisationService } from '../../organisation/service.ts'
 import { type CaseType, isOutcomeCode, outcomeGroup } from '../investigation.ts'
 
+type Area = { boroughIds?: readonly string[] | null }
+
+/*
+ * The rows each measure is taken over, as SQL conditions on the aliases its query gives them (`i` an
+ * investigation, `p` a person in it, `s` a strategy discussion): the measures count over them and the
+ * dashboard lists the records behind a figure from them, so the two cannot differ.
+ */
+
+/** Investigations open at `asOf` in the area (alias `i`). */
+export const openAt = (asOf: Date, area: Area = {}) =>
+  sql<boolean>`i.opened_at <= ${asOf} and (i.closed_at is null or i.closed_at > ${asOf})
+    and ${inAreaSql('i.borough_id', area.boroughIds ?? null)}`
+
+/** Days since the investigation's last supervisory review by `asOf`, or since its opening if none (alias `i`). */
+export const daysSinceReview = (asOf: Date) =>
+  sql<number>`floor(extract(epoch from ${asOf}::timestamptz - coalesce(
+    (select max(r.reviewed_at) from supervisory_review r where r.investigation_id = i.id and r.reviewed_at <= ${asOf}),
+    i.opened_at)) / 86400)`
+
+/** Strategy discussions held in [from, to) on investigations in the area (alias `s`). */
+export const strategyHeldIn = (from: Date, to: Date, area: Area = {}) =>
+  sql<boolean>`s.held_at >= ${from} and s.held_at < ${to}
+    and exists (select 1 from investigation i
+      where i.id = s.investigation_id and ${inAreaSql('i.borough_id', area.boroughIds ?? null)})`
+
+/** A strategy discussion in which health took part (alias `s`). */
+export const healthTookPart = sql<boolean>`exists (select 1 from strategy_participant p
+  where p.strategy_discussion_id = s.id and p.agency = 'health')`
+
+/** The children (as child, victim or witness) in investigations opened in [from, to) in the area (`p`, `i`). */
+export const childrenIn = (from: Date, to: Date, area: Area = {}) =>
+  sql<boolean>`p.is_child and p.role in ('child', 'victim', 'witness') and i.opened_at >= ${from} and i.opened_at < ${to}
+    and ${inAreaSql('i.borough_id', area.boroughIds ?? null)}`
+
 /** The dashboard's measures of investigations. */
 export function measuresOf(q: Executor, clock: Clock, organisation: Pick<OrganisationService, 'teamsSql'>) {
   return {
@@ -28,44 +62,29 @@ export function measuresOf(q: Executor, clock: Clock, organisation: Pick<Organis
     },
 
     /** Median days since the last supervisory review (or the opening) over open investigations. */
-    async medianDaysSinceReview(
-      asOf: Date = clock.now(),
-      area: { boroughIds?: readonly string[] | null } = {},
-    ) {
+    async medianDaysSinceReview(asOf: Date = clock.now(), area: Area = {}) {
       const { rows } = await sql<{ days: number | null; n: number }>`
-        select (percentile_cont(0.5) within group (order by floor(extract(epoch from ${asOf}::timestamptz - coalesce(
-          (select max(r.reviewed_at) from supervisory_review r where r.investigation_id = i.id and r.reviewed_at <= ${asOf}),
-          i.opened_at)) / 86400)))::float8 as days, count(*)::int as n
-        from investigation i where i.opened_at <= ${asOf} and (i.closed_at is null or i.closed_at > ${asOf})
-          and ${inAreaSql('i.borough_id', area.boroughIds ?? null)}`.execute(q)
+        select (percentile_cont(0.5) within group (order by ${daysSinceReview(asOf)}))::float8 as days,
+          count(*)::int as n
+        from investigation i where ${openAt(asOf, area)}`.execute(q)
       return { days: rows[0]?.days ?? null, open: rows[0]?.n ?? 0 }
     },
 
     /** Of the strategy discussions held in [from, to), the share with health taking part. */
-    async strategyWithHealthShare(
-      from: Date,
-      to: Date,
-      area: { boroughIds?: readonly string[] | null } = {},
-    ) {
+    async strategyWithHealthShare(from: Date, to: Date, area: Area = {}) {
       const { rows } = await sql<{ n: number; health: number }>`
-        select count(*)::int as n, count(*) filter (where exists (select 1 from strategy_participant p
-          where p.strategy_discussion_id = s.id and p.agency = 'health'))::int as health
-        from strategy_discussion s where s.held_at >= ${from} and s.held_at < ${to}
-          and exists (select 1 from investigation i
-            where i.id = s.investigation_id and ${inAreaSql('i.borough_id', area.boroughIds ?? null)})`.execute(
-        q,
-      )
+        select count(*)::int as n, count(*) filter (where ${healthTookPart})::int as health
+        from strategy_discussion s where ${strategyHeldIn(from, to, area)}`.execute(q)
       const r = rows[0] ?? { n: 0, health: 0 }
       return { discussions: r.n, withHealth: r.health, share: r.n ? r.health / r.n : null }
     },
 
     /** Of the children linked to investigations opened in [from, to), the share seen and spoken to. */
-    async childrenSpokenToShare(from: Date, to: Date, area: { boroughIds?: readonly string[] | null } = {}) {
+    async childrenSpokenToShare(from: Date, to: Date, area: Area = {}) {
       const { rows } = await sql<{ n: number; spoken: number }>`
         select count(*)::int as n, count(*) filter (where p.spoken_to)::int as spoken
         from investigation_person p join investigation i on i.id = p.investigation_id
-        where p.is_child and p.role in ('child', 'victim', 'witness') and i.opened_at >= ${from} and i.opened_at < ${to}
-          and ${inAreaSql('i.borough_id', area.boroughIds ?? null)}`.execute(q)
+        where ${childrenIn(from, to, area)}`.execute(q)
       const r = rows[0] ?? { n: 0, spoken: 0 }
       return { children: r.n, spokenTo: r.spoken, share: r.n ? r.spoken / r.n : null }
     },
