@@ -184,4 +184,25 @@ describe('missing children: need to know', () => {
     expect(barnetLogged).toHaveLength(1)
     expect((barnetLogged[0]?.detail as { ids?: string[] } | undefined)?.ids).toEqual([])
   })
+
+  it('downloads the unit view’s episodes within reach, logged as exported: another BCU gets none', async () => {
+    const exported = (actorId: string) =>
+      fx.kestrel.services.db
+        .selectFrom('access_log')
+        .select(['detail'])
+        .where('actor_id', '=', actorId)
+        .where('subject_kind', '=', 'missing-episode')
+        .where('action', '=', 'export')
+        .execute()
+    const csv = await get(lambeth, '/missing.csv')
+    expect(csv.statusCode).toBe(200)
+    const lines = csv.body.split('\r\n').filter(Boolean)
+    expect(lines.length).toBeGreaterThan(1)
+    const ids = (await exported(lambeth.userId)).flatMap((r) => (r.detail as { ids: string[] }).ids)
+    expect(ids).toContain(episodeId)
+    expect(ids).toHaveLength(lines.length - 1)
+    const other = await get(barnet, '/missing.xlsx')
+    expect(other.statusCode).toBe(200)
+    expect(await exported(barnet.userId)).toEqual([])
+  })
 })

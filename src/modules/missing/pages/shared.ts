@@ -1,4 +1,5 @@
 import { type Access, permits } from '../../../platform/access/access.ts'
+import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Database } from '../../../platform/db/database.ts'
 import type { StandardsService } from '../../../standards/service.ts'
@@ -16,6 +17,8 @@ export interface MissingPageServices {
   children: ChildrenService
   clock: { now(): Date }
   db: Database
+  /** Where a list downloaded is logged as exported. */
+  accessLog: AccessLogService
 }
 
 export const can = (principal: Principal, access: Access) => permits(access, principal.roles)

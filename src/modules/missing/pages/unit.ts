@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { text, wholeNumber } from '../../../platform/http/form-fields.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { exportHrefs, exportRoutes, oneBatch } from '../../../platform/http/record-export.ts'
 import { countdown, formatSpan } from '../../../platform/time.ts'
 import { mostUrgentFirst } from '../../../platform/urgency.ts'
 import { parametersAt } from '../../../standards/parameters.ts'
-import { dutyRecorders, episodeReporters, missingReaders, planAgreers } from '../access.ts'
+import { dutyRecorders, episodeKind, episodeReporters, missingReaders, planAgreers } from '../access.ts'
+import type { UnitEpisode } from '../service/unit-view.ts'
 import {
   can,
   formOnPage,
@@ -29,14 +31,19 @@ const dutyForm = z.object({
 export function unitPages(app: FastifyInstance, services: MissingPageServices) {
   const { missing, standards, db } = services
 
-  async function unitView({ request, principal }: PageOf, shown: Shown) {
+  /** The unit's view with the page's filters (a borough, a unit), its read logged. */
+  const viewFor = ({ request, principal }: Pick<PageOf, 'request' | 'principal'>) => {
     const q = request.query as { borough?: string; unit?: string }
-    const unit = await missing.unitView(principal, {
+    return missing.unitView(principal, {
       boroughId: q.borough,
       unitId: q.unit,
       query: `${request.method} ${request.url}`,
       requestId: request.id,
     })
+  }
+
+  async function unitView({ request, principal }: PageOf, shown: Shown) {
+    const unit = await viewFor({ request, principal })
     const asOf = unit.asOf
     // The prevention interview is due MIS-06's hours after the return, as the borough has set them.
     const mis06 = standards.rule('MIS-06')
@@ -59,6 +66,7 @@ export function unitPages(app: FastifyInstance, services: MissingPageServices) {
     )
     return view('missing/views/unit.njk', {
       pageTitle: 'Missing children',
+      exportLinks: exportHrefs(missingPath, request.query),
       view: {
         ...unit,
         reviewsDue: unit.reviewsDue.map(missingNow),
@@ -75,6 +83,40 @@ export function unitPages(app: FastifyInstance, services: MissingPageServices) {
   page(app, missingPath, {
     access: missingReaders,
     get: ({ request, principal, params }) => unitView({ request, principal, params }, notShown),
+  })
+
+  // The episodes the page names (children missing now, and those returned owing a prevention interview).
+  exportRoutes<UnitEpisode & { state: string }>(app, missingPath, {
+    access: missingReaders,
+    accessLog: services.accessLog,
+    list: async (on) => ({
+      fileName: 'kestrel-missing-children',
+      subjectKind: episodeKind.kind,
+      idOf: (i) => i.id,
+      batches: () =>
+        oneBatch(async () => {
+          const unit = await viewFor(on)
+          return [
+            ...unit.live.map((i) => ({ ...i, state: 'missing' })),
+            ...unit.returnsWithoutInterview.map((i) => ({
+              ...i,
+              state: 'returned, no prevention interview',
+            })),
+          ]
+        }),
+      columns: [
+        { header: 'episode', value: (i) => i.ref },
+        { header: 'child', value: (i) => i.childName },
+        { header: 'child reference', value: (i) => i.childRef },
+        { header: 'state', value: (i) => i.state },
+        { header: 'reported at', value: (i) => i.reportedAt },
+        { header: 'returned at', value: (i) => i.returnedAt },
+        { header: 'age', value: (i) => i.age },
+        { header: 'grade', value: (i) => i.gradeLabel },
+        { header: 'next review due at', value: (i) => i.nextReviewDueAt },
+        { header: 'trigger plan not read', value: (i) => (i.planUnacknowledged ? 'yes' : 'no') },
+      ],
+    }),
   })
 
   formOnPage(app, `${missingPath}/duty`, {

@@ -53,6 +53,9 @@ export async function recordDuty(
   })
 }
 
+/** An episode as the unit's view lists it. */
+export type UnitEpisode = Awaited<ReturnType<typeof unitView>>['live'][number]
+
 /** The missing persons unit's view: live episodes by risk and age, reviews due, returns owed an interview, units' load. */
 export async function unitView(
   q: Executor,
