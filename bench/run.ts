@@ -1,7 +1,7 @@
 // Kestrel's benchmarks (issue 3, item 8): every figure a ratio or a percentile measured in one run, on one
 // machine, on data the seed generators wrote through the import path. Usage:
 //   npm run bench -- [--scale N] [--db pglite|postgres]
-//                    [--only import,sweep,evaluate,myteam,caseload,export,serve,triage] [--generators organisation,...]
+//                    [--only import,sweep,evaluate,myteam,caseload,export,dashboard,serve,triage] [--generators organisation,...]
 //                    [--seed S] [--until YYYY-MM-DD] [--keep (PostgreSQL: leave the database)]
 // Writes bench/results/<timestamp>-<db>.json and the results part of bench/README.md (a run of some
 // generators only writes its own part, named after them, and leaves the whole force's figures as they were).
@@ -18,6 +18,7 @@ import { openPglite } from '../src/platform/db/database.ts'
 import { migrateToLatest } from '../src/platform/db/migrator.ts'
 import { refreshStatistics } from '../src/platform/seed/seeder.ts'
 import { benchCaseload } from './lib/caseload.ts'
+import { benchDashboard } from './lib/dashboard.ts'
 import { type BenchDatabase, freshDatabase } from './lib/database.ts'
 import { benchExport } from './lib/export.ts'
 import { benchImport, generate, importAll } from './lib/import.ts'
@@ -27,7 +28,17 @@ import type { BenchResults } from './lib/results.ts'
 import { round } from './lib/stats.ts'
 import { benchEvaluate, benchSweep } from './lib/sweep.ts'
 
-const phases = ['import', 'sweep', 'evaluate', 'myteam', 'caseload', 'export', 'serve', 'triage'] as const
+const phases = [
+  'import',
+  'sweep',
+  'evaluate',
+  'myteam',
+  'caseload',
+  'export',
+  'dashboard',
+  'serve',
+  'triage',
+] as const
 type Phase = (typeof phases)[number]
 
 function options() {
@@ -134,9 +145,16 @@ async function main() {
     errors: [],
     ...(o.generatorsNamed ? { generators: o.generatorsNamed } : {}),
   }
-  const needsData = ['import', 'sweep', 'evaluate', 'myteam', 'caseload', 'export', 'serve'].some((p) =>
-    o.only.has(p as Phase),
-  )
+  const needsData = [
+    'import',
+    'sweep',
+    'evaluate',
+    'myteam',
+    'caseload',
+    'export',
+    'dashboard',
+    'serve',
+  ].some((p) => o.only.has(p as Phase))
   let database: BenchDatabase | undefined
   let kestrel: Kestrel | undefined
   try {
@@ -177,6 +195,8 @@ async function main() {
         results.myTeam = await phase(results, 'myteam', () => benchMyTeam(kestrel as Kestrel))
       if (o.only.has('caseload'))
         results.caseload = await phase(results, 'caseload', () => benchCaseload(kestrel as Kestrel))
+      if (o.only.has('dashboard'))
+        results.dashboard = await phase(results, 'dashboard', () => benchDashboard(kestrel as Kestrel))
       if (o.only.has('export'))
         results.export = await phase(results, 'export', () => benchExport(kestrel as Kestrel))
       if (o.only.has('serve')) {

@@ -142,6 +142,30 @@ export function resultsMarkdown(r: BenchResults): string {
     out.push('Target (issue 22): 100,000 rows streamed in under 5 s without holding them all in memory.')
     out.push('')
   }
+  if (r.dashboard) {
+    const d = r.dashboard
+    out.push("### The leaders' dashboard")
+    out.push('')
+    out.push(
+      `${d.measures} measures, the force and ${d.areas - 1} BCUs. Storing the figures: the hourly job (three months) ` +
+        `${d.refreshSeconds} s, then 24 months of every measure for the force, which its trend pages read, ` +
+        `${d.trendFillSeconds} s for ${fmt(d.trendFigures)} figures (${fmt(d.figuresStored)} stored in all). Then each page as a force lead, through ` +
+        '`app.inject` in the same process, 5 warm-ups then the samples:',
+    )
+    out.push('')
+    out.push('| page | samples | p50 ms | p95 ms | p95 ÷ floor |')
+    out.push('|---|---:|---:|---:|---:|')
+    for (const p of [...d.pages, d.floor])
+      out.push(
+        `| ${p.page} | ${p.samples} | ${p.p50Ms} | ${p.p95Ms} | ${d.floor.p95Ms ? (p.p95Ms / d.floor.p95Ms).toFixed(1) : 'n/a'} |`,
+      )
+    out.push('')
+    out.push(
+      'The floor is `GET /health` through the same server (it reads nothing). Target (issue 22): every ' +
+        'dashboard page p95 under 100 ms at scale 10 with 24 months of trends, on PostgreSQL.',
+    )
+    out.push('')
+  }
   if (r.coldStart) {
     out.push('### Cold start')
     out.push('')

@@ -1,4 +1,5 @@
 import type { CaseloadFigure } from './caseload.ts'
+import type { DashboardFigure } from './dashboard.ts'
 import type { ExportFigure } from './export.ts'
 import type { ImportFigures } from './import.ts'
 import type { ColdStartFigure, LoadFigure, MyTeamFigure } from './pages.ts'
@@ -18,6 +19,7 @@ export interface BenchResults {
   evaluate?: EvaluateFigure[]
   myTeam?: MyTeamFigure
   caseload?: CaseloadFigure
+  dashboard?: DashboardFigure
   export?: ExportFigure
   coldStart?: ColdStartFigure
   load?: LoadFigure & { note?: string }
