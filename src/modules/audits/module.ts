@@ -8,6 +8,7 @@ import { auditsMigration } from './migrations/0039-audits.ts'
 import { auditProgrammesMigration } from './migrations/0040-audit-programmes.ts'
 import { auditModerationLearningMigration } from './migrations/0041-audit-moderation-learning.ts'
 import { figurePath } from './pages/figure.ts'
+import { bulletinImport, programmeImport } from './programme-import.ts'
 import { auditRoutes } from './routes.ts'
 import { auditRules, learningKind } from './rules.ts'
 import { auditsSeed } from './seed.ts'
@@ -27,7 +28,7 @@ export const auditsModule = defineModule({
   name: 'audits',
   needs: ['organisation', 'standards', 'children'],
   migrations: [auditsMigration, auditProgrammesMigration, auditModerationLearningMigration],
-  importKinds: [auditImport],
+  importKinds: [programmeImport, bulletinImport, auditImport],
   menu: [
     {
       text: 'Case file audits',

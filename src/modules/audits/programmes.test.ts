@@ -89,6 +89,73 @@ describe('audit programmes', () => {
   })
 })
 
+describe('an audit programme imported', () => {
+  const programme = {
+    kind: 'audit-programme',
+    ref: 'AP-IMPORTED',
+    name: 'Imported',
+    caseTypes: ['section_47', 'cse_offline'],
+    from: '2018-08-01',
+    to: '2018-08-31',
+    sampleSize: 10,
+    seed: 'kestrel-2018-q3',
+  }
+  const audit = (position: number, extra: Record<string, unknown> = {}) => ({
+    kind: 'audit',
+    ref: `AUD-IMP-${position}`,
+    sampled: { programme: 'AP-IMPORTED', position },
+    auditor: 'Dedicated inspection team',
+    auditedOn: '2018-08-20',
+    grade: 'requires_improvement',
+    ...extra,
+  })
+
+  it('draws the sample a page draws, and takes audits of its cases with their moderation and learning', async () => {
+    const { imports, audits, db } = fx.kestrel.services
+    // A place beyond the sample is refused, naming it, and nothing is written (the programme neither).
+    const refused = await imports.run(jsonl(programme, audit(11)), 'tester').catch((e: unknown) => e)
+    expect(String(refused)).toContain('sampled.position')
+    expect(
+      await db.selectFrom('audit_programme').select('id').where('ref', '=', 'AP-IMPORTED').execute(),
+    ).toEqual([])
+
+    const bulletin = { kind: 'audit-bulletin', ref: 'ALB-IMP', title: 'August', publishedOn: '2018-08-25' }
+    const moderation = {
+      moderator: 'DIT moderator',
+      on: '2018-08-21',
+      auditorGrade: 'good',
+      grade: 'requires_improvement',
+      resolution: { grade: 'requires_improvement', reasons: 'No supervision on file', on: '2018-08-22' },
+    }
+    const point = (text: string, sharedIn?: string) => [
+      { theme: 'supervision', text, recordedOn: '2018-08-20', ...(sharedIn ? { sharedIn } : {}) },
+    ]
+    await imports.run(
+      jsonl(
+        audit(1, { moderation, learning: point('Shared', 'ALB-IMP') }),
+        audit(2, { learning: point('Local') }),
+        bulletin,
+        programme,
+      ),
+      'tester',
+    )
+    const imported = await audits.programme('AP-IMPORTED')
+    const onPage = await audits.programme((await audits.createProgramme(input(), fx.auditor)).ref)
+    expect(imported.seed).toBe('kestrel-2018-q3')
+    expect(imported.sample.map((s) => s.subject_ref)).toEqual(onPage.sample.map((s) => s.subject_ref))
+    expect(imported.sample.slice(0, 3).map((s) => s.audit_ref)).toEqual(['AUD-IMP-1', 'AUD-IMP-2', null])
+
+    const first = await audits.audit('AUD-IMP-1', fx.auditor, { query: 'test' })
+    expect(first.subject_ref).toBe(imported.sample[0]?.subject_ref)
+    expect(first.moderation).toMatchObject({ auditor_grade: 'good', resolved_grade: 'requires_improvement' })
+    const learning = await db.selectFrom('audit_learning').select(['id', 'text']).orderBy('text').execute()
+    const [local, shared] = learning.map((l) => l.id)
+    expect(learning.map((l) => l.text)).toEqual(['Local', 'Shared'])
+    expect(await fx.states('AUD-02', local as string, '2018-10-01T12:00:00Z')).toEqual(['breached'])
+    expect(await fx.states('AUD-02', shared as string, '2018-10-01T12:00:00Z')).toEqual(['met'])
+  })
+})
+
 describe('the programme pages', () => {
   const { get, postForm } = requestsTo(() => fx.kestrel.app)
   const fields = (extra: Record<string, string | string[]> = {}) => ({

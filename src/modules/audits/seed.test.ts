@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestKestrel, testKestrel } from '../../../test/app.ts'
+import { fixedClock } from '../../platform/clock.ts'
 import { seededRandom } from '../../platform/seed/random.ts'
 import { runSeed } from '../../platform/seed/seeder.ts'
-import { seedLondon } from '../organisation/london-seed.ts'
 import { organisationSeed } from '../organisation/seed.ts'
+import { referralsSeed } from '../referrals/seed.ts'
 import { auditsSeed } from './seed.ts'
+import { programme, sampleOf } from './service/programmes.ts'
 
 type Line = Record<string, unknown> & { kind: string; ref: string }
-const until = new Date('2018-09-01T00:00:00Z')
+// After the 2019 go-live, when every borough lies in a BCU (the calibration's and a demo's end today).
+const until = new Date('2026-06-01T00:00:00Z')
 const from = new Date(until.getTime() - 365 * 86_400_000)
 
 function generate(scale: number) {
@@ -19,12 +22,16 @@ function generate(scale: number) {
 }
 
 describe('demo audits at scale 1, as generated', () => {
-  const audits = generate(1)
+  const lines = generate(1)
+  const audits = lines.filter((l) => l.kind === 'audit')
   const share = (pick: (l: Line) => boolean) => Math.round((audits.filter(pick).length * 100) / audits.length)
 
-  it('are a round a quarter for each of the 12 BCUs, 25 cases each', () => {
+  it('are a programme a quarter for each of the 12 BCUs, 25 sampled cases each, each with its seed', () => {
+    const programmes = lines.filter((l) => l.kind === 'audit-programme')
+    expect(programmes).toHaveLength(12 * 4)
+    expect(new Set(programmes.map((p) => p.seed)).size).toBe(12 * 4)
+    expect(programmes.every((p) => p.sampleSize === 25)).toBe(true)
     expect(audits).toHaveLength(12 * 4 * 25)
-    expect(new Set(audits.map((a) => String(a.caseReference).slice(0, 11))).size).toBe(12 * 4)
   })
 
   it('are graded near the report’s shares and referred back at about its 17 percent', () => {
@@ -33,28 +40,49 @@ describe('demo audits at scale 1, as generated', () => {
     expect(Math.abs(share((a) => a.grade === 'inadequate') - 27)).toBeLessThanOrEqual(3)
     expect(Math.abs(share((a) => a.referredBack === true) - 17)).toBeLessThanOrEqual(3)
   })
+
+  it('have moderations with disagreements, and learning shared force-wide and left local', () => {
+    type Moderation = { auditorGrade: string; grade: string; resolution?: unknown }
+    const moderated = audits.flatMap((a) => (a.moderation ? [a.moderation as Moderation] : []))
+    expect(Math.abs((moderated.length * 100) / audits.length - 20)).toBeLessThanOrEqual(3)
+    expect(moderated.filter((m) => m.auditorGrade !== m.grade && m.resolution).length).toBeGreaterThan(0)
+    const learning = audits.flatMap((a) => a.learning as { sharedIn?: string }[])
+    expect(learning.filter((l) => l.sharedIn).length).toBeGreaterThan(learning.length / 2)
+    expect(learning.filter((l) => !l.sharedIn).length).toBeGreaterThan(0)
+  })
 })
 
 describe('demo audits imported', () => {
   let kestrel: TestKestrel
+  const scale = 0.005
   beforeAll(async () => {
-    kestrel = await testKestrel()
-    await seedLondon(kestrel.services.db)
-  })
-  afterAll(() => kestrel?.close())
-
-  it('import through the audit kind', async () => {
-    await runSeed(kestrel.services.imports, [organisationSeed, auditsSeed], {
-      scale: 0.04,
+    kestrel = await testKestrel({ clock: fixedClock(until) })
+    await runSeed(kestrel.services.imports, [organisationSeed, referralsSeed, auditsSeed], {
+      scale,
       seed: 2018,
       until,
     })
-    const n = await kestrel.services.db
-      .selectFrom('audit')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow()
-    // A round a quarter for each BCU the small demo's boroughs fall in.
-    expect(Number(n.n)).toBeGreaterThan(0)
-    expect(Number(n.n) % 4).toBe(0)
+  }, 120_000)
+  afterAll(() => kestrel?.close())
+
+  it('draws each programme’s sample from the demo’s own records, again the same from its stored seed', async () => {
+    const { db } = kestrel.services
+    const programmes = await db.selectFrom('audit_programme').selectAll().execute()
+    expect(programmes.length).toBeGreaterThan(0)
+    expect(programmes.length % 4).toBe(0)
+    for (const p of programmes.slice(0, 4)) {
+      const drawn = await programme(db, p.ref)
+      expect(drawn.sample).toHaveLength(1)
+      const again = await sampleOf(
+        db,
+        { caseTypes: drawn.caseTypes, bcuIds: p.bcu_ids, from: p.period_from, to: p.period_to },
+        p.sample_size,
+        p.seed,
+        drawn.strata,
+      )
+      expect(again.map((c) => c.id)).toEqual(drawn.sample.map((s) => s.subject_id))
+      // Audited: the audit is of the sampled case, in the programme.
+      expect(drawn.sample[0]?.audit_ref).toMatch(/^AUD-DEMO-/)
+    }
   })
 })

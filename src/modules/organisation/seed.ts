@@ -13,6 +13,8 @@ export interface SeededTeam {
 }
 export const seededTeamsKey = 'organisation:teams'
 export const seededBoroughsKey = 'organisation:boroughs'
+/** The day the demo's boroughs join their BCU: the pathfinder in 2017, the rest at the 2019 go-live. */
+export const seededBcuFrom = (bcu: { pathfinder?: boolean }) => (bcu.pathfinder ? '2017-01-01' : '2019-02-01')
 
 const givenNames = [
   'Sam',
@@ -152,7 +154,7 @@ export const organisationSeed: SeedGenerator = {
           kind: 'borough',
           ref: borough,
           bcu: bcu.code,
-          bcuFrom: bcu.pathfinder ? '2017-01-01' : '2019-02-01',
+          bcuFrom: seededBcuFrom(bcu),
         }
       }
     }

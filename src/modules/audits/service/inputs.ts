@@ -21,9 +21,52 @@ export const criterionInput = z
   })
   .strict()
 
+const gradeField = z.enum(grades, { message: listed(grades) })
+const day = isoDay('must be a date like 2018-08-01')
+
+/** A second auditor's grade, and how a disagreement was resolved (the audit's `grade` is then the one agreed). */
+export const moderationLine = z
+  .object({
+    moderator: text(200),
+    on: day,
+    auditorGrade: gradeField
+      .optional()
+      .describe('The auditor’s grade before moderation; the audit’s grade if left out'),
+    grade: gradeField.describe('The moderator’s grade'),
+    note: text(5000).optional(),
+    resolution: z
+      .object({ grade: gradeField, reasons: text(5000), on: day, by: text(200).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+
+/** A learning point from the audit, one a theme, and the force-wide bulletin it was shared in, if any. */
+export const learningLine = z
+  .object({
+    theme: z.enum(themes, { message: listed(themes) }),
+    text: text(5000),
+    recordedOn: day,
+    sharedIn: text(200).optional().describe('The ref of the audit-bulletin it was shared in'),
+  })
+  .strict()
+
 export const auditInput = z
   .object({
-    caseType: z.enum(caseTypes, { message: listed(caseTypes) }),
+    caseType: z
+      .enum(caseTypes, { message: listed(caseTypes) })
+      .optional()
+      .describe('Required, unless the audit is of a programme’s sampled case (then the sample’s)'),
+    sampled: z
+      .object({
+        programme: text(200),
+        position: z.number().int('must be a whole number').min(1, 'must be 1 or more'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'The case of an audit-programme’s sample audited, by the programme’s ref and the case’s place in it',
+      ),
     record: z
       .object({ kind: text(50), ref: text(200) })
       .strict()
@@ -47,16 +90,26 @@ export const auditInput = z
       .object({ text: text(5000), on: isoDay('must be a date like 2018-08-01') })
       .strict()
       .optional(),
+    moderation: moderationLine.optional(),
+    learning: z.array(learningLine).max(themes.length).default([]),
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (!a.record && !a.caseReference)
+    if (a.sampled && (a.record || a.caseReference))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sampled'],
+        message: 'give the sampled case, the record or a caseReference: one of them',
+      })
+    if (!a.sampled && !a.caseType)
+      ctx.addIssue({ code: 'custom', path: ['caseType'], message: listed(caseTypes) })
+    if (!a.sampled && !a.record && !a.caseReference)
       ctx.addIssue({
         code: 'custom',
         path: ['record'],
         message: 'give the record audited or a caseReference',
       })
-    if (a.record && !recordKindsOf[a.caseType].includes(a.record.kind))
+    if (a.record && a.caseType && !recordKindsOf[a.caseType].includes(a.record.kind))
       ctx.addIssue({
         code: 'custom',
         path: ['record', 'kind'],
@@ -87,6 +140,53 @@ export const auditInput = z
         path: ['response', 'on'],
         message: 'must not be before the case was referred back',
       })
+    const m = a.moderation
+    if (m) {
+      if (m.on < a.auditedOn)
+        ctx.addIssue({ code: 'custom', path: ['moderation', 'on'], message: 'must not be before auditedOn' })
+      const auditorGrade = m.auditorGrade ?? a.grade
+      if (m.resolution && auditorGrade === m.grade)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['moderation', 'resolution'],
+          message: 'only a disagreement is resolved: the auditor and moderator gave the same grade',
+        })
+      if (m.resolution && m.resolution.grade !== a.grade)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grade'],
+          message:
+            'must be the grade agreed when the disagreement was resolved (moderation.resolution.grade)',
+        })
+      if (!m.resolution && auditorGrade !== a.grade)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['moderation', 'auditorGrade'],
+          message: 'differs from the audit’s grade: give the resolution that changed it',
+        })
+      if (m.resolution && m.resolution.on < m.on)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['moderation', 'resolution', 'on'],
+          message: 'must not be before the moderation',
+        })
+    }
+    const themesSeen = new Set<string>()
+    a.learning.forEach((l, i) => {
+      if (themesSeen.has(l.theme))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['learning', i, 'theme'],
+          message: `${l.theme} has a point already`,
+        })
+      themesSeen.add(l.theme)
+      if (l.recordedOn < a.auditedOn)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['learning', i, 'recordedOn'],
+          message: 'must not be before auditedOn',
+        })
+    })
   })
 
 export type AuditInput = z.output<typeof auditInput>

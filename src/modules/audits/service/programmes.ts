@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import type { Database, Executor } from '../../../platform/db/database.ts'
+import type { Database, Executor, Transaction } from '../../../platform/db/database.ts'
 import { inTransaction } from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
 import { NotFoundError, ValidationError } from '../../../platform/http/errors.ts'
@@ -18,28 +18,45 @@ import { type Candidate, candidatesIn, type Scope } from './candidates.ts'
 
 const listed = (values: readonly string[]) => `must be one of ${values.join(', ')}`
 
-export const programmeInput = z
-  .object({
-    name: z.string().trim().min(1, 'enter a name').max(200, 'must be at most 200 characters'),
-    caseTypes: z
-      .array(z.enum(caseTypes, { message: listed(caseTypes) }))
-      .min(1, 'choose at least one case type'),
-    bcus: z.array(z.string().refine(isUuid, 'must be the id of a BCU')).default([]),
-    from: isoDay('must be a date like 2018-04-01'),
-    to: isoDay('must be a date like 2018-06-30'),
-    sampleSize: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(100000),
-    strata: z.enum(strataChoices, { message: listed(strataChoices) }).default('case_type_bcu'),
-    seed: z.string().trim().min(1).max(100).optional().describe('The seed; one is made when left out'),
-    moderationPercent: z
-      .number()
-      .int('must be a whole number')
-      .min(0)
-      .max(100, 'must be 100 or less')
-      .default(10),
+const programmeFields = z.object({
+  name: z.string().trim().min(1, 'enter a name').max(200, 'must be at most 200 characters'),
+  caseTypes: z
+    .array(z.enum(caseTypes, { message: listed(caseTypes) }))
+    .min(1, 'choose at least one case type'),
+  bcus: z.array(z.string().refine(isUuid, 'must be the id of a BCU')).default([]),
+  from: isoDay('must be a date like 2018-04-01'),
+  to: isoDay('must be a date like 2018-06-30'),
+  sampleSize: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(100000),
+  strata: z.enum(strataChoices, { message: listed(strataChoices) }).default('case_type_bcu'),
+  seed: z.string().trim().min(1).max(100).optional().describe('The seed; one is made when left out'),
+  moderationPercent: z
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .max(100, 'must be 100 or less')
+    .default(10),
+})
+const periodInOrder = (p: { from: string; to: string }) => p.to >= p.from
+export const programmeInput = programmeFields
+  .strict()
+  .refine(periodInOrder, { path: ['to'], message: 'must not be before from' })
+export type ProgrammeInput = z.output<typeof programmeInput>
+
+/**
+ * A programme as an import line gives it: its BCUs by code, and its seed always given, so the sample drawn
+ * at import is the one the programme's author drew (the demo's programmes are imported this way).
+ */
+export const programmeLine = programmeFields
+  .extend({
+    bcus: z
+      .array(z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be BCU codes'))
+      .default([])
+      .describe('The BCUs sampled, by code; every BCU when empty'),
+    seed: z.string().trim().min(1, 'enter the seed the sample is drawn with').max(100),
   })
   .strict()
-  .refine((p) => p.to >= p.from, { path: ['to'], message: 'must not be before from' })
-export type ProgrammeInput = z.output<typeof programmeInput>
+  .refine(periodInOrder, { path: ['to'], message: 'must not be before from' })
+export type ProgrammeLine = z.output<typeof programmeLine>
 
 export interface ProgrammeDeps {
   db: Database
@@ -72,55 +89,64 @@ export async function createProgramme(deps: ProgrammeDeps, input: ProgrammeInput
   const unknown = input.bcus.findIndex((b) => !known.has(b))
   if (unknown >= 0) throw new ValidationError([{ field: 'bcus', reason: 'must be BCUs of this force' }])
   const seed = input.seed ?? randomBytes(8).toString('hex')
+  return inTransaction(deps.db, (trx) => insertProgramme(trx, { ...input, seed }, { actor, now: deps.now() }))
+}
+
+/** Draws a programme's sample from the records held and stores both, on the caller's transaction. */
+export async function insertProgramme(
+  trx: Transaction,
+  input: ProgrammeInput & { seed: string },
+  by: { actor: string; now: Date; ref?: string },
+) {
+  const { seed } = input
   const scope: Scope = { caseTypes: input.caseTypes, bcuIds: input.bcus, from: input.from, to: input.to }
-  return inTransaction(deps.db, async (trx) => {
-    const sample = await sampleOf(trx, scope, input.sampleSize, seed, input.strata)
-    const programme = await trx
-      .insertInto('audit_programme')
-      .values({
-        name: input.name,
-        case_types: [...input.caseTypes],
-        bcu_ids: [...input.bcus],
-        period_from: input.from,
-        period_to: input.to,
-        sample_size: input.sampleSize,
-        strata: input.strata,
-        seed,
-        moderation_percent: input.moderationPercent,
-        created_by: actor,
-      })
-      .returning(['id', 'ref', 'version'])
-      .executeTakeFirstOrThrow()
-    await trx
-      .insertInto('audit_sample')
-      .values(
-        sample.map((c, i) => ({
-          programme_id: programme.id,
-          position: i + 1,
-          case_type: c.caseType,
-          subject_kind: c.kind,
-          subject_id: c.id,
-          subject_ref: c.ref,
-          borough_id: c.boroughId,
-          bcu_id: c.bcuId,
-          team_id: c.teamId,
-          person_id: c.personId,
-        })),
-      )
-      .execute()
-    await recordMany(trx, [
-      {
-        table: 'audit_programme',
-        id: programme.id,
-        version: programme.version,
-        action: 'create',
-        changedBy: actor,
-        changedAt: deps.now(),
-        changes: { ...input, seed, sampled: sample.length },
-      },
-    ])
-    return { id: programme.id, ref: programme.ref, seed, sampled: sample.length }
-  })
+  const sample = await sampleOf(trx, scope, input.sampleSize, seed, input.strata)
+  const programme = await trx
+    .insertInto('audit_programme')
+    .values({
+      ...(by.ref ? { ref: by.ref.toUpperCase() } : {}),
+      name: input.name,
+      case_types: [...input.caseTypes],
+      bcu_ids: [...input.bcus],
+      period_from: input.from,
+      period_to: input.to,
+      sample_size: input.sampleSize,
+      strata: input.strata,
+      seed,
+      moderation_percent: input.moderationPercent,
+      created_by: by.actor,
+    })
+    .returning(['id', 'ref', 'version'])
+    .executeTakeFirstOrThrow()
+  await trx
+    .insertInto('audit_sample')
+    .values(
+      sample.map((c, i) => ({
+        programme_id: programme.id,
+        position: i + 1,
+        case_type: c.caseType,
+        subject_kind: c.kind,
+        subject_id: c.id,
+        subject_ref: c.ref,
+        borough_id: c.boroughId,
+        bcu_id: c.bcuId,
+        team_id: c.teamId,
+        person_id: c.personId,
+      })),
+    )
+    .execute()
+  await recordMany(trx, [
+    {
+      table: 'audit_programme',
+      id: programme.id,
+      version: programme.version,
+      action: 'create',
+      changedBy: by.actor,
+      changedAt: by.now,
+      changes: { ...input, seed, sampled: sample.length },
+    },
+  ])
+  return { id: programme.id, ref: programme.ref, seed, sampled: sample.length }
 }
 
 export async function programmes(q: Executor) {

@@ -2,6 +2,7 @@ import type { Transaction } from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
 import type { LocalDate } from '../../../platform/time.ts'
+import type { CaseType } from '../case-types.ts'
 import type { AuditInput } from './inputs.ts'
 import { placesOf } from './record-places.ts'
 
@@ -14,7 +15,8 @@ import { placesOf } from './record-places.ts'
 /** An audit with the records it names found: the case's id, the borough and team given, the auditor's staff id. */
 export interface ResolvedAudit {
   ref?: string | undefined
-  input: AuditInput
+  /** The case type is known by now: given, or the sampled case's. */
+  input: Omit<AuditInput, 'caseType' | 'learning' | 'moderation'> & { caseType: CaseType }
   subjectId: string | null
   boroughId: string | null
   teamId: string | null
@@ -28,7 +30,7 @@ export type AuditWriteResult =
   | { errors: { index: number; errors: FieldError[] }[] }
   | { written: { ref: string; id: string }[] }
 
-function problems(input: AuditInput, today: LocalDate): FieldError[] {
+function problems(input: ResolvedAudit['input'], today: LocalDate): FieldError[] {
   const errors: FieldError[] = []
   if (input.auditedOn > today) errors.push({ field: 'auditedOn', reason: 'must not be in the future' })
   if (input.referredOn && input.referredOn > today)
