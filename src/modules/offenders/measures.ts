@@ -239,30 +239,55 @@ export function offendersMeasures(standards: Rules): readonly Measure[] {
       higherIsBetter: false,
       dimensions: ['area'],
       source: 'RSO-06; the report: a 29-day delay before the children of an RSO were referred',
-      async take(q, { from, until, boroughIds }) {
-        const { rows } = await sql<{ days: number }>`
-          select extract(epoch from t.told_at - t.at)::float8 / 86400 as days
-          from (
-            select v.rso_id, v.visited_at as at, least(
-                case when v.social_care_referral_at <= ${until} then v.social_care_referral_at end,
-                (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
-                  where l.visit_id = v.id and p.created_at <= ${until})) as told_at
-            from rso_visit v where v.children_present and v.visited_at >= ${from} and v.visited_at < ${until}
-            union all
-            select n.rso_id, n.notified_at, least(
-                case when n.social_care_referral_at <= ${until} then n.social_care_referral_at end,
-                (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
-                  where l.notification_id = n.id and p.created_at <= ${until}))
-            from rso_notification n
-            where n.kind = 'household_with_child' and n.notified_at >= ${from} and n.notified_at < ${until}
-          ) t join rso r on r.id = t.rso_id
-          where t.told_at is not null
-            and ${inAreaSql('r.borough_id', boroughIds)}`.execute(q)
+      async take(q, scope) {
+        const { rows } = await sql<{ days: number }>`select t.days from (${toldOf(scope)}) t`.execute(q)
         const days = rows.map((r) => Number(r.days))
         return { value: median(days), over: days.length }
       },
+      recordsBehind: {
+        kind: rsoKind.kind,
+        noun: 'times children were found and social care told',
+        nounOne: 'time children were found and social care told',
+        async query(_q, scope, reader) {
+          return sql`select ${recordBehindColumns({
+            id: 'r.id',
+            ref: 'r.ref',
+            summary: sql`round(t.days::numeric, 1)::text || ' days to social care being told'`,
+            borough: 'r.borough_id',
+            at: 't.at',
+            href: `${offendersPath}/`,
+            visible: rsoKind.where(reachOf(reader), 'r'),
+          })} from (${toldOf(scope)}) t join rso r on r.id = t.rso_id`
+        },
+      },
     },
   ]
+}
+
+/**
+ * Each visit that found children, or notified stay at a household with a child, in the period, whose RSO lies
+ * in the area and for which social care was told by the end of the period (a PAC linked or a referral
+ * recorded), with the days between: what RSO-06's median is taken over.
+ */
+function toldOf({ from, until, boroughIds }: MeasureScope) {
+  return sql`
+    select t.rso_id, t.at, extract(epoch from t.told_at - t.at)::float8 / 86400 as days
+    from (
+      select v.rso_id, v.visited_at as at, least(
+          case when v.social_care_referral_at <= ${until} then v.social_care_referral_at end,
+          (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
+            where l.visit_id = v.id and p.created_at <= ${until})) as told_at
+      from rso_visit v where v.children_present and v.visited_at >= ${from} and v.visited_at < ${until}
+      union all
+      select n.rso_id, n.notified_at, least(
+          case when n.social_care_referral_at <= ${until} then n.social_care_referral_at end,
+          (select min(p.created_at) from rso_pac l join pac p on p.id = l.pac_id
+            where l.notification_id = n.id and p.created_at <= ${until}))
+      from rso_notification n
+      where n.kind = 'household_with_child' and n.notified_at >= ${from} and n.notified_at < ${until}
+    ) t join rso r on r.id = t.rso_id
+    where t.told_at is not null
+      and ${inAreaSql('r.borough_id', boroughIds)}`
 }
 
 const levelIds: Record<RiskLevel, string> = {

@@ -122,6 +122,19 @@ const allocationsBehind = (
   },
 })
 
+/**
+ * Each child identified in the period with a PAC or social care referral for them or the household since, with
+ * the hours to the first, and their case's place (one row a child).
+ */
+const childrenToReferral = (scope: MeasureScope) => sql`
+  select c.id, c.ref, c.borough_id, c.allocated_staff_id, c.allocated_team_id, ch.identified_at,
+    extract(epoch from (min(g.at) - ch.identified_at)) / 3600 as hours
+  from online_case c join online_case_child ch on ch.case_id = c.id
+  join online_case_safeguarding g on g.case_id = c.id and g.kind in ('pac', 'social_care_referral')
+    and g.at >= ch.identified_at and (g.child_person_id is null or g.child_person_id = ch.person_id)
+  where ${inArea(scope)} and ch.identified_at >= ${scope.from} and ch.identified_at < ${scope.until}
+  group by ch.id, ch.identified_at, c.id`
+
 /** The cases whose devices were seized in the period, once each. */
 const seizedIn = (scope: MeasureScope) => sql`
   select c.id, c.ref, c.borough_id, c.allocated_staff_id, c.allocated_team_id,
@@ -320,14 +333,20 @@ export const onlineMeasures: readonly Measure[] = [
     source: 'ONL-03',
     async take(q, scope) {
       const { rows } = await sql<{ n: number; median: number | null }>`
-        select count(*)::int as n, percentile_cont(0.5) within group (order by hours) as median from (
-          select extract(epoch from (min(g.at) - ch.identified_at)) / 3600 as hours
-          from online_case c join online_case_child ch on ch.case_id = c.id
-          join online_case_safeguarding g on g.case_id = c.id and g.kind in ('pac', 'social_care_referral')
-            and g.at >= ch.identified_at and (g.child_person_id is null or g.child_person_id = ch.person_id)
-          where ${inArea(scope)} and ch.identified_at >= ${scope.from} and ch.identified_at < ${scope.until}
-          group by ch.id, ch.identified_at) x`.execute(q)
+        select count(*)::int as n, percentile_cont(0.5) within group (order by hours) as median
+        from (${childrenToReferral(scope)}) x`.execute(q)
       return { value: rows[0]?.median ?? null, over: Number(rows[0]?.n ?? 0) }
+    },
+    recordsBehind: {
+      kind: onlineCaseKind.kind,
+      noun: 'children identified and referred',
+      nounOne: 'child identified and referred',
+      async query(q, scope, reader) {
+        return sql`select ${await caseRow(q, reader, {
+          summary: sql`round(c.hours::numeric, 1)::text || ' hours to a PAC or referral'`,
+          at: 'c.identified_at',
+        })} from (${childrenToReferral(scope)}) c`
+      },
     },
   },
   {
