@@ -303,11 +303,8 @@ export const breachTargets: Record<string, CalibrationTarget> = {
   'custody-detention': { min: 0.8, max: 1, source: 'report Figure 1: children in custody 30 of 30 not good' },
 }
 
-/**
- * Rules no demo generator feeds yet: the RSO briefings (offenders), and AUD-02 (the demo's audits are imported
- * with no learning points, so no learning stays local).
- */
-export const notYetFed = ['RSO-08', 'AUD-02']
+/** Rules no demo generator feeds yet: the RSO briefings (offenders). */
+export const notYetFed = ['RSO-08']
 
 /**
  * Rules that need a force of at least this scale to raise anything: INV-07 needs an officer's open caseload
