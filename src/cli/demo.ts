@@ -5,6 +5,7 @@ import type { Role } from '../platform/access/roles.ts'
 import { createFirstStartAccounts, type FirstStartAccount } from '../platform/auth/first-start.ts'
 import { moduleJobs } from '../platform/module.ts'
 import { refreshStatistics, runSeed } from '../platform/seed/seeder.ts'
+import { holdsTeamWork } from '../standards/scope.ts'
 
 /** The demo force `npm start` builds: about one BCU for a year. */
 export const demoScale = 0.1
@@ -13,7 +14,9 @@ export const demoSeed = 2018
 // Which demo staff member each demo account is: the team kind and rank a person in that role would have.
 const demoStaff: Record<Exclude<Role, 'admin'>, { teamKind: string; ranks: string[] }> = {
   officer: { teamKind: 'cait', ranks: ['constable'] },
-  supervisor: { teamKind: 'cait', ranks: ['sergeant'] },
+  // A response team's sergeant: their officers raise the PACs they review (a CAIT, one per BCU, raises none
+  // in the demo, so a CAIT sergeant's review queue was always empty).
+  supervisor: { teamKind: 'response_neighbourhood', ranks: ['sergeant'] },
   mash: { teamKind: 'mash', ranks: ['constable', 'police_staff'] },
   missing_persons_unit: { teamKind: 'missing_persons_unit', ranks: ['constable', 'sergeant'] },
   custody: { teamKind: 'custody_suite', ranks: ['inspector', 'sergeant'] },
@@ -50,13 +53,39 @@ export async function prepareDemo(
   // The modules' scheduled work, done once, so the demo opens as a running force would be (the RSOs'
   // neighbourhood briefings exist) rather than waiting for the first hourly run.
   for (const job of moduleJobs(services)) await job.run()
+  return createFirstStartAccounts(services, await demoStaffByRole(services))
+}
+
+/**
+ * Which member of staff each demo account is: of the staff who could hold the role (`demoStaff`), the one
+ * whose My work is liveliest (something overdue and something due within the day, else within the week), so the
+ * account opens on work to do, not on an empty or all-late list; then the lowest staff number. My work as
+ * the role reads it (`myWorkOf`): named to them and, for a role whose team holds the work, their team's
+ * findings that name no one.
+ */
+export async function demoStaffByRole(services: Kestrel['services']): Promise<Partial<Record<Role, string>>> {
   const staffByRole: Partial<Record<Role, string>> = {}
+  const now = services.clock.now()
+  const [day, week] = [1, 7].map((days) => new Date(now.getTime() + days * 86_400_000))
   for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKind: string; ranks: string[] }][]) {
+    const teamWork = holdsTeamWork([role])
     const { rows } = await sql<{ id: string }>`
       select s.id from staff s join team t on t.id = s.team_id
+        left join lateral (
+          select coalesce(bool_or(f.due_at >= ${now} and f.due_at < ${day} and f.status <> 'breached'), false)
+              as today,
+            coalesce(bool_or(f.due_at >= ${now} and f.due_at < ${week} and f.status <> 'breached'), false)
+              as this_week,
+            coalesce(bool_or(f.status = 'breached' or f.due_at < ${now}), false) as overdue
+          from finding f
+          where f.closed_at is null and (f.assignee_staff_id = s.id
+            or (${teamWork} and f.assignee_staff_id is null and f.assignee_team_id = s.team_id))
+        ) as w on true
       where t.kind = ${wanted.teamKind} and s.rank = any(${wanted.ranks}) and s.active
-      order by s.staff_number limit 1`.execute(services.db)
+      order by w.today and w.overdue desc, w.this_week and w.overdue desc, w.today desc, w.this_week desc,
+        w.overdue desc, s.staff_number
+      limit 1`.execute(services.db)
     if (rows[0]) staffByRole[role] = rows[0].id
   }
-  return createFirstStartAccounts(services, staffByRole)
+  return staffByRole
 }

@@ -28,7 +28,8 @@ data is used. A new database gets the force's 32 boroughs and 12 BCUs first, as 
     if (!Number.isFinite(scale) || scale <= 0 || scale > 100)
       throw new UsageError('--scale must be a number above 0 and at most 100')
     if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number')
-    const until = values.until ? new Date(`${values.until}T00:00:00Z`) : new Date()
+    // Midnight of the day (today by default), so the same seed and date give the same data.
+    const until = new Date(`${values.until ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`)
     if (Number.isNaN(until.getTime())) throw new UsageError('--until must be a date as YYYY-MM-DD')
     const settings = config()
     const { handle } = await openMigratedDatabase(settings)

@@ -78,6 +78,9 @@ export function scopeParts(scope: TeamScope): FindingCondition[] {
  */
 const teamWorkRoles: readonly Role[] = ['supervisor', 'custody', 'missing_persons_unit']
 
+/** Whether these roles hold a team's work (`teamWorkRoles`), so their teams' unnamed findings are theirs. */
+export const holdsTeamWork = (roles: readonly Role[]) => roles.some((r) => teamWorkRoles.includes(r))
+
 /**
  * Whose findings are a person's "My work": those assigned to them by name and, for a role whose work a
  * team holds, their teams' findings assigned to no one by name. A subset of what `findingKind` lets them
@@ -85,9 +88,8 @@ const teamWorkRoles: readonly Role[] = ['supervisor', 'custody', 'missing_person
  */
 export function myWorkOf(principal: Pick<Principal, 'area' | 'staffId' | 'roles'>): MyWork | null {
   if (!principal.staffId) return null
-  const holdsTeamWork = principal.roles.some((r) => teamWorkRoles.includes(r))
   const teams = principal.area.forceWide ? [] : principal.area.teamIds
-  return { staffId: principal.staffId, teamIds: holdsTeamWork ? [...teams] : [] }
+  return { staffId: principal.staffId, teamIds: holdsTeamWork(principal.roles) ? [...teams] : [] }
 }
 
 export interface MyWork {

@@ -165,10 +165,12 @@ export const custodySeed: SeedGenerator = {
       const inspector = staff.find((s) => s.rank === 'inspector') ?? staff[0]
       const officer = (s: { ref: string }) => `Officer ${s.ref}`
       // A quarter of detentions are of a child detained before (repeat arrests are common among children).
-      // The last three arrests in the hours before the end, so the demo opens with children in the cells now.
+      // The last six arrests in the five hours before the end (the demo: the minute it starts), so it opens
+      // with children in the cells now, their PACE clocks running (of three spread over seven hours, one was
+      // still held when the demo opened at 23:00 on 2026-12-06).
       const arrestedAt =
-        n > total - 3
-          ? new Date(until.getTime() - random.int(30, 420) * minute)
+        n > total - 6
+          ? new Date(until.getTime() - random.int(20, 300) * minute)
           : new Date(from.getTime() + random.next() * span)
       let child = children.length > 20 && random.chance(0.25) ? random.pick(children) : undefined
       // A child who has since turned 18 is not a child in custody any more.

@@ -8,7 +8,10 @@ import { type Random, seededRandom } from './random.ts'
 export interface SeedContext {
   scale: number
   random: Random
-  /** The demo year ends here (midnight UTC of the day given); records fall in the 365 days before. */
+  /**
+   * The demo year ends here, the instant given (the demo: when it is started; a seed or a test: midnight
+   * UTC of the day it names); records fall in the 365 days before.
+   */
   until: Date
   from: Date
   /** Refs earlier generators published for later ones (e.g. "staff:cait" -> staff refs). */
@@ -55,9 +58,9 @@ export async function runSeed(
 ): Promise<SeedOutcome> {
   const started = performance.now()
   const root = seededRandom(options.seed)
-  const until = new Date(
-    Date.UTC(options.until.getUTCFullYear(), options.until.getUTCMonth(), options.until.getUTCDate()),
-  )
+  // The instant given, not its midnight: the demo runs to the minute it is started, so what is live in it
+  // (children in the cells, missing, PACs waiting) is live when it opens, not since midnight.
+  const until = new Date(options.until.getTime())
   const from = new Date(until.getTime() - 365 * 86_400_000)
   const shared = new Map<string, unknown>()
   const byGenerator: Record<string, number> = {}
