@@ -160,18 +160,19 @@ export const custodySeed: SeedGenerator = {
     const children: { ref: string; dob: string; borough: string | null }[] = []
     const detentions: SeededDetention[] = []
     for (let n = 1; n <= total; n++) {
-      const suite = random.pick(suites)
+      // The last arrests (below) go round the suites, so every suite's staff open the demo on children held.
+      const live = n > total - 6
+      const suite = live ? (suites[(total - n) % suites.length] as SeededTeam) : random.pick(suites)
       const staff = suite.staff.length ? suite.staff : [{ ref: 'MP0', rank: 'sergeant' as const }]
       const inspector = staff.find((s) => s.rank === 'inspector') ?? staff[0]
       const officer = (s: { ref: string }) => `Officer ${s.ref}`
       // A quarter of detentions are of a child detained before (repeat arrests are common among children).
       // The last six arrests in the five hours before the end (the demo: the minute it starts), so it opens
       // with children in the cells now, their PACE clocks running (of three spread over seven hours, one was
-      // still held when the demo opened at 23:00 on 2026-12-06).
-      const arrestedAt =
-        n > total - 6
-          ? new Date(until.getTime() - random.int(20, 300) * minute)
-          : new Date(from.getTime() + random.next() * span)
+      // still held when the demo opened at 23:00 on 2026-12-06; of six over five hours, all six).
+      const arrestedAt = live
+        ? new Date(until.getTime() - random.int(20, 300) * minute)
+        : new Date(from.getTime() + random.next() * span)
       let child = children.length > 20 && random.chance(0.25) ? random.pick(children) : undefined
       // A child who has since turned 18 is not a child in custody any more.
       if (child && ageOn(child.dob, londonDate(arrestedAt)) >= 18) child = undefined

@@ -168,6 +168,23 @@ describe('the offenders pages for an offender manager', () => {
     expect((row.detail as { ids: string[] }).ids).toEqual([a.id])
   })
 
+  it('downloads the filtered list as CSV and XLSX, logged as exported; a bad filter is a 400', async () => {
+    const csv = await get(manager, `/offenders.csv?manager=${fx.managers[1]?.id}&riskLevel=low`)
+    expect(csv.statusCode).toBe(200)
+    const lines = csv.body.split('\r\n').filter(Boolean)
+    expect(lines).toHaveLength(2)
+    expect(lines[1]?.startsWith(`${d.ref},`)).toBe(true)
+    const row = await fx.kestrel.services.db
+      .selectFrom('access_log')
+      .select(['detail'])
+      .where('action', '=', 'export')
+      .where('subject_kind', '=', 'rso')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow()
+    expect((row.detail as { ids: string[] }).ids).toEqual([d.id])
+    expect((await get(manager, '/offenders.xlsx?riskLevel=sky-high')).statusCode).toBe(400)
+  })
+
   it('shows the RSO page with the record, open findings and each section, and logs the read', async () => {
     const res = await get(manager, `/offenders/${a.ref}`)
     expect(res.statusCode).toBe(200)

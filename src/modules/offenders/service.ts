@@ -65,8 +65,12 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[3]) =>
       caseloads(db, reachOf(principal), londonDate(deps.clock.now()), filter),
     /** The RSOs the reader may see, filtered and paged, what needs doing soonest first; the read is logged. */
-    list: (principal: Principal, filter: RsoListFilter, read: { query: string; requestId?: string | null }) =>
-      listRsos(db, deps.accessLog, principal, filter, read),
+    list: (
+      principal: Principal,
+      filter: RsoListFilter,
+      read: { query: string; requestId?: string | null },
+      size?: number,
+    ) => listRsos(db, deps.accessLog, principal, filter, read, size),
     /** The current briefing of each area the reader may see; the list read is logged. */
     briefings: (principal: Principal) => currentBriefings(db, deps, principal),
     /** One briefing for someone allowed to read it; the read is logged and their receipt marked read. */

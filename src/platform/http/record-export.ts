@@ -53,6 +53,18 @@ export async function* offsetBatches<R>(
   }
 }
 
+/** A list its service pages by page number (1 first) and page size: the pages in turn, until a short one. */
+export async function* pageBatches<R>(
+  read: (page: number, size: number) => Promise<readonly R[]>,
+  size: number,
+): AsyncIterable<readonly R[]> {
+  for (let page = 1; ; page++) {
+    const rows = await read(page, size)
+    if (rows.length) yield rows
+    if (rows.length < size) return
+  }
+}
+
 /** A list read after the last row of the batch before (keyset paging), for lists long enough to need it. */
 export async function* keysetBatches<R, K>(
   read: (after: K | null, limit: number) => Promise<readonly R[]>,
@@ -143,9 +155,15 @@ export function exportRoutes<R>(app: FastifyInstance, path: string, options: Exp
       if (format === 'csv') {
         async function* lines() {
           yield csvLine(header)
-          for await (const rows of list.batches(exportBatchSize)) {
-            await logBatch(rows)
-            yield rows.map((r) => csvLine(cells(r))).join('')
+          try {
+            for await (const rows of list.batches(exportBatchSize)) {
+              await logBatch(rows)
+              yield rows.map((r) => csvLine(cells(r))).join('')
+            }
+          } catch (error) {
+            // The status and the first rows are sent: the download ends short, and the log says why.
+            request.log.error({ err: error }, `export of ${path} failed after ${batch} batches`)
+            throw error
           }
         }
         return reply.type('text/csv; charset=utf-8').send(Readable.from(lines()))

@@ -3,9 +3,10 @@ import { fieldErrors } from '../../../platform/http/api.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { pageOfList } from '../../../platform/http/pagination.ts'
-import { mayDo, offendersAccess } from '../access.ts'
+import { exportHrefs, exportRoutes, pageBatches } from '../../../platform/http/record-export.ts'
+import { mayDo, offendersAccess, rsoKind } from '../access.ts'
 import { riskLabels, riskLevels, rsoStatuses, statusLabels } from '../rso.ts'
-import { rsoListFilter } from '../service/lists.ts'
+import { type RsoListItem, rsoListFilter } from '../service/lists.ts'
 import { type OffendersPageDeps, offendersPath } from './shared.ts'
 
 const filterNames = ['borough', 'manager', 'riskLevel', 'status'] as const
@@ -41,6 +42,7 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
       ]
       return view('offenders/views/list.njk', {
         pageTitle: 'Registered sex offenders',
+        exportLinks: exportHrefs(offendersPath, query),
         canRegister: mayDo('write', principal.roles),
         filtered: filterNames.some((name) => chosen(name)),
         boroughItems: select(
@@ -78,6 +80,39 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
           shown: list.items.length,
         }),
       })
+    },
+  })
+
+  // Every RSO the list finds with its filters, in its order, a batch of pages at a time.
+  exportRoutes<RsoListItem>(app, offendersPath, {
+    access: offendersAccess.read,
+    accessLog: deps.accessLog,
+    list: async ({ principal, query, request }) => {
+      const filter = listFilterOf(query)
+      const read = { query: `GET ${request.url}`, requestId: request.id }
+      return {
+        fileName: 'kestrel-registered-sex-offenders',
+        subjectKind: rsoKind.kind,
+        idOf: (r) => r.id,
+        batches: (size) =>
+          pageBatches(
+            async (page) => (await deps.offenders.list(principal, { ...filter, page }, read, size)).items,
+            size,
+          ),
+        columns: [
+          { header: 'RSO', value: (r) => r.ref },
+          { header: 'name', value: (r) => r.name },
+          { header: 'person reference', value: (r) => r.personRef },
+          { header: 'status', value: (r) => statusLabels[r.status] },
+          { header: 'risk level', value: (r) => riskLabels[r.riskLevel] },
+          { header: 'borough', value: (r) => r.boroughName },
+          { header: 'offender manager', value: (r) => r.managerName },
+          { header: 'manager staff number', value: (r) => r.managerStaffNumber },
+          { header: 'findings breached', value: (r) => r.breached },
+          { header: 'findings due', value: (r) => r.due },
+          { header: 'next due at', value: (r) => r.nextDueAt },
+        ],
+      }
     },
   })
 }

@@ -13,7 +13,10 @@ import type { RsoView } from '../service/view.ts'
 export const offendersPath = '/offenders'
 
 /** What the offenders pages are built from: the services the module manifest is given. */
-export type OffendersPageDeps = Pick<Services, 'offenders' | 'standards' | 'organisation' | 'clock'>
+export type OffendersPageDeps = Pick<
+  Services,
+  'offenders' | 'standards' | 'organisation' | 'clock' | 'accessLog'
+>
 
 export const actorOf = (principal: Principal): Actor => ({ id: principal.id, username: principal.username })
 
