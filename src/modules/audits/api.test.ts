@@ -63,4 +63,53 @@ describe('the audits API', () => {
     expect(ok.statusCode).toBe(200)
     expect((await get(team, '/api/v1/audits/HMI-2018-001')).json().respondedOn).toBe('2018-08-09')
   })
+
+  it('moderates, records learning and publishes it force-wide, each a 400 naming a bad field, for the DIT only', async () => {
+    const dit = await signIn(fx.kestrel, ['dit_auditor'])
+    const team = await signIn(fx.kestrel, ['supervisor'], { staffId: fx.officers.lambeth.id })
+    const url = '/api/v1/audits/HMI-2018-001'
+    const outOfScale = await postJson(dit, `${url}/moderation`, { grade: 'outstanding' })
+    expect(outOfScale.statusCode).toBe(400)
+    expect(outOfScale.json().errors[0].field).toBe('grade')
+    expect((await postJson(team, `${url}/moderation`, { grade: 'good' })).statusCode).toBe(403)
+    const moderated = await postJson(dit, `${url}/moderation`, { grade: 'inadequate', note: 'Agree' })
+    expect(moderated.statusCode).toBe(201)
+    expect(moderated.json()).toEqual({ ref: 'HMI-2018-001', agreed: false })
+    const resolved = await postJson(dit, `${url}/moderation/resolution`, {
+      grade: 'inadequate',
+      resolution: 'Agreed',
+    })
+    expect(resolved.statusCode).toBe(200)
+    expect((await get(dit, url)).json().moderation).toMatchObject({
+      auditorGrade: 'good',
+      resolvedGrade: 'inadequate',
+    })
+
+    expect((await postJson(dit, `${url}/learning`, { theme: 'tea', text: 'x' })).json().errors[0].field).toBe(
+      'theme',
+    )
+    const point = await postJson(dit, `${url}/learning`, { theme: 'supervision', text: 'Review PACs daily' })
+    expect(point.statusCode).toBe(201)
+    const unshared = (await get(dit, '/api/v1/audits/learning/unshared')).json().learning
+    expect(unshared.map((l: { ref: string }) => l.ref)).toContain(point.json().ref)
+    expect(
+      (await postJson(dit, '/api/v1/audits/bulletins', { title: 'T', learning: [] })).json().errors[0].field,
+    ).toBe('learning')
+    const published = await postJson(dit, '/api/v1/audits/bulletins', {
+      title: 'August',
+      learning: [point.json().id],
+    })
+    expect(published.statusCode).toBe(201)
+    const ref = published.json().ref
+    // Everyone in the force reads bulletins and leaves a receipt; who read it is the DIT's to see.
+    expect((await get(team, '/api/v1/audits/bulletins')).json().bulletins).toContainEqual(
+      expect.objectContaining({ ref, read: false }),
+    )
+    expect((await postJson(team, `/api/v1/audits/bulletins/${ref}/read`, {})).json()).toEqual({
+      ref,
+      read: true,
+    })
+    expect((await get(team, `/api/v1/audits/bulletins/${ref}`)).json().receipts).toBeNull()
+    expect((await get(dit, `/api/v1/audits/bulletins/${ref}`)).json().receipts).toHaveLength(1)
+  })
 })

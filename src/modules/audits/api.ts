@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { permits } from '../../platform/access/access.ts'
 import { apiRoute } from '../../platform/http/api.ts'
 import { isoDay } from '../../platform/time-schemas.ts'
 import { auditAccess } from './access.ts'
 import { caseTypes } from './case-types.ts'
 import { grades, judgements, themes } from './criteria.ts'
-import { responseInput } from './service/follow-up.ts'
+import { bulletinInput } from './service/bulletins.ts'
+import { learningInput, moderationInput, resolutionInput, responseInput } from './service/follow-up.ts'
 import type { Audits } from './service.ts'
 
 /*
@@ -148,6 +150,172 @@ export function auditsApi(app: FastifyInstance, audits: Audits) {
     handler: async ({ principal, params, body }) => {
       await audits.respond(params.ref, body, principal)
       return { ref: params.ref.toUpperCase(), respondedOn: body.respondedOn }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/audits/:ref/moderation',
+    access: auditAccess.audit,
+    summary: 'A second auditor’s grade of an audit',
+    description:
+      'The moderator’s grade and a note; a disagreement with the auditor’s grade is recorded, to be resolved. A 400 names `grade` when outside the scale or when the audit is the caller’s own; a 404 for an audit outside the caller’s need to know; a 409 when it has been moderated already.',
+    tags,
+    params: refParams,
+    body: moderationInput,
+    status: 201,
+    response: z.object({ ref: z.string(), agreed: z.boolean() }),
+    handler: async ({ principal, params, body }) => ({
+      ref: params.ref.toUpperCase(),
+      ...(await audits.moderate(params.ref, body, principal)),
+    }),
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/audits/:ref/moderation/resolution',
+    access: auditAccess.audit,
+    summary: 'The resolution of a disagreement between auditor and moderator',
+    description:
+      'The grade agreed, which becomes the audit’s, and the reasons. A 400 names the field; a 404 when the audit is out of reach or not moderated; a 409 when they agreed or it was resolved already.',
+    tags,
+    params: refParams,
+    body: resolutionInput,
+    response: z.object({ ref: z.string(), grade: z.enum(grades) }),
+    handler: async ({ principal, params, body }) => {
+      await audits.resolveModeration(params.ref, body, principal)
+      return { ref: params.ref.toUpperCase(), grade: body.grade }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/audits/:ref/learning',
+    access: auditAccess.audit,
+    summary: 'A learning point from an audit, tagged by theme',
+    description:
+      'It lies in the audited case’s area until a bulletin shares it force-wide (AUD-02). A 400 names `theme` or `text`; a 404 for an audit outside the caller’s need to know.',
+    tags,
+    params: refParams,
+    body: learningInput,
+    status: 201,
+    response: z.object({ ref: z.string(), id: z.string() }),
+    handler: async ({ principal, params, body }) => audits.addLearning(params.ref, body, principal),
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audits/learning/unshared',
+    access: auditAccess.audit,
+    summary: 'Learning points not yet in a force-wide bulletin',
+    description: 'For the DIT, to choose what the next bulletin shares; oldest first.',
+    tags,
+    response: z.object({
+      learning: z.array(
+        z.object({
+          id: z.string(),
+          ref: z.string(),
+          theme: z.enum(themes),
+          text: z.string(),
+          auditRef: z.string().nullable(),
+        }),
+      ),
+    }),
+    handler: async () => ({
+      learning: (await audits.unsharedLearning()).map((l) => ({
+        id: l.id,
+        ref: l.ref,
+        theme: l.theme as (typeof themes)[number],
+        text: l.text,
+        auditRef: l.audit_ref,
+      })),
+    }),
+  })
+
+  const bulletinSummary = z.object({
+    ref: z.string(),
+    title: z.string(),
+    publishedAt: z.string(),
+    read: z.boolean(),
+  })
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audits/bulletins',
+    access: auditAccess.bulletins,
+    summary: 'Force-wide bulletins of audit learning, newest first',
+    description: 'For everyone in the force; `read` says whether the caller has read each.',
+    tags,
+    response: z.object({ bulletins: z.array(bulletinSummary) }),
+    handler: async ({ principal }) => ({
+      bulletins: (await audits.bulletins(principal)).map((b) => ({
+        ref: b.ref,
+        title: b.title,
+        publishedAt: new Date(b.published_at).toISOString(),
+        read: Boolean(b.read),
+      })),
+    }),
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/audits/bulletins',
+    access: auditAccess.audit,
+    summary: 'Publish a force-wide bulletin of learning points',
+    description: 'A 400 names `title` or `learning` (ids of learning points that exist, at least one).',
+    tags,
+    body: bulletinInput,
+    status: 201,
+    response: z.object({ ref: z.string() }),
+    handler: async ({ principal, body }) => ({ ref: (await audits.publishBulletin(body, principal)).ref }),
+  })
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/v1/audits/bulletins/:ref',
+    access: auditAccess.bulletins,
+    summary: 'One bulletin with its learning points',
+    description:
+      'Who has read it (the read receipts) only for the DIT, as on its page. Reading it here keeps no receipt: POST …/read does.',
+    tags,
+    params: refParams,
+    response: z.object({
+      ref: z.string(),
+      title: z.string(),
+      publishedAt: z.string(),
+      learning: z.array(z.object({ ref: z.string(), theme: z.enum(themes), text: z.string() })),
+      receipts: z.array(z.object({ reader: z.string(), readAt: z.string() })).nullable(),
+    }),
+    handler: async ({ principal, params }) => {
+      const b = await audits.bulletin(params.ref)
+      return {
+        ref: b.ref,
+        title: b.title,
+        publishedAt: new Date(b.published_at).toISOString(),
+        learning: b.items.map((i) => ({
+          ref: i.ref,
+          theme: i.theme as (typeof themes)[number],
+          text: i.text,
+        })),
+        receipts: permits(auditAccess.audit, principal.roles)
+          ? b.receipts.map((r) => ({ reader: r.reader_name, readAt: new Date(r.read_at).toISOString() }))
+          : null,
+      }
+    },
+  })
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/v1/audits/bulletins/:ref/read',
+    access: auditAccess.bulletins,
+    summary: 'The caller’s read receipt for a bulletin',
+    description: 'Kept once, at the first reading; an API token leaves none (it is no member of staff).',
+    tags,
+    params: refParams,
+    response: z.object({ ref: z.string(), read: z.boolean() }),
+    handler: async ({ principal, params }) => {
+      const b = await audits.readBulletin(params.ref, principal)
+      const mine = (await audits.bulletins(principal)).find((x) => x.ref === b.ref)
+      return { ref: b.ref, read: Boolean(mine?.read) }
     },
   })
 }
