@@ -123,17 +123,34 @@ const allocationsBehind = (
 })
 
 /**
- * Each child identified in the period with a PAC or social care referral for them or the household since, with
- * the hours to the first, and their case's place (one row a child).
+ * Each child identified in the period with a safeguarding step of `kinds` (a PAC, a social care referral) for
+ * them or the household since, with the seconds to the first, and their case's place (one row a child).
  */
-const childrenToReferral = (scope: MeasureScope) => sql`
+const childrenReferred = (scope: MeasureScope, kinds: readonly ('pac' | 'social_care_referral')[]) => sql`
   select c.id, c.ref, c.borough_id, c.allocated_staff_id, c.allocated_team_id, ch.identified_at,
-    extract(epoch from (min(g.at) - ch.identified_at)) / 3600 as hours
+    extract(epoch from (min(g.at) - ch.identified_at)) as seconds
   from online_case c join online_case_child ch on ch.case_id = c.id
-  join online_case_safeguarding g on g.case_id = c.id and g.kind in ('pac', 'social_care_referral')
+  join online_case_safeguarding g on g.case_id = c.id and g.kind = any(${[...kinds]}::text[])
     and g.at >= ch.identified_at and (g.child_person_id is null or g.child_person_id = ch.person_id)
   where ${inArea(scope)} and ch.identified_at >= ${scope.from} and ch.identified_at < ${scope.until}
   group by ch.id, ch.identified_at, c.id`
+
+/** The children behind a figure of time to a PAC (or referral), each with the time it took. */
+const childrenBehind = (
+  kinds: readonly ('pac' | 'social_care_referral')[],
+  unit: 'hours' | 'days',
+): RecordsBehind => ({
+  kind: onlineCaseKind.kind,
+  noun: kinds.length > 1 ? 'children identified and referred' : 'children identified with a PAC',
+  nounOne: kinds.length > 1 ? 'child identified and referred' : 'child identified with a PAC',
+  async query(q, scope, reader) {
+    const per = unit === 'hours' ? 3600 : 86400
+    return sql`select ${await caseRow(q, reader, {
+      summary: sql`round((c.seconds / ${per})::numeric, 1)::text || ${` ${unit} to ${kinds.length > 1 ? 'a PAC or referral' : 'a PAC'}`}::text`,
+      at: 'c.identified_at',
+    })} from (${childrenReferred(scope, kinds)}) c`
+  },
+})
 
 /** The cases whose devices were seized in the period, once each. */
 const seizedIn = (scope: MeasureScope) => sql`
@@ -167,12 +184,7 @@ async function childToPac(q: Executor, scope: MeasureScope) {
   const { rows } = await sql<{ n: number; median: number | null; p90: number | null }>`
     select count(*)::int as n, percentile_cont(0.5) within group (order by days) as median,
       percentile_cont(0.9) within group (order by days) as p90 from (
-      select extract(epoch from (min(g.at) - ch.identified_at)) / 86400 as days
-      from online_case c join online_case_child ch on ch.case_id = c.id
-      join online_case_safeguarding g on g.case_id = c.id and g.kind = 'pac' and g.at >= ch.identified_at
-        and (g.child_person_id is null or g.child_person_id = ch.person_id)
-      where ${inArea(scope)} and ch.identified_at >= ${scope.from} and ch.identified_at < ${scope.until}
-      group by ch.id, ch.identified_at) x`.execute(q)
+      select x.seconds / 86400 as days from (${childrenReferred(scope, ['pac'])}) x) d`.execute(q)
   const row = rows[0]
   return { n: Number(row?.n ?? 0), median: row?.median ?? null, p90: row?.p90 ?? null }
 }
@@ -333,21 +345,11 @@ export const onlineMeasures: readonly Measure[] = [
     source: 'ONL-03',
     async take(q, scope) {
       const { rows } = await sql<{ n: number; median: number | null }>`
-        select count(*)::int as n, percentile_cont(0.5) within group (order by hours) as median
-        from (${childrenToReferral(scope)}) x`.execute(q)
+        select count(*)::int as n, percentile_cont(0.5) within group (order by seconds / 3600) as median
+        from (${childrenReferred(scope, ['pac', 'social_care_referral'])}) x`.execute(q)
       return { value: rows[0]?.median ?? null, over: Number(rows[0]?.n ?? 0) }
     },
-    recordsBehind: {
-      kind: onlineCaseKind.kind,
-      noun: 'children identified and referred',
-      nounOne: 'child identified and referred',
-      async query(q, scope, reader) {
-        return sql`select ${await caseRow(q, reader, {
-          summary: sql`round(c.hours::numeric, 1)::text || ' hours to a PAC or referral'`,
-          at: 'c.identified_at',
-        })} from (${childrenToReferral(scope)}) c`
-      },
-    },
+    recordsBehind: childrenBehind(['pac', 'social_care_referral'], 'hours'),
   },
   {
     id: 'online.child-to-pac-median-days',
@@ -362,6 +364,7 @@ export const onlineMeasures: readonly Measure[] = [
       const { n, median } = await childToPac(q, scope)
       return { value: median, over: n }
     },
+    recordsBehind: childrenBehind(['pac'], 'days'),
   },
   {
     id: 'online.child-to-pac-p90-days',
@@ -376,5 +379,6 @@ export const onlineMeasures: readonly Measure[] = [
       const { n, p90 } = await childToPac(q, scope)
       return { value: p90, over: n }
     },
+    recordsBehind: childrenBehind(['pac'], 'days'),
   },
 ]
