@@ -287,5 +287,30 @@ describe('PAC need to know, role parity and list logging (database)', () => {
         })
       }
     })
+
+    it('the PAC list and the MASH queue download within reach, logged as exported', async () => {
+      const mash = await staffIn('Camden', ['mash'])
+      for (const [user, url, expected, other] of [
+        [camdenOfficer, '/pacs.csv', camdenPac, ownPac],
+        [mash, '/pacs/mash.xlsx', camdenPac, ownPac],
+        [croydonOfficer, '/pacs.csv', ownPac, camdenPac],
+      ] as const) {
+        const from = await lastSeq()
+        const file = await get(user, url)
+        expect(file.statusCode, url).toBe(200)
+        if (url.endsWith('.csv')) {
+          expect(file.body, url).toContain(`${expected.ref},`)
+          expect(file.body, url).not.toContain(`${other.ref},`)
+        }
+        const rows = await logRows(user.userId, from)
+        expect(rows, url).toHaveLength(1)
+        expect(rows[0], url).toMatchObject({
+          action: 'export',
+          subject_kind: 'pac',
+          subject_id: `GET ${url}`,
+          detail: { ids: [expected.id] },
+        })
+      }
+    })
   })
 })
