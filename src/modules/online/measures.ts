@@ -13,7 +13,7 @@ import { deviceCountsByCase } from '../triage/service/devices.ts'
 import { onlineCaseKind, onlineReach } from './access.ts'
 import { type Stage, stageLabels } from './online-case.ts'
 import { onlinePath } from './pages/shared.ts'
-import { outcomesByTeamKind } from './service/outcomes.ts'
+import { codesOf, outcomesByTeamKind, outcomesIn } from './service/outcomes.ts'
 
 /*
  * The online module's measures for the dashboard. What stands in the queue is read as at the end of the period
@@ -331,6 +331,20 @@ export const onlineMeasures: readonly Measure[] = [
       async take(q, scope) {
         const row = (await outcomesByTeamKind(q, scope)).find((r) => r.teamKind === kind)
         return shareOf(row?.counts.positive ?? 0, row?.total ?? 0)
+      },
+      recordsBehind: {
+        kind: onlineCaseKind.kind,
+        noun: `outcomes of ${kind} investigations`,
+        nounOne: `outcome of a ${kind} investigation`,
+        countedAs: 'positive',
+        async query(q, scope, reader) {
+          return sql`select ${await caseRow(q, reader, {
+            summary: sql`'Outcome ' || c.outcome_code`,
+            at: 'c.at',
+            counted: sql<boolean>`c.outcome_code = any(${codesOf('positive')}::text[])`,
+          })} from (${outcomesIn(scope)}) c
+            where c.team_kind = ${kind} and c.outcome_code = any(${codesOf()}::text[])`
+        },
       },
     }),
   ),
