@@ -510,6 +510,19 @@ describe('the caseload page, counted by hand', () => {
     expect(res.body).toContain(`/offenders/${d.id}`)
     expect(res.body).not.toContain(`/offenders/${a.id}"`)
     expect(row(res.body, 'J1001')).toBeUndefined()
+    // Their RSOs download through the RSO list's export, with the manager and status as filters.
+    const href = res.body.match(/href="(\/offenders\.csv\?[^"]+)"/)?.[1]?.replaceAll('&amp;', '&')
+    expect(href).toBe(`/offenders.csv?manager=${fx.managers[1]?.id}&status=active`)
+    const csv = await get(manager, href as string)
+    const refs = csv.body
+      .split('\r\n')
+      .filter(Boolean)
+      .map((l) => l.split(',')[0])
+    // The RSOs the page lists under "Their active RSOs", every one, and no other manager's.
+    const theirs = res.body.slice(res.body.indexOf('Their active RSOs')).match(/RSO-\d{6}/g) ?? []
+    expect(refs).toEqual(['RSO', ...new Set(theirs)])
+    expect(refs).toContain(d.ref)
+    expect(refs).not.toContain(a.ref)
   })
 
   it('filters by team and BCU, and refuses a filter that is not an id', async () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { fieldErrors } from '../../../platform/http/api.ts'
 import { NotFoundError, ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
+import { exportHrefs } from '../../../platform/http/record-export.ts'
 import { mayDo, offendersAccess } from '../access.ts'
 import { caseloadBand, riskLabels, riskLevels, statusLabels } from '../rso.ts'
 import type { Caseload } from '../service/caseloads.ts'
@@ -100,6 +101,8 @@ export function caseloadPages(app: FastifyInstance, deps: OffendersPageDeps) {
                 riskLabel: riskLabels[r.riskLevel],
                 statusLabel: statusLabels[r.status],
               })),
+              // The caseload's RSOs download through the RSO list's own export, with its filters.
+              downloads: exportHrefs(offendersPath, { manager: manager?.id, status: 'active' }),
               more:
                 theirs.total > theirs.items.length
                   ? `${offendersPath}?manager=${manager?.id}&status=active`
