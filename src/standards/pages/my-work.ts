@@ -11,7 +11,6 @@ import {
   keysetBatches,
 } from '../../platform/http/record-export.ts'
 import { countdown } from '../../platform/time.ts'
-import { mostUrgentFirst } from '../../platform/urgency.ts'
 import { staffAccess, teamRoles } from '../access.ts'
 import { type FindingStatus, findingStatuses, statusLabels } from '../lifecycle.ts'
 import { myWorkOf, teamScope } from '../scope.ts'
@@ -27,8 +26,6 @@ const dueWindows: Record<string, { label: string; hours: number | null }> = {
 /** A long list is paged on the server: a supervisor reads a page at a time, what needs doing soonest first. */
 const pageSize = 100
 
-const severityRank: Record<string, number> = { low: 0, medium: 1, high: 2 }
-
 /** A finding for the tables, with its due time counted down (or overdue) from `now` as custody shows it. */
 const withCountdown = (f: FindingSummary, now: Date) => ({
   ...viewFinding(f),
@@ -39,23 +36,32 @@ const withCountdown = (f: FindingSummary, now: Date) => ({
 export function workPages(app: FastifyInstance, service: StandardsService) {
   app.get('/my-work', { config: { access: staffAccess } }, async (request, reply) => {
     const principal = request.principal as Principal
-    // Mine by name and, where my team holds the work (a custody suite, a unit, a supervisor's reviews), my
-    // team's that name no one.
-    const mine = myWorkOf(principal)
-    const findings = mine ? await service.listFindings({ mine, status: 'open' }) : []
-    await service.logListRead(readerOf(request), findings)
-    // What needs doing soonest first: not yet due soonest first, then the most recently breached.
+    const query = request.query as FormBody
+    const page = pageAsked(query)
     const now = service.now()
-    const ordered = mostUrgentFirst(findings, now, (f) => ({
-      dueAt: f.dueAt,
-      breachedAt: f.breachedAt,
-      risk: severityRank[f.severity] ?? 1,
-    }))
+    // Mine by name and, where my team holds the work (a custody suite, a unit, a supervisor's reviews), my
+    // team's that name no one; a page at a time (a unit's can run to a thousand), what needs doing soonest
+    // first: not yet due soonest first, then the most recently breached, as My team orders them.
+    const mine = myWorkOf(principal)
+    const filter: FindingFilter | null = mine ? { mine, status: 'open' } : null
+    const [findings, total] = filter
+      ? await Promise.all([
+          service.listFindings({
+            ...filter,
+            urgentFirstAt: now,
+            limit: pageSize,
+            offset: (page - 1) * pageSize,
+          }),
+          service.countFindings(filter),
+        ])
+      : [[], 0]
+    await service.logListRead(readerOf(request), findings, { total })
     return reply.render('views/my-work.njk', {
       pageTitle: 'My work',
       hasStaffRecord: principal.staffId !== null,
       holdsTeamWork: (mine?.teamIds.length ?? 0) > 0,
-      findings: ordered.map((f) => withCountdown(f, now)),
+      findings: findings.map((f) => withCountdown(f, now)),
+      ...pageOfList({ path: '/my-work', query, page, size: pageSize, total, shown: findings.length }),
     })
   })
 
