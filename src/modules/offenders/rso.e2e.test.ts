@@ -187,12 +187,14 @@ describe.each([
       expect(summary).toContain('Select whether the visit was announced')
       expect(summary).toContain('Enter who made the visit')
 
-      const now = new Date()
-      const [year, month, day] = londonDate(now).split('-')
+      // An hour ago, its day and time from the one instant: in the hour after midnight, today's date with
+      // the hour before's time would be tonight, in the future.
+      const visited = new Date(Date.now() - 3_600_000)
+      const [year, month, day] = londonDate(visited).split('-')
       await journey.page.locator('#visitedAt-day').fill(String(Number(day)))
       await journey.page.locator('#visitedAt-month').fill(String(Number(month)))
       await journey.page.locator('#visitedAt-year').fill(year as string)
-      await journey.page.locator('#visitedAt-time').fill(londonTime(new Date(now.getTime() - 3_600_000)))
+      await journey.page.locator('#visitedAt-time').fill(londonTime(visited))
       await journey.page.getByRole('group', { name: 'Was the visit announced?' }).getByLabel('No').check()
       await journey.page.getByLabel('Officers who visited').fill('DC Morgan Example and PC Lee')
       await journey.page.getByRole('group', { name: 'Were children present?' }).getByLabel('No').check()
