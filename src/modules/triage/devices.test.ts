@@ -198,6 +198,39 @@ describe('rules ONL-05 to ONL-07', () => {
     })
     expect(await triage().results(d.id)).toHaveLength(1)
   })
+
+  it('writes a batch set-wise as line after line would: a ref again replaces, a second result leaves one triage', async () => {
+    const device = (ref: string, description: string) =>
+      JSON.stringify({
+        kind: 'device',
+        ref,
+        description,
+        deviceKind: 'phone',
+        seizedAt: '2018-08-01T07:30:00Z',
+        borough: 'Lambeth',
+      })
+    const lines = [
+      device('SET/1', 'Phone, as first recorded'),
+      device('SET/2', 'Memory card'),
+      device('SET/1', 'Phone, as corrected'),
+      JSON.stringify({ ...sampleReport('SET/1'), ref: 'SET/1@run1' }),
+      JSON.stringify({
+        ...sampleReport('SET/1'),
+        ref: 'SET/1@run2',
+        startedAt: '2018-08-03T09:00:00Z',
+        finishedAt: '2018-08-03T09:10:00Z',
+      }),
+    ].join('\n')
+    await kestrel.services.imports.run(lines, 'importer')
+    const one = await triage().device('SET/1', forceWideReach)
+    expect([one.description, one.status]).toEqual(['Phone, as corrected', 'triaged'])
+    expect((await triage().device('SET/2', forceWideReach)).status).toBe('seized')
+    expect((await triage().results(one.id)).map((r) => r.ref).sort()).toEqual(['SET/1@run1', 'SET/1@run2'])
+    const { rows } = await sql<{ status: string }>`
+      select e.status from device_status_event e join device d on d.id = e.device_id
+      where d.ref = 'SET/1' order by e.at`.execute(kestrel.services.db)
+    expect(rows.map((r) => r.status)).toEqual(['seized', 'triaged'])
+  })
 })
 
 describe('the devices API', () => {

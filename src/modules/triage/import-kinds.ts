@@ -7,6 +7,7 @@ import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
 import { deviceKind } from './access.ts'
 import { triageReportInput } from './result-schema.ts'
+import type { DeviceRow } from './service/records.ts'
 import { checkDevice, deviceInput, deviceRef, triageWriters } from './service.ts'
 
 /**
@@ -100,20 +101,23 @@ export const triageResultImportKind = defineImportKind({
   // so this kind returns each result's DEVICE id: nothing points at a triage result by ref, so the map is
   // used for nothing else.
   async write(lines, { trx, clock, actor, idOf }) {
-    const out = new Map<string, string>()
-    const write = writers(trx, clock)
-    for (const l of lines) {
-      const deviceId = idOf('device', l.record.device)
-      const device = await trx
-        .selectFrom('device')
-        .selectAll()
-        .where('id', '=', deviceId)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
-      await write.writeResult(trx, device, l.record, { id: actor, username: actor }, 'import', l.ref)
-      out.set(l.ref, deviceId)
-    }
-    return out
+    const deviceIds = [...new Set(lines.map((l) => idOf('device', l.record.device)))]
+    const devices = new Map(
+      (await trx.selectFrom('device').selectAll().where('id', 'in', deviceIds).forUpdate().execute()).map(
+        (d) => [d.id, d],
+      ),
+    )
+    await writers(trx, clock).writeResults(
+      trx,
+      lines.map((l) => ({
+        device: devices.get(idOf('device', l.record.device)) as DeviceRow,
+        report: l.record,
+        ref: l.ref,
+      })),
+      { id: actor, username: actor },
+      'import',
+    )
+    return new Map(lines.map((l) => [l.ref, idOf('device', l.record.device)]))
   },
   describe: {
     summary:

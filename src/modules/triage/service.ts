@@ -18,7 +18,7 @@ import { recordStatus, saveDevice } from './service/record-device.ts'
 import type { DeviceRow } from './service/records.ts'
 import { matchDetails, resultDevice, results, storeResult } from './service/results.ts'
 import { setStatusFromEvents, writeDevices } from './service/write-devices.ts'
-import { writeResult } from './service/write-result.ts'
+import { type ResultToWrite, writeResult, writeResults } from './service/write-result.ts'
 
 export type { TriageDependencies, WriterDependencies } from './service/dependencies.ts'
 export {
@@ -45,6 +45,12 @@ export function triageWriters(clock: Clock, deps: WriterDependencies) {
       via: 'upload' | 'import' | 'cli',
       ref?: string,
     ) => writeResult(trx, on, device, report, actor, via, ref),
+    writeResults: (
+      trx: Transaction,
+      results: readonly ResultToWrite[],
+      actor: Actor,
+      via: 'upload' | 'import' | 'cli',
+    ) => writeResults(trx, on, results, actor, via),
     setStatusFromEvents: (trx: Executor, deviceId: string) => setStatusFromEvents(trx, clock, deviceId),
   }
 }

@@ -102,6 +102,50 @@ export async function recordMany(executor: Executor, rows: readonly HistoryRow[]
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Untyped = Transaction<any>
 
+/** Rows per multi-row insert of records: a device or an episode has some 20 columns, 500 rows stay well inside. */
+const recordsPerInsert = 500
+
+/**
+ * Inserts many new records of one table at version 1, a few statements for the lot, with a 'create' history
+ * row for each recording every field it was created with (as `insertRecord` does one at a time). Rows carry
+ * the ids their writer chose, so the writer can refer to them before they exist; returned by id.
+ */
+export async function insertRecords<T extends VersionedTable>(
+  executor: Executor,
+  table: T,
+  rows: readonly (Insertable<DB[T]> & { id: string })[],
+  author: ChangeAuthor,
+  at: Date,
+): Promise<Map<string, Selectable<DB[T]>>> {
+  const out = new Map<string, Selectable<DB[T]>>()
+  const history: HistoryRow[] = []
+  for (let i = 0; i < rows.length; i += recordsPerInsert) {
+    const chunk = rows.slice(i, i + recordsPerInsert)
+    const inserted = (await (executor as Untyped)
+      .insertInto(table as string)
+      .values(chunk)
+      .returningAll()
+      .execute()) as (Record<string, unknown> & { id: string; version: number })[]
+    const byId = new Map(inserted.map((r) => [r.id, r]))
+    for (const { id } of chunk) {
+      const row = byId.get(id)
+      if (!row) throw new Error(`internal: ${table} ${id} was not inserted`)
+      out.set(id, row as Selectable<DB[T]>)
+      history.push({
+        table,
+        id,
+        version: row.version,
+        action: 'create',
+        changedBy: author.id,
+        changedAt: at,
+        changes: changedFields({}, row, Object.keys(row)),
+      })
+    }
+  }
+  await recordMany(executor, history)
+  return out
+}
+
 /**
  * Bound to an executor: the database, or an import's transaction (every write takes its own executor and
  * joins it; `historyFor` reads on the one bound).

@@ -1,7 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Transaction } from '../../../platform/db/database.ts'
-import { changedFields, type HistoryRow, type HistoryService } from '../../../platform/db/history.ts'
+import { type HistoryService, insertRecords } from '../../../platform/db/history.ts'
 import type { DB } from '../../../platform/db/schema.ts'
 
 /** The tables whose batches are written by ref (episodes, reviews, trigger plans). */
@@ -32,10 +32,10 @@ export async function byRefWriter<T extends MissingTable>(
   const flush = async () => {
     const rows = await insertRecords(
       trx,
-      deps,
       table,
       pending.map((p) => p.row),
-      actor,
+      { id: actor },
+      deps.clock.now(),
     )
     // A record given no ref has the one the database made for it.
     for (const p of pending)
@@ -64,45 +64,4 @@ export async function byRefWriter<T extends MissingTable>(
       if (ref) held.set(ref, { id: row.id, version: 1, pending: true })
     },
   }
-}
-
-/**
- * Inserts many new records of one table at version 1, their ids chosen by the caller, with a 'create'
- * history row for each recording every field it was created with (as `history.insertRecord` does).
- */
-async function insertRecords<T extends MissingTable>(
-  trx: Transaction,
-  deps: { clock: Clock; history: HistoryService },
-  table: T,
-  rows: readonly (Insertable<DB[T]> & { id: string })[],
-  actor: string,
-): Promise<Map<string, Selectable<DB[T]>>> {
-  const out = new Map<string, Selectable<DB[T]>>()
-  const history: HistoryRow[] = []
-  for (let at = 0; at < rows.length; at += 500) {
-    const chunk = rows.slice(at, at + 500)
-    // Kysely cannot check an insert into a table chosen at run time; the signature carries the types.
-    const inserted = (await (trx as unknown as Transaction)
-      .insertInto(table as 'missing_review')
-      .values(chunk as never)
-      .returningAll()
-      .execute()) as unknown as (Selectable<DB[T]> & { id: string; version: number })[]
-    const byId = new Map(inserted.map((r) => [r.id, r]))
-    for (const { id } of chunk) {
-      const row = byId.get(id)
-      if (!row) throw new Error(`internal: ${table} ${id} was not inserted`)
-      out.set(id, row)
-      history.push({
-        table,
-        id,
-        version: row.version,
-        action: 'create',
-        changedBy: actor,
-        changedAt: deps.clock.now(),
-        changes: changedFields({}, row, Object.keys(row)),
-      })
-    }
-  }
-  await deps.history.recordMany(trx, history)
-  return out
 }

@@ -67,18 +67,32 @@ export async function areaOf(
   place: { teamId: string | null; boroughId: string | null },
   day: string,
 ): Promise<{ boroughId: string | null; bcuId: string | null }> {
-  if (!place.teamId && !place.boroughId) return { boroughId: null, bcuId: null }
-  const { rows } = await sql<{ borough_id: string | null; bcu_id: string | null }>`
+  const [area] = await areasOf(q, [{ ...place, day }])
+  return area ?? { boroughId: null, bcuId: null }
+}
+
+/**
+ * Many places' areas (borough and BCU) on their days, in the order asked, in one query: the borough given or
+ * the team's, and that borough's BCU on the day (a team with no borough keeps its own BCU).
+ */
+export async function areasOf(
+  q: Executor,
+  places: readonly { teamId: string | null; boroughId: string | null; day: string }[],
+): Promise<{ boroughId: string | null; bcuId: string | null }[]> {
+  if (places.length === 0) return []
+  const { rows } = await sql<{ n: number; borough_id: string | null; bcu_id: string | null }>`
     with place as (
-      select coalesce(${place.boroughId}::uuid, t.borough_id) as borough_id, t.bcu_id as team_bcu
-      from (select 1) one left join team t on t.id = ${place.teamId}::uuid
+      select a.n, a.day, coalesce(a.borough_id, t.borough_id) as borough_id, t.bcu_id as team_bcu
+      from unnest(${places.map((p) => p.teamId)}::uuid[], ${places.map((p) => p.boroughId)}::uuid[],
+        ${places.map((p) => p.day)}::date[]) with ordinality as a(team_id, borough_id, day, n)
+      left join team t on t.id = a.team_id
     )
-    select p.borough_id, coalesce((select bb.bcu_id from borough_bcu bb where bb.borough_id = p.borough_id
-        and bb.effective_from <= ${day}::date and (bb.effective_to is null or bb.effective_to >= ${day}::date)
+    select p.n::int as n, p.borough_id, coalesce((select bb.bcu_id from borough_bcu bb
+        where bb.borough_id = p.borough_id and bb.effective_from <= p.day
+          and (bb.effective_to is null or bb.effective_to >= p.day)
         limit 1), p.team_bcu) as bcu_id
-    from place p`.execute(q)
-  const r = rows[0]
-  return { boroughId: r?.borough_id ?? null, bcuId: r?.bcu_id ?? null }
+    from place p order by p.n`.execute(q)
+  return rows.map((r) => ({ boroughId: r.borough_id, bcuId: r.bcu_id }))
 }
 
 /** Team and borough ids by name (the import format's refs), for the API. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Actor } from '../../../platform/access/access-log.ts'
 import type { Transaction } from '../../../platform/db/database.ts'
@@ -8,7 +9,15 @@ import { worstCategory } from '../report.ts'
 import type { TriageReportInput } from '../result-schema.ts'
 import type { WriterDeps } from './dependencies.ts'
 import type { DeviceRow } from './records.ts'
-import { setStatusFromEvents } from './write-devices.ts'
+import { setStatusesFromEvents } from './write-devices.ts'
+
+/** One report to store: its device (as read, locked, by the caller), the report, and the result's ref. */
+export interface ResultToWrite {
+  device: DeviceRow
+  report: TriageReportInput
+  /** Defaults to the device's ref and the run's start, so uploading the same report twice leaves one result. */
+  ref?: string
+}
 
 /**
  * Stores a triage report against its device, replacing a result with the same ref (device and start time),
@@ -21,54 +30,136 @@ export async function writeResult(
   report: TriageReportInput,
   actor: Actor,
   via: 'upload' | 'import' | 'cli',
-  ref = `${device.ref}@${report.startedAt.toISOString()}`,
+  ref?: string,
 ): Promise<{ id: string; ref: string }> {
+  const [written] = await writeResults(trx, deps, [{ device, report, ref }], actor, via)
+  return written as { id: string; ref: string }
+}
+
+/**
+ * Stores many reports in a few statements (an import's thousands), in the order given: a device's status
+ * moves on at its first result, as one upload after another would move it. Returns each result's id and ref.
+ */
+export async function writeResults(
+  trx: Transaction,
+  deps: WriterDeps,
+  results: readonly ResultToWrite[],
+  actor: Actor,
+  via: 'upload' | 'import' | 'cli',
+): Promise<{ id: string; ref: string }[]> {
+  if (results.length === 0) return []
   const now = deps.clock.now()
-  await trx.deleteFrom('triage_result').where('ref', '=', ref).execute()
+  const received = { by: actor.username, at: now, via }
+  const refOf = (r: ResultToWrite) => r.ref ?? `${r.device.ref}@${r.report.startedAt.toISOString()}`
+  // The same ref twice in a batch: the later report replaces the earlier, as a second upload would.
+  const rows = [...new Map(results.map((r) => [refOf(r), { ...r, id: randomUUID() }])).entries()]
+  await trx
+    .deleteFrom('triage_result')
+    .where(
+      'ref',
+      'in',
+      rows.map(([ref]) => ref),
+    )
+    .execute()
+  for (let at = 0; at < rows.length; at += 500)
+    await trx
+      .insertInto('triage_result')
+      .values(
+        rows
+          .slice(at, at + 500)
+          .map(([ref, { id, device, report }]) => resultRow(id, ref, device, report, received)),
+      )
+      .execute()
+  for (const [, { id, report }] of rows) await writeMatches(trx, id, report)
+  // Each device's status as the batch moves it: a device seized and triaged twice is triaged once.
+  const status = new Map(rows.map(([, r]) => [r.device.id, r.device.status as DeviceStatus]))
+  const events = rows.flatMap(([, { device, report }]) => {
+    const next = statusAfterTriage(status.get(device.id) as DeviceStatus)
+    if (!next) return []
+    status.set(device.id, next)
+    const at = new Date(Math.max(report.finishedAt.getTime(), device.seized_at.getTime()))
+    const event = { device_id: device.id, status: next, at, note: 'Triage result received' }
+    return [{ ...event, recorded_by: actor.username, recorded_at: now }]
+  })
+  if (events.length) {
+    await trx.insertInto('device_status_event').values(events).execute()
+    await setStatusesFromEvents(
+      trx,
+      deps.clock,
+      events.map((e) => e.device_id),
+    )
+  }
+  await deps.accessLog.recordMany(
+    rows.map(([, { id, device }]) => ({
+      actorId: actor.id,
+      actorName: actor.username,
+      action: 'create',
+      subjectKind: triageResultKind,
+      subjectId: id,
+      detail: { device: device.ref },
+    })),
+    trx,
+  )
+  await deps.afterWrite(trx, deviceKind.kind, [...status.keys()])
+  return results.map((r) => {
+    const ref = refOf(r)
+    return { id: rows.find(([k]) => k === ref)?.[1].id as string, ref }
+  })
+}
+
+/** A result's row: the run, its settings, its counts by category and the recommendation. */
+function resultRow(
+  id: string,
+  ref: string,
+  device: DeviceRow,
+  report: TriageReportInput,
+  received: { by: string; at: Date; via: string },
+) {
   const e = report.exactMatchesByCategory
   const n = report.nearMatchesByCategory
-  const row = await trx
-    .insertInto('triage_result')
-    .values({
-      ref,
-      device_id: device.id,
-      started_at: report.startedAt,
-      run_at: report.finishedAt,
-      complete: report.complete,
-      interruption: report.interruption ?? null,
-      tool_version: report.tool ?? 'kestrel-triage (version not given)',
-      hash_sets: JSON.stringify(
-        report.settings.hashSetVersions ?? report.settings.hashSets.map((name) => ({ name })),
-      ),
-      known_records: report.settings.knownRecords,
-      threshold: report.settings.threshold,
-      dihedral: report.settings.dihedral,
-      files: report.counts.files,
-      bytes: report.counts.bytes,
-      images: report.counts.images,
-      videos: report.counts.videos,
-      unreadable: report.counts.unreadable,
-      problems: report.counts.problems,
-      exact_matches: report.counts.exactMatches,
-      near_matches: report.counts.nearMatches,
-      exact_a: e.A,
-      exact_b: e.B,
-      exact_c: e.C,
-      exact_ungraded: e.ungraded,
-      exact_ignorable: e.ignorable,
-      near_a: n.A,
-      near_b: n.B,
-      near_c: n.C,
-      near_ungraded: n.ungraded,
-      near_ignorable: n.ignorable,
-      decision: report.recommendation.decision,
-      reason: report.recommendation.reason,
-      received_by: actor.username,
-      received_at: now,
-      received_via: via,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  return {
+    id,
+    ref,
+    device_id: device.id,
+    started_at: report.startedAt,
+    run_at: report.finishedAt,
+    complete: report.complete,
+    interruption: report.interruption ?? null,
+    tool_version: report.tool ?? 'kestrel-triage (version not given)',
+    hash_sets: JSON.stringify(
+      report.settings.hashSetVersions ?? report.settings.hashSets.map((name) => ({ name })),
+    ),
+    known_records: report.settings.knownRecords,
+    threshold: report.settings.threshold,
+    dihedral: report.settings.dihedral,
+    files: report.counts.files,
+    bytes: report.counts.bytes,
+    images: report.counts.images,
+    videos: report.counts.videos,
+    unreadable: report.counts.unreadable,
+    problems: report.counts.problems,
+    exact_matches: report.counts.exactMatches,
+    near_matches: report.counts.nearMatches,
+    exact_a: e.A,
+    exact_b: e.B,
+    exact_c: e.C,
+    exact_ungraded: e.ungraded,
+    exact_ignorable: e.ignorable,
+    near_a: n.A,
+    near_b: n.B,
+    near_c: n.C,
+    near_ungraded: n.ungraded,
+    near_ignorable: n.ignorable,
+    decision: report.recommendation.decision,
+    reason: report.recommendation.reason,
+    received_by: received.by,
+    received_at: received.at,
+    received_via: received.via,
+  }
+}
+
+/** A result's matches (paths, sizes, times, hashes; never image content), a thousand rows a statement. */
+async function writeMatches(trx: Transaction, resultId: string, report: TriageReportInput) {
   const matches = [
     ...report.exactMatches.map((m) => ({
       kind: 'exact',
@@ -109,7 +200,7 @@ export async function writeResult(
     await sql`
       insert into triage_match (triage_result_id, match_kind, path, size, modified_at, md5, sha1, pdq, quality,
         distance, orientation, category, hash_sets, media_id, known_pdq)
-      select ${row.id}::uuid, t.kind, t.path, t.size, t.modified, t.md5, t.sha1, t.pdq, t.quality, t.distance,
+      select ${resultId}::uuid, t.kind, t.path, t.size, t.modified, t.md5, t.sha1, t.pdq, t.quality, t.distance,
         t.orientation, t.category, string_to_array(t.sets, chr(31)), t.media_id, t.known_pdq
       from unnest(${col((m) => m.kind)}::text[], ${col((m) => m.path)}::text[], ${col((m) => m.size)}::bigint[],
         ${col((m) => m.modified.toISOString())}::timestamptz[], ${col((m) => m.md5)}::text[],
@@ -120,27 +211,4 @@ export async function writeResult(
         as t(kind, path, size, modified, md5, sha1, pdq, quality, distance, orientation, category, sets,
           media_id, known_pdq)`.execute(trx)
   }
-  const next = statusAfterTriage(device.status as DeviceStatus)
-  if (next) {
-    const at = new Date(Math.max(report.finishedAt.getTime(), device.seized_at.getTime()))
-    await trx
-      .insertInto('device_status_event')
-      .values({
-        device_id: device.id,
-        status: next,
-        at,
-        note: 'Triage result received',
-        recorded_by: actor.username,
-        recorded_at: now,
-      })
-      .execute()
-    await setStatusFromEvents(trx, deps.clock, device.id)
-  }
-  await deps.accessLog.logChange(
-    actor,
-    { action: 'create', subjectKind: triageResultKind, subjectId: row.id, detail: { device: device.ref } },
-    trx,
-  )
-  await deps.afterWrite(trx, deviceKind.kind, [device.id])
-  return { id: row.id, ref }
 }
