@@ -14,7 +14,7 @@ import type {
   VisitInput,
 } from './inputs.ts'
 import { type Manager, managersByKey, notAManager, type RsoRow, rsosByKey } from './records.ts'
-import { saveByRef } from './save-by-ref.ts'
+import { saveByRef, saveManyByRef } from './save-by-ref.ts'
 
 /*
  * The records offender managers keep about an RSO (assessments, risk changes, new information, plans,
@@ -53,6 +53,11 @@ interface RecordSpec<I extends { rso: string }> {
   after?(input: I, rso: RsoRow, id: string, context: Context, prepared: unknown, actor: Actor): Promise<void>
   /** Managers whose caseload the write changes, for RSO-05. */
   managers?(input: I, rso: RsoRow, prepared: unknown): string[]
+  /**
+   * A line's checks and row read nothing an earlier line of its batch writes (no `after`, no read of the
+   * kind's own table), so a batch is saved set-wise; otherwise line after line, each seeing the one before.
+   */
+  linesIndependent?: true
 }
 
 const notFuture = (field: string, at: Date | string, context: Context): FieldError[] =>
@@ -81,6 +86,7 @@ const referralErrors = (at: Date | undefined, after: Date | undefined, context: 
 
 export const armsRecords: RecordSpec<ArmsInput> = {
   table: 'rso_arms',
+  linesIndependent: true,
   check: (input, _rso, context) => notFuture('assessedOn', input.assessedOn, context),
   row: async (input, _rso, context, _prepared, actor) => ({
     assessed_on: input.assessedOn,
@@ -121,6 +127,7 @@ export const riskChangeRecords: RecordSpec<RiskChangeInput> = {
 
 export const informationRecords: RecordSpec<InformationInput> = {
   table: 'rso_information',
+  linesIndependent: true,
   check: (input, _rso, context) => notFuture('receivedAt', input.receivedAt, context),
   row: async (input, _rso, _context, _prepared, actor) => ({
     received_at: input.receivedAt,
@@ -180,6 +187,7 @@ export const planRecords: RecordSpec<PlanInput> = {
 
 export const visitRecords: RecordSpec<VisitInput> = {
   table: 'rso_visit',
+  linesIndependent: true,
   check(input, rso, context) {
     const errors: FieldError[] = []
     if (!input.plannedOn && !input.visitedAt)
@@ -209,6 +217,7 @@ export const visitRecords: RecordSpec<VisitInput> = {
 
 export const notificationRecords: RecordSpec<NotificationInput> = {
   table: 'rso_notification',
+  linesIndependent: true,
   check: (input, rso, context) => [
     ...notFuture('notifiedAt', input.notifiedAt, context),
     ...notBeforeNotification('notifiedAt', londonDate(input.notifiedAt), rso, 'A notification'),
@@ -302,16 +311,29 @@ export async function keepRecords<I extends { rso: string }>(
   const written: { ref: string; id: string; created: boolean }[] = []
   const rsoIds = new Set<string>()
   const managers = new Set<string>()
-  for (const { ref, input } of submissions) {
-    // Re-read: an earlier line of the batch may have changed the RSO (its level, its manager).
-    const rso = (await rsosByKey(trx, [input.rso])).get(input.rso) as RsoRow
-    const row = { ...(await spec.row(input, rso, context, prepared, actor)), rso_id: rso.id }
-    const saved = await saveByRef(trx, spec.table, ref, row, {}, actor, now)
-    await spec.after?.(input, rso, saved.id, context, prepared, actor)
-    for (const m of spec.managers?.(input, rso, prepared) ?? []) managers.add(m)
-    written.push(saved)
-    rsoIds.add(rso.id)
-  }
+  if (spec.linesIndependent) {
+    const items = []
+    for (const { ref, input } of submissions) {
+      const rso = rsos.get(input.rso) as RsoRow
+      items.push({
+        ref,
+        values: { ...(await spec.row(input, rso, context, prepared, actor)), rso_id: rso.id },
+      })
+      for (const m of spec.managers?.(input, rso, prepared) ?? []) managers.add(m)
+      rsoIds.add(rso.id)
+    }
+    written.push(...(await saveManyByRef(trx, spec.table, items, actor, now)))
+  } else
+    for (const { ref, input } of submissions) {
+      // Re-read: an earlier line of the batch may have changed the RSO (its level, its manager).
+      const rso = (await rsosByKey(trx, [input.rso])).get(input.rso) as RsoRow
+      const row = { ...(await spec.row(input, rso, context, prepared, actor)), rso_id: rso.id }
+      const saved = await saveByRef(trx, spec.table, ref, row, {}, actor, now)
+      await spec.after?.(input, rso, saved.id, context, prepared, actor)
+      for (const m of spec.managers?.(input, rso, prepared) ?? []) managers.add(m)
+      written.push(saved)
+      rsoIds.add(rso.id)
+    }
   await deps.afterWrite?.(trx, rsoKind.kind, [...rsoIds])
   if (managers.size) await deps.afterWrite?.(trx, managerKind, [...managers])
   return { written, rsoIds: [...rsoIds] }
