@@ -1,5 +1,4 @@
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
-import { NotFoundError } from '../../platform/http/errors.ts'
 import { defineModule } from '../../platform/module.ts'
 import { iiocViewerKind, onlineAccess, onlineCaseKind } from './access.ts'
 import { onlineApi } from './api.ts'
@@ -11,6 +10,7 @@ import { onlineSafeguardingRefMigration } from './migrations/0027-online-safegua
 import { onlinePath, onlineRoutes } from './routes.ts'
 import { onlineRules } from './rules.ts'
 import { onlineSeed } from './seed.ts'
+import { caseDeviceHolder, casesVisibleWhere } from './service/devices.ts'
 import { onlineService } from './service.ts'
 
 export type Online = ReturnType<typeof onlineService>
@@ -48,15 +48,12 @@ export const onlineModule = defineModule({
           ever_submitted: Boolean(d.ever_submitted),
           ever_examined: Boolean(d.ever_examined),
         })),
-      devices: {
-        exists: (ref) =>
-          triage.device(ref, forceWideReach).then(
-            () => true,
-            (e: unknown) => (e instanceof NotFoundError ? false : Promise.reject(e)),
-          ),
-        record: (ref, input, actor, reach) => triage.saveDevice(ref, input, actor, reach),
-      },
     }),
+  // The devices seized in a case are the triage module's: whoever may see the case sees them, and a device
+  // recorded in a case is held by the team the case is allocated to.
+  wire(_online, { triage }) {
+    triage.registerCases({ visibleWhere: casesVisibleWhere, holderOf: caseDeviceHolder })
+  },
   rules: onlineRules,
   seed: onlineSeed,
   measures: onlineMeasures,

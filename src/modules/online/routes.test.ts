@@ -3,12 +3,13 @@ import { type SignedInUser, signIn } from '../../../test/app.ts'
 import { requestsTo } from '../../../test/requests.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
+import { sampleReport } from '../triage/test-fixtures.ts'
 import { movableClock, onlineFixture } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof onlineFixture>>
 let fx: Fixture
 const clock = movableClock('2018-09-01T12:00:00Z')
-const { get, postForm } = requestsTo(() => fx.kestrel.app)
+const { get, postForm, postJson, putJson } = requestsTo(() => fx.kestrel.app)
 
 beforeAll(async () => {
   fx = await onlineFixture(clock)
@@ -262,7 +263,7 @@ describe('the welfare of staff viewing indecent images', () => {
 })
 
 describe('recording a device seized in a case', () => {
-  it('is open to the case’s investigating officer, keeps the device with triage, and refuses a reference held', async () => {
+  it('is open to the case’s investigating officer on the triage form, who sees its recommendation but not the matches; no other frontline officer may', async () => {
     const c = await fx.onlineCase('2018-08-01T09:00:00Z')
     await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-08-02T09:00:00Z' })
     await fx.stage(c.ref, {
@@ -272,30 +273,85 @@ describe('recording a device seized in a case', () => {
       officer: 'R1001',
     })
     const mine = await as(['officer'], fx.officers.lambethResponse.id)
+    const form = `/devices/new?case=${encodeURIComponent(c.ref)}`
+    expect((await get(mine, `/online/cases/${c.id}`)).body).toContain(`href="${form}"`)
+    expect((await get(mine, form)).body).toContain(`value="${c.ref}"`)
+    const ref = `EX-DEV-${c.ref}`
     const fields = {
-      ref: `EX-DEV-${c.ref}`,
+      caseRef: c.ref.toLowerCase(),
+      ref,
       description: 'Black smartphone',
       deviceKind: 'phone',
       ...when('at', '20', '8', '2018', '07:10'),
     }
-    const saved = await postForm(mine, `/online/cases/${c.id}/devices`, fields)
+    const saved = await postForm(mine, '/devices/new', fields)
     expect(saved.statusCode).toBe(303)
-    const page = await get(mine, `/online/cases/${c.id}`)
-    expect(page.body).toContain(`EX-DEV-${c.ref}`)
-    expect(page.body).toMatch(/1 seized, 0 triaged/)
+    const devicePage = saved.headers.location as string
     const device = await fx.kestrel.services.db
       .selectFrom('device')
-      .select(['case_ref', 'team_id'])
-      .where('ref', '=', `EX-DEV-${c.ref}`)
+      .select(['id', 'case_ref', 'team_id'])
+      .where('ref', '=', ref)
       .executeTakeFirstOrThrow()
-    expect(device).toEqual({ case_ref: c.ref, team_id: fx.teams.lambethResponse.id })
-    const again = await postForm(mine, `/online/cases/${c.id}/devices`, fields)
+    // Held by the team the case is allocated to, under the case's ref as kept.
+    expect(device).toEqual({
+      id: devicePage.split('/').pop(),
+      case_ref: c.ref,
+      team_id: fx.teams.lambethResponse.id,
+    })
+    const again = await postForm(mine, '/devices/new', fields)
     expect(again.statusCode).toBe(400)
-    expect(summary(again.body)).toEqual([`#ref An exhibit EX-DEV-${c.ref} is already recorded`])
-    const hackney = await as(['officer'], fx.officers.hackneyResponse.id)
-    expect(
-      (await postForm(hackney, `/online/cases/${c.id}/devices`, { ...fields, ref: 'EX-OTHER' })).statusCode,
-    ).toBe(404)
+    expect(summary(again.body)).toEqual([`#ref An exhibit ${ref} is already recorded`])
+    // The officer uploads the triage report, and reads its counts and recommendation, never the paths.
+    const report = sampleReport(ref, {
+      startedAt: '2018-08-21T09:00:00.000Z',
+      finishedAt: '2018-08-21T09:12:00.000Z',
+    })
+    const api = `/api/v1/devices/${encodeURIComponent(ref)}`
+    expect((await postJson(mine, `${api}/triage-results`, report)).statusCode).toBe(201)
+    const shown = await get(mine, devicePage)
+    expect(shown.statusCode).toBe(200)
+    expect(shown.body).toContain('Submit for full examination')
+    expect(shown.body).not.toContain('DCIM/img001.jpg')
+    expect(shown.body).not.toContain('/results/')
+    const [result] = await fx.kestrel.services.triage.results(device.id)
+    expect((await get(mine, `${devicePage}/results/${result?.id}`)).statusCode).toBe(403)
+    // The officer records its submission for full examination; the case counts it.
+    const { version } = await fx.kestrel.services.triage.device(ref, forceWideReach)
+    const submitted = await postForm(mine, `${devicePage}/status`, {
+      status: 'submitted',
+      ...when('at', '22', '8', '2018', '10:00'),
+      note: '',
+      version: String(version),
+    })
+    expect(submitted.statusCode).toBe(303)
+    expect((await get(mine, `/online/cases/${c.id}`)).body).toMatch(
+      /1 seized, 1 triaged, 1 submitted for examination, 0 returned unchecked/,
+    )
+    // A frontline officer of the same team, to whom the case is not allocated: refused on the page and the API.
+    const teamMate = await as(['officer'], fx.officers.lambethResponse2.id)
+    expect((await get(teamMate, devicePage)).statusCode).toBe(404)
+    expect((await get(teamMate, api)).statusCode).toBe(404)
+    expect((await get(teamMate, '/devices')).body).not.toContain(ref)
+    // On the form, the case is as one that does not exist: neither it nor the exhibit is confirmed.
+    for (const exhibit of [`${ref}-B`, ref]) {
+      const refused = await postForm(teamMate, '/devices/new', { ...fields, ref: exhibit })
+      expect(refused.statusCode).toBe(400)
+      expect(summary(refused.body)).toEqual([
+        `#caseRef There is no online case ${fields.caseRef} whose devices you may record`,
+      ])
+    }
+    const put = await putJson(teamMate, `/api/v1/devices/${ref}-C`, {
+      description: 'Laptop',
+      deviceKind: 'laptop',
+      caseRef: c.ref,
+      seizedAt: '2018-08-20T07:00:00Z',
+    })
+    expect(put.statusCode).toBe(403)
+    // The specialist team still reads the match details, each view logged.
+    const specialist = await as(['online_csae'], fx.officers.specialist.id)
+    expect((await get(specialist, devicePage)).body).toContain(`/results/${result?.id}`)
+    const matches = await get(specialist, `${devicePage}/results/${result?.id}`)
+    expect(matches.body).toContain('DCIM/img001.jpg')
   })
 })
 

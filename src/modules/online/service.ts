@@ -4,7 +4,6 @@ import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
 import { boroughIdsOfBcu } from '../organisation/service/areas.ts'
 import { mayDo, onlineCaseKind, onlineReach } from './access.ts'
 import { inTransaction, type OnlineDeps, type WriteResult } from './service/dependencies.ts'
-import { type CaseDeviceInput, recordCaseDevice } from './service/devices.ts'
 import type {
   CaseInput,
   ChildInput,
@@ -89,9 +88,6 @@ export function onlineService(db: Database, deps: OnlineDeps) {
         },
         onlineCaseKind.where(await onlineReach(db, principal)),
       ),
-    /** Records a device seized in the case through the triage module. */
-    recordDevice: (input: CaseDeviceInput, principal: Principal) =>
-      recordCaseDevice(db, deps, input, principal),
     /** Who views or grades indecent images, their screenings and gradings; the read is logged. */
     welfare: (principal: Principal, read: { query: string; requestId?: string | null }) =>
       welfareList(db, deps, principal, read),

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import { apiRoute } from '../../platform/http/api.ts'
-import { triageAccess } from './access.ts'
+import { type DeviceReach, triageAccess } from './access.ts'
 import { deviceKinds, deviceStatuses } from './device.ts'
 import { triageReportInput } from './result-schema.ts'
 import { deviceInput, deviceRef, type TriageService } from './service.ts'
@@ -56,7 +55,7 @@ const deviceOutput = z
  * team, each view logged.
  */
 export function triageApi(app: FastifyInstance, triage: TriageService) {
-  const show = async (ref: string, reach: Reach) => {
+  const show = async (ref: string, reach: DeviceReach) => {
     const device = await triage.device(ref, reach)
     return {
       id: device.id,
@@ -88,7 +87,7 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
     params: refParams,
     response: deviceOutput,
     handler: async ({ principal, params, request }) => {
-      const result = await show(params.ref, reachOf(principal))
+      const result = await show(params.ref, await triage.reachOf(principal))
       await triage.recordView(principal, result.id, request.id)
       return result
     },
@@ -100,14 +99,17 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
     access: triageAccess.recordDevice,
     summary: 'Record a seized device, or replace its facts and status history',
     description:
-      'owner is a person ref, team and borough names as the organisation holds them. Refused with a 400 naming ' +
-      'the field for a seizure or status change in the future or before the seizure, or an unknown reference.',
+      'owner is a person ref, team and borough names as the organisation holds them. A device seized in an ' +
+      'online case (caseRef its ref) given no team or borough is held by the team the case is allocated to, ' +
+      'in its borough; an investigating officer records devices only in the cases they may see (403 otherwise). ' +
+      'Refused with a 400 naming the field for a seizure or status change in the future or before the seizure, ' +
+      'an unknown reference, or a case not yet allocated.',
     tags: ['Devices'],
     params: refParams,
     body: deviceInput,
     response: deviceOutput,
     handler: async ({ principal, params, body }) => {
-      const reach = reachOf(principal)
+      const reach = await triage.reachOf(principal)
       await triage.saveDevice(params.ref, body, principal, reach)
       return show(params.ref, reach)
     },
@@ -128,7 +130,7 @@ export function triageApi(app: FastifyInstance, triage: TriageService) {
     response: z.object({ id: z.string(), ref: z.string(), device: deviceOutput }),
     status: 201,
     handler: async ({ principal, params, body }) => {
-      const reach = reachOf(principal)
+      const reach = await triage.reachOf(principal)
       const stored = await triage.storeResult(params.ref, body, principal, 'upload', reach)
       return { ...stored, device: await show(params.ref, reach) }
     },

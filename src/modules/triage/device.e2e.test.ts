@@ -170,10 +170,10 @@ describe.each([
     }
   })
 
-  it('shows a DIT auditor the counts and recommendation, and refuses the match details', async () => {
+  it('shows a force lead the counts and recommendation, and refuses the match details', async () => {
     const journey = await Journey.start(harness, { javaScript })
     try {
-      await journey.signIn(await account(['dit_auditor']))
+      await journey.signIn(await account(['force_lead']))
       await journey.goto(`/devices/${deviceId}`)
       expect(await journey.page.locator('main').textContent()).toContain('1 file identical to known material')
       expect(await journey.page.getByRole('link', { name: /View the match details/ }).count()).toBe(0)

@@ -74,7 +74,7 @@ describe('device decisions', () => {
     [['online_csae'], true],
     [['online_csae', 'admin'], true],
     [['admin'], false],
-    [['dit_auditor'], false],
+    [['dit_auditor'], true],
     [['force_lead'], false],
     [['officer'], false],
   ] as const)('match details for %j: %s', (roles, allowed) => {
@@ -367,8 +367,8 @@ describe('device pages', () => {
     expect((await inject(admin, 'GET', '/devices')).statusCode).toBe(403)
   })
 
-  it('shows everyone with access the counts and the recommendation, and the details link to the specialist only', async () => {
-    for (const user of [auditor, lead]) {
+  it('shows everyone with access the counts and the recommendation, and the details link to the specialist and the DIT only', async () => {
+    for (const user of [lead]) {
       const page = await inject(user, 'GET', `/devices/${deviceId}`)
       expect(page.statusCode).toBe(200)
       expect(page.body).toContain('Submit for full examination')
@@ -376,14 +376,16 @@ describe('device pages', () => {
       expect(page.body).not.toContain('DCIM/img001.jpg')
       expect(page.body).not.toContain(`/results/${resultId}`)
     }
-    const specialist = await inject(csae, 'GET', `/devices/${deviceId}`)
-    expect(specialist.body).toContain(`/devices/${deviceId}/results/${resultId}`)
-    expect(specialist.body).not.toContain('DCIM/img001.jpg')
+    for (const user of [csae, auditor]) {
+      const page = await inject(user, 'GET', `/devices/${deviceId}`)
+      expect(page.body).toContain(`/devices/${deviceId}/results/${resultId}`)
+      expect(page.body).not.toContain('DCIM/img001.jpg')
+    }
   })
 
-  it('refuses match details to everyone but the specialist (403) and logs each specialist view', async () => {
+  it('refuses match details to everyone but the specialist and the DIT (403) and logs each view', async () => {
     const url = `/devices/${deviceId}/results/${resultId}`
-    for (const user of [auditor, lead, admin]) expect((await inject(user, 'GET', url)).statusCode).toBe(403)
+    for (const user of [lead, admin]) expect((await inject(user, 'GET', url)).statusCode).toBe(403)
     expect(await logRows()).toEqual([])
     const view = await inject(csae, 'GET', url)
     expect(view.statusCode).toBe(200)
@@ -392,6 +394,9 @@ describe('device pages', () => {
     expect(view.body).toContain('Downloads/copy.jpg')
     expect(view.body).not.toMatch(/<img|data:image/)
     expect(await logRows()).toEqual([{ actor_id: csae.userId, action: 'read' }])
+    expect((await inject(auditor, 'GET', url)).body).toContain('DCIM/img001.jpg')
+    expect(await logRows()).toHaveLength(2)
+    expect(await logRows()).toContainEqual({ actor_id: auditor.userId, action: 'read' })
     expect((await inject(brentCsae, 'GET', url)).statusCode).toBe(404)
   })
 

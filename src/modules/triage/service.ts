@@ -4,14 +4,20 @@
 // match details only for the specialist team and every view of them in the access log.
 import type { z } from 'zod'
 import type { Actor } from '../../platform/access/access-log.ts'
-import type { Reach } from '../../platform/access/need-to-know.ts'
+import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Executor, Transaction } from '../../platform/db/database.ts'
+import { type DeviceReach, holdsDevicesByPlace, seesCase } from './access.ts'
 import type { DeviceStatus } from './device.ts'
 import { hashSetStore } from './hash-set-store.ts'
 import type { TriageReportInput } from './result-schema.ts'
-import type { TriageDependencies, TriageDeps, WriterDependencies } from './service/dependencies.ts'
+import type {
+  DeviceCases,
+  TriageDependencies,
+  TriageDeps,
+  WriterDependencies,
+} from './service/dependencies.ts'
 import { device, deviceById, listDevices, recordView, statusHistory } from './service/devices.ts'
 import type { DeviceInput, ResolvedDevice, statusChangeInput } from './service/inputs.ts'
 import { recordStatus, saveDevice } from './service/record-device.ts'
@@ -20,7 +26,7 @@ import { matchDetails, resultDevice, results, storeResult } from './service/resu
 import { setStatusFromEvents, writeDevices } from './service/write-devices.ts'
 import { type ResultToWrite, writeResult, writeResults } from './service/write-result.ts'
 
-export type { TriageDependencies, WriterDependencies } from './service/dependencies.ts'
+export type { DeviceCases, TriageDependencies, WriterDependencies } from './service/dependencies.ts'
 export {
   checkDevice,
   type DeviceInput,
@@ -60,7 +66,8 @@ export function triageWriters(clock: Clock, deps: WriterDependencies) {
  * and the module's dependencies. A caller holding a transaction calls the use cases themselves with it.
  */
 export function triageService(db: Database, clock: Clock, deps: TriageDependencies) {
-  const on: TriageDeps = { ...deps, clock }
+  let cases: DeviceCases | undefined
+  const on: TriageDeps = { ...deps, clock, cases: () => cases }
   const { writeDevices, writeResult } = triageWriters(clock, deps)
 
   return {
@@ -68,8 +75,28 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
     writeDevices,
     writeResult,
 
+    /** The module that keeps the cases devices are seized in registers them here (the online module). */
+    registerCases(registered: DeviceCases) {
+      cases = registered
+    },
+
+    /**
+     * A person's reach over devices: the kernel's over the devices' places for the roles that hold devices by
+     * place, and for everyone the devices of the cases within their need to know.
+     */
+    reachOf: async (principal: Principal): Promise<DeviceReach> => {
+      const reach = reachOf(principal)
+      const own = principal.roles.some((r) => holdsDevicesByPlace.includes(r))
+        ? reach
+        : { ...reach, forceWide: false, boroughIds: [], teamIds: [] }
+      return { ...own, throughCase: await cases?.visibleWhere(db, principal) }
+    },
+
+    /** Whether the reference names a case within the reader's reach whose devices they may see. */
+    seesCase: (caseRef: string, reach: DeviceReach) => seesCase(db, reach, caseRef),
+
     /** Records a device, or replaces its facts and status history (a PUT by exhibit reference). */
-    saveDevice: (ref: string, input: DeviceInput, actor: Actor, reach: Reach) =>
+    saveDevice: (ref: string, input: DeviceInput, actor: Actor, reach: DeviceReach) =>
       saveDevice(db, on, ref, input, actor, reach),
 
     /** Adds a status change (submitted, examined, returned...) at the time it happened. */
@@ -78,7 +105,7 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
       change: z.output<typeof statusChangeInput>,
       version: number | undefined,
       actor: Actor,
-      reach: Reach,
+      reach: DeviceReach,
     ) => recordStatus(db, on, ref, change, version, actor, reach),
 
     /** Stores an uploaded report against the device named in the path (force-wide at the command line). */
@@ -87,14 +114,14 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
       report: TriageReportInput,
       actor: Actor,
       via: 'upload' | 'cli',
-      reach?: Reach,
+      reach?: DeviceReach,
     ) => storeResult(db, on, ref, report, actor, via, reach),
 
     /** A device by exhibit reference; 404 outside the reader's reach. */
-    device: (ref: string, reach: Reach) => device(db, ref, reach),
+    device: (ref: string, reach: DeviceReach) => device(db, ref, reach),
 
     /** A device by id for its page; 404 outside the reader's reach. */
-    deviceById: (id: string, reach: Reach) => deviceById(db, id, reach),
+    deviceById: (id: string, reach: DeviceReach) => deviceById(db, id, reach),
 
     /** The device a result belongs to, so a page can check the result is the device's. */
     resultDevice: (resultId: string) => resultDevice(db, resultId),
@@ -118,7 +145,7 @@ export function triageService(db: Database, clock: Clock, deps: TriageDependenci
         decision?: string | undefined
         caseRef?: string | undefined
       },
-      reach: Reach,
+      reach: DeviceReach,
       read: { actor: Actor; query: string; requestId?: string | null },
       limit?: number,
     ) => listDevices(db, on, filter, reach, read, limit),

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { page, view } from '../../../platform/http/page.ts'
 import { formatSpan } from '../../../platform/time.ts'
 import { type OutcomeCode, outcomeLabels } from '../../investigations/investigation.ts'
+import { mayDo as mayDoWithDevices } from '../../triage/access.ts'
 import { decisionLabels, deviceKindLabels, deviceStatusLabels } from '../../triage/device.ts'
+import { devicesPath } from '../../triage/pages/shared.ts'
 import { mayDo, onlineAccess, onlineCaseKind } from '../access.ts'
 import {
   kiratLabels,
@@ -53,6 +55,8 @@ export function casePages(app: FastifyInstance, deps: OnlinePageDeps) {
           recommendationLabel: d.recommendation
             ? decisionLabels[d.recommendation as keyof typeof decisionLabels]
             : 'Not triaged',
+          // The device's own page, with its triage result's counts, for those who read devices.
+          href: mayDoWithDevices('read', principal.roles) ? `${devicesPath}/${d.id}` : null,
         })),
         deviceCounts: v.deviceCounts,
         // Each child without a PAC is offered one (the referrals module's form, the child chosen).
@@ -89,9 +93,10 @@ export function casePages(app: FastifyInstance, deps: OnlinePageDeps) {
                 href: `${casePath(c.id)}/children`,
                 text: 'Record a child in the household',
               },
-              mayDo('investigate', principal.roles) && {
-                href: `${casePath(c.id)}/devices`,
-                text: 'Record a device seized',
+              // The one form for devices is the triage module's, given the case's reference.
+              mayDoWithDevices('recordDevice', principal.roles) && {
+                href: `${devicesPath}/new?case=${encodeURIComponent(c.ref)}`,
+                text: 'Record a seized device',
               },
               mayDo('investigate', principal.roles) && {
                 href: `${casePath(c.id)}/safeguarding`,

@@ -3,19 +3,12 @@ import { z } from 'zod'
 import { dateTimeInput, optionalText, radios, text } from '../../../platform/http/form-fields.ts'
 // The offenders forms' field drawing is generic (GOV.UK components from a field list); shared, not copied.
 import { type FormField, instantOf } from '../../offenders/pages/shared.ts'
-import { deviceKindLabels, deviceKinds } from '../../triage/device.ts'
 import { onlineAccess } from '../access.ts'
 import { kiratLabels, kiratLevels } from '../online-case.ts'
 import { safeguardingKinds } from '../service/inputs.ts'
 import { atField, casePage } from './case-form.ts'
 import type { OnlinePageDeps } from './shared.ts'
 
-const deviceForm = z.object({
-  ref: text({ required: 'Enter the exhibit reference', maxLength: 100 }),
-  description: text({ required: 'Describe the device', maxLength: 500 }),
-  deviceKind: radios(deviceKinds, 'Select the kind of device'),
-  at: dateTimeInput({ label: 'Date and time it was seized' }).transform(instantOf),
-})
 /** KIRAT's questions as the form asks them; the level is the assessor's tool's, the answers are shown with it. */
 const kiratQuestions = [
   'Does the suspect have access to children?',
@@ -44,7 +37,10 @@ const safeguardingForm = z.object({
   note: optionalText({ maxLength: 2000 }),
 })
 
-/** The KIRAT assessment, the household's children, the devices seized and what was done to protect the children. */
+/**
+ * The KIRAT assessment, the household's children and what was done to protect them. Devices seized are
+ * recorded on the triage module's form, which the case page links to.
+ */
 export function householdPages(app: FastifyInstance, deps: OnlinePageDeps) {
   casePage(app, deps, {
     path: 'kirat',
@@ -94,39 +90,6 @@ export function householdPages(app: FastifyInstance, deps: OnlinePageDeps) {
     ],
     save: (d, caseId, input, principal) =>
       d.online.identifyChild({ case: caseId, person: input.person, identifiedAt: input.at }, principal),
-  })
-
-  casePage(app, deps, {
-    path: 'devices',
-    title: 'Record a device seized',
-    submitText: 'Record the device',
-    access: onlineAccess.investigate,
-    form: deviceForm,
-    intro: () => [
-      'The device is kept with device triage as one of this case’s exhibits, held by the team the case is allocated to. Triage it before sending it for full examination.',
-    ],
-    fields: async () => [
-      { name: 'ref', kind: 'text', label: 'Exhibit reference', short: true },
-      { name: 'description', kind: 'text', label: 'Description' },
-      {
-        name: 'deviceKind',
-        kind: 'radios',
-        label: 'Kind of device',
-        options: deviceKinds.map((k) => ({ value: k, text: deviceKindLabels[k] })),
-      },
-      { name: 'at', kind: 'datetime', label: 'Date and time it was seized' },
-    ],
-    save: (d, caseId, input, principal) =>
-      d.online.recordDevice(
-        {
-          case: caseId,
-          ref: input.ref,
-          description: input.description,
-          deviceKind: input.deviceKind,
-          seizedAt: input.at,
-        },
-        principal,
-      ),
   })
 
   casePage(app, deps, {

@@ -1,9 +1,7 @@
 import type { AccessLogService, Actor } from '../../../platform/access/access-log.ts'
-import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Transaction } from '../../../platform/db/database.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
-import type { DeviceInput } from '../../triage/service/inputs.ts'
 
 export { inTransaction } from '../../../platform/db/database.ts'
 
@@ -24,11 +22,6 @@ export interface OnlineDeps {
    * triage recommendation (never the match details). The triage module logs the read.
    */
   devicesOfCase?: (caseRef: string, actor: Actor, query: string) => Promise<CaseDevice[]>
-  /** Recording a case's device through the triage module, and whether an exhibit reference is held. */
-  devices?: {
-    exists(ref: string): Promise<boolean>
-    record(ref: string, input: DeviceInput, actor: Actor, reach: Reach): Promise<unknown>
-  }
 }
 
 /** A device of a case, as the triage module lists it. */

@@ -1,66 +1,47 @@
-import { reachOf } from '../../../platform/access/need-to-know.ts'
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
-import { ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { onlineCaseKind, onlineReach } from '../access.ts'
-import { noSuchCase, type OnlineDeps } from './dependencies.ts'
 import { casesByKey } from './records.ts'
 
-/** A device seized in a case, as its investigator records it. */
-export interface CaseDeviceInput {
-  case: string
-  ref: string
-  description: string
-  deviceKind: 'phone' | 'laptop' | 'tablet' | 'storage' | 'other'
-  seizedAt: Date
+/*
+ * A case's devices are the triage module's (the one place devices are kept and recorded), seized under the
+ * case's ref as their case reference. The online module answers for its cases: who may know of a device
+ * through its case, and who holds a device seized in one.
+ */
+
+/**
+ * Whoever's need to know reaches an online case reaches the devices seized in it: the case's reach
+ * (`onlineReach`) asked of the kernel for the case kind, as a condition on a device's case reference (in
+ * upper case, as case refs are kept: a reference typed in lower case on a form names the same case).
+ */
+export async function casesVisibleWhere(
+  q: Executor,
+  principal: Principal,
+): Promise<(caseRef: Expression<string | null>) => RawBuilder<SqlBool>> {
+  const reach = await onlineReach(q, principal)
+  return (caseRef) =>
+    sql<SqlBool>`exists (select 1 from online_case where online_case.ref = upper(${caseRef}) and ${onlineCaseKind.where(reach)})`
 }
 
 /**
- * Records a device seized in a case the recorder may see, through the triage module (the one place devices
- * are kept), as one of the case's exhibits: held by the team the case is allocated to, in the case's borough,
- * so its investigator, frontline or not, sees its triage result (ONL-05 to ONL-07 judge it). An exhibit
- * reference already recorded is refused rather than replaced.
+ * Who holds a device seized in a case: the team it is allocated to (by name, as the device's input names
+ * teams) in the case's borough, so its investigator, frontline or not, sees its triage result (ONL-05 to
+ * ONL-07 judge it), and the case's ref as it is kept (the form may have it in lower case). A case not yet
+ * allocated cannot take devices; undefined for no such case.
  */
-export async function recordCaseDevice(
+export async function caseDeviceHolder(
   q: Executor,
-  deps: OnlineDeps,
-  input: CaseDeviceInput,
-  principal: Principal,
-) {
-  const found = (await casesByKey(q, [input.case])).get(input.case)
-  onlineCaseKind.mustSee(await onlineReach(q, principal), found, noSuchCase)
-  if (!deps.devices) throw new Error('The online module was built without the triage module')
-  if (!found.allocated_team_id)
-    throw new ValidationError([{ field: 'ref', reason: 'Allocate the case before recording its devices' }])
-  if (await deps.devices.exists(input.ref))
-    throw new ValidationError([{ field: 'ref', reason: `An exhibit ${input.ref} is already recorded` }])
+  caseRef: string,
+): Promise<{ caseRef: string; team: string; borough: string | null } | 'unallocated' | undefined> {
+  const found = (await casesByKey(q, [caseRef])).get(caseRef)
+  if (!found) return undefined
+  if (!found.allocated_team_id) return 'unallocated'
   const [team, borough] = await Promise.all([
     q.selectFrom('team').select('name').where('id', '=', found.allocated_team_id).executeTakeFirstOrThrow(),
     found.borough_id
       ? q.selectFrom('borough').select('name').where('id', '=', found.borough_id).executeTakeFirst()
       : undefined,
   ])
-  const reach = reachOf(principal)
-  // The specialists record for any case; anyone else for the cases of their own team or area.
-  const recordAs = principal.roles.includes('online_csae') ? { ...reach, forceWide: true } : reach
-  try {
-    return await deps.devices.record(
-      input.ref,
-      {
-        description: input.description,
-        deviceKind: input.deviceKind,
-        caseRef: found.ref,
-        seizedAt: input.seizedAt,
-        team: team.name,
-        ...(borough ? { borough: borough.name } : {}),
-        statusHistory: [],
-      },
-      principal,
-      recordAs,
-    )
-  } catch (error) {
-    if (error instanceof ForbiddenError)
-      throw new ForbiddenError('You can record devices only in the cases allocated to you or your team')
-    throw error
-  }
+  return { caseRef: found.ref, team: team.name, borough: borough?.name ?? null }
 }

@@ -7,7 +7,7 @@ import { page, view } from '../../../platform/http/page.ts'
 import { londonInstant } from '../../../platform/time.ts'
 import { canSeeMatchDetails, deviceKind, mayDo, triageAccess } from '../access.ts'
 import { type DeviceStatus, decisionLabels, deviceKindLabels, deviceStatusLabels } from '../device.ts'
-import { devicesPath, laterStatuses, reachOfPrincipal, type TriagePageServices } from './shared.ts'
+import { devicesPath, laterStatuses, type TriagePageServices } from './shared.ts'
 
 const statusForm = z.object({
   status: radios(laterStatuses, 'Select the new status'),
@@ -22,7 +22,7 @@ const statusForm = z.object({
 /** The device page: its status history, triage results and findings, with the status form for those who keep it. */
 function devicePage({ triage, standards }: TriagePageServices) {
   return async ({ request, principal, params }: PageOf, shown: Shown) => {
-    const device = await triage.deviceById(params.id as string, reachOfPrincipal(principal))
+    const device = await triage.deviceById(params.id as string, await triage.reachOf(principal))
     await triage.recordView(principal, device.id, request.id)
     const [history, results, findings] = await Promise.all([
       triage.statusHistory(device.id),
@@ -71,17 +71,18 @@ export function devicePages(app: FastifyInstance, services: TriagePageServices) 
     form: statusForm,
     // A device the person may not see answers 404 before anything is said of the form.
     check: async ({ principal, params }) => {
-      await services.triage.deviceById(params.id as string, reachOfPrincipal(principal))
+      await services.triage.deviceById(params.id as string, await services.triage.reachOf(principal))
     },
     page: shownWith,
     save: async ({ principal, params, input }) => {
-      const device = await services.triage.deviceById(params.id as string, reachOfPrincipal(principal))
+      const reach = await services.triage.reachOf(principal)
+      const device = await services.triage.deviceById(params.id as string, reach)
       await services.triage.recordStatus(
         device.ref,
         { status: input.status, at: input.at, ...(input.note ? { note: input.note } : {}) },
         input.version,
         principal,
-        reachOfPrincipal(principal),
+        reach,
       )
       return `${devicesPath}/${device.id}`
     },

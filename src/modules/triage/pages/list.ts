@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { page, view } from '../../../platform/http/page.ts'
-import { triageAccess } from '../access.ts'
+import { mayDo, triageAccess } from '../access.ts'
 import {
   type DeviceStatus,
   decisionLabels,
@@ -9,7 +9,7 @@ import {
   deviceStatusLabels,
 } from '../device.ts'
 import { decisions } from '../result-schema.ts'
-import { devicesPath, reachOfPrincipal, type TriagePageServices } from './shared.ts'
+import { devicesPath, type TriagePageServices } from './shared.ts'
 
 /** The devices the reader may see, filtered by status and by triage recommendation; the read is logged. */
 export function devicesListPage(app: FastifyInstance, { triage }: TriagePageServices) {
@@ -25,13 +25,14 @@ export function devicesListPage(app: FastifyInstance, { triage }: TriagePageServ
         query.decision === 'none' || decisions.includes(query.decision as (typeof decisions)[number])
           ? (query.decision as string)
           : undefined
-      const rows = await triage.list({ status, decision }, reachOfPrincipal(principal), {
+      const rows = await triage.list({ status, decision }, await triage.reachOf(principal), {
         actor: principal,
         query: `GET ${request.url}`,
         requestId: request.id,
       })
       return view('triage/views/list.njk', {
         pageTitle: 'Seized devices',
+        mayRecord: mayDo('recordDevice', principal.roles),
         items: rows.map((r) => ({
           ...r,
           kindLabel: deviceKindLabels[r.device_kind as keyof typeof deviceKindLabels] ?? r.device_kind,

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { triageAccess } from '../access.ts'
 import { decisionLabels } from '../device.ts'
-import { devicesPath, reachOfPrincipal, type TriagePageServices } from './shared.ts'
+import { devicesPath, type TriagePageServices } from './shared.ts'
 
 /**
  * A triage result's match details: the specialist team only (the access layer refuses everyone else with a
@@ -13,7 +13,7 @@ export function matchesPage(app: FastifyInstance, { triage }: TriagePageServices
   page(app, `${devicesPath}/:id/results/:resultId`, {
     access: triageAccess.readMatches,
     get: async ({ request, principal, params }) => {
-      const device = await triage.deviceById(params.id as string, reachOfPrincipal(principal))
+      const device = await triage.deviceById(params.id as string, await triage.reachOf(principal))
       const resultId = params.resultId as string
       if ((await triage.resultDevice(resultId)) !== device.id)
         throw new NotFoundError('There is no such triage result')

@@ -1,8 +1,7 @@
 import type { Actor } from '../../../platform/access/access-log.ts'
-import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { isUuid } from '../../../platform/ids.ts'
-import { deviceKind } from '../access.ts'
+import { type DeviceReach, deviceKind, devicesVisible, mustSeeDevice } from '../access.ts'
 import type { DeviceStatus } from '../device.ts'
 import type { TriageDeps } from './dependencies.ts'
 import { type Device, type DeviceRow, mustGetDevice, toDevice } from './records.ts'
@@ -10,19 +9,18 @@ import { type Device, type DeviceRow, mustGetDevice, toDevice } from './records.
 /* Reading devices: one by exhibit reference or id, its status history, and the device list. */
 
 /** A device by exhibit reference; 404 outside the reader's reach. */
-export async function device(q: Executor, ref: string, reach: Reach): Promise<Device> {
+export async function device(q: Executor, ref: string, reach: DeviceReach): Promise<Device> {
   return toDevice(await mustGetDevice(q, ref, reach))
 }
 
 /** A device by id for its page; 404 outside the reader's reach. */
-export async function deviceById(q: Executor, id: string, reach: Reach): Promise<Device> {
+export async function deviceById(q: Executor, id: string, reach: DeviceReach): Promise<Device> {
   const row = isUuid(id)
     ? ((await q.selectFrom('device').selectAll().where('id', '=', id).executeTakeFirst()) as
         | DeviceRow
         | undefined)
     : undefined
-  deviceKind.mustSee(reach, row, 'There is no such device')
-  return toDevice(row)
+  return toDevice(await mustSeeDevice(q, reach, row, 'There is no such device'))
 }
 
 /** A device's status changes in the order they happened. */
@@ -44,7 +42,7 @@ export async function listDevices(
   q: Executor,
   deps: Pick<TriageDeps, 'accessLog'>,
   filter: { status?: DeviceStatus | undefined; decision?: string | undefined; caseRef?: string | undefined },
-  reach: Reach,
+  reach: DeviceReach,
   read: { actor: Actor; query: string; requestId?: string | null },
   limit = 500,
 ) {
@@ -94,7 +92,7 @@ export async function listDevices(
           )
           .as('ever_examined'),
     ])
-    .where(deviceKind.where(reach, 'd'))
+    .where(devicesVisible(reach, 'd'))
   if (filter.status) query = query.where('d.status', '=', filter.status)
   if (filter.caseRef) query = query.where('d.case_ref', '=', filter.caseRef)
   if (filter.decision === 'none') query = query.where('latest.decision', 'is', null)

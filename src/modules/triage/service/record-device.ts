@@ -1,6 +1,5 @@
 import type { z } from 'zod'
 import type { Actor } from '../../../platform/access/access-log.ts'
-import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import {
   ConflictError,
@@ -9,7 +8,7 @@ import {
   ValidationError,
 } from '../../../platform/http/errors.ts'
 import { placesByName } from '../../organisation/service/places.ts'
-import { deviceKind } from '../access.ts'
+import { type DeviceReach, deviceKind, mustSeeDevice, seesDevice } from '../access.ts'
 import { inTransaction, type TriageDeps } from './dependencies.ts'
 import { checkDevice, type DeviceInput, type ResolvedDevice, type statusChangeInput } from './inputs.ts'
 import { type Device, type DeviceRow, deviceRowByRef, mustGetDevice, toDevice } from './records.ts'
@@ -36,26 +35,53 @@ async function resolveDevice(
 }
 
 /**
+ * A device seized in a case another module keeps, given with no team or borough, is held where the case is:
+ * by the team it is allocated to, in its borough. A case with no team yet cannot take devices.
+ */
+async function placedByCase(q: Executor, deps: TriageDeps, input: DeviceInput) {
+  const cases = deps.cases()
+  if (!cases || !input.caseRef || input.team || input.borough) return { input, unallocated: false }
+  const holder = await cases.holderOf(q, input.caseRef)
+  if (holder === undefined || holder === 'unallocated')
+    return { input, unallocated: holder === 'unallocated' }
+  return {
+    input: {
+      ...input,
+      caseRef: holder.caseRef,
+      team: holder.team,
+      ...(holder.borough ? { borough: holder.borough } : {}),
+    },
+    unallocated: false,
+  }
+}
+
+/**
  * Records a device, or replaces its facts and status history (a PUT by exhibit reference). A device held
- * outside the recorder's reach is a 404; one they would place outside it is a 403. Both are refused before
- * anything is written, not written and rolled back.
+ * outside the recorder's reach is a 404; one they would place outside it (a team, an area or a case not
+ * theirs) is a 403. Both are refused before anything is written, not written and rolled back.
  */
 export async function saveDevice(
   q: Executor,
   deps: TriageDeps,
   ref: string,
-  input: DeviceInput,
+  given: DeviceInput,
   actor: Actor,
-  reach: Reach,
+  reach: DeviceReach,
 ): Promise<Device> {
-  const errors = checkDevice(input, deps.clock.now())
+  const errors = checkDevice(given, deps.clock.now())
   if (errors.length) throw new ValidationError(errors)
+  const { input, unallocated } = await placedByCase(q, deps, given)
   const resolved = await resolveDevice(q, deps, ref, input)
   return inTransaction(q, async (trx) => {
     const existing = await deviceRowByRef(trx, ref, true)
-    if (existing) deviceKind.mustSee(reach, existing, `There is no device ${ref}`)
-    if (!deviceKind.canSee(reach, await devicePlace(trx, resolved)))
-      throw new ForbiddenError('You can record devices only for your own team or area')
+    if (existing) await mustSeeDevice(trx, reach, existing, `There is no device ${ref}`)
+    const place = { ...(await devicePlace(trx, resolved)), case_ref: input.caseRef ?? null }
+    if (!(await seesDevice(trx, reach, place)))
+      throw new ForbiddenError('You can record devices only in your own cases, or for your own team or area')
+    if (unallocated)
+      throw new ValidationError([
+        { field: 'caseRef', reason: 'Allocate the case before recording its devices' },
+      ])
     await writeDevices(trx, deps, [resolved], actor)
     return toDevice((await deviceRowByRef(trx, ref)) as DeviceRow)
   })
@@ -69,7 +95,7 @@ export function recordStatus(
   change: z.output<typeof statusChangeInput>,
   version: number | undefined,
   actor: Actor,
-  reach: Reach,
+  reach: DeviceReach,
 ): Promise<Device> {
   return inTransaction(q, async (trx) => {
     const device = await mustGetDevice(trx, ref, reach, true)

@@ -1,6 +1,5 @@
-import type { Reach } from '../../../platform/access/need-to-know.ts'
 import type { Executor } from '../../../platform/db/database.ts'
-import { deviceKind } from '../access.ts'
+import { type DeviceReach, mustSeeDevice } from '../access.ts'
 import type { KnownCategory } from '../categories.ts'
 import type { DeviceKind, DeviceStatus } from '../device.ts'
 
@@ -101,11 +100,8 @@ export async function deviceRowByRef(q: Executor, ref: string, lock = false) {
 }
 
 /** A device by exhibit reference, for a reader who may see it (404 otherwise). */
-export async function mustGetDevice(q: Executor, ref: string, reach: Reach, lock = false) {
-  const row = await deviceRowByRef(q, ref, lock)
-  // Outside the reader's reach a device is as good as absent: its existence is not confirmed.
-  deviceKind.mustSee(reach, row, `There is no device ${ref}`)
-  return row
+export async function mustGetDevice(q: Executor, ref: string, reach: DeviceReach, lock = false) {
+  return mustSeeDevice(q, reach, await deviceRowByRef(q, ref, lock), `There is no device ${ref}`)
 }
 
 export function summariseResult(r: Record<string, unknown>): ResultSummary {

@@ -1,10 +1,10 @@
 import type { Actor } from '../../../platform/access/access-log.ts'
-import { forceWideReach, type Reach } from '../../../platform/access/need-to-know.ts'
+import { forceWideReach } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
-import { canSeeMatchDetails } from '../access.ts'
+import { canSeeMatchDetails, type DeviceReach } from '../access.ts'
 import type { KnownCategory } from '../categories.ts'
 import { triageResultKind } from '../device.ts'
 import type { TriageReportInput } from '../result-schema.ts'
@@ -23,7 +23,7 @@ export async function storeResult(
   report: TriageReportInput,
   actor: Actor,
   via: 'upload' | 'cli',
-  reach: Reach = forceWideReach,
+  reach: DeviceReach = forceWideReach,
 ): Promise<{ id: string; ref: string }> {
   if (report.device !== ref)
     throw new ValidationError([
@@ -58,8 +58,8 @@ export async function results(q: Executor, deviceId: string): Promise<ResultSumm
 }
 
 /**
- * The match details of a result: paths, hashes, distances. Only the specialist team may see them, and each
- * view is written to the access log with the reason. Anyone else gets a ForbiddenError.
+ * The match details of a result: paths, hashes, distances. Only the specialist team and the DIT may see them,
+ * and each view is written to the access log with the reason. Anyone else gets a ForbiddenError.
  */
 export async function matchDetails(
   q: Executor,
@@ -69,7 +69,7 @@ export async function matchDetails(
   requestId: string | null | undefined,
 ): Promise<MatchDetail[]> {
   if (!canSeeMatchDetails(principal.roles))
-    throw new ForbiddenError('Match details are shown to the online CSAE team only')
+    throw new ForbiddenError('Match details are shown to the online CSAE team and the DIT only')
   const rows = await q
     .selectFrom('triage_match')
     .selectAll()
