@@ -48,3 +48,10 @@ export function requestsTo(app: () => FastifyInstance) {
     patchJson: json('PATCH'),
   }
 }
+
+/** The texts of the options of a page's select (by its id), in order, as a reader sees them. */
+export function optionsOf(html: string, id: string): string[] {
+  const start = html.indexOf(`id="${id}"`)
+  const select = html.slice(start, html.indexOf('</select>', start))
+  return [...select.matchAll(/<option [^>]*>([^<]*)<\/option>/g)].map((m) => (m[1] ?? '').trim())
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../../test/app.ts'
-import { requestsTo } from '../../../test/requests.ts'
+import { optionsOf, requestsTo } from '../../../test/requests.ts'
 import { themes } from './criteria.ts'
 import { auditsFixture, jsonl } from './test-fixtures.ts'
 
@@ -127,6 +127,12 @@ describe('the audit form', () => {
     const failings = await get(auditor, '/audits/failings')
     expect(failings.body).toMatch(/data-theme="child_seen_and_heard">[\s\S]*?1 of 1 \(100%\)/)
     expect(failings.body).toMatch(/data-theme="supervision">[\s\S]*?0 of 1 \(0%\)/)
+    // Its area filter says which BCUs have audits: on this day Lambeth is still a borough command, so no BCU
+    // holds the audit and every one says it has none.
+    const areas = optionsOf(failings.body, 'bcu')
+    expect(areas[0]).toBe('The force (the audits you may see)')
+    expect(areas).toContain('Central South (no records)')
+    expect(areas.slice(1).every((a) => a.endsWith(' (no records)'))).toBe(true)
     expect((await get(hackney, '/audits/failings')).body).toContain(
       'No audit you may see has judged a theme yet',
     )

@@ -3,6 +3,7 @@ import { reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Database, Transaction } from '../../platform/db/database.ts'
+import { boroughsWithRecords } from '../../platform/http/area-filter.ts'
 import type { TimelineItem } from '../children/timeline.ts'
 import type { OrganisationService } from '../organisation/service.ts'
 import { criteriaFor } from './criteria.ts'
@@ -66,6 +67,8 @@ export function auditsService(deps: AuditsDeps) {
     /** Not-met judgements by theme and quarter over the audits the reader may see, in these boroughs (null: all). */
     failings: (reader: Principal, boroughIds: readonly string[] | null) =>
       failingCounts(db, reachOf(reader), boroughIds),
+    /** The boroughs with audits, for the failings page's area filter (`areaFilterItems`). */
+    boroughsWithAudits: () => boroughsWithRecords(db, 'audit'),
     programme: (key: string) => programme(db, key),
 
     /**

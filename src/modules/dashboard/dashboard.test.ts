@@ -117,6 +117,10 @@ describe('the force view', () => {
     const one = await get(lead, `/dashboard?bcu=${bcus[1]?.id}&month=2018-09`)
     expect(one.statusCode).toBe(200)
     expect(one.body).toContain(`Performance: ${bcus[1]?.name}, September 2018`)
+    // The chooser keeps the BCU chosen; with no finding anywhere, it says the BCU has no records.
+    expect(one.body).toContain(
+      `<option value="bcu:${bcus[1]?.id}" selected>${bcus[1]?.name} (no records)</option>`,
+    )
     expect(row(one.body, 'fixture.share-done')).toBe(
       'Share of fixture records done right 90% No data Not comparable 40',
     )

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { boroughsWithRecords } from '../../platform/http/area-filter.ts'
 import type { ScheduledJob } from '../../platform/jobs.ts'
 import type { Measure, MeasureRegistry } from '../../platform/measures.ts'
 import type { OrganisationService } from '../organisation/service.ts'
@@ -37,6 +38,11 @@ export function dashboardService(deps: DashboardDeps) {
     measure: (id: string) => deps.measures.get(id),
     figureMaxAgeMinutes: deps.figureMaxAgeMinutes,
     figures: (asked: FigureRequest) => figures(deps.db, asked, deps.clock.now(), maxAgeMs),
+    /**
+     * The boroughs with records, for the area chooser: those any rule has judged a record in (a finding in
+     * any state), as every module's records the measures count are judged by its rules.
+     */
+    boroughsWithRecords: () => boroughsWithRecords(deps.db, 'finding'),
     /**
      * The figures a leader opens first: every measure, the force and each BCU as it stands today, for the month the force view
      * opens on (the last complete one), the month before it that it is set beside, and this month so far.

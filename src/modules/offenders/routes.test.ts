@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
+import { optionsOf } from '../../../test/requests.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import type { RsoRow } from './service/records.ts'
@@ -152,6 +153,10 @@ describe('the offenders pages for an offender manager', () => {
     expect(filtered.body).toContain(`/offenders/${d.id}`)
     expect(filtered.body).not.toContain(`/offenders/${a.id}`)
     expect(filtered.body).toContain('Showing 1 to 1 of 1 RSO.')
+    // The borough filter offers the boroughs RSOs live in first; the others say they have none.
+    const boroughs = optionsOf(res.body, 'borough')
+    expect(boroughs.slice(0, 2)).toEqual(['Any borough', 'Lambeth'])
+    expect(boroughs).toContain('Westminster (no records)')
   })
 
   it('logs the list read as one row naming every RSO shown', async () => {
@@ -537,6 +542,11 @@ describe('the caseload page, counted by hand', () => {
       where borough_id = ${fx.boroughId('Lambeth')} and effective_to is null`.execute(fx.kestrel.services.db)
     const own = await get(manager, `/offenders/caseloads?bcu=${rows[0]?.bcu_id}`)
     expect(row(own.body, 'J1001')).toBeDefined()
+    // The BCU filter offers the BCUs with caseloads first, the one chosen selected; the others say they have none.
+    const bcuOptions = optionsOf(own.body, 'bcu')
+    expect(bcuOptions.slice(0, 2)).toEqual(['Any BCU', bcus.find((x) => x.id === rows[0]?.bcu_id)?.name])
+    expect(own.body).toMatch(new RegExp(`<option value="${rows[0]?.bcu_id}" selected>`))
+    expect(bcuOptions).toContain('Central West (no records)')
     const team = await get(manager, `/offenders/caseloads?team=${fx.jigsaw.id}`)
     expect(row(team.body, 'J1001')).toBeDefined()
     expect((await get(manager, '/offenders/caseloads?manager=nobody')).statusCode).toBe(400)

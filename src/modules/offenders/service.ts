@@ -2,6 +2,7 @@ import type { Actor } from '../../platform/access/access-log.ts'
 import { type Reach, reachOf } from '../../platform/access/need-to-know.ts'
 import type { Principal } from '../../platform/auth/principal.ts'
 import type { Database } from '../../platform/db/database.ts'
+import { boroughsWithRecords } from '../../platform/http/area-filter.ts'
 import { londonDate } from '../../platform/time.ts'
 import { arrivalsDue, recordArrival } from './service/arrivals.ts'
 import {
@@ -11,7 +12,7 @@ import {
   generateNow,
   viewBriefing,
 } from './service/briefings.ts'
-import { caseloads } from './service/caseloads.ts'
+import { caseloadBcuIds, caseloads } from './service/caseloads.ts'
 import type { OffendersDeps } from './service/dependencies.ts'
 import type {
   AllocationInput,
@@ -64,6 +65,10 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     linksToPac: (pacId: string, reach: Reach) => linksToPac(db, pacId, reach),
     caseloads: (principal: Principal, filter?: Parameters<typeof caseloads>[3]) =>
       caseloads(db, reachOf(principal), londonDate(deps.clock.now()), filter),
+    /** The BCUs with a caseload today, for the caseload page's BCU filter (`areaFilterItems`). */
+    bcusWithCaseloads: () => caseloadBcuIds(db, londonDate(deps.clock.now())),
+    /** The boroughs RSOs live in, for the list's borough filter (`areaFilterItems`). */
+    boroughsWithRsos: () => boroughsWithRecords(db, 'rso'),
     /** The RSOs the reader may see, filtered and paged, what needs doing soonest first; the read is logged. */
     list: (
       principal: Principal,

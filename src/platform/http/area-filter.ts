@@ -16,16 +16,29 @@ export interface AreaFilterItem {
 export function areaFilterItems(
   areas: readonly { id: string; name: string }[],
   withRecords: ReadonlySet<string>,
-  options: { any: string; selected?: string },
+  options: { any: string; selected?: string | undefined },
 ): AreaFilterItem[] {
+  return [{ value: '', text: options.any }, ...areaItems(areas, withRecords, options)]
+}
+
+/**
+ * The areas alone, ordered and marked as `areaFilterItems` orders them: for a select whose "any" choice is
+ * drawn apart, or one of a grouped select's groups. `valueFor` makes the value a choice sends (the area's id
+ * unless given); `selected` is compared with that value.
+ */
+export function areaItems(
+  areas: readonly { id: string; name: string }[],
+  withRecords: ReadonlySet<string>,
+  options: { selected?: string | undefined; valueFor?: (id: string) => string } = {},
+): AreaFilterItem[] {
+  const valueFor = options.valueFor ?? ((id: string) => id)
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name)
   const item = (a: { id: string; name: string }, text: string): AreaFilterItem => ({
-    value: a.id,
+    value: valueFor(a.id),
     text,
-    ...(a.id === options.selected ? { selected: true } : {}),
+    ...(valueFor(a.id) === options.selected ? { selected: true } : {}),
   })
   return [
-    { value: '', text: options.any },
     ...areas
       .filter((a) => withRecords.has(a.id))
       .sort(byName)
@@ -35,6 +48,14 @@ export function areaFilterItems(
       .sort(byName)
       .map((a) => item(a, `${a.name} (no records)`)),
   ]
+}
+
+/** The BCUs holding a borough with records: a BCU's records are those of the boroughs it holds. */
+export function bcusWithRecords(
+  bcus: readonly { id: string; boroughIds: readonly string[] }[],
+  boroughs: ReadonlySet<string>,
+): Set<string> {
+  return new Set(bcus.filter((b) => b.boroughIds.some((id) => boroughs.has(id))).map((b) => b.id))
 }
 
 /**

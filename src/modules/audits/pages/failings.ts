@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { areaFilterItems, bcusWithRecords } from '../../../platform/http/area-filter.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { formText } from '../../../platform/http/form-body.ts'
 import { page, view } from '../../../platform/http/page.ts'
@@ -19,13 +20,17 @@ export function failingPages(app: FastifyInstance, deps: AuditPageDeps) {
       if (bcu && (!isUuid(bcu) || !chosen))
         throw new ValidationError([{ field: 'bcu', reason: 'is not a BCU of this force' }])
       const counts = await deps.audits.failings(principal, chosen ? chosen.boroughs.map((b) => b.id) : null)
+      const withAudits = bcusWithRecords(
+        areas.bcus.map((b) => ({ id: b.id, boroughIds: b.boroughs.map((x) => x.id) })),
+        await deps.audits.boroughsWithAudits(),
+      )
       return view('audits/views/failings.njk', {
         pageTitle: `Failings found by audits: ${chosen ? chosen.name : 'the force'}`,
         table: failingsTable(counts),
-        areaItems: [
-          { value: '', text: 'The force (the audits you may see)', selected: !chosen },
-          ...areas.bcus.map((b) => ({ value: b.id, text: b.name, selected: b.id === chosen?.id })),
-        ],
+        areaItems: areaFilterItems(areas.bcus, withAudits, {
+          any: 'The force (the audits you may see)',
+          selected: chosen?.id,
+        }),
       })
     },
   })

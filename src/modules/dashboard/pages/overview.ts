@@ -114,7 +114,7 @@ export function overviewPage(app: FastifyInstance, deps: DashboardPageDeps) {
         monthItems: monthsEnding(plusMonths(latest, 1), monthsOffered + 1)
           .reverse()
           .map((m) => ({ value: m, text: monthLabel(m), selected: m === month })),
-        areaGroups: areaChoices(areas, teams),
+        areaGroups: areaChoices(areas, teams, await deps.dashboard.boroughsWithRecords()),
         on: areas.on === areas.today ? '' : areas.on,
         teamView: area.kind === 'team',
         maxAgeMinutes: deps.dashboard.figureMaxAgeMinutes,

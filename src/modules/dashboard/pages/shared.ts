@@ -1,6 +1,7 @@
 import type { AccessLogService } from '../../../platform/access/access-log.ts'
 import type { Clock } from '../../../platform/clock.ts'
 import type { Database } from '../../../platform/db/database.ts'
+import { areaItems, bcusWithRecords } from '../../../platform/http/area-filter.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import type { Measure } from '../../../platform/measures.ts'
 import { londonDate } from '../../../platform/time.ts'
@@ -104,22 +105,44 @@ export function measuresFor(area: ReportArea, measures: readonly Measure[]): rea
   return area.kind === 'team' ? measures.filter((m) => m.dimensions.includes('team')) : measures
 }
 
-/** The area chooser's options, grouped: the force, the BCUs of the structure's day, the boroughs, the teams. */
+/**
+ * The area chooser's options, grouped: the force, the BCUs of the structure's day, the boroughs, the teams.
+ * The BCUs and boroughs with records come first in their group, the others saying they have none.
+ */
 export function areaChoices(
   areas: Awaited<ReturnType<typeof areaOf>>,
   teams: readonly { id: string; name: string }[],
+  boroughsWithRecords: ReadonlySet<string>,
 ) {
   const { area } = areas
-  const item = (kind: ReportArea['kind'], id: string, text: string) => ({
-    value: `${kind}:${id}`,
-    text,
-    selected: area.kind === kind && area.id === id,
-  })
+  const selected = `${area.kind}:${area.id}`
+  const named = (list: readonly ReportArea[]) =>
+    list.map((a) => ({ id: a.id as string, name: a.name, boroughIds: a.boroughIds ?? [] }))
+  const bcus = named(areas.bcus)
   return [
     { label: 'The force', items: [{ value: '', text: areas.forceName, selected: area.kind === 'force' }] },
-    { label: 'BCUs', items: areas.bcus.map((b) => item('bcu', b.id as string, b.name)) },
-    { label: 'Boroughs', items: areas.boroughs.map((b) => item('borough', b.id as string, b.name)) },
-    { label: 'Teams', items: teams.map((t) => item('team', t.id, t.name)) },
+    {
+      label: 'BCUs',
+      items: areaItems(bcus, bcusWithRecords(bcus, boroughsWithRecords), {
+        selected,
+        valueFor: (id) => `bcu:${id}`,
+      }),
+    },
+    {
+      label: 'Boroughs',
+      items: areaItems(named(areas.boroughs), boroughsWithRecords, {
+        selected,
+        valueFor: (id) => `borough:${id}`,
+      }),
+    },
+    {
+      label: 'Teams',
+      items: teams.map((t) => ({
+        value: `team:${t.id}`,
+        text: t.name,
+        selected: selected === `team:${t.id}`,
+      })),
+    },
   ]
 }
 

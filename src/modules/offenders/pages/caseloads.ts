@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { fieldErrors } from '../../../platform/http/api.ts'
+import { areaFilterItems } from '../../../platform/http/area-filter.ts'
 import { NotFoundError, ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { exportHrefs } from '../../../platform/http/record-export.ts'
@@ -40,9 +41,10 @@ export function caseloadPages(app: FastifyInstance, deps: OffendersPageDeps) {
       const force = await deps.organisation.force()
       const manager = filter.manager ? await deps.organisation.staffMember(filter.manager) : undefined
       if (filter.manager && !manager) throw new NotFoundError('There is no such offender manager')
-      const [teams, bcus, loads, lines] = await Promise.all([
+      const [teams, bcus, withCaseloads, loads, lines] = await Promise.all([
         deps.organisation.teams(force.id, { activeOnly: true }),
         deps.organisation.bcus(force.id),
+        deps.offenders.bcusWithCaseloads(),
         deps.offenders.caseloads(principal, {
           teamId: filter.team,
           bcuId: filter.bcu,
@@ -88,11 +90,7 @@ export function caseloadPages(app: FastifyInstance, deps: OffendersPageDeps) {
           teams.filter((t) => t.kind === 'jigsaw').map((t) => ({ value: t.id, text: t.name })),
           filter.team,
         ),
-        bcuItems: select(
-          'Any BCU',
-          bcus.map((b) => ({ value: b.id, text: b.name })),
-          filter.bcu,
-        ),
+        bcuItems: areaFilterItems(bcus, withCaseloads, { any: 'Any BCU', selected: filter.bcu }),
         theirs: theirs
           ? {
               total: theirs.total,

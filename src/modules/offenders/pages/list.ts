@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { fieldErrors } from '../../../platform/http/api.ts'
+import { areaFilterItems } from '../../../platform/http/area-filter.ts'
 import { ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import { pageOfList } from '../../../platform/http/pagination.ts'
@@ -30,8 +31,9 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
     get: async ({ principal, query, request }) => {
       const filter = listFilterOf(query)
       const force = await deps.organisation.force()
-      const [boroughs, managers, list] = await Promise.all([
+      const [boroughs, withRsos, managers, list] = await Promise.all([
         deps.organisation.boroughs(force.id),
+        deps.offenders.boroughsWithRsos(),
         deps.offenders.managers(),
         deps.offenders.list(principal, filter, { query: `GET ${request.url}`, requestId: request.id }),
       ])
@@ -45,11 +47,10 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
         exportLinks: exportHrefs(offendersPath, query),
         canRegister: mayDo('write', principal.roles),
         filtered: filterNames.some((name) => chosen(name)),
-        boroughItems: select(
-          'Any borough',
-          boroughs.map((b) => ({ value: b.id, text: b.name })),
-          chosen('borough'),
-        ),
+        boroughItems: areaFilterItems(boroughs, withRsos, {
+          any: 'Any borough',
+          selected: chosen('borough'),
+        }),
         managerItems: select(
           'Any offender manager',
           managers.map((m) => ({ value: m.id, text: `${m.name} (${m.staff_number})` })),

@@ -106,3 +106,22 @@ export async function caseloads(
   // Largest caseloads first: the managers a supervisor must rebalance.
   return [...byManager.values()].sort((a, b) => b.active - a.active || a.name.localeCompare(b.name))
 }
+
+/** A team (`t`) one of whose managers holds an active RSO. */
+const managesActive = sql`exists (select 1 from staff s join rso on rso.manager_staff_id = s.id
+  where s.team_id = t.id and rso.status = 'active')`
+
+/**
+ * The BCUs the caseload page's BCU filter finds anyone in on `day`: those of the teams whose managers hold an
+ * active RSO (a BCU's own team, or a borough's team in a borough the BCU holds then), as `caseloads` filters.
+ * Which BCUs have caseloads is not a record, so nothing is logged.
+ */
+export async function caseloadBcuIds(q: Executor, day: LocalDate): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string }>`
+    select t.bcu_id as id from team t where t.bcu_id is not null and ${managesActive}
+    union
+    select bb.bcu_id from team t join borough_bcu bb on bb.borough_id = t.borough_id
+      and bb.effective_from <= ${day}::date and (bb.effective_to is null or bb.effective_to >= ${day}::date)
+    where ${managesActive}`.execute(q)
+  return new Set(rows.map((r) => r.id))
+}
