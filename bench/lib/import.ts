@@ -4,7 +4,12 @@ import path from 'node:path'
 import { sql } from 'kysely'
 import { type Importer, parseBatch } from '../../src/platform/import/importer.ts'
 import { seededRandom } from '../../src/platform/seed/random.ts'
-import { refreshEvery, refreshStatistics, type SeedGenerator } from '../../src/platform/seed/seeder.ts'
+import {
+  refreshEvery,
+  refreshStatistics,
+  type SeedGenerator,
+  worthRefreshing,
+} from '../../src/platform/seed/seeder.ts'
 import type { Services } from '../../src/services.ts'
 import type { BenchDatabase } from './database.ts'
 import { round, timed } from './stats.ts'
@@ -87,7 +92,8 @@ export async function importAll(
       ms += took
       // As the seeder does (and autovacuum would): the statistics refreshed as the tables grow, timed too.
       const last = start + batchSize >= g.lines.length
-      if (last || (start / batchSize + 1) % refreshEvery === 0) ms += (await timed(() => refresh(last)))[1]
+      if ((last && worthRefreshing(g.lines.length)) || (start / batchSize + 1) % refreshEvery === 0)
+        ms += (await timed(() => refresh(last)))[1]
       process.stderr.write(
         `\r  import ${g.name}: ${Math.min(start + batchSize, g.lines.length)}/${g.lines.length}   `,
       )

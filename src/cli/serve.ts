@@ -9,7 +9,7 @@ import { startScheduledJobs } from '../platform/jobs.ts'
 import { moduleJobs } from '../platform/module.ts'
 import { sweepJob } from '../standards/sweep.ts'
 import type { Command } from './command.ts'
-import { prepareDemo } from './demo.ts'
+import { demoJobsAtStart, prepareDemo } from './demo.ts'
 
 /**
  * How long a stopping server waits for the requests in flight. Ten seconds is well past any page's answer
@@ -42,11 +42,16 @@ Stops cleanly on SIGINT or SIGTERM.`,
       settings.metricsPort === undefined ? undefined : await startMetricsServer(settings.metricsPort)
     // Time-based rules are re-checked every few minutes, so a finding breaches without anyone writing; the
     // access log's head is anchored outside the database, so a cut tail cannot pass for an intact log.
-    const stopJobs = await startScheduledJobs(settings, handle.kind, [
-      sweepJob({ standards: kestrel.services.standards }),
-      checkpointJob(handle.db, systemClock, settings.auditCheckpoint),
-      ...moduleJobs(kestrel.services),
-    ])
+    const stopJobs = await startScheduledJobs(
+      settings,
+      handle.kind,
+      [
+        sweepJob({ standards: kestrel.services.standards }),
+        checkpointJob(handle.db, systemClock, settings.auditCheckpoint),
+        ...moduleJobs(kestrel.services),
+      ],
+      firstAccounts.length ? demoJobsAtStart(kestrel.services) : [],
+    )
     console.log(
       `Kestrel is running at ${address.replace('127.0.0.1', 'localhost')} on ${handle.kind === 'pglite' ? `the embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`} (started in ${Math.round(performance.now() - started)} ms)`,
     )

@@ -88,6 +88,40 @@ describe(`the scheduled access log checkpoint (${testDatabaseKind()})`, () => {
     ])
   }, 60_000)
 
+  it('runs the jobs named to run now once at start, and stop() waits for that run', async () => {
+    const config = testConfig(env)
+    let release: () => void = () => {}
+    const runs: string[] = []
+    const job = (name: string) => ({
+      name,
+      everyMinutes: 60,
+      run: async () => {
+        runs.push(name)
+        if (name === 'kestrel-test-now') await new Promise<void>((resolve) => (release = resolve))
+      },
+      failed: (error: Error) => {
+        throw error
+      },
+    })
+    const stop = await startScheduledJobs(
+      config,
+      handle.kind,
+      [job('kestrel-test-now'), job('kestrel-test-later')],
+      ['kestrel-test-now'],
+    )
+    await vi.waitFor(() => expect(runs).toEqual(['kestrel-test-now']), { timeout: 20_000, interval: 50 })
+    let stopped = false
+    const stopping = stop().then(() => {
+      stopped = true
+    })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    // On the embedded database stop() waits for the run in flight; pg-boss's graceful stop waits for it too.
+    expect(stopped).toBe(false)
+    release()
+    await stopping
+    expect(runs).toEqual(['kestrel-test-now'])
+  }, 60_000)
+
   it('says why a run could not write its checkpoint', async () => {
     const config = testConfig({
       ...env,

@@ -22,6 +22,8 @@ export async function startScheduledJobs(
   config: Config,
   dbKind: DatabaseKind,
   jobs: readonly ScheduledJob[],
+  /** Jobs (by name) to run once now as well as on their schedule: the demo's first start opens on their work. */
+  runNow: readonly string[] = [],
 ): Promise<() => Promise<void>> {
   const running = new Set<string>()
   const runOnce = async (job: ScheduledJob) => {
@@ -46,6 +48,7 @@ export async function startScheduledJobs(
       await boss.work(job.name, async () => {
         await runOnce(job)
       })
+      if (runNow.includes(job.name)) await boss.send(job.name, {})
     }
     return async () => {
       await boss.stop({ graceful: true, timeout: 30_000 })
@@ -57,6 +60,8 @@ export async function startScheduledJobs(
     timer.unref()
     return timer
   })
+  // In the background, tracked as a scheduled run is, so stop() waits for it as for any other.
+  for (const job of jobs) if (runNow.includes(job.name)) void runOnce(job)
   return async () => {
     for (const timer of timers) clearInterval(timer)
     while (running.size) await new Promise((resolve) => setTimeout(resolve, 50))

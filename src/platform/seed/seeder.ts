@@ -45,6 +45,12 @@ export interface SeedOptions {
 /** Batches between two refreshes of the planner's statistics during a seed or a benchmark import. */
 export const refreshEvery = 20
 
+/**
+ * Whether a generator's lines warrant the refresh at its end: a few hundred rows (a force's recommendations,
+ * its audit programmes) change no plan, and the refresh reads every table (about 2 s on the demo's data).
+ */
+export const worthRefreshing = (lines: number) => lines >= 1000
+
 export interface SeedOutcome {
   lines: number
   byGenerator: Record<string, number>
@@ -80,7 +86,7 @@ export async function runSeed(
       bar?.advance(chunk.length)
       if ((start / batchSize + 1) % refreshEvery === 0) await options.refresh?.(false)
     }
-    await options.refresh?.(true)
+    if (worthRefreshing(records.length)) await options.refresh?.(true)
     bar?.finish()
     byGenerator[generator.name] = records.length
     lines += records.length
