@@ -18,6 +18,22 @@ import type { PageRequest } from './page.ts'
 /** The most rows an XLSX export holds; a longer list is refused with a pointer to the CSV. */
 export const xlsxRowCap = 100_000
 
+/** The most rows a worksheet holds, its header included (the file format's limit): the cap keeps below it. */
+export const sheetRowLimit = 1_048_576
+
+/**
+ * Refuses a workbook of more than `cap` rows below its header, with a 400 naming the limit and pointing to
+ * the CSV: called as the rows are read, so a list past the cap is refused before it is all in memory, and
+ * nothing is logged as exported. The page's download links say the cap (`exportHrefs`).
+ */
+export function checkXlsxRows(rows: number, cap = xlsxRowCap) {
+  if (rows > cap)
+    throw new HttpError(
+      400,
+      `This list has more than ${cap.toLocaleString('en-GB')} rows, too many for a spreadsheet download: download it as CSV, or filter it first`,
+    )
+}
+
 /** Rows read from the database at a time. */
 export const exportBatchSize = 1000
 
@@ -110,13 +126,16 @@ export interface ExportRouteOptions<R> {
   list(page: PageRequest): Promise<RecordExport<R>>
 }
 
-/** Where a list page's downloads are: `/my-team` downloads from `/my-team.csv` and `/my-team.xlsx`. */
+/**
+ * Where a list page's downloads are: `/my-team` downloads from `/my-team.csv` and `/my-team.xlsx`; and the
+ * most rows the XLSX holds, for the links to say.
+ */
 export function exportHrefs(path: string, query: unknown) {
   const asked = new URLSearchParams()
   for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>))
     if (key !== 'page' && typeof value === 'string' && value !== '') asked.append(key, value)
   const q = asked.size ? `?${asked}` : ''
-  return { csvHref: `${path}.csv${q}`, xlsxHref: `${path}.xlsx${q}` }
+  return { csvHref: `${path}.csv${q}`, xlsxHref: `${path}.xlsx${q}`, xlsxRowCap }
 }
 
 /** Registers GET `${path}.csv` and `${path}.xlsx` for a list page at `path`, under the page's access. */
@@ -174,11 +193,7 @@ export function exportRoutes<R>(app: FastifyInstance, path: string, options: Exp
       for await (const rows of list.batches(exportBatchSize)) {
         read.push([...rows])
         for (const r of rows) sheet.push(cells(r))
-        if (sheet.length - 1 > xlsxRowCap)
-          throw new HttpError(
-            400,
-            `This list has more than ${xlsxRowCap.toLocaleString('en-GB')} rows, too many for a spreadsheet download: download it as CSV, or filter it first`,
-          )
+        checkXlsxRows(sheet.length - 1)
       }
       // Logged once the whole workbook is known to be sent: a refused one exported nothing.
       for (const rows of read) if (rows.length) await logBatch(rows)
