@@ -1,7 +1,9 @@
+import { readSheet } from 'read-excel-file/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn, type TestKestrel, testKestrel } from '../../../test/app.ts'
 import { requestsTo } from '../../../test/requests.ts'
 import { fixedClock } from '../../platform/clock.ts'
+import { csvOf } from '../../platform/csv.ts'
 import type { Measure } from '../../platform/measures.ts'
 import { seedLondon } from '../organisation/london-seed.ts'
 import { periodOf } from './months.ts'
@@ -406,5 +408,83 @@ describe('the findings behind a figure', () => {
     const unknown = await get(lead, '/dashboard/records?id=missing.no-such-measure&month=2018-09')
     expect(unknown.statusCode).toBe(400)
     expect(unknown.body).toContain('is not a measure Kestrel keeps')
+  })
+})
+
+describe('the records behind a figure, downloaded', () => {
+  /** A download's lines below its header. */
+  const csvRows = (body: string) => body.split('\r\n').slice(1, -1)
+  /** The XLSX of the same query, read back and written out as the CSV writes it. */
+  const xlsxAsCsv = async (who: SignedInUser, url: string) => {
+    const res = await get(who, url.replace('.csv?', '.xlsx?'))
+    expect(res.statusCode, url).toBe(200)
+    const sheet = await readSheet(res.rawPayload)
+    return csvOf(sheet[0] ?? [], sheet.slice(1))
+  }
+  const exports = () =>
+    kestrel.services.db
+      .selectFrom('access_log')
+      .select(['actor_id', 'subject_kind', 'detail'])
+      .where('action', '=', 'export')
+      .orderBy('seq')
+      .execute()
+
+  it('downloads as many records as the page counts behind the figure, as CSV and the same rows as XLSX, logged', async () => {
+    for (const [id, count, header] of [
+      ['standards.findings-opened', 5, 'finding,rule,record,status,due at,breached at,closed at'],
+      ['missing.prevention-interview-in-time', 3, 'record,at,summary,interviewed in time'],
+    ] as const) {
+      const query = `id=${id}&month=2018-09`
+      const page = await get(lead, `/dashboard/records?${query}`)
+      expect(page.body.match(/id="behind">[^<]*?: (\d+) /)?.[1]).toBe(String(count))
+      expect(page.body).toContain(
+        `href="/dashboard/records.csv?${query.replace('&', '&amp;')}" download>CSV</a>`,
+      )
+      const csv = await get(lead, `/dashboard/records.csv?${query}`)
+      expect(csv.statusCode).toBe(200)
+      expect(csv.headers['content-disposition']).toBe(
+        `attachment; filename="kestrel-records-behind-${id}-2018-09.csv"`,
+      )
+      expect(csv.body.split('\r\n')[0]).toBe(header)
+      expect(csvRows(csv.body)).toHaveLength(count)
+      expect(await xlsxAsCsv(lead, `/dashboard/records.csv?${query}`)).toBe(csv.body)
+    }
+    expect((await exports()).map((e) => [e.subject_kind, (e.detail as { format: string }).format])).toEqual([
+      ['finding', 'csv'],
+      ['finding', 'xlsx'],
+      ['missing-episode', 'csv'],
+      ['missing-episode', 'xlsx'],
+    ])
+  })
+
+  it('gives a BCU lead only what the page shows them: none of another BCU’s records, by CSV or XLSX', async () => {
+    const mineOnly = '/dashboard/records.csv?id=standards.findings-opened&month=2018-09'
+    const csv = await get(bcuLead, mineOnly)
+    expect(
+      csvRows(csv.body)
+        .map((r) => r.split(',')[2])
+        .sort(),
+    ).toEqual(['MINE-1', 'MINE-2', 'MINE-3'])
+    expect(await xlsxAsCsv(bcuLead, mineOnly)).toBe(csv.body)
+    for (const id of ['standards.findings-opened', 'missing.prevention-interview-in-time']) {
+      const query = `id=${id}&month=2018-09&bcu=${other.bcuId}`
+      const page = await get(bcuLead, `/dashboard/records?${query}`)
+      expect(page.body).toContain('of which your need to know reaches 0.')
+      expect(page.body).not.toContain('/dashboard/records.csv')
+      const theirs = await get(bcuLead, `/dashboard/records.csv?${query}`)
+      expect(theirs.statusCode).toBe(200)
+      expect(csvRows(theirs.body)).toEqual([])
+      expect(theirs.body).not.toContain('OTHER-')
+      expect(await xlsxAsCsv(bcuLead, `/dashboard/records.csv?${query}`)).toBe(theirs.body)
+    }
+    // A query the page refuses is refused alike, before anything is read or logged.
+    const before = (await exports()).length
+    for (const path of ['/dashboard/records', '/dashboard/records.csv', '/dashboard/records.xlsx']) {
+      const res = await get(bcuLead, `${path}?id=standards.findings-opened&bcu=${crypto.randomUUID()}`)
+      expect(res.statusCode, path).toBe(400)
+      expect(res.body, path).toContain('is not a BCU of this force')
+      expect((await get(bcuLead, `${path}?id=standards.right-first-time`)).statusCode, path).toBe(400)
+    }
+    expect(await exports()).toHaveLength(before)
   })
 })
