@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
-import { ValidationError } from '../../../platform/http/errors.ts'
+import { ForbiddenError, ValidationError } from '../../../platform/http/errors.ts'
 import { page, view } from '../../../platform/http/page.ts'
 import {
   type ExportColumn,
@@ -73,6 +73,13 @@ export function recordsPage(app: FastifyInstance, deps: DashboardPageDeps) {
     list: async ({ principal, query }) => {
       const { measure, month, scope } = await figureAsked(deps, query)
       const found = await behindOf(deps, measure, scope, principal)
+      // A figure whose records all lie beyond the viewer's need to know (another BCU's) is not theirs to
+      // export: refused plainly, as the issue asks, rather than answered with an empty file.
+      const { total, seen } = await found.counts()
+      if (total > 0 && seen === 0)
+        throw new ForbiddenError(
+          'None of the records behind this figure are within your need to know, so there is nothing to download',
+        )
       return {
         fileName: `kestrel-records-behind-${measure.id}-${month}`,
         subjectKind: found.kind,
