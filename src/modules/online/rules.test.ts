@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addLondonDays } from '../../platform/time.ts'
+import { myWorkOf } from '../../standards/scope.ts'
 import { movableClock, onlineFixture } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof onlineFixture>>
@@ -92,6 +93,26 @@ describe('ONL-02 a case too long in one stage', () => {
     expect(await fx.states('ONL-02', c.id, '2018-01-17T10:00:00Z')).toEqual(['breached'])
     await fx.stage(c.ref, { stage: 'warrant_executed', at: '2018-01-18T06:00:00Z' })
     expect(await fx.states('ONL-02', c.id, '2018-01-18T06:00:00Z')).toEqual(['met_late'])
+  })
+
+  it("is the online team's work until the case is allocated, in a specialist's My work, then the allocated team's", async () => {
+    const c = await fx.onlineCase('2018-01-02T10:00:00Z')
+    await fx.stage(c.ref, { stage: 'awaiting_research', at: '2018-01-03T10:00:00Z' })
+    const standards = fx.kestrel.services.standards
+    const mine = myWorkOf(fx.specialist)
+    if (!mine) throw new Error('the specialist has no My work')
+    const held = () => standards.listFindings({ ruleId: 'ONL-02', subjectId: c.id, status: 'open' })
+    expect((await held()).map((f) => f.assigneeTeamId)).toEqual([fx.teams.online.id])
+    expect(await standards.listFindings({ subjectId: c.id, mine })).toHaveLength(1)
+    await fx.stage(c.ref, { stage: 'address_confirmed', at: '2018-02-10T10:00:00Z' })
+    await fx.stage(c.ref, {
+      stage: 'allocated',
+      at: '2018-02-11T10:00:00Z',
+      team: 'Lambeth CAIT',
+      officer: 'C1001',
+    })
+    expect((await held()).map((f) => f.assigneeTeamId)).toEqual([fx.teams.lambethCait.id])
+    expect(await standards.listFindings({ subjectId: c.id, mine, status: 'open' })).toEqual([])
   })
 
   it('reads each limit from configuration', async () => {

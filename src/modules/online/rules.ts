@@ -16,9 +16,17 @@ import { iiocViewerKind, onlineCaseKind } from './access.ts'
  * household as they stood at asOf: a change dated after asOf has not happened.
  */
 
-/** The columns every case rule answers with from its case `c`: where it lies and who must act. */
+/**
+ * The columns every case rule answers with from its case `c`: where it lies and who must act. Until a case
+ * is allocated it is the specialist online team's (the Bellona desk researches it, asks for the data and
+ * allocates it), so a case waiting in research or for allocation is that team's work, not nobody's: the
+ * active online team serving the case's borough, else its BCU, else the force.
+ */
 const caseColumns = sql`c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-  c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id`
+  coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+  c.allocated_staff_id as assignee_staff_id`
 
 const citation = {
   structure:

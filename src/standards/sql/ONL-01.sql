@@ -5,7 +5,10 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, a.id::text as obligation_key,
+coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+c.allocated_staff_id as assignee_staff_id, a.id::text as obligation_key,
 greatest(a.at, k.assessed_at) as started_at, null::timestamptz as due_at,
 (select min(n.at) from online_case_stage n where n.case_id = c.id and n.stage = 'allocated'
   and n.seq > a.seq and n.at <= $1) as met_at,
@@ -26,7 +29,10 @@ where true and k.level in ('very_high', 'high');
 -- ========== After a write: only the records written ==========
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, a.id::text as obligation_key,
+coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+c.allocated_staff_id as assignee_staff_id, a.id::text as obligation_key,
 greatest(a.at, k.assessed_at) as started_at, null::timestamptz as due_at,
 (select min(n.at) from online_case_stage n where n.case_id = c.id and n.stage = 'allocated'
   and n.seq > a.seq and n.at <= $1) as met_at,

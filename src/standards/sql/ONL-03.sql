@@ -5,7 +5,10 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, ch.id::text as obligation_key, ch.identified_at as started_at,
+coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+c.allocated_staff_id as assignee_staff_id, ch.id::text as obligation_key, ch.identified_at as started_at,
 (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "ch"."identified_at")) * 1000) + cast($1 as double precision) * cast(3600000 as double precision))
   * interval '1 millisecond') as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
@@ -25,7 +28,10 @@ where true;
 -- ========== After a write: only the records written ==========
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, ch.id::text as obligation_key, ch.identified_at as started_at,
+coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+c.allocated_staff_id as assignee_staff_id, ch.id::text as obligation_key, ch.identified_at as started_at,
 (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "ch"."identified_at")) * 1000) + cast($1 as double precision) * cast(3600000 as double precision))
   * interval '1 millisecond') as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id

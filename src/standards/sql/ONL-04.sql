@@ -5,7 +5,10 @@
 -- ========== A sweep: every record ==========
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
+coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
   and g.kind in ('welfare_visit', 'social_care_referral') and g.at <= $1) as met_at,
 'Closed on ' || to_char(timezone('Europe/London', "x"."at"), 'FMDD FMMonth YYYY')
@@ -24,7 +27,10 @@ and not exists (select 1 from online_case_safeguarding g where g.case_id = c.id
 -- ========== After a write: only the records written ==========
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-c.allocated_team_id as assignee_team_id, c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
+coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
+    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
   and g.kind in ('welfare_visit', 'social_care_referral') and g.at <= $1) as met_at,
 'Closed on ' || to_char(timezone('Europe/London', "x"."at"), 'FMDD FMMonth YYYY')
