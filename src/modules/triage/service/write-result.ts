@@ -52,7 +52,8 @@ export async function writeResults(
   const received = { by: actor.username, at: now, via }
   const refOf = (r: ResultToWrite) => r.ref ?? `${r.device.ref}@${r.report.startedAt.toISOString()}`
   // The same ref twice in a batch: the later report replaces the earlier, as a second upload would.
-  const rows = [...new Map(results.map((r) => [refOf(r), { ...r, id: randomUUID() }])).entries()]
+  const byRef = new Map(results.map((r) => [refOf(r), { ...r, id: randomUUID() }]))
+  const rows = [...byRef.entries()]
   await trx
     .deleteFrom('triage_result')
     .where(
@@ -103,7 +104,7 @@ export async function writeResults(
   await deps.afterWrite(trx, deviceKind.kind, [...status.keys()])
   return results.map((r) => {
     const ref = refOf(r)
-    return { id: rows.find(([k]) => k === ref)?.[1].id as string, ref }
+    return { id: byRef.get(ref)?.id as string, ref }
   })
 }
 
