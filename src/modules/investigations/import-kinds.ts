@@ -9,6 +9,7 @@ import { datesOfBirth } from '../children/service/find-people.ts'
 import { bcuIdsForBoroughs } from '../organisation/service/areas.ts'
 import { team } from '../organisation/service/teams.ts'
 import { investigationKind } from './access.ts'
+import { allocationsAffectedBy, countOpenCases } from './caseload.ts'
 import {
   actionKinds,
   agencies,
@@ -121,6 +122,11 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
     ]),
   ],
   lookup: (trx, refs) => lookupRefs(trx, 'investigation', refs),
+  // A case recounts the caseloads of the allocations it was open beside (above): their cases' INV-07 with it.
+  async subjectsOf(trx, ids) {
+    const recounted = await allocationsAffectedBy(trx, ids)
+    return [{ kind: investigationKind.kind, ids: [...new Set(recounted.map((a) => a.investigation_id))] }]
+  },
   async write(lines, { trx, clock, idOf }) {
     const now = clock.now()
     const latest = [...new Map(lines.map((l) => [l.ref, l])).values()]
@@ -265,21 +271,8 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
         .insertInto('investigation_allocation')
         .values(allocationRows.slice(i, i + 2000))
         .execute()
-    // Each allocation's open caseload when it was made: the officer's other open cases at that instant, the
-    // cases whose latest allocation by then was to them. Only cases ever allocated to them by then can be,
-    // so those are the candidates (found by the staff index): testing every case opened before made each
-    // batch's cost grow with the whole table (over 10 s a batch at scale 10).
-    if (allocationRows.length)
-      await sql`
-        update investigation_allocation a set open_cases = (
-          select count(*) from investigation j
-          cross join lateral (select a2.staff_id from investigation_allocation a2 where a2.investigation_id = j.id
-            and a2.allocated_at <= a.allocated_at order by a2.allocated_at desc, a2.id desc limit 1) cur
-          where j.id in (select h.investigation_id from investigation_allocation h
-              where h.staff_id = a.staff_id and h.allocated_at <= a.allocated_at)
-            and j.id <> a.investigation_id and cur.staff_id = a.staff_id and j.opened_at <= a.allocated_at
-            and (j.closed_at is null or j.closed_at > a.allocated_at))
-        where a.investigation_id = any(${caseIds}::uuid[])`.execute(trx)
+    // Each allocation's caseload, the batch's own and those of the stored allocations its cases were open beside.
+    await countOpenCases(trx, await allocationsAffectedBy(trx, caseIds))
     return ids
   },
   describe: {
