@@ -4,7 +4,7 @@ import type { CalibrationTarget, KindRate, RuleRate } from './measure.ts'
  * Each rule's band at the demo's end (scale 0.1, seed 2018): the share of its records (or of those it
  * judged) that raise a finding, with the target's source: the report's figure where it gives one, else
  * plausible practice. The generators state the same rates beside the code that makes them. Rules whose
- * generators others own (offenders, the online cases' ONL-01 to ONL-04 and ONL-08) have none here yet; every rule must still raise one finding,
+ * generators others own (the online cases' ONL-01 to ONL-04 and ONL-08, RSO-09's charges) have none here yet; every rule must still raise one finding,
  * bar those whose records no generator makes yet (notYetFed).
  */
 export const calibrationTargets: Record<string, CalibrationTarget> = {
@@ -285,6 +285,57 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     of: 'judged',
     source: "report: 77 missing, 3 staff on duty; the live day's unit with one on duty",
   },
+  // The offenders seed's rates are of active RSOs, the records these rules judge (those in custody, abroad or
+  // ended owe nothing).
+  'RSO-01': {
+    min: 0.12,
+    max: 0.3,
+    of: 'judged',
+    source:
+      'offenders seed: 82% of active RSOs with an ARMS in date, and a few first assessments late (estimate); report: annual reviews treated as "health checks"',
+  },
+  'RSO-02': {
+    min: 0.35,
+    max: 0.9,
+    of: 'judged',
+    source:
+      'offenders seed: a new ARMS within 28 days of news in 30% of cases, later in 25% (estimates for the report\'s "frequently not happening")',
+  },
+  'RSO-03': {
+    min: 0.25,
+    max: 0.5,
+    of: 'judged',
+    source:
+      'offenders seed: a plan agreed after the latest ARMS in 65% of cases (estimate); report: "many risk management plans that were out of date"',
+  },
+  'RSO-04': {
+    min: 0.5,
+    max: 0.8,
+    of: 'judged',
+    source:
+      'offenders seed: two in five visiting intervals overrun, more than half for low risk (estimates), so most RSOs overrun one in the year; report: "reduce the delays in visiting registered sex offenders"',
+  },
+  'RSO-05': {
+    min: 0.5,
+    max: 1,
+    of: 'judged',
+    source:
+      'offenders seed: every manager in five areas of 12 holds more than 100; report: "in five areas there are more than 100 offenders to manage per offender manager"',
+  },
+  'RSO-06': {
+    min: 0.3,
+    max: 0.9,
+    of: 'judged',
+    source:
+      'offenders seed: social care told within a day in 60% of cases, late in 25%, never in 15% (estimates); report: information "not proactively" shared, one referral after 29 days',
+  },
+  'RSO-07': {
+    min: 0.01,
+    max: 0.09,
+    of: 'judged',
+    source:
+      'offenders seed: 3% of yearly notifications late and 1% missed (estimates; the report gives none)',
+  },
 }
 
 /**
@@ -301,6 +352,11 @@ export const breachTargets: Record<string, CalibrationTarget> = {
     source: 'report Figure 1: children missing 26 of 35 not good (74%)',
   },
   'custody-detention': { min: 0.8, max: 1, source: 'report Figure 1: children in custody 30 of 30 not good' },
+  rso: {
+    min: 0.4,
+    max: 0.8,
+    source: 'report Figure 1: RSO cases 13 of 22 inadequate or requiring improvement (59%)',
+  },
 }
 
 /** Rules no demo generator feeds yet: the RSO briefings (offenders). */

@@ -29,8 +29,14 @@ import { type NotificationKind, type RiskLevel, type RsoStatus, riskLevels } fro
  * Risk levels (45% low, 33% medium, 18% high, 4% very high), statuses besides active, notification bases and
  * the rest are illustrative estimates: the report gives none.
  *
- * Records begin a year before the demo year (the force "only just" started to collect this data): what an
- * RSO registered earlier owed before their first seeded assessment, visit or notification shows as met late.
+ * The rules judge each duty from the day notification began, so an RSO registered before the demo year
+ * arrives with the history that keeps it in date: ARMS assessments within a year of each other and the
+ * initial and yearly notifications since registration, and home visits within their level's interval (at
+ * the level they start the year with; a rise in the year judges the earlier gaps by the new one), all
+ * before the seeded year. The rates above are the year's; the history before it is in date, so what the
+ * rules find is the year's practice: about a fifth of active RSOs with an ARMS out of date (RSO-01), a
+ * few percent a yearly notification late or missed (RSO-07), and most an overrun visiting interval in the
+ * year (RSO-04). That history is most of the generator's lines (about 21,500 of 29,200 at scale 0.1).
  */
 export const activeRsosAtScale1 = 6199
 
@@ -377,6 +383,20 @@ function referralAt(random: Random, found: number, year: Year): string | undefin
   return at <= year.last ? iso(at) : undefined
 }
 
+/**
+ * Instants strictly between `from` and `to`, evenly spaced with a little jitter, so that no gap (from `from`
+ * to the first, between them, from the last to `to`) is longer than `maxGapDays` less a day: a duty kept in
+ * date. None when `to` is within that of `from`.
+ */
+export function keptBetween(random: Random, from: number, to: number, maxGapDays: number): number[] {
+  const gaps = Math.ceil((to - from) / (0.9 * (maxGapDays - 1) * day))
+  if (gaps <= 1) return []
+  const spacing = (to - from) / gaps
+  const out: number[] = []
+  for (let i = 1; i < gaps; i++) out.push(from + (i + (random.next() - 0.5) * 0.1) * spacing)
+  return out
+}
+
 interface ActiveRso {
   ref: string
   n: number
@@ -426,6 +446,19 @@ function activeRecords(random: Random, rso: ActiveRso, year: Year, out: Line[]):
     if (after !== null && after < year.last) arms.push(after)
   }
   arms.sort((a, b) => a - b)
+  // Before the seeded ones, the assessments kept since registration, each within the year of the last.
+  const earliestArms = arms[0]
+  if (!recent && earliestArms !== undefined)
+    for (const [i, at] of keptBetween(random, started, earliestArms, 360).entries())
+      out.push({
+        kind: 'rso-arms',
+        ref: `ARMS-S${n}-H${i + 1}`,
+        rso: ref,
+        assessedOn: isoDay(at),
+        assessor: officer,
+        priority: level0,
+        keyFactors: `${random.pick(keyFactors)}; ${random.pick(keyFactors)}`,
+      })
   const armsRefs: string[] = []
   for (const [i, at] of arms.entries()) {
     const armsRef = `ARMS-S${n}-${i + 1}`
@@ -497,6 +530,20 @@ function activeRecords(random: Random, rso: ActiveRso, year: Year, out: Line[]):
   let visits = 0
   const firstVisit = year.from - random.int(0, visitDays[level0] - 1) * day
   let at = firstVisit > started + 7 * day ? firstVisit : started + random.int(7, 40) * day
+  // Before it, the visits made since registration, each within the level's interval (with a margin for
+  // short months).
+  for (const kept of keptBetween(random, started, at, Math.floor(visitDays[level0] * 0.9) - 1))
+    out.push({
+      kind: 'rso-visit',
+      ref: `VISIT-S${n}-${++visits}`,
+      rso: ref,
+      plannedOn: isoDay(kept),
+      visitedAt: iso(daytime(random, kept)),
+      announced: !random.chance(rates.unannounced[level0]),
+      officers: officer,
+      outcome: 'Seen at home; compliant',
+      childrenPresent: false,
+    })
   while (at < year.last) {
     const level = levelAt(at)
     const visitedAt = daytime(random, at)
@@ -553,6 +600,21 @@ function activeRecords(random: Random, rso: ActiveRso, year: Year, out: Line[]):
   let last = recent
     ? daytime(random, started + random.int(0, 3) * day)
     : daytime(random, year.from - random.int(0, 364) * day)
+  if (!recent) {
+    // The initial notification at registration and the yearly ones since, each within the year of the last.
+    const initial = daytime(random, started + random.int(0, 2) * day)
+    out.push(
+      notification('initial', initial, started + 3 * day, 'Initial notification at the police station'),
+    )
+    let previous = initial
+    for (const kept of keptBetween(random, initial, last, 360)) {
+      const notified = daytime(random, kept)
+      out.push(
+        notification('periodic', notified, previous + 365 * day, 'Yearly notification; no change of details'),
+      )
+      previous = notified
+    }
+  }
   if (last < year.last)
     out.push(
       recent
