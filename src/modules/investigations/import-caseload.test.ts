@@ -82,4 +82,19 @@ describe('an allocation’s open caseload on import, in any order (INV-07)', () 
     for (const line of (await history('REVERSED')).reverse()) await run([line])
     expect(await outcome('REVERSED')).toEqual(expected)
   })
+
+  it('imported again, closed before the others were allocated: the caseloads it was counted in drop', async () => {
+    const lines = await history('AGAIN')
+    await run(lines)
+    // The first case closed on day 2, after the second allocation and before the third and fourth: they
+    // count one case fewer, and the third is no longer over the capacity (1 other open case + this one = 2),
+    // so the finding the first import raised on it is closed.
+    await run([{ ...lines[0], closure: { at: '2018-09-02T12:00:00Z', outcome: '1', rationale: 'Charged' } }])
+    expect(await outcome('AGAIN')).toEqual([
+      { case: '1', openCases: 0, inv07: [] },
+      { case: '2', openCases: 1, inv07: [] },
+      { case: '3', openCases: 1, inv07: ['resolved_auto'] },
+      { case: '4', openCases: 2, inv07: ['breached'] },
+    ])
+  })
 })

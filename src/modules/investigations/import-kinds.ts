@@ -122,12 +122,7 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
     ]),
   ],
   lookup: (trx, refs) => lookupRefs(trx, 'investigation', refs),
-  // A case recounts the caseloads of the allocations it was open beside (above): their cases' INV-07 with it.
-  async subjectsOf(trx, ids) {
-    const recounted = await allocationsAffectedBy(trx, ids)
-    return [{ kind: investigationKind.kind, ids: [...new Set(recounted.map((a) => a.investigation_id))] }]
-  },
-  async write(lines, { trx, clock, idOf }) {
+  async write(lines, { trx, clock, idOf, alsoEvaluate }) {
     const now = clock.now()
     const latest = [...new Map(lines.map((l) => [l.ref, l])).values()]
     const errors: ImportError[] = []
@@ -184,6 +179,20 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
         updated_at: now.toISOString(),
       })
     }
+    // A case imported again may change its officers, dates or closure: the allocations its old history was
+    // counted in are found before it is replaced, and recounted with those of its new history.
+    const stored = new Set(
+      (
+        await lookupRefs(
+          trx,
+          'investigation',
+          latest.map((l) => l.ref),
+        )
+      ).values(),
+    )
+    const formerlyBeside = (await allocationsAffectedBy(trx, [...stored])).filter(
+      (a) => !stored.has(a.investigation_id),
+    )
     const ids = new Map<string, string>()
     for (let i = 0; i < rows.length; i += 1000) {
       const { rows: written } = await sql<{ id: string; ref: string }>`
@@ -271,8 +280,11 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
         .insertInto('investigation_allocation')
         .values(allocationRows.slice(i, i + 2000))
         .execute()
-    // Each allocation's caseload, the batch's own and those of the stored allocations its cases were open beside.
-    await countOpenCases(trx, await allocationsAffectedBy(trx, caseIds))
+    // Each allocation's caseload, the batch's own and those of the stored allocations its cases were open
+    // beside, before and after; their cases' INV-07 is judged again with the lines' own.
+    const recount = [...formerlyBeside, ...(await allocationsAffectedBy(trx, caseIds))]
+    await countOpenCases(trx, recount)
+    alsoEvaluate(investigationKind.kind, [...new Set(recount.map((a) => a.investigation_id))])
     return ids
   },
   describe: {

@@ -163,6 +163,8 @@ export function importer(
         return map
       }
       const bySubject = new Map<string, string[]>()
+      const evaluateToo = (kind: string, ids: readonly string[]) =>
+        bySubject.set(kind, [...new Set([...(bySubject.get(kind) ?? []), ...ids])])
       const records: ImportedRecord[] = []
       for (const [kindName, kindLines] of ordered) {
         const definition = (byKind.get(kindName) as { definition: ImportKind }).definition
@@ -173,6 +175,7 @@ export function importer(
           actor,
           config,
           isMeasure,
+          alsoEvaluate: evaluateToo,
           idOf(kind, ref) {
             const id = idsOf(kind).get(ref)
             if (!id) throw new Error(`internal: ${kind} ${ref} was not resolved before write`)
@@ -191,7 +194,7 @@ export function importer(
           ])
         }
         for (const { kind, ids } of (await definition.subjectsOf?.(trx, [...result.values()])) ?? [])
-          bySubject.set(kind, [...new Set([...(bySubject.get(kind) ?? []), ...ids])])
+          evaluateToo(kind, ids)
       }
       if (afterImport) await afterImport(trx, bySubject, { records, actor })
     })

@@ -30,6 +30,11 @@ export interface ImportContext {
   idOf(kind: string, ref: string): string
   /** Whether an id names a measure of the dashboard's registry (evidence of a recommendation may cite one). */
   isMeasure(id: string): boolean
+  /**
+   * Records besides the lines' own whose rules the write changed, found while writing (a re-imported case
+   * leaves the caseloads its old history was counted in): the importer evaluates them with the lines'.
+   */
+  alsoEvaluate(subjectKind: string, ids: readonly string[]): void
 }
 
 /**
