@@ -202,6 +202,34 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     of: 'judged',
     source: 'report: the CEOP referral closed after three weeks (plausible practice)',
   },
+  'ONL-01': {
+    min: 0.15,
+    max: 0.45,
+    of: 'records',
+    source:
+      'online seed: KIRAT very high or high for 35% of cases (estimate), 94% allocated outside the specialists (report: 77% frontline, 17% child abuse teams, 6% specialists)',
+  },
+  'ONL-02': {
+    min: 0.55,
+    max: 0.9,
+    of: 'records',
+    source:
+      'online seed: about 17 days from the address confirmed to the warrant, over the 14-day limit for most, and a tail of months in research (report: "continuing resourcing problems and backlogs"; the IP traced in August, researched in May, the warrant two weeks later)',
+  },
+  'ONL-03': {
+    min: 0.45,
+    max: 0.8,
+    of: 'judged',
+    source:
+      'online seed: households safeguarded by 90% of specialists and 45% of others, their PACs within the day in 85%; the rest weeks late or never (report, 2017: the force "frequently failed to make timely referrals")',
+  },
+  'ONL-04': {
+    min: 0.02,
+    max: 0.15,
+    of: 'records',
+    source:
+      'online seed: a quarter of suspects with children, half of those households never safeguarded before closing (report: the mother of four, closed three weeks later with no visit or referral)',
+  },
   'ONL-05': {
     min: 0.02,
     max: 0.15,
@@ -352,6 +380,11 @@ export const breachTargets: Record<string, CalibrationTarget> = {
     source: 'report Figure 1: children missing 26 of 35 not good (74%)',
   },
   'custody-detention': { min: 0.8, max: 1, source: 'report Figure 1: children in custody 30 of 30 not good' },
+  'online-case': {
+    min: 0.7,
+    max: 0.95,
+    source: 'report: 29 of 34 online cases inadequate or requiring improvement (85%)',
+  },
   rso: {
     min: 0.4,
     max: 0.8,
