@@ -202,6 +202,13 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     of: 'judged',
     source: 'report: the CEOP referral closed after three weeks (plausible practice)',
   },
+  'AUD-01': {
+    min: 0.3,
+    max: 0.75,
+    of: 'judged',
+    source:
+      'audits seed: 10 of every 27 inadequate audits not referred back (report: 17% of the 303 referred back, 27% inadequate), referrals answered late in 20% and never in 10% (plausible practice)',
+  },
   'ONL-01': {
     min: 0.15,
     max: 0.45,
