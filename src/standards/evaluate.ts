@@ -824,7 +824,9 @@ export async function obligationsAt(
     const started = performance.now()
     try {
       const found = await deriveObligations(db, rule, ruleContext(rule, values, asOf, undefined, calendar))
-      obligations.push(...found)
+      // One at a time: spreading a rule's obligations into push passes each as an argument, and a rule
+      // with more than about 100,000 (RSO-04 at scale 1) overflows the call stack.
+      for (const o of found) obligations.push(o)
       results.push({
         ruleId: rule.id,
         ok: true,
