@@ -266,27 +266,59 @@ export const onlineSeed: SeedGenerator = {
 
     yield* seizedDevices(deviceRandom, warrants, end)
 
-    // The online team views and grades images: screened most years, with gaps (ONL-08).
-    const year = until.getUTCFullYear()
-    for (const member of specialists.staff) {
-      if (random.chance(0.8))
+    yield* viewersOf(random.fork('screenings'), specialists, teams, until)
+  },
+}
+
+/**
+ * The staff who view and grade indecent images, with their psychological screenings (ONL-08), at the report's
+ * shape: the specialist online team screened on joining and about yearly, with a few late (estimates: 90% on
+ * joining, 95% of later screenings within the 12 months); and in each child abuse team two officers who also
+ * grade images, seven in ten of them never screened (report: welfare screening was offered only to the
+ * specialists, not to the non-specialist staff who also view indecent images).
+ */
+function* viewersOf(random: Random, specialists: SeededTeam, teams: readonly SeededTeam[], until: Date) {
+  const year = until.getUTCFullYear()
+  const last = until.getTime() - day
+  const dateOf = (ms: number) => iso(ms).slice(0, 10)
+  const grading = (staff: string, months: readonly number[]) =>
+    months.map((m) => ({
+      kind: 'iioc-grading',
+      ref: `GRADE-${staff}-${m}`,
+      staff,
+      month: new Date(Date.UTC(year, until.getUTCMonth() - m, 1)).toISOString().slice(0, 7),
+      images: random.int(200, 3000),
+    }))
+  for (const member of specialists.staff) {
+    const since = Date.UTC(year - random.int(2, 8), 0, 1)
+    // On joining: a screening in the weeks before they start for most, months after for the rest.
+    let at = random.chance(0.9) ? since - random.int(0, 60) * day : since + random.int(30, 150) * day
+    for (let i = 1; at <= last; i++) {
+      yield {
+        kind: 'welfare-screening',
+        ref: `WS-SEED-${member.ref}-${i}`,
+        staff: member.ref,
+        screenedOn: dateOf(at),
+        ...(i === 1 ? { viewsSince: dateOf(since) } : {}),
+      }
+      at += (random.chance(0.95) ? random.int(300, 360) : random.int(380, 480)) * day
+    }
+    yield* grading(
+      member.ref,
+      Array.from({ length: 12 }, (_, m) => m + 1),
+    )
+  }
+  for (const team of teams.filter((t) => t.kind === 'cait'))
+    for (const member of team.staff.slice(0, 2)) {
+      const months = Array.from({ length: 12 }, (_, m) => m + 1).filter(() => random.chance(0.4))
+      if (!months.length) continue
+      if (random.chance(0.3))
         yield {
           kind: 'welfare-screening',
-          ref: `WS-SEED-${member.ref}`,
+          ref: `WS-SEED-${member.ref}-1`,
           staff: member.ref,
-          screenedOn: iso(until.getTime() - random.int(1, 500) * day).slice(0, 10),
-          viewsSince: `${year - random.int(2, 8)}-01-01`,
+          screenedOn: dateOf(last - random.int(0, 300) * day),
         }
-      for (let m = 1; m <= 12; m++) {
-        const month = new Date(Date.UTC(year, until.getUTCMonth() - m, 1))
-        yield {
-          kind: 'iioc-grading',
-          ref: `GRADE-${member.ref}-${m}`,
-          staff: member.ref,
-          month: month.toISOString().slice(0, 7),
-          images: random.int(200, 3000),
-        }
-      }
+      yield* grading(member.ref, months)
     }
-  },
 }
