@@ -10,7 +10,7 @@ import { reportMadeOn, reportRecommendations } from './report-recommendations.ts
  * milestones" missing and asked for them to be "closely monitored", so the demo shows a plan that mostly
  * keeps to its milestones with a visible tail that does not:
  * - each recommendation has one or two actions, agreed two to six weeks after the report made it, each
- *   owned by an inspector or above;
+ *   owned by a BCU's safeguarding commander (a superintendent or chief inspector);
  * - each action has two or three milestones, spread from its agreement to some months past the time frame;
  * - of the milestones already due, 90% have evidence by their day, 5% late and 5% none (REC-01 raises on
  *   those, and the tracker shows them red); milestones still to come have none yet;
@@ -46,8 +46,11 @@ export const recommendationsSeed: SeedGenerator = {
   name: 'recommendations',
   *generate({ random, until, shared }) {
     const lastDay = until.toISOString().slice(0, 10)
-    const owners = ((shared.get(seededTeamsKey) as SeededTeam[] | undefined) ?? [])
-      .flatMap((t) => t.staff)
+    // The BCUs' safeguarding commanders own the plan's actions (so a lead's My work holds the milestones
+    // that slipped); a force with no command team gives them to its inspectors and above.
+    const teams = (shared.get(seededTeamsKey) as SeededTeam[] | undefined) ?? []
+    const commanders = teams.filter((t) => t.kind === 'command').flatMap((t) => t.staff)
+    const owners = (commanders.length ? commanders : teams.flatMap((t) => t.staff))
       .filter((s) => s.rank !== 'constable' && s.rank !== 'sergeant')
       .map((s) => s.ref)
     if (!owners.length) return
