@@ -73,10 +73,17 @@ export function scopeParts(scope: TeamScope): FindingCondition[] {
 
 /**
  * Roles whose work a team holds rather than a named person: the rules name a custody suite, a missing
- * persons unit, the online team (an online case before it is allocated) or a team's supervisor (a review
- * owed, a PAC awaiting review) but no one in it, so those findings would reach nobody's "My work".
+ * persons unit, the online team (an online case before it is allocated), the dedicated inspection team
+ * (learning to publish) or a team's supervisor (a review owed, a PAC awaiting review) but no one in it, so
+ * those findings would reach nobody's "My work".
  */
-const teamWorkRoles: readonly Role[] = ['supervisor', 'custody', 'missing_persons_unit', 'online_csae']
+const teamWorkRoles: readonly Role[] = [
+  'supervisor',
+  'custody',
+  'missing_persons_unit',
+  'online_csae',
+  'dit_auditor',
+]
 
 /** Whether these roles hold a team's work (`teamWorkRoles`), so their teams' unnamed findings are theirs. */
 export const holdsTeamWork = (roles: readonly Role[]) => roles.some((r) => teamWorkRoles.includes(r))
@@ -88,7 +95,7 @@ export const holdsTeamWork = (roles: readonly Role[]) => roles.some((r) => teamW
  */
 export function myWorkOf(principal: Pick<Principal, 'area' | 'staffId' | 'roles'>): MyWork | null {
   if (!principal.staffId) return null
-  const teams = principal.area.forceWide ? [] : principal.area.teamIds
+  const teams = principal.area.teamIds ?? []
   return { staffId: principal.staffId, teamIds: holdsTeamWork(principal.roles) ? [...teams] : [] }
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../../test/app.ts'
 import { requestsTo } from '../../../test/requests.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
+import { myWorkOf } from '../../standards/scope.ts'
 import { auditsFixture, jsonl } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof auditsFixture>>
@@ -145,6 +146,49 @@ describe('AUD-02: learning shared force-wide within 28 days', () => {
     expect((await audits.bulletins(reader)).map((b) => [b.ref, Number(b.reads), b.read])).toEqual([
       [bulletin.ref, 1, true],
     ])
+  })
+})
+
+describe("AUD-02: the dedicated inspection team's work", () => {
+  it("names the force's DIT, so learning waiting for a bulletin is in a DIT auditor's My work", async () => {
+    const { organisation, audits, standards } = fx.kestrel.services
+    const force = await organisation.force()
+    const dit = await organisation.createTeam(
+      force.id,
+      {
+        name: 'Dedicated inspection team',
+        kind: 'dit',
+        boroughId: null,
+        bcuId: null,
+        capacity: null,
+        reviewCadenceDays: null,
+        active: true,
+      },
+      'test',
+    )
+    const member = await organisation.createStaff(
+      force.id,
+      {
+        staffNumber: 'D1001',
+        name: 'DC Dit',
+        rank: 'constable',
+        role: 'Auditor',
+        teamId: dit.id,
+        startDate: '2010-01-01',
+        active: true,
+      },
+      'test',
+    )
+    const auditor = await fx.principal(['dit_auditor'], member.id)
+    const point = await audits.addLearning('FU-3', { theme: 'supervision', text: 'Challenge drift' }, auditor)
+    const mine = myWorkOf(auditor)
+    if (!mine) throw new Error('the auditor has no My work')
+    const held = await standards.listFindings({ ruleId: 'AUD-02', subjectId: point.id, mine })
+    expect(held.map((f) => f.assigneeTeamId)).toEqual([dit.id])
+    // Another force-wide reader (a force lead, in no team) does not hold it.
+    const lead = myWorkOf(await fx.principal(['force_lead'], fx.officers.hackney.id))
+    if (!lead) throw new Error('the lead has no My work')
+    expect(await standards.listFindings({ ruleId: 'AUD-02', subjectId: point.id, mine: lead })).toEqual([])
   })
 })
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { londonDate } from '../../platform/time.ts'
 import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
 import { londonMidnightOf, plusLondonDays } from '../../standards/sql-time.ts'
+import { servingTeam } from '../organisation/serving-team.ts'
 import { auditKind } from './access.ts'
 
 /*
@@ -45,7 +46,10 @@ export const aud01 = defineRule<{ days: number }>({
   },
 })
 
-/** AUD-02: a learning point from an audit not in a force-wide bulletin N days after it was recorded. */
+/**
+ * AUD-02: a learning point from an audit not in a force-wide bulletin N days after it was recorded: the
+ * dedicated inspection team's work, as it publishes the bulletins.
+ */
 export const aud02 = defineRule<{ days: number }>({
   id: 'AUD-02',
   title: 'Audit learning shared only with the local area',
@@ -64,7 +68,8 @@ export const aud02 = defineRule<{ days: number }>({
         ${upTo(sql`(select min(b.published_at) from audit_bulletin_item i
           join audit_bulletin b on b.id = i.bulletin_id where i.learning_id = l.id)`)} as met_at,
         'Learning from an audit known only where the case was: publish it in a force-wide bulletin' as detail,
-        l.borough_id, l.bcu_id, null::uuid as assignee_team_id, null::uuid as assignee_staff_id
+        l.borough_id, l.bcu_id, ${servingTeam('dit', 'l.borough_id', 'l.bcu_id')} as assignee_team_id,
+        null::uuid as assignee_staff_id
       from audit_learning l
       where ${subjectFilter('l.id')} and l.recorded_at <= ${asOf}`
   },

@@ -8,6 +8,7 @@ import {
   plusHours,
   plusLondonDays,
 } from '../../standards/sql-time.ts'
+import { servingTeam } from '../organisation/serving-team.ts'
 import { iiocViewerKind, onlineCaseKind } from './access.ts'
 
 /*
@@ -23,9 +24,7 @@ import { iiocViewerKind, onlineCaseKind } from './access.ts'
  * active online team serving the case's borough, else its BCU, else the force.
  */
 const caseColumns = sql`c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
-  coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
-    order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
+  coalesce(c.allocated_team_id, ${servingTeam('online_csae', 'c.borough_id', 'c.bcu_id')}) as assignee_team_id,
   c.allocated_staff_id as assignee_staff_id`
 
 const citation = {

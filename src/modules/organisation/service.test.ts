@@ -254,7 +254,7 @@ describe('organisation service', () => {
 
   describe('area resolver', () => {
     it('gives force-wide roles the force and others their team area at the current date', async () => {
-      expect(await organisation.resolveArea(null, ['force_lead'])).toEqual({ forceWide: true })
+      expect(await organisation.resolveArea(null, ['force_lead'])).toEqual({ forceWide: true, teamIds: [] })
       expect(await organisation.resolveArea(null, ['officer'])).toEqual({
         forceWide: false,
         bcuId: null,
@@ -291,6 +291,11 @@ describe('organisation service', () => {
       )
       // Croydon moved to South East on 2023-04-01 (above); the clock says 2024.
       // The area covers every borough in South East today, Croydon among them.
+      // A force-wide role in a team sees the force and holds its team's work.
+      expect(await organisation.resolveArea(staff.id, ['dit_auditor'])).toEqual({
+        forceWide: true,
+        teamIds: [team.id],
+      })
       const southEast = await organisation.resolveArea(staff.id, ['officer'])
       expect(southEast).toMatchObject({ forceWide: false, bcuId: await bcuId('SE'), boroughId: croydon })
       const southEastBoroughs = (await organisation.areasAt(forceId, '2024-05-01')).bcus.find(
@@ -321,6 +326,7 @@ describe('organisation service', () => {
       })
       expect(await organisation.resolveArea(staff.id, ['supervisor', 'dit_auditor'])).toEqual({
         forceWide: true,
+        teamIds: [bcuTeam.id],
       })
     })
   })

@@ -2,7 +2,11 @@ import type { Role } from '../access/roles.ts'
 
 /** Where a user's work lies: the whole force, or one BCU (and borough, where their team has one). */
 export type Area =
-  | { forceWide: true }
+  | {
+      forceWide: true
+      /** The teams they belong to: for the work their team holds (My work), not for what they may see. */
+      teamIds?: string[]
+    }
   | {
       forceWide: false
       bcuId: string | null

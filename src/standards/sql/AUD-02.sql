@@ -10,7 +10,10 @@ select l.id as subject_id, '' as obligation_key, l.ref as subject_ref, l.recorde
     join audit_bulletin b on b.id = i.bulletin_id where i.learning_id = l.id) <= $2 then (select min(b.published_at) from audit_bulletin_item i
     join audit_bulletin b on b.id = i.bulletin_id where i.learning_id = l.id) end) as met_at,
 'Learning from an audit known only where the case was: publish it in a force-wide bulletin' as detail,
-l.borough_id, l.bcu_id, null::uuid as assignee_team_id, null::uuid as assignee_staff_id
+l.borough_id, l.bcu_id, (select t.id from team t where t.kind = 'dit' and t.active
+  and (t.borough_id = "l"."borough_id" or t.bcu_id = "l"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
+  order by t.borough_id is null, t.bcu_id is null, t.name limit 1) as assignee_team_id,
+null::uuid as assignee_staff_id
 from audit_learning l
 where true and l.recorded_at <= $3;
 -- with
@@ -26,7 +29,10 @@ select l.id as subject_id, '' as obligation_key, l.ref as subject_ref, l.recorde
     join audit_bulletin b on b.id = i.bulletin_id where i.learning_id = l.id) <= $2 then (select min(b.published_at) from audit_bulletin_item i
     join audit_bulletin b on b.id = i.bulletin_id where i.learning_id = l.id) end) as met_at,
 'Learning from an audit known only where the case was: publish it in a force-wide bulletin' as detail,
-l.borough_id, l.bcu_id, null::uuid as assignee_team_id, null::uuid as assignee_staff_id
+l.borough_id, l.bcu_id, (select t.id from team t where t.kind = 'dit' and t.active
+  and (t.borough_id = "l"."borough_id" or t.bcu_id = "l"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
+  order by t.borough_id is null, t.bcu_id is null, t.name limit 1) as assignee_team_id,
+null::uuid as assignee_staff_id
 from audit_learning l
 where "l"."id" = any($3) and l.recorded_at <= $4;
 -- with

@@ -6,7 +6,7 @@
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    and (t.borough_id = "c"."borough_id" or t.bcu_id = "c"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
     order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
 c.allocated_staff_id as assignee_staff_id, a.id::text as obligation_key,
 greatest(a.at, k.assessed_at) as started_at, null::timestamptz as due_at,
@@ -30,7 +30,7 @@ where true and k.level in ('very_high', 'high');
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    and (t.borough_id = "c"."borough_id" or t.bcu_id = "c"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
     order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
 c.allocated_staff_id as assignee_staff_id, a.id::text as obligation_key,
 greatest(a.at, k.assessed_at) as started_at, null::timestamptz as due_at,

@@ -6,7 +6,7 @@
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    and (t.borough_id = "c"."borough_id" or t.bcu_id = "c"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
     order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
 c.allocated_staff_id as assignee_staff_id, ch.id::text as obligation_key, ch.identified_at as started_at,
 (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "ch"."identified_at")) * 1000) + cast($1 as double precision) * cast(3600000 as double precision))
@@ -29,7 +29,7 @@ where true;
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    and (t.borough_id = "c"."borough_id" or t.bcu_id = "c"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
     order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
 c.allocated_staff_id as assignee_staff_id, ch.id::text as obligation_key, ch.identified_at as started_at,
 (timestamptz 'epoch' + trunc(round(date_part('epoch', date_trunc('milliseconds', "ch"."identified_at")) * 1000) + cast($1 as double precision) * cast(3600000 as double precision))

@@ -6,7 +6,7 @@
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    and (t.borough_id = "c"."borough_id" or t.bcu_id = "c"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
     order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
 c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id
@@ -28,7 +28,7 @@ and not exists (select 1 from online_case_safeguarding g where g.case_id = c.id
 -- It answers with:
 select c.id as subject_id, c.ref as subject_ref, c.borough_id, c.bcu_id,
 coalesce(c.allocated_team_id, (select t.id from team t where t.kind = 'online_csae' and t.active
-    and (t.borough_id = c.borough_id or t.bcu_id = c.bcu_id or (t.borough_id is null and t.bcu_id is null))
+    and (t.borough_id = "c"."borough_id" or t.bcu_id = "c"."bcu_id" or (t.borough_id is null and t.bcu_id is null))
     order by t.borough_id is null, t.bcu_id is null, t.name limit 1)) as assignee_team_id,
 c.allocated_staff_id as assignee_staff_id, '' as obligation_key, x.at as started_at, null::timestamptz as due_at,
 (select min(g.at) from online_case_safeguarding g where g.case_id = c.id

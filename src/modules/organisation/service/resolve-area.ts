@@ -5,7 +5,8 @@ import { isUuid } from '../../../platform/ids.ts'
 import { bcuIdForBorough } from './areas.ts'
 
 /**
- * Where a user's work lies on a day ('YYYY-MM-DD'): force-wide roles see the force; everyone else their
+ * Where a user's work lies on a day ('YYYY-MM-DD'): force-wide roles see the force (with their team, for
+ * the work it holds); everyone else their
  * team's BCU (a borough team's BCU is the one its borough is in that day, so a reorganisation moves them
  * with it).
  */
@@ -15,8 +16,10 @@ export async function resolveArea(
   staffId: string | null,
   roles: readonly Role[],
 ): Promise<Area> {
-  if (roles.some((r) => forceWideRoles.has(r))) return { forceWide: true }
-  const none: Area = { forceWide: false, bcuId: null, boroughId: null, boroughIds: [], teamIds: [] }
+  const forceWide = roles.some((r) => forceWideRoles.has(r))
+  const none: Area = forceWide
+    ? { forceWide: true, teamIds: [] }
+    : { forceWide: false, bcuId: null, boroughId: null, boroughIds: [], teamIds: [] }
   if (!staffId || !isUuid(staffId)) return none
   const team = await q
     .selectFrom('staff')
@@ -26,6 +29,8 @@ export async function resolveArea(
     .where('staff.active', '=', true)
     .executeTakeFirst()
   if (!team) return none
+  // A force-wide reader's team still holds work (the dedicated inspection team's learning to publish).
+  if (forceWide) return { forceWide: true, teamIds: [team.id] }
   const bcuId = team.borough_id ? await bcuIdForBorough(q, team.borough_id, day) : team.bcu_id
   const boroughIds = bcuId
     ? (
