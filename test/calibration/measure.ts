@@ -152,6 +152,8 @@ export interface CalibrationTarget {
   max: number
   /** Which share the band is of: all records of the kind (the default) or those the rule judged. */
   of?: 'records' | 'judged'
+  /** The fewest records judged for the share to be checked at all (a rate over three records is not one). */
+  minJudged?: number
   source: string
 }
 

@@ -4,8 +4,7 @@ import type { CalibrationTarget, KindRate, RuleRate } from './measure.ts'
  * Each rule's band at the demo's end (scale 0.1, seed 2018): the share of its records (or of those it
  * judged) that raise a finding, with the target's source: the report's figure where it gives one, else
  * plausible practice. The generators state the same rates beside the code that makes them. Rules whose
- * generators others own (the online cases' ONL-01 to ONL-04 and ONL-08, RSO-09's charges) have none here yet; every rule must still raise one finding,
- * bar those whose records no generator makes yet (notYetFed).
+ * Every rule has a band; every rule must raise one finding, bar those Kestrel's own work keeps met (keptMetByKestrel).
  */
 export const calibrationTargets: Record<string, CalibrationTarget> = {
   'REF-01': {
@@ -209,6 +208,42 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     source:
       'audits seed: 10 of every 27 inadequate audits not referred back (report: 17% of the 303 referred back, 27% inadequate), referrals answered late in 20% and never in 10% (plausible practice)',
   },
+  'AUD-02': {
+    min: 0.3,
+    max: 0.9,
+    of: 'judged',
+    minJudged: 20,
+    source:
+      "audits seed: 70% of a quarter's learning in the next force-wide bulletin, often more than 28 days on, the rest left local (plausible practice); report: only 19% of staff knew of the DIT",
+  },
+  'STF-01': {
+    min: 0.5,
+    max: 0.95,
+    of: 'judged',
+    source:
+      'report: the one-week safeguarding course is scheduled for 40% of the staff in safeguarding teams, "no plan to train the remaining 60 percent"; 93 officers trained since April 2018',
+  },
+  'REC-01': {
+    min: 0.4,
+    max: 1,
+    of: 'judged',
+    source:
+      'recommendations seed: 10% of milestones met late or not at all (plausible practice); 7 of the 11 recommendations are to act "immediately", a time frame no action plan agreed weeks later meets; report: "in other areas progress has been slow"',
+  },
+  'RSO-09': {
+    min: 0.5,
+    max: 1,
+    of: 'judged',
+    source:
+      'report: a ViSOR record at the point of charge is notable practice of one team, not the force’s; no demo generator records ViSOR at charge',
+  },
+  'ONL-08': {
+    min: 0.15,
+    max: 0.7,
+    of: 'judged',
+    source:
+      'online seed: the specialist team screened on joining (90%) and within each 12 months (95%); two officers in each child abuse team grade images, 70% never screened (report: screening offered only to specialists)',
+  },
   'ONL-01': {
     min: 0.15,
     max: 0.45,
@@ -399,8 +434,12 @@ export const breachTargets: Record<string, CalibrationTarget> = {
   },
 }
 
-/** Rules no demo generator feeds yet: the RSO briefings (offenders). */
-export const notYetFed = ['RSO-08']
+/**
+ * Rules Kestrel's own jobs keep met, so the demo at rest raises nothing: RSO-08, because the hourly briefing
+ * job lists every active RSO on their area's briefing (the rule fires between an RSO's arrival and the next
+ * run, or when the job fails: briefings.test.ts).
+ */
+export const keptMetByKestrel = ['RSO-08']
 
 /**
  * Rules that need a force of at least this scale to raise anything: INV-07 needs an officer's open caseload
@@ -410,12 +449,14 @@ export const smallestScale: Record<string, number> = { 'INV-07': 0.1 }
 
 /** Rules outside their band, each with its share: empty when the demo is calibrated. */
 export function outsideBand(rates: readonly RuleRate[], scale = 0.1): string[] {
-  const exempt = (id: string) => notYetFed.includes(id) || (smallestScale[id] ?? 0) > scale
+  const exempt = (id: string) => keptMetByKestrel.includes(id) || (smallestScale[id] ?? 0) > scale
   return rates.flatMap((r) => {
     const t = calibrationTargets[r.ruleId]
     const value = t?.of === 'judged' ? r.shareJudged : r.share
     const share = `${r.ruleId} ${(value * 100).toFixed(1)}%`
     if (r.raising === 0) return exempt(r.ruleId) ? [] : [`${share} (raises nothing)`]
+    // A band is a rate: over fewer records than the band asks for (a small force), it is not checked.
+    if (t?.minJudged && r.judged < t.minJudged) return []
     if (t && !exempt(r.ruleId) && (value < t.min || value > t.max)) return [share]
     return []
   })
