@@ -3,6 +3,7 @@ import { openMigratedDatabase } from '../kestrel.ts'
 import { systemClock } from '../platform/clock.ts'
 import type { Config } from '../platform/config.ts'
 import { createServices, type Services } from '../services.ts'
+import { checkConsistency, describeDifferences } from '../standards/consistency.ts'
 import type { RuleResult } from '../standards/evaluate.ts'
 import type { ParameterSpec } from '../standards/rule.ts'
 import type { Command } from './command.ts'
@@ -58,13 +59,17 @@ export const rulesCommand: Command = {
   summary: 'List the practice standards rules, or run a sweep by hand',
   help: `Usage:
   kestrel rules list [--format table|json]
-  kestrel rules run [--as-of ISO] [--rule ID]
+  kestrel rules run [--as-of ISO] [--rule ID] [--full]
 
 list  every rule: id, title, source tag, citation and parameters with their defaults.
 run   evaluates every rule (or one) and stores the findings, printing per rule: ok or the error,
       obligations found, findings opened, changed and closed, and milliseconds. --as-of evaluates
       as at that instant (events dated later count as not yet happened) and stores the result.
-      Exits 1 when any rule failed; the others still run.`,
+      Exits 1 when any rule failed; the others still run.
+      --full  the consistency check (also run nightly by the server): the steady sweep first, as the
+      schedule runs it, then every rule re-derived at the same instant. Whatever that second pass has
+      to open, change or close is a finding the write path left wrong: each is printed as a defect on
+      standard error and put right. Exits 1 when any rule differed or failed.`,
   async run(args, config) {
     const [action, ...rest] = args
     const { values } = parseArgs({
@@ -73,13 +78,14 @@ run   evaluates every rule (or one) and stores the findings, printing per rule: 
         format: { type: 'string', default: 'table' },
         'as-of': { type: 'string' },
         rule: { type: 'string' },
+        full: { type: 'boolean', default: false },
       },
     })
     if (action !== 'list' && action !== 'run') throw new UsageError('expected "rules list" or "rules run"')
     if (values.format !== 'table' && values.format !== 'json')
       throw new UsageError('--format must be table or json')
     const asOf = parseAsOf(values['as-of'])
-    return withServices(config(), async ({ standards }) => {
+    return withServices(config(), async ({ standards, clock }) => {
       if (action === 'list') {
         const rules = standards.rules().map((rule) => ({
           id: rule.id,
@@ -125,7 +131,22 @@ run   evaluates every rule (or one) and stores the findings, printing per rule: 
         return 0
       }
       if (values.rule && !standards.rule(values.rule)) throw new UsageError(`there is no rule ${values.rule}`)
-      const results = await standards.sweep({ asOf, ...(values.rule ? { ruleIds: [values.rule] } : {}) })
+      const ruleIds = values.rule ? [values.rule] : undefined
+      if (values.full) {
+        const report = await checkConsistency(standards, {
+          asOf: asOf ?? clock.now(),
+          ...(ruleIds ? { ruleIds } : {}),
+        })
+        for (const line of describeDifferences(report)) console.error(line)
+        console.log(formatResults(report.full))
+        console.log(
+          report.differences.length
+            ? `${report.differences.length} rules differed from their stored findings (put right).`
+            : 'Every rule matched its stored findings.',
+        )
+        return report.differences.length || report.failed.length ? 1 : 0
+      }
+      const results = await standards.sweep({ asOf, ...(ruleIds ? { ruleIds } : {}) })
       console.log(results.length ? formatResults(results) : 'No rules are registered.')
       return results.every((r) => r.ok) ? 0 : 1
     })

@@ -7,6 +7,7 @@ import { systemClock } from '../platform/clock.ts'
 import { startMetricsServer } from '../platform/http/metrics.ts'
 import { startScheduledJobs } from '../platform/jobs.ts'
 import { moduleJobs } from '../platform/module.ts'
+import { consistencyJob } from '../standards/consistency.ts'
 import { sweepJob } from '../standards/sweep.ts'
 import type { Command } from './command.ts'
 import { demoJobsAtStart, prepareDemo } from './demo.ts'
@@ -41,12 +42,14 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const metrics =
       settings.metricsPort === undefined ? undefined : await startMetricsServer(settings.metricsPort)
     // Time-based rules are re-checked every few minutes, so a finding breaches without anyone writing; the
-    // access log's head is anchored outside the database, so a cut tail cannot pass for an intact log.
+    // access log's head is anchored outside the database, so a cut tail cannot pass for an intact log; each
+    // night a full re-derivation checks the stored findings (standards/consistency.ts).
     const stopJobs = await startScheduledJobs(
       settings,
       handle.kind,
       [
         sweepJob({ standards: kestrel.services.standards }),
+        consistencyJob({ standards: kestrel.services.standards, now: () => kestrel.services.clock.now() }),
         checkpointJob(handle.db, systemClock, settings.auditCheckpoint),
         ...moduleJobs(kestrel.services),
       ],

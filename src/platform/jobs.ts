@@ -6,8 +6,10 @@ import type { DatabaseKind } from './db/database.ts'
 export interface ScheduledJob {
   /** The pg-boss queue's name. */
   name: string
-  /** Minutes between runs; a divisor of 60 so the cron schedule is even. */
+  /** Minutes between runs; a divisor of 60 so the cron schedule is even (or the timer's, with `cron`). */
   everyMinutes: number
+  /** A cron schedule in London time for pg-boss instead of every `everyMinutes` (a nightly job). */
+  cron?: string
   run: () => Promise<void>
   /** Where a run's failure is reported. */
   failed: (error: Error) => void
@@ -44,7 +46,9 @@ export async function startScheduledJobs(
     await boss.start()
     for (const job of jobs) {
       await boss.createQueue(job.name, { policy: 'singleton' })
-      await boss.schedule(job.name, `*/${job.everyMinutes} * * * *`)
+      await boss.schedule(job.name, job.cron ?? `*/${job.everyMinutes} * * * *`, null, {
+        tz: 'Europe/London',
+      })
       await boss.work(job.name, async () => {
         await runOnce(job)
       })

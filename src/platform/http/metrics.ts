@@ -19,6 +19,8 @@ let shared:
       requestDuration: Histogram<'method' | 'route' | 'status_code'>
       signInLimitsEngaged: Counter<'scope'>
       signInRefused: Counter<'scope'>
+      consistencyDifferences: Counter<'rule'>
+      consistencyChecks: Counter<'result'>
     }
   | undefined
 
@@ -48,11 +50,31 @@ export function metrics() {
       labelNames: ['scope'] as const,
       registers: [registry],
     })
+    const consistencyDifferences = new Counter({
+      name: 'kestrel_standards_consistency_differences_total',
+      help: 'Stored findings the consistency check found different from a full re-derivation (defects), by rule',
+      labelNames: ['rule'] as const,
+      registers: [registry],
+    })
+    const consistencyChecks = new Counter({
+      name: 'kestrel_standards_consistency_checks_total',
+      help: 'Consistency checks run, by result: consistent, differences or failed (a rule failed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    })
+    for (const result of ['consistent', 'differences', 'failed']) consistencyChecks.labels(result).inc(0)
     for (const scope of signInScopes) {
       signInLimitsEngaged.labels(scope).inc(0)
       signInRefused.labels(scope).inc(0)
     }
-    shared = { registry, requestDuration, signInLimitsEngaged, signInRefused }
+    shared = {
+      registry,
+      requestDuration,
+      signInLimitsEngaged,
+      signInRefused,
+      consistencyDifferences,
+      consistencyChecks,
+    }
   }
   return shared
 }
