@@ -342,6 +342,16 @@ function childKind<T extends { investigation: string }>(options: {
       ...(options.references?.(r) ?? []),
     ],
     lookup: (trx, refs) => lookupRefs(trx, options.table, refs),
+    // The rules judge the investigation: a record imported in a later batch than its case (or alone) must
+    // re-evaluate it, as the pages' writes do (found by `kestrel rules run --full`: a strategy discussion
+    // whose batch began after its investigation's raised no INV-02 until the full sweep).
+    async subjectsOf(trx, ids) {
+      const { rows } = await sql<{ investigation_id: string }>`
+        select distinct investigation_id from ${sql.table(options.table)} where id = any(${[...ids]}::uuid[])`.execute(
+        trx,
+      )
+      return [{ kind: investigationKind.kind, ids: rows.map((r) => r.investigation_id) }]
+    },
     async write(lines, { trx, clock, idOf }) {
       const now = clock.now()
       const latest = [...new Map(lines.map((l) => [l.ref, l])).values()]

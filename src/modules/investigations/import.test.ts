@@ -114,6 +114,45 @@ describe('investigation import kinds (database)', () => {
     expect(await f.stateAt('INV-02', inv.id, '2018-08-02T00:00:00Z')).toEqual(['breached'])
   })
 
+  it('judges the investigation again when its records come in a later import than the case', async () => {
+    await run([
+      {
+        kind: 'investigation',
+        ref: 'INV-IMP-3',
+        caseType: 'section_47',
+        strands: ['child_abuse'],
+        riskLevel: 'high',
+        summary: 'Imported in two parts',
+        borough: 'Camden',
+        openedAt: '2018-09-01T09:00:00Z',
+        people: [{ person: childRef, role: 'child', seenAt: '2018-09-02T09:00:00Z' }],
+      },
+    ])
+    await run([
+      {
+        kind: 'strategy-discussion',
+        ref: 'INV-IMP-3-S1',
+        investigation: 'INV-IMP-3',
+        heldAt: '2018-09-01T15:00:00Z',
+        participants: [{ agency: 'police', name: 'DS Grey' }],
+        decisions: 'Begin s47',
+      },
+    ])
+    const { id } = await f.kestrel.services.db
+      .selectFrom('investigation')
+      .select('id')
+      .where('ref', '=', 'INV-IMP-3')
+      .executeTakeFirstOrThrow()
+    // Stored by the import itself, no sweep: the discussion without health or social care, and its missing plan.
+    const stored = await f.kestrel.services.standards.listFindings({ subjectId: id, status: 'open' })
+    expect(
+      stored
+        .map((s) => s.ruleId)
+        .filter((r) => r === 'INV-02' || r === 'INV-08')
+        .sort(),
+    ).toEqual(['INV-02', 'INV-08'])
+  })
+
   it("records each allocation's open caseload: the officer's other cases open and theirs at that instant", async () => {
     const officer = (await f.staff((await f.team({ capacity: 5 })).id, 'Caseload Officer')).staffNumber
     const other = (await f.staff((await f.team({ capacity: 5 })).id, 'Other Officer')).staffNumber
