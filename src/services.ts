@@ -82,8 +82,9 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
     db,
     clock,
     importOrder(modules.flatMap((m) => m.importKinds ?? [])),
-    async (trx, written, { records, actor }) => {
+    async (trx, written, { records, actor, changed }) => {
       for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
+      await standards.afterChange(trx, changed, written)
       // Every record an import writes is a change, logged like a change made through a page.
       await accessLog.recordMany(
         records.map((r) => ({

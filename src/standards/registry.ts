@@ -12,6 +12,8 @@ export interface RuleRegistry {
   all(): AnyRule[]
   /** The rules that check records of one kind. */
   forKind(kind: string): AnyRule[]
+  /** The rules that read a table besides their own subjects' (`dependsOn`). */
+  dependingOn(table: string): AnyRule[]
   subjectLink(kind: string, subjectId: string): string | undefined
 }
 
@@ -29,6 +31,7 @@ export function createRuleRegistry(): RuleRegistry {
     get: (id) => rules.get(id),
     all: () => [...rules.values()].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })),
     forKind: (kind) => [...rules.values()].filter((r) => r.appliesTo === kind),
+    dependingOn: (table) => [...rules.values()].filter((r) => r.dependsOn?.[table]),
     subjectLink(kind, subjectId) {
       const link = links.get(kind)
       return link ? link(subjectId) : undefined

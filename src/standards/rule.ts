@@ -136,7 +136,24 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
    * descriptive: the engine does not use it to evaluate.
    */
   tables?: readonly string[]
+  /**
+   * The other records the rule reads, by table, each with the SQL that maps changed rows of that table (by
+   * id) to the subjects whose findings may change: a write of such a row re-evaluates those subjects in the
+   * same transaction (`standards.dependentSubjects`), so a finding never waits for a sweep because a record it
+   * depends on changed. The consistency check (`kestrel rules run --full`) finds a dependency left out.
+   */
+  dependsOn?: Readonly<Record<string, (rowIds: readonly string[]) => RawBuilder<{ subject_id: string }>>>
 }
+
+/**
+ * A `dependsOn` mapping for the common case: the changed rows of `table` bear on the subjects their `column`
+ * names (a training record on its member of staff, an episode on its borough).
+ */
+export const dependency =
+  (table: string, column: string) =>
+  (rowIds: readonly string[]): RawBuilder<{ subject_id: string }> =>
+    sql<{ subject_id: string }>`select distinct cast(${sql.ref(column)} as text) as subject_id
+      from ${sql.table(table)} where id = any(cast(${[...rowIds]} as uuid[])) and ${sql.ref(column)} is not null`
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds rules of every parameter shape
 export type AnyRule = Rule<any>

@@ -492,6 +492,36 @@ export function standardsService(deps: StandardsDependencies) {
       return results
     },
 
+    /**
+     * After rows of other tables were written (by table, their ids): re-evaluates, in the same transaction,
+     * each rule that reads them (`dependsOn`) for the subjects they map to, bar those `evaluated` already
+     * holds by kind (a batch's own subjects, evaluated with every rule of their kind).
+     */
+    async afterChange(
+      trx: Database,
+      changed: ReadonlyMap<string, readonly string[]>,
+      evaluated: ReadonlyMap<string, readonly string[]> = new Map(),
+    ): Promise<RuleResult[]> {
+      const results: RuleResult[] = []
+      const now = clock.now()
+      for (const [table, rowIds] of changed) {
+        if (rowIds.length === 0) continue
+        for (const rule of registry.dependingOn(table)) {
+          const mapping = rule.dependsOn?.[table]
+          if (!mapping) continue
+          const done = new Set(evaluated.get(rule.appliesTo) ?? [])
+          const { rows } = await mapping(rowIds).execute(trx)
+          const subjects = [...new Set(rows.map((r) => r.subject_id))].filter((id) => !done.has(id))
+          if (subjects.length === 0) continue
+          const found = await evaluateRules({ db, trx, calendar, rules: [rule], subjects, asOf: now, now })
+          for (const r of found)
+            if (!r.ok) deps.onRuleError?.(r, { subjectKind: rule.appliesTo, subjectIds: subjects })
+          results.push(...found)
+        }
+      }
+      return results
+    },
+
     /** The sweep: every rule (or the time-based ones, for the scheduler), each in its own transaction. */
     sweep(options: { asOf?: Date; ruleIds?: readonly string[]; timeBasedOnly?: boolean } = {}) {
       const rules = pickRules(options.ruleIds).filter((r) => !options.timeBasedOnly || r.timeBased)

@@ -41,6 +41,7 @@ function lastPerRef<T>(lines: ImportLine<T>[]): ImportLine<T>[] {
 
 export const unitDutyImport = defineImportKind<DutyLine>({
   kind: 'missing-unit-duty',
+  table: 'missing_unit_duty',
   schema: unitDutyInput as z.ZodType<DutyLine>,
   refersTo: ['team'],
   references: (r) => [{ field: 'unit', kind: 'team', ref: r.unit }],

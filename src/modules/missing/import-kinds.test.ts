@@ -466,3 +466,63 @@ describe('trigger-plan and missing-review import', () => {
     ])
   }, 60_000)
 })
+
+describe('an import judges the borough and the unit its records bear on (dependencies), with no sweep', () => {
+  const openOn = async (f: Fixture, ruleId: string, subjectId: string) =>
+    (await f.kestrel.services.standards.listFindings({ ruleId, subjectId, status: 'open' })).length
+
+  it('MIS-10: a repeat-missing child’s episodes open the borough’s finding; a plan imported there closes it', async () => {
+    const f = await fixture()
+    const c = await f.child('2005-01-01', 'Sutton')
+    const sutton = f.boroughId('Sutton')
+    await f.kestrel.services.imports.run(
+      jsonl(
+        ['2019-02-01T20:00:00Z', '2019-02-10T20:00:00Z', '2019-02-20T20:00:00Z'].map((at, i) =>
+          line(`SUT-${i}`, c.ref, at, {
+            borough: 'Sutton',
+            returnedAt: new Date(new Date(at).getTime() + 5 * hour).toISOString(),
+          }),
+        ),
+      ),
+      'importer',
+    )
+    expect(await openOn(f, 'MIS-10', sutton)).toBe(1)
+    await f.kestrel.services.imports.run(
+      jsonl([
+        {
+          kind: 'trigger-plan',
+          ref: 'TP-SUT',
+          child: c.ref,
+          borough: 'Sutton',
+          placesToSearch: 'Sutton station',
+          peopleToContact: 'Carer',
+          risks: 'Older males',
+          authorName: 'DC Planner',
+          agreedWith: ['carers'],
+          startDate: '2019-02-25',
+          reviewDate: '2019-08-01',
+        },
+      ]),
+      'importer',
+    )
+    expect(await openOn(f, 'MIS-10', sutton)).toBe(0)
+  })
+
+  it('MIS-11: an episode imported to a unit with no one on duty opens its finding; a duty imported closes it', async () => {
+    const f = await fixture()
+    const duty = (ref: string, from: string, staffOnDuty: number) => ({
+      kind: 'missing-unit-duty',
+      ref,
+      unit: 'Lambeth missing persons unit',
+      from,
+      staffOnDuty,
+    })
+    const { imports } = f.kestrel.services
+    await imports.run(jsonl([duty('DUTY-1', '2019-02-28T07:00:00Z', 0)]), 'importer')
+    expect(await openOn(f, 'MIS-11', f.unit.id)).toBe(0)
+    await imports.run(jsonl([line('LAM-1', f.b.ref, '2019-03-01T08:00:00Z')]), 'importer')
+    expect(await openOn(f, 'MIS-11', f.unit.id)).toBe(1)
+    await imports.run(jsonl([duty('DUTY-2', '2019-03-01T09:00:00Z', 2)]), 'importer')
+    expect(await openOn(f, 'MIS-11', f.unit.id)).toBe(0)
+  })
+})

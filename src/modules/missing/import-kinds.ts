@@ -37,6 +37,7 @@ function rejected<T>(lines: ImportLine<T>[], errors: { index: number; errors: Fi
 /** `trigger-plan`: a child's trigger plan; the child must be under 18 on the start date. */
 export const triggerPlanImport = defineImportKind({
   kind: 'trigger-plan',
+  table: 'trigger_plan',
   schema: triggerPlanInput,
   refersTo: ['person'],
   references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
@@ -77,6 +78,7 @@ export const triggerPlanImport = defineImportKind({
 /** `missing-episode`: an episode with its grading and, when known, return, interviews and linked PAC. */
 export const missingEpisodeImport = defineImportKind({
   kind: 'missing-episode',
+  table: 'missing_episode',
   subjectKind: episodeKind,
   schema: episodeInput,
   // `pac` is not a checked reference (a PAC Kestrel does not hold is kept as the other system's), but a

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
 import {
   defineRule,
+  dependency,
   type ObligationQueryRow,
   type ObligationRow,
   type RuleContext,
@@ -165,6 +166,11 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     severity: 'medium',
     timeBased: false,
     tables: ['missing_episode', 'trigger_plan'],
+    // An episode or a plan recorded (an import names neither borough's rules) judges its borough again.
+    dependsOn: {
+      missing_episode: dependency('missing_episode', 'borough_id'),
+      trigger_plan: dependency('trigger_plan', 'borough_id'),
+    },
     params: repeatParams,
     async obligations(_db, ctx) {
       // Met by a plan live when the child was reported, or by the first plan started afterwards; owed from
@@ -384,6 +390,11 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     severity: 'medium',
     timeBased: true,
     tables: ['missing_episode', 'trigger_plan'],
+    // An episode or a plan recorded (an import names neither borough's rules) judges its borough again.
+    dependsOn: {
+      missing_episode: dependency('missing_episode', 'borough_id'),
+      trigger_plan: dependency('trigger_plan', 'borough_id'),
+    },
     params: repeatParams,
     // Answers with rows: the finding names the borough, and names are the organisation module's (areaNames).
     // A borough is one obligation, so there are a handful of rows for the engine to compare.
@@ -441,6 +452,11 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     severity: 'medium',
     timeBased: true,
     tables: ['missing_episode', 'missing_unit_duty'],
+    // An episode recorded changes its unit's open count; a duty imported, its staff on duty.
+    dependsOn: {
+      missing_episode: dependency('missing_episode', 'unit_team_id'),
+      missing_unit_duty: dependency('missing_unit_duty', 'team_id'),
+    },
     params: {
       maxPerStaff: {
         default: 10,

@@ -272,6 +272,7 @@ export const teamKind = defineImportKind({
 
 export const staffKind = defineImportKind({
   kind: 'staff',
+  table: 'staff',
   refSchema: z
     .string()
     .regex(/^[A-Za-z0-9]{1,20}$/, 'a staff ref is the staff number: 1 to 20 letters or digits'),

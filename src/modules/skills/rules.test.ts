@@ -39,6 +39,32 @@ async function joiner(
 const asOf = '2026-06-15T12:00:00Z'
 
 describe('STF-01 safeguarding team member without the training their role requires', () => {
+  it('is stored by the import of a staff line, with no sweep, and met when a later line brings the course', async () => {
+    const line = {
+      kind: 'staff',
+      ref: 'JI1',
+      name: 'Imported Joiner',
+      rank: 'constable',
+      role: 'Investigator',
+      team: 'Lambeth MASH',
+      startDate: '2025-11-15',
+    }
+    const { imports, standards, db } = fx.kestrel.services
+    await imports.run(JSON.stringify(line), 'test')
+    const { id } = await db
+      .selectFrom('staff')
+      .select('id')
+      .where('staff_number', '=', 'JI1')
+      .executeTakeFirstOrThrow()
+    const stored = () => standards.listFindings({ ruleId: 'STF-01', subjectId: id })
+    expect((await stored()).map((f) => f.status)).toEqual(['breached'])
+    await imports.run(
+      JSON.stringify({ ...line, training: [{ course: 'safeguarding_1_week', completedOn: '2026-06-01' }] }),
+      'test',
+    )
+    expect((await stored()).map((f) => f.status)).toEqual(['met_late'])
+  })
+
   it('is not breached 5 months after joining without the course', async () => {
     const id = await joiner('J5', 'Lambeth MASH', '2026-01-15')
     expect(await fx.states('STF-01', id, asOf)).toEqual(['due'])

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import { z } from 'zod'
 import { londonDate } from '../../platform/time.ts'
-import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
+import { defineRule, dependency, type ObligationQueryRow } from '../../standards/rule.ts'
 import { afterMonthsOf, londonMidnightOf } from '../../standards/sql-time.ts'
 import { courseLabels, courses, teamKinds } from '../organisation/organisation.ts'
 import { staffMemberKind } from './access.ts'
@@ -42,6 +42,8 @@ export const stf01Rule = (trainingRecords: TrainingRecords) =>
     severity: 'medium',
     timeBased: true,
     tables: ['staff', 'team', 'required_course', 'training_record'],
+    // A staff line (its training with it) judges its member again, whichever module wrote it.
+    dependsOn: { staff: dependency('staff', 'id') },
     params: {
       months: {
         default: 6,

@@ -41,7 +41,7 @@ export interface ImportedRecord {
 export type AfterImport = (
   trx: Transaction,
   written: Map<string, string[]>,
-  batch: { records: ImportedRecord[]; actor: string },
+  batch: { records: ImportedRecord[]; actor: string; changed: Map<string, string[]> },
 ) => Promise<void>
 
 const envelope = z.object({
@@ -166,6 +166,8 @@ export function importer(
       const evaluateToo = (kind: string, ids: readonly string[]) =>
         bySubject.set(kind, [...new Set([...(bySubject.get(kind) ?? []), ...ids])])
       const records: ImportedRecord[] = []
+      // The ids written by table, for the rules that read those tables (`dependsOn`).
+      const changed = new Map<string, string[]>()
       for (const [kindName, kindLines] of ordered) {
         const definition = (byKind.get(kindName) as { definition: ImportKind }).definition
         await resolveReferences(trx, definition, kindLines, idsOf)
@@ -187,6 +189,8 @@ export function importer(
           if (!definition.logsItsOwnAccess) records.push({ kind: kindName, ref, id })
         }
         written[kindName] = kindLines.length
+        if (definition.table)
+          changed.set(definition.table, [...(changed.get(definition.table) ?? []), ...result.values()])
         if (definition.subjectKind) {
           bySubject.set(definition.subjectKind, [
             ...(bySubject.get(definition.subjectKind) ?? []),
@@ -196,7 +200,7 @@ export function importer(
         for (const { kind, ids } of (await definition.subjectsOf?.(trx, [...result.values()])) ?? [])
           evaluateToo(kind, ids)
       }
-      if (afterImport) await afterImport(trx, bySubject, { records, actor })
+      if (afterImport) await afterImport(trx, bySubject, { records, actor, changed })
     })
     return { lines: count, written }
   }

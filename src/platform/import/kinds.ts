@@ -62,6 +62,11 @@ export interface ImportKind<T = unknown> {
   /** The subject kind the standards engine knows these records by, when rules apply to them. */
   subjectKind?: string
   /**
+   * The table whose rows `write` returns the ids of, so rules that read it (a rule's `dependsOn`) judge the
+   * records it bears on again.
+   */
+  table?: string
+  /**
    * Other records whose rules the written records change (an assessment changes its RSO's findings, an
    * allocation the caseloads of the managers it moves between), by subject kind, read after the write on
    * the import's transaction: the importer evaluates their rules with the lines' own.
