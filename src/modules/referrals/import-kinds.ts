@@ -91,6 +91,7 @@ const toDate = (v: string | undefined) => (v ? new Date(v) : null)
  */
 export const pacImportKind = defineImportKind<PacLine>({
   kind: 'pac',
+  table: 'pac',
   subjectKind: pacKind.kind,
   schema: pacSchema as unknown as z.ZodType<PacLine>,
   refersTo: ['person', 'borough', 'staff'],

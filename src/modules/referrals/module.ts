@@ -29,6 +29,8 @@ export function createReferrals(
     calendar: standards.calendar,
     afterWrite: async (trx, written) => {
       for (const [kind, ids] of written) await standards.afterWrite(trx, kind, ids)
+      // Other children's PACs that a PAC written here meets (REF-06's dependsOn).
+      await standards.afterChange(trx, new Map([['pac', written.get(pacKind.kind) ?? []]]), written)
     },
   })
   return Object.assign(service, { people })

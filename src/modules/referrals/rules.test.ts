@@ -223,6 +223,45 @@ describe('referrals rules REF-01 to REF-06 (database)', () => {
         expect.stringMatching(/Cal.*:met$/),
       ])
     })
+    it('is met at once, with no sweep, when the other child’s PAC is written after this one’s, earlier in time', async () => {
+      const dan = await f.child('Dan', '2007-02-01', 'Depend')
+      const eve = await f.child('Eve', '2010-03-01', 'Depend')
+      await f.household('HH-DEPEND', [
+        { id: dan.id, role: 'child' },
+        { id: eve.id, role: 'child' },
+      ])
+      const line = (ref: string, child: string, createdAt: string) =>
+        JSON.stringify({
+          kind: 'pac',
+          ref,
+          child,
+          aboutKind: 'incident',
+          aboutRef: ref,
+          aboutSummary: 'Domestic incident; children present',
+          concerns: ['child_abuse'],
+          riskLevel: 'medium',
+          riskAssessment: 'Both children at the address',
+          childSpokenTo: true,
+          voiceOfChild: 'Scared at home',
+          policeFirstKnewAt: createdAt,
+          createdAt,
+          borough: 'Camden',
+          raisedByName: 'PC Depend',
+        })
+      const { imports, standards, db } = f.kestrel.services
+      await imports.run(line('PAC-DEP-DAN', dan.ref, '2018-09-10T10:00:00Z'), 'test')
+      const { id } = await db
+        .selectFrom('pac')
+        .select('id')
+        .where('ref', '=', 'PAC-DEP-DAN')
+        .executeTakeFirstOrThrow()
+      const stored = async () =>
+        (await standards.listFindings({ ruleId: 'REF-06', subjectId: id })).map((x) => x.status)
+      expect(await stored()).toEqual(['breached'])
+      // Eve's PAC, two days earlier and within the window, comes from another system a day later.
+      await imports.run(line('PAC-DEP-EVE', eve.ref, '2018-09-08T10:00:00Z'), 'test')
+      expect(await stored()).toEqual(['met'])
+    })
     it('a child living alone with adults, or a sibling who had left the household, raises nothing', async () => {
       const solo = await f.child('Solo', '2007-01-01', 'Alone')
       const dad = await f.child('Dad', '1975-01-01', 'Alone')

@@ -282,6 +282,16 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
     source: 'report',
     appliesTo: pacKind.kind,
     tables: ['pac', 'household_membership', 'household', 'person', 'relationship'],
+    // A PAC of one child is the PAC that other children's PACs owe them (or an earlier one, met sooner). A
+    // link is mutual (a household, a relationship, an adult both can reach), so the PACs that may owe it are
+    // those of the children linked to its own child on its day.
+    dependsOn: {
+      pac: (rowIds) => sql<{ subject_id: string }>`
+        select distinct cast(r.id as text) as subject_id
+        from ${linkedChildren(sql`(select b.person_id as subject_id, ${londonDateOf('b.created_at')} as day
+          from pac b where b.id = any(cast(${[...rowIds]} as uuid[])))`)} as l
+        join pac r on r.person_id = l.child_id`,
+    },
     severity: 'high',
     params: {
       windowDays: {
