@@ -230,3 +230,18 @@ export function parameterStore(db: Database, clock: Clock, registry: RuleRegistr
     },
   }
 }
+
+/**
+ * The rules with a parameter that took effect in the hour up to asOf: a steady sweep re-derives them, as a
+ * parameter dated ahead changes findings by time alone, even for a rule that otherwise changes only on a write.
+ */
+export async function rulesWithParametersTakingEffect(q: Executor, asOf: Date): Promise<Set<string>> {
+  const rows = await q
+    .selectFrom('rule_parameter')
+    .select('rule_id')
+    .distinct()
+    .where('effective_from', '>', new Date(asOf.getTime() - 3_600_000))
+    .where('effective_from', '<=', asOf)
+    .execute()
+  return new Set(rows.map((r) => r.rule_id))
+}

@@ -21,7 +21,7 @@ import type { WorkingDayCalendar } from './calendar.ts'
 import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
 import { breachedAtOf } from './finding-state.ts'
 import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels } from './lifecycle.ts'
-import { parameterStore } from './parameters.ts'
+import { type ParameterChange, parameterStore, rulesWithParametersTakingEffect } from './parameters.ts'
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
 import { type FindingCondition, inScope, isMyWork, type MyWork, scopeParts, type TeamScope } from './scope.ts'
@@ -442,10 +442,38 @@ export function standardsService(deps: StandardsDependencies) {
     })
   }
 
+  /**
+   * A parameter is a fact the rules read: once it is in force, its rule is re-derived at once (a change
+   * dated to take effect later is the steady sweep's, `sweep`), so no finding waits for a write or a sweep.
+   */
+  const parametersInForce = {
+    ...parameters,
+    async set(change: ParameterChange): Promise<{ id: string }> {
+      const row = await parameters.set(change)
+      if (change.effectiveFrom <= clock.now()) {
+        const results = await sweep({ ruleIds: [change.ruleId] })
+        for (const r of results)
+          if (!r.ok) deps.onRuleError?.(r, { subjectKind: 'parameter', subjectIds: [row.id] })
+      }
+      return row
+    },
+  }
+
+  /** The sweep: every rule (or the time-based ones, for the scheduler), each in its own transaction. */
+  async function sweep(options: { asOf?: Date; ruleIds?: readonly string[]; timeBasedOnly?: boolean } = {}) {
+    const asOf = options.asOf ?? clock.now()
+    // A parameter taking effect is a change by time alone: its rule is the steady sweep's for the hour after.
+    const takingEffect = options.timeBasedOnly ? await rulesWithParametersTakingEffect(db, asOf) : new Set()
+    const rules = pickRules(options.ruleIds).filter(
+      (r) => !options.timeBasedOnly || r.timeBased || takingEffect.has(r.id),
+    )
+    return evaluateRules({ db, calendar, rules, asOf, now: clock.now() })
+  }
+
   return {
     registry,
     calendar,
-    parameters,
+    parameters: parametersInForce,
     now: () => clock.now(),
     /** Where the engine logs reads of findings; exports of findings lists log there too. */
     accessLog,
@@ -522,11 +550,7 @@ export function standardsService(deps: StandardsDependencies) {
       return results
     },
 
-    /** The sweep: every rule (or the time-based ones, for the scheduler), each in its own transaction. */
-    sweep(options: { asOf?: Date; ruleIds?: readonly string[]; timeBasedOnly?: boolean } = {}) {
-      const rules = pickRules(options.ruleIds).filter((r) => !options.timeBasedOnly || r.timeBased)
-      return evaluateRules({ db, calendar, rules, asOf: options.asOf ?? clock.now(), now: clock.now() })
-    },
+    sweep,
 
     async boroughs(): Promise<{ id: string; name: string }[]> {
       return deps.boroughs ? deps.boroughs() : []
