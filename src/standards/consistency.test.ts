@@ -29,6 +29,8 @@ const signFor = defineRule({
         null::uuid as assignee_staff_id
       from test_parcel where arrived_at <= ${asOf} and ${subjectFilter('id')}`,
 })
+// TST-11 again, swept by its due times: the steady sweep reads only its findings that fell due.
+const signForByDueTimes = defineRule({ ...signFor, id: 'TST-13', steadyByDueTimes: true })
 const addressed = defineRule({
   id: 'TST-12',
   title: 'Parcel with no address',
@@ -56,6 +58,7 @@ beforeAll(async () => {
   const registry = createRuleRegistry()
   registry.register(signFor)
   registry.register(addressed)
+  registry.register(signForByDueTimes)
   standards = standardsService({ db: handle.db, clock, registry, calendar: workingDayCalendar() })
   await sql`create table test_parcel (id text primary key, arrived_at timestamptz not null,
     signed_at timestamptz, address text)`.execute(handle.db)
@@ -132,6 +135,31 @@ describe('the consistency check', () => {
     expect(await value(consistencyDifferences, 'TST-12')).toBe(before.differences + 1)
     expect(await value(consistencyChecks, 'differences')).toBe(before.found + 1)
     expect(await value(consistencyChecks, 'consistent')).toBe(before.clean + 1)
+  })
+
+  it('moves a rule swept by its due times by reading only the findings that fell due, and agrees with a full derivation', async () => {
+    for (const [id, at] of [
+      ['Q1', '2024-03-04T09:00:00Z'],
+      ['Q2', '2024-03-04T10:00:00Z'],
+      ['Q3', '2024-03-04T12:00:00Z'],
+    ] as const) {
+      clock.set(at)
+      await arrives(id, 'Addressed')
+    }
+    clock.set('2024-03-04T14:30:00Z')
+    const steady = async () => {
+      const results = await standards.sweep({ timeBasedOnly: true, ruleIds: ['TST-11', 'TST-13'] })
+      return Object.fromEntries(results.map((r) => [r.ruleId, [r.dueRecords, r.changed]]))
+    }
+    // Q1 and Q2 fell due (13:00, 14:00); Q3 is due at 16:00. TST-11 derives everything, so it reads no index.
+    expect(await steady()).toEqual({ 'TST-11': [undefined, 2], 'TST-13': [2, 2] })
+    expect(await statusOf('TST-13', 'Q2')).toBe('breached')
+    expect(await statusOf('TST-13', 'Q3')).toBe('due')
+    // Nothing more is due: the next sweep reads nothing.
+    expect(await steady()).toEqual({ 'TST-11': [undefined, 0], 'TST-13': [0, 0] })
+    clock.set('2024-03-04T16:30:00Z')
+    expect(await steady()).toEqual({ 'TST-11': [undefined, 1], 'TST-13': [1, 1] })
+    expect((await checkConsistency(standards, { asOf: clock.now() })).differences).toEqual([])
   })
 
   it('runs nightly as a job at the clock’s instant, reporting what it found', async () => {

@@ -35,6 +35,11 @@ export interface RuleResult {
   /** Findings resolved automatically because their obligation is gone. */
   closed: number
   ms: number
+  /**
+   * A steady sweep of a rule swept by its due times: the records whose findings it read from the index
+   * (those due by asOf), the only ones it evaluated.
+   */
+  dueRecords?: number
 }
 
 /** An obligation with its state at asOf: what a finding would be, before anything is stored. */

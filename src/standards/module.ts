@@ -7,6 +7,7 @@ import { standardsMigration } from './migrations/0004-standards.ts'
 import { workingDaysMigration } from './migrations/0013-working-days.ts'
 import { findingQueuesMigration } from './migrations/0014-finding-queues.ts'
 import { findingBoroughQueuesMigration } from './migrations/0015-finding-borough-queues.ts'
+import { findingNextTransitionsMigration } from './migrations/0049-finding-next-transitions.ts'
 import { createRuleRegistry } from './registry.ts'
 import { standardsRoutes } from './routes.ts'
 import { type StandardsService, standardsService } from './service.ts'
@@ -30,6 +31,7 @@ export const standardsModule = defineModule({
     workingDaysMigration,
     findingQueuesMigration,
     findingBoroughQueuesMigration,
+    findingNextTransitionsMigration,
   ],
   menu: [
     { text: 'My work', href: '/my-work', access: staffAccess, position: 60 },

@@ -122,6 +122,15 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
   /** True when a finding can change with the passing of time alone: the scheduled sweep re-evaluates it. */
   timeBased: boolean
   /**
+   * True when time alone changes the rule's findings only at their due times: every obligation exists from
+   * the write that records its start (an event already happened), its due time is fixed by the data and the
+   * parameters, and it is met by a recorded event. The steady sweep then reads only the stored findings
+   * whose due time has passed (an index) and evaluates those records, instead of deriving every obligation
+   * again. A rule with obligations born or ended by the clock (a recurring duty, a rolling window, an
+   * anniversary) must leave it unset; the consistency check would find the difference.
+   */
+  steadyByDueTimes?: boolean
+  /**
    * One definition for both the set-wise sweep and single-record evaluation; usually one SQL query. Either
    * run it and return the rows, or answer with the query itself (ObligationQuery, not run), as most rules
    * do: then the engine wraps it and derives, compares with the stored findings and writes them in the

@@ -459,15 +459,53 @@ export function standardsService(deps: StandardsDependencies) {
     },
   }
 
-  /** The sweep: every rule (or the time-based ones, for the scheduler), each in its own transaction. */
+  /**
+   * The sweep: every rule (or, for the scheduler, the steady sweep: the time-based ones), each in its own
+   * transaction. In the steady sweep a rule swept by its due times (`steadyByDueTimes`) evaluates only the
+   * records whose stored findings fell due by asOf, read from the index of next transitions.
+   */
   async function sweep(options: { asOf?: Date; ruleIds?: readonly string[]; timeBasedOnly?: boolean } = {}) {
     const asOf = options.asOf ?? clock.now()
-    // A parameter taking effect is a change by time alone: its rule is the steady sweep's for the hour after.
-    const takingEffect = options.timeBasedOnly ? await rulesWithParametersTakingEffect(db, asOf) : new Set()
-    const rules = pickRules(options.ruleIds).filter(
-      (r) => !options.timeBasedOnly || r.timeBased || takingEffect.has(r.id),
-    )
-    return evaluateRules({ db, calendar, rules, asOf, now: clock.now() })
+    const now = clock.now()
+    if (!options.timeBasedOnly)
+      return evaluateRules({ db, calendar, rules: pickRules(options.ruleIds), asOf, now })
+    // A parameter taking effect is a change by time alone: its rule is derived whole for the hour after.
+    const takingEffect = await rulesWithParametersTakingEffect(db, asOf)
+    const swept = pickRules(options.ruleIds).filter((r) => r.timeBased || takingEffect.has(r.id))
+    const byDueTimes = swept.filter((r) => r.steadyByDueTimes && !takingEffect.has(r.id))
+    const results = await evaluateRules({
+      db,
+      calendar,
+      rules: swept.filter((r) => !byDueTimes.includes(r)),
+      asOf,
+      now,
+    })
+    for (const rule of byDueTimes) results.push(await sweepDueTimes(rule, asOf, now))
+    return results
+  }
+
+  /** One rule's steady sweep by its due times: the records whose open findings fell due, and only those. */
+  async function sweepDueTimes(rule: AnyRule, asOf: Date, now: Date): Promise<RuleResult> {
+    const started = performance.now()
+    const due = await db
+      .selectFrom('finding')
+      .select('subject_id')
+      .distinct()
+      .where('rule_id', '=', rule.id)
+      .where('closed_at', 'is', null)
+      .where('breached_at', 'is', null)
+      .where('due_at', 'is not', null)
+      .where('due_at', '<=', asOf)
+      .execute()
+    const subjects = due.map((r) => r.subject_id)
+    const [result] = subjects.length
+      ? await evaluateRules({ db, calendar, rules: [rule], subjects, asOf, now })
+      : [{ ruleId: rule.id, ok: true, obligations: 0, opened: 0, changed: 0, closed: 0, ms: 0 }]
+    return {
+      ...(result as RuleResult),
+      dueRecords: subjects.length,
+      ms: Math.round(performance.now() - started),
+    }
   }
 
   return {

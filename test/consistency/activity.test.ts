@@ -8,7 +8,8 @@ import { seedDemo } from '../calibration/measure.ts'
 /*
  * A stretch of a force's life driven the way the server runs it: writes evaluated in their own transactions,
  * the clock moving in hours and days across the August bank holiday, the steady sweep after each step (as the
- * schedule runs it), and rule parameters changed on the admin page, one at once and one dated to take effect
+ * schedule runs it, the rules swept by their due times reading only the findings that fell due), and rule
+ * parameters changed on the admin page, one at once and one dated to take effect
  * later. Then the consistency check re-derives every rule: a stored finding the writes, the sweeps or the
  * parameter changes left wrong is a difference, and there must be none.
  */
@@ -94,13 +95,17 @@ describe('writes, clock steps and parameter changes leave nothing for the consis
       { hours: 72 },
     ]
     let elapsed = 0
+    // Records the rules swept by their due times read from the index: the check covers that path too.
+    let readByDueTimes = 0
     for (const step of steps) {
       elapsed += step.hours
       clock.set(new Date(start.getTime() + elapsed * hour))
       await step.act?.()
       const swept = await standards.sweep({ timeBasedOnly: true })
       expect(swept.filter((r) => !r.ok)).toEqual([])
+      for (const r of swept) readByDueTimes += r.dueRecords ?? 0
     }
+    expect(readByDueTimes).toBeGreaterThan(0)
     const report = await checkConsistency(standards, { asOf: clock.now() })
     expect(report.failed).toEqual([])
     expect(report.differences).toEqual([])

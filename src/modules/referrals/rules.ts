@@ -64,6 +64,8 @@ export const ref02 = defineRule<{ hours: number }>({
     hours: { default: 24, unit: 'hours', description: 'Hours a PAC may wait for its supervisor review' },
   },
   timeBased: true,
+  // Its obligation starts at a recorded event and is met by one: only its due time moves it by the clock.
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
     return sql<ObligationQueryRow>`
@@ -91,6 +93,8 @@ export const ref03 = defineRule<{ hours: number }>({
     hours: { default: 24, unit: 'hours', description: 'Hours from approval to sharing with the MASH' },
   },
   timeBased: true,
+  // Its obligation starts at a recorded event and is met by one: only its due time moves it by the clock.
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const hours = ctx.params.sql('hours')
     return sql<ObligationQueryRow>`
@@ -148,6 +152,8 @@ export const ref04 = defineRule<BragTimescales>({
     },
   },
   timeBased: true,
+  // Its obligation starts at a recorded event and is met by one: only its due time moves it by the clock.
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const p = ctx.params
     // The rating counts from when it was given (or, if the time was not recorded, the decision or sharing).
