@@ -21,6 +21,8 @@ export const aud01 = defineRule<{ days: number }>({
   appliesTo: auditKind.kind,
   severity: 'high',
   timeBased: true,
+  // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['audit'],
   params: {
     days: {

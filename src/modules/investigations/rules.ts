@@ -61,6 +61,8 @@ export const inv01 = defineRule<{ hours: number }>({
   appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: true,
+  // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['investigation', 'strategy_discussion'],
   params: {
     hours: { default: 24, unit: 'hours', description: 'Hours from opening to the strategy discussion' },
@@ -186,6 +188,8 @@ export const inv03 = defineRule<Record<string, never>>({
   appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: true,
+  // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['investigation', 'investigation_action'],
   params: {},
   async obligations(_db, ctx) {
@@ -271,6 +275,8 @@ export const inv05 = defineRule<{ days: number }>({
   appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: true,
+  // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['investigation', 'investigation_person', 'investigation_allocation'],
   params: {
     days: {
