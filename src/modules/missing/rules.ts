@@ -199,6 +199,8 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     appliesTo: episodeKind,
     severity: 'high',
     timeBased: true,
+    // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+    steadyByDueTimes: true,
     tables: ['missing_episode'],
     params: {
       hours: { default: 1, description: 'Hours from the report to acknowledge the plan', unit: 'hours' },
@@ -278,6 +280,8 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     appliesTo: episodeKind,
     severity: 'medium',
     timeBased: true,
+    // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+    steadyByDueTimes: true,
     tables: ['missing_episode'],
     params: {
       hours: { default: 72, description: 'Hours from return to the prevention interview', unit: 'hours' },
@@ -303,6 +307,8 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     appliesTo: episodeKind,
     severity: 'medium',
     timeBased: true,
+    // Its obligations start at recorded events and are met by them: only their due times move them by the clock.
+    steadyByDueTimes: true,
     tables: ['missing_episode'],
     params: {
       hours: { default: 72, description: 'Hours from return to the return home interview', unit: 'hours' },
