@@ -242,7 +242,7 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     max: 0.7,
     of: 'judged',
     source:
-      'online seed: the specialist team screened on joining (90%) and within each 12 months (95%); two officers in each child abuse team grade images, 70% never screened (report: screening offered only to specialists)',
+      'online seed: the specialist team screened on joining (90%) and within each 12 months (95%); two officers in each child abuse team grade images, 70% never screened, the rest before they began (report: screening offered only to specialists)',
   },
   'ONL-01': {
     min: 0.15,

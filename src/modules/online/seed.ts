@@ -274,8 +274,8 @@ export const onlineSeed: SeedGenerator = {
  * The staff who view and grade indecent images, with their psychological screenings (ONL-08), at the report's
  * shape: the specialist online team screened on joining and about yearly, with a few late (estimates: 90% on
  * joining, 95% of later screenings within the 12 months); and in each child abuse team two officers who also
- * grade images, seven in ten of them never screened (report: welfare screening was offered only to the
- * specialists, not to the non-specialist staff who also view indecent images).
+ * grade images, seven in ten of them never screened and the rest screened before they began (report: welfare
+ * screening was offered only to the specialists, not to the non-specialist staff who also view indecent images).
  */
 function* viewersOf(random: Random, specialists: SeededTeam, teams: readonly SeededTeam[], until: Date) {
   const year = until.getUTCFullYear()
@@ -312,12 +312,15 @@ function* viewersOf(random: Random, specialists: SeededTeam, teams: readonly See
     for (const member of team.staff.slice(0, 2)) {
       const months = Array.from({ length: 12 }, (_, m) => m + 1).filter(() => random.chance(0.4))
       if (!months.length) continue
+      // The three in ten screened were screened before their first month of grading.
       if (random.chance(0.3))
         yield {
           kind: 'welfare-screening',
           ref: `WS-SEED-${member.ref}-1`,
           staff: member.ref,
-          screenedOn: dateOf(last - random.int(0, 300) * day),
+          screenedOn: dateOf(
+            Date.UTC(year, until.getUTCMonth() - Math.max(...months), 1) - random.int(1, 60) * day,
+          ),
         }
       yield* grading(member.ref, months)
     }
