@@ -4,43 +4,17 @@
 // no difference. Prints both, by rule. Usage:
 //   node --import tsx bench/consistency.ts [--scale 0.1] [--seed 2018] [--until 2026-06-01] [--db pglite|postgres]
 // On PostgreSQL the server is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
-import { parseArgs } from 'node:util'
-import { buildKestrel } from '../src/kestrel.ts'
-import { fixedClock } from '../src/platform/clock.ts'
-import { loadConfig } from '../src/platform/config.ts'
 import { checkConsistency } from '../src/standards/consistency.ts'
 import { seedDemo } from '../test/calibration/measure.ts'
-import { freshDatabase } from './lib/database.ts'
+import { demoForceOptions, fixedClock, onFreshKestrel } from './lib/demo-force.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    scale: { type: 'string', default: '0.1' },
-    seed: { type: 'string', default: '2018' },
-    until: { type: 'string', default: '2026-06-01' },
-    db: { type: 'string', default: 'pglite' },
-  },
-})
-const until = new Date(`${values.until}T00:00:00Z`)
-const database = await freshDatabase(
-  values.db === 'postgres' ? 'postgres' : 'pglite',
-  process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-)
-const kestrel = await buildKestrel(
-  loadConfig({ NODE_ENV: 'development', KESTREL_LOG_LEVEL: 'silent' }),
-  database.handle,
-  fixedClock(until),
-)
-try {
-  const outcome = await seedDemo(kestrel.services, {
-    scale: Number(values.scale),
-    seed: Number(values.seed),
-    until,
-  })
+const { scale, seed, until, db } = demoForceOptions(process.argv.slice(2))
+await onFreshKestrel(db, fixedClock(until), async (kestrel, database) => {
+  const outcome = await seedDemo(kestrel.services, { scale, seed, until })
   const report = await checkConsistency(kestrel.services.standards, { asOf: until })
   const moved = report.steady.filter((r) => r.opened + r.changed > 0)
   console.log(
-    `Scale ${values.scale}, ${database.version}: ${outcome.lines} records imported at ${until.toISOString()}`,
+    `Scale ${scale}, ${database.version}: ${outcome.lines} records imported at ${until.toISOString()}`,
   )
   console.log(
     `Steady sweep at the import's instant: ${
@@ -62,7 +36,4 @@ try {
     }`,
   )
   for (const r of report.failed) console.log(`${r.ruleId} failed: ${r.error}`)
-} finally {
-  await kestrel.close()
-  await database.drop()
-}
+})

@@ -2,40 +2,14 @@
 // rule's time in the steady sweep (the rules swept by their due times read only what fell due), beside the
 // same rule derived whole at the same instant, in the same run. Usage:
 //   node --import tsx bench/steady.ts [--scale 0.1] [--seed 2018] [--until 2026-06-01] [--db pglite|postgres]
-import { parseArgs } from 'node:util'
-import { buildKestrel } from '../src/kestrel.ts'
-import { fixedClock } from '../src/platform/clock.ts'
-import { loadConfig } from '../src/platform/config.ts'
 import { seedDemo } from '../test/calibration/measure.ts'
-import { freshDatabase } from './lib/database.ts'
+import { demoForceOptions, fixedClock, onFreshKestrel } from './lib/demo-force.ts'
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    scale: { type: 'string', default: '0.1' },
-    seed: { type: 'string', default: '2018' },
-    until: { type: 'string', default: '2026-06-01' },
-    db: { type: 'string', default: 'pglite' },
-  },
-})
-const until = new Date(`${values.until}T00:00:00Z`)
+const { scale, seed, until, db } = demoForceOptions(process.argv.slice(2))
 const clock = fixedClock(until)
-const database = await freshDatabase(
-  values.db === 'postgres' ? 'postgres' : 'pglite',
-  process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-)
-const kestrel = await buildKestrel(
-  loadConfig({ NODE_ENV: 'development', KESTREL_LOG_LEVEL: 'silent' }),
-  database.handle,
-  clock,
-)
-try {
+await onFreshKestrel(db, clock, async (kestrel, database) => {
   const { standards } = kestrel.services
-  const outcome = await seedDemo(kestrel.services, {
-    scale: Number(values.scale),
-    seed: Number(values.seed),
-    until,
-  })
+  const outcome = await seedDemo(kestrel.services, { scale, seed, until })
   // Settle what the clock owes at the import's instant, then a minute passes with nothing written.
   await standards.sweep({ timeBasedOnly: true })
   clock.set(new Date(until.getTime() + 60_000))
@@ -45,7 +19,7 @@ try {
   const byDueTimes = steady.filter((r) => r.dueRecords !== undefined)
   const whole = await standards.sweep({ ruleIds: byDueTimes.map((r) => r.ruleId) })
   console.log(
-    `Scale ${values.scale}, ${database.version}: ${outcome.lines} records; steady sweep one minute on, nothing written: ` +
+    `Scale ${scale}, ${database.version}: ${outcome.lines} records; steady sweep one minute on, nothing written: ` +
       `${steady.length} rules in ${(steadyMs / 1000).toFixed(2)} s`,
   )
   console.log('rule    steady ms  records read  derived whole ms')
@@ -64,7 +38,4 @@ try {
         .map((r) => `${r.ruleId} ${r.ms} ms`)
         .join(', '),
   )
-} finally {
-  await kestrel.close()
-  await database.drop()
-}
+})
