@@ -11,21 +11,23 @@ import { holdsTeamWork } from '../standards/scope.ts'
 export const demoScale = 0.1
 export const demoSeed = 2018
 
-// Which demo staff member each demo account is: the team kind and rank a person in that role would have.
-const demoStaff: Record<Exclude<Role, 'admin'>, { teamKind: string; ranks: string[] }> = {
-  officer: { teamKind: 'cait', ranks: ['constable'] },
+// Which demo staff member each demo account is: the team kinds and ranks a person in that role would have.
+const demoStaff: Record<Exclude<Role, 'admin'>, { teamKinds: string[]; ranks: string[] }> = {
+  // A constable of a team that investigates: a CAIT's or Sapphire's, or the frontline's, which the report
+  // found holding child abuse cases too (and whose officers raise the PACs).
+  officer: { teamKinds: ['cait', 'sapphire', 'response_neighbourhood'], ranks: ['constable'] },
   // A response team's sergeant: their officers raise the PACs they review (a CAIT, one per BCU, raises none
   // in the demo, so a CAIT sergeant's review queue was always empty).
-  supervisor: { teamKind: 'response_neighbourhood', ranks: ['sergeant'] },
-  mash: { teamKind: 'mash', ranks: ['constable', 'police_staff'] },
-  missing_persons_unit: { teamKind: 'missing_persons_unit', ranks: ['constable', 'sergeant'] },
-  custody: { teamKind: 'custody_suite', ranks: ['inspector', 'sergeant'] },
-  offender_manager: { teamKind: 'jigsaw', ranks: ['constable'] },
-  online_csae: { teamKind: 'online_csae', ranks: ['constable'] },
-  dit_auditor: { teamKind: 'dit', ranks: ['constable', 'police_staff', 'sergeant'] },
-  bcu_lead: { teamKind: 'command', ranks: ['superintendent'] },
-  force_lead: { teamKind: 'command', ranks: ['chief_inspector', 'superintendent'] },
-  partner: { teamKind: 'mash', ranks: ['police_staff', 'constable'] },
+  supervisor: { teamKinds: ['response_neighbourhood'], ranks: ['sergeant'] },
+  mash: { teamKinds: ['mash'], ranks: ['constable', 'police_staff'] },
+  missing_persons_unit: { teamKinds: ['missing_persons_unit'], ranks: ['constable', 'sergeant'] },
+  custody: { teamKinds: ['custody_suite'], ranks: ['inspector', 'sergeant'] },
+  offender_manager: { teamKinds: ['jigsaw'], ranks: ['constable'] },
+  online_csae: { teamKinds: ['online_csae'], ranks: ['constable'] },
+  dit_auditor: { teamKinds: ['dit'], ranks: ['constable', 'police_staff', 'sergeant'] },
+  bcu_lead: { teamKinds: ['command'], ranks: ['superintendent'] },
+  force_lead: { teamKinds: ['command'], ranks: ['chief_inspector', 'superintendent'] },
+  partner: { teamKinds: ['mash'], ranks: ['police_staff', 'constable'] },
 }
 
 /**
@@ -61,36 +63,61 @@ export async function prepareDemo(
   return createFirstStartAccounts(services, await demoStaffByRole(services))
 }
 
+/** How much of a person's My work is due within the day, due within the week, and overdue (breached or past due). */
+export interface DemoWork {
+  today: number
+  week: number
+  overdue: number
+}
+
+/**
+ * The counts of `DemoWork` for the staff member `s` as a role reads My work (`myWorkOf`): named to them and,
+ * for a role whose team holds the work, their team's findings that name no one. A lateral subquery `w`.
+ */
+function workOf(now: Date, role: Role) {
+  const [day, week] = [1, 7].map((days) => new Date(now.getTime() + days * 86_400_000))
+  return sql`left join lateral (
+      select count(*) filter (where f.due_at >= ${now} and f.due_at < ${day} and f.status <> 'breached')::int
+          as today,
+        count(*) filter (where f.due_at >= ${now} and f.due_at < ${week} and f.status <> 'breached')::int
+          as week,
+        count(*) filter (where f.status = 'breached' or f.due_at < ${now})::int as overdue
+      from finding f
+      where f.closed_at is null and (f.assignee_staff_id = s.id
+        or (${holdsTeamWork([role])} and f.assignee_staff_id is null and f.assignee_team_id = s.team_id))
+    ) as w on true`
+}
+
 /**
  * Which member of staff each demo account is: of the staff who could hold the role (`demoStaff`), the one
  * whose My work is liveliest (something overdue and something due within the day, else within the week), so the
- * account opens on work to do, not on an empty or all-late list; then the lowest staff number. My work as
- * the role reads it (`myWorkOf`): named to them and, for a role whose team holds the work, their team's
- * findings that name no one.
+ * account opens on work to do, not on an empty or all-late list; then the lowest staff number.
  */
 export async function demoStaffByRole(services: Kestrel['services']): Promise<Partial<Record<Role, string>>> {
   const staffByRole: Partial<Record<Role, string>> = {}
   const now = services.clock.now()
-  const [day, week] = [1, 7].map((days) => new Date(now.getTime() + days * 86_400_000))
-  for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKind: string; ranks: string[] }][]) {
-    const teamWork = holdsTeamWork([role])
+  for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKinds: string[]; ranks: string[] }][]) {
     const { rows } = await sql<{ id: string }>`
-      select s.id from staff s join team t on t.id = s.team_id
-        left join lateral (
-          select coalesce(bool_or(f.due_at >= ${now} and f.due_at < ${day} and f.status <> 'breached'), false)
-              as today,
-            coalesce(bool_or(f.due_at >= ${now} and f.due_at < ${week} and f.status <> 'breached'), false)
-              as this_week,
-            coalesce(bool_or(f.status = 'breached' or f.due_at < ${now}), false) as overdue
-          from finding f
-          where f.closed_at is null and (f.assignee_staff_id = s.id
-            or (${teamWork} and f.assignee_staff_id is null and f.assignee_team_id = s.team_id))
-        ) as w on true
-      where t.kind = ${wanted.teamKind} and s.rank = any(${wanted.ranks}) and s.active
-      order by w.today and w.overdue desc, w.this_week and w.overdue desc, w.today desc, w.this_week desc,
-        w.overdue desc, s.staff_number
+      select s.id from staff s join team t on t.id = s.team_id ${workOf(now, role)}
+      where t.kind = any(${wanted.teamKinds}) and s.rank = any(${wanted.ranks}) and s.active
+      order by w.today > 0 and w.overdue > 0 desc, w.week > 0 and w.overdue > 0 desc, w.today > 0 desc,
+        w.week > 0 desc, w.overdue > 0 desc, s.staff_number
       limit 1`.execute(services.db)
     if (rows[0]) staffByRole[role] = rows[0].id
   }
   return staffByRole
+}
+
+/** Each demo account's My work now (`DemoWork`), for the staff `demoStaffByRole` chose. */
+export async function demoWork(services: Kestrel['services']): Promise<Partial<Record<Role, DemoWork>>> {
+  const work: Partial<Record<Role, DemoWork>> = {}
+  const now = services.clock.now()
+  for (const [role, staffId] of Object.entries(await demoStaffByRole(services)) as [Role, string][]) {
+    const { rows } = await sql<DemoWork>`
+      select w.today, w.week, w.overdue from staff s ${workOf(now, role)} where s.id = ${staffId}`.execute(
+      services.db,
+    )
+    if (rows[0]) work[role] = rows[0]
+  }
+  return work
 }

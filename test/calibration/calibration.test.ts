@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoWork } from '../../src/cli/demo.ts'
+import { roles } from '../../src/platform/access/roles.ts'
 import { fixedClock } from '../../src/platform/clock.ts'
 import { type TestKestrel, testKestrel } from '../app.ts'
 import { calibration, formatKinds, formatRates, type KindRate, type RuleRate, seedDemo } from './measure.ts'
@@ -52,6 +54,16 @@ describe(`the demo force's rule rates at scale ${scale}`, () => {
 
   it('keeps every rule within its stated band', () => {
     expect(outsideBand(rules, scale)).toEqual([])
+  })
+
+  it("gives each demo account's My work something due within the week and something overdue", async () => {
+    // The demo is live on the day it starts: every role's account opens on work to do, not an empty list.
+    const work = await demoWork(kestrel.services)
+    console.log(`Demo accounts' My work (due within the day, the week; overdue): ${JSON.stringify(work)}`)
+    const idle = roles
+      .filter((role) => role !== 'admin')
+      .filter((role) => !work[role] || work[role].week === 0 || work[role].overdue === 0)
+    expect(idle.map((role) => `${role} ${JSON.stringify(work[role] ?? null)}`)).toEqual([])
   })
 
   it("keeps each kind's share of records with a breach near the report's share of cases not good", () => {

@@ -205,6 +205,8 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     min: 0.3,
     max: 0.75,
     of: 'judged',
+    // A BCU's quarter holds a handful of inadequate audits: below 20 judged the share is noise (3 of 13 at 0.04).
+    minJudged: 20,
     source:
       'audits seed: 10 of every 27 inadequate audits not referred back (report: 17% of the 303 referred back, 27% inadequate), referrals answered late in 20% and never in 10% (plausible practice)',
   },

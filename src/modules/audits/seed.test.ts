@@ -72,7 +72,7 @@ describe('demo audits imported', () => {
     expect(programmes.length % 4).toBe(0)
     for (const p of programmes.slice(0, 4)) {
       const drawn = await programme(db, p.ref)
-      expect(drawn.sample).toHaveLength(1)
+      expect(drawn.sample).toHaveLength(p.sample_size)
       const again = await sampleOf(
         db,
         { caseTypes: drawn.caseTypes, bcuIds: p.bcu_ids, from: p.period_from, to: p.period_to },

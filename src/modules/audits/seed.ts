@@ -7,14 +7,15 @@ import { type Grade, type Judgement, type Theme, themes } from './criteria.ts'
 /*
  * Demo audits, as the DIT would run them: for each BCU, a programme a quarter over the demo year, of all nine
  * case types, its sample drawn at import by the module's own stratified sampling (case type and BCU) from the
- * demo's own records, with a stored seed; 25 cases a programme at scale 1, in proportion below (at least one).
+ * demo's own records, with a stored seed; 25 cases a programme of a BCU as busy as one at scale 1, more or
+ * fewer as the BCU's records are (at least one).
  * Each sampled case is audited in the month after its quarter, graded near the report's shares; a share is
  * moderated, some with a disagreement resolved; referrals back are mostly answered, some late, some not
  * (AUD-01); learning points are mostly shared in a force-wide bulletin a quarter, some left local (AUD-02).
  * Every line goes through the import kinds (audit-programme, audit-bulletin, audit), as another system's would.
  */
 
-/** Cases a programme at scale 1: the report's 303 over its 12 BCUs is about 25 each. */
+/** Cases a programme of a BCU at scale 1: the report's 303 over its 12 BCUs is about 25 each. */
 const perProgramme = 25
 /** Report, Figure 1: 93 good (31%), 127 requires improvement (42%), 83 inadequate (27%) of 303. */
 const gradeShares: readonly (readonly [Grade, number])[] = [
@@ -75,9 +76,13 @@ export const auditsSeed: SeedGenerator = {
   *generate({ scale, random, until, shared }) {
     const boroughs = new Set((shared.get(seededBoroughsKey) as string[] | undefined) ?? [])
     if (!boroughs.size) return
-    const sampleSize = Math.max(1, Math.round(perProgramme * scale))
     const end = until.getTime() - day
     const bcus = londonBcus.filter((bcu) => bcu.boroughs.some((b) => boroughs.has(b)))
+    // The scale sets how many BCUs the demo has as well as how busy each is (0.1 is one BCU with a tenth of
+    // the force's records, 1.2 BCUs' worth), so a BCU's sample follows its own share of the records: 30 cases
+    // a programme at 0.1, not the 3 that a tenth of 25 gave, which left the DIT with no learning to publish.
+    const perBcu = (scale * londonBcus.length) / Math.max(1, bcus.length)
+    const sampleSize = Math.max(1, Math.round(perProgramme * perBcu))
     // Quarter 0 is the latest: its programme's cases are those of the quarter ending a month before the end.
     const quarters = [0, 1, 2, 3].map((q) => {
       const auditsBy = end - q * 91 * day

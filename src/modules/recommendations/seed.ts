@@ -42,9 +42,94 @@ const evidenceOf = (ref: string, n: number, evidenceOn: string) => ({
   evidenceOn,
 })
 
+/**
+ * R2018-01 asks the force to "continue to implement" the 2016 recommendations and to review "the
+ * effectiveness of its improvement activities": work that does not end. Each BCU's commanders keep it as a
+ * plan a calendar quarter, each milestone a meeting held or a dip sample reported, its minutes the evidence:
+ * - the superintendent chairs a weekly drift review of the BCU's open child protection cases (the report's
+ *   supervision that did not challenge drift);
+ * - each chief inspector reports a monthly dip sample of the practice the 2016 recommendations asked for.
+ * Plausible practice, not the report's figures: of the meetings already due, 85% are minuted on the day, 5%
+ * late and 10% never (REC-01 raises on those); a quarter's plan is marked complete on its last minutes once
+ * all are in. So a commander's My work holds the coming week's or month's meeting and the ones that slipped.
+ */
+const assuranceOnTime = 0.85
+const assuranceLate = 0.05
+
+function* assurancePlans(
+  random: Parameters<SeedGenerator['generate']>[0]['random'],
+  commandTeams: readonly SeededTeam[],
+  from: string,
+  lastDay: string,
+) {
+  // Calendar quarters from the one holding the demo's first day to the one holding its last.
+  const quarters: string[] = []
+  for (let q = `${from.slice(0, 4)}-${quarterMonth(from)}-01`; q <= lastDay; q = addMonths(q, 3))
+    quarters.push(q)
+  for (const team of commandTeams)
+    for (const [n, member] of team.staff.entries()) {
+      const weekly = member.rank === 'superintendent'
+      for (const start of quarters) {
+        const end = addDays(addMonths(start, 3), -1)
+        const dueDays = weekly
+          ? Array.from({ length: 14 }, (_, i) => addDays(start, 7 * i + 6)).filter((d) => d <= end)
+          : [1, 2, 3].map((m) => addDays(addMonths(start, m), -1))
+        const milestones = dueDays.map((dueOn) => {
+          const roll = random.next()
+          const evidenceOn =
+            roll < assuranceOnTime
+              ? dueOn
+              : roll < assuranceOnTime + assuranceLate
+                ? addDays(dueOn, random.int(2, 14))
+                : undefined
+          const has = evidenceOn !== undefined && evidenceOn <= lastDay
+          return {
+            title: weekly
+              ? `Drift review, week ending ${dueOn}`
+              : `Dip sample reported, month ending ${dueOn}`,
+            dueOn,
+            ...(has
+              ? {
+                  evidence: [
+                    {
+                      kind: 'document' as const,
+                      reference: `MPS/CP/${team.ref}/${dueOn}/${n + 1}`,
+                      description: weekly
+                        ? 'Minutes of the drift review'
+                        : 'Dip sample report to the BCU commanders',
+                      evidenceOn,
+                    },
+                  ],
+                }
+              : {}),
+          }
+        })
+        const evidenced = milestones.flatMap((m) => m.evidence?.map((e) => e.evidenceOn) ?? [])
+        yield {
+          kind: 'recommendation-action',
+          ref: `R2018-01-${member.ref}-${start}`,
+          recommendation: 'R2018-01',
+          title: weekly
+            ? `Chair a weekly drift review of the BCU’s open child protection cases, quarter from ${start}`
+            : `Report a monthly dip sample of the practice the 2016 recommendations asked for, quarter from ${start}`,
+          owner: member.ref,
+          agreedOn: start,
+          milestones,
+          ...(evidenced.length === milestones.length && end <= lastDay
+            ? { completedOn: evidenced.sort().at(-1) }
+            : {}),
+        }
+      }
+    }
+}
+
+/** The first month of the calendar quarter holding a day, two digits. */
+const quarterMonth = (day: string) =>
+  String(Math.floor((Number(day.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')
+
 export const recommendationsSeed: SeedGenerator = {
   name: 'recommendations',
-  *generate({ random, until, shared }) {
+  *generate({ random, from, until, shared }) {
     const lastDay = until.toISOString().slice(0, 10)
     // The BCUs' safeguarding commanders own the plan's actions (so a lead's My work holds the milestones
     // that slipped); a force with no command team gives them to its inspectors and above.
@@ -93,5 +178,11 @@ export const recommendationsSeed: SeedGenerator = {
         }
       }
     }
+    yield* assurancePlans(
+      random,
+      teams.filter((t) => t.kind === 'command'),
+      from.toISOString().slice(0, 10),
+      lastDay,
+    )
   },
 }
