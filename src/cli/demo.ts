@@ -12,7 +12,11 @@ export const demoScale = 0.1
 export const demoSeed = 2018
 
 // Which demo staff member each demo account is: the team kinds and ranks a person in that role would have.
-const demoStaff: Record<Exclude<Role, 'admin'>, { teamKinds: string[]; ranks: string[] }> = {
+interface DemoStaff {
+  teamKinds: string[]
+  ranks: string[]
+}
+const demoStaff: Record<Exclude<Role, 'admin'>, DemoStaff> = {
   // A constable of a team that investigates: a CAIT's or Sapphire's, or the frontline's, which the report
   // found holding child abuse cases too (and whose officers raise the PACs).
   officer: { teamKinds: ['cait', 'sapphire', 'response_neighbourhood'], ranks: ['constable'] },
@@ -96,7 +100,7 @@ function workOf(now: Date, role: Role) {
 export async function demoStaffByRole(services: Kestrel['services']): Promise<Partial<Record<Role, string>>> {
   const staffByRole: Partial<Record<Role, string>> = {}
   const now = services.clock.now()
-  for (const [role, wanted] of Object.entries(demoStaff) as [Role, { teamKinds: string[]; ranks: string[] }][]) {
+  for (const [role, wanted] of Object.entries(demoStaff) as [Role, DemoStaff][]) {
     const { rows } = await sql<{ id: string }>`
       select s.id from staff s join team t on t.id = s.team_id ${workOf(now, role)}
       where t.kind = any(${wanted.teamKinds}) and s.rank = any(${wanted.ranks}) and s.active
