@@ -4,7 +4,7 @@ import type { CalibrationTarget, KindRate, RuleRate } from './measure.ts'
  * Each rule's band at the demo's end (scale 0.1, seed 2018): the share of its records (or of those it
  * judged) that raise a finding, with the target's source: the report's figure where it gives one, else
  * plausible practice. The generators state the same rates beside the code that makes them. Rules whose
- * Every rule has a band; every rule must raise one finding, bar those Kestrel's own work keeps met (keptMetByKestrel).
+ * Every rule has a band; every rule must raise one finding, bar those that need a bigger force (smallestScale).
  */
 export const calibrationTargets: Record<string, CalibrationTarget> = {
   'REF-01': {
@@ -408,6 +408,13 @@ export const calibrationTargets: Record<string, CalibrationTarget> = {
     source:
       'offenders seed: 3% of yearly notifications late and 1% missed (estimates; the report gives none)',
   },
+  'RSO-08': {
+    min: 0.0005,
+    max: 0.01,
+    of: 'records',
+    source:
+      "offenders seed: about one in 500 active RSOs registered today (at least one an area), on the next day's briefing; the others on the current one, as Kestrel's briefings list every risk level (report: briefings of high and very high risk only)",
+  },
 }
 
 /**
@@ -437,13 +444,6 @@ export const breachTargets: Record<string, CalibrationTarget> = {
 }
 
 /**
- * Rules Kestrel's own jobs keep met, so the demo at rest raises nothing: RSO-08, because the hourly briefing
- * job lists every active RSO on their area's briefing (the rule fires between an RSO's arrival and the next
- * run, or when the job fails: briefings.test.ts).
- */
-export const keptMetByKestrel = ['RSO-08']
-
-/**
  * Rules that need a force of at least this scale to raise anything: INV-07 needs an officer's open caseload
  * above the team's capacity (12 in a CAIT), which a force of 0.04 spread over its teams never reaches.
  */
@@ -451,7 +451,7 @@ export const smallestScale: Record<string, number> = { 'INV-07': 0.1 }
 
 /** Rules outside their band, each with its share: empty when the demo is calibrated. */
 export function outsideBand(rates: readonly RuleRate[], scale = 0.1): string[] {
-  const exempt = (id: string) => keptMetByKestrel.includes(id) || (smallestScale[id] ?? 0) > scale
+  const exempt = (id: string) => (smallestScale[id] ?? 0) > scale
   return rates.flatMap((r) => {
     const t = calibrationTargets[r.ruleId]
     const value = t?.of === 'judged' ? r.shareJudged : r.share

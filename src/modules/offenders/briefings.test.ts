@@ -125,6 +125,29 @@ describe('neighbourhood briefings and RSO-08', () => {
     expect(made).toHaveLength(1)
     expect(await fx.states('RSO-08', newcomer.id, now())).toEqual(['met'])
   })
+
+  it("lists an RSO whose address began today on the next day's scheduled briefing, or on one generated now", async () => {
+    clock.set('2019-06-17T09:00:00Z')
+    const byDay = () =>
+      fx.kestrel.services.db
+        .transaction()
+        .execute((trx) => generateBriefings(trx, deps() as never, keeper, undefined, 'day'))
+    // Registered today: the day's briefing (what parade reads) keeps the list it began the day with.
+    const today = await fx.rso('2019-06-17', { riskLevel: 'high' })
+    expect(await byDay()).toEqual([])
+    expect(await fx.states('RSO-08', today.id, now())).toEqual(['breached'])
+    // The next day's run lists them.
+    clock.set('2019-06-18T00:30:00Z')
+    expect((await byDay()).map((b) => b.entries)).toEqual([lambethRsos.length + 2])
+    expect(await fx.states('RSO-08', today.id, now())).toEqual(['met'])
+
+    // Briefed now by hand, a newcomer stays on the day's briefing: the scheduled run does not drop them.
+    clock.set('2019-06-18T10:00:00Z')
+    const another = await fx.rso('2019-06-18', { riskLevel: 'low' })
+    expect((await generate()).map((b) => b.entries)).toEqual([lambethRsos.length + 3])
+    expect(await fx.states('RSO-08', another.id, now())).toEqual(['met'])
+    expect(await byDay()).toEqual([])
+  })
 })
 
 describe('an RSO on their chronology', () => {

@@ -391,7 +391,8 @@ export const rso09 = defineRule<{ offences: string[] }>({
 /**
  * RSO-08: an active RSO, at any risk level, not on the current briefing for the neighbourhood area where they
  * live (their borough's, or their ward's where a ward is briefed). Owed from when they came to live there;
- * met while the current briefing of the area lists them, from the first version of it that did.
+ * met while the current briefing of the area lists them, from the first version of it that did. The
+ * scheduled briefing lists a newcomer from the next day (briefings.ts), so it shows the day's arrivals.
  */
 export const rso08 = defineRule({
   id: 'RSO-08',
@@ -420,7 +421,7 @@ export const rso08 = defineRule({
           then (select min(b.generated_at) from rso_briefing b join rso_briefing_entry e on e.briefing_id = b.id
             where e.rso_id = r.id and b.borough_id = r.borough_id and b.generated_at <= ${asOf})
         end as met_at,
-        'Not on the current briefing for the neighbourhood teams where they live' as detail
+        'Not on the current briefing for the neighbourhood teams where they live: the next day''s lists a newcomer, or brief the area now' as detail
       from rso r
       where ${subjectFilter('r.id')} and r.status = 'active' and r.created_at <= ${asOf}`
   },

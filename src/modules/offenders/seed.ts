@@ -1,5 +1,6 @@
 import type { Random } from '../../platform/seed/random.ts'
 import type { SeedGenerator } from '../../platform/seed/seeder.ts'
+import { londonDate } from '../../platform/time.ts'
 import { londonBcus } from '../organisation/london.ts'
 import { type SeededTeam, seededBoroughsKey, seededTeamsKey } from '../organisation/seed.ts'
 import { type NotificationKind, type RiskLevel, type RsoStatus, riskLevels } from './rso.ts'
@@ -734,6 +735,7 @@ export const offendersSeed: SeedGenerator = {
     }
 
     const published: SeededRso[] = []
+    const arrivals = random.fork('arrivals')
     let n = 0
     for (const plan of plans) {
       const slots = shuffle(
@@ -744,6 +746,14 @@ export const offendersSeed: SeedGenerator = {
         new Array<RsoStatus>(Math.round(slots.length * share)).fill(status),
       )
       const boroughWeights = plan.area.boroughs.map((b) => [b, 0.75 + random.next() * 0.5] as const)
+      // Registered today, as a live force's day has some: about one in 500 active RSOs (at least one an
+      // area), whose address began today, so they join the next day's neighbourhood briefing and RSO-08 shows
+      // them until then (briefings.ts). Chosen from a stream of their own.
+      const today = new Set(
+        Array.from({ length: Math.max(1, Math.round(slots.length / 500)) }, () =>
+          arrivals.int(0, slots.length - 1),
+        ),
+      )
       for (const [i, status] of [...slots.map(() => 'active' as const), ...others].entries()) {
         n++
         const borough = random.weighted(boroughWeights)
@@ -755,7 +765,12 @@ export const offendersSeed: SeedGenerator = {
               : null
         const lines: Line[] = []
         const ward = neighbourhoods.chance(0.7) ? neighbourhoods.pick(wardsOf.get(borough) ?? []) : undefined
-        const riskLevel = rsoLines(random, { n, status, borough, ward, manager, year }, lines)
+        const registeredToday = status === 'active' && today.has(i)
+        const riskLevel = rsoLines(
+          random,
+          { n, status, borough, ward, manager, year, registeredToday },
+          lines,
+        )
         yield* lines
         published.push({ ref: rsoRef(n), person: personRef(n), borough, manager, status, riskLevel })
       }
@@ -774,6 +789,8 @@ interface RsoPlace {
   ward: string | undefined
   manager: string | null
   year: Year
+  /** Notified for the first time today (the demo's last day, in London). */
+  registeredToday?: boolean
 }
 
 /**
@@ -782,7 +799,7 @@ interface RsoPlace {
  */
 function rsoLines(
   random: Random,
-  { n, status, borough, ward, manager, year }: RsoPlace,
+  { n, status, borough, ward, manager, year, registeredToday }: RsoPlace,
   out: Line[],
 ): RiskLevel {
   const ref = rsoRef(n)
@@ -800,6 +817,10 @@ function rsoLines(
     end = Math.floor((year.until - random.int(10, 300) * day) / day) * day
     start = end - random.pick([2, 5, 7, 10]) * 365 * day
   } else if (end !== null && end <= year.until) end = null
+  if (registeredToday) {
+    start = Date.parse(`${londonDate(new Date(year.until))}T00:00:00Z`)
+    end = null
+  }
   const age = Math.min(
     88,
     Math.max(19 + (year.until - start) / (365.25 * day), Math.round(random.normal(47, 14))),
@@ -894,7 +915,8 @@ function rsoLines(
         since <= start + day ? 'Allocated on registration' : 'Caseload transferred within the Jigsaw team',
     })
   }
-  return status === 'active'
+  // Registered today: no year of records yet (their first assessment, visit and notification are to come).
+  return status === 'active' && !registeredToday
     ? activeRecords(random, { ref, n, notificationStart: start, level0, officer }, year, out)
     : level0
 }

@@ -16,7 +16,7 @@ case when exists (select 1 from (select distinct on (b.borough_id, b.ward_id) b.
 then (select min(b.generated_at) from rso_briefing b join rso_briefing_entry e on e.briefing_id = b.id
   where e.rso_id = r.id and b.borough_id = r.borough_id and b.generated_at <= $2)
 end as met_at,
-'Not on the current briefing for the neighbourhood teams where they live' as detail
+'Not on the current briefing for the neighbourhood teams where they live: the next day''s lists a newcomer, or brief the area now' as detail
 from rso r
 where true and r.status = 'active' and r.created_at <= $3;
 -- with
@@ -38,7 +38,7 @@ case when exists (select 1 from (select distinct on (b.borough_id, b.ward_id) b.
 then (select min(b.generated_at) from rso_briefing b join rso_briefing_entry e on e.briefing_id = b.id
   where e.rso_id = r.id and b.borough_id = r.borough_id and b.generated_at <= $2)
 end as met_at,
-'Not on the current briefing for the neighbourhood teams where they live' as detail
+'Not on the current briefing for the neighbourhood teams where they live: the next day''s lists a newcomer, or brief the area now' as detail
 from rso r
 where "r"."id" = any($3) and r.status = 'active' and r.created_at <= $4;
 -- with

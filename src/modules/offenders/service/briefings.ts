@@ -32,11 +32,25 @@ interface Entry {
 }
 
 /**
- * Every active RSO living in the area today, at every risk level (the report: briefings that covered only
- * high and very high risk left officers unaware of most RSOs), with their current orders' conditions and
- * whom to tell of any contact.
+ * Who a briefing lists: `now`, every active RSO living in the area; `day`, those who lived there as the day
+ * began, and any newcomer already on the area's current version. The scheduled run briefs by the day, so
+ * officers read one list at parade rather than a new version at each arrival; an RSO whose address there
+ * began today joins the next day's, and until then RSO-08 shows the gap to whoever can brief the area now.
  */
-async function entriesFor(q: Executor, area: BriefingArea, today: string) {
+export type BriefingCut = 'now' | 'day'
+
+/**
+ * Every active RSO living in the area (as `cut` says), at every risk level (the report: briefings that
+ * covered only high and very high risk left officers unaware of most RSOs), with their current orders'
+ * conditions and whom to tell of any contact.
+ */
+async function entriesFor(
+  q: Executor,
+  area: BriefingArea,
+  today: string,
+  cut: BriefingCut,
+  currentId: string | null,
+) {
   const { rows } = await sql<Entry & { team_id: string | null }>`
     select r.id as rso_id, upper(p.family_name) || case when p.given_names <> '' then ', ' || p.given_names else '' end as name,
       r.address, r.risk_level,
@@ -49,6 +63,10 @@ async function entriesFor(q: Executor, area: BriefingArea, today: string) {
     left join staff s on s.id = r.manager_staff_id left join team t on t.id = r.team_id
     where r.status = 'active' and r.borough_id = ${area.boroughId}::uuid
       and (${area.wardId}::uuid is null or r.ward_id = ${area.wardId}::uuid)
+      and (${cut} = 'now'
+        or not exists (select 1 from rso_address a where a.rso_id = r.id and a.to_date is null
+          and a.borough_id = r.borough_id and a.from_date >= ${today}::date)
+        or exists (select 1 from rso_briefing_entry e where e.briefing_id = ${currentId}::uuid and e.rso_id = r.id))
     order by case r.risk_level when 'very_high' then 0 when 'high' then 1 when 'medium' then 2 else 3 end, name`.execute(
     q,
   )
@@ -99,13 +117,13 @@ export async function generateBriefings(
   deps: WriterDeps,
   actor: Actor,
   areas?: readonly BriefingArea[],
+  cut: BriefingCut = 'now',
 ): Promise<{ id: string; ref: string; area: BriefingArea; entries: number }[]> {
   const now = deps.clock.now()
   const today = londonDate(now)
   const made: { id: string; ref: string; area: BriefingArea; entries: number }[] = []
   const touched = new Set<string>()
   for (const area of areas ?? (await areasToBrief(trx))) {
-    const { entries, managerTeamIds } = await entriesFor(trx, area, today)
     const current = await trx
       .selectFrom('rso_briefing')
       .select(['id', 'area_version'])
@@ -114,6 +132,7 @@ export async function generateBriefings(
       .orderBy('area_version', 'desc')
       .limit(1)
       .executeTakeFirst()
+    const { entries, managerTeamIds } = await entriesFor(trx, area, today, cut, current?.id ?? null)
     const before = current
       ? ((await trx
           .selectFrom('rso_briefing_entry')
@@ -344,7 +363,7 @@ export function briefingJob(db: Database, deps: OffendersDeps): ScheduledJob {
     everyMinutes: 60,
     run: async () => {
       await db.transaction().execute(async (trx) => {
-        const made = await generateBriefings(trx, deps, scheduler)
+        const made = await generateBriefings(trx, deps, scheduler, undefined, 'day')
         for (const b of made)
           await deps.accessLog.logChange(
             scheduler,
