@@ -135,6 +135,9 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     appliesTo: episodeKind,
     severity: 'medium',
     timeBased: true,
+    // Owed from the episode's report and met by a review or a grade, all recorded (its repeat window looks back
+    // from the report): only its review's due time moves it by the clock.
+    steadyByDueTimes: true,
     tables: ['missing_episode', 'missing_review'],
     params: repeatParams,
     async obligations(_db, ctx) {

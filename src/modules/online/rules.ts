@@ -134,6 +134,8 @@ export const onl03 = defineRule<{ hours: number }>({
   appliesTo: onlineCaseKind.kind,
   severity: 'high',
   timeBased: true,
+  // Owed from a child identified and met by a referral, both recorded: only its due time moves it by the clock.
+  steadyByDueTimes: true,
   tables: ['online_case', 'online_case_child', 'online_case_safeguarding'],
   params: {
     hours: {
