@@ -59,12 +59,12 @@ export function resultsMarkdown(r: BenchResults): string {
     out.push('### Full sweep per rule against count(*) over its tables')
     out.push('')
     out.push(
-      '| rule | form | obligations | count(*) ms | first sweep ms | ratio | steady sweep ms | ratio | count(*) with findings ms | steady ratio to it |',
+      '| rule | form | obligations | count(*) ms | first sweep ms | ratio | steady sweep ms | ratio | count(*) with findings ms | steady ratio to it | floor ms | steady ÷ floor |',
     )
-    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for (const s of r.sweep) {
       out.push(
-        `| ${s.ruleId}${s.ok ? '' : ' (failed)'} | ${s.form} | ${fmt(s.obligations)} | ${fmt(s.countMs)} | ${fmt(s.firstMs)} | ${x(s.firstRatio)} | ${fmt(s.steadyMs)} | ${x(s.steadyRatio)} | ${fmt(s.withFindingsMs ?? null)} | ${x(s.withFindingsRatio ?? null)} |`,
+        `| ${s.ruleId}${s.ok ? '' : ' (failed)'} | ${s.form} | ${fmt(s.obligations)} | ${fmt(s.countMs)} | ${fmt(s.firstMs)} | ${x(s.firstRatio)} | ${fmt(s.steadyMs)} | ${x(s.steadyRatio)} | ${fmt(s.withFindingsMs ?? null)} | ${x(s.withFindingsRatio ?? null)} | ${fmt(s.floorMs ?? null)} | ${x(s.floorRatio ?? null)} |`,
       )
     }
     out.push('')
@@ -75,7 +75,9 @@ export function resultsMarkdown(r: BenchResults): string {
         "when nothing has changed. count(*): a plain `select count(*)` over each table in the rule's `tables`, " +
         'summed, median of five; "n/a" for a rule that does not name its tables. The last two columns are a ' +
         "reference, not the target: the same count(*) plus a count(*) of the rule's stored findings, the least " +
-        'a sweep that compares obligations with stored findings must read.',
+        'a sweep that compares obligations with stored findings must read. "floor" (issue 18: each rule\'s ' +
+        "full sweep within 3x of it): the rule's own obligations query cut to its keys, fully joined with its " +
+        'stored findings on (subject, obligation key) and counted, median of five; "n/a" for a `rows` rule.',
     )
     out.push('')
   }

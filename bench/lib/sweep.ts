@@ -22,6 +22,14 @@ export interface SweepFigure {
    */
   withFindingsMs: number | null
   withFindingsRatio: number | null
+  /**
+   * The rule's floor (issue 18's baseline for the full sweep): its own obligations query cut to its keys,
+   * fully joined with its stored findings on (subject, obligation key) and counted, median of five. The
+   * rule's joins and filters, none of its expressions or the engine's comparison. Null for a `rows` rule.
+   */
+  floorMs?: number | null
+  /** steadyMs ÷ floorMs: the target is within 3x. */
+  floorRatio?: number | null
   firstRatio: number | null
   steadyRatio: number | null
   ok: boolean
@@ -50,23 +58,48 @@ async function countTime(db: Database, tables: readonly string[], findingsOf?: s
   return median(samples)
 }
 
-/** Whether a rule returns its query: asked of the rule itself, on a subject that does not exist. */
-async function formOf(services: Services, ruleId: string, asOf: Date): Promise<'query' | 'rows'> {
+/**
+ * A rule's obligations as it answers them at asOf with its default parameters: for `subjects` only, or every
+ * record. A query (`query` form) or rows computed in JavaScript (`rows`).
+ */
+async function obligationsOf(services: Services, ruleId: string, asOf: Date, subjects?: string[]) {
   const rule = services.standards.rule(ruleId)
-  if (!rule) return 'rows'
-  const { isObligationQuery } = await import('../../src/standards/rule.ts')
+  if (!rule) return null
   const { resolveParameters } = await import('../../src/standards/parameters.ts')
   const { upTo, columnRef } = await import('../../src/standards/rule.ts')
-  const subjects = ['00000000-0000-4000-8000-000000000000']
-  const found = await rule.obligations(services.db, {
+  return rule.obligations(services.db, {
     asOf,
     subjects,
     params: resolveParameters(rule, []),
     calendar: services.standards.calendar,
     upTo: (c) => upTo(c, asOf),
-    subjectFilter: (c) => sql<boolean>`${columnRef(c)}::text = any(${subjects}::text[])`,
+    subjectFilter: (c) =>
+      subjects ? sql<boolean>`${columnRef(c)}::text = any(${subjects}::text[])` : sql<boolean>`true`,
   })
-  return isObligationQuery(found) ? 'query' : 'rows'
+}
+
+/** Whether a rule returns its query: asked of the rule itself, on a subject that does not exist. */
+async function formOf(services: Services, ruleId: string, asOf: Date): Promise<'query' | 'rows'> {
+  const { isObligationQuery } = await import('../../src/standards/rule.ts')
+  const found = await obligationsOf(services, ruleId, asOf, ['00000000-0000-4000-8000-000000000000'])
+  return found && isObligationQuery(found) ? 'query' : 'rows'
+}
+
+/**
+ * The floor of a rule's full sweep (`SweepFigure.floorMs`): PostgreSQL drops the columns of a subquery that
+ * nothing reads, so the count pays for the rule's joins and filters and the join with the findings only.
+ */
+async function floorTime(services: Services, ruleId: string, asOf: Date): Promise<number | null> {
+  const { isObligationQuery } = await import('../../src/standards/rule.ts')
+  const found = await obligationsOf(services, ruleId, asOf)
+  if (!found || !isObligationQuery(found)) return null
+  const query = sql`select count(*) from (${found}) o
+    full join (select subject_id, obligation_key from finding where rule_id = ${ruleId}) f
+      on f.subject_id = o.subject_id::text and f.obligation_key = o.obligation_key`
+  await query.execute(services.db)
+  const samples: number[] = []
+  for (let i = 0; i < 5; i++) samples.push((await timed(() => query.execute(services.db)))[1])
+  return median(samples)
 }
 
 /** Every registered rule swept alone at asOf: the first sweep (opens the findings), then steady state. */
@@ -88,6 +121,7 @@ export async function benchSweep(services: Services, asOf: Date): Promise<SweepF
     const countMs = tables ? await countTime(db, tables) : null
     const withFindingsMs = tables ? await countTime(db, tables, rule.id) : null
     const steadyMs = median(steady)
+    const floorMs = await floorTime(services, rule.id, asOf)
     out.push({
       ruleId: rule.id,
       appliesTo: rule.appliesTo,
@@ -100,6 +134,8 @@ export async function benchSweep(services: Services, asOf: Date): Promise<SweepF
       countMs: countMs === null ? null : round(countMs, 2),
       withFindingsMs: withFindingsMs === null ? null : round(withFindingsMs, 2),
       withFindingsRatio: withFindingsMs === null ? null : ratio(steadyMs, withFindingsMs),
+      floorMs: floorMs === null ? null : round(floorMs, 2),
+      floorRatio: floorMs === null ? null : ratio(steadyMs, floorMs),
       firstRatio: countMs === null ? null : ratio(firstMs, countMs),
       steadyRatio: countMs === null ? null : ratio(steadyMs, countMs),
       ok: first?.ok ?? false,

@@ -62,10 +62,11 @@ function* assurancePlans(
   from: string,
   lastDay: string,
 ) {
-  // Calendar quarters from the one holding the demo's first day to the one holding its last.
+  // Calendar quarters from the one holding the demo's first day to the one holding its last, none before
+  // the 2018 report made R2018-01 (a demo of 2018 has none).
   const quarters: string[] = []
   for (let q = `${from.slice(0, 4)}-${quarterMonth(from)}-01`; q <= lastDay; q = addMonths(q, 3))
-    quarters.push(q)
+    if (q >= (reportMadeOn[2018] as string)) quarters.push(q)
   for (const team of commandTeams)
     for (const [n, member] of team.staff.entries()) {
       const weekly = member.rank === 'superintendent'
