@@ -95,7 +95,7 @@ async function floorTime(services: Services, ruleId: string, asOf: Date): Promis
   if (!found || !isObligationQuery(found)) return null
   const query = sql`select count(*) from (${found}) o
     full join (select subject_id, obligation_key from finding where rule_id = ${ruleId}) f
-      on f.subject_id = o.subject_id::text and f.obligation_key = o.obligation_key`
+      on f.subject_id = o.subject_id::text and f.obligation_key = o.obligation_key::text`
   await query.execute(services.db)
   const samples: number[] = []
   for (let i = 0; i < 5; i++) samples.push((await timed(() => query.execute(services.db)))[1])
