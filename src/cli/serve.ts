@@ -41,14 +41,15 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const address = await kestrel.app.listen({ port: settings.port, host: settings.host })
     const metrics =
       settings.metricsPort === undefined ? undefined : await startMetricsServer(settings.metricsPort)
-    // Time-based rules are re-checked every few minutes, so a finding breaches without anyone writing; the
-    // access log's head is anchored outside the database, so a cut tail cannot pass for an intact log; each
-    // night a full re-derivation checks the stored findings (standards/consistency.ts).
+    // Time-based rules are re-checked every minute (every five on the embedded database), so a finding
+    // breaches without anyone writing; the access log's head is anchored outside the database, so a cut tail
+    // cannot pass for an intact log; each night a full re-derivation checks the stored findings
+    // (standards/consistency.ts).
     const stopJobs = await startScheduledJobs(
       settings,
       handle.kind,
       [
-        sweepJob({ standards: kestrel.services.standards }),
+        sweepJob({ standards: kestrel.services.standards, dbKind: handle.kind }),
         consistencyJob({ standards: kestrel.services.standards, now: () => kestrel.services.clock.now() }),
         checkpointJob(handle.db, systemClock, settings.auditCheckpoint),
         ...moduleJobs(kestrel.services),

@@ -5,7 +5,7 @@ import { fixedClock } from '../platform/clock.ts'
 import { createViewEnvironment } from '../platform/views/render.ts'
 import type { RuleResult } from './evaluate.ts'
 import { defineRule } from './rule.ts'
-import { startSweepScheduler, sweepIntervalMinutes } from './sweep.ts'
+import { startSweepScheduler, sweepIntervalMinutes, sweepJob } from './sweep.ts'
 import { findingFormVersion } from './test-fixtures.ts'
 
 const me = '00000000-0000-4000-8000-0000000000aa'
@@ -262,6 +262,12 @@ describe('findingsForRecord', () => {
 })
 
 describe('sweep scheduler', () => {
+  it('sweeps every minute on PostgreSQL, every five on the embedded database (one session, held by a sweep)', () => {
+    const every = (dbKind: 'postgres' | 'pglite') =>
+      sweepJob({ standards: kestrel.services.standards, dbKind }).everyMinutes
+    expect([every('postgres'), every('pglite')]).toEqual([1, 5])
+  })
+
   it('starts and stops on the embedded database', async () => {
     // A gadget written behind the engine's back: only a sweep can find it overdue.
     await sql`insert into test_gadget values ('g4', 'G-4', null, '2024-03-04T07:00:00Z', null)`.execute(
@@ -284,7 +290,7 @@ describe('sweep scheduler', () => {
         standards: kestrel.services.standards,
         report: (results) => reports.push(results),
       })
-      vi.advanceTimersByTime(sweepIntervalMinutes * 60_000 - 1)
+      vi.advanceTimersByTime(sweepIntervalMinutes('pglite') * 60_000 - 1)
       expect(reports).toHaveLength(0)
       vi.advanceTimersByTime(1)
       await vi.waitFor(() => expect(reports).toHaveLength(1), { timeout: 20_000, interval: 50 })
@@ -292,7 +298,7 @@ describe('sweep scheduler', () => {
       expect(reports[0]).toContainEqual(expect.objectContaining({ ruleId: 'TST-10', ok: true }))
       expect(await findingOf('g4')).toEqual([{ status: 'breached', rule_id: 'TST-10' }])
       // Stopped: no more sweeps however long the process lives.
-      vi.advanceTimersByTime(3 * sweepIntervalMinutes * 60_000)
+      vi.advanceTimersByTime(3 * sweepIntervalMinutes('pglite') * 60_000)
       expect(reports).toHaveLength(1)
     } finally {
       vi.useRealTimers()
