@@ -9,6 +9,7 @@ import { type ConsistencyReport, checkConsistency, consistencyJob, recordConsist
 import { createRuleRegistry } from './registry.ts'
 import { defineRule, type ObligationQueryRow } from './rule.ts'
 import { type StandardsService, standardsService } from './service.ts'
+import { addWorkingDaysJoin, workingDaysDue } from './sql-time.ts'
 
 // Two synthetic rules over a table of parcels: one the clock moves (a parcel to be signed for within 4 hours),
 // one only a write moves (a parcel with no address). The engine knows no module, so neither does this test.
@@ -172,5 +173,71 @@ describe('the consistency check', () => {
     expect(reports.map((r) => [r.asOf.toISOString(), r.differences])).toEqual([
       ['2024-03-04T09:00:00.000Z', [{ ruleId: 'TST-12', missing: 0, outOfDate: 0, noLongerOwed: 1 }]],
     ])
+  })
+})
+
+describe('a new working-day calendar', () => {
+  // A parcel to be signed for within one working day; twice, one rule knowing it counts working days.
+  const workingDayRule = (id: string, readsWorkingDays: boolean) =>
+    defineRule({
+      id,
+      title: 'Parcel not signed for within a working day',
+      citation: `Test standard ${id}`,
+      source: 'local',
+      appliesTo: 'test-parcel',
+      severity: 'high',
+      timeBased: true,
+      steadyByDueTimes: true,
+      readsWorkingDays,
+      params: {},
+      obligations: async (_db, { upTo, subjectFilter, asOf }) =>
+        sql<ObligationQueryRow>`
+          select id as subject_id, '' as obligation_key, id as subject_ref, arrived_at as started_at,
+            ${workingDaysDue('due', 'arrived_at', sql.lit(1))} as due_at, ${upTo('signed_at')} as met_at,
+            'Sign for it' as detail, null::uuid as borough_id, null::uuid as bcu_id,
+            null::uuid as assignee_team_id, null::uuid as assignee_staff_id
+          from test_parcel ${addWorkingDaysJoin('due', 'arrived_at', sql.lit(1))}
+          where arrived_at <= ${asOf} and ${subjectFilter('id')}`,
+    })
+  const serviceWith = (calendar: ReturnType<typeof workingDayCalendar>) => {
+    const registry = createRuleRegistry()
+    registry.register(workingDayRule('TST-14', true))
+    registry.register(workingDayRule('TST-15', false))
+    return standardsService({ db: handle.db, clock, registry, calendar })
+  }
+  const dueOf = async (ruleId: string) =>
+    (
+      await sql<{
+        due_at: Date
+      }>`select due_at from finding where rule_id = ${ruleId} and subject_id = 'W1'`.execute(handle.db)
+    ).rows[0]?.due_at.toISOString()
+
+  it('moves the due times of the rules that read working days at the next steady sweep, once', async () => {
+    const before = serviceWith(workingDayCalendar())
+    await handle.db.transaction().execute(async (trx) => {
+      await sql`insert into test_parcel (id, arrived_at, address) values ('W1', ${clock.now()}, 'Dock')`.execute(
+        trx,
+      )
+      await before.afterWrite(trx, 'test-parcel', ['W1'])
+    })
+    // Monday 09:00: due on Tuesday at 09:00.
+    expect([await dueOf('TST-14'), await dueOf('TST-15')]).toEqual([
+      '2024-03-05T09:00:00.000Z',
+      '2024-03-05T09:00:00.000Z',
+    ])
+    // The force adds Tuesday as a holiday (KESTREL_BANK_HOLIDAYS_FILE): nothing is written, yet the due moves.
+    const after = serviceWith(workingDayCalendar(['2024-03-05']))
+    clock.set('2024-03-04T10:00:00Z')
+    const results = await after.sweep({ timeBasedOnly: true })
+    expect(results.find((r) => r.ruleId === 'TST-14')).toMatchObject({ ok: true, changed: 1 })
+    expect(await dueOf('TST-14')).toBe('2024-03-06T09:00:00.000Z')
+    // A rule that does not say it reads working days is swept by its due times, and goes stale: the check's defect.
+    expect(await dueOf('TST-15')).toBe('2024-03-05T09:00:00.000Z')
+    // Once derived whole under the new calendar, the steady sweep reads the index again.
+    expect((await after.sweep({ timeBasedOnly: true })).find((r) => r.ruleId === 'TST-14')?.dueRecords).toBe(
+      0,
+    )
+    const check = await checkConsistency(after, { asOf: clock.now() })
+    expect(check.differences).toEqual([{ ruleId: 'TST-15', missing: 0, outOfDate: 1, noLongerOwed: 0 }])
   })
 })

@@ -8,6 +8,7 @@ import { workingDaysMigration } from './migrations/0013-working-days.ts'
 import { findingQueuesMigration } from './migrations/0014-finding-queues.ts'
 import { findingBoroughQueuesMigration } from './migrations/0015-finding-borough-queues.ts'
 import { findingNextTransitionsMigration } from './migrations/0049-finding-next-transitions.ts'
+import { calendarSweptMigration } from './migrations/0050-calendar-swept.ts'
 import { createRuleRegistry } from './registry.ts'
 import { standardsRoutes } from './routes.ts'
 import { type StandardsService, standardsService } from './service.ts'
@@ -32,6 +33,7 @@ export const standardsModule = defineModule({
     findingQueuesMigration,
     findingBoroughQueuesMigration,
     findingNextTransitionsMigration,
+    calendarSweptMigration,
   ],
   menu: [
     { text: 'My work', href: '/my-work', access: staffAccess, position: 60 },

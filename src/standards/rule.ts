@@ -131,6 +131,11 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
    */
   steadyByDueTimes?: boolean
   /**
+   * True when its due times count working days (the `working_day` table): a new calendar moves them with
+   * nothing written, so the steady sweep derives such a rule whole once after the calendar changes.
+   */
+  readsWorkingDays?: boolean
+  /**
    * One definition for both the set-wise sweep and single-record evaluation; usually one SQL query. Either
    * run it and return the rows, or answer with the query itself (ObligationQuery, not run), as most rules
    * do: then the engine wraps it and derives, compares with the stored findings and writes them in the

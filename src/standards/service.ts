@@ -25,6 +25,7 @@ import { type ParameterChange, parameterStore, rulesWithParametersTakingEffect }
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
 import { type FindingCondition, inScope, isMyWork, type MyWork, scopeParts, type TeamScope } from './scope.ts'
+import { calendarSwept, calendarUnswept, ensureWorkingDays } from './working-days.ts'
 
 /** A finding as lists, the API and the CLI show it. */
 export interface FindingSummary {
@@ -467,12 +468,24 @@ export function standardsService(deps: StandardsDependencies) {
   async function sweep(options: { asOf?: Date; ruleIds?: readonly string[]; timeBasedOnly?: boolean } = {}) {
     const asOf = options.asOf ?? clock.now()
     const now = clock.now()
-    if (!options.timeBasedOnly)
-      return evaluateRules({ db, calendar, rules: pickRules(options.ruleIds), asOf, now })
+    // A calendar written since the rules counting working days were last derived whole has moved their due
+    // times with nothing written: they are derived whole (not by due times) until a sweep has done so.
+    await ensureWorkingDays(db, db, calendar)
+    const newCalendar = await calendarUnswept(db)
+    const markCalendarSwept = async (results: readonly RuleResult[]) => {
+      const done = (r: AnyRule) => results.some((x) => x.ruleId === r.id && x.ok)
+      if (newCalendar && registry.all().every((r) => !r.readsWorkingDays || done(r))) await calendarSwept(db)
+    }
+    if (!options.timeBasedOnly) {
+      const results = await evaluateRules({ db, calendar, rules: pickRules(options.ruleIds), asOf, now })
+      await markCalendarSwept(results)
+      return results
+    }
     // A parameter taking effect is a change by time alone: its rule is derived whole for the hour after.
     const takingEffect = await rulesWithParametersTakingEffect(db, asOf)
-    const swept = pickRules(options.ruleIds).filter((r) => r.timeBased || takingEffect.has(r.id))
-    const byDueTimes = swept.filter((r) => r.steadyByDueTimes && !takingEffect.has(r.id))
+    const whole = (r: AnyRule) => takingEffect.has(r.id) || (newCalendar && r.readsWorkingDays)
+    const swept = pickRules(options.ruleIds).filter((r) => r.timeBased || whole(r))
+    const byDueTimes = swept.filter((r) => r.steadyByDueTimes && !whole(r))
     const results = await evaluateRules({
       db,
       calendar,
@@ -481,6 +494,7 @@ export function standardsService(deps: StandardsDependencies) {
       now,
     })
     for (const rule of byDueTimes) results.push(await sweepDueTimes(rule, asOf, now))
+    await markCalendarSwept(results)
     return results
   }
 

@@ -98,3 +98,19 @@ export async function ensureWorkingDays(
     inLine.set(root, fingerprint)
   } else await rewrite(executor)
 }
+
+/**
+ * Whether the rules that read working days still owe a whole derivation under the calendar stored now
+ * (written since the last, `calendarSwept` records it): the steady sweep derives them whole while it does.
+ */
+export async function calendarUnswept(q: Database): Promise<boolean> {
+  const { rows } = await sql<{ rules_swept: boolean }>`select rules_swept from working_day_calendar`.execute(
+    q,
+  )
+  return rows[0]?.rules_swept === false
+}
+
+/** Records that the rules reading working days have been derived whole under the stored calendar. */
+export async function calendarSwept(q: Database): Promise<void> {
+  await sql`update working_day_calendar set rules_swept = true where not rules_swept`.execute(q)
+}

@@ -465,6 +465,7 @@ export const inv10 = defineRule<{ workingDays: number }>({
     },
   },
   // Working days come from the working_day table (standards/working-days.ts).
+  readsWorkingDays: true,
   async obligations(_db, ctx) {
     const n = ctx.params.forceWide.workingDays
     return sql<ObligationQueryRow>`

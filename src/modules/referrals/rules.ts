@@ -205,7 +205,11 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     },
   },
   timeBased: true,
+  // Both obligations start at recorded events (the follow-up at the decision's due time, when the sweep
+  // reads the PAC for the decision anyway) and are met by recorded ones: only due times move them.
+  steadyByDueTimes: true,
   // Working days come from the working_day table (standards/working-days.ts).
+  readsWorkingDays: true,
   async obligations(_db, ctx) {
     const { decisionWorkingDays, followUpWorkingDays } = ctx.params.forceWide
     const shared = 'pac.shared_with_mash_at'

@@ -1284,6 +1284,7 @@ export interface WorkingDay {
 
 export interface WorkingDayCalendar {
   fingerprint: string
+  rules_swept: Generated<boolean>
 }
 
 export interface DB {
