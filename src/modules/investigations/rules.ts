@@ -464,7 +464,9 @@ export const inv10 = defineRule<{ workingDays: number }>({
       description: 'Working days from the strategy discussion that began s47 enquiries to the conference',
     },
   },
-  // Working days come from the working_day table (standards/working-days.ts).
+  // Owed from a strategy discussion and met by a conference, both recorded and never dated ahead: only its
+  // due time moves it by the clock. Working days come from the working_day table (standards/working-days.ts).
+  steadyByDueTimes: true,
   readsWorkingDays: true,
   async obligations(_db, ctx) {
     const n = ctx.params.forceWide.workingDays

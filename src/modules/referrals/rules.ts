@@ -205,9 +205,8 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     },
   },
   timeBased: true,
-  // Both obligations start at recorded events (the follow-up at the decision's due time, when the sweep
-  // reads the PAC for the decision anyway) and are met by recorded ones: only due times move them.
-  steadyByDueTimes: true,
+  // Not swept by due times: the follow-up is born at the decision's due time, which a sweep reading only
+  // open findings misses when a supervisor resolved the decision's finding before it fell due.
   // Working days come from the working_day table (standards/working-days.ts).
   readsWorkingDays: true,
   async obligations(_db, ctx) {
