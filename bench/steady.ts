@@ -34,7 +34,6 @@ await onFreshKestrel(db, clock, async (kestrel, database) => {
     `The other ${rest.length} time-based rules, derived whole: ${rest.reduce((n, r) => n + r.ms, 0)} ms in all, slowest ` +
       rest
         .sort((a, b) => b.ms - a.ms)
-        .slice(0, 3)
         .map((r) => `${r.ruleId} ${r.ms} ms`)
         .join(', '),
   )

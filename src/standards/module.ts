@@ -9,6 +9,7 @@ import { findingQueuesMigration } from './migrations/0014-finding-queues.ts'
 import { findingBoroughQueuesMigration } from './migrations/0015-finding-borough-queues.ts'
 import { findingNextTransitionsMigration } from './migrations/0049-finding-next-transitions.ts'
 import { calendarSweptMigration } from './migrations/0050-calendar-swept.ts'
+import { ruleSweptToMigration } from './migrations/0051-rule-swept-to.ts'
 import { createRuleRegistry } from './registry.ts'
 import { standardsRoutes } from './routes.ts'
 import { type StandardsService, standardsService } from './service.ts'
@@ -34,6 +35,7 @@ export const standardsModule = defineModule({
     findingBoroughQueuesMigration,
     findingNextTransitionsMigration,
     calendarSweptMigration,
+    ruleSweptToMigration,
   ],
   menu: [
     { text: 'My work', href: '/my-work', access: staffAccess, position: 60 },

@@ -127,9 +127,18 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
    * parameters, and it is met by a recorded event. The steady sweep then reads only the stored findings
    * whose due time has passed (an index) and evaluates those records, instead of deriving every obligation
    * again. A rule with obligations born or ended by the clock (a recurring duty, a rolling window, an
-   * anniversary) must leave it unset; the consistency check would find the difference.
+   * anniversary) must leave it unset unless it declares those instants (`clockInstants`); the consistency
+   * check would find the difference.
    */
   steadyByDueTimes?: boolean
+  /**
+   * For a rule swept by its due times whose obligations are also born, met or ended by the clock at other
+   * instants the data records (an RSO's notification that starts on a date; a visit recorded ahead of its
+   * time; a follow-up owed from another obligation's due time): the records with such an instant in the
+   * window (from, to]. The steady sweep evaluates them beside the findings that fell due. A superset is
+   * safe (it costs only time); an instant left out is a difference the consistency check reports.
+   */
+  clockInstants?(window: { from: Date; to: Date }): RawBuilder<{ subject_id: string }>
   /**
    * True when its due times count working days (the `working_day` table): a new calendar moves them with
    * nothing written, so the steady sweep derives such a rule whole once after the calendar changes.
@@ -168,6 +177,19 @@ export const dependency =
   (rowIds: readonly string[]): RawBuilder<{ subject_id: string }> =>
     sql<{ subject_id: string }>`select distinct cast(${sql.ref(column)} as text) as subject_id
       from ${sql.table(table)} where id = any(cast(${[...rowIds]} as uuid[])) and ${sql.ref(column)} is not null`
+
+/**
+ * A `clockInstants` for obligations born at another obligation's due time (a follow-up owed once a reply is
+ * late): the records whose stored findings of `obligationKey` under `ruleId` fall due in the window, whatever
+ * became of them since (met, or resolved by a supervisor before they fell due). Reads the finding queue's
+ * index on due time.
+ */
+export const dueTimesOf =
+  (ruleId: string, obligationKey: string) =>
+  ({ from, to }: { from: Date; to: Date }): RawBuilder<{ subject_id: string }> =>
+    sql<{ subject_id: string }>`select distinct subject_id from finding
+      where coalesce(due_at, opened_at) > ${from} and coalesce(due_at, opened_at) <= ${to}
+        and due_at is not null and rule_id = ${ruleId} and obligation_key = ${obligationKey}`
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds rules of every parameter shape
 export type AnyRule = Rule<any>

@@ -25,6 +25,7 @@ import { type ParameterChange, parameterStore, rulesWithParametersTakingEffect }
 import type { RuleRegistry } from './registry.ts'
 import type { AnyRule } from './rule.ts'
 import { type FindingCondition, inScope, isMyWork, type MyWork, scopeParts, type TeamScope } from './scope.ts'
+import { clockSubjects, markSweptTo, sweptTo, windowOverlapMs } from './swept-to.ts'
 import { calendarSwept, calendarUnswept, ensureWorkingDays } from './working-days.ts'
 
 /** A finding as lists, the API and the CLI show it. */
@@ -477,7 +478,9 @@ export function standardsService(deps: StandardsDependencies) {
       if (newCalendar && registry.all().every((r) => !r.readsWorkingDays || done(r))) await calendarSwept(db)
     }
     if (!options.timeBasedOnly) {
-      const results = await evaluateRules({ db, calendar, rules: pickRules(options.ruleIds), asOf, now })
+      const rules = pickRules(options.ruleIds)
+      const results = await evaluateRules({ db, calendar, rules, asOf, now })
+      await markSweptTo(db, asOf, { derivedWhole: clockedOk(rules, results), windowed: [] })
       await markCalendarSwept(results)
       return results
     }
@@ -485,21 +488,40 @@ export function standardsService(deps: StandardsDependencies) {
     const takingEffect = await rulesWithParametersTakingEffect(db, asOf)
     const whole = (r: AnyRule) => takingEffect.has(r.id) || (newCalendar && r.readsWorkingDays)
     const swept = pickRules(options.ruleIds).filter((r) => r.timeBased || whole(r))
-    const byDueTimes = swept.filter((r) => r.steadyByDueTimes && !whole(r))
-    const results = await evaluateRules({
+    // A rule with clock instants is swept by a window from where the last sweep took it: never swept, it is
+    // derived whole first.
+    const reached = await sweptTo(
       db,
-      calendar,
-      rules: swept.filter((r) => !byDueTimes.includes(r)),
-      asOf,
-      now,
+      swept.filter((r) => r.clockInstants).map((r) => r.id),
+    )
+    const byDueTimes = swept.filter(
+      (r) => r.steadyByDueTimes && !whole(r) && (!r.clockInstants || reached.has(r.id)),
+    )
+    const derivedWhole = swept.filter((r) => !byDueTimes.includes(r))
+    const results = await evaluateRules({ db, calendar, rules: derivedWhole, asOf, now })
+    for (const rule of byDueTimes) results.push(await sweepDueTimes(rule, asOf, now, reached.get(rule.id)))
+    await markSweptTo(db, asOf, {
+      derivedWhole: clockedOk(derivedWhole, results),
+      windowed: clockedOk(byDueTimes, results),
     })
-    for (const rule of byDueTimes) results.push(await sweepDueTimes(rule, asOf, now))
     await markCalendarSwept(results)
     return results
   }
 
-  /** One rule's steady sweep by its due times: the records whose open findings fell due, and only those. */
-  async function sweepDueTimes(rule: AnyRule, asOf: Date, now: Date): Promise<RuleResult> {
+  /** Of `rules`, the ids of those with clock instants that `results` says were swept without error. */
+  const clockedOk = (rules: readonly AnyRule[], results: readonly RuleResult[]) =>
+    rules.filter((r) => r.clockInstants && results.some((x) => x.ruleId === r.id && x.ok)).map((r) => r.id)
+
+  /**
+   * One rule's steady sweep by its due times: the records whose open findings fell due, and those with a
+   * clock instant (`clockInstants`) since the last sweep took it to `reached`; only those.
+   */
+  async function sweepDueTimes(
+    rule: AnyRule,
+    asOf: Date,
+    now: Date,
+    reached: Date | undefined,
+  ): Promise<RuleResult> {
     const started = performance.now()
     const due = await db
       .selectFrom('finding')
@@ -511,7 +533,10 @@ export function standardsService(deps: StandardsDependencies) {
       .where('due_at', 'is not', null)
       .where('due_at', '<=', asOf)
       .execute()
-    const subjects = due.map((r) => r.subject_id)
+    const clocked = reached
+      ? await clockSubjects(db, rule, new Date(reached.getTime() - windowOverlapMs), asOf)
+      : []
+    const subjects = [...new Set([...due.map((r) => r.subject_id), ...clocked])]
     const [result] = subjects.length
       ? await evaluateRules({ db, calendar, rules: [rule], subjects, asOf, now })
       : [{ ruleId: rule.id, ok: true, obligations: 0, opened: 0, changed: 0, closed: 0, ms: 0 }]

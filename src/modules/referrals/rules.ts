@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely'
-import { defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
+import { defineRule, dueTimesOf, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
 import {
   addWorkingDaysJoin,
   hoursText,
@@ -205,8 +205,11 @@ export const ref05 = defineRule<{ decisionWorkingDays: number; followUpWorkingDa
     },
   },
   timeBased: true,
-  // Not swept by due times: the follow-up is born at the decision's due time, which a sweep reading only
-  // open findings misses when a supervisor resolved the decision's finding before it fell due.
+  // Both obligations start at recorded events or at the decision's due time, and are met by recorded events.
+  // The follow-up is born when the decision falls due, whatever became of the decision's finding (a
+  // supervisor may have resolved it early): the sweep reads those due times from the stored findings.
+  steadyByDueTimes: true,
+  clockInstants: dueTimesOf('REF-05', 'decision'),
   // Working days come from the working_day table (standards/working-days.ts).
   readsWorkingDays: true,
   async obligations(_db, ctx) {
