@@ -37,7 +37,7 @@ export interface RuleResult {
   ms: number
   /**
    * A steady sweep of a rule swept by its due times: the records whose findings it read from the index
-   * (those due by asOf), the only ones it evaluated.
+   * (those due by asOf) and those with a clock instant since its last sweep, the only ones it evaluated.
    */
   dueRecords?: number
 }

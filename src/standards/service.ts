@@ -523,20 +523,37 @@ export function standardsService(deps: StandardsDependencies) {
     reached: Date | undefined,
   ): Promise<RuleResult> {
     const started = performance.now()
-    const due = await db
-      .selectFrom('finding')
-      .select('subject_id')
-      .distinct()
-      .where('rule_id', '=', rule.id)
-      .where('closed_at', 'is', null)
-      .where('breached_at', 'is', null)
-      .where('due_at', 'is not', null)
-      .where('due_at', '<=', asOf)
-      .execute()
-    const clocked = reached
-      ? await clockSubjects(db, rule, new Date(reached.getTime() - windowOverlapMs), asOf)
-      : []
-    const subjects = [...new Set([...due.map((r) => r.subject_id), ...clocked])]
+    let subjects: string[]
+    try {
+      const due = await db
+        .selectFrom('finding')
+        .select('subject_id')
+        .distinct()
+        .where('rule_id', '=', rule.id)
+        .where('closed_at', 'is', null)
+        .where('breached_at', 'is', null)
+        .where('due_at', 'is not', null)
+        .where('due_at', '<=', asOf)
+        .execute()
+      const clocked = reached
+        ? await clockSubjects(db, rule, new Date(reached.getTime() - windowOverlapMs), asOf)
+        : []
+      subjects = [...new Set([...due.map((r) => r.subject_id), ...clocked])]
+    } catch (error) {
+      // Reported like a rule whose query fails: the others go on, and its window is swept again next time.
+      const ms = Math.round(performance.now() - started)
+      const message = `the records due could not be read: ${(error as Error).message}`
+      return {
+        ruleId: rule.id,
+        ok: false,
+        error: message,
+        obligations: 0,
+        opened: 0,
+        changed: 0,
+        closed: 0,
+        ms,
+      }
+    }
     const [result] = subjects.length
       ? await evaluateRules({ db, calendar, rules: [rule], subjects, asOf, now })
       : [{ ruleId: rule.id, ok: true, obligations: 0, opened: 0, changed: 0, closed: 0, ms: 0 }]

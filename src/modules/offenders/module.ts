@@ -7,7 +7,6 @@ import { offendersMeasures } from './measures.ts'
 import { offendersMigration } from './migrations/0020-offenders.ts'
 import { briefingsMigration } from './migrations/0023-briefings.ts'
 import { deporteeArrivalsMigration } from './migrations/0024-deportee-arrivals.ts'
-import { rsoClockInstantsMigration } from './migrations/0052-rso-clock-instants.ts'
 import { offendersPath, offendersRoutes } from './routes.ts'
 import { offenderRules } from './rules.ts'
 import { offendersSeed } from './seed.ts'
@@ -26,7 +25,7 @@ declare module '../../platform/module.ts' {
 export const offendersModule = defineModule({
   name: 'offenders',
   needs: ['organisation', 'standards', 'children', 'referrals'],
-  migrations: [offendersMigration, briefingsMigration, deporteeArrivalsMigration, rsoClockInstantsMigration],
+  migrations: [offendersMigration, briefingsMigration, deporteeArrivalsMigration],
   importKinds: offendersImportKinds,
   menu: [
     {

@@ -349,3 +349,27 @@ describe('RSO-09 ViSOR record at the point of charge', () => {
     expect(await fx.states('RSO-09', adult.id, '2019-06-02T00:00:00Z')).toEqual(['breached'])
   })
 })
+
+describe('the steady sweep of RSO-01, RSO-04 and RSO-07', () => {
+  it('reads only the findings that fell due, and breaches them', async () => {
+    const { standards } = fx.kestrel.services
+    const start = clock.now()
+    try {
+      // Nothing an RSO's rules start from is accepted dated ahead: the clock moves them only at due times.
+      await expect(fx.rso('2019-06-20')).rejects.toThrow('must not be in the future')
+      const r = await fx.rso('2018-06-15')
+      await visit(r.ref, '2019-01-10T10:00:00Z')
+      await standards.sweep({ timeBasedOnly: true })
+      // Medium risk: the next visit was due within 6 months, by 10 July 2019 (BST: 23:00 the day before).
+      clock.set('2019-07-10T23:01:00Z')
+      const swept = await standards.sweep({ timeBasedOnly: true })
+      const rso04 = swept.find((x) => x.ruleId === 'RSO-04')
+      expect(rso04?.ok).toBe(true)
+      expect(rso04?.dueRecords).toBeGreaterThanOrEqual(1)
+      const [visitDue] = await standards.listFindings({ ruleId: 'RSO-04', subjectId: r.id, status: 'open' })
+      expect(visitDue?.status).toBe('breached')
+    } finally {
+      clock.set(start)
+    }
+  })
+})

@@ -11,7 +11,6 @@ import {
   plusMonthsDate,
 } from '../../standards/sql-time.ts'
 import { chargedPersonKind, managerKind, rsoKind } from './access.ts'
-import { armsAssessed, notificationsMade, rsoClockInstants, visitsMade } from './clock-instants.ts'
 import { visitIntervalParams, yearlyNotificationKinds } from './rso.ts'
 
 /*
@@ -37,9 +36,10 @@ export const rso01 = defineRule<{ months: number }>({
   appliesTo: rsoKind.kind,
   severity: 'high',
   timeBased: true,
-  // Its obligations start at recorded events or the notification's first day and are met by recorded events.
+  // Its obligations start at the notification's first day or a recorded event and are met by recorded events,
+  // none of which a write or an import accepts dated ahead (keep-records.ts, write-rsos.ts): only their due
+  // times move them by the clock.
   steadyByDueTimes: true,
-  clockInstants: rsoClockInstants(armsAssessed),
   tables: ['rso', 'rso_arms'],
   params: { months: { default: 12, description: 'Months an ARMS assessment stays current', unit: 'months' } },
   async obligations(_db, { asOf, params, subjectFilter }) {
@@ -147,9 +147,10 @@ export const rso04 = defineRule<{ [K in keyof typeof visitIntervalParams]: numbe
   appliesTo: rsoKind.kind,
   severity: 'medium',
   timeBased: true,
-  // Its obligations start at recorded events or the notification's first day and are met by recorded events.
+  // Its obligations start at the notification's first day or a recorded event and are met by recorded events,
+  // none of which a write or an import accepts dated ahead (keep-records.ts, write-rsos.ts): only their due
+  // times move them by the clock.
   steadyByDueTimes: true,
-  clockInstants: rsoClockInstants(visitsMade),
   tables: ['rso', 'rso_visit'],
   params: visitIntervalParams,
   async obligations(_db, { asOf, params, subjectFilter }) {
@@ -247,9 +248,10 @@ export const rso07 = defineRule<{ months: number }>({
   appliesTo: rsoKind.kind,
   severity: 'high',
   timeBased: true,
-  // Its obligations start at recorded events or the notification's first day and are met by recorded events.
+  // Its obligations start at the notification's first day or a recorded event and are met by recorded events,
+  // none of which a write or an import accepts dated ahead (keep-records.ts, write-rsos.ts): only their due
+  // times move them by the clock.
   steadyByDueTimes: true,
-  clockInstants: rsoClockInstants(notificationsMade),
   tables: ['rso', 'rso_notification'],
   params: {
     months: { default: 12, description: 'Months within which the next notification is owed', unit: 'months' },
