@@ -114,6 +114,31 @@ describe('rules ONL-05 to ONL-07', () => {
     expect(await findings('R5/1', 'ONL-05', new Date('2018-07-31T00:00:00Z'))).toEqual([])
   })
 
+  it('ONL-05: a result reported by a laptop whose clock runs fast meets it when that time comes, by the steady sweep', async () => {
+    const { standards } = kestrel.services
+    await triage().saveDevice('R5/3', device(), principal(), forceWideReach)
+    await standards.sweep({ timeBasedOnly: true })
+    // Finished ten minutes from now by the laptop's clock: not met yet.
+    const ahead = new Date(clock.now().getTime() + 10 * 60_000)
+    await result('R5/3', 'no-known-material-found', ahead.toISOString())
+    expect(await stored('R5/3', 'ONL-05')).toEqual(['breached'])
+    const start = clock.now()
+    try {
+      clock.set(new Date(ahead.getTime() + 60_000))
+      const swept = await standards.sweep({ timeBasedOnly: true })
+      expect(swept.find((r) => r.ruleId === 'ONL-05')).toMatchObject({ ok: true, dueRecords: 1, changed: 1 })
+      expect(await stored('R5/3', 'ONL-05')).toEqual(['met'])
+      // Windows reach back 15 minutes before the last sweep; once past that, nothing dated ahead is left to read.
+      clock.set(new Date(ahead.getTime() + 20 * 60_000))
+      await standards.sweep({ timeBasedOnly: true })
+      clock.set(new Date(ahead.getTime() + 21 * 60_000))
+      const later = await standards.sweep({ timeBasedOnly: true })
+      expect(later.find((r) => r.ruleId === 'ONL-05')).toMatchObject({ ok: true, dueRecords: 0 })
+    } finally {
+      clock.set(start)
+    }
+  })
+
   it('ONL-05 does not apply once a device is submitted or returned', async () => {
     await triage().saveDevice('R5/2', device(), principal(), forceWideReach)
     await status('R5/2', 'submitted', '2018-08-03T10:00:00Z')

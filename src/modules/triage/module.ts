@@ -9,6 +9,7 @@ import { deviceKind, triageAccess } from './access.ts'
 import { triageApi } from './api.ts'
 import { triageImportKinds } from './import-kinds.ts'
 import { triageMigration } from './migrations/0010-triage.ts'
+import { deviceClockInstantsMigration } from './migrations/0052-device-clock-instants.ts'
 import { devicesPath, triageRoutes } from './routes.ts'
 import { triageRules } from './rules.ts'
 import { triageService } from './service.ts'
@@ -43,7 +44,7 @@ declare module '../../platform/module.ts' {
 export const triageModule = defineModule({
   name: 'triage',
   needs: ['standards', 'children'],
-  migrations: [triageMigration],
+  migrations: [triageMigration, deviceClockInstantsMigration],
   importKinds: triageImportKinds,
   menu: [
     { text: 'Devices', href: devicesPath, access: triageAccess.read, position: 90, rowFor: ['online_csae'] },

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { defineRule } from '../../standards/rule.ts'
 import { deviceKind } from './access.ts'
+import { deviceClockInstants } from './clock-instants.ts'
 
 /**
  * The device rules of RULES.md (ONL-05 to ONL-07); the other ONL rules belong to the online cases module.
@@ -72,6 +73,9 @@ export const onl05 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: true,
+  // No due time: only a triage result or status dated ahead of its writing changes it by the clock.
+  steadyByDueTimes: true,
+  clockInstants: deviceClockInstants,
   tables: ['device', 'device_status_event', 'triage_result'],
   async obligations(db, ctx) {
     const { rows } = await deviceFacts(ctx.asOf, ctx.subjectFilter('d.id')).execute(db)
@@ -97,6 +101,9 @@ export const onl06 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: true,
+  // No due time: only a triage result or status dated ahead of its writing changes it by the clock.
+  steadyByDueTimes: true,
+  clockInstants: deviceClockInstants,
   tables: ['device', 'device_status_event', 'triage_result'],
   async obligations(db, ctx) {
     const { rows } = await deviceFacts(ctx.asOf, ctx.subjectFilter('d.id')).execute(db)
@@ -130,6 +137,9 @@ export const onl07 = defineRule<Record<string, never>>({
   severity: 'high',
   params: {},
   timeBased: true,
+  // No due time: only a triage result or status dated ahead of its writing changes it by the clock.
+  steadyByDueTimes: true,
+  clockInstants: deviceClockInstants,
   tables: ['device', 'device_status_event', 'triage_result'],
   async obligations(db, ctx) {
     const { rows } = await deviceFacts(ctx.asOf, ctx.subjectFilter('d.id')).execute(db)
