@@ -94,6 +94,9 @@ export const onl02 = defineRule<{ [K in keyof typeof stageLimitParams]: number }
   appliesTo: onlineCaseKind.kind,
   severity: 'high',
   timeBased: true,
+  // Owed from a stage entered and met by the next, both recorded and never accepted dated ahead
+  // (online-case.ts, stageOrderErrors): only its due times move it by the clock.
+  steadyByDueTimes: true,
   tables: ['online_case', 'online_case_stage'],
   params: stageLimitParams,
   async obligations(_db, { asOf, params, subjectFilter }) {
