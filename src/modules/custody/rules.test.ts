@@ -503,6 +503,34 @@ describe('CUS-13 the 24 and 36 hour limits', () => {
     expect(await states('CUS-13', d.id, '2018-08-02T22:59:00Z')).toEqual(['met', 'due'])
     expect(await states('CUS-13', d.id, '2018-08-03T01:00:00Z')).toEqual(['met', 'met'])
   })
+  it('opens the 36-hour obligation by the steady sweep when the 24 hours pass, though the first was met', async () => {
+    const { standards } = fx.kestrel.services
+    const start = clock.now()
+    clock.set('2018-08-02T09:00:00Z')
+    try {
+      const d = await fx.detention(
+        '2018-08-01T12:00:00Z',
+        base([
+          ev('extension', '2018-08-02T08:30:00Z', { extensionKind: 'superintendent', officerName: 'Supt S' }),
+        ]),
+      )
+      const stored = async () =>
+        (await standards.findingsForSubject('custody-detention', d.id))
+          .filter((f) => f.ruleId === 'CUS-13')
+          .map((f) => f.status)
+          .sort()
+      await standards.sweep({ timeBasedOnly: true })
+      expect(await stored()).toEqual(['met'])
+      clock.set('2018-08-02T12:31:00Z')
+      const swept = await standards.sweep({ timeBasedOnly: true })
+      expect(swept.find((r) => r.ruleId === 'CUS-13')).toMatchObject({ ok: true, opened: 1 })
+      expect(swept.find((r) => r.ruleId === 'CUS-13')?.dueRecords).toBeGreaterThanOrEqual(1)
+      // The 24 hours met by the extension; the 36 owed from now.
+      expect(await stored()).toEqual(['due', 'met'])
+    } finally {
+      clock.set(start)
+    }
+  })
   it('has no 36-hour obligation when charged within 24 hours', async () => {
     const d = await fx.detention('2018-08-01T12:00:00Z', base([ev('charged', '2018-08-01T22:00:00Z')]))
     expect(await states('CUS-13', d.id, '2018-08-03T12:00:00Z')).toEqual(['met'])

@@ -1,5 +1,11 @@
 import { type RawBuilder, sql } from 'kysely'
-import { type AnyRule, defineRule, type ObligationQueryRow, type RuleContext } from '../../standards/rule.ts'
+import {
+  type AnyRule,
+  defineRule,
+  dueTimesOf,
+  type ObligationQueryRow,
+  type RuleContext,
+} from '../../standards/rule.ts'
 import { hoursBetweenText, hoursText, plusHours } from '../../standards/sql-time.ts'
 import { detentionKind } from './access.ts'
 import { inspectorOrAbove, transferDestinations } from './custody.ts'
@@ -89,6 +95,14 @@ const notJavaScriptSpace =
 
 const pace = 'Police and Criminal Evidence Act 1984'
 
+/**
+ * The time-based custody rules start each obligation at a recorded event (or at an act that ends the one
+ * before, as CUS-09's periods do), time it by fixed hours and meet it by recorded events; no event is accepted
+ * dated ahead (custody.ts, timelineErrors). So only their due times move them by the clock, and the steady
+ * sweep reads only the findings that fell due (CUS-13's second limit, born at its first, reads those too).
+ */
+const dueTimesOnly = true
+
 // ---------- CUS-01 ----------
 
 export const cus01 = defineRule<{ aaArrivalHours: number }>({
@@ -111,6 +125,7 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.aaArrivalHours)
     return sql<ObligationQueryRow>`
@@ -173,6 +188,7 @@ export const cus03 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     // Too late once the child is interviewed or charged after the adult came, the adult leaves, or the child does.
     return decided(sql`
@@ -228,6 +244,7 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     const { firstReviewHours, laterReviewHours } = ctx.params.forceWide
     const first = sql`o.n = 1`
@@ -367,6 +384,7 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.accommodationRequestHours)
     return sql<ObligationQueryRow>`
@@ -408,6 +426,7 @@ export const cus08 = defineRule<{ certificateHours: number }>({
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     const declinedBy = ctx.params.sql('certificateHours')
     return decided(sql`
@@ -462,6 +481,7 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.escalationHours)
     const first = sql`o.n = 1`
@@ -566,6 +586,7 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.healthcareHours)
     return sql<ObligationQueryRow>`
@@ -643,6 +664,9 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
     },
   },
   timeBased: true,
+  steadyByDueTimes: dueTimesOnly,
+  // The 36-hour obligation is born when the 24-hour limit passes, whatever became of that finding.
+  clockInstants: dueTimesOf('CUS-13', '24h'),
   async obligations(_db, ctx) {
     const { limitHours, extendedLimitHours } = ctx.params.forceWide
     return sql<ObligationQueryRow>`
