@@ -75,6 +75,11 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
     if (module.onMerge) children.onMerge(module.onMerge)
     module.wire?.(service, all)
   }
+  // A change to the person index (a person, a household, a relationship) re-evaluates, before it commits,
+  // the rules that read those people (`dependsOn.person`), as an import's batch does by table.
+  children.onPeopleChanged(async (trx, personIds) => {
+    await standards.afterChange(trx, new Map([['person', [...personIds]]]))
+  })
   const { db, clock, config, sessions, accessLog } = all
   const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   // Rules are evaluated for everything a batch wrote before it commits, as for a write through a page.

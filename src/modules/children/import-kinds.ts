@@ -8,7 +8,6 @@ import { defineImportKind, type ImportLine, type Transaction } from '../../platf
 import { londonDate } from '../../platform/time.ts'
 import { isoDay } from '../../platform/time-schemas.ts'
 import { boroughsOf, matchBoroughNames } from './boroughs.ts'
-import { pacsAroundPeople } from './linked-pacs.ts'
 import { ethnicityCodes, flagKinds, genders, householdRoles, protectionPlanCategories } from './person.ts'
 
 /**
@@ -173,6 +172,8 @@ export const personImportKind = defineImportKind<PersonLine>({
   logsItsOwnAccess: true,
   kind: 'person',
   subjectKind: 'person',
+  // A name, an age or a merge read by other rules (REF-06's dependsOn) is judged again with the import.
+  table: 'person',
   schema: personSchema as z.ZodType<PersonLine>,
   // A merged record's ref finds the survivor, so flags and memberships land on the one record.
   async lookup(trx, refs) {
@@ -338,23 +339,9 @@ export const householdMembershipImportKind = defineImportKind<MembershipLine>({
   logsItsOwnAccess: true,
   kind: 'household-membership',
   schema: membershipSchema as z.ZodType<MembershipLine>,
-  // Living together links children (REF-06): the PACs around the members are judged again with the import.
-  async subjectsOf(trx, ids) {
-    const members = await trx
-      .selectFrom('household_membership')
-      .select('person_id')
-      .where('id', 'in', [...ids])
-      .execute()
-    return [
-      {
-        kind: 'pac',
-        ids: await pacsAroundPeople(
-          trx,
-          members.map((m) => m.person_id),
-        ),
-      },
-    ]
-  },
+  // Living together links children: rules reading memberships (REF-06's dependsOn) judge again the records
+  // it touches with the import.
+  table: 'household_membership',
   refersTo: ['person'],
   references: (record) => [{ field: 'person', kind: 'person', ref: record.person }],
   lookup: (trx, refs) => lookupByRef(trx, 'household_membership', refs),

@@ -12,7 +12,6 @@ import {
   rejectIf,
   writeHistory,
 } from './import-kinds.ts'
-import { pacsAroundPeople } from './linked-pacs.ts'
 import { relationshipKinds } from './person.ts'
 
 /**
@@ -48,24 +47,9 @@ export const relationshipImportKind = defineImportKind<RelationshipLine>({
     { field: 'person', kind: 'person', ref: record.person },
     { field: 'relatedPerson', kind: 'person', ref: record.relatedPerson },
   ],
-  // A relationship links the children around both people (REF-06): the PACs about them, whether in this
-  // batch or imported before, are judged again with the import, not only at the next sweep.
-  async subjectsOf(trx, ids) {
-    const ends = await trx
-      .selectFrom('relationship')
-      .select(['person_a', 'person_b'])
-      .where('id', 'in', [...ids])
-      .execute()
-    return [
-      {
-        kind: 'pac',
-        ids: await pacsAroundPeople(
-          trx,
-          ends.flatMap((r) => [r.person_a, r.person_b]),
-        ),
-      },
-    ]
-  },
+  // A relationship links the children around both people: rules reading it (REF-06's dependsOn) judge the
+  // records it touches again with the import, not only at the next sweep.
+  table: 'relationship',
   async lookup(trx, refs) {
     const rows = await trx.selectFrom('relationship').select(['id', 'ref']).where('ref', 'in', refs).execute()
     return new Map(rows.map((r) => [r.ref as string, r.id]))

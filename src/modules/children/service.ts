@@ -23,7 +23,7 @@ import {
   type MembershipInput,
   memberships,
 } from './service/household-membership.ts'
-import { linkedChildrenOn, linkedChildrenSql } from './service/linked-children.ts'
+import { linkedChildrenOn, linkedChildrenSql, peopleLinkedThroughSql } from './service/linked-children.ts'
 import { merge } from './service/merge.ts'
 import { ownTimeline } from './service/own-timeline.ts'
 import type {
@@ -70,7 +70,14 @@ export interface ChildrenDependencies {
  */
 export function childrenService(db: Database, clock: Clock, dependencies: ChildrenDependencies) {
   const { accessLog } = dependencies
-  const deps: ChildrenDeps = { clock, ...dependencies }
+  const changeListeners: ((trx: Executor, personIds: readonly string[]) => Promise<void>)[] = []
+  const deps: ChildrenDeps = {
+    clock,
+    ...dependencies,
+    peopleChanged: async (trx, personIds) => {
+      for (const listener of changeListeners) await listener(trx, personIds)
+    },
+  }
   const today = () => todayOf(clock)
   const timelines = timelineRegistry()
   const mergeHooks: MergeHook[] = []
@@ -80,6 +87,14 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
     /** Other modules add their records to every child's chronology. */
     registerTimelineProvider(provider: TimelineProvider) {
       timelines.register(provider)
+    },
+
+    /**
+     * Other modules hear, in the write's transaction, of the people whose record or links a write changed
+     * (the standards engine evaluates the rules that read them).
+     */
+    onPeopleChanged(listener: (trx: Executor, personIds: readonly string[]) => Promise<void>) {
+      changeListeners.push(listener)
     },
 
     /** Other modules move their records from a merged person to the survivor, in the merge's transaction. */
@@ -164,6 +179,7 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
     flaggedSinceSql: (flagKinds: readonly FlagKind[], people?: RawBuilder<unknown>) =>
       flaggedSinceSql(flagKinds, people),
     linkedChildrenSql: (asked: RawBuilder<unknown>) => linkedChildrenSql(asked),
+    peopleLinkedThroughSql: (people: RawBuilder<{ person_id: string }>) => peopleLinkedThroughSql(people),
 
     relationships: (personId: string, q: Executor = db) => relationships(q, personId),
     addRelationship: (personId: string, input: RelationshipInput, actor: Changer) =>

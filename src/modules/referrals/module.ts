@@ -57,7 +57,8 @@ export const referralsModule = defineModule({
   ],
   create: createReferrals,
   measures: (_referrals, { standards }) => referralsMeasures(standards, standards.calendar),
-  rules: (referrals) => referralRules(referrals.people.linkedChildrenSql),
+  rules: (referrals) =>
+    referralRules(referrals.people.linkedChildrenSql, referrals.people.peopleLinkedThroughSql),
   subjectLinks: { [pacKind.kind]: (id) => `/pacs/${id}` },
   timeline: (referrals) => (personId, reach, asOf) => referrals.timelineItems(personId, reach, asOf),
   startPanels: referralsStartPanels,

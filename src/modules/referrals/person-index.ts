@@ -1,6 +1,6 @@
 import { displayName } from '../children/person.ts'
 import type { ChildrenService, Person, SearchViewer } from '../children/service.ts'
-import type { LinkedChildrenSql } from './rules.ts'
+import type { LinkedChildrenSql, PeopleLinkedThroughSql } from './rules.ts'
 
 /**
  * What the referrals module needs from the person index (the children module): a child by id or ref,
@@ -24,6 +24,7 @@ export interface PersonIndex {
   /** Every person listed is logged as read by the viewer. */
   search(text: string, viewer: SearchViewer, dateOfBirth?: string): Promise<ReferralPerson[]>
   linkedChildrenSql: LinkedChildrenSql
+  peopleLinkedThroughSql: PeopleLinkedThroughSql
 }
 
 const summary = (p: Person): ReferralPerson => ({
@@ -50,5 +51,6 @@ export function personIndexFromChildren(children: ChildrenService): PersonIndex 
     },
     // SQL not yet run: REF-06 answers with one query, run by the engine on the sweep's own connection.
     linkedChildrenSql: (asked) => children.linkedChildrenSql(asked),
+    peopleLinkedThroughSql: (people) => children.peopleLinkedThroughSql(people),
   }
 }

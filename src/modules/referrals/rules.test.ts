@@ -262,6 +262,80 @@ describe('referrals rules REF-01 to REF-06 (database)', () => {
       await imports.run(line('PAC-DEP-EVE', eve.ref, '2018-09-08T10:00:00Z'), 'test')
       expect(await stored()).toEqual(['met'])
     })
+    it('follows the person index at once, with no sweep: a household joined, a relationship, a name changed', async () => {
+      const { imports, standards, db, children } = f.kestrel.services
+      const actor = { id: 't', username: 't' }
+      const gil = await f.child('Gil', '2008-02-01', 'Follow')
+      const hal = await f.child('Hal', '2011-03-01', 'Follow')
+      const ida = await f.child('Ida', '2012-03-01', 'Follow')
+      const mum = await f.child('Mum', '1982-01-01', 'Follow')
+      await f.household('HH-FOLLOW', [{ id: gil.id, role: 'child' }])
+      await imports.run(
+        JSON.stringify({
+          kind: 'pac',
+          ref: 'PAC-FOLLOW-GIL',
+          child: gil.ref,
+          aboutKind: 'incident',
+          aboutRef: 'PAC-FOLLOW-GIL',
+          aboutSummary: 'Neglect reported by the school',
+          concerns: ['child_abuse'],
+          riskLevel: 'medium',
+          riskAssessment: 'Home conditions poor',
+          childSpokenTo: true,
+          voiceOfChild: 'No food at home',
+          policeFirstKnewAt: '2018-09-30T10:00:00Z',
+          createdAt: '2018-09-30T10:00:00Z',
+          borough: 'Camden',
+          raisedByName: 'PC Follow',
+        }),
+        'test',
+      )
+      const { id } = await db
+        .selectFrom('pac')
+        .select('id')
+        .where('ref', '=', 'PAC-FOLLOW-GIL')
+        .executeTakeFirstOrThrow()
+      const stored = async () =>
+        (await standards.listFindings({ ruleId: 'REF-06', subjectId: id }))
+          .map((x) => `${x.detail.split(' (')[0]}:${x.status}`)
+          .sort()
+      expect(await stored()).toEqual([])
+      // Hal is recorded as living in Gil's household since before the PAC: owed at once.
+      await children.addMembership(
+        hal.id,
+        { householdRef: 'HH-FOLLOW', role: 'child', fromDate: '2018-01-01', toDate: null },
+        actor,
+      )
+      expect(await stored()).toEqual([expect.stringMatching(/Hal:due$/)])
+      // Mum is Gil's parent and Ida's: Ida is reached through the same adult.
+      await children.addRelationship(
+        mum.id,
+        { otherRef: gil.ref, kind: 'parent', fromDate: null, toDate: null },
+        actor,
+      )
+      expect(await stored()).toHaveLength(1)
+      await children.addRelationship(
+        mum.id,
+        { otherRef: ida.ref, kind: 'parent', fromDate: null, toDate: null },
+        actor,
+      )
+      expect(await stored()).toEqual([expect.stringMatching(/Hal:due$/), expect.stringMatching(/Ida:due$/)])
+      // Hal's name is corrected: the finding says so.
+      const current = await children.get(hal.id)
+      await children.update(hal.id, current.version, { givenNames: 'Hallam' }, actor)
+      expect(await stored()).toEqual([
+        expect.stringMatching(/Hallam:due$/),
+        expect.stringMatching(/Ida:due$/),
+      ])
+      // And the stored findings are what a full derivation gives.
+      const check = await standards.evaluate({ ruleIds: ['REF-06'], subjects: [id] })
+      expect(check.find((r) => r.ruleId === 'REF-06')).toMatchObject({
+        ok: true,
+        opened: 0,
+        changed: 0,
+        closed: 0,
+      })
+    })
     it('a child living alone with adults, or a sibling who had left the household, raises nothing', async () => {
       const solo = await f.child('Solo', '2007-01-01', 'Alone')
       const dad = await f.child('Dad', '1975-01-01', 'Alone')

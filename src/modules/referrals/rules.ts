@@ -271,6 +271,11 @@ export interface ChildLinkRow {
  */
 export type LinkedChildrenSql = (asked: RawBuilder<unknown>) => RawBuilder<ChildLinkRow>
 
+/** Everyone whose linked children may change when the people of a relation (`person_id`) change. */
+export type PeopleLinkedThroughSql = (
+  people: RawBuilder<{ person_id: string }>,
+) => RawBuilder<{ person_id: string }>
+
 /** How one link (row `l`) reads in a finding: "lives in the same household", "has access to ...". */
 const linkTextSql = sql<string>`case when l.via = 'household' then 'lives in the same household'
   else 'has access to the same adult ' || coalesce(l.adult_name, '') || ' (' || coalesce(l.adult_ref, '')
@@ -283,7 +288,19 @@ export type Ref06Params = {
   hours: number
 }
 
-export function ref06(linkedChildren: LinkedChildrenSql) {
+export function ref06(linkedChildren: LinkedChildrenSql, linkedThrough: PeopleLinkedThroughSql) {
+  // The PACs of everyone a change to these people may link to another child, or unlink, or rename.
+  const pacsOf = (people: RawBuilder<{ person_id: string }>) =>
+    sql<{ subject_id: string }>`select cast(pac.id as text) as subject_id from pac
+      where pac.person_id in (select l.person_id from (${linkedThrough(people)}) as l)`
+  const rows = (table: string, columns: readonly string[], rowIds: readonly string[]) =>
+    sql<{ person_id: string }>`${sql.join(
+      columns.map(
+        (c) => sql`select ${sql.ref(c)} as person_id from ${sql.table(table)}
+          where id = any(cast(${[...rowIds]} as uuid[]))`,
+      ),
+      sql` union all `,
+    )}`
   return defineRule<Ref06Params>({
     id: 'REF-06',
     title: 'Other children in the household or with access to the same adult have no PAC',
@@ -303,6 +320,10 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
         from ${linkedChildren(sql`(select b.person_id as subject_id, ${londonDateOf('b.created_at')} as day
           from pac b where b.id = any(cast(${[...rowIds]} as uuid[])))`)} as l
         join pac r on r.person_id = l.child_id`,
+      // The person index: a child's name, age or merge, a household joined or left, a relationship recorded.
+      person: (rowIds) => pacsOf(rows('person', ['id'], rowIds)),
+      household_membership: (rowIds) => pacsOf(rows('household_membership', ['person_id'], rowIds)),
+      relationship: (rowIds) => pacsOf(rows('relationship', ['person_a', 'person_b'], rowIds)),
     },
     severity: 'high',
     params: {
@@ -319,6 +340,10 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
       },
     },
     timeBased: true,
+    // Owed from a PAC and met by another, neither accepted dated ahead; the links are read on the PAC's own
+    // day, and every record they come from re-evaluates it when written (dependsOn): only its due times move
+    // it by the clock.
+    steadyByDueTimes: true,
     async obligations(_db, ctx: RuleContext<Ref06Params>) {
       // The window is measured between whole milliseconds, as the rows form's Dates held them.
       const ms = (column: string) => sql`date_trunc('milliseconds', ${sql.ref(column)})`
@@ -359,6 +384,6 @@ export function ref06(linkedChildren: LinkedChildrenSql) {
 }
 
 /** The referrals module's rules, REF-01 to REF-06 of RULES.md. */
-export function referralRules(linkedChildren: LinkedChildrenSql) {
-  return [ref01, ref02, ref03, ref04, ref05, ref06(linkedChildren)]
+export function referralRules(linkedChildren: LinkedChildrenSql, linkedThrough: PeopleLinkedThroughSql) {
+  return [ref01, ref02, ref03, ref04, ref05, ref06(linkedChildren, linkedThrough)]
 }

@@ -49,6 +49,7 @@ export async function changePerson(
       actor,
     )
     await deps.accessLog.logChange(actor, { action: 'update', subjectKind: 'person', subjectId: id }, trx)
+    await deps.peopleChanged?.(trx, [id])
     return toPerson(row)
   })
 }

@@ -20,6 +20,11 @@ export interface ChildrenDeps {
   clock: Clock
   history: HistoryService
   accessLog: AccessLogService
+  /**
+   * Told, in the write's transaction, of the people whose own record or links (households, relationships)
+   * a write changed, so that the rules reading them are evaluated again before it commits.
+   */
+  peopleChanged?: (trx: Executor, personIds: readonly string[]) => Promise<void>
 }
 
 /** Ages, flags and "today" change at London midnight, whatever the server's zone. */

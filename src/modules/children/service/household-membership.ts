@@ -90,6 +90,7 @@ export async function addMembership(
       },
       trx,
     )
+    await deps.peopleChanged?.(trx, [personId])
     return row.id
   })
   return (await memberships(q, personId)).find((m) => m.id === id) as Membership
@@ -133,5 +134,6 @@ export async function endMembership(
       { action: 'update', subjectKind: 'person', subjectId: row.person_id, detail: { ended: 'household' } },
       trx,
     )
+    await deps.peopleChanged?.(trx, [row.person_id])
   })
 }

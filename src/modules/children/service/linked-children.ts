@@ -242,3 +242,32 @@ export function linkedChildrenSql(asked: RawBuilder<unknown>): RawBuilder<Linked
           array_position(array['parent', 'carer', 'associate'], to_child)) as integer) as link_order
     from links)`
 }
+
+/**
+ * Everyone whose linked children (`linkedChildrenSql`, on any day) may change when the records of `people`
+ * (a relation with a `person_id` column) change: a person is linked to another child through a household
+ * they share, an adult related to both, or an adult related to one and living with the other. So a change to
+ * someone reaches themselves, anyone who has shared a household with them, anyone related to them or to
+ * those, and anyone related to someone related to them. Dates and kinds are ignored: a superset, for a rule
+ * that reads links to find whose findings a change to the person index may move (REF-06's `dependsOn`).
+ */
+export function peopleLinkedThroughSql(
+  people: RawBuilder<{ person_id: string }>,
+): RawBuilder<{ person_id: string }> {
+  const related = (from: string) => sql`select person_b as id from relationship
+      where person_a in (select id from ${sql.table(from)})
+    union select person_a from relationship where person_b in (select id from ${sql.table(from)})`
+  return sql<{ person_id: string }>`
+    with x as (select distinct p.person_id as id from (${people}) as p where p.person_id is not null),
+    xh as (
+      select id from x
+      union
+      select m2.person_id from household_membership m1
+        join household_membership m2 on m2.household_id = m1.household_id
+        where m1.person_id in (select id from x)
+    ),
+    rx as (${related('x')})
+    select id as person_id from xh
+    union select id from (${related('xh')}) as r1
+    union select id from (${related('rx')}) as r2`
+}

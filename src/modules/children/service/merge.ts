@@ -121,6 +121,8 @@ export async function merge(
       actor,
     )
     for (const hook of deps.mergeHooks) await hook(trx, { survivorId, mergedId })
+    // After the hooks, so the survivor holds every record moved to it.
+    await deps.peopleChanged?.(trx, [survivorId, mergedId])
     await accessLog.logChange(
       actor,
       {

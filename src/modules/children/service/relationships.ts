@@ -103,5 +103,6 @@ export async function addRelationship(
       { action: 'update', subjectKind: 'person', subjectId: personId, detail: { added: 'relationship' } },
       trx,
     )
+    await deps.peopleChanged?.(trx, [personId, (other as Person).id])
   })
 }
