@@ -227,6 +227,9 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     appliesTo: episodeKind,
     severity: 'medium',
     timeBased: true,
+    // Owed from the report and from each review, with the review times they set; met by a review or the
+    // return, none accepted dated ahead: only its due times move it by the clock.
+    steadyByDueTimes: true,
     tables: ['missing_episode', 'missing_review'],
     params: {},
     async obligations(_db, { asOf, upTo, subjectFilter }) {

@@ -76,6 +76,9 @@ export const rso02 = defineRule<{ days: number }>({
   appliesTo: rsoKind.kind,
   severity: 'high',
   timeBased: true,
+  // Its obligations start at recorded events and are met by recorded events, none accepted dated ahead: only
+  // their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['rso', 'rso_arms', 'rso_risk_change', 'rso_information'],
   params: { days: { default: 28, description: 'Days to a new ARMS assessment', unit: 'days' } },
   async obligations(_db, { asOf, params, subjectFilter }) {
@@ -192,6 +195,9 @@ export const rso05 = defineRule<{ warnAbove: number; breachAbove: number; daysTo
   appliesTo: managerKind,
   severity: 'high',
   timeBased: true,
+  // Its obligations start at recorded events and are met by recorded events, none accepted dated ahead: only
+  // their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['rso', 'rso_allocation', 'staff', 'team'],
   params: {
     warnAbove: {
@@ -295,6 +301,9 @@ export const rso06 = defineRule<{ days: number }>({
   appliesTo: rsoKind.kind,
   severity: 'high',
   timeBased: true,
+  // Its obligations start at recorded events and are met by recorded events, none accepted dated ahead: only
+  // their due times move them by the clock.
+  steadyByDueTimes: true,
   tables: ['rso', 'rso_visit', 'rso_notification', 'rso_pac', 'pac'],
   params: { days: { default: 1, description: 'Days to a PAC or social care referral', unit: 'days' } },
   async obligations(_db, { asOf, params, upTo, subjectFilter }) {
