@@ -41,7 +41,7 @@ Stops cleanly on SIGINT or SIGTERM.`,
     const address = await kestrel.app.listen({ port: settings.port, host: settings.host })
     const metrics =
       settings.metricsPort === undefined ? undefined : await startMetricsServer(settings.metricsPort)
-    // Time-based rules are re-checked every minute (every five on the embedded database), so a finding
+    // Time-based rules are re-checked every minute, so a finding
     // breaches without anyone writing; the access log's head is anchored outside the database, so a cut tail
     // cannot pass for an intact log; each night a full re-derivation checks the stored findings
     // (standards/consistency.ts).
