@@ -1069,6 +1069,11 @@ export interface RuleParameter {
   version: Generated<number>
 }
 
+export interface RuleSweptTo {
+  rule_id: string
+  swept_to: ColumnType<Date, Date | string, Date | string>
+}
+
 export interface SexualOffenceCharge {
   id: Generated<string>
   ref: Generated<string>
@@ -1363,6 +1368,7 @@ export interface DB {
   rso_risk_change: RsoRiskChange
   rso_visit: RsoVisit
   rule_parameter: RuleParameter
+  rule_swept_to: RuleSweptTo
   sexual_offence_charge: SexualOffenceCharge
   sign_in_throttle: SignInThrottle
   staff: Staff
