@@ -80,6 +80,10 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
   children.onPeopleChanged(async (trx, personIds) => {
     await standards.afterChange(trx, new Map([['person', [...personIds]]]))
   })
+  // So does a team's change (its review cadence, read by INV-04), as the team import's batch does.
+  organisation.onTeamsChanged(async (trx, teamIds) => {
+    await standards.afterChange(trx, new Map([['team', [...teamIds]]]))
+  })
   const { db, clock, config, sessions, accessLog } = all
   const principals = principalLoader(db, clock, sessions, organisation.resolveArea)
   // Rules are evaluated for everything a batch wrote before it commits, as for a write through a page.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../../test/app.ts'
 import { requestsTo } from '../../../test/requests.ts'
+import type { fixedClock } from '../../platform/clock.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
 import { myWorkOf } from '../../standards/scope.ts'
 import { auditsFixture, jsonl } from './test-fixtures.ts'
@@ -230,5 +231,30 @@ describe('the follow-up pages', () => {
     expect(
       (await postForm(owner, '/audits/FU-6/learning', { theme: 'supervision', text: 'x' })).statusCode,
     ).toBe(403)
+  })
+})
+
+describe('AUD-02 in the steady sweep', () => {
+  it('reads the point that fell due, and breaches it', async () => {
+    const { audits, standards } = fx.kestrel.services
+    const clock = fx.kestrel.services.clock as ReturnType<typeof fixedClock>
+    const start = clock.now()
+    try {
+      const point = await audits.addLearning(
+        'FU-4',
+        { theme: 'risk_assessment', text: 'Assess again' },
+        fx.auditor,
+      )
+      await standards.sweep({ timeBasedOnly: true })
+      const stored = async () =>
+        (await standards.listFindings({ ruleId: 'AUD-02', subjectId: point.id })).map((f) => f.status)
+      expect(await stored()).toEqual(['due'])
+      clock.set(new Date(start.getTime() + 29 * 86_400_000))
+      const swept = await standards.sweep({ timeBasedOnly: true })
+      expect(swept.find((r) => r.ruleId === 'AUD-02')?.dueRecords).toBeGreaterThanOrEqual(1)
+      expect(await stored()).toEqual(['breached'])
+    } finally {
+      clock.set(start)
+    }
   })
 })

@@ -82,6 +82,15 @@ describe('importing audits', () => {
     expect(await rejection(jsonl(line({ auditedOn: '2018-09-02' })))).toEqual([
       expect.objectContaining({ line: 1, field: 'auditedOn' }),
     ])
+    // A learning point dated ahead would be owed by the clock alone (AUD-02 is swept by its due times).
+    const ahead = { theme: 'supervision', text: 'Reviews late', recordedOn: '2018-09-02' }
+    expect(await rejection(jsonl(line({ learning: [ahead] })))).toEqual([
+      expect.objectContaining({
+        line: 1,
+        field: 'learning.0.recordedOn',
+        reason: 'must not be in the future',
+      }),
+    ])
     expect(await rejection(jsonl(line({ record: { kind: 'pac', ref: 'X' } })))).toEqual([
       expect.objectContaining({ line: 1, field: 'record.kind' }),
     ])

@@ -61,6 +61,9 @@ export const aud02 = defineRule<{ days: number }>({
   appliesTo: learningKind,
   severity: 'medium',
   timeBased: true,
+  // A point is recorded and shared in a bulletin at a write (neither accepted dated ahead), and both writes
+  // judge the point again: only its due time moves it by the clock.
+  steadyByDueTimes: true,
   tables: ['audit_learning', 'audit_bulletin_item', 'audit_bulletin'],
   params: { days: { default: 28, description: 'Days to share audit learning force-wide', unit: 'days' } },
   async obligations(_db, { asOf, params, upTo, subjectFilter }) {

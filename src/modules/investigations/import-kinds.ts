@@ -128,15 +128,24 @@ export const investigationImportKind = defineImportKind<InvestigationLine>({
     const errors: ImportError[] = []
     for (const { lineNumber: line, record: r } of latest) {
       const opened = Date.parse(r.openedAt)
-      if (opened > now.getTime())
-        errors.push({ line, field: 'openedAt', reason: 'must not be in the future' })
-      const before = (field: string, at: string | undefined) => {
-        if (at && Date.parse(at) < opened) errors.push({ line, field, reason: 'must not be before openedAt' })
+      // Each is something that happened, as on the pages: an event dated ahead would let the clock alone
+      // change the case's findings, which the steady sweep reads only at their due times.
+      const happened = (field: string, at: string | undefined, notBeforeOpening = true) => {
+        if (!at) return
+        if (Date.parse(at) > now.getTime()) errors.push({ line, field, reason: 'must not be in the future' })
+        else if (notBeforeOpening && Date.parse(at) < opened)
+          errors.push({ line, field, reason: 'must not be before openedAt' })
       }
-      for (const [i, a] of (r.allocations ?? []).entries()) before(`allocations.${i}.at`, a.at)
-      for (const [i, p] of r.people.entries()) before(`people.${i}.seenAt`, p.seenAt)
-      before('closure.at', r.closure?.at)
-      before('welfareVisitAt', r.welfareVisitAt)
+      happened('openedAt', r.openedAt, false)
+      for (const [i, a] of (r.allocations ?? []).entries()) happened(`allocations.${i}.at`, a.at)
+      for (const [i, p] of r.people.entries()) {
+        happened(`people.${i}.seenAt`, p.seenAt)
+        happened(`people.${i}.recordedAt`, p.recordedAt, false)
+      }
+      happened('crimeRecordedAt', r.crimeRecordedAt, false)
+      happened('closure.at', r.closure?.at)
+      happened('welfareVisitAt', r.welfareVisitAt)
+      happened('socialCareReferralAt', r.socialCareReferralAt, false)
     }
     check(errors)
     const dob = await datesOfBirth(
@@ -326,6 +335,8 @@ function childKind<T extends { investigation: string }>(options: {
   schema: z.ZodType<T>
   at: (r: T) => string
   atField: string
+  /** The record's other instants that are events, by field: each refused in the future, as `at` is. */
+  alsoHappened?: (r: T) => Record<string, string | undefined>
   references?: (r: T) => { field: string; kind: string; ref: string }[]
   /** The kinds `references` names, besides the investigation. */
   refersTo?: readonly string[]
@@ -363,6 +374,9 @@ function childKind<T extends { investigation: string }>(options: {
       for (const l of latest) {
         const at = new Date(options.at(l.record))
         const start = opened.get(idOf('investigation', l.record.investigation))
+        for (const [field, other] of Object.entries(options.alsoHappened?.(l.record) ?? {}))
+          if (other && new Date(other) > now)
+            errors.push({ line: l.lineNumber, field, reason: 'must not be in the future' })
         if (at > now)
           errors.push({ line: l.lineNumber, field: options.atField, reason: 'must not be in the future' })
         else if (start && at < start)
@@ -417,6 +431,7 @@ export const investigationActionImportKind = childKind({
   schema: actionSchema,
   at: (r) => r.directedAt,
   atField: 'directedAt',
+  alsoHappened: (r) => ({ doneAt: r.doneAt }),
   refersTo: ['staff'],
   references: (r) => [
     ...(r.owner ? [{ field: 'owner', kind: 'staff', ref: r.owner }] : []),
@@ -615,6 +630,7 @@ export const policeProtectionImportKind = childKind<ProtectionLine>({
   schema: protectionSchema as unknown as z.ZodType<ProtectionLine>,
   at: (r) => r.startedAt,
   atField: 'startedAt',
+  alsoHappened: (r) => ({ designatedAt: r.designatedAt, endedAt: r.endedAt }),
   refersTo: ['person'],
   references: (r) => [{ field: 'child', kind: 'person', ref: r.child }],
   rows: (lines, idOf) =>

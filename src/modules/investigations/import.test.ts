@@ -268,4 +268,65 @@ describe('investigation import kinds (database)', () => {
         .execute(),
     ).toEqual([])
   })
+
+  it('refuses every event dated ahead of the clock, as the pages do, and writes nothing', async () => {
+    // 12:00 on 1 December 2018 is the clock; the steady sweep relies on no event being dated ahead.
+    const ahead = '2018-12-02T09:00:00Z'
+    const base = {
+      kind: 'investigation',
+      ref: 'INV-IMP-9',
+      caseType: 'referral_other',
+      strands: ['child_abuse'],
+      riskLevel: 'medium',
+      summary: 'x',
+      borough: 'Camden',
+      openedAt: '2018-08-01T09:00:00Z',
+      people: [{ person: childRef, role: 'child' }],
+    }
+    await expect(
+      run([
+        {
+          ...base,
+          people: [{ person: childRef, role: 'child', seenAt: ahead }],
+          allocations: [{ team: teamName, officer: staffNumber, at: ahead }],
+          crimeReference: '01/18',
+          crimeRecordedAt: ahead,
+          closure: { at: ahead, outcome: '1', rationale: 'x' },
+        },
+      ]),
+    ).rejects.toMatchObject({
+      errors: [
+        { field: 'allocations.0.at', reason: 'must not be in the future' },
+        { field: 'people.0.seenAt', reason: 'must not be in the future' },
+        { field: 'crimeRecordedAt', reason: 'must not be in the future' },
+        { field: 'closure.at', reason: 'must not be in the future' },
+      ],
+    })
+    const action = {
+      kind: 'investigation-action',
+      ref: 'INV-IMP-9-A1',
+      investigation: 'INV-IMP-9',
+      actionKind: 'action',
+      description: 'Visit',
+      directedAt: '2018-08-02T09:00:00Z',
+      doneAt: ahead,
+    }
+    await expect(run([base, action])).rejects.toMatchObject({ errors: [{ field: 'doneAt' }] })
+    const protection = {
+      kind: 'police-protection',
+      ref: 'INV-IMP-9-P1',
+      investigation: 'INV-IMP-9',
+      child: childRef,
+      startedAt: '2018-08-02T09:00:00Z',
+      designatedOfficerName: 'Insp',
+      endedAt: ahead,
+    }
+    await expect(run([base, protection])).rejects.toMatchObject({ errors: [{ field: 'endedAt' }] })
+    const written = await f.kestrel.services.db
+      .selectFrom('investigation')
+      .select('id')
+      .where('ref', '=', 'INV-IMP-9')
+      .execute()
+    expect(written).toEqual([])
+  })
 })

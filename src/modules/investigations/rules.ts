@@ -223,7 +223,14 @@ export const inv04Rule = (teamCadences: TeamCadences) =>
     appliesTo: investigationKind.kind,
     severity: 'medium',
     timeBased: true,
+    // Its cycles start at an opening or a review and end at a review or the closure, all refused when
+    // dated ahead; the team's cadence is a write (dependsOn). So only its due times move it by the clock.
+    steadyByDueTimes: true,
     tables: ['investigation', 'supervisory_review', 'team'],
+    dependsOn: {
+      team: (teamIds) => sql<{ subject_id: string }>`select cast(i.id as text) as subject_id
+        from investigation i where i.team_id = any(cast(${[...teamIds]} as uuid[]))`,
+    },
     params: {
       days: {
         default: 28,
@@ -420,6 +427,8 @@ export const inv09 = defineRule<{ hours: number }>({
   appliesTo: investigationKind.kind,
   severity: 'high',
   timeBased: true,
+  // Starts, ends and designations are refused when dated ahead: only the 72 hours move it by the clock.
+  steadyByDueTimes: true,
   tables: ['investigation', 'police_protection'],
   params: {
     hours: { default: 72, unit: 'hours', description: 'Hours a child may be kept in police protection' },
@@ -527,6 +536,9 @@ export const inv11 = defineRule<{ days: number }>({
   appliesTo: investigationKind.kind,
   severity: 'medium',
   timeBased: true,
+  // Every activity and the closure are refused when dated ahead (pages and imports), so a quiet period
+  // starts and ends only at a write: only its due time moves it by the clock.
+  steadyByDueTimes: true,
   tables: [
     'investigation',
     'investigation_allocation',

@@ -189,6 +189,8 @@ export const wardKind = defineImportKind({
 
 export const teamKind = defineImportKind({
   kind: 'team',
+  // A cadence changed by import judges again the cases the team holds (INV-04's dependsOn).
+  table: 'team',
   schema: z
     .object({
       teamKind: z.enum(teamKinds),

@@ -19,7 +19,7 @@ import { reorganise } from './service/reorganise.ts'
 import { resolveArea } from './service/resolve-area.ts'
 import { createStaff, staffList, staffMember, staffMembers, updateStaff } from './service/staff.ts'
 import { staffPanels } from './service/staff-panels.ts'
-import { createTeam, team, teams, teamsSql, updateTeam } from './service/teams.ts'
+import { createTeam, type TeamsChanged, team, teams, teamsSql, updateTeam } from './service/teams.ts'
 import {
   addTraining,
   hasCourse,
@@ -48,9 +48,17 @@ export {
 export function organisationService(db: Executor, clock: Clock) {
   const today = () => londonDate(clock.now())
   const panels = staffPanels()
+  const teamListeners: TeamsChanged[] = []
+  const teamsChanged: TeamsChanged = async (trx, teamIds) => {
+    for (const listener of teamListeners) await listener(trx, teamIds)
+  }
 
   return {
     teamsSql,
+    /** Other modules hear, in the write's transaction, of the teams a page changed (the rules reading them). */
+    onTeamsChanged(listener: TeamsChanged) {
+      teamListeners.push(listener)
+    },
     trainingRecordsSql,
 
     /** The force this installation serves (one database per force; see DESIGN.md "National"). */
@@ -80,7 +88,7 @@ export function organisationService(db: Executor, clock: Clock) {
       createTeam(db, clock, forceId, input, changedBy),
     /** Changes a team if nobody else has since `version`; a stale version is a ConflictError. */
     updateTeam: (id: string, version: number, input: TeamInput, changedBy: string) =>
-      updateTeam(db, clock, id, version, input, changedBy),
+      updateTeam(db, clock, id, version, input, changedBy, teamsChanged),
 
     // ---- staff ----
     staffList: (forceId: string, filter: { teamId?: string | null; activeOnly?: boolean } = {}) =>

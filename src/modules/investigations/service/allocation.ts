@@ -107,6 +107,7 @@ export async function allocate(
   if (found.status === 'closed') fail([{ field: 'staffId', reason: 'This investigation is closed' }])
   if (at < found.opened_at)
     fail([{ field: 'allocatedAt', reason: 'The allocation must not be before the opening' }])
+  if (at > now) fail([{ field: 'allocatedAt', reason: 'The allocation must not be in the future' }])
   const options = await allocationOptions(q, deps, id, choice.teamId, reach)
   const fit = options.find((o) => o.staffId === choice.staffId) as OfficerFit
   const reason = choice.reason?.trim() || null

@@ -26,7 +26,9 @@ export async function recordPoliceProtection(
   if (!input.startedAt) errors.push({ field: 'startedAt', reason: 'Enter when police protection began' })
   else if (input.startedAt > now)
     errors.push({ field: 'startedAt', reason: 'The start must not be in the future' })
-  if (input.endedAt && input.startedAt && input.endedAt < input.startedAt)
+  if (input.endedAt && input.endedAt > now)
+    errors.push({ field: 'endedAt', reason: 'The end must not be in the future' })
+  else if (input.endedAt && input.startedAt && input.endedAt < input.startedAt)
     errors.push({ field: 'endedAt', reason: 'The end must be after the start' })
   const linked = await q
     .selectFrom('investigation_person')

@@ -109,6 +109,12 @@ export async function createTeam(
   })
 }
 
+/**
+ * Tells the modules that read a team (a rule reading its review cadence) that it changed, in the write's
+ * transaction.
+ */
+export type TeamsChanged = (trx: Executor, teamIds: readonly string[]) => Promise<void>
+
 /** Changes a team if nobody else has since `version`; a stale version is a ConflictError. */
 export async function updateTeam(
   q: Executor,
@@ -117,6 +123,7 @@ export async function updateTeam(
   version: number,
   input: TeamInput,
   changedBy: string,
+  changed?: TeamsChanged,
 ): Promise<Team> {
   const errors = validateTeam(input)
   return inTransaction(q, async (trx) => {
@@ -147,6 +154,7 @@ export async function updateTeam(
       changedAt: clock.now(),
       changes: changedFields(toTeam(before), { ...team, version: undefined }),
     })
+    await changed?.(trx, [id])
     return team
   })
 }
