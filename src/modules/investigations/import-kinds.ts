@@ -110,6 +110,8 @@ async function openedAtOf(trx: Transaction, ids: string[]) {
 export const investigationImportKind = defineImportKind<InvestigationLine>({
   kind: 'investigation',
   subjectKind: investigationKind.kind,
+  // Other modules' rules read cases (RSO-09, a charge at closure): they judge again what a batch changed.
+  table: 'investigation',
   schema: investigationSchema as unknown as z.ZodType<InvestigationLine>,
   refersTo: ['borough', 'person', 'pac', 'team', 'staff'],
   references: (r) => [

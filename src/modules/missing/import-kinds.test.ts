@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { requestsTo } from '../../../test/requests.ts'
 import { isUuid } from '../../platform/ids.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
+import { checkConsistency } from '../../standards/consistency.ts'
 import { missingFixture, movableClock } from './test-fixtures.ts'
 
 const open: Awaited<ReturnType<typeof missingFixture>>[] = []
@@ -524,5 +525,12 @@ describe('an import judges the borough and the unit its records bear on (depende
     expect(await openOn(f, 'MIS-11', f.unit.id)).toBe(1)
     await imports.run(jsonl([duty('DUTY-2', '2019-03-01T09:00:00Z', 2)]), 'importer')
     expect(await openOn(f, 'MIS-11', f.unit.id)).toBe(0)
+    // Only writes move it: the steady sweep reads nothing for it, and the full check finds nothing to mend.
+    const report = await checkConsistency(f.kestrel.services.standards, {
+      asOf: f.kestrel.services.clock.now(),
+      ruleIds: ['MIS-11'],
+    })
+    expect(report.steady.map((r) => [r.ruleId, r.dueRecords])).toEqual([['MIS-11', 0]])
+    expect(report.differences).toEqual([])
   })
 })

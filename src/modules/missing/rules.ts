@@ -463,6 +463,10 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
     appliesTo: teamKind,
     severity: 'medium',
     timeBased: true,
+    // Its count changes only when an episode is reported or returns, or a duty is recorded, each refused when
+    // dated ahead and each judging the unit again (dependsOn; missing's writes name the unit): the clock
+    // alone moves nothing, and it has no due times.
+    steadyByDueTimes: true,
     tables: ['missing_episode', 'missing_unit_duty'],
     // An episode recorded changes its unit's open count; a duty imported, its staff on duty.
     dependsOn: {

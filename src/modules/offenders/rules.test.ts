@@ -333,6 +333,40 @@ describe('RSO-09 ViSOR record at the point of charge', () => {
     await charge('CHG-T-3', child.ref, 'Sexual assault')
     expect(await fx.states('RSO-09', child.id, '2019-06-02T00:00:00Z')).toEqual([])
   })
+  it('hears of a case charged at closure and of a corrected date of birth in the same transaction, no sweep', async () => {
+    const { imports, children, standards } = fx.kestrel.services
+    const adult = await fx.person()
+    const stored = async () =>
+      (await standards.findingsForSubject('person', adult.id))
+        .filter((f) => f.ruleId === 'RSO-09')
+        .map((f) => f.status)
+    await imports.run(
+      JSON.stringify({
+        kind: 'investigation',
+        ref: 'INV-RSO09-1',
+        caseType: 'section_47',
+        strands: ['child_abuse'],
+        riskLevel: 'high',
+        summary: 'Disclosure at school',
+        borough: 'Lambeth',
+        openedAt: '2019-05-01T09:00:00Z',
+        people: [{ person: adult.ref, role: 'suspect' }],
+        offence: 'Sexual assault of a child under 13',
+        closure: { at: '2019-05-20T09:00:00Z', outcome: '1', rationale: 'Charged' },
+      }),
+      'tester',
+    )
+    expect(await stored()).toEqual(['breached'])
+    // Born in 2003, they were a child when charged: no longer owed, so resolved by the engine.
+    const person = await children.get(adult.id)
+    await children.update(
+      adult.id,
+      person?.version ?? 0,
+      { dateOfBirth: '2003-01-01' },
+      { id: 'tester', username: 'tester' },
+    )
+    expect(await stored()).toEqual(['resolved_auto'])
+  })
   it('leaves offences not on the configured list alone, until the list names them', async () => {
     const adult = await fx.person()
     await charge('CHG-T-2', adult.ref, 'Burglary dwelling')

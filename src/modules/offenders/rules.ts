@@ -370,9 +370,21 @@ export const rso09 = defineRule<{ offences: string[] }>({
   source: 'report',
   appliesTo: chargedPersonKind,
   severity: 'medium',
-  // Charges also come from the investigations module, whose writes do not evaluate person rules: the sweep does.
+  // Not judged by the clock at all once every charge, closure and ViSOR record is refused dated ahead; time-
+  // based (the sweep keeps it) but swept by due times, of which it has none.
   timeBased: true,
+  steadyByDueTimes: true,
   tables: ['sexual_offence_charge', 'investigation', 'investigation_person', 'person', 'rso'],
+  // A case charged at closure (investigations' writes) and a date of birth corrected (the person index)
+  // judge their people again in the same transaction.
+  dependsOn: {
+    investigation: (ids) => sql<{
+      subject_id: string
+    }>`select distinct cast(p.person_id as text) as subject_id
+      from investigation_person p where p.investigation_id = any(cast(${[...ids]} as uuid[])) and p.role = 'suspect'`,
+    person: (ids) => sql<{ subject_id: string }>`select cast(id as text) as subject_id from person
+      where id = any(cast(${[...ids]} as uuid[]))`,
+  },
   params: {
     offences: {
       default: defaultNotifiableOffences,

@@ -159,3 +159,33 @@ describe('REC-01’s findings where people read them', () => {
     })
   })
 })
+
+describe('REC-01 in the steady sweep', () => {
+  it('reads the milestone that fell due, and breaches it', async () => {
+    const { standards } = fx.kestrel.services
+    fx.clock.set('2019-03-01T12:00:00Z')
+    const rec = await fx.byRef('R2018-01')
+    const action = await service().addAction(
+      rec.id,
+      { title: 'Audit the steady sweep', ownerStaffId: fx.owners.ada.id },
+      fx.author,
+    )
+    await service().addMilestone(
+      rec.id,
+      action.id,
+      { title: 'Findings shown within a minute', dueOn: '2019-03-10' },
+      fx.author,
+    )
+    await standards.sweep({ timeBasedOnly: true })
+    const stored = async () =>
+      (await standards.listFindings({ ruleId: 'REC-01', subjectId: rec.id }))
+        .filter((f) => f.detail.startsWith('Milestone “Findings shown'))
+        .map((f) => f.status)
+    expect(await stored()).toEqual(['due'])
+    // Midnight in London at the end of 10 March (GMT), and a minute.
+    fx.clock.set('2019-03-11T00:01:00Z')
+    const swept = await standards.sweep({ timeBasedOnly: true })
+    expect(swept.find((r) => r.ruleId === 'REC-01')?.dueRecords).toBeGreaterThanOrEqual(1)
+    expect(await stored()).toEqual(['breached'])
+  })
+})

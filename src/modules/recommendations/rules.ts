@@ -27,6 +27,9 @@ export const rec01 = defineRule({
   appliesTo: recommendationKind,
   severity: 'medium',
   timeBased: true,
+  // Made, completed and evidenced on days never accepted ahead of today, by writes that judge the
+  // recommendation again: only the time frames' and milestones' ends move it by the clock.
+  steadyByDueTimes: true,
   tables: ['recommendation', 'recommendation_action', 'recommendation_milestone', 'recommendation_evidence'],
   params: {},
   async obligations(_db, { asOf, upTo, subjectFilter }) {

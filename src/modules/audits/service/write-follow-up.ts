@@ -1,7 +1,7 @@
 import type { Transaction } from '../../../platform/db/database.ts'
 import { recordMany } from '../../../platform/db/history.ts'
 import type { FieldError } from '../../../platform/http/errors.ts'
-import { instantOfDay } from '../../../platform/time.ts'
+import { instantOfDay, londonDate } from '../../../platform/time.ts'
 import type { AuditInput } from './inputs.ts'
 
 /*
@@ -67,6 +67,11 @@ export async function writeImportedFollowUp(
     ).map((l) => [l.theme, l.id]),
   )
   for (const [i, point] of input.learning.entries()) {
+    // A point dated ahead would be owed (AUD-02) by the clock alone, which the steady sweep does not read.
+    if (point.recordedOn > londonDate(now)) {
+      errors.push({ field: `learning.${i}.recordedOn`, reason: 'must not be in the future' })
+      continue
+    }
     const recordedAt = instantOfDay(point.recordedOn, now)
     const bulletinId = point.sharedIn ? context.bulletinId(point.sharedIn) : null
     if (bulletinId) {

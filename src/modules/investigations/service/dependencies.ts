@@ -33,8 +33,8 @@ export interface InvestigationDeps {
   clock: Clock
   history: HistoryService
   accessLog: AccessLogService
-  /** The rules re-evaluated in the writing transaction. */
-  standards: Pick<StandardsService, 'afterWrite'>
+  /** The rules re-evaluated in the writing transaction: the case's, and those reading cases (`judgeCases`). */
+  standards: Pick<StandardsService, 'afterWrite' | 'afterChange'>
   /** The organisation service on an executor: it reads through the handle it was made with. */
   organisationOn: (q: Executor) => OrganisationService
   people: InvestigationPeople

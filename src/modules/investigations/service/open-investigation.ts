@@ -4,7 +4,7 @@ import { ageOn, londonDate } from '../../../platform/time.ts'
 import { investigationKind } from '../access.ts'
 import { caseTypes, type PersonRole, personRoles, riskLevels, strands } from '../investigation.ts'
 import { fail, type InvestigationActor, type InvestigationDeps, inTransaction } from './dependencies.ts'
-import type { InvestigationRow } from './records.ts'
+import { type InvestigationRow, judgeCases } from './records.ts'
 
 export interface NewInvestigation {
   caseType: string
@@ -108,7 +108,7 @@ export async function openInvestigation(
       { action: 'create', subjectKind: investigationKind.kind, subjectId: written.id },
       trx,
     )
-    await standards.afterWrite(trx, investigationKind.kind, [written.id])
+    await judgeCases(trx, standards, [written.id])
     return written
   })
 }

@@ -56,7 +56,20 @@ export function changeInvestigation<T>(
       actor,
     )
     await deps.accessLog.logChange(actor, { action, subjectKind: investigationKind.kind, subjectId: id }, trx)
-    await deps.standards.afterWrite(trx, investigationKind.kind, [id])
+    await judgeCases(trx, deps.standards, [id])
     return result
   })
+}
+
+/**
+ * Re-evaluates, in the write's transaction, the cases' own rules and the other modules' rules that read
+ * cases (`dependsOn.investigation`: RSO-09 reads a charge at a case's closure).
+ */
+export async function judgeCases(
+  trx: Transaction,
+  standards: InvestigationDeps['standards'],
+  ids: readonly string[],
+) {
+  await standards.afterWrite(trx, investigationKind.kind, ids)
+  await standards.afterChange(trx, new Map([['investigation', ids]]))
 }

@@ -49,7 +49,7 @@ export async function changeEpisode(
       principal,
     )
     await logChange(trx, deps, principal, 'update', episodeKind.kind, id, { change: what })
-    await evaluate(trx, deps, [written])
+    await evaluate(trx, deps, [...(row ? [row] : []), written])
     return toEpisode(written)
   })
 }

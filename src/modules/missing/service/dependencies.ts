@@ -120,18 +120,17 @@ export function logChange(
   )
 }
 
-/** Re-evaluates the episode's rules, and its borough's (MIS-10) and unit's (MIS-11). */
+/**
+ * Re-evaluates the episode's rules, and its borough's (MIS-10) and unit's (MIS-11). A change passes the
+ * episode as it was too, so the borough or unit it left is judged again (MIS-11 waits for no sweep).
+ */
 export async function evaluate(
   trx: Transaction,
   deps: Pick<MissingDeps, 'afterWrite'>,
   episodes: readonly Pick<EpisodeRow, 'id' | 'borough_id' | 'unit_team_id'>[],
 ) {
   if (!deps.afterWrite || episodes.length === 0) return
-  await deps.afterWrite(
-    trx,
-    episodeKind.kind,
-    episodes.map((e) => e.id),
-  )
+  await deps.afterWrite(trx, episodeKind.kind, [...new Set(episodes.map((e) => e.id))])
   await deps.afterWrite(trx, boroughKind, [...new Set(episodes.map((e) => e.borough_id))])
   const units = [...new Set(episodes.map((e) => e.unit_team_id).filter((u): u is string => Boolean(u)))]
   if (units.length) await deps.afterWrite(trx, teamKind, units)
