@@ -95,13 +95,10 @@ const notJavaScriptSpace =
 
 const pace = 'Police and Criminal Evidence Act 1984'
 
-/**
- * The time-based custody rules start each obligation at a recorded event (or at an act that ends the one
- * before, as CUS-09's periods do), time it by fixed hours and meet it by recorded events; no event is accepted
- * dated ahead (custody.ts, timelineErrors). So only their due times move them by the clock, and the steady
- * sweep reads only the findings that fell due (CUS-13's second limit, born at its first, reads those too).
- */
-const dueTimesOnly = true
+// The time-based custody rules below declare `steadyByDueTimes`: each starts an obligation at a recorded
+// event (or at an act that ends the one before, as CUS-09's periods do), times it by fixed hours and meets it
+// by recorded events; no event is accepted dated ahead (custody.ts, timelineErrors). So only their due times
+// move them by the clock (CUS-13's second limit, born at its first, reads those too).
 
 // ---------- CUS-01 ----------
 
@@ -125,7 +122,7 @@ export const cus01 = defineRule<{ aaArrivalHours: number }>({
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.aaArrivalHours)
     return sql<ObligationQueryRow>`
@@ -188,7 +185,7 @@ export const cus03 = defineRule<Record<string, never>>({
   severity: 'medium',
   params: {},
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     // Too late once the child is interviewed or charged after the adult came, the adult leaves, or the child does.
     return decided(sql`
@@ -244,7 +241,7 @@ export const cus04 = defineRule<{ firstReviewHours: number; laterReviewHours: nu
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const { firstReviewHours, laterReviewHours } = ctx.params.forceWide
     const first = sql`o.n = 1`
@@ -384,7 +381,7 @@ export const cus07 = defineRule<{ accommodationRequestHours: number }>({
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.accommodationRequestHours)
     return sql<ObligationQueryRow>`
@@ -426,7 +423,7 @@ export const cus08 = defineRule<{ certificateHours: number }>({
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const declinedBy = ctx.params.sql('certificateHours')
     return decided(sql`
@@ -481,7 +478,7 @@ export const cus09 = defineRule<{ escalationHours: number }>({
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.escalationHours)
     const first = sql`o.n = 1`
@@ -586,7 +583,7 @@ export const cus11 = defineRule<{ healthcareHours: number }>({
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   async obligations(_db, ctx) {
     const limit = hoursText(ctx.params.forceWide.healthcareHours)
     return sql<ObligationQueryRow>`
@@ -664,7 +661,7 @@ export const cus13 = defineRule<{ limitHours: number; extendedLimitHours: number
     },
   },
   timeBased: true,
-  steadyByDueTimes: dueTimesOnly,
+  steadyByDueTimes: true,
   // The 36-hour obligation is born when the 24-hour limit passes, whatever became of that finding.
   clockInstants: dueTimesOf('CUS-13', '24h'),
   async obligations(_db, ctx) {

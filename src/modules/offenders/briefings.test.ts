@@ -131,7 +131,7 @@ describe('neighbourhood briefings and RSO-08', () => {
     const byDay = () =>
       fx.kestrel.services.db
         .transaction()
-        .execute((trx) => generateBriefings(trx, deps() as never, keeper, undefined, 'day'))
+        .execute((trx) => generateBriefings(trx, deps() as never, keeper, { cut: 'day' }))
     // Registered today: the day's briefing (what parade reads) keeps the list it began the day with.
     const today = await fx.rso('2019-06-17', { riskLevel: 'high' })
     expect(await byDay()).toEqual([])

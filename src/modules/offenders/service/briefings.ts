@@ -116,9 +116,9 @@ export async function generateBriefings(
   trx: Transaction,
   deps: WriterDeps,
   actor: Actor,
-  areas?: readonly BriefingArea[],
-  cut: BriefingCut = 'now',
+  options: { areas?: readonly BriefingArea[]; cut?: BriefingCut } = {},
 ): Promise<{ id: string; ref: string; area: BriefingArea; entries: number }[]> {
+  const { areas, cut = 'now' } = options
   const now = deps.clock.now()
   const today = londonDate(now)
   const made: { id: string; ref: string; area: BriefingArea; entries: number }[] = []
@@ -214,7 +214,7 @@ export function generateNow(
   if (!briefingKind.canSee(reach, { borough_id: area.boroughId, manager_team_ids: [] }))
     return Promise.reject(new ForbiddenError('You can brief only the boroughs of your own area'))
   return inTransaction(q, async (trx) => {
-    const made = await generateBriefings(trx, deps, actor, [area])
+    const made = await generateBriefings(trx, deps, actor, { areas: [area] })
     for (const b of made)
       await deps.accessLog.logChange(
         actor,
@@ -363,7 +363,7 @@ export function briefingJob(db: Database, deps: OffendersDeps): ScheduledJob {
     everyMinutes: 60,
     run: async () => {
       await db.transaction().execute(async (trx) => {
-        const made = await generateBriefings(trx, deps, scheduler, undefined, 'day')
+        const made = await generateBriefings(trx, deps, scheduler, { cut: 'day' })
         for (const b of made)
           await deps.accessLog.logChange(
             scheduler,
