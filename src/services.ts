@@ -80,9 +80,10 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
   children.onPeopleChanged(async (trx, personIds) => {
     await standards.afterChange(trx, new Map([['person', [...personIds]]]))
   })
-  // So does a team's change (its review cadence, read by INV-04), as the team import's batch does.
-  organisation.onTeamsChanged(async (trx, teamIds) => {
-    await standards.afterChange(trx, new Map([['team', [...teamIds]]]))
+  // So does a team's or a member of staff's change (INV-04 reads a team's review cadence; STF-01 a member's
+  // team, start and training), as the team and staff imports' batches do.
+  organisation.onChanged(async (trx, table, ids) => {
+    await standards.afterChange(trx, new Map([[table, [...ids]]]))
   })
   const { db, clock, config, sessions, accessLog } = all
   const principals = principalLoader(db, clock, sessions, organisation.resolveArea)

@@ -135,6 +135,29 @@ describe('organisation import kinds and demo organisation', () => {
       .catch((e: unknown) => e)
     expect(badRef).toBeInstanceOf(ImportRejected)
     expect((badRef as ImportRejected).errors[0]).toMatchObject({ line: 1, field: 'ref' })
+    // A course not yet done, as the training page refuses it; nothing is written.
+    const ahead = await imports
+      .run(
+        jsonl({
+          kind: 'staff',
+          ref: 'AHEAD1',
+          name: 'Not Yet',
+          rank: 'constable',
+          startDate: '2020-01-01',
+          training: [{ course: 'abe_interviewing', completedOn: '2999-01-01' }],
+        }),
+        't',
+      )
+      .catch((e: unknown) => e)
+    expect((ahead as ImportRejected).errors).toEqual([
+      { line: 1, field: 'training.0.completedOn', reason: 'must not be in the future' },
+    ])
+    const written = await kestrel.services.db
+      .selectFrom('staff')
+      .select('id')
+      .where('staff_number', '=', 'AHEAD1')
+      .execute()
+    expect(written).toEqual([])
   })
 
   it('generates the same demo organisation for the same seed, through the import path', async () => {

@@ -4,6 +4,7 @@ import type { Transaction } from '../../platform/db/database.ts'
 import { type FieldChanges, recordMany } from '../../platform/db/history.ts'
 import { ImportRejected } from '../../platform/import/importer.ts'
 import { defineImportKind } from '../../platform/import/kinds.ts'
+import { londonDate } from '../../platform/time.ts'
 import { isoDay } from '../../platform/time-schemas.ts'
 import { courses, ranks, teamKinds } from './organisation.ts'
 
@@ -300,6 +301,17 @@ export const staffKind = defineImportKind({
     return new Map(rows.map((r) => [r.staff_number, r.id]))
   },
   async write(lines, { trx, idOf, actor, clock }) {
+    // As on the training page: a course is recorded once done. (STF-01 is swept by its due times and clock
+    // instants, which a completion dated ahead would escape.)
+    const today = londonDate(clock.now())
+    const ahead = lines.flatMap((l) =>
+      (l.record.training ?? []).flatMap((t, i) =>
+        t.completedOn > today
+          ? [{ line: l.lineNumber, field: `training.${i}.completedOn`, reason: 'must not be in the future' }]
+          : [],
+      ),
+    )
+    if (ahead.length) throw new ImportRejected(ahead)
     const force = await forceId(trx)
     const { rows } = await sql<{ id: string; staff_number: string; version: number }>`
       insert into staff (force_id, staff_number, name, rank, role, team_id, start_date, active)

@@ -15,11 +15,12 @@ import {
   force,
   membershipsOf,
 } from './service/areas.ts'
+import type { OrganisationChanged } from './service/records.ts'
 import { reorganise } from './service/reorganise.ts'
 import { resolveArea } from './service/resolve-area.ts'
 import { createStaff, staffList, staffMember, staffMembers, updateStaff } from './service/staff.ts'
 import { staffPanels } from './service/staff-panels.ts'
-import { createTeam, type TeamsChanged, team, teams, teamsSql, updateTeam } from './service/teams.ts'
+import { createTeam, team, teams, teamsSql, updateTeam } from './service/teams.ts'
 import {
   addTraining,
   hasCourse,
@@ -48,16 +49,19 @@ export {
 export function organisationService(db: Executor, clock: Clock) {
   const today = () => londonDate(clock.now())
   const panels = staffPanels()
-  const teamListeners: TeamsChanged[] = []
-  const teamsChanged: TeamsChanged = async (trx, teamIds) => {
-    for (const listener of teamListeners) await listener(trx, teamIds)
+  const listeners: OrganisationChanged[] = []
+  const changed: OrganisationChanged = async (trx, table, ids) => {
+    for (const listener of listeners) await listener(trx, table, ids)
   }
 
   return {
     teamsSql,
-    /** Other modules hear, in the write's transaction, of the teams a page changed (the rules reading them). */
-    onTeamsChanged(listener: TeamsChanged) {
-      teamListeners.push(listener)
+    /**
+     * Other modules hear, in the write's transaction, of the teams and staff a page changed (the rules
+     * reading them).
+     */
+    onChanged(listener: OrganisationChanged) {
+      listeners.push(listener)
     },
     trainingRecordsSql,
 
@@ -88,7 +92,7 @@ export function organisationService(db: Executor, clock: Clock) {
       createTeam(db, clock, forceId, input, changedBy),
     /** Changes a team if nobody else has since `version`; a stale version is a ConflictError. */
     updateTeam: (id: string, version: number, input: TeamInput, changedBy: string) =>
-      updateTeam(db, clock, id, version, input, changedBy, teamsChanged),
+      updateTeam(db, clock, id, version, input, changedBy, changed),
 
     // ---- staff ----
     staffList: (forceId: string, filter: { teamId?: string | null; activeOnly?: boolean } = {}) =>
@@ -100,16 +104,16 @@ export function organisationService(db: Executor, clock: Clock) {
     staffPanels: panels.for,
     registerStaffPanel: panels.register,
     createStaff: (forceId: string, input: StaffInput, changedBy: string) =>
-      createStaff(db, clock, forceId, input, changedBy),
+      createStaff(db, clock, forceId, input, changedBy, changed),
     updateStaff: (id: string, version: number, input: StaffInput, changedBy: string) =>
-      updateStaff(db, clock, id, version, input, changedBy),
+      updateStaff(db, clock, id, version, input, changedBy, changed),
 
     // ---- training ----
     trainingFor: (staffId: string) => trainingFor(db, staffId),
     addTraining: (staffId: string, input: TrainingInput, changedBy: string) =>
-      addTraining(db, clock, staffId, input, changedBy),
+      addTraining(db, clock, staffId, input, changedBy, changed),
     updateTraining: (id: string, version: number, input: TrainingInput, changedBy: string) =>
-      updateTraining(db, clock, id, version, input, changedBy),
+      updateTraining(db, clock, id, version, input, changedBy, changed),
     /** A team's active staff, each with the courses they have completed (for allocation by skills). */
     staffWithTraining: (teamId: string) => staffWithTraining(db, teamId),
     /** Whether a person had completed a course by a day (today if not given). */

@@ -99,3 +99,70 @@ describe('STF-01 safeguarding team member without the training their role requir
     expect(await fx.states('STF-01', fx.staff.O2 as string, asOf)).toEqual([])
   })
 })
+
+describe('STF-01 in the steady sweep', () => {
+  it('opens at a start dated ahead by its clock instant, and hears of pages’ staff, training and team changes at once', async () => {
+    const { organisation, standards } = fx.kestrel.services
+    const start = clock.now()
+    try {
+      const team = await organisation.createTeam(
+        fx.force.id,
+        {
+          name: 'Steady MASH',
+          kind: 'mash',
+          boroughId: fx.boroughId('Lambeth'),
+          bcuId: null,
+          capacity: null,
+          reviewCadenceDays: null,
+          active: true,
+        },
+        'test',
+      )
+      const member = (staffNumber: string, startDate: string) =>
+        organisation.createStaff(
+          fx.force.id,
+          {
+            staffNumber,
+            name: `Steady ${staffNumber}`,
+            rank: 'constable',
+            role: 'Investigator',
+            teamId: team.id,
+            startDate,
+            active: true,
+          },
+          'test',
+        )
+      const stored = async (id: string) =>
+        (await standards.listFindings({ ruleId: 'STF-01', subjectId: id })).map((f) => f.status)
+      // Joined in January: owed from the page's write, with no sweep.
+      const settled = await member('JS1', '2026-01-15')
+      expect(await stored(settled.id)).toEqual(['due'])
+      // Joins on 1 July: nothing owed yet.
+      const joiner = await member('JS2', '2026-07-01')
+      await standards.sweep({ timeBasedOnly: true })
+      expect(await stored(joiner.id)).toEqual([])
+      // A minute after midnight in London (BST) on 1 July: the sweep reads the joiner by their start.
+      clock.set('2026-06-30T23:01:00Z')
+      const swept = await standards.sweep({ timeBasedOnly: true })
+      expect(swept.find((r) => r.ruleId === 'STF-01')?.dueRecords).toBeGreaterThanOrEqual(1)
+      expect(await stored(joiner.id)).toEqual(['due'])
+      // The training page meets it at once.
+      await organisation.addTraining(
+        joiner.id,
+        { course: 'safeguarding_1_week', completedOn: '2026-07-01' },
+        'test',
+      )
+      expect(await stored(joiner.id)).toEqual(['met'])
+      // The team is no longer a safeguarding team: the settled member owes nothing, at once.
+      await organisation.updateTeam(
+        team.id,
+        team.version,
+        { ...team, kind: 'response_neighbourhood', name: team.name },
+        'test',
+      )
+      expect(await stored(settled.id)).toEqual(['resolved_auto'])
+    } finally {
+      clock.set(start)
+    }
+  })
+})

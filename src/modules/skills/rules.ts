@@ -41,9 +41,33 @@ export const stf01Rule = (trainingRecords: TrainingRecords) =>
     appliesTo: staffMemberKind,
     severity: 'medium',
     timeBased: true,
+    // Completions are refused dated ahead (page and import) and every write judges the member again (a staff
+    // line or page, their training, their team: dependsOn). The clock moves it at its due times and at the
+    // London midnights its clock instants name.
+    steadyByDueTimes: true,
+    clockInstants: ({ from, to }) => {
+      const days = sql`between ${londonDate(from)}::date and ${londonDate(to)}::date`
+      const passes = (day: RawBuilder<unknown> | string) =>
+        sql`${londonMidnightOf(day)} > ${from} and ${londonMidnightOf(day)} <= ${to}`
+      // A start dated ahead (a joiner next month), and a requirement that begins or ends on a day.
+      return sql<{ subject_id: string }>`
+        select cast(s.id as text) as subject_id from staff s
+        where s.start_date ${days} and ${passes('s.start_date')}
+        union
+        select cast(s.id as text) from required_course rc
+        join team t on t.kind = rc.team_kind
+        join staff s on s.team_id = t.id and (rc.staff_role = '' or lower(rc.staff_role) = lower(s.role))
+        where (rc.effective_from ${days} and ${passes('rc.effective_from')})
+          or ((rc.effective_to + 1) ${days} and ${passes(sql`(rc.effective_to + 1)`)})`
+    },
     tables: ['staff', 'team', 'required_course', 'training_record'],
-    // A staff line (its training with it) judges its member again, whichever module wrote it.
-    dependsOn: { staff: dependency('staff', 'id') },
+    // A staff line or page (their training with it) judges its member again, whichever module wrote it; a
+    // team's change (its kind, whether active), its members.
+    dependsOn: {
+      staff: dependency('staff', 'id'),
+      team: (ids) => sql<{ subject_id: string }>`select cast(s.id as text) as subject_id from staff s
+        where s.team_id = any(cast(${[...ids]} as uuid[]))`,
+    },
     params: {
       months: {
         default: 6,

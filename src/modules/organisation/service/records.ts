@@ -178,3 +178,14 @@ export function fail(errors: FieldError[]): never {
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === '23505'
 }
+
+/**
+ * Tells the modules that read the organisation's records (a rule reading a team's review cadence, or a member
+ * of staff's team, start and training) which of them a page changed, in the write's transaction: by table,
+ * `staff` for a member of staff or their training.
+ */
+export type OrganisationChanged = (
+  trx: Executor,
+  table: 'team' | 'staff',
+  ids: readonly string[],
+) => Promise<void>

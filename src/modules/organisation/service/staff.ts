@@ -8,6 +8,7 @@ import {
   created,
   fail,
   isUniqueViolation,
+  type OrganisationChanged,
   recordChange,
   type StaffMember,
   staffColumns,
@@ -95,6 +96,7 @@ export async function createStaff(
   forceId: string,
   input: StaffInput,
   changedBy: string,
+  changed?: OrganisationChanged,
 ): Promise<StaffMember> {
   const errors = validateStaff(input, londonDate(clock.now()))
   try {
@@ -116,6 +118,7 @@ export async function createStaff(
         changedAt: clock.now(),
         changes: created(staff),
       })
+      await changed?.(trx, 'staff', [staff.id])
       return staff
     })
   } catch (error) {
@@ -132,6 +135,7 @@ export async function updateStaff(
   version: number,
   input: StaffInput,
   changedBy: string,
+  changed?: OrganisationChanged,
 ): Promise<StaffMember> {
   const errors = validateStaff(input, londonDate(clock.now()))
   try {
@@ -160,6 +164,7 @@ export async function updateStaff(
         changedAt: clock.now(),
         changes: changedFields(toStaff(before), { ...staff, version: undefined }),
       })
+      await changed?.(trx, 'staff', [id])
       return staff
     })
   } catch (error) {

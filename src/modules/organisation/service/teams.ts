@@ -4,7 +4,15 @@ import { type Executor, inTransaction } from '../../../platform/db/database.ts'
 import { ConflictError, type FieldError, NotFoundError } from '../../../platform/http/errors.ts'
 import { isUuid } from '../../../platform/ids.ts'
 import { changedFields, type TeamInput, validateTeam } from '../organisation.ts'
-import { created, fail, recordChange, type Team, teamColumns, toTeam } from './records.ts'
+import {
+  created,
+  fail,
+  type OrganisationChanged,
+  recordChange,
+  type Team,
+  teamColumns,
+  toTeam,
+} from './records.ts'
 
 /**
  * For another module's query (a rule, a report), SQL not yet run: each team's kind and its own
@@ -109,12 +117,6 @@ export async function createTeam(
   })
 }
 
-/**
- * Tells the modules that read a team (a rule reading its review cadence) that it changed, in the write's
- * transaction.
- */
-export type TeamsChanged = (trx: Executor, teamIds: readonly string[]) => Promise<void>
-
 /** Changes a team if nobody else has since `version`; a stale version is a ConflictError. */
 export async function updateTeam(
   q: Executor,
@@ -123,7 +125,7 @@ export async function updateTeam(
   version: number,
   input: TeamInput,
   changedBy: string,
-  changed?: TeamsChanged,
+  changed?: OrganisationChanged,
 ): Promise<Team> {
   const errors = validateTeam(input)
   return inTransaction(q, async (trx) => {
@@ -154,7 +156,7 @@ export async function updateTeam(
       changedAt: clock.now(),
       changes: changedFields(toTeam(before), { ...team, version: undefined }),
     })
-    await changed?.(trx, [id])
+    await changed?.(trx, 'team', [id])
     return team
   })
 }

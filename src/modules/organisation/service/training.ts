@@ -10,6 +10,7 @@ import {
   calendarDay,
   created,
   fail,
+  type OrganisationChanged,
   recordChange,
   staffColumns,
   type TrainingRecord,
@@ -41,6 +42,7 @@ export async function addTraining(
   staffId: string,
   input: TrainingInput,
   changedBy: string,
+  changed?: OrganisationChanged,
 ): Promise<TrainingRecord> {
   const errors = validateTraining(input, londonDate(clock.now()))
   return inTransaction(q, async (trx) => {
@@ -64,6 +66,7 @@ export async function addTraining(
       changedAt: clock.now(),
       changes: created(record),
     })
+    await changed?.(trx, 'staff', [staffId])
     return record
   })
 }
@@ -75,6 +78,7 @@ export async function updateTraining(
   version: number,
   input: TrainingInput,
   changedBy: string,
+  changed?: OrganisationChanged,
 ): Promise<TrainingRecord> {
   const errors = validateTraining(input, londonDate(clock.now()))
   if (errors.length) fail(errors)
@@ -109,6 +113,7 @@ export async function updateTraining(
       changedAt: clock.now(),
       changes: changedFields(toTraining(before), { ...record, version: undefined }),
     })
+    await changed?.(trx, 'staff', [before.staff_id, record.staffId])
     return record
   })
 }
