@@ -704,18 +704,19 @@ function buildCase({ random, ref, caseType, child, opened, last, teamFor, adult,
   // Police protection: from opening, a designated officer within hours, ended within 72 hours.
   if (caseType === 'police_protection') {
     const ended = opened + (f.protectionPast72Hours ? 74 + random.next() * 30 : 4 + random.next() * 56) * hour
+    const designation = f.noDesignatedOfficer
+      ? undefined
+      : { name: `Insp ${random.pick(familyNames)}`, at: opened + (1 + random.next() * 2) * hour }
     records.push({
       kind: 'police-protection',
       ref: `${ref}-P1`,
       investigation: ref,
       child: child.ref,
       startedAt: iso(opened),
-      ...(f.noDesignatedOfficer
-        ? {}
-        : {
-            designatedOfficerName: `Insp ${random.pick(familyNames)}`,
-            designatedAt: iso(opened + (1 + random.next() * 2) * hour),
-          }),
+      // A designation still to come at the data's end is not recorded yet (the import refuses it ahead).
+      ...(designation && designation.at <= last
+        ? { designatedOfficerName: designation.name, designatedAt: iso(designation.at) }
+        : {}),
       ...(ended <= last ? { endedAt: iso(ended) } : {}),
     })
   }
