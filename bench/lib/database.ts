@@ -31,20 +31,28 @@ async function admin<T>(adminUrl: string, f: (client: pg.Client) => Promise<T>):
 
 /**
  * A fresh, migrated database for one run: on PostgreSQL kestrel_bench_<random> on the server in adminUrl,
- * dropped afterwards; otherwise an embedded database in memory. Set up as a force's first start sets it up
+ * dropped afterwards unless kept (or a kept one reused, already imported); otherwise an embedded database in memory. Set up as a force's first start sets it up
  * (the organisation, the reports' recommendations, the training matrix), so the demo's lines import as
  * `kestrel seed` imports them.
  */
-export async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl?: string): Promise<BenchDatabase> {
+export async function freshDatabase(
+  kind: 'pglite' | 'postgres',
+  adminUrl?: string,
+  options: { keep?: boolean; reuse?: string } = {},
+): Promise<BenchDatabase> {
   if (kind === 'postgres') {
     if (!adminUrl) throw new Error('--db postgres needs DATABASE_URL')
-    const name = `kestrel_bench_${randomBytes(4).toString('hex')}`
-    await admin(adminUrl, (c) => c.query(`create database ${name}`))
+    const name = options.reuse ?? `kestrel_bench_${randomBytes(4).toString('hex')}`
+    if (!/^kestrel_bench_[0-9a-f]{8}$/.test(name))
+      throw new Error(`--reuse takes a kestrel_bench_ database, not ${name}`)
+    if (!options.reuse) await admin(adminUrl, (c) => c.query(`create database ${name}`))
     const url = new URL(adminUrl)
     url.pathname = `/${name}`
     const handle = await openPostgres(url.toString(), 10)
-    await migrateToLatest(handle.db, migrations)
-    await setUpForce(handle.db)
+    if (!options.reuse) {
+      await migrateToLatest(handle.db, migrations)
+      await setUpForce(handle.db)
+    }
     const { rows } = await sql<{
       v: string
     }>`select current_setting('server_version') as v`.execute(handle.db)
@@ -56,10 +64,13 @@ export async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl?: stri
       name,
       async drop() {
         await handle.close()
+        // A scale 10 import takes more than an hour: --keep leaves it for later runs to --reuse.
+        if (options.keep || options.reuse) return
         await admin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`))
       },
     }
   }
+  if (options.keep || options.reuse) throw new Error('--keep and --reuse need --db postgres')
   const handle = await openPglite(undefined)
   await migrateToLatest(handle.db, migrations)
   await setUpForce(handle.db)
