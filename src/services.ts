@@ -92,21 +92,26 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
     db,
     clock,
     importOrder(modules.flatMap((m) => m.importKinds ?? [])),
-    async (trx, written, { records, actor, changed }) => {
-      for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
-      await standards.afterChange(trx, changed, written)
-      // Every record an import writes is a change, logged like a change made through a page.
-      await accessLog.recordMany(
-        records.map((r) => ({
-          actorId: actor,
-          actorName: actor,
-          action: 'import',
-          subjectKind: r.kind,
-          subjectId: r.id,
-          detail: { ref: r.ref },
-        })),
-        trx,
-      )
+    {
+      // A row the batch rewrites may leave the subjects its dependent rules mapped it to (an episode moved
+      // to another unit): they are read first, and judged again with the rest.
+      beforeRewrite: (trx, table, ids) => standards.dependents(trx, new Map([[table, ids]])),
+      after: async (trx, written, { records, actor, changed, before }) => {
+        for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)
+        await standards.afterChange(trx, changed, written, before)
+        // Every record an import writes is a change, logged like a change made through a page.
+        await accessLog.recordMany(
+          records.map((r) => ({
+            actorId: actor,
+            actorName: actor,
+            action: 'import',
+            subjectKind: r.kind,
+            subjectId: r.id,
+            detail: { ref: r.ref },
+          })),
+          trx,
+        )
+      },
     },
     config,
     (id) => all.measures.get(id) !== undefined,

@@ -18,6 +18,7 @@ import { countdown } from '../platform/time.ts'
 import { urgencySql } from '../platform/urgency.ts'
 import { findingKind } from './access.ts'
 import type { WorkingDayCalendar } from './calendar.ts'
+import { dependentSubjects } from './dependents.ts'
 import { evaluateRules, obligationsAt, type RuleResult } from './evaluate.ts'
 import { breachedAtOf } from './finding-state.ts'
 import { type FindingEventKind, type FindingStatus, openStatuses, statusLabels } from './lifecycle.ts'
@@ -502,31 +503,40 @@ export function standardsService(deps: StandardsDependencies) {
     },
 
     /**
+     * The subjects each rule reading these rows (`dependsOn`, by table, their ids) maps them to now. Read
+     * before rows are rewritten and passed to `afterChange` as `before`, a subject a row leaves (an episode
+     * moved to another unit) is judged again too.
+     */
+    dependents: (trx: Database, changed: ReadonlyMap<string, readonly string[]>) =>
+      dependentSubjects(trx, registry, changed),
+
+    /**
      * After rows of other tables were written (by table, their ids): re-evaluates, in the same transaction,
-     * each rule that reads them (`dependsOn`) for the subjects they map to, bar those `evaluated` already
-     * holds by kind (a batch's own subjects, evaluated with every rule of their kind).
+     * each rule that reads them (`dependsOn`) for the subjects they map to, and those they mapped to
+     * `before` the write, bar those `evaluated` already holds by kind (a batch's own subjects, evaluated
+     * with every rule of their kind).
      */
     async afterChange(
       trx: Database,
       changed: ReadonlyMap<string, readonly string[]>,
       evaluated: ReadonlyMap<string, readonly string[]> = new Map(),
+      before: ReadonlyMap<string, readonly string[]> = new Map(),
     ): Promise<RuleResult[]> {
       const results: RuleResult[] = []
       const now = clock.now()
-      for (const [table, rowIds] of changed) {
-        if (rowIds.length === 0) continue
-        for (const rule of registry.dependingOn(table)) {
-          const mapping = rule.dependsOn?.[table]
-          if (!mapping) continue
-          const done = new Set(evaluated.get(rule.appliesTo) ?? [])
-          const { rows } = await mapping(rowIds).execute(trx)
-          const subjects = [...new Set(rows.map((r) => r.subject_id))].filter((id) => !done.has(id))
-          if (subjects.length === 0) continue
-          const found = await evaluateRules({ db, trx, calendar, rules: [rule], subjects, asOf: now, now })
-          for (const r of found)
-            if (!r.ok) deps.onRuleError?.(r, { subjectKind: rule.appliesTo, subjectIds: subjects })
-          results.push(...found)
-        }
+      const after = await dependentSubjects(trx, registry, changed)
+      for (const ruleId of new Set([...after.keys(), ...before.keys()])) {
+        const rule = registry.get(ruleId)
+        if (!rule) continue
+        const done = new Set(evaluated.get(rule.appliesTo) ?? [])
+        const subjects = [...new Set([...(after.get(ruleId) ?? []), ...(before.get(ruleId) ?? [])])].filter(
+          (id) => !done.has(id),
+        )
+        if (subjects.length === 0) continue
+        const found = await evaluateRules({ db, trx, calendar, rules: [rule], subjects, asOf: now, now })
+        for (const r of found)
+          if (!r.ok) deps.onRuleError?.(r, { subjectKind: rule.appliesTo, subjectIds: subjects })
+        results.push(...found)
       }
       return results
     },

@@ -533,4 +533,32 @@ describe('an import judges the borough and the unit its records bear on (depende
     expect(report.steady.map((r) => [r.ruleId, r.dueRecords])).toEqual([['MIS-11', 0]])
     expect(report.differences).toEqual([])
   })
+  it('MIS-11: an episode re-imported under another borough judges again the unit it left', async () => {
+    const f = await fixture()
+    const { imports, organisation } = f.kestrel.services
+    const force = await organisation.force()
+    const sutton = await organisation.createTeam(
+      force.id,
+      { ...f.unit, name: 'Sutton missing persons unit', boroughId: f.boroughId('Sutton') },
+      'test',
+    )
+    const nobodyOnDuty = (ref: string, unit: string) => ({
+      kind: 'missing-unit-duty',
+      ref,
+      unit,
+      from: '2019-02-28T07:00:00Z',
+      staffOnDuty: 0,
+    })
+    await imports.run(
+      jsonl([nobodyOnDuty('DUTY-L', f.unit.name), nobodyOnDuty('DUTY-S', sutton.name)]),
+      'importer',
+    )
+    await imports.run(jsonl([line('MOVE-1', f.b.ref, '2019-03-01T08:00:00Z')]), 'importer')
+    expect([await openOn(f, 'MIS-11', f.unit.id), await openOn(f, 'MIS-11', sutton.id)]).toEqual([1, 0])
+    await imports.run(
+      jsonl([line('MOVE-1', f.b.ref, '2019-03-01T08:00:00Z', { borough: 'Sutton' })]),
+      'importer',
+    )
+    expect([await openOn(f, 'MIS-11', f.unit.id), await openOn(f, 'MIS-11', sutton.id)]).toEqual([0, 1])
+  })
 })

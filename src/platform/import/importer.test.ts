@@ -75,8 +75,10 @@ describe('importer', () => {
     await sql`create table test_child (id uuid primary key default gen_random_uuid(), ref text unique not null, name text not null, born date not null, household_id uuid not null references test_household(id))`.execute(
       handle.db,
     )
-    run = importer(handle.db, fixedClock('2026-01-01T00:00:00Z'), kinds() as never, async (_trx, written) => {
-      evaluated.push(written)
+    run = importer(handle.db, fixedClock('2026-01-01T00:00:00Z'), kinds() as never, {
+      after: async (_trx, written) => {
+        evaluated.push(written)
+      },
     }).run
   })
   afterAll(() => handle.close())

@@ -41,8 +41,28 @@ export interface ImportedRecord {
 export type AfterImport = (
   trx: Transaction,
   written: Map<string, string[]>,
-  batch: { records: ImportedRecord[]; actor: string; changed: Map<string, string[]> },
+  batch: {
+    records: ImportedRecord[]
+    actor: string
+    changed: Map<string, string[]>
+    /** What `beforeRewrite` answered for the rows the batch rewrote, merged by key. */
+    before: Map<string, string[]>
+  },
 ) => Promise<void>
+
+/**
+ * What the import's caller hears in its transaction: `beforeRewrite`, before a kind's lines rewrite rows
+ * already held (its table, their ids), answers by key the ids it wants back (the standards engine: the
+ * subjects that rules reading those rows map them to before they move); `after`, once everything is written.
+ */
+export interface ImportHooks {
+  beforeRewrite?: (
+    trx: Transaction,
+    table: string,
+    ids: string[],
+  ) => Promise<ReadonlyMap<string, readonly string[]>>
+  after?: AfterImport
+}
 
 const envelope = z.object({
   kind: z.string().min(1, 'kind is required'),
@@ -139,7 +159,7 @@ export function importer(
   db: Database,
   clock: Clock,
   kinds: ImportKind[],
-  afterImport?: AfterImport,
+  hooks: ImportHooks = {},
   config?: Config,
   isMeasure: (id: string) => boolean = () => false,
 ) {
@@ -168,9 +188,19 @@ export function importer(
       const records: ImportedRecord[] = []
       // The ids written by table, for the rules that read those tables (`dependsOn`).
       const changed = new Map<string, string[]>()
+      const before = new Map<string, string[]>()
       for (const [kindName, kindLines] of ordered) {
         const definition = (byKind.get(kindName) as { definition: ImportKind }).definition
         await resolveReferences(trx, definition, kindLines, idsOf)
+        if (definition.table && hooks.beforeRewrite) {
+          const held = await definition.lookup(
+            trx,
+            kindLines.map((l) => l.ref),
+          )
+          if (held.size)
+            for (const [key, ids] of await hooks.beforeRewrite(trx, definition.table, [...held.values()]))
+              before.set(key, [...(before.get(key) ?? []), ...ids])
+        }
         const result = await definition.write(kindLines, {
           trx,
           clock,
@@ -200,7 +230,7 @@ export function importer(
         for (const { kind, ids } of (await definition.subjectsOf?.(trx, [...result.values()])) ?? [])
           evaluateToo(kind, ids)
       }
-      if (afterImport) await afterImport(trx, bySubject, { records, actor, changed })
+      if (hooks.after) await hooks.after(trx, bySubject, { records, actor, changed, before })
     })
     return { lines: count, written }
   }
