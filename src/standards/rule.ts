@@ -136,9 +136,14 @@ export interface Rule<P extends Record<string, unknown> = Record<string, unknown
    * instants the data records (an RSO's notification that starts on a date; a visit recorded ahead of its
    * time; a follow-up owed from another obligation's due time): the records with such an instant in the
    * window (from, to]. The steady sweep evaluates them beside the findings that fell due. A superset is
-   * safe (it costs only time); an instant left out is a difference the consistency check reports.
+   * safe (it costs only time); an instant left out is a difference the consistency check reports. `params`
+   * are those in force at `to`: a parameter taking effect in the window has its rule derived whole instead.
    */
-  clockInstants?(window: { from: Date; to: Date }): RawBuilder<{ subject_id: string }>
+  clockInstants?(window: {
+    from: Date
+    to: Date
+    params: ResolvedParameters<P>
+  }): RawBuilder<{ subject_id: string }>
   /**
    * True when its due times count working days (the `working_day` table): a new calendar moves them with
    * nothing written, so the steady sweep derives such a rule whole once after the calendar changes.

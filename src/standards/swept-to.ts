@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../platform/db/database.ts'
+import { parametersAt } from './parameters.ts'
 import type { AnyRule } from './rule.ts'
 
 /*
@@ -48,6 +49,7 @@ export async function markSweptTo(
 /** The records of `rule` whose clock instants fall in (from, to]; none when the window is empty. */
 export async function clockSubjects(db: Database, rule: AnyRule, from: Date, to: Date): Promise<string[]> {
   if (!rule.clockInstants || from >= to) return []
-  const { rows } = await rule.clockInstants({ from, to }).execute(db)
+  const params = await parametersAt(db, rule, to)
+  const { rows } = await rule.clockInstants({ from, to, params }).execute(db)
   return rows.map((r) => r.subject_id)
 }

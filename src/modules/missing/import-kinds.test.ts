@@ -11,12 +11,13 @@ afterEach(async () => {
 })
 
 async function fixture() {
-  const f = await missingFixture(movableClock('2019-03-01T12:00:00Z'))
+  const clock = movableClock('2019-03-01T12:00:00Z')
+  const f = await missingFixture(clock)
   open.push(f)
   const a = await f.child('2005-05-01')
   const b = await f.child('2006-02-01')
   await f.plan(a.ref, '2018-12-01')
-  return { ...f, a, b }
+  return { ...f, a, b, clock }
 }
 
 type Fixture = Awaited<ReturnType<typeof fixture>>
@@ -507,6 +508,62 @@ describe('an import judges the borough and the unit its records bear on (depende
       'importer',
     )
     expect(await openOn(f, 'MIS-10', sutton)).toBe(0)
+  })
+
+  it('MIS-10: the steady sweep reads only the borough whose episode left its window or whose plan began', async () => {
+    const f = await fixture()
+    const { imports, standards } = f.kestrel.services
+    const { clock } = f
+    // Sutton counts repeat missing over 30 days, Brent over the force's 90.
+    await standards.parameters.set({
+      ruleId: 'MIS-10',
+      name: 'repeatDays',
+      boroughId: f.boroughId('Sutton'),
+      value: 30,
+      effectiveFrom: new Date('2019-01-01T00:00:00Z'),
+      reason: 'A shorter window in Sutton',
+      setBy: 'tester',
+    })
+    const repeats = async (prefix: string, borough: string) => {
+      const c = await f.child('2005-01-01', borough)
+      const at = ['2019-02-10T20:00:00Z', '2019-02-15T20:00:00Z', '2019-02-20T20:00:00Z']
+      const returned = (t: string) => new Date(new Date(t).getTime() + 5 * hour).toISOString()
+      return at.map((t, i) => line(`${prefix}-${i}`, c.ref, t, { borough, returnedAt: returned(t) }))
+    }
+    const plan = {
+      kind: 'trigger-plan',
+      ref: 'TP-BRENT',
+      child: (await f.child('2005-01-01', 'Brent')).ref,
+      borough: 'Brent',
+      placesToSearch: 'Wembley Park',
+      peopleToContact: 'Carer',
+      risks: 'Older males',
+      authorName: 'DC Planner',
+      agreedWith: ['carers'],
+      startDate: '2019-03-05',
+      reviewDate: '2019-08-01',
+    }
+    await imports.run(
+      jsonl([...(await repeats('SUT', 'Sutton')), ...(await repeats('BRE', 'Brent')), plan]),
+      'importer',
+    )
+    const open = async () => [
+      await openOn(f, 'MIS-10', f.boroughId('Sutton')),
+      await openOn(f, 'MIS-10', f.boroughId('Brent')),
+    ]
+    expect(await open()).toEqual([1, 1])
+    await standards.sweep({ timeBasedOnly: true, ruleIds: ['MIS-10'] })
+    // Brent's plan begins at its first London midnight; Sutton's first episode leaves 30 days after its report.
+    for (const [at, expected] of [
+      ['2019-03-05T00:30:00Z', [1, 0]],
+      ['2019-03-12T21:00:00Z', [0, 0]],
+    ] as const) {
+      clock.set(new Date(at))
+      const report = await checkConsistency(standards, { asOf: new Date(at), ruleIds: ['MIS-10'] })
+      expect(report.steady.map((r) => [r.ruleId, r.dueRecords])).toEqual([['MIS-10', 1]])
+      expect(report.differences).toEqual([])
+      expect(await open()).toEqual(expected)
+    }
   })
 
   it('MIS-11: an episode imported to a unit with no one on duty opens its finding; a duty imported closes it', async () => {

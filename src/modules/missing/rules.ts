@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Executor } from '../../platform/db/database.ts'
+import { londonDate } from '../../platform/time.ts'
 import {
   defineRule,
   dependency,
@@ -408,6 +409,25 @@ export function missingRules({ areaNames, flaggedSince, referredSince }: Missing
       trigger_plan: dependency('trigger_plan', 'borough_id'),
     },
     params: repeatParams,
+    // Episodes and plans recorded judge their borough (dependsOn), and episodes are refused dated ahead. The
+    // clock alone moves it when an episode leaves the borough's rolling window and when a plan's first or
+    // last day begins (plans may be dated ahead): those are its clock instants, and it has no due times.
+    steadyByDueTimes: true,
+    clockInstants: ({ from, to, params }) => {
+      // The window's length is a constant per borough, so each borough's episodes are read by index.
+      const days = params.sql('repeatDays', 'b.id')
+      const planDays = sql`between ${londonDate(from)}::date and ${londonDate(to)}::date`
+      const passes = (instant: RawBuilder<Date>) => sql`${instant} > ${from} and ${instant} <= ${to}`
+      return sql<{ subject_id: string }>`
+        select cast(b.id as text) as subject_id from borough b
+        where exists (select 1 from missing_episode e where e.borough_id = b.id
+          and e.reported_at > ${from}::timestamptz - interval '1 day' * ${days}
+          and e.reported_at <= ${to}::timestamptz - interval '1 day' * ${days})
+        union
+        select cast(tp.borough_id as text) from trigger_plan tp
+        where (tp.start_date ${planDays} and ${passes(planStart)})
+          or (tp.ended_on ${planDays} and ${passes(planEnd)})`
+    },
     // Answers with rows: the finding names the borough, and names are the organisation module's (areaNames).
     // A borough is one obligation, so there are a handful of rows for the engine to compare.
     async obligations(db, { asOf, params, subjectFilter }) {
