@@ -236,6 +236,8 @@ export const onlineSafeguardingImport = defineImportKind({
 
 export const welfareScreeningImport = defineImportKind({
   kind: 'welfare-screening',
+  // ONL-08 reads screenings (dependsOn): one re-imported under another member is judged for both.
+  table: 'welfare_screening',
   schema: screeningInput,
   refersTo: ['staff'],
   references: (record) => [{ field: 'staff', kind: 'staff', ref: record.staff }],

@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import { londonDate } from '../../platform/time.ts'
-import { defineRule, type ObligationQueryRow } from '../../standards/rule.ts'
+import { defineRule, dependency, type ObligationQueryRow } from '../../standards/rule.ts'
 import {
   afterMonthsOf,
   londonDayText,
@@ -207,6 +207,32 @@ export const onl08 = defineRule<{ months: number }>({
   severity: 'medium',
   timeBased: true,
   tables: ['iioc_viewer', 'welfare_screening', 'staff', 'team'],
+  // Screenings and viewing are refused dated ahead, and each writes judges the member again; so do a change
+  // to them, their team or their borough's BCU (dependsOn). The clock moves it at its due times, when a
+  // viewing period ends and on the day a borough moves BCU (its clock instants, each a London midnight).
+  steadyByDueTimes: true,
+  clockInstants: ({ from, to }) => {
+    const days = sql`between ${londonDate(from)}::date and ${londonDate(to)}::date`
+    const passes = (instant: RawBuilder<Date>) => sql`${instant} > ${from} and ${instant} <= ${to}`
+    const dayAfter = (column: string) => londonMidnightOf(sql`(${sql.ref(column)} + 1)`)
+    return sql<{ subject_id: string }>`
+      select cast(v.staff_id as text) as subject_id from iioc_viewer v
+      where v.to_date + 1 ${days} and ${passes(dayAfter('v.to_date'))}
+      union
+      select cast(s.id as text) from borough_bcu bb
+      join team t on t.borough_id = bb.borough_id and t.bcu_id is null
+      join staff s on s.team_id = t.id
+      where (bb.effective_from ${days} and ${passes(londonMidnightOf('bb.effective_from'))})
+        or (bb.effective_to + 1 ${days} and ${passes(dayAfter('bb.effective_to'))})`
+  },
+  dependsOn: {
+    welfare_screening: dependency('welfare_screening', 'staff_id'),
+    staff: dependency('staff', 'id'),
+    team: (ids) => sql<{ subject_id: string }>`select cast(s.id as text) as subject_id from staff s
+      where s.team_id = any(cast(${[...ids]} as uuid[]))`,
+    borough: (ids) => sql<{ subject_id: string }>`select cast(s.id as text) as subject_id from staff s
+      join team t on t.id = s.team_id where t.borough_id = any(cast(${[...ids]} as uuid[]))`,
+  },
   params: {
     months: { default: 12, description: 'Months a psychological screening stays current', unit: 'months' },
   },

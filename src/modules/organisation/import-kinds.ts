@@ -85,6 +85,8 @@ export const bcuKind = defineImportKind({
 
 export const boroughKind = defineImportKind({
   kind: 'borough',
+  // A borough's first BCU is set by its line: the rules reading a borough's BCU judge its staff again.
+  table: 'borough',
   schema: z.object({ bcu: z.string().min(1).optional(), bcuFrom: isoDate.optional() }).strict(),
   refersTo: ['bcu'],
   references: (record) => (record.bcu ? [{ field: 'bcu', kind: 'bcu', ref: record.bcu }] : []),

@@ -83,7 +83,7 @@ export function organisationService(db: Executor, clock: Clock) {
     bcuGoLives: (forceId: string) => bcuGoLives(db, forceId),
     /** Moves a borough into a BCU from a day: its latest membership ends the day before. */
     reorganise: (move: { boroughId: string; toBcuId: string; effectiveFrom: string }, changedBy: string) =>
-      reorganise(db, clock, move, changedBy),
+      reorganise(db, clock, move, changedBy, changed),
 
     // ---- teams ----
     teams: (forceId: string, filter: { activeOnly?: boolean } = {}) => teams(db, forceId, filter),

@@ -112,13 +112,14 @@ export async function writeScreenings(
   ])
   if (failures.length) return { errors: failures }
   const written: { ref: string; id: string; created: boolean }[] = []
+  const left: string[] = []
   for (const { ref, input } of submissions) {
     const staffId = (staff.get(input.staff) as { id: string }).id
     if (input.viewsSince) await ensureViewer(trx, staffId, 'role', input.viewsSince, actor)
     const held = ref
       ? await trx
           .selectFrom('welfare_screening')
-          .select('id')
+          .select(['id', 'staff_id'])
           .where('ref', '=', ref.toUpperCase())
           .executeTakeFirst()
       : undefined
@@ -136,6 +137,7 @@ export async function writeScreenings(
           .returning(['id', 'ref', 'version'])
           .executeTakeFirstOrThrow()
     written.push({ ref: row.ref, id: row.id, created: !held })
+    if (held) left.push(held.staff_id)
     await recordMany(trx, [
       {
         table: 'welfare_screening',
@@ -148,8 +150,9 @@ export async function writeScreenings(
       },
     ])
   }
+  // A screening re-recorded under another member of staff is judged for the one it left too.
   await deps.afterWrite?.(trx, iiocViewerKind, [
-    ...new Set(submissions.map((s) => (staff.get(s.input.staff) as { id: string }).id)),
+    ...new Set([...submissions.map((s) => (staff.get(s.input.staff) as { id: string }).id), ...left]),
   ])
   return { written }
 }

@@ -182,10 +182,10 @@ export function isUniqueViolation(error: unknown): boolean {
 /**
  * Tells the modules that read the organisation's records (a rule reading a team's review cadence, or a member
  * of staff's team, start and training) which of them a page changed, in the write's transaction: by table,
- * `staff` for a member of staff or their training.
+ * `staff` for a member of staff or their training, `borough` for a borough moved to another BCU.
  */
 export type OrganisationChanged = (
   trx: Executor,
-  table: 'team' | 'staff',
+  table: 'team' | 'staff' | 'borough',
   ids: readonly string[],
 ) => Promise<void>

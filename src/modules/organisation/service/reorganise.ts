@@ -5,7 +5,7 @@ import { isUuid } from '../../../platform/ids.ts'
 import { isIsoDate } from '../../../platform/time.ts'
 import { planReorganisation } from '../organisation.ts'
 import { periodsOf } from './areas.ts'
-import { fail, recordChange } from './records.ts'
+import { fail, type OrganisationChanged, recordChange } from './records.ts'
 
 /**
  * Moves a borough into a BCU from a day: its latest membership ends the day before. The borough row is
@@ -16,6 +16,7 @@ export async function reorganise(
   clock: Clock,
   move: { boroughId: string; toBcuId: string; effectiveFrom: string },
   changedBy: string,
+  changed?: OrganisationChanged,
 ): Promise<void> {
   const errors: FieldError[] = []
   if (!isUuid(move.boroughId)) errors.push({ field: 'boroughId', reason: 'Select a borough' })
@@ -79,5 +80,6 @@ export async function reorganise(
         effectiveFrom: [null, open.effectiveFrom],
       },
     })
+    await changed?.(trx, 'borough', [borough.id])
   })
 }
