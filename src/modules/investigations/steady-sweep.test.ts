@@ -70,34 +70,11 @@ describe('INV-04, INV-09 and INV-11 in the steady sweep', () => {
     expect(await dueAt()).toEqual(['2018-09-28T09:00:00.000Z'])
 
     // No sweep between the change and the reading: the write re-evaluated the team's cases.
-    await organisation.updateTeam(
-      team.id,
-      team.version,
-      { ...teamInput(team), reviewCadenceDays: 7 },
-      'tester',
-    )
+    await organisation.updateTeam(team.id, team.version, { ...team, reviewCadenceDays: 7 }, 'tester')
     expect(await dueAt()).toEqual(['2018-09-07T09:00:00.000Z'])
 
     const line = { kind: 'team', ref: team.name, teamKind: 'cait', borough: 'Camden', reviewCadenceDays: 14 }
     await imports.run(JSON.stringify(line), 'tester')
     expect(await dueAt()).toEqual(['2018-09-14T09:00:00.000Z'])
   })
-})
-
-const teamInput = (team: {
-  name: string
-  kind: string
-  boroughId: string | null
-  bcuId: string | null
-  capacity: number | null
-  reviewCadenceDays: number | null
-  active: boolean
-}) => ({
-  name: team.name,
-  kind: team.kind,
-  boroughId: team.boroughId,
-  bcuId: team.bcuId,
-  capacity: team.capacity,
-  reviewCadenceDays: team.reviewCadenceDays,
-  active: team.active,
 })
