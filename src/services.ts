@@ -6,6 +6,7 @@ import { signInAttempts } from './platform/auth/sign-in-attempts.ts'
 import { principalLoader } from './platform/auth/users.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Config } from './platform/config.ts'
+import { changeNotices } from './platform/db/change-notices.ts'
 import type { Database, DatabaseKind } from './platform/db/database.ts'
 import { historyService } from './platform/db/history.ts'
 import { apiTokenService } from './platform/http/api-tokens.ts'
@@ -31,7 +32,8 @@ function platformServices(deps: CoreDependencies) {
   const signIns = signInAttempts(db, clock)
   // Each module's measures, registered as its rules are; the dashboard reads them only through this.
   const measures = measureRegistry()
-  return { ...deps, sessions, accessLog, history, apiTokens, accounts, signIns, measures }
+  const changes = changeNotices()
+  return { ...deps, sessions, accessLog, history, apiTokens, accounts, signIns, measures, changes }
 }
 
 type PlatformServices = ReturnType<typeof platformServices>
@@ -75,14 +77,10 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
     if (module.onMerge) children.onMerge(module.onMerge)
     module.wire?.(service, all)
   }
-  // A change to the person index (a person, a household, a relationship) re-evaluates, before it commits,
-  // the rules that read those people (`dependsOn.person`), as an import's batch does by table.
-  children.onPeopleChanged(async (trx, personIds) => {
-    await standards.afterChange(trx, new Map([['person', [...personIds]]]))
-  })
-  // So does a team's or a member of staff's change (INV-04 reads a team's review cadence; STF-01 a member's
-  // team, start and training), as the team and staff imports' batches do.
-  organisation.onChanged(async (trx, table, ids) => {
+  // A change a page makes to rows other modules' rules read (the person index's people and their links; the
+  // organisation's teams, staff and boroughs) re-evaluates, before it commits, the rules depending on them,
+  // as an import's batch does by table.
+  all.changes.listen(async (trx, table, ids) => {
     await standards.afterChange(trx, new Map([[table, [...ids]]]))
   })
   const { db, clock, config, sessions, accessLog } = all

@@ -25,7 +25,8 @@ export const childrenModule = defineModule({
     relationshipImportKind,
   ],
   menu: [{ text: 'People', href: peoplePath, access: personReaders, position: 20 }],
-  create: ({ db, clock, history, accessLog }) => childrenService(db, clock, { history, accessLog }),
+  create: ({ db, clock, history, accessLog, changes }) =>
+    childrenService(db, clock, { history, accessLog, changes }),
   routes(app, services) {
     childrenRoutes(app, services)
     childrenApiRoutes(app, services)

@@ -2,6 +2,7 @@ import type { RawBuilder } from 'kysely'
 import type { AccessLogService, Actor } from '../../platform/access/access-log.ts'
 import type { Reach } from '../../platform/access/need-to-know.ts'
 import type { Clock } from '../../platform/clock.ts'
+import type { ChangeNotices } from '../../platform/db/change-notices.ts'
 import type { Database, Executor } from '../../platform/db/database.ts'
 import type { HistoryService } from '../../platform/db/history.ts'
 import type { Editor } from './access.ts'
@@ -60,6 +61,8 @@ export {
 export interface ChildrenDependencies {
   history: HistoryService
   accessLog: AccessLogService
+  /** Told of the people whose record or links a write changed (`person`), in its transaction. */
+  changes?: ChangeNotices
 }
 
 /**
@@ -70,12 +73,11 @@ export interface ChildrenDependencies {
  */
 export function childrenService(db: Database, clock: Clock, dependencies: ChildrenDependencies) {
   const { accessLog } = dependencies
-  const changeListeners: ((trx: Executor, personIds: readonly string[]) => Promise<void>)[] = []
   const deps: ChildrenDeps = {
     clock,
     ...dependencies,
     peopleChanged: async (trx, personIds) => {
-      for (const listener of changeListeners) await listener(trx, personIds)
+      await dependencies.changes?.notify(trx, 'person', personIds)
     },
   }
   const today = () => todayOf(clock)
@@ -87,14 +89,6 @@ export function childrenService(db: Database, clock: Clock, dependencies: Childr
     /** Other modules add their records to every child's chronology. */
     registerTimelineProvider(provider: TimelineProvider) {
       timelines.register(provider)
-    },
-
-    /**
-     * Other modules hear, in the write's transaction, of the people whose record or links a write changed
-     * (the standards engine evaluates the rules that read them).
-     */
-    onPeopleChanged(listener: (trx: Executor, personIds: readonly string[]) => Promise<void>) {
-      changeListeners.push(listener)
     },
 
     /** Other modules move their records from a merged person to the survivor, in the merge's transaction. */

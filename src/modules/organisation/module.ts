@@ -33,6 +33,6 @@ export const organisationModule = defineModule({
       more: true,
     },
   ],
-  create: ({ db, clock }) => organisationService(db, clock),
+  create: ({ db, clock, changes }) => organisationService(db, clock, changes),
   routes: organisationRoutes,
 })

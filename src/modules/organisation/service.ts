@@ -1,5 +1,6 @@
 import type { Role } from '../../platform/access/roles.ts'
 import type { Clock } from '../../platform/clock.ts'
+import type { ChangeNotices } from '../../platform/db/change-notices.ts'
 import type { Executor } from '../../platform/db/database.ts'
 import { londonDate } from '../../platform/time.ts'
 import type { Course, StaffInput, TeamInput, TrainingInput } from './organisation.ts'
@@ -46,23 +47,16 @@ export {
  * (in `service/`) bound to an executor: the database, or a caller's transaction for a module that reads
  * the organisation inside its own write (a caller may instead call the use cases with its transaction).
  */
-export function organisationService(db: Executor, clock: Clock) {
+export function organisationService(db: Executor, clock: Clock, changes?: ChangeNotices) {
   const today = () => londonDate(clock.now())
   const panels = staffPanels()
-  const listeners: OrganisationChanged[] = []
+  // Only the application's own instance is told of changes; one bound to a module's transaction is silent.
   const changed: OrganisationChanged = async (trx, table, ids) => {
-    for (const listener of listeners) await listener(trx, table, ids)
+    await changes?.notify(trx, table, ids)
   }
 
   return {
     teamsSql,
-    /**
-     * Other modules hear, in the write's transaction, of the teams and staff a page changed (the rules
-     * reading them).
-     */
-    onChanged(listener: OrganisationChanged) {
-      listeners.push(listener)
-    },
     trainingRecordsSql,
 
     /** The force this installation serves (one database per force; see DESIGN.md "National"). */
