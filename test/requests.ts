@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { Database } from '../src/platform/db/database.ts'
 import type { SignedInUser } from './app.ts'
 
 /** A signed-in user (session cookie) or an API token (sent as a bearer token). */
@@ -54,4 +55,18 @@ export function optionsOf(html: string, id: string): string[] {
   const start = html.indexOf(`id="${id}"`)
   const select = html.slice(start, html.indexOf('</select>', start))
   return [...select.matchAll(/<option [^>]*>([^<]*)<\/option>/g)].map((m) => (m[1] ?? '').trim())
+}
+
+/**
+ * The actions the access log holds for one query (a route with its filters, as lists and exports name their
+ * reads): an export is logged once, as the export, not also as the list it read.
+ */
+export async function loggedActions(db: Database, query: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('access_log')
+    .select('action')
+    .where('subject_id', '=', query)
+    .orderBy('seq')
+    .execute()
+  return rows.map((r) => r.action)
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
-import { requestsTo } from '../../../test/requests.ts'
+import { loggedActions, requestsTo } from '../../../test/requests.ts'
 import { missingFixture, movableClock } from './test-fixtures.ts'
 
 type Fixture = Awaited<ReturnType<typeof missingFixture>>
@@ -201,6 +201,7 @@ describe('missing children: need to know', () => {
     const ids = (await exported(lambeth.userId)).flatMap((r) => (r.detail as { ids: string[] }).ids)
     expect(ids).toContain(episodeId)
     expect(ids).toHaveLength(lines.length - 1)
+    expect(await loggedActions(fx.kestrel.services.db, 'GET /missing.csv')).toEqual(['export'])
     const other = await get(barnet, '/missing.xlsx')
     expect(other.statusCode).toBe(200)
     expect(await exported(barnet.userId)).toEqual([])

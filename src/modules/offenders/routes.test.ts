@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
-import { optionsOf } from '../../../test/requests.ts'
+import { loggedActions, optionsOf } from '../../../test/requests.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import type { RsoRow } from './service/records.ts'
@@ -187,6 +187,12 @@ describe('the offenders pages for an offender manager', () => {
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow()
     expect((row.detail as { ids: string[] }).ids).toEqual([d.id])
+    expect(
+      await loggedActions(
+        fx.kestrel.services.db,
+        `GET /offenders.csv?manager=${fx.managers[1]?.id}&riskLevel=low`,
+      ),
+    ).toEqual(['export'])
     expect((await get(manager, '/offenders.xlsx?riskLevel=sky-high')).statusCode).toBe(400)
   })
 

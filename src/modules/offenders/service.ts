@@ -73,7 +73,7 @@ export function offendersService(db: Database, deps: OffendersDeps) {
     list: (
       principal: Principal,
       filter: RsoListFilter,
-      read: { query: string; requestId?: string | null },
+      read: Parameters<typeof listRsos>[4],
       size?: number,
     ) => listRsos(db, deps.accessLog, principal, filter, read, size),
     /** The current briefing of each area the reader may see; the list read is logged. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SignedInUser, signIn } from '../../../test/app.ts'
-import { requestsTo } from '../../../test/requests.ts'
+import { loggedActions, requestsTo } from '../../../test/requests.ts'
 import { forceWideReach } from '../../platform/access/need-to-know.ts'
 import type { Role } from '../../platform/access/roles.ts'
 import { sampleReport } from '../triage/test-fixtures.ts'
@@ -57,6 +57,9 @@ describe('the queue', () => {
     const csv = await get(specialist, '/online.csv?asOf-day=10&asOf-month=8&asOf-year=2018')
     expect(csv.statusCode).toBe(200)
     expect(csv.body.split('\r\n').find((l) => l.startsWith(`${a.ref},`))).toMatch(/^[^,]+,Awaiting research,/)
+    expect(
+      await loggedActions(fx.kestrel.services.db, 'GET /online.csv?asOf-day=10&asOf-month=8&asOf-year=2018'),
+    ).toEqual(['export'])
     expect((await get(specialist, '/online.csv?asOf-day=31&asOf-month=2&asOf-year=2018')).statusCode).toBe(
       400,
     )

@@ -60,11 +60,8 @@ export function onlineService(db: Database, deps: OnlineDeps) {
     view: (key: string, principal: Principal, requestId?: string | null) =>
       viewCase(db, deps, key, principal, requestId),
     /** The open cases by stage, as they stood at a date; the read is logged. */
-    queue: (
-      principal: Principal,
-      filter: QueueFilter,
-      read: { query: string; requestId?: string | null; shown?: number },
-    ) => queue(db, deps, principal, filter, read),
+    queue: (principal: Principal, filter: QueueFilter, read: Parameters<typeof queue>[4]) =>
+      queue(db, deps, principal, filter, read),
     /** Open cases by stage at the start of each month given (the queue's history); the read is logged. */
     queueHistory: (
       principal: Principal,

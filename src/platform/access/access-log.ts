@@ -51,6 +51,17 @@ export interface ListRead {
   detail?: Record<string, unknown>
 }
 
+/**
+ * How a list names its read for the access log: the query and request. `exported` when the rows go to an
+ * export route, which logs each batch it sends (action 'export'): the list then leaves them to it, so no
+ * read is logged twice.
+ */
+export interface ListQuery {
+  query: string
+  requestId?: string | null
+  exported?: boolean
+}
+
 export interface AccessLogRow {
   seq: number
   at: Date

@@ -32,13 +32,15 @@ export function unitPages(app: FastifyInstance, services: MissingPageServices) {
   const { missing, standards, db } = services
 
   /** The unit's view with the page's filters (a borough, a unit), its read logged. */
-  const viewFor = ({ request, principal }: Pick<PageOf, 'request' | 'principal'>) => {
+  // An export logs the rows it sends itself (`exported`); the page logs what it shows.
+  const viewFor = ({ request, principal }: Pick<PageOf, 'request' | 'principal'>, exported = false) => {
     const q = request.query as { borough?: string; unit?: string }
     return missing.unitView(principal, {
       boroughId: q.borough,
       unitId: q.unit,
       query: `${request.method} ${request.url}`,
       requestId: request.id,
+      exported,
     })
   }
 
@@ -95,7 +97,7 @@ export function unitPages(app: FastifyInstance, services: MissingPageServices) {
       idOf: (i) => i.id,
       batches: () =>
         oneBatch(async () => {
-          const unit = await viewFor(on)
+          const unit = await viewFor(on, true)
           return [
             ...unit.live.map((i) => ({ ...i, state: 'missing' })),
             ...unit.returnsWithoutInterview.map((i) => ({

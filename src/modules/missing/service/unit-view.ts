@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { ListQuery } from '../../../platform/access/access-log.ts'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
@@ -61,7 +62,7 @@ export async function unitView(
   q: Executor,
   deps: MissingDeps,
   principal: Principal,
-  options: { asOf?: Date; boroughId?: string; unitId?: string; query?: string; requestId?: string } = {},
+  options: { asOf?: Date; boroughId?: string; unitId?: string } & Partial<ListQuery> = {},
 ) {
   const asOf = options.asOf ?? deps.clock.now()
   const reach = reachOf(principal)
@@ -159,17 +160,18 @@ export async function unitView(
     }
   })
   // Every episode the view names (live, and returned owing an interview), in one access-log row.
-  await deps.accessLog.recordList(
-    {
-      actorId: principal.id,
-      actorName: principal.username,
-      subjectKind: episodeKind.kind,
-      query: options.query ?? 'missing unit view',
-      ids: [...live, ...returned].map((r) => r.id),
-      requestId: options.requestId ?? null,
-    },
-    q,
-  )
+  if (!options.exported)
+    await deps.accessLog.recordList(
+      {
+        actorId: principal.id,
+        actorName: principal.username,
+        subjectKind: episodeKind.kind,
+        query: options.query ?? 'missing unit view',
+        ids: [...live, ...returned].map((r) => r.id),
+        requestId: options.requestId ?? null,
+      },
+      q,
+    )
   return {
     asOf,
     live: byReview(live.map(item)),

@@ -90,7 +90,7 @@ export function listPages(app: FastifyInstance, deps: OffendersPageDeps) {
     accessLog: deps.accessLog,
     list: async ({ principal, query, request }) => {
       const filter = listFilterOf(query)
-      const read = { query: `GET ${request.url}`, requestId: request.id }
+      const read = { query: `GET ${request.url}`, requestId: request.id, exported: true }
       return {
         fileName: 'kestrel-registered-sex-offenders',
         subjectKind: rsoKind.kind,

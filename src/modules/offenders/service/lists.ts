@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
-import type { AccessLogService } from '../../../platform/access/access-log.ts'
+import type { AccessLogService, ListQuery } from '../../../platform/access/access-log.ts'
 import { reachOf } from '../../../platform/access/need-to-know.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
@@ -57,7 +57,7 @@ export async function listRsos(
   accessLog: AccessLogService,
   principal: Principal,
   filter: RsoListFilter,
-  read: { query: string; requestId?: string | null },
+  read: ListQuery,
   size = rsoPageSize,
 ) {
   const reach = reachOf(principal)
@@ -103,17 +103,18 @@ export async function listRsos(
     q,
     rows.map((r) => r.person_id),
   )
-  await accessLog.recordList(
-    {
-      actorId: principal.id,
-      actorName: principal.username,
-      subjectKind: rsoKind.kind,
-      query: read.query,
-      ids: rows.map((r) => r.id),
-      requestId: read.requestId ?? null,
-    },
-    q,
-  )
+  if (!read.exported)
+    await accessLog.recordList(
+      {
+        actorId: principal.id,
+        actorName: principal.username,
+        subjectKind: rsoKind.kind,
+        query: read.query,
+        ids: rows.map((r) => r.id),
+        requestId: read.requestId ?? null,
+      },
+      q,
+    )
   const items: RsoListItem[] = rows.map((r) => {
     const person = people.get(r.person_id)
     return {

@@ -99,7 +99,12 @@ export function queuePages(app: FastifyInstance, deps: OnlinePageDeps) {
                 await deps.online.queue(
                   principal,
                   { borough: filter.borough ?? undefined, teamKind, asOf },
-                  { query: `GET ${request.url}`, requestId: request.id, shown: Number.POSITIVE_INFINITY },
+                  {
+                    query: `GET ${request.url}`,
+                    requestId: request.id,
+                    shown: Number.POSITIVE_INFINITY,
+                    exported: true,
+                  },
                 )
               ).items,
           ),

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { z } from 'zod'
-import type { AccessLogService } from '../../../platform/access/access-log.ts'
+import type { AccessLogService, ListQuery } from '../../../platform/access/access-log.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { Executor } from '../../../platform/db/database.ts'
 import { isUuid } from '../../../platform/ids.ts'
@@ -44,7 +44,7 @@ export async function queue(
   deps: { accessLog: AccessLogService; clock: { now(): Date } },
   principal: Principal,
   filter: QueueFilter,
-  read: { query: string; requestId?: string | null; shown?: number },
+  read: ListQuery & { shown?: number },
 ) {
   const asOf = filter.asOf ?? deps.clock.now()
   const reach = await onlineReach(q, principal)
@@ -89,14 +89,15 @@ export async function queue(
     borough: r.borough,
     teamKind: r.team_kind,
   }))
-  await deps.accessLog.recordList({
-    actorId: principal.id,
-    actorName: principal.username,
-    subjectKind: onlineCaseKind.kind,
-    query: read.query,
-    ids: items.map((i) => i.id),
-    requestId: read.requestId ?? null,
-  })
+  if (!read.exported)
+    await deps.accessLog.recordList({
+      actorId: principal.id,
+      actorName: principal.username,
+      subjectKind: onlineCaseKind.kind,
+      query: read.query,
+      ids: items.map((i) => i.id),
+      requestId: read.requestId ?? null,
+    })
   return { asOf, total: rows.length, counts, items }
 }
 
