@@ -93,6 +93,7 @@ export function createServices(deps: CoreDependencies, modules: readonly AnyModu
     {
       // A row the batch rewrites may leave the subjects its dependent rules mapped it to (an episode moved
       // to another unit): they are read first, and judged again with the rest.
+      watches: standards.readsTable,
       beforeRewrite: (trx, table, ids) => standards.dependents(trx, new Map([[table, ids]])),
       after: async (trx, written, { records, actor, changed, before }) => {
         for (const [subjectKind, ids] of written) await standards.afterWrite(trx, subjectKind, ids)

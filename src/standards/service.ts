@@ -509,6 +509,8 @@ export function standardsService(deps: StandardsDependencies) {
      */
     dependents: (trx: Database, changed: ReadonlyMap<string, readonly string[]>) =>
       dependentSubjects(trx, registry, changed),
+    /** Whether any rule reads rows of `table` (`dependsOn`): a write of others needs no `dependents`. */
+    readsTable: (table: string) => registry.dependingOn(table).length > 0,
 
     /**
      * After rows of other tables were written (by table, their ids): re-evaluates, in the same transaction,

@@ -53,9 +53,11 @@ export type AfterImport = (
 /**
  * What the import's caller hears in its transaction: `beforeRewrite`, before a kind's lines rewrite rows
  * already held (its table, their ids), answers by key the ids it wants back (the standards engine: the
- * subjects that rules reading those rows map them to before they move); `after`, once everything is written.
+ * subjects that rules reading those rows map them to before they move), for the tables `watches` names
+ * (the held rows of any other table are not looked up); `after`, once everything is written.
  */
 export interface ImportHooks {
+  watches?: (table: string) => boolean
   beforeRewrite?: (
     trx: Transaction,
     table: string,
@@ -192,7 +194,7 @@ export function importer(
       for (const [kindName, kindLines] of ordered) {
         const definition = (byKind.get(kindName) as { definition: ImportKind }).definition
         await resolveReferences(trx, definition, kindLines, idsOf)
-        if (definition.table && hooks.beforeRewrite) {
+        if (definition.table && hooks.beforeRewrite && hooks.watches?.(definition.table)) {
           const held = await definition.lookup(
             trx,
             kindLines.map((l) => l.ref),
