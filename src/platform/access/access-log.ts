@@ -286,6 +286,16 @@ export function accessLogService(db: Database, clock: Clock) {
     )
   }
 
+  /** A list read as its ListQuery names it; none when the rows are `exported` (the export logs them). */
+  async function recordListQuery(
+    read: ListQuery,
+    entry: Omit<ListRead, 'query' | 'requestId'>,
+    trx?: Executor,
+  ): Promise<void> {
+    if (read.exported) return
+    await recordList({ ...entry, query: read.query, requestId: read.requestId ?? null }, trx)
+  }
+
   /** Many entries in one transaction and one lock: imports log each record they touch without a round trip each. */
   async function recordMany(entries: AccessLogEntry[], trx?: Executor): Promise<AccessLogRow[]> {
     return inTransaction(trx, (t) => append(t, clock, entries))
@@ -295,6 +305,7 @@ export function accessLogService(db: Database, clock: Clock) {
     record,
     recordMany,
     recordList,
+    recordListQuery,
 
     /**
      * Every read of a person's record goes through here. Inside a transaction pass it as trx (on the

@@ -160,18 +160,16 @@ export async function unitView(
     }
   })
   // Every episode the view names (live, and returned owing an interview), in one access-log row.
-  if (!options.exported)
-    await deps.accessLog.recordList(
-      {
-        actorId: principal.id,
-        actorName: principal.username,
-        subjectKind: episodeKind.kind,
-        query: options.query ?? 'missing unit view',
-        ids: [...live, ...returned].map((r) => r.id),
-        requestId: options.requestId ?? null,
-      },
-      q,
-    )
+  await deps.accessLog.recordListQuery(
+    { ...options, query: options.query ?? 'missing unit view' },
+    {
+      actorId: principal.id,
+      actorName: principal.username,
+      subjectKind: episodeKind.kind,
+      ids: [...live, ...returned].map((r) => r.id),
+    },
+    q,
+  )
   return {
     asOf,
     live: byReview(live.map(item)),

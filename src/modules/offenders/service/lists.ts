@@ -103,18 +103,16 @@ export async function listRsos(
     q,
     rows.map((r) => r.person_id),
   )
-  if (!read.exported)
-    await accessLog.recordList(
-      {
-        actorId: principal.id,
-        actorName: principal.username,
-        subjectKind: rsoKind.kind,
-        query: read.query,
-        ids: rows.map((r) => r.id),
-        requestId: read.requestId ?? null,
-      },
-      q,
-    )
+  await accessLog.recordListQuery(
+    read,
+    {
+      actorId: principal.id,
+      actorName: principal.username,
+      subjectKind: rsoKind.kind,
+      ids: rows.map((r) => r.id),
+    },
+    q,
+  )
   const items: RsoListItem[] = rows.map((r) => {
     const person = people.get(r.person_id)
     return {

@@ -89,15 +89,12 @@ export async function queue(
     borough: r.borough,
     teamKind: r.team_kind,
   }))
-  if (!read.exported)
-    await deps.accessLog.recordList({
-      actorId: principal.id,
-      actorName: principal.username,
-      subjectKind: onlineCaseKind.kind,
-      query: read.query,
-      ids: items.map((i) => i.id),
-      requestId: read.requestId ?? null,
-    })
+  await deps.accessLog.recordListQuery(read, {
+    actorId: principal.id,
+    actorName: principal.username,
+    subjectKind: onlineCaseKind.kind,
+    ids: items.map((i) => i.id),
+  })
   return { asOf, total: rows.length, counts, items }
 }
 
